@@ -1,0 +1,1 @@
+"""The survey record: schema, readers, validation and Vietnamese text normalisation."""

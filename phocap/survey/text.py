@@ -1,0 +1,83 @@
+"""Vietnamese text normalisation and folding.
+
+Vietnamese arrives in many byte-level spellings of the same word: composed or
+decomposed Unicode, and two conventions for where the tone mark sits in the
+open syllables -oa, -oe, -uy ("hoà" vs "hòa", "thuỷ" vs "thủy"). The official
+unit lists themselves mix both. ``normalize`` makes one spelling of each word so
+that equality means equality; ``fold`` drops every mark (and maps đ to d) for
+accent-insensitive matching, which is only ever a fallback.
+
+The polars expressions do the same work column-wise for files of millions of
+rows; the Python functions serve single values (headers, look-ups).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import polars as pl
+
+# Tone marks as combining characters (NFD): grave, acute, hook, tilde, dot below.
+TONES = "\u0300\u0301\u0309\u0303\u0323"
+_TONE_CLASS = f"[{TONES}]"
+_LETTER_OR_MARK = r"[^\W\d_]|[\u0300-\u036f]"
+
+# Canonical placement is the traditional one ("hòa", "khỏe", "thủy"): the tone
+# sits on the first vowel of a final -oa/-oe/-uy. "qu" is a consonant, so "quý"
+# keeps its mark on y. When a consonant follows ("hoàn", "thuyết") both
+# conventions agree and nothing moves.
+_NEW_STYLE = re.compile(
+    rf"(?<![qQ])([oO])([aAeE])({_TONE_CLASS})(?!{_LETTER_OR_MARK})"
+    rf"|(?<![qQ])([uU])([yY])({_TONE_CLASS})(?!{_LETTER_OR_MARK})"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def _old_style(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1) + match.group(3) + match.group(2)
+    return match.group(4) + match.group(6) + match.group(5)
+
+
+def normalize(text: str) -> str:
+    """NFC, traditional tone placement, single inner spaces, no outer spaces."""
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _NEW_STYLE.sub(_old_style, decomposed)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", moved)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ→d, punctuation to single spaces.
+
+    "Hòa Bình" and "HOÀ BÌNH" and "hoa binh" all fold to "hoa binh".
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.sub(r"[^0-9a-z]+", " ", stripped.lower())
+    return words.strip()
+
+
+def normalize_expr(column: pl.Expr) -> pl.Expr:
+    """Column-wise ``normalize``; nulls stay null, blanks become null."""
+    nfd = column.str.normalize("NFD")
+    moved = nfd.str.replace_all(
+        rf"(^|[^qQ])([oO])([aAeE])({_TONE_CLASS})($|[^\p{{L}}\p{{M}}])", "${1}${2}${4}${3}${5}"
+    ).str.replace_all(
+        rf"(^|[^qQ])([uU])([yY])({_TONE_CLASS})($|[^\p{{L}}\p{{M}}])", "${1}${2}${4}${3}${5}"
+    )
+    cleaned = moved.str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+def fold_expr(column: pl.Expr) -> pl.Expr:
+    """Column-wise ``fold``."""
+    return (
+        column.str.replace_all("đ", "d", literal=True)
+        .str.replace_all("Đ", "D", literal=True)
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^0-9a-z]+", " ")
+        .str.strip_chars()
+    )

@@ -1,0 +1,737 @@
+"""Validation: raw survey text to typed records, with every problem reported.
+
+All checks are column-wise polars expressions, so a district of 200,000 rows is
+checked in about a second. Checks that compare rows with each other (the same
+household_no + person_no twice, the same person twice, one national ID for two
+people) gather compact 128-bit key hashes from every sheet or batch and decide
+at the end, so a national file of 100 million rows is checked in bounded memory.
+
+Errors stop the file (nothing of it may be imported); warnings travel with the
+records in their ``warnings`` column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from phocap.survey import classes, parse, problems
+from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
+from phocap.survey.readers import ROW, Sheet, read
+from phocap.survey.schema import (
+    BY_KEY,
+    COLUMNS,
+    FIRST_TWO_LEVEL_YEAR,
+    KEYS,
+    RECORD_SCHEMA,
+    REFERENCE_DAY,
+    REFERENCE_MONTH,
+    Kind,
+)
+from phocap.survey.text import fold_expr
+
+MAX_KEPT_PROBLEMS = 100_000  # beyond this, problems are counted, not listed
+MAX_AGE = 60  # the register covers ages 0–60
+MIN_AGE_AT = {  # youngest plausible age at each completion (birth year + n ≤ year)
+    "preschool_completed": 3,
+    "primary_completed": 8,
+    "thcs_graduated": 11,
+    "thpt_graduated": 14,
+    "vocational_completed": 14,
+    "dropout_year": 5,
+    "literacy_year": 8,
+}
+ORDER = (  # completions that cannot come before the previous one
+    ("preschool_completed", "primary_completed", "hoàn thành mầm non", "hoàn thành tiểu học"),
+    ("primary_completed", "thcs_graduated", "hoàn thành tiểu học", "tốt nghiệp THCS"),
+    ("thcs_graduated", "thpt_graduated", "tốt nghiệp THCS", "tốt nghiệp THPT"),
+)
+RAW = "__raw__"  # prefix of raw text columns kept beside typed ones
+
+
+def _raw(key: str) -> str:
+    return RAW + key
+
+
+@dataclass
+class Report:
+    """What validation found in one file."""
+
+    file: str
+    rows: int = 0
+    problems: pl.DataFrame = field(default_factory=problems.empty)
+    omitted: Counter[str] = field(default_factory=Counter)  # (severity) → problems not listed
+
+    @property
+    def errors(self) -> int:
+        kept = self.problems.filter(pl.col("severity") == ERROR).height
+        return kept + self.omitted[ERROR]
+
+    @property
+    def warnings(self) -> int:
+        kept = self.problems.filter(pl.col("severity") == WARNING).height
+        return kept + self.omitted[WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def add(self, found: pl.DataFrame) -> None:
+        room = MAX_KEPT_PROBLEMS - self.problems.height
+        if found.height > room:
+            for severity, count in found.slice(max(room, 0))["severity"].value_counts().rows():
+                self.omitted[severity] += count
+            found = found.head(max(room, 0))
+        if found.height:
+            self.problems = pl.concat([self.problems, found], how="vertical")
+
+
+@dataclass
+class Result:
+    report: Report
+    records: pl.DataFrame | None  # typed records, when asked for
+
+
+@dataclass
+class _Keys:
+    """Row keys of the cross-row checks, gathered over all sheets."""
+
+    frames: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+
+    def add(self, check: str, frame: pl.DataFrame) -> None:
+        self.frames.setdefault(check, []).append(frame)
+
+
+@dataclass(frozen=True)
+class _Check:
+    code: str
+    severity: str
+    column: str | None
+    condition: pl.Expr
+    message: pl.Expr
+
+
+# --- typing ----------------------------------------------------------------------------------
+
+
+def _typed(sheet: Sheet, year: int | None) -> tuple[pl.DataFrame, list[Problem]]:
+    """Typed columns beside the raw text; structural problems of the sheet."""
+    data = sheet.data
+    found: list[Problem] = []
+    present = set(data.columns)
+    if "survey_year" not in present and year is not None:
+        data = data.with_columns(pl.lit(str(year)).alias("survey_year"))
+        present.add("survey_year")
+        found.append(
+            Problem(
+                WARNING,
+                "year_from_option",
+                f"Tệp không có cột “Năm điều tra”: dùng năm {year} đã chọn cho mọi dòng.",
+                sheet.file,
+                sheet.name,
+            )
+        )
+    missing = [c for c in COLUMNS if c.required and c.key not in present]
+    for column in missing:
+        found.append(
+            Problem(
+                ERROR,
+                "column_missing",
+                f"Thiếu cột bắt buộc “{column.header_vi}” ({column.key}).",
+                sheet.file,
+                sheet.name,
+                sheet.header_row,
+                column.key,
+            )
+        )
+    raw = data.select(
+        [pl.col(k).alias(_raw(k)) if k in present else pl.lit(None, pl.String).alias(_raw(k))
+         for k in KEYS]
+        + [pl.col(ROW)]
+        + [pl.col(u) for u in sheet.unknown]
+    )
+    typed: list[pl.Expr] = []
+    for column in COLUMNS:
+        source = pl.col(_raw(column.key))
+        if column.kind is Kind.DATE:
+            date, birth_year = parse.birth(source)
+            typed += [date.alias("birth_date"), birth_year.alias("birth_year")]
+        elif column.kind is Kind.CLASS:
+            typed += [e.alias(k) for k, e in classes.parse_expr(source).items()]
+        else:
+            typed.append(parse.parser(column)(source).alias(column.key))
+    return raw.with_columns(typed), found
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _value_checks() -> list[_Check]:
+    """A non-blank cell that does not parse; a blank cell that is required."""
+    checks: list[_Check] = []
+    for column in COLUMNS:
+        raw = pl.col(_raw(column.key))
+        target = {"birth_date": "birth_year", "current_class": "class_level"}.get(
+            column.key, column.key
+        )
+        checks.append(
+            _Check(
+                f"invalid_{column.key}",
+                ERROR,
+                column.key,
+                raw.is_not_null() & pl.col(target).is_null(),
+                pl.lit(f"“{column.header_vi}” không hợp lệ: {parse.expectation(column)}."),
+            )
+        )
+        if column.required:
+            checks.append(
+                _Check(
+                    f"required_{column.key}",
+                    ERROR,
+                    column.key,
+                    raw.is_null(),
+                    pl.lit(f"Thiếu “{column.header_vi}”: ô này bắt buộc phải có."),
+                )
+            )
+    return checks
+
+
+def _rule_checks() -> list[_Check]:
+    """Checks between columns of one row."""
+    y = pl.col("survey_year")
+    born = pl.col("birth_year")
+    age = (y - born).cast(pl.Int32)
+    reference = pl.date(y, REFERENCE_MONTH, REFERENCE_DAY)
+    grade = pl.col("class_grade")
+    level = pl.col("class_level")
+    general = level.is_in(
+        [classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY]
+    )
+    expected_age = (
+        pl.when(level == classes.NURSERY).then(pl.lit(1))
+        .when(level == classes.KINDERGARTEN).then(grade.cast(pl.Int32))
+        .when(general).then(grade.cast(pl.Int32) + 5)
+    )
+    youngest_in_class = (
+        pl.when(level == classes.NURSERY).then(pl.lit(0))
+        .when(level == classes.KINDERGARTEN).then(grade.cast(pl.Int32) - 1)
+        .when(level.is_in(
+            [classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY,
+             classes.CONTINUING_LOWER_SECONDARY, classes.CONTINUING_UPPER_SECONDARY]
+        )).then(grade.cast(pl.Int32) + 4)
+        .when(level.is_in([classes.VOCATIONAL_ELEMENTARY, classes.VOCATIONAL_INTERMEDIATE]))
+        .then(pl.lit(14))
+        .when(level.is_in([classes.VOCATIONAL_COLLEGE, classes.UNIVERSITY])).then(pl.lit(16))
+    )
+    checks = [
+        _Check(
+            "birth_after_survey",
+            ERROR,
+            "birth_date",
+            (born > y) | (pl.col("birth_date") > reference),
+            pl.format(
+                "Ngày sinh {} sau ngày điều tra 30/09/{}: không thể có trong sổ năm này.",
+                pl.col(_raw("birth_date")),
+                y,
+            ),
+        ),
+        _Check(
+            "age_impossible",
+            ERROR,
+            "birth_date",
+            age > 120,
+            pl.format("Năm sinh {} cho tuổi {} vào năm {}: không thể.", born, age, y),
+        ),
+        _Check(
+            "age_out_of_scope",
+            WARNING,
+            "birth_date",
+            age.is_between(MAX_AGE + 1, 120),
+            pl.format("Người {} tuổi: ngoài độ tuổi của sổ phổ cập (0–{}).", age, pl.lit(MAX_AGE)),
+        ),
+        _Check(
+            "district_after_2025",
+            ERROR,
+            "district_code",
+            (y >= FIRST_TWO_LEVEL_YEAR) & pl.col(_raw("district_code")).is_not_null(),
+            pl.format(
+                "Năm {} không còn cấp huyện (từ 01/7/2025): để trống “Mã huyện”.", y
+            ),
+        ),
+        _Check(
+            "district_missing",
+            ERROR,
+            "district_code",
+            (y < FIRST_TWO_LEVEL_YEAR) & pl.col(_raw("district_code")).is_null(),
+            pl.format("Năm {} trước 2025: cần “Mã huyện” (3 chữ số).", y),
+        ),
+        _Check(
+            "class_too_young",
+            WARNING,
+            "current_class",
+            age < youngest_in_class,
+            pl.format(
+                "{} tuổi mà học lớp {}: nhỏ hơn nhiều so với độ tuổi của lớp. Kiểm tra năm sinh"
+                " hoặc lớp.",
+                age,
+                pl.col("current_class"),
+            ),
+        ),
+        _Check(
+            "class_too_old",
+            WARNING,
+            "current_class",
+            age > expected_age + 5,
+            pl.format(
+                "{} tuổi mà học lớp {}: lớn hơn độ tuổi của lớp ({} tuổi) trên 5 năm.",
+                age,
+                pl.col("current_class"),
+                expected_age,
+            ),
+        ),
+        _Check(
+            "enrolled_deceased",
+            ERROR,
+            "current_class",
+            (pl.col("status") == "chết") & pl.col("current_class").is_not_null(),
+            pl.lit("Người đã chết không thể đang học: xóa “Lớp đang học” hoặc sửa “Biến động”."),
+        ),
+        _Check(
+            "enrolled_moved_away",
+            WARNING,
+            "current_class",
+            (pl.col("status") == "chuyển đi") & pl.col("current_class").is_not_null(),
+            pl.lit("Người đã chuyển đi nhưng vẫn ghi lớp đang học: kiểm tra lại."),
+        ),
+        _Check(
+            "grade_behind_history",
+            WARNING,
+            "highest_grade",
+            general & (pl.col("highest_grade") >= grade),
+            pl.format(
+                "Đã học xong lớp {} nhưng đang học lớp {}: kiểm tra lại.",
+                pl.col("highest_grade"),
+                grade,
+            ),
+        ),
+        _Check(
+            "dropout_incomplete",
+            WARNING,
+            "dropout_year",
+            pl.col("dropout_grade").is_null() != pl.col("dropout_year").is_null(),
+            pl.lit("Cần ghi cả “Bỏ học lớp” và “Bỏ học năm”."),
+        ),
+        _Check(
+            "literacy_year_without_stage",
+            WARNING,
+            "literacy_year",
+            pl.col("literacy_year").is_not_null() & pl.col("literacy_stage").is_null(),
+            pl.lit("Có “Năm XMC” nhưng không ghi giai đoạn “Xóa mù chữ” (1 hoặc 2)."),
+        ),
+        _Check(
+            "vocational_without_level",
+            WARNING,
+            "vocational_level",
+            pl.col("vocational_completed").is_not_null() & pl.col("vocational_level").is_null(),
+            pl.lit("Có “Tốt nghiệp nghề” nhưng không ghi “Trình độ nghề”."),
+        ),
+        _Check(
+            "national_id_padded",
+            WARNING,
+            "national_id",
+            pl.col(_raw("national_id")).str.extract(r"^(\d+)", 1).str.len_chars() == 11,
+            pl.lit("Số định danh có 11 chữ số (Excel đã bỏ số 0 đầu): đã thêm số 0."),
+        ),
+    ]
+    for key, min_age in MIN_AGE_AT.items():
+        column = BY_KEY[key]
+        value = pl.col(key)
+        checks.append(
+            _Check(
+                f"{key}_after_survey",
+                ERROR,
+                key,
+                value > y,
+                pl.format(f"“{column.header_vi}” năm {{}} sau năm điều tra {{}}.", value, y),
+            )
+        )
+        checks.append(
+            _Check(
+                f"{key}_too_young",
+                ERROR,
+                key,
+                value < born + min_age,
+                pl.format(
+                    f"“{column.header_vi}” năm {{}} khi mới {{}} tuổi (sinh năm {{}}): không thể;"
+                    f" sớm nhất là {min_age} tuổi.",
+                    value,
+                    (value - born).cast(pl.Int32),
+                    born,
+                ),
+            )
+        )
+    for earlier, later, earlier_vi, later_vi in ORDER:
+        checks.append(
+            _Check(
+                f"{later}_before_{earlier}",
+                ERROR,
+                later,
+                pl.col(later) < pl.col(earlier),
+                pl.format(
+                    f"Năm {later_vi} ({{}}) trước năm {earlier_vi} ({{}}): sai thứ tự.",
+                    pl.col(later),
+                    pl.col(earlier),
+                ),
+            )
+        )
+    return checks
+
+
+CHECKS: list[_Check] = _value_checks() + _rule_checks()
+
+
+def _problems_of(checks: list[_Check], data: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
+    """Every row failing a check, as problems (conditions evaluated in one pass).
+
+    A column the file does not have is reported once as missing, not once per
+    row, so its cell checks are skipped.
+    """
+    checks = [
+        c for c in checks
+        if c.column in sheet.headers or not c.code.startswith(("required_", "invalid_"))
+    ]
+    flags = data.select(
+        pl.col(ROW),
+        *[c.condition.fill_null(False).alias(f"c{i}") for i, c in enumerate(checks)],
+    )
+    hit = [i for i, s in enumerate(flags.drop(ROW).sum().row(0)) if s]
+    found: list[pl.DataFrame] = []
+    for i in hit:
+        check = checks[i]
+        rows = data.filter(flags[f"c{i}"])
+        value = pl.col(_raw(check.column)) if check.column else pl.lit(None, pl.String)
+        found.append(
+            rows.select(
+                pl.lit(check.severity).alias("severity"),
+                pl.lit(check.code).alias("code"),
+                pl.lit(sheet.file).alias("file"),
+                pl.lit(sheet.name, pl.String).alias("sheet"),
+                pl.col(ROW).alias("row"),
+                pl.lit(check.column, pl.String).alias("column"),
+                pl.lit(sheet.headers.get(check.column or "", None), pl.String).alias("header"),
+                value.alias("value"),
+                check.message.cast(pl.String).alias("message"),
+            )
+        )
+    if not found:
+        return problems.empty()
+    return pl.concat(found, how="vertical").cast(problems.PROBLEM_SCHEMA)  # type: ignore[arg-type]
+
+
+# --- units ------------------------------------------------------------------------------------
+
+UnitTable = Callable[[int], pl.DataFrame]
+
+
+@cache
+def official_units(survey_year: int) -> pl.DataFrame:
+    """Communes in force on the reference date of a survey year, with their parents."""
+    from phocap.units import registry_for_year
+
+    units = registry_for_year(survey_year)
+    return pl.DataFrame(
+        [(u.code, u.province_code, u.district_code) for u in units.communes()],
+        schema={"code": pl.String, "province": pl.String, "district": pl.String},
+        orient="row",
+    )
+
+
+def _unit_problems(data: pl.DataFrame, sheet: Sheet, units: UnitTable) -> pl.DataFrame:
+    """Commune codes that do not exist in that year's units, or sit under another parent."""
+    found: list[pl.DataFrame] = []
+    years = data["survey_year"].drop_nulls().unique().to_list()
+    for survey_year in years:
+        table = units(survey_year)
+        era = "từ 01/7/2025" if survey_year >= FIRST_TWO_LEVEL_YEAR else "trước 01/7/2025"
+        rows = data.filter(
+            (pl.col("survey_year") == survey_year) & pl.col("commune_code").is_not_null()
+        ).join(table, left_on="commune_code", right_on="code", how="left")
+        unknown = rows.filter(pl.col("province").is_null())
+        wrong_province = rows.filter(
+            pl.col("province").is_not_null()
+            & pl.col("province_code").is_not_null()
+            & (pl.col("province") != pl.col("province_code"))
+        )
+        wrong_district = rows.filter(
+            pl.col("district").is_not_null()
+            & pl.col("district_code").is_not_null()
+            & (pl.col("district") != pl.col("district_code"))
+        )
+        for frame, code, column, message in (
+            (
+                unknown,
+                "commune_unknown",
+                "commune_code",
+                pl.format(
+                    f"Mã xã {{}} không có trong danh mục đơn vị hành chính năm {survey_year}"
+                    f" ({era}).",
+                    pl.col("commune_code"),
+                ),
+            ),
+            (
+                wrong_province,
+                "commune_not_in_province",
+                "province_code",
+                pl.format(
+                    "Xã {} thuộc tỉnh mã {}, không thuộc tỉnh mã {}.",
+                    pl.col("commune_code"),
+                    pl.col("province"),
+                    pl.col("province_code"),
+                ),
+            ),
+            (
+                wrong_district,
+                "commune_not_in_district",
+                "district_code",
+                pl.format(
+                    "Xã {} thuộc huyện mã {}, không thuộc huyện mã {}.",
+                    pl.col("commune_code"),
+                    pl.col("district"),
+                    pl.col("district_code"),
+                ),
+            ),
+        ):
+            if frame.height:
+                found.append(
+                    frame.select(
+                        pl.lit(ERROR).alias("severity"),
+                        pl.lit(code).alias("code"),
+                        pl.lit(sheet.file).alias("file"),
+                        pl.lit(sheet.name, pl.String).alias("sheet"),
+                        pl.col(ROW).alias("row"),
+                        pl.lit(column).alias("column"),
+                        pl.lit(sheet.headers.get(column), pl.String).alias("header"),
+                        pl.col(_raw(column)).alias("value"),
+                        message.alias("message"),
+                    )
+                )
+    if not found:
+        return problems.empty()
+    return pl.concat(found, how="vertical")
+
+
+# --- cross-row checks -------------------------------------------------------------------------
+
+NAME_KEY = "__name_key__"
+_CROSS = {
+    # check → (key columns, severity, column reported, message template)
+    "duplicate_household_person": (
+        ("survey_year", "commune_code", "household_no", "person_no"),
+        ERROR,
+        "person_no",
+        "Trùng Số phiếu + STT với {}: mỗi người trong hộ cần một STT riêng.",
+    ),
+    "duplicate_person": (
+        ("survey_year", "commune_code", NAME_KEY, "birth_date", "birth_year"),
+        WARNING,
+        "full_name",
+        "Có thể trùng người: cùng họ tên, ngày sinh và xã với {}. Kiểm tra và gộp nếu là một.",
+    ),
+    "duplicate_national_id": (
+        ("survey_year", "national_id"),
+        ERROR,
+        "national_id",
+        "Số định danh trùng với {}: mỗi người có một số định danh riêng.",
+    ),
+}
+
+
+def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int) -> None:
+    data = data.with_columns(fold_expr(pl.col("full_name")).alias(NAME_KEY))
+    for check, (columns, _, _, _) in _CROSS.items():
+        # birth_date is null when only a year was given; the year still keys the person.
+        present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns if c != "birth_date"])
+        frame = data.filter(present).select(
+            pl.struct(columns).hash(11).alias("h1"),
+            pl.struct(columns).hash(29).alias("h2"),
+            pl.lit(sheet_index, pl.UInt16).alias("sheet"),
+            pl.col(ROW).alias("row"),
+        )
+        keys.add(check, frame)
+
+
+def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
+    """Rows whose key already appeared earlier in the file, pointing at the first."""
+    found: list[pl.DataFrame] = []
+    for check, (_, severity, column, template) in _CROSS.items():
+        frames = keys.frames.get(check)
+        if not frames:
+            continue
+        rows = pl.concat(frames, how="vertical").with_row_index("ord")
+        repeated = rows.filter(pl.struct("h1", "h2").is_duplicated())
+        if repeated.height == 0:
+            continue
+        names = pl.DataFrame(
+            {
+                "sheet": pl.Series(range(len(sheets)), dtype=pl.UInt16),
+                "file": [s.file for s in sheets],
+                "sheet_name": [s.name for s in sheets],
+                "header": [s.headers.get(column) for s in sheets],
+            },
+            schema={"sheet": pl.UInt16, "file": pl.String, "sheet_name": pl.String,
+                    "header": pl.String},
+        )
+        first = repeated.sort("ord").group_by("h1", "h2", maintain_order=True).agg(
+            pl.col("ord").first().alias("first_ord"),
+            pl.col("row").first().alias("first_row"),
+            pl.col("sheet").first().alias("first_sheet"),
+        ).join(
+            names.select(pl.col("sheet").alias("first_sheet"),
+                         pl.col("sheet_name").alias("first_sheet_name")),
+            on="first_sheet",
+        )
+        later = (
+            repeated.join(first, on=["h1", "h2"])
+            .filter(pl.col("ord") != pl.col("first_ord"))
+            .join(names, on="sheet")
+        )
+        where = (
+            pl.when(pl.col("first_sheet") != pl.col("sheet"))
+            .then(pl.format("dòng {} (trang “{}”)", "first_row", "first_sheet_name"))
+            .otherwise(pl.format("dòng {}", "first_row"))
+        )
+        found.append(
+            later.sort("ord").select(
+                pl.lit(severity).alias("severity"),
+                pl.lit(check).alias("code"),
+                "file",
+                pl.col("sheet_name").alias("sheet"),
+                "row",
+                pl.lit(column).alias("column"),
+                "header",
+                pl.lit(None, pl.String).alias("value"),
+                pl.format(template, where).alias("message"),
+            )
+        )
+    if not found:
+        return problems.empty()
+    return pl.concat(found, how="vertical")
+
+
+# --- orchestration ----------------------------------------------------------------------------
+
+
+def _without_formula_cells(found: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
+    """Drop what else is said of a cell whose formula has no value: the formula is the cause."""
+    cells = [(p.row, p.column) for p in sheet.problems if p.code == "formula_without_value"]
+    if not cells:
+        return found
+    formula = pl.DataFrame(cells, schema={"row": pl.Int32, "column": pl.String}, orient="row")
+    return found.join(formula, on=["row", "column"], how="anti", nulls_equal=True)
+
+
+def _record(data: pl.DataFrame, sheet: Sheet, warnings: pl.DataFrame) -> pl.DataFrame:
+    """The typed survey record of a sheet, warnings and unknown columns attached."""
+    per_row = (
+        warnings.filter(pl.col("severity") == WARNING)
+        .group_by("row")
+        .agg(pl.col("message").alias("warnings"))
+    )
+    extra = (
+        pl.struct(sheet.unknown).struct.json_encode() if sheet.unknown else pl.lit(None, pl.String)
+    )
+    out = data.with_columns(
+        pl.lit(sheet.name, pl.String).alias("source_sheet"),
+        extra.alias("extra"),
+    ).join(per_row, left_on=ROW, right_on="row", how="left")
+    out = out.with_columns(pl.col("warnings").fill_null(pl.lit([], pl.List(pl.String))))
+    return out.select([pl.col(k).cast(t) for k, t in RECORD_SCHEMA.items()])
+
+
+def validate(
+    path: Path,
+    year: int | None = None,
+    keep_records: bool = False,
+    units: UnitTable | None = None,
+    check_units: bool = True,
+    batch_rows: int | None = None,
+) -> Result:
+    """Read and check a survey file; typed records too when ``keep_records``.
+
+    ``year``, when given, is the survey year every row must have (and the one
+    assumed when the file has no year column). ``units`` gives a survey year's
+    communes (the official lists by default); ``check_units=False`` skips that
+    check, e.g. for test data with invented codes.
+    """
+    units = units or official_units
+    report = Report(path.name)
+    keys = _Keys()
+    sheets: list[Sheet] = []
+    records: list[pl.DataFrame] = []
+    options = {} if batch_rows is None else {"batch_rows": batch_rows}
+    try:
+        for sheet in read(path, **options):
+            index = len(sheets)
+            sheets.append(Sheet(sheet.file, sheet.name, pl.DataFrame(), sheet.headers))
+            data, structural = _typed(sheet, year)
+            report.add(problems.frame(sheet.problems + structural))
+            report.rows += data.height
+            found = [_problems_of(CHECKS, data, sheet)]
+            if year is not None:
+                wrong = data.filter(
+                    pl.col("survey_year").is_not_null() & (pl.col("survey_year") != year)
+                )
+                if wrong.height:
+                    found.append(_problems_of([_Check(
+                        "year_mismatch", ERROR, "survey_year",
+                        pl.lit(True),
+                        pl.format(f"Năm điều tra {{}} khác năm đã chọn {year}.",
+                                  pl.col("survey_year")),
+                    )], wrong, sheet))
+            if check_units:
+                found.append(_unit_problems(data, sheet, units))
+            sheet_problems = _without_formula_cells(pl.concat(found, how="vertical"), sheet)
+            report.add(sheet_problems)
+            _gather_keys(keys, data, index)
+            if keep_records:
+                records.append(_record(data, sheet, sheet_problems))
+    except SurveyFileError as exc:
+        report.add(problems.frame([exc.problem]))
+        return Result(report, None)
+    cross = _cross_problems(keys, sheets)
+    report.add(cross)
+    if not keep_records:
+        return Result(report, None)
+    combined = (
+        pl.concat(records, how="vertical") if records
+        else pl.DataFrame(schema=RECORD_SCHEMA)
+    )
+    if cross.height:
+        late = (
+            cross.filter(pl.col("severity") == WARNING)
+            .group_by("sheet", "row")
+            .agg(pl.col("message").alias("late"))
+        )
+        combined = (
+            combined.join(
+                late, left_on=["source_sheet", ROW], right_on=["sheet", "row"], how="left",
+                nulls_equal=True,
+            )
+            .with_columns(
+                pl.concat_list("warnings", pl.col("late").fill_null(pl.lit([], pl.List(pl.String))))
+                .alias("warnings")
+            )
+            .drop("late")
+        )
+    return Result(report, combined)
+
+
+def records_json_extra(extra: str | None) -> dict[str, str]:
+    """Unknown columns of a record, as kept in its ``extra`` column."""
+    return {} if extra is None else dict(json.loads(extra))
