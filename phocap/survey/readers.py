@@ -241,7 +241,9 @@ def _frame_from_rows(file: str, sheet: str | None, raw: pl.DataFrame, first_row:
 def _decode_problem(path: Path, content: bytes) -> Problem | None:
     """Why CSV bytes are not UTF-8, in words an officer can act on."""
     hint = " Hãy mở tệp trong Excel và lưu lại bằng “CSV UTF-8 (Comma delimited)”."
-    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in content[:4096]:
+    head = content[:4096]
+    # UTF-16 without a BOM shows as a NUL beside every ASCII letter.
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or head.count(b"\x00") > len(head) // 4:
         return Problem(
             ERROR, "encoding", "Tệp CSV đang ở bảng mã UTF-16, cần UTF-8." + hint, path.name
         )

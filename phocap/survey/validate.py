@@ -602,7 +602,7 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
             .join(names, on="sheet")
         )
         where = (
-            pl.when(pl.col("first_sheet") != pl.col("sheet"))
+            pl.when(pl.col("first_sheet_name").ne_missing(pl.col("sheet_name")))
             .then(pl.format("dòng {} (trang “{}”)", "first_row", "first_sheet_name"))
             .otherwise(pl.format("dòng {}", "first_row"))
         )
