@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -88,6 +90,151 @@ def summary(
               for c, v in zip(table_data.columns, values, strict=True)],
         )
     console.print(table)
+
+
+class Format(StrEnum):
+    json = "json"
+    xlsx = "xlsx"
+    text = "text"
+
+
+class Backend(StrEnum):
+    duckdb = "duckdb"
+    sqlite = "sqlite"
+    postgres = "postgres"
+    pyspark = "pyspark"
+
+
+def _survey_table(
+    file: Path, year: int | None, backend: Backend, console: Console, workdir: Path
+) -> Any:
+    """Validate a survey file; on errors print the report and stop with exit code 2."""
+    store = workdir / "records.parquet"
+    result = validate_file(file, year=year, records_to=store)
+    if not result.report.ok:
+        print_report(result.report, console, limit=50)
+        raise typer.Exit(EXIT_ERRORS)
+    from phocap.engine.backends import connect, load
+
+    return load(connect(backend.value), store)
+
+
+def _units(path: Path | None, console: Console) -> Any:
+    if path is None:
+        return None
+    from phocap.engine.units import UnitsFileError, read_units_file
+
+    try:
+        return read_units_file(path)
+    except (UnitsFileError, OSError) as exc:
+        console.print(f"[bold red]{exc}[/bold red]")
+        raise typer.Exit(EXIT_ERRORS) from exc
+
+
+SurveyArg = Annotated[Path, typer.Argument(help="Tệp phiếu điều tra: CSV, XLSX, XLS hoặc Parquet.")]
+UnitsOpt = Annotated[
+    Path | None,
+    typer.Option(help="Tệp đơn vị (code,name,type,parent_code,especially_difficult)."),
+]
+YearOpt = Annotated[int | None, typer.Option(help="Năm điều tra.")]
+RulesetOpt = Annotated[str | None, typer.Option(help="Bộ quy tắc; mặc định theo năm điều tra.")]
+BackendOpt = Annotated[Backend, typer.Option(help="Nơi tính toán.")]
+
+
+@app.command()
+def evaluate(
+    survey: SurveyArg,
+    units: UnitsOpt = None,
+    year: YearOpt = None,
+    ruleset: RulesetOpt = None,
+    backend: BackendOpt = Backend.duckdb,
+    format: Annotated[Format, typer.Option("--format", help="Dạng kết quả.")] = Format.text,
+    output: Annotated[Path | None, typer.Option(help="Ghi kết quả ra tệp.")] = None,
+) -> None:
+    """Tính mức đạt chuẩn phổ cập, xóa mù chữ của từng xã, huyện, tỉnh."""
+    from phocap.engine import export
+    from phocap.engine.evaluate import evaluate as run
+
+    console = Console()
+    with tempfile.TemporaryDirectory() as workdir:
+        table = _survey_table(survey, year, backend, console, Path(workdir))
+        evaluation = run(table, year=year, ruleset=ruleset, units=_units(units, console))
+    if format is Format.json:
+        text = export.write_json(evaluation, output)
+        if output is None:
+            typer.echo(text)
+    elif format is Format.xlsx:
+        target = output or survey.with_name(f"{survey.stem}-ket-qua.xlsx")
+        export.write_xlsx(evaluation, target)
+        console.print(f"Đã ghi kết quả: {target}")
+    else:
+        target_console = Console(file=output.open("w", encoding="utf-8")) if output else console
+        target_console.print(export.results_table(evaluation))
+        target_console.print(export.explanation(evaluation))
+
+
+@app.command()
+def outlook(
+    survey: SurveyArg,
+    units: UnitsOpt = None,
+    year: YearOpt = None,
+    ruleset: RulesetOpt = None,
+    backend: BackendOpt = Backend.duckdb,
+) -> None:
+    """Dự báo năm sau: xã nào giữ, mất hoặc đạt thêm mức nếu học sinh lên lớp bình thường."""
+    from phocap.engine import export
+    from phocap.engine.outlook import outlook as run
+
+    console = Console()
+    with tempfile.TemporaryDirectory() as workdir:
+        table = _survey_table(survey, year, backend, console, Path(workdir))
+        now, _, changes = run(table, year=year, ruleset=ruleset, units=_units(units, console))
+    console.print(export.outlook_table(changes, now.year))
+
+
+@app.command()
+def people(
+    survey: SurveyArg,
+    commune: Annotated[str, typer.Option(help="Mã xã.")],
+    criterion: Annotated[
+        str, typer.Option(help="Khóa tiêu chí, ví dụ lower_secondary.3.graduates.")
+    ],
+    units: UnitsOpt = None,
+    year: YearOpt = None,
+    ruleset: RulesetOpt = None,
+    output: Annotated[Path | None, typer.Option(help="Ghi danh sách ra tệp XLSX.")] = None,
+) -> None:
+    """Danh sách những người chưa đạt một tiêu chí ở một xã (kèm tình trạng học tập)."""
+    from phocap.engine.evaluate import resolve
+    from phocap.engine.people import people_behind
+
+    console = Console()
+    with tempfile.TemporaryDirectory() as workdir:
+        table = _survey_table(survey, year, Backend.duckdb, console, Path(workdir))
+        chosen_year, chosen = resolve(table, year, ruleset)
+        found = [c for c in chosen.criteria if c.key == criterion]
+        if not found:
+            keys = ", ".join(c.key for c in chosen.criteria)
+            console.print(f"[red]Không có tiêu chí “{criterion}”. Có: {keys}[/red]")
+            raise typer.Exit(EXIT_ERRORS)
+        unit_frame = _units(units, console)
+        difficult = bool(
+            unit_frame is not None
+            and unit_frame.filter((unit_frame["code"] == commune)
+                                  & unit_frame["especially_difficult"]).height
+        )
+        frame = people_behind(table, found[0], commune, chosen_year, difficult)
+    columns = ["village", "household_no", "full_name", "birth_year", "current_class",
+               "situation"]
+    table_out = Table(title=f"{criterion} – xã {commune}: {vi_number(frame.height)} người")
+    for caption in ("Thôn", "Số phiếu", "Họ và tên", "Năm sinh", "Lớp", "Tình trạng"):
+        table_out.add_column(caption)
+    for row in frame.select(columns).iter_rows():
+        table_out.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table_out)
+    if output is not None:
+        frame.write_excel(output, worksheet="Danh sách")
+        console.print(f"Đã ghi danh sách: {output}")
 
 
 @units_app.command("build")

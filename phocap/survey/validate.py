@@ -12,7 +12,6 @@ records in their ``warnings`` column.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
@@ -654,6 +654,44 @@ def _record(data: pl.DataFrame, sheet: Sheet, warnings: pl.DataFrame) -> pl.Data
     return out.select([pl.col(k).cast(t) for k, t in RECORD_SCHEMA.items()])
 
 
+def _year_problems(data: pl.DataFrame, sheet: Sheet, year: int) -> pl.DataFrame:
+    wrong = data.filter(pl.col("survey_year").is_not_null() & (pl.col("survey_year") != year))
+    if wrong.height == 0:
+        return problems.empty()
+    check = _Check(
+        "year_mismatch", ERROR, "survey_year", pl.lit(True),
+        pl.format(f"Năm điều tra {{}} khác năm đã chọn {year}.", pl.col("survey_year")),
+    )
+    return _problems_of([check], wrong, sheet)
+
+
+class _ParquetSink:
+    """Typed records written batch by batch, kept only if the whole file is clean.
+
+    They go to a temporary file beside the target, renamed into place at the end,
+    so an interrupted or failed validation never leaves a half-written store.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.partial = target.with_name(f".{target.name}.partial")
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, records: pl.DataFrame) -> None:
+        table = records.to_arrow()
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.partial, table.schema)
+        self.writer.write_table(table)
+
+    def close(self, keep: bool) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if keep and self.writer is not None:
+            self.partial.replace(self.target)
+        else:
+            self.partial.unlink(missing_ok=True)
+
+
 def validate(
     path: Path,
     year: int | None = None,
@@ -661,19 +699,25 @@ def validate(
     units: UnitTable | None = None,
     check_units: bool = True,
     batch_rows: int | None = None,
+    records_to: Path | None = None,
 ) -> Result:
     """Read and check a survey file; typed records too when ``keep_records``.
 
     ``year``, when given, is the survey year every row must have (and the one
     assumed when the file has no year column). ``units`` gives a survey year's
     communes (the official lists by default); ``check_units=False`` skips that
-    check, e.g. for test data with invented codes.
+    check, e.g. for test data with invented codes. ``records_to`` streams the
+    typed records to a Parquet file, written only when the file has no errors:
+    the way to check a national file that does not fit in memory. Warnings
+    found by comparing rows (likely duplicates) are in the report, not in that
+    file's ``warnings`` column.
     """
     units = units or official_units
     report = Report(path.name)
     keys = _Keys()
     sheets: list[Sheet] = []
     records: list[pl.DataFrame] = []
+    sink = _ParquetSink(records_to) if records_to is not None else None
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     try:
         for sheet in read(path, **options):
@@ -684,54 +728,50 @@ def validate(
             report.rows += data.height
             found = [_problems_of(CHECKS, data, sheet)]
             if year is not None:
-                wrong = data.filter(
-                    pl.col("survey_year").is_not_null() & (pl.col("survey_year") != year)
-                )
-                if wrong.height:
-                    found.append(_problems_of([_Check(
-                        "year_mismatch", ERROR, "survey_year",
-                        pl.lit(True),
-                        pl.format(f"Năm điều tra {{}} khác năm đã chọn {year}.",
-                                  pl.col("survey_year")),
-                    )], wrong, sheet))
+                found.append(_year_problems(data, sheet, year))
             if check_units:
                 found.append(_unit_problems(data, sheet, units))
             sheet_problems = _without_formula_cells(pl.concat(found, how="vertical"), sheet)
             report.add(sheet_problems)
             _gather_keys(keys, data, index)
-            if keep_records:
-                records.append(_record(data, sheet, sheet_problems))
+            if keep_records or sink is not None:
+                typed = _record(data, sheet, sheet_problems)
+                if keep_records:
+                    records.append(typed)
+                if sink is not None and report.ok:
+                    sink.write(typed)
     except SurveyFileError as exc:
         report.add(problems.frame([exc.problem]))
+        if sink is not None:
+            sink.close(keep=False)
         return Result(report, None)
     cross = _cross_problems(keys, sheets)
     report.add(cross)
+    if sink is not None:
+        sink.close(keep=report.ok)
     if not keep_records:
         return Result(report, None)
+    return Result(report, _with_late_warnings(records, cross))
+
+
+def _with_late_warnings(records: list[pl.DataFrame], cross: pl.DataFrame) -> pl.DataFrame:
+    """All records, with the warnings found by comparing rows added to theirs."""
     combined = (
-        pl.concat(records, how="vertical") if records
-        else pl.DataFrame(schema=RECORD_SCHEMA)
+        pl.concat(records, how="vertical") if records else pl.DataFrame(schema=RECORD_SCHEMA)
     )
-    if cross.height:
-        late = (
-            cross.filter(pl.col("severity") == WARNING)
-            .group_by("sheet", "row")
-            .agg(pl.col("message").alias("late"))
+    late = (
+        cross.filter(pl.col("severity") == WARNING)
+        .group_by("sheet", "row")
+        .agg(pl.col("message").alias("late"))
+    )
+    if late.height == 0:
+        return combined
+    no_warnings = pl.lit([], pl.List(pl.String))
+    return (
+        combined.join(late, left_on=["source_sheet", ROW], right_on=["sheet", "row"],
+                      how="left", nulls_equal=True)
+        .with_columns(
+            pl.concat_list("warnings", pl.col("late").fill_null(no_warnings)).alias("warnings")
         )
-        combined = (
-            combined.join(
-                late, left_on=["source_sheet", ROW], right_on=["sheet", "row"], how="left",
-                nulls_equal=True,
-            )
-            .with_columns(
-                pl.concat_list("warnings", pl.col("late").fill_null(pl.lit([], pl.List(pl.String))))
-                .alias("warnings")
-            )
-            .drop("late")
-        )
-    return Result(report, combined)
-
-
-def records_json_extra(extra: str | None) -> dict[str, str]:
-    """Unknown columns of a record, as kept in its ``extra`` column."""
-    return {} if extra is None else dict(json.loads(extra))
+        .drop("late")
+    )

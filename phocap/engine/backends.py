@@ -1,0 +1,63 @@
+"""Where the engine runs: DuckDB, SQLite, PostgreSQL or PySpark, through Ibis.
+
+DuckDB (in memory) is the default for files; SQLite and PostgreSQL run the
+engine inside the web application's database; PySpark (local mode here) serves
+national, multi-year stores. Only the typed survey record's own columns are
+loaded: provenance (warnings, unknown columns) stays behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import polars as pl
+
+from phocap.survey.schema import SCHEMA
+
+BACKENDS = ("duckdb", "sqlite", "postgres", "pyspark")
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def connect(backend: str = "duckdb", url: str | None = None) -> Any:
+    """An Ibis connection; ``url`` overrides the default location of a server backend."""
+    if backend == "duckdb":
+        return ibis.duckdb.connect()
+    if backend == "sqlite":
+        return ibis.sqlite.connect()
+    if backend == "postgres":
+        return ibis.connect(url or os.environ.get("PHOCAP_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    if backend == "pyspark":
+        from pyspark.sql import SparkSession
+
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("phocap")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="phocap-spark-"))
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        return ibis.pyspark.connect(session)
+    raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def load(con: Any, records: pl.DataFrame | Path, name: str = "survey") -> ir.Table:
+    """Put typed survey records into the backend as a table."""
+    if isinstance(records, Path):
+        if hasattr(con, "read_parquet") and con.name == "duckdb":
+            return con.read_parquet(str(records), table_name=name).select(*SCHEMA)
+        records = pl.read_parquet(records)
+    arrow = records.select(list(SCHEMA)).to_arrow()
+    if con.name == "pyspark":
+        # A temporary view: Spark's managed tables would be written to a warehouse
+        # folder in the working directory.
+        con._session.createDataFrame(arrow).createOrReplaceTempView(name)
+        return con.table(name)
+    return con.create_table(name, arrow, overwrite=True)

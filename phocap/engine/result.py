@@ -1,0 +1,179 @@
+"""What the engine answers, with every number explained.
+
+Rates are exact fractions; they are rounded only when shown (rules.md §1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+NOT_ASSESSED = "not_assessed"
+MET = "met"
+NOT_MET = "not_met"
+
+
+def gap(numerator: int, denominator: int, threshold: Fraction) -> int:
+    """The fewest more people who must meet a criterion for its rate to reach the threshold.
+
+    The smallest whole k with (numerator + k) / denominator ≥ threshold.
+    """
+    if denominator == 0:
+        return 0
+    return max(0, math.ceil(threshold * denominator - numerator))
+
+
+def display_rate(rate: Fraction | None) -> str:
+    """Vietnamese display: two decimals, comma as decimal mark ("95,24%")."""
+    if rate is None:
+        return "—"
+    return f"{float(rate) * 100:.2f}%".replace(".", ",")
+
+
+@dataclass
+class CriterionResult:
+    key: str
+    level: int
+    numerator: int
+    denominator: int
+    threshold: Fraction
+    source: str
+    mark: str = "law"
+    fact: str = ""
+    ages: tuple[int, int] | None = None
+    note: str = ""
+    breakdown: dict[str, int] = field(default_factory=dict)  # total, moved_in, exclusions
+
+    @property
+    def applicable(self) -> bool:
+        return self.denominator > 0
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    @property
+    def passed(self) -> bool | None:
+        """None when not applicable (an empty cohort), never a division by zero."""
+        rate = self.rate
+        return None if rate is None else rate >= self.threshold
+
+    @property
+    def gap(self) -> int:
+        return gap(self.numerator, self.denominator, self.threshold)
+
+    def to_json(self) -> dict[str, Any]:
+        rate = self.rate
+        out: dict[str, Any] = {
+            "key": self.key,
+            "level": self.level,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "rate": None if rate is None else round(float(rate), 4),
+            "threshold": float(self.threshold),
+            "passed": self.passed,
+            "source": self.source,
+            "mark": self.mark,
+            "gap": self.gap,
+        }
+        if self.ages is not None:
+            out["ages"] = list(self.ages)
+        if self.fact:
+            out["fact"] = self.fact
+        if self.breakdown:
+            out["breakdown"] = dict(self.breakdown)
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
+class StandardResult:
+    standard: str
+    level: int
+    criteria: list[CriterionResult]
+    conditions: str = NOT_ASSESSED
+    unmet_prerequisites: list[str] = field(default_factory=list)
+    empty: bool = False  # every cohort empty: not recognised (rules.md §1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "conditions": self.conditions,
+            "unmet_prerequisites": self.unmet_prerequisites,
+            "criteria": [c.to_json() for c in self.criteria],
+        }
+
+
+@dataclass
+class IndicatorResult:
+    key: str
+    label_vi: str
+    numerator: int
+    denominator: int
+    source: str
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    def to_json(self) -> dict[str, Any]:
+        rate = self.rate
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "rate": None if rate is None else round(float(rate), 4),
+            "source": self.source,
+        }
+
+
+@dataclass
+class UnitResult:
+    code: str
+    name: str
+    type: str
+    parent_code: str | None
+    especially_difficult: bool
+    standards: dict[str, StandardResult]
+    indicators: dict[str, IndicatorResult] = field(default_factory=dict)
+
+    def level(self, standard: str) -> int:
+        return self.standards[standard].level
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "type": self.type,
+            "parent_code": self.parent_code,
+            "especially_difficult": self.especially_difficult,
+            "standards": {k: v.to_json() for k, v in self.standards.items()},
+            "indicators": {k: v.to_json() for k, v in self.indicators.items()},
+        }
+
+
+@dataclass
+class Evaluation:
+    year: int
+    ruleset: str
+    units: list[UnitResult]
+    unverified: list[str] = field(default_factory=list)
+
+    def unit(self, code: str) -> UnitResult:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+    def of_type(self, unit_type: str) -> list[UnitResult]:
+        return [u for u in self.units if u.type == unit_type]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "ruleset": self.ruleset,
+            "unverified": self.unverified,
+            "units": [u.to_json() for u in self.units],
+        }

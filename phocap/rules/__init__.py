@@ -1,0 +1,27 @@
+"""Rulesets: the PCGD–XMC criteria as versioned data (docs/rules.md)."""
+
+from phocap.rules.ruleset import (
+    FACTS,
+    STANDARD_NAMES_VI,
+    Criterion,
+    Level,
+    RollupShare,
+    Ruleset,
+    RulesetError,
+    for_year,
+    load,
+    names,
+)
+
+__all__ = [
+    "FACTS",
+    "STANDARD_NAMES_VI",
+    "Criterion",
+    "Level",
+    "RollupShare",
+    "Ruleset",
+    "RulesetError",
+    "for_year",
+    "load",
+    "names",
+]
