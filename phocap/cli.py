@@ -119,13 +119,14 @@ def _survey_table(
     return load(connect(backend.value), store)
 
 
-def _units(path: Path | None, console: Console) -> Any:
+def _units(path: Path | None, console: Console, conditions: bool = False) -> Any:
+    """A units (or, with ``conditions``, a conditions) file; a bad one stops with exit 2."""
     if path is None:
         return None
-    from phocap.engine.units import UnitsFileError, read_units_file
+    from phocap.engine.units import UnitsFileError, read_conditions_file, read_units_file
 
     try:
-        return read_units_file(path)
+        return read_conditions_file(path) if conditions else read_units_file(path)
     except (UnitsFileError, OSError) as exc:
         console.print(f"[bold red]{exc}[/bold red]")
         raise typer.Exit(EXIT_ERRORS) from exc
@@ -136,6 +137,10 @@ UnitsOpt = Annotated[
     Path | None,
     typer.Option(help="Tệp đơn vị (code,name,type,parent_code,especially_difficult)."),
 ]
+ConditionsOpt = Annotated[
+    Path | None,
+    typer.Option(help="Tệp điều kiện TT07 (commune_code,standard,met); thiếu thì “chưa đánh giá”."),
+]
 YearOpt = Annotated[int | None, typer.Option(help="Năm điều tra.")]
 RulesetOpt = Annotated[str | None, typer.Option(help="Bộ quy tắc; mặc định theo năm điều tra.")]
 BackendOpt = Annotated[Backend, typer.Option(help="Nơi tính toán.")]
@@ -145,6 +150,7 @@ BackendOpt = Annotated[Backend, typer.Option(help="Nơi tính toán.")]
 def evaluate(
     survey: SurveyArg,
     units: UnitsOpt = None,
+    conditions: ConditionsOpt = None,
     year: YearOpt = None,
     ruleset: RulesetOpt = None,
     backend: BackendOpt = Backend.duckdb,
@@ -158,7 +164,8 @@ def evaluate(
     console = Console()
     with tempfile.TemporaryDirectory() as workdir:
         table = _survey_table(survey, year, backend, console, Path(workdir))
-        evaluation = run(table, year=year, ruleset=ruleset, units=_units(units, console))
+        evaluation = run(table, year=year, ruleset=ruleset, units=_units(units, console),
+                         conditions=_units(conditions, console, conditions=True))
     if format is Format.json:
         text = export.write_json(evaluation, output)
         if output is None:

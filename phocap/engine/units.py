@@ -89,3 +89,28 @@ def with_unknown_communes(units: pl.DataFrame, commune_codes: list[str]) -> pl.D
     if not extra:
         return units
     return pl.concat([units, pl.DataFrame(extra, schema=UNITS_SCHEMA, orient="row")])
+
+
+def read_conditions_file(path: Path) -> dict[str, dict[str, bool]]:
+    """Conditions (TT07 Arts 3–6) per commune and standard: commune_code,standard,met.
+
+    A commune or standard absent from the file stays "not assessed".
+    """
+    conditions: dict[str, dict[str, bool]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"commune_code", "standard", "met"} - set(reader.fieldnames or [])
+        if missing:
+            raise UnitsFileError(
+                f"{path.name}: thiếu cột {', '.join(sorted(missing))}"
+                " (cần commune_code, standard, met)."
+            )
+        for line, row in enumerate(reader, start=2):
+            met = (row.get("met") or "").strip()
+            if met not in ("0", "1"):
+                raise UnitsFileError(
+                    f"{path.name}, dòng {line}, cột met: “{met}” phải là 1 (đạt) hoặc 0 (chưa đạt)."
+                )
+            code = (row.get("commune_code") or "").strip()
+            conditions.setdefault(code, {})[(row.get("standard") or "").strip()] = met == "1"
+    return conditions

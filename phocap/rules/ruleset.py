@@ -30,7 +30,9 @@ FACTS: dict[str, str] = {
     "completed_primary": "đã hoàn thành chương trình tiểu học",
     "completed_or_in_primary": "đã hoàn thành hoặc đang học tiểu học",
     "lower_secondary_graduate": "đã tốt nghiệp THCS",
-    "studying_beyond_lower_secondary": "đang (hoặc đã) học THPT, GDTX cấp THPT hoặc giáo dục nghề nghiệp",
+    "studying_beyond_lower_secondary": (
+        "đang (hoặc đã) học THPT, GDTX cấp THPT hoặc giáo dục nghề nghiệp"
+    ),
     "literate_1": "biết chữ mức độ 1",
     "literate_2": "biết chữ mức độ 2",
 }
@@ -175,7 +177,8 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 def _raw(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     if name in seen:
-        raise RulesetError(f"Bộ quy tắc “{name}” kế thừa vòng tròn: {' → '.join(seen + (name,))}.")
+        chain = " → ".join((*seen, name))
+        raise RulesetError(f"Bộ quy tắc “{name}” kế thừa vòng tròn: {chain}.")
     data = _read(name)
     parent = data.get("ruleset", {}).get("extends")
     if parent:
