@@ -161,6 +161,10 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     head = {**parent["ruleset"], **child["ruleset"]}
     if "last_year" not in child["ruleset"]:
         head.pop("last_year", None)  # a new document's end is its own, not its parent's
+    # What the parent could not verify stays unverified in every document built on it.
+    inherited = [u for u in parent["ruleset"].get("unverified", [])
+                 if u not in child["ruleset"].get("unverified", [])]
+    head["unverified"] = [*inherited, *child["ruleset"].get("unverified", [])]
     merged: dict[str, Any] = {"ruleset": head}
     keyed: dict[str, tuple[str, ...]] = {
         "levels": ("standard", "level"),
