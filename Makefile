@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
-#   make demo   install, generate the demo district, validate it and summarise it
+#   make demo   install, generate the demo district, validate, summarise and evaluate it
 #   make test   install, lint, type-check and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/phocap synth --profile dien-bien-2021 --seed 2021 --output $(DEMO_DIR)/dien-bien-2021.xlsx
 	$(BIN)/phocap validate $(DEMO_DIR)/dien-bien-2021.xlsx --year 2021 --limit 20
 	$(BIN)/phocap summary $(DEMO_DIR)/dien-bien-2021.xlsx
+	$(BIN)/phocap evaluate $(DEMO_DIR)/dien-bien-2021.xlsx --units $(DEMO_DIR)/dien-bien-2021.units.csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check phocap tests benchmarks

@@ -35,14 +35,20 @@ def validate(
         Path | None, typer.Option(help="Ghi báo cáo ra tệp XLSX, tô màu các ô có vấn đề.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Số dòng báo cáo tối đa in ra màn hình.")] = 200,
+    records: Annotated[
+        Path | None,
+        typer.Option(help="Ghi bản ghi đã chuẩn hóa ra tệp Parquet (chỉ khi không có lỗi)."),
+    ] = None,
 ) -> None:
     """Kiểm tra một tệp phiếu điều tra; mã thoát 0 khi không có lỗi, 2 khi có lỗi."""
     console = Console()
-    result = validate_file(file, year=year)
+    result = validate_file(file, year=year, records_to=records)
     print_report(result.report, console, limit=limit)
     if xlsx is not None:
         write_xlsx(result.report, file, xlsx)
         console.print(f"Đã ghi báo cáo: {xlsx}")
+    if records is not None and result.report.ok:
+        console.print(f"Đã ghi bản ghi chuẩn hóa: {records}")
     if not result.report.ok:
         raise typer.Exit(EXIT_ERRORS)
 
