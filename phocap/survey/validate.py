@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -100,12 +101,59 @@ class Result:
 
 @dataclass
 class _Keys:
-    """Row keys of the cross-row checks, gathered over all sheets."""
+    """Row keys of the cross-row checks, gathered over all sheets and batches.
 
-    frames: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    A key is kept as a 96-bit hash (a 64-bit and a 32-bit one with another
+    seed) and its row: 16 bytes a row, so 100 million rows fit in a few GiB.
+    Two different keys share a 96-bit hash with a probability of about 10⁻¹³
+    in a file of 100 million rows.
+    """
 
-    def add(self, check: str, frame: pl.DataFrame) -> None:
-        self.frames.setdefault(check, []).append(frame)
+    h1: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    h2: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    sheets: dict[str, list[int]] = field(default_factory=dict)  # sheet index of each part
+
+    def add(self, check: str, frame: pl.DataFrame, sheet: int) -> None:
+        self.h1.setdefault(check, []).append(frame["h1"].to_numpy())
+        self.h2.setdefault(check, []).append(frame["h2"].to_numpy())
+        self.rows.setdefault(check, []).append(frame["row"].to_numpy())
+        self.sheets.setdefault(check, []).append(sheet)
+
+    def repeated(self, check: str) -> pl.DataFrame | None:
+        """Rows (ord, sheet, row, h1, h2) whose 64-bit hash occurs more than once.
+
+        Found by sorting the hashes rather than by a hash table, which keeps the
+        memory to the arrays themselves; the parts are released as they are read.
+        """
+        parts = self.h1.pop(check, [])
+        if not parts:
+            return None
+        sizes = np.array([len(p) for p in parts], dtype=np.int64)
+        h1 = np.concatenate(parts)
+        del parts
+        order = np.argsort(h1, kind="stable")
+        ordered = h1[order]
+        same = ordered[1:] == ordered[:-1]
+        del ordered
+        if not same.any():
+            return None
+        in_run = np.zeros(len(h1), dtype=bool)
+        in_run[1:] |= same
+        in_run[:-1] |= same
+        candidates = np.sort(order[in_run])
+        del order, in_run, same
+        h2 = np.concatenate(self.h2.pop(check))
+        rows = np.concatenate(self.rows.pop(check))
+        part = np.searchsorted(np.cumsum(sizes), candidates, side="right")
+        sheets = np.array(self.sheets.pop(check), dtype=np.uint16)[part]
+        return pl.DataFrame({
+            "ord": candidates,
+            "sheet": sheets,
+            "row": rows[candidates],
+            "h1": h1[candidates],
+            "h2": h2[candidates],
+        })
 
 
 @dataclass(frozen=True)
@@ -559,22 +607,20 @@ def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int) -> None:
         present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns if c != "birth_date"])
         frame = data.filter(present).select(
             pl.struct(columns).hash(11).alias("h1"),
-            pl.struct(columns).hash(29).alias("h2"),
-            pl.lit(sheet_index, pl.UInt16).alias("sheet"),
+            (pl.struct(columns).hash(29) & 0xFFFFFFFF).cast(pl.UInt32).alias("h2"),
             pl.col(ROW).alias("row"),
         )
-        keys.add(check, frame)
+        keys.add(check, frame, sheet_index)
 
 
 def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
     """Rows whose key already appeared earlier in the file, pointing at the first."""
     found: list[pl.DataFrame] = []
     for check, (_, severity, column, template) in _CROSS.items():
-        frames = keys.frames.get(check)
-        if not frames:
+        candidates = keys.repeated(check)
+        if candidates is None:
             continue
-        rows = pl.concat(frames, how="vertical").with_row_index("ord")
-        repeated = rows.filter(pl.struct("h1", "h2").is_duplicated())
+        repeated = candidates.filter(pl.struct("h1", "h2").is_duplicated())
         if repeated.height == 0:
             continue
         names = pl.DataFrame(
