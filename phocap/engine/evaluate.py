@@ -7,7 +7,7 @@ with exact fractions, so every backend gives the same answer by construction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import ibis.expr.types as ir
@@ -15,7 +15,7 @@ import polars as pl
 
 from phocap.engine import counts as counting
 from phocap.engine.indicators import INDICATORS, indicator_counts
-from phocap.engine.levels import commune_standards
+from phocap.engine.levels import commune_standards, plan
 from phocap.engine.result import Evaluation, IndicatorResult, UnitResult
 from phocap.engine.rollup import rolled_up
 from phocap.engine.units import official_units, with_unknown_communes
@@ -54,18 +54,32 @@ def resolve(
     return year, chosen
 
 
+_INDICATOR_COLUMNS = [(i, i.numerator.column, i.denominator.column) for i in INDICATORS]
+
+
 def _indicators(row: Mapping[str, Any]) -> dict[str, IndicatorResult]:
     return {
-        i.key: IndicatorResult(
-            i.key, i.label_vi, row.get(i.numerator.column, 0), row.get(i.denominator.column, 0),
-            i.source,
-        )
-        for i in INDICATORS
+        i.key: IndicatorResult(i.key, i.label_vi, row.get(num, 0), row.get(den, 0), i.source)
+        for i, num, den in _INDICATOR_COLUMNS
     }
 
 
-def _summed(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> dict[str, int]:
-    return {c: sum(int(r.get(c, 0)) for r in rows) for c in columns}
+def _sums_by_parent(
+    counts: pl.DataFrame, members: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """Each larger unit's counts: the sums over the communes below it (indicators add up)."""
+    pairs = pl.DataFrame(
+        [(parent, commune) for parent, communes in members.items() for commune in communes],
+        schema={"parent": pl.String, "commune_code": pl.String},
+        orient="row",
+    )
+    columns = [c for c in counts.columns if c not in counting.GROUP]
+    summed = (
+        pairs.join(counts.drop("survey_year"), on="commune_code", how="inner")
+        .group_by("parent")
+        .agg(pl.col(columns).sum())
+    )
+    return {row["parent"]: row for row in summed.iter_rows(named=True)}
 
 
 def evaluate_counts(
@@ -81,9 +95,9 @@ def evaluate_counts(
     if units is None:
         units = official_units(year, communes_in_survey)
     units = with_unknown_communes(units, communes_in_survey)
-    columns = [c for c in counts.columns if c not in counting.GROUP]
     by_commune = {row["commune_code"]: row for row in counts.iter_rows(named=True)}
     conditions = conditions or {}
+    planned = plan(ruleset)
 
     results: dict[str, UnitResult] = {}
     for unit in units.filter(pl.col("type") == "commune").iter_rows(named=True):
@@ -95,37 +109,39 @@ def evaluate_counts(
             parent_code=unit["parent_code"],
             especially_difficult=bool(unit["especially_difficult"]),
             standards=commune_standards(
-                ruleset, row, bool(unit["especially_difficult"]), conditions.get(unit["code"])
+                planned, row, bool(unit["especially_difficult"]), conditions.get(unit["code"])
             ),
             indicators=_indicators(row),
         )
 
-    def below(code: str, of_type: str) -> list[UnitResult]:
-        return [r for r in results.values() if r.parent_code == code and r.type == of_type]
+    # Every commune below each larger unit, following parent codes upwards.
+    parent_of = dict(zip(units["code"].to_list(), units["parent_code"].to_list(), strict=True))
+    members: dict[str, list[str]] = {}
+    for commune in results:
+        parent = parent_of.get(commune)
+        while parent is not None:
+            members.setdefault(parent, []).append(commune)
+            parent = parent_of.get(parent)
+    sums = _sums_by_parent(counts, members)
 
-    def communes_under(code: str) -> list[UnitResult]:
-        direct = below(code, "commune")
-        for district in below(code, "district"):
-            direct += communes_under(district.code)
-        return direct
-
-    parents = units.filter(pl.col("type") != "commune")
-    order = {"district": 0, "province": 1}
-    for unit in sorted(parents.iter_rows(named=True), key=lambda u: order[u["type"]]):
+    parents = sorted(units.filter(pl.col("type") != "commune").iter_rows(named=True),
+                     key=lambda u: {"district": 0, "province": 1}[u["type"]])
+    for unit in parents:
         code, unit_type = unit["code"], unit["type"]
-        if unit_type == "district" or ruleset.rollup == "province":
-            children = below(code, "commune") if unit_type == "district" else communes_under(code)
+        communes = [results[c] for c in members.get(code, [])]
+        if unit_type == "province" and ruleset.rollup == "district":
+            judged = [results[d["code"]] for d in parents
+                      if d["type"] == "district" and d["parent_code"] == code]
         else:
-            children = below(code, "district")
-        rows = [by_commune.get(c.code, {}) for c in communes_under(code)]
+            judged = communes
         results[code] = UnitResult(
             code=code,
             name=unit["name"],
             type=unit_type,
             parent_code=unit["parent_code"],
             especially_difficult=False,
-            standards={s: rolled_up(ruleset, s, children, unit_type) for s in ruleset.standards},
-            indicators=_indicators(_summed(rows, columns)),
+            standards={s: rolled_up(ruleset, s, judged, unit_type) for s in ruleset.standards},
+            indicators=_indicators(sums.get(code, {})),
         )
     ordered = sorted(
         results.values(), key=lambda r: ({"province": 0, "district": 1, "commune": 2}[r.type],

@@ -56,9 +56,14 @@ class CriterionResult:
 
     @property
     def passed(self) -> bool | None:
-        """None when not applicable (an empty cohort), never a division by zero."""
-        rate = self.rate
-        return None if rate is None else rate >= self.threshold
+        """None when not applicable (an empty cohort), never a division by zero.
+
+        numerator / denominator ≥ p / q, compared exactly as n·q ≥ p·d.
+        """
+        if self.denominator == 0:
+            return None
+        threshold = self.threshold
+        return self.numerator * threshold.denominator >= threshold.numerator * self.denominator
 
     @property
     def gap(self) -> int:
