@@ -1,6 +1,6 @@
 """Every backend gives the same answer (architecture principle 4).
 
-DuckDB, SQLite, PostgreSQL and PySpark evaluate the same survey with the same
+DuckDB, SQLite, PostgreSQL and PySpark evaluate the same surveys with the same
 Ibis expressions; the results (levels, every numerator and denominator, every
 indicator, the outlook) must be identical. PostgreSQL needs the server at
 127.0.0.1:5432 and PySpark needs Java; without them those backends are skipped
@@ -20,6 +20,7 @@ from phocap.engine.backends import connect, load
 from phocap.engine.evaluate import evaluate
 from phocap.engine.outlook import outlook
 from phocap.survey.validate import validate
+from phocap.synth.generate import write
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 
@@ -48,10 +49,16 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def records() -> pl.DataFrame:
-    result = validate(FIXTURE, keep_records=True)
-    assert result.records is not None
+@pytest.fixture(scope="module", params=["fixture", "synthetic district"])
+def records(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> pl.DataFrame:
+    """The format fixture, and the Điện Biên demo district scaled to 30,000 people."""
+    path = FIXTURE
+    if request.param == "synthetic district":
+        path = tmp_path_factory.mktemp("parity") / "district.parquet"
+        write(path, "100", 2021, "dien-bien-2021", seed=3, people=30_000)
+    result = validate(path, keep_records=True)
+    assert result.report.ok and result.records is not None
     return result.records
 
 
