@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -54,19 +55,14 @@ def validate(
 
 
 SUMMARY_CAPTIONS = {
-    "survey_year": "Năm",
-    "commune_code": "Mã xã",
     "villages": "Thôn",
     "households": "Hộ",
     "people": "Người",
     "minority": "DTTS",
-    "moved_away_or_deceased": "Đi/chết",
-    "cannot_study": "KT không học được",
-    "preschool": "Đang học MN",
+    "preschool": "MN",
     "primary": "TH",
     "lower_secondary": "THCS",
     "upper_secondary": "THPT",
-    "vocational": "Nghề",
 }
 
 
@@ -75,27 +71,27 @@ def summary(
     file: Annotated[Path, typer.Argument(help="Tệp phiếu điều tra.")],
     year: Annotated[int | None, typer.Option(help="Năm điều tra mà mọi dòng phải có.")] = None,
 ) -> None:
-    """Tóm tắt số hộ, số người và số đang đi học theo từng xã."""
+    """Tóm tắt số thôn, hộ, người và số đang đi học theo từng xã."""
     console = Console()
     result = validate_file(file, year=year, keep_records=True)
     if not result.report.ok or result.records is None:
         print_report(result.report, console, limit=20)
         raise typer.Exit(EXIT_ERRORS)
-    table_data = by_commune(result.records)
-    names = {u.code: u.name for y in table_data["survey_year"].unique()
-             for u in registry_for_year(int(y)).communes()}
-    table = Table(title=f"Tóm tắt {file.name}")
-    table.add_column("Xã")
-    for column in table_data.columns:
-        table.add_column(SUMMARY_CAPTIONS[column], justify="right")
-    for row in table_data.iter_rows(named=True):
-        values = [row[c] for c in table_data.columns]
-        table.add_row(
-            names.get(row["commune_code"], ""),
-            *[vi_number(v) if isinstance(v, int) and c != "survey_year" else str(v)
-              for c, v in zip(table_data.columns, values, strict=True)],
-        )
-    console.print(table)
+    frame = by_commune(result.records)
+    for survey_year in frame["survey_year"].unique().sort().to_list():
+        names = {u.code: u.bare_name for u in registry_for_year(survey_year).communes()}
+        table = Table(title=f"Tóm tắt {file.name}, năm điều tra {survey_year}",
+                      box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1))
+        table.add_column("Xã", no_wrap=True)
+        for caption in SUMMARY_CAPTIONS.values():
+            table.add_column(caption, justify="right", no_wrap=True, min_width=6)
+        for row in frame.filter(frame["survey_year"] == survey_year).iter_rows(named=True):
+            name = "Tổng" if row["commune_code"] == "Tổng" else names.get(
+                row["commune_code"], row["commune_code"]
+            )
+            table.add_row(name, *[vi_number(row[c]) for c in SUMMARY_CAPTIONS])
+        console.print(table)
+    console.print("DTTS: người dân tộc thiểu số; MN, TH, THCS, THPT: số người đang học cấp đó.")
 
 
 class Format(StrEnum):
