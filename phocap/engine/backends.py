@@ -48,6 +48,24 @@ def connect(backend: str = "duckdb", url: str | None = None) -> Any:
     raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
+_IBIS_TYPES = {
+    pl.Int8: "int8", pl.Int16: "int16", pl.Int32: "int32", pl.String: "string",
+    pl.Boolean: "boolean", pl.Date: "date",
+}
+
+
+def typed(table: ir.Table) -> ir.Table:
+    """The survey record's columns cast to their types.
+
+    A database view does not always carry its columns' types (SQLite infers them
+    from the rows, and a column that is empty everywhere has none), so a view is
+    read through this before the engine sees it.
+    """
+    return table.select(
+        **{key: table[key].cast(_IBIS_TYPES[type(dtype)]) for key, dtype in SCHEMA.items()}
+    )
+
+
 def load(con: Any, records: pl.DataFrame | Path, name: str = "survey") -> ir.Table:
     """Put typed survey records into the backend as a table."""
     if isinstance(records, Path):

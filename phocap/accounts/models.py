@@ -1,0 +1,35 @@
+"""Users: a role and the unit it covers (issue "The survey register", item 6)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNE_STAFF = "commune_staff", _("cán bộ xã (sửa dữ liệu xã mình)")
+    SCHOOL_STAFF = "school_staff", _("cán bộ trường (học sinh của trường)")
+    DISTRICT_REVIEWER = "district_reviewer", _("cán bộ huyện (xem, không sửa)")
+    PROVINCE_REVIEWER = "province_reviewer", _("cán bộ tỉnh (xem, không sửa)")
+    PROVINCE_ADMIN = "province_admin", _("quản trị tỉnh (tài khoản, xã ĐBKK)")
+    MINISTRY_VIEWER = "ministry_viewer", _("Bộ (chỉ số liệu tổng hợp)")
+
+
+# The level of unit each role is attached to.
+ROLE_UNIT_TYPE = {
+    Role.COMMUNE_STAFF: "commune",
+    Role.SCHOOL_STAFF: "commune",
+    Role.DISTRICT_REVIEWER: "district",
+    Role.PROVINCE_REVIEWER: "province",
+    Role.PROVINCE_ADMIN: "province",
+    Role.MINISTRY_VIEWER: None,
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "register.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT,
+        verbose_name=_("đơn vị"),
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "phocap.register"
+    verbose_name = "Sổ theo dõi phổ cập"

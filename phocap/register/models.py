@@ -1,0 +1,214 @@
+"""The household register: units, villages, households, people and their survey years.
+
+A person is stable across years (identity, birth, sex, ethnicity); what the
+annual survey records about them (class, completions, dropout, literacy,
+disability, moves) lives in one PersonYear per survey year, so opening a new
+year never alters the previous one. The survey record of survey-format.md is
+exposed by the database view ``survey_record`` (migration 0002), which the
+engine reads in-database through Ibis.
+
+Households and people carry a version number: an edit made on a stale form is
+refused instead of silently overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from phocap.register.scope import ScopedManager
+
+VINTAGES = [
+    ("2025-01-04", _("trước 01/7/2025 (có cấp huyện)")),
+    ("2025-07-01", _("từ 01/7/2025 (không có cấp huyện)")),
+]
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune of one vintage of the official lists.
+
+    Codes are reused across the 1 July 2025 reorganisation for different
+    territory, so a code is unique only within its vintage.
+    """
+
+    class Type(models.TextChoices):
+        PROVINCE = "province", _("tỉnh")
+        DISTRICT = "district", _("huyện")
+        COMMUNE = "commune", _("xã")
+
+    vintage = models.CharField(_("danh mục"), max_length=10, choices=VINTAGES)
+    code = models.CharField(_("mã"), max_length=5)
+    name = models.CharField(_("tên"), max_length=120)
+    type = models.CharField(_("cấp"), max_length=10, choices=Type.choices)
+    kind = models.CharField(_("loại"), max_length=20)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vintage", "code"], name="unit_code_per_vintage")
+        ]
+        indexes = [models.Index(fields=["vintage", "type"])]
+        verbose_name = _("đơn vị hành chính")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def ancestors(self) -> list[AdministrativeUnit]:
+        found, unit = [], self.parent
+        while unit is not None:
+            found.append(unit)
+            unit = unit.parent
+        return found
+
+
+class UnitYear(models.Model):
+    """Per commune and survey year: especially difficult (ĐBKK) per the list in force."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="years")
+    survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
+    especially_difficult = models.BooleanField(_("xã đặc biệt khó khăn"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "survey_year"], name="one_flag_per_unit_year")
+        ]
+
+
+class Village(models.Model):
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT,
+                                related_name="villages")
+    name = models.CharField(_("thôn/xóm"), max_length=120)
+
+    objects = ScopedManager("commune")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="village_name_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    class Residence(models.TextChoices):
+        PERMANENT = "thường trú", _("thường trú")
+        TEMPORARY = "tạm trú", _("tạm trú")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT,
+                                related_name="households")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="households")
+    household_no = models.CharField(_("số phiếu"), max_length=20)
+    head_name = models.CharField(_("chủ hộ"), max_length=120, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=200, blank=True)
+    residence = models.CharField(_("diện cư trú"), max_length=12, choices=Residence.choices,
+                                 blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScopedManager("commune")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "household_no"],
+                                    name="household_no_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_no} {self.head_name}".strip()
+
+
+class Person(models.Model):
+    """A stable identity; the yearly survey facts are in PersonYear."""
+
+    class Sex(models.TextChoices):
+        MALE = "nam", _("nam")
+        FEMALE = "nữ", _("nữ")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    person_no = models.PositiveSmallIntegerField(_("STT"))
+    national_id = models.CharField(_("số định danh"), max_length=12, null=True, blank=True,
+                                   unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=30, blank=True)
+    relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=30, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScopedManager("household__commune")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person_no"],
+                                    name="person_no_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PersonYear(models.Model):
+    """What the survey of one year records about one person (survey-format.md)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="years")
+    survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
+    residence = models.CharField(max_length=12, blank=True)
+    status = models.CharField(_("biến động"), max_length=12, blank=True)
+    disability = models.CharField(_("khuyết tật"), max_length=16, blank=True)
+    current_class = models.CharField(_("lớp đang học"), max_length=8, blank=True)
+    class_level = models.CharField(max_length=30, blank=True)
+    class_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    class_repeater = models.BooleanField(default=False)
+    class_two_sessions = models.BooleanField(default=False)
+    current_school = models.CharField(_("trường đang học"), max_length=30, blank=True)
+    preschool_completed = models.PositiveSmallIntegerField(null=True, blank=True)
+    primary_completed = models.PositiveSmallIntegerField(null=True, blank=True)
+    thcs_graduated = models.PositiveSmallIntegerField(null=True, blank=True)
+    thpt_graduated = models.PositiveSmallIntegerField(null=True, blank=True)
+    vocational_level = models.CharField(max_length=12, blank=True)
+    vocational_completed = models.PositiveSmallIntegerField(null=True, blank=True)
+    highest_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    dropout_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    dropout_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    literacy_stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    literacy_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    relapsed = models.BooleanField(_("tái mù"), default=False)
+    warnings = models.JSONField(default=list, blank=True)
+
+    objects = ScopedManager("person__household__commune")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "survey_year"], name="one_record_per_year")
+        ]
+        indexes = [models.Index(fields=["survey_year"])]
+
+
+class AuditEntry(models.Model):
+    """Who did what to which household or person, when, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("tạo")
+        UPDATE = "update", _("sửa")
+        DELETE = "delete", _("xóa")
+        EXPORT = "export", _("xuất dữ liệu cá nhân")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    model = models.CharField(max_length=30)
+    object_id = models.BigIntegerField(null=True)
+    commune = models.ForeignKey(AdministrativeUnit, null=True, on_delete=models.SET_NULL)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    objects = ScopedManager("commune")
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"])]
+        ordering = ["-at", "-id"]

@@ -1,0 +1,77 @@
+"""Scope: each role reads only the people of the units it covers; only commune staff edit."""
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from phocap.register.models import Household, Person, PersonYear
+from phocap.register.scope import editable
+
+
+def visible(user: Any) -> set[str]:
+    return {p.household.commune.code for p in Person.objects.for_user(user)}
+
+
+@pytest.mark.parametrize(
+    ("role", "unit_path", "expected"),
+    [
+        ("commune_staff", ("communes", "03319"), {"03319"}),
+        ("school_staff", ("communes", "03322"), {"03322"}),
+        ("district_reviewer", ("districts", 0), {"03319", "03322"}),
+        ("district_reviewer", ("districts", 1), {"03370"}),
+        ("province_reviewer", ("province",), {"03319", "03322", "03370"}),
+        ("province_admin", ("province",), {"03319", "03322", "03370"}),
+    ],
+)
+def test_each_role_sees_exactly_its_units(
+    tree: dict[str, Any], make_user: Any, role: str, unit_path: tuple[Any, ...],
+    expected: set[str],
+) -> None:
+    unit = tree[unit_path[0]]
+    for step in unit_path[1:]:
+        unit = unit[step]
+    user = make_user(role, unit)
+    assert visible(user) == expected
+    assert {h.commune.code for h in Household.objects.for_user(user)} == expected
+
+
+def test_ministry_viewer_sees_no_person(tree: dict[str, Any], make_user: Any) -> None:
+    user = make_user("ministry_viewer", None)
+    assert visible(user) == set()
+    assert not PersonYear.objects.for_user(user).exists()
+
+
+def test_anonymous_sees_nothing(tree: dict[str, Any]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Person.objects.for_user(AnonymousUser()).exists()
+
+
+def test_only_commune_staff_edit_and_only_their_commune(tree: dict[str, Any],
+                                                        make_user: Any) -> None:
+    communes = tree["communes"]
+    staff = make_user("commune_staff", communes["03319"])
+    assert editable(staff, communes["03319"])
+    assert not editable(staff, communes["03322"])
+    reviewer = make_user("district_reviewer", tree["districts"][0])
+    assert not editable(reviewer, communes["03319"])
+
+
+def test_createuser_checks_role_unit_and_password(tree: dict[str, Any]) -> None:
+    from phocap.accounts.models import User
+
+    call_command("createuser", "--username", "xa03319", "--password", "mat-khau-du-manh-2021",
+                 "--role", "commune_staff", "--unit", "03319", "--vintage", "2025-01-04")
+    user = User.objects.get(username="xa03319")
+    assert user.unit.code == "03319" and user.check_password("mat-khau-du-manh-2021")
+    assert user.password.startswith("pbkdf2_sha256$")
+    with pytest.raises(CommandError, match="gắn với cấp commune"):
+        call_command("createuser", "--username", "x2", "--password", "mat-khau-du-manh-2021",
+                     "--role", "commune_staff", "--unit", "100", "--vintage", "2025-01-04")
+    with pytest.raises(CommandError, match="chưa đủ mạnh"):
+        call_command("createuser", "--username", "x3", "--password", "12345678",
+                     "--role", "district_reviewer", "--unit", "100", "--vintage", "2025-01-04")
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("createuser", "--username", "x4", "--password", "mat-khau-du-manh-2021",
+                     "--role", "province_reviewer", "--unit", "99", "--vintage", "2025-01-04")
