@@ -1,0 +1,137 @@
+"""Import: preview, all-or-nothing commit, idempotent re-import, audit; editing with locking."""
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from phocap.register.editing import StaleEdit, update_person
+from phocap.register.importing import ImportRefused, commit, preview
+from phocap.register.models import AuditEntry, Person, PersonYear
+from phocap.survey.validate import validate
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
+
+
+@pytest.fixture
+def commune_file() -> pl.DataFrame:
+    """The seven people of commune 03319 in the format fixture."""
+    result = validate(FIXTURE, keep_records=True)
+    assert result.records is not None
+    return result.records.filter(pl.col("commune_code") == "03319")
+
+
+def registered() -> int:
+    return Person.objects.filter(household__commune__code="03319").count()
+
+
+def test_preview_then_commit_then_nothing_changes_on_reimport(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    # The register already holds household 0001, person 1 ("Người 03319", no 2021
+    # record): the file's first person has that key, so it is the same person.
+    assert registered() == 1
+    first = preview(commune_file)
+    assert (len(first.new), len(first.changed), first.unchanged) == (7, 0, 0)
+    assert first.missing == []
+    commit(commune_file, staff)
+    assert registered() == 7
+    assert Person.objects.get(household__commune__code="03319", household__household_no="0001",
+                              person_no=1).full_name == (
+        "Lò Văn Hòa"
+    )
+    assert PersonYear.objects.filter(survey_year=2021).count() == 7
+    entries = AuditEntry.objects.count()
+    # household 0002 created; 6 people created and 1 renamed; 7 person-years created
+    assert entries == 1 + 6 + 1 + 7
+
+    again = preview(commune_file)
+    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 7)
+    commit(commune_file, staff)
+    assert AuditEntry.objects.count() == entries  # idempotent: nothing written
+
+
+def test_a_changed_cell_is_previewed_field_by_field_and_audited(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    commit(commune_file, staff)
+    edited = commune_file.with_columns(
+        pl.when(pl.col("full_name") == "Lò Văn An").then(pl.lit("5")).otherwise(
+            pl.col("current_class")).alias("current_class"),
+        pl.when(pl.col("full_name") == "Lò Văn An").then(pl.lit(5, pl.Int8)).otherwise(
+            pl.col("class_grade")).alias("class_grade"),
+    )
+    plan = preview(edited)
+    key = ("03319", "0001", 3)
+    assert plan.changed[key]["current_class"] == ("3*!", "5")
+    assert plan.changed[key]["class_grade"] == (3, 5)
+    commit(edited, staff)
+    entry = AuditEntry.objects.filter(model="personyear", action="update").get()
+    assert (entry.before["current_class"], entry.after["current_class"]) == ("3*!", "5")
+    assert entry.user == staff
+
+
+def test_people_missing_from_the_file_are_reported_not_deleted(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    commit(commune_file, staff)
+    shorter = commune_file.filter(pl.col("full_name") != "Giàng A Dình")
+    assert preview(shorter).missing == [("03319", "0002", 3)]
+    commit(shorter, staff)
+    assert PersonYear.objects.filter(person__full_name="Giàng A Dình").exists()
+
+
+def test_only_the_communes_own_staff_may_import(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    for user in (make_user("commune_staff", tree["communes"]["03322"]),
+                 make_user("district_reviewer", tree["districts"][0])):
+        with pytest.raises(PermissionDenied):
+            commit(commune_file, user)
+    assert not PersonYear.objects.exists()
+
+
+def test_an_import_that_fails_halfway_leaves_nothing(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    # The last person's national ID belongs to someone already in the register
+    # (unique), so the database refuses the last insert: everything rolls back.
+    Person.objects.filter(pk=tree["people"]["03322"].pk).update(national_id="011085000123")
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        commit(commune_file, staff)
+    assert not PersonYear.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_commune_codes_unknown_to_the_register_are_refused(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    with pytest.raises(ImportRefused, match="99999"):
+        preview(commune_file.with_columns(pl.lit("99999").alias("commune_code")))
+
+
+def test_a_stale_edit_is_refused_and_nothing_is_lost(tree: dict[str, Any],
+                                                     make_user: Any) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    person = tree["people"]["03319"]
+    update_person(staff, person.pk, 1, {"full_name": "Người đã sửa"})
+    with pytest.raises(StaleEdit, match="vừa được người khác sửa"):
+        update_person(staff, person.pk, 1, {"full_name": "Sửa đè"})
+    person.refresh_from_db()
+    assert (person.full_name, person.version) == ("Người đã sửa", 2)
+    entry = AuditEntry.objects.get(model="person", action="update")
+    assert entry.before["full_name"] == "Người 03319" and entry.after["full_name"] == "Người đã sửa"
+
+
+def test_editing_outside_scope_finds_nobody(tree: dict[str, Any], make_user: Any) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    with pytest.raises(Person.DoesNotExist):
+        update_person(staff, tree["people"]["03322"].pk, 1, {"full_name": "x"})
+    reviewer = make_user("district_reviewer", tree["districts"][0])
+    with pytest.raises(PermissionDenied):
+        update_person(reviewer, tree["people"]["03319"].pk, 1, {"full_name": "x"})
