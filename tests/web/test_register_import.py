@@ -100,12 +100,18 @@ def test_an_import_that_fails_halfway_leaves_nothing(
     tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
 ) -> None:
     staff = make_user("commune_staff", tree["communes"]["03319"])
-    # The last person's national ID belongs to someone already in the register
-    # (unique), so the database refuses the last insert: everything rolls back.
-    Person.objects.filter(pk=tree["people"]["03322"].pk).update(national_id="011085000123")
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
-        commit(commune_file, staff)
+    # The file's last person carries a national ID that already belongs to someone
+    # in another commune (unique in the register): the database refuses that last
+    # insert after six people were written, and everything rolls back.
+    Person.objects.filter(pk=tree["people"]["03322"].pk).update(national_id="011010009999")
+    last = commune_file.with_columns(
+        pl.when(pl.col("full_name") == "Giàng A Dình").then(pl.lit("011010009999"))
+        .otherwise(pl.col("national_id")).alias("national_id")
+    )
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        commit(last, staff)
     assert not PersonYear.objects.exists() and not AuditEntry.objects.exists()
+    assert registered() == 1
 
 
 def test_commune_codes_unknown_to_the_register_are_refused(
