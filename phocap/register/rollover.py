@@ -1,0 +1,151 @@
+"""Year roll-over ("lên lớp"): open survey year Y + 1 from year Y.
+
+Every person still living in the commune gets a record for Y + 1 built from
+their record of Y: pupils move up one class; those the officer marks as
+repeating stay in their class (marked "!"); MG5 completes preschool and enters
+grade 1; grade 5 completes primary and enters grade 6. Grade 9 (and 12) pupils
+are not made graduates automatically: the diploma is a decision, so they wait
+for ``confirm_graduates``. People who moved away or died in Y are not carried
+over. Nothing of year Y is altered; afterwards only the changes are edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register.scope import editable
+from phocap.survey import classes
+
+CARRIED = (
+    "residence", "disability", "current_school", "preschool_completed", "primary_completed",
+    "thcs_graduated", "thpt_graduated", "vocational_level", "vocational_completed",
+    "highest_grade", "dropout_grade", "dropout_year", "literacy_stage", "literacy_year",
+    "relapsed",
+)
+AWAITING_DIPLOMA = "Chờ xác nhận tốt nghiệp"
+
+
+class RolloverRefused(Exception):
+    """The year cannot be opened (already open, or nothing to open from)."""
+
+
+@dataclass
+class Opened:
+    people: int
+    promoted: int
+    repeating: int
+    awaiting_diploma: int
+
+
+def _code(level: str, grade: int | None, two_sessions: bool, repeater: bool) -> str:
+    """The canonical class code (classes.parse): base, then "*", then "!"."""
+    base = {
+        classes.NURSERY: "NT",
+        classes.KINDERGARTEN: f"MG{grade}",
+        classes.CONTINUING_LOWER_SECONDARY: f"BT{grade}",
+        classes.CONTINUING_UPPER_SECONDARY: f"BT{grade}",
+    }.get(level, str(grade))
+    return base + ("*" if two_sessions else "") + ("!" if repeater else "")
+
+
+def _next_class(record: PersonYear, age_next: int) -> tuple[str, int | None] | None:
+    """The class a pupil moves up to, or None when they leave with a pending diploma."""
+    level, grade = record.class_level, record.class_grade
+    if level == classes.NURSERY:
+        return (classes.KINDERGARTEN, 3) if age_next >= 3 else (level, None)
+    if level == classes.KINDERGARTEN and grade is not None:
+        return (level, grade + 1) if grade < 5 else (classes.PRIMARY, 1)
+    if grade is None or level not in (
+        classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY,
+        classes.CONTINUING_LOWER_SECONDARY, classes.CONTINUING_UPPER_SECONDARY,
+    ):
+        return (level, grade)  # vocational and university: the same course goes on
+    if grade in (9, 12):
+        return None
+    following = grade + 1
+    if level == classes.PRIMARY and following == 6:
+        return (classes.LOWER_SECONDARY, 6)
+    return (level, following)
+
+
+@transaction.atomic
+def open_year(user: Any, commune: AdministrativeUnit, year: int,
+              repeating: Collection[int] = ()) -> Opened:
+    """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
+    if not editable(user, commune):
+        raise PermissionDenied("Chỉ cán bộ xã được mở năm điều tra mới của xã mình.")
+    current = PersonYear.objects.filter(person__household__commune=commune, survey_year=year)
+    if not current.exists():
+        raise RolloverRefused(f"Chưa có dữ liệu năm {year} để lên lớp.")
+    if PersonYear.objects.filter(person__household__commune=commune,
+                                 survey_year=year + 1).exists():
+        raise RolloverRefused(f"Năm {year + 1} đã được mở.")
+    opened = Opened(0, 0, 0, 0)
+    following = year + 1
+    for record in current.select_related("person").exclude(status__in=["chuyển đi", "chết"]):
+        values = {name: getattr(record, name) for name in CARRIED}
+        values["warnings"] = []
+        level, grade = record.class_level, record.class_grade
+        if level:
+            if record.person_id in repeating:
+                step: tuple[str, int | None] | None = (level, grade)
+                opened.repeating += 1
+            else:
+                step = _next_class(record, following - record.person.birth_year)
+                opened.promoted += step is not None
+            if level == classes.KINDERGARTEN and grade == 5 and step and step[0] != level:
+                values["preschool_completed"] = values["preschool_completed"] or following
+            if level == classes.PRIMARY and grade == 5 and step and step[0] != level:
+                values["primary_completed"] = values["primary_completed"] or following
+            if level in (classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY,
+                         classes.CONTINUING_LOWER_SECONDARY,
+                         classes.CONTINUING_UPPER_SECONDARY) and step != (level, grade):
+                values["highest_grade"] = grade
+            if step is None:
+                opened.awaiting_diploma += 1
+                values["warnings"] = [f"{AWAITING_DIPLOMA} lớp {grade} năm {following}"]
+                values["highest_grade"] = grade
+                values |= {"current_class": "", "class_level": "", "class_grade": None,
+                           "class_repeater": False}
+            else:
+                repeat = record.person_id in repeating
+                values |= {
+                    "current_class": _code(step[0], step[1], record.class_two_sessions, repeat),
+                    "class_level": step[0], "class_grade": step[1], "class_repeater": repeat,
+                    "class_two_sessions": record.class_two_sessions,
+                }
+        created = PersonYear.objects.create(person=record.person, survey_year=following,
+                                            status="", **values)
+        audit.record(user, "create", created, None)
+        opened.people += 1
+    return opened
+
+
+@transaction.atomic
+def confirm_graduates(user: Any, commune: AdministrativeUnit, year: int,
+                      person_ids: Collection[int]) -> int:
+    """Record the diplomas of pupils awaiting them after the roll-over to ``year``."""
+    if not editable(user, commune):
+        raise PermissionDenied("Chỉ cán bộ xã được xác nhận tốt nghiệp.")
+    confirmed = 0
+    for record in PersonYear.objects.filter(
+        person__household__commune=commune, survey_year=year, person_id__in=person_ids
+    ).select_related("person__household__commune"):
+        waiting = [w for w in record.warnings if w.startswith(AWAITING_DIPLOMA)]
+        if not waiting:
+            continue
+        before = audit.snapshot(record)
+        column = "thcs_graduated" if record.highest_grade == 9 else "thpt_graduated"
+        setattr(record, column, year)
+        record.warnings = [w for w in record.warnings if w not in waiting]
+        record.save()
+        audit.record(user, "update", record, before)
+        confirmed += 1
+    return confirmed
