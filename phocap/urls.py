@@ -1,5 +1,9 @@
-"""URL routes of the web application; pages are added app by app."""
+"""URL routes of the web application."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from phocap.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", api.urls),
+]

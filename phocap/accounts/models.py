@@ -33,3 +33,12 @@ class User(AbstractUser):
         "register.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("đơn vị"),
     )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()

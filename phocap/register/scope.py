@@ -51,7 +51,9 @@ class ScopedManager(models.Manager[Any]):
     ``path`` is the lookup from the model to its commune (e.g. "household__commune").
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str = "") -> None:
+        # Django builds related managers (household.members) from this class
+        # without arguments; those are reached through an already-scoped row.
         super().__init__()
         self.path = path
 
@@ -60,4 +62,6 @@ class ScopedManager(models.Manager[Any]):
         return as_manager, name, "phocap.register.scope.ScopedManager", (self.path,), kwargs
 
     def for_user(self, user: Any) -> models.QuerySet[Any]:
+        if not self.path:
+            raise TypeError("for_user needs the model's ScopedManager, not a related manager")
         return self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})

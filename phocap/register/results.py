@@ -1,0 +1,64 @@
+"""The engine on the register: results for a unit and its children, computed in-database.
+
+The engine reads the ``survey_record`` view through Ibis on the application's
+own database (SQLite or PostgreSQL), so the register is never copied out to be
+evaluated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import polars as pl
+from django.db import connection
+
+from phocap.engine.backends import typed
+from phocap.engine.evaluate import evaluate
+from phocap.engine.units import UNITS_SCHEMA
+from phocap.register.models import AdministrativeUnit, UnitYear
+
+
+def survey_table() -> Any:
+    """The survey_record view of the application's database, as a typed Ibis table."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        con = ibis.sqlite.connect(str(settings["NAME"]))
+    else:
+        con = ibis.postgres.connect(
+            host=settings["HOST"] or None, port=settings["PORT"] or None,
+            user=settings["USER"], password=settings["PASSWORD"] or None,
+            database=settings["NAME"],
+        )
+    return typed(con.table("survey_record"))
+
+
+def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The unit and every unit below it."""
+    found, frontier = [unit], [unit]
+    while frontier:
+        frontier = list(AdministrativeUnit.objects.filter(parent__in=frontier)
+                        .select_related("parent"))
+        found += frontier
+    return found
+
+
+def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+    """The engine's JSON for ``unit`` and its direct children in survey year ``year``."""
+    units = subtree(unit)
+    difficult = set(
+        UnitYear.objects.filter(unit__in=units, survey_year=year, especially_difficult=True)
+        .values_list("unit_id", flat=True)
+    )
+    frame = pl.DataFrame(
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,
+          u.pk in difficult) for u in units],
+        schema=UNITS_SCHEMA, orient="row",
+    )
+    communes = [u.code for u in units if u.type == AdministrativeUnit.Type.COMMUNE]
+    table = survey_table()
+    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    evaluation = evaluate(table, year=year, units=frame).to_json()
+    wanted = {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
+    evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
+    return evaluation

@@ -1,0 +1,141 @@
+"""REST API v1: tokens, scope on every endpoint (404/403, never data), locking, imports."""
+
+import io
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
+PASSWORD = "mat-khau-du-manh-2021"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    cache.clear()
+
+
+def bearer(user: Any) -> dict[str, str]:
+    response = Client().post("/api/v1/token", {"username": user.username, "password": PASSWORD},
+                             content_type="application/json")
+    assert response.status_code == 200, response.content
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+def commune_file(commune: str = "03319") -> bytes:
+    frame = pl.read_csv(FIXTURE, infer_schema=False).filter(pl.col("commune_code") == commune)
+    buffer = io.BytesIO()
+    frame.write_csv(buffer)
+    return buffer.getvalue()
+
+
+def test_token_needs_the_right_password_and_throttles_guessing(tree: Any, make_user: Any
+                                                               ) -> None:
+    user = make_user("commune_staff", tree["communes"]["03319"])
+    client = Client()
+    wrong = {"username": user.username, "password": "sai-mat-khau"}
+    for _ in range(5):
+        assert client.post("/api/v1/token", wrong,
+                           content_type="application/json").status_code == 401
+    refused = client.post("/api/v1/token", {"username": user.username, "password": PASSWORD},
+                          content_type="application/json")
+    assert refused.status_code == 429 and "15 phút" in refused.json()["detail"]
+
+
+def test_no_token_no_data(tree: Any) -> None:
+    person = tree["people"]["03319"]
+    assert Client().get(f"/api/v1/persons/{person.pk}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "own", "sibling", "other_district"),
+    [
+        ("commune_staff", ("communes", "03319"), 200, 404, 404),
+        ("district_reviewer", ("districts", 0), 200, 200, 404),
+        ("province_reviewer", ("province", None), 200, 200, 200),
+        ("ministry_viewer", None, 404, 404, 404),
+    ],
+)
+def test_reading_a_person_respects_scope(tree: Any, make_user: Any, role: str,
+                                         unit: Any, own: int, sibling: int,
+                                         other_district: int) -> None:
+    where = None
+    if unit is not None:
+        where = tree[unit[0]] if unit[1] is None else tree[unit[0]][unit[1]]
+    headers = bearer(make_user(role, where))
+    client = Client()
+    for code, expected in (("03319", own), ("03322", sibling), ("03370", other_district)):
+        response = client.get(f"/api/v1/persons/{tree['people'][code].pk}", **headers)
+        assert response.status_code == expected, (code, response.content)
+        if expected == 404:
+            assert "Người" not in response.content.decode()
+
+
+def test_patch_is_scoped_locked_and_role_checked(tree: Any, make_user: Any) -> None:
+    client = Client()
+    staff = bearer(make_user("commune_staff", tree["communes"]["03319"]))
+    own, sibling = tree["people"]["03319"], tree["people"]["03322"]
+    ok = client.patch(f"/api/v1/persons/{own.pk}", {"version": 1, "full_name": "Tên mới"},
+                      content_type="application/json", **staff)
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    stale = client.patch(f"/api/v1/persons/{own.pk}", {"version": 1, "full_name": "Đè"},
+                         content_type="application/json", **staff)
+    assert stale.status_code == 409 and "vừa được người khác sửa" in stale.json()["detail"]
+    assert client.patch(f"/api/v1/persons/{sibling.pk}", {"version": 1, "full_name": "x"},
+                        content_type="application/json", **staff).status_code == 404
+    reviewer = bearer(make_user("district_reviewer", tree["districts"][0]))
+    assert client.patch(f"/api/v1/persons/{own.pk}", {"version": 2, "full_name": "x"},
+                        content_type="application/json", **reviewer).status_code == 403
+    own.refresh_from_db()
+    assert own.full_name == "Tên mới"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_then_households_and_results(tree: Any, make_user: Any) -> None:
+    client = Client()
+    staff = bearer(make_user("commune_staff", tree["communes"]["03319"]))
+    upload = io.BytesIO(commune_file())
+    upload.name = "03319.csv"
+    done = client.post("/api/v1/imports", {"file": upload}, **staff)
+    assert done.status_code == 200, done.content
+    assert done.json()["new"] == 7 and done.json()["survey_year"] == 2021
+
+    listed = client.get("/api/v1/households?commune=03319&year=2021", **staff).json()
+    assert [h["household_no"] for h in listed] == ["0001", "0002"]
+    assert [m["person_no"] for m in listed[0]["members"]] == [1, 2, 3, 4]
+    assert client.get("/api/v1/households?commune=03322&year=2021", **staff).json() == []
+
+    result = client.get("/api/v1/units/03319/results?year=2021", **staff)
+    assert result.status_code == 200, result.content
+    units = {u["code"]: u for u in result.json()["units"]}
+    assert units["03319"]["standards"]["literacy"]["level"] == 1
+    assert client.get("/api/v1/units/03322/results?year=2021", **staff).status_code == 404
+    ministry = bearer(make_user("ministry_viewer", None))
+    assert client.get("/api/v1/units/100/results?year=2021", **ministry).status_code == 200
+
+
+def test_a_bad_file_returns_the_validation_report(tree: Any, make_user: Any) -> None:
+    staff = bearer(make_user("commune_staff", tree["communes"]["03319"]))
+    upload = io.BytesIO(commune_file().replace(b"12/03/1985", b"31/02/1985"))
+    upload.name = "bad.csv"
+    response = Client().post("/api/v1/imports", {"file": upload}, **staff)
+    assert response.status_code == 422
+    problem = response.json()["problems"][0]
+    assert (problem["row"], problem["column"], problem["value"]) == (2, "birth_date",
+                                                                    "31/02/1985")
+
+
+def test_importing_another_communes_file_is_refused(tree: Any, make_user: Any) -> None:
+    staff = bearer(make_user("commune_staff", tree["communes"]["03322"]))
+    upload = io.BytesIO(commune_file("03319"))
+    upload.name = "03319.csv"
+    assert Client().post("/api/v1/imports", {"file": upload}, **staff).status_code == 403
+
+
+def test_the_openapi_schema_is_served(db: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert {"/api/v1/token", "/api/v1/persons/{person_id}", "/api/v1/imports",
+            "/api/v1/households", "/api/v1/units/{code}/results"} <= set(schema["paths"])
