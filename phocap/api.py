@@ -37,8 +37,10 @@ class Bearer(HttpBearer):
         return user
 
 
-# Bearer tokens, not cookies: no CSRF exposure for the API.
-api = NinjaAPI(title="phocap", version="1", urls_namespace="api-v1", auth=Bearer())
+# Bearer tokens, not cookies: no CSRF exposure for the API. No interactive docs
+# page: Ninja's loads Swagger UI from a CDN, and nothing may load from the network.
+api = NinjaAPI(title="phocap", version="1", urls_namespace="api-v1", auth=Bearer(),
+               docs_url=None)
 
 
 class Credentials(Schema):
