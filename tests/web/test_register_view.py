@@ -3,14 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-import ibis
 import polars as pl
 import pytest
-from django.db import connection, models
+from django.db import models
 
-from phocap.engine.backends import connect, load, typed
+from phocap.engine.backends import connect, load
 from phocap.engine.evaluate import evaluate
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
+from phocap.register.results import survey_table
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
 
@@ -50,21 +50,12 @@ def store(records: pl.DataFrame) -> None:
         PersonYear.objects.create(person=person, survey_year=row["survey_year"], **yearly)
 
 
-def in_database() -> Any:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return ibis.sqlite.connect(str(settings["NAME"]))
-    return ibis.postgres.connect(host=settings["HOST"] or None, port=settings["PORT"] or None,
-                                 user=settings["USER"], password=settings["PASSWORD"] or None,
-                                 database=settings["NAME"])
-
-
 @pytest.mark.django_db(transaction=True)
 def test_engine_on_the_view_matches_the_engine_on_the_file() -> None:
     result = validate(FIXTURE, keep_records=True)
     assert result.records is not None
     store(result.records)
     expected = evaluate(load(connect("duckdb"), result.records)).to_json()
-    view = typed(in_database().table("survey_record"))
+    view = survey_table()
     assert view.count().to_pyarrow().as_py() == 10
     assert evaluate(view).to_json() == expected
