@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import xlsxwriter
@@ -12,7 +13,7 @@ from rich.text import Text
 
 from phocap.engine.outlook import GAIN, LOSE, Change
 from phocap.engine.result import CriterionResult, Evaluation, UnitResult, display_rate
-from phocap.rules import FACTS, STANDARD_NAMES_VI
+from phocap.rules import FACTS, STANDARD_NAMES_VI, Criterion, load, names
 
 SHORT_VI = {
     "preschool_5": "MN 5 tuổi",
@@ -24,6 +25,22 @@ SHORT_VI = {
 PASSED_VI = {None: "không áp dụng", True: "đạt", False: "chưa đạt"}
 TYPE_VI = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
 CHANGE_VI = {"keep": "giữ", "lose": "mất", "gain": "đạt thêm"}
+
+
+@cache
+def _criteria() -> dict[str, Criterion]:
+    return {c.key: c for name in names() for c in load(name).criteria}
+
+
+def label(key: str) -> str:
+    """A criterion key (or an unverified ruleset part) in words an officer reads."""
+    criterion = _criteria().get(key)
+    if criterion is not None:
+        standard = SHORT_VI.get(criterion.standard, criterion.standard)
+        return f"{standard} mức {criterion.level}: {FACTS.get(criterion.fact, criterion.fact)}"
+    if key == "rollup":
+        return "tỷ lệ đơn vị đạt chuẩn để công nhận cấp tỉnh từ 01/7/2025"
+    return STANDARD_NAMES_VI.get(key, key)
 
 
 def write_json(evaluation: Evaluation, path: Path | None) -> str:
@@ -122,8 +139,8 @@ def explanation(evaluation: Evaluation) -> Group:
             parts.append(Text(f"{unit.name} ({unit.code})", style="bold"))
             parts.extend(Text("  • " + r) for r in reasons)
     if evaluation.unverified:
-        parts.append(Text("Tiêu chí chưa kiểm chứng với văn bản gốc: "
-                          + ", ".join(evaluation.unverified), style="dim"))
+        parts.append(Text("Chưa kiểm chứng với văn bản gốc: "
+                          + "; ".join(label(k) for k in evaluation.unverified), style="dim"))
     parts.append(Text("Điều kiện (TT07 Điều 3–6) chưa được đánh giá nếu chưa nhập.", style="dim"))
     return Group(*parts)
 
@@ -140,7 +157,7 @@ def outlook_table(changes: list[Change], year: int) -> Table:
             change.code, change.name, SHORT_VI.get(change.standard, change.standard),
             str(change.level_now), str(change.level_next),
             Text(CHANGE_VI[change.change], style=style),
-            "; ".join(f"{key}: {gap} người" for key, gap in change.shortfalls),
+            "; ".join(f"{label(key)}: thiếu {gap} người" for key, gap in change.shortfalls),
         )
     return table
 

@@ -16,17 +16,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from phocap.survey.report import vi_number
 from phocap.synth.generate import NATION, write
 from phocap.synth.profiles import PROFILES, get_profile
 
 app = typer.Typer(help="Tạo dữ liệu điều tra tổng hợp (không phải dữ liệu thật).")
 console = Console()
 errors = Console(stderr=True)  # errors and the progress bar
-
-
-def _number(value: int) -> str:
-    """Vietnamese thousands separator: 123.456."""
-    return f"{value:,}".replace(",", ".")
 
 
 @app.command("synth")
@@ -84,7 +80,7 @@ def synth(
             errors.print(f"[red]Lỗi:[/red] {exc}")
             raise typer.Exit(1) from None
     console.print(
-        f"Đã tạo {_number(summary.people)} người trong {_number(summary.communes)} xã"
+        f"Đã tạo {vi_number(summary.people)} người trong {vi_number(summary.communes)} xã"
         f" → {summary.path}"
     )
     console.print(f"Danh mục đơn vị → {summary.units_path}")
