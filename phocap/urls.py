@@ -1,9 +1,12 @@
 """URL routes of the web application."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from phocap.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("phocap.accounts.urls")),
+    path("", include("phocap.register.urls")),
 ]

@@ -11,12 +11,14 @@ from typing import Any
 
 import ibis
 import polars as pl
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max
 
 from phocap.engine.backends import typed
 from phocap.engine.evaluate import evaluate
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
 
 
 def survey_table() -> Any:
@@ -62,3 +64,25 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     wanted = {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
     evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
     return evaluation
+
+
+def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+    """``results``, reused until the data beneath the unit change.
+
+    Every change to a household or person writes an audit entry, so the newest
+    audit entry of the unit's communes, together with their ĐBKK flags, tells
+    whether a cached answer still holds; nothing has to remember to invalidate it.
+    """
+    units = subtree(unit)
+    communes = [u for u in units if u.type == AdministrativeUnit.Type.COMMUNE]
+    revision = AuditEntry.objects.filter(commune__in=communes).aggregate(last=Max("id"))["last"]
+    difficult = sorted(
+        UnitYear.objects.filter(unit__in=communes, survey_year=year, especially_difficult=True)
+        .values_list("unit_id", flat=True)
+    )
+    key = f"results:{unit.pk}:{year}:{revision}:{hash(tuple(difficult))}"
+    found = cache.get(key)
+    if found is None:
+        found = results(unit, year)
+        cache.set(key, found, 24 * 3600)
+    return found

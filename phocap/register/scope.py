@@ -34,6 +34,30 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
 
 
+def covers(user: Any, unit: AdministrativeUnit) -> bool:
+    """Whether the user may open the unit's pages: their own unit or one below it.
+
+    A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
+    nobody covers a unit above or beside their own.
+    """
+    from phocap.accounts.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.MINISTRY_VIEWER:
+        return True
+    if user.unit_id is None:
+        return False
+    return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
+
+
+def sees_people(user: Any) -> bool:
+    """Every role but the ministry viewer reads person-level data of the units it covers."""
+    from phocap.accounts.models import Role
+
+    return getattr(user, "is_authenticated", False) and user.role != Role.MINISTRY_VIEWER
+
+
 def editable(user: User, commune: AdministrativeUnit) -> bool:
     """Only commune staff change people, and only in their own commune."""
     from phocap.accounts.models import Role

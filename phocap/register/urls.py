@@ -1,0 +1,21 @@
+"""Routes of the register's pages (imports and duplicates have their own route files)."""
+
+from django.urls import URLPattern, path
+
+from phocap.register.views import audit, households, persons, units
+
+urlpatterns: list[URLPattern] = [
+    path("", units.home, name="home"),
+    path("units/<int:pk>/", units.unit, name="unit"),
+    path("units/<int:pk>/results/", units.results, name="unit-results"),
+    path("units/<int:pk>/households/", units.households, name="unit-households"),
+    path("units/<int:pk>/households/new/", households.create, name="household-new"),
+    path("units/<int:pk>/audit/", audit.log, name="unit-audit"),
+    path("units/<int:pk>/export.xlsx", audit.export, name="unit-export"),
+    path("units/<int:pk>/rollover/", households.rollover, name="unit-rollover"),
+    path("households/<int:pk>/", households.detail, name="household"),
+    path("households/<int:pk>/edit/", households.edit, name="household-edit"),
+    path("households/<int:pk>/members/new/", persons.create, name="person-new"),
+    path("persons/<int:pk>/", persons.detail, name="person"),
+    path("persons/<int:pk>/move/", persons.move, name="person-move"),
+]

@@ -1,0 +1,62 @@
+"""What the register's views share: finding a unit in scope and the survey year shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register.scope import covers, sees_people
+
+
+def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
+    """The unit, if the user's role covers it; otherwise it does not exist for them (404)."""
+    unit = get_object_or_404(AdministrativeUnit.objects.select_related("parent__parent"), pk=pk)
+    if not covers(request.user, unit):
+        raise Http404
+    return unit
+
+
+def commune_with_people(request: HttpRequest, pk: int) -> AdministrativeUnit:
+    """A commune whose person-level pages the user may open (never for the ministry viewer)."""
+    unit = unit_in_scope(request, pk)
+    if unit.type != AdministrativeUnit.Type.COMMUNE:
+        raise Http404
+    if not sees_people(request.user):
+        raise PermissionDenied
+    return unit
+
+
+def communes_below(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    if unit.type == AdministrativeUnit.Type.COMMUNE:
+        return [unit]
+    return list(AdministrativeUnit.objects.filter(
+        Q(parent=unit) | Q(parent__parent=unit), type=AdministrativeUnit.Type.COMMUNE))
+
+
+def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None = None) -> int:
+    """The year asked for (?year=), else the latest surveyed in these communes, else last year."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1990 <= int(asked) <= 2100:
+        return int(asked)
+    rows = PersonYear.objects.all()
+    if communes is not None:
+        rows = rows.filter(person__household__commune__in=communes)
+    latest = rows.aggregate(latest=Max("survey_year"))["latest"]
+    return int(latest) if latest else dt.date.today().year - 1
+
+
+def breadcrumbs(unit: AdministrativeUnit, user: Any) -> list[AdministrativeUnit]:
+    """The unit's ancestors the user covers, then the unit."""
+    chain = [*reversed(unit.ancestors()), unit]
+    return [u for u in chain if covers(user, u)]
+
+
+def page_of(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

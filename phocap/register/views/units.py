@@ -1,0 +1,165 @@
+"""Home, unit pages (a province, district or commune) and a unit's results.
+
+A province or district page lists its units with their levels; a commune page
+adds its villages and households for the roles that read person-level data.
+Levels come from the engine, computed in-database and cached until the data
+beneath the unit change (results.cached_results).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from phocap.engine.export import SHORT_VI, label
+from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
+from phocap.register.results import cached_results
+from phocap.register.scope import editable, sees_people
+from phocap.register.views.common import (
+    breadcrumbs,
+    communes_below,
+    page_of,
+    survey_year,
+    unit_in_scope,
+)
+from phocap.rules import STANDARD_NAMES_VI
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the user's own unit; the ministry viewer chooses a province."""
+    user: Any = request.user
+    if user.unit_id is not None:
+        return redirect("unit", user.unit_id)
+    provinces = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.PROVINCE)
+    vintage = request.GET.get("vintage", "2025-07-01")
+    return render(request, "register/home.html", {
+        "provinces": provinces.filter(vintage=vintage).order_by("code"),
+        "vintage": vintage,
+    })
+
+
+def _standards(unit_json: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
+         "level": result["level"]}
+        for key, result in unit_json["standards"].items()
+    ]
+
+
+def _years(communes: list[AdministrativeUnit]) -> list[int]:
+    return sorted(
+        PersonYear.objects.filter(person__household__commune__in=communes)
+        .values_list("survey_year", flat=True).distinct(),
+        reverse=True,
+    )
+
+
+@login_required
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = unit_in_scope(request, pk)
+    communes = communes_below(found)
+    year = survey_year(request, communes)
+    evaluation = cached_results(found, year)
+    by_code = {u["code"]: u for u in evaluation["units"]}
+    own = by_code.get(found.code)
+    context: dict[str, Any] = {
+        "unit": found, "year": year, "years": _years(communes),
+        "breadcrumbs": breadcrumbs(found, request.user)[:-1],
+        "standards": _standards(own) if own else [],
+        "sees_people": sees_people(request.user),
+    }
+    if found.type == AdministrativeUnit.Type.COMMUNE:
+        context |= _commune_context(request, found, year)
+        return render(request, "register/commune.html", context)
+    children = AdministrativeUnit.objects.filter(parent=found).order_by("code")
+    context["children"] = [
+        {"unit": child, "standards": _standards(by_code[child.code])
+         if child.code in by_code else []}
+        for child in children
+    ]
+    context["standard_names"] = [s["short"] for s in context["standards"]]
+    return render(request, "register/unit.html", context)
+
+
+def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
+                     year: int) -> dict[str, Any]:
+    flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
+    context: dict[str, Any] = {
+        "especially_difficult": bool(flag and flag.especially_difficult),
+        "can_edit": editable(request.user, commune),
+    }
+    if not sees_people(request.user):
+        return context
+    surveyed = Q(households__members__years__survey_year=year)
+    context["villages"] = (
+        Village.objects.for_user(request.user).filter(commune=commune)
+        .annotate(households_n=Count("households", distinct=True),
+                  people_n=Count("households__members", filter=surveyed, distinct=True))
+        .order_by("name")
+    )
+    context |= _household_page(request, commune, year)
+    return context
+
+
+def _household_page(request: HttpRequest, commune: AdministrativeUnit,
+                    year: int) -> dict[str, Any]:
+    households = (
+        Household.objects.for_user(request.user).filter(commune=commune)
+        .select_related("village")
+        .annotate(members_n=Count("members", filter=Q(members__years__survey_year=year)))
+        .order_by("village__name", "household_no")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        households = households.filter(
+            Q(household_no__icontains=query) | Q(head_name__icontains=query)
+            | Q(members__full_name__icontains=query)
+        ).distinct()
+    village = request.GET.get("village", "")
+    if village.isdigit():
+        households = households.filter(village_id=int(village))
+    return {"households": page_of(request, households), "q": query, "village": village}
+
+
+@login_required
+def households(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household list alone: what the search box and the pager swap in (htmx)."""
+    from phocap.register.views.common import commune_with_people
+
+    commune = commune_with_people(request, pk)
+    year = survey_year(request, [commune])
+    context = {"unit": commune, "year": year} | _household_page(request, commune, year)
+    return render(request, "register/_households.html", context)
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every standard's level with its criteria: numerator, denominator, rate, threshold, source."""
+    found = unit_in_scope(request, pk)
+    communes = communes_below(found)
+    year = survey_year(request, communes)
+    evaluation = cached_results(found, year)
+    own = next((u for u in evaluation["units"] if u["code"] == found.code), None)
+    standards = []
+    for key, result in (own or {"standards": {}})["standards"].items():
+        criteria = [
+            c | {"label": label(c["key"]),
+                 "rate_pct": None if c["rate"] is None else c["rate"] * 100,
+                 "threshold_pct": c["threshold"] * 100}
+            for c in result["criteria"]
+        ]
+        standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
+                          "level": result["level"], "conditions": result["conditions"],
+                          "criteria": criteria})
+    return render(request, "register/results.html", {
+        "unit": found, "year": year, "years": _years(communes),
+        "breadcrumbs": breadcrumbs(found, request.user),
+        "standards": standards, "ruleset": evaluation["ruleset"],
+        "unverified": [label(k) for k in evaluation["unverified"]],
+        "indicators": (own or {}).get("indicators", {}),
+    })
