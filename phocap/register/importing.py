@@ -5,14 +5,29 @@ household (person_no); their facts for the survey year live in PersonYear. The
 preview says what the file would create, change (field by field) and leave
 unchanged, and who is in the register for that commune and year but missing
 from the file (reported, never deleted). Committing applies exactly that in one
-transaction, records an audit entry for every household and person created or
-changed, and changes nothing when the same file is imported again.
+transaction, records an audit entry for every household, person and survey year
+created or changed, and changes nothing when the same file is imported again.
+
+A district is over a hundred thousand people, so the commit never goes through
+the ORM row by row: it writes batches of plain rows (COPY on PostgreSQL,
+executemany on SQLite, see bulk.py) and reports progress after each batch.
+
+What the officer confirmed is the preview, so the commit must apply that and
+nothing else. The preview carries a fingerprint of the register as it saw it
+(every matched person's version, who had a record for the year, who was
+missing, every difference); a commit given that fingerprint recomputes it in
+its own transaction and refuses, writing nothing, if someone edited or imported
+in between. The people it changes are then updated only if they still have the
+version it read (a conditional UPDATE, as editing.update_person does) and get a
+new version, so an edit made on a form opened before the import is refused too
+(editing.StaleEdit). Either way nothing is silently overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +35,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from phocap.register import audit
+from phocap.register import audit, bulk
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -39,7 +54,16 @@ YEAR_FIELDS = (
     "vocational_completed", "highest_grade", "dropout_grade", "dropout_year", "literacy_stage",
     "literacy_year", "relapsed", "warnings",
 )
+BATCH_ROWS = 5000
+"""Records written per batch: progress is reported after each one."""
+
+STALE = (
+    "Dữ liệu của xã đã thay đổi sau khi xem trước (có người vừa sửa hoặc nhập dữ liệu):"
+    " chưa ghi gì vào sổ; hãy xem trước lại để thấy thay đổi mới rồi xác nhận."
+)
 Key = tuple[str, str, int]  # commune_code, household_no, person_no
+Progress = Callable[[int, int], None]
+Values = dict[str, Any]
 
 
 class ImportRefused(Exception):
@@ -53,6 +77,7 @@ class Preview:
     changed: dict[Key, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     unchanged: int = 0
     missing: list[Key] = field(default_factory=list)
+    fingerprint: str = ""  # the register as this preview saw it; see the module docstring
 
 
 def _value(field_name: str, value: Any) -> Any:
@@ -69,15 +94,11 @@ def _value(field_name: str, value: Any) -> Any:
     return value
 
 
-def _wanted(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _wanted(row: dict[str, Any], names: tuple[str, ...]) -> Values:
     return {name: _value(name, row[name]) for name in names}
 
 
-def _current(instance: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in names}
-
-
-def _differences(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def _differences(old: Values, new: Values) -> dict[str, tuple[Any, Any]]:
     def same(a: Any, b: Any) -> bool:
         if isinstance(a, dt.date) or isinstance(b, dt.date):
             return str(a) == str(b)
@@ -107,18 +128,45 @@ def _single_year(records: pl.DataFrame) -> int:
     return int(years[0])
 
 
-def _existing(communes: dict[str, AdministrativeUnit], year: int
-              ) -> tuple[dict[Key, Person], dict[int, PersonYear]]:
-    people = {
-        (p.household.commune.code, p.household.household_no, p.person_no): p
-        for p in Person.objects.filter(household__commune__in=communes.values())
-        .select_related("household__commune")
-    }
+def _columns(model: type[Any]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+@dataclass
+class _Register:
+    """What the register holds for the file's communes, as plain values (no model instances)."""
+
+    people: dict[Key, Values]
+    years: dict[int, Values]  # person id → their PersonYear of the survey year
+    households: dict[tuple[int, str], int]  # (commune id, household_no) → id
+    villages: dict[tuple[int, str], int]  # (commune id, name) → id
+
+
+def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
+    units = list(communes.values())
+    code_of = {u.pk: u.code for u in units}
+    households: dict[tuple[int, str], int] = {}
+    where: dict[int, tuple[str, str]] = {}
+    for pk, commune_id, number in Household.objects.filter(commune__in=units).values_list(
+            "id", "commune_id", "household_no"):
+        households[(commune_id, number)] = pk
+        where[pk] = (code_of[commune_id], number)
+    people: dict[Key, Values] = {}
+    for values in Person.objects.filter(household__commune__in=units).values(*_columns(Person)):
+        code, number = where[values["household_id"]]
+        people[(code, number, values["person_no"])] = values
     years = {
-        py.person_id: py
-        for py in PersonYear.objects.filter(person__in=people.values(), survey_year=year)
+        values["person_id"]: values
+        for values in PersonYear.objects.filter(
+            person__household__commune__in=units, survey_year=year
+        ).values(*_columns(PersonYear))
     }
-    return people, years
+    villages = {
+        (commune_id, name): pk
+        for pk, commune_id, name in Village.objects.filter(commune__in=units).values_list(
+            "id", "commune_id", "name")
+    }
+    return _Register(people, years, households, villages)
 
 
 def _rows(records: pl.DataFrame) -> Iterator[tuple[Key, dict[str, Any]]]:
@@ -126,80 +174,189 @@ def _rows(records: pl.DataFrame) -> Iterator[tuple[Key, dict[str, Any]]]:
         yield (row["commune_code"], row["household_no"], row["person_no"]), row
 
 
-def preview(records: pl.DataFrame) -> Preview:
-    """What importing these records would do; nothing is written."""
-    year = _single_year(records)
-    people, years = _existing(_communes(records, year), year)
+@dataclass
+class _Plan:
+    preview: Preview
+    communes: dict[str, AdministrativeUnit]
+    register: _Register
+    todo: list[tuple[Key, dict[str, Any]]]  # rows to write (new or changed), in file order
+
+
+def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int) -> _Plan:
+    register = _register(communes, year)
     result = Preview(year)
+    todo: list[tuple[Key, dict[str, Any]]] = []
     seen: set[Key] = set()
+    digest = hashlib.sha256(str(year).encode())
     for key, row in _rows(records):
         seen.add(key)
-        person = people.get(key)
-        if person is None or person.pk not in years:
+        person = register.people.get(key)
+        surveyed = register.years.get(person["id"]) if person is not None else None
+        digest.update(repr((key, person and person["id"], person and person["version"],
+                            surveyed is not None)).encode())
+        if person is None or surveyed is None:
             result.new.append(key)
+            todo.append((key, row))
             continue
-        changes = _differences(_current(person, PERSON_FIELDS), _wanted(row, PERSON_FIELDS))
-        changes |= _differences(_current(years[person.pk], YEAR_FIELDS), _wanted(row, YEAR_FIELDS))
+        changes = _differences({k: person[k] for k in PERSON_FIELDS}, _wanted(row, PERSON_FIELDS))
+        changes |= _differences({k: surveyed[k] for k in YEAR_FIELDS}, _wanted(row, YEAR_FIELDS))
         if changes:
             result.changed[key] = changes
+            todo.append((key, row))
         else:
             result.unchanged += 1
     result.missing = sorted(
-        k for k, p in people.items() if p.pk in years and k not in seen
+        k for k, p in register.people.items() if p["id"] in register.years and k not in seen
     )
-    return result
+    digest.update(repr((result.missing, sorted(result.changed.items()))).encode())
+    result.fingerprint = digest.hexdigest()
+    return _Plan(result, communes, register, todo)
 
 
-@transaction.atomic
-def commit(records: pl.DataFrame, user: Any) -> Preview:
-    """Apply the records in one transaction, audited; returns what was done."""
+def preview(records: pl.DataFrame) -> Preview:
+    """What importing these records would do; nothing is written."""
     year = _single_year(records)
-    communes = _communes(records, year)
-    for commune in communes.values():
-        if not editable(user, commune):
-            raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
-    done = preview(records)
-    if not done.new and not done.changed:
-        return done
-    villages = {(v.commune_id, v.name): v
-                for v in Village.objects.filter(commune__in=communes.values())}
-    households = {(h.commune_id, h.household_no): h
-                  for h in Household.objects.filter(commune__in=communes.values())}
-    people, years = _existing(communes, year)
-    for key, row in _rows(records):
-        if key not in done.new and key not in done.changed:
+    return _plan(records, _communes(records, year), year).preview
+
+
+def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
+           expected: str | None = None) -> Preview:
+    """Apply the records in one transaction, audited; returns what was done.
+
+    Only the commune's own staff may (scope.editable). ``expected`` is the
+    fingerprint of the preview the user confirmed: if the register changed
+    since, nothing is written and ImportRefused says to preview again.
+    ``progress(done, total)`` is called after each batch of records written.
+    """
+    return _commit(records, user, progress, expected, authorise=True)
+
+
+def load(records: pl.DataFrame, progress: Progress | None = None) -> Preview:
+    """Apply the records as the system (no user, no scope check): for management commands."""
+    return _commit(records, None, progress, None, authorise=False)
+
+
+def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
+            expected: str | None, authorise: bool) -> Preview:
+    year = _single_year(records)
+    with transaction.atomic():
+        communes = _communes(records, year)
+        if authorise:
+            for commune in communes.values():
+                if not editable(user, commune):
+                    raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
+        # Two imports of one commune on PostgreSQL queue here instead of both
+        # planning from the same state (SQLite's BEGIN IMMEDIATE already serialises
+        # every writer; there select_for_update is a no-op).
+        list(AdministrativeUnit.objects.select_for_update()
+             .filter(pk__in=[u.pk for u in communes.values()]).order_by("pk"))
+        plan = _plan(records, communes, year)
+        if expected is not None and plan.preview.fingerprint != expected:
+            raise ImportRefused(STALE)
+        total = len(plan.todo)
+        for start in range(0, total, BATCH_ROWS):
+            _write(plan, plan.todo[start:start + BATCH_ROWS], user)
+            if progress is not None:
+                progress(min(start + BATCH_ROWS, total), total)
+    return plan.preview
+
+
+def _insert(model: type[Any], rows: list[Values]) -> None:
+    columns = _columns(model)
+    bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> None:
+    """Write one batch of new or changed records, with their audit entries."""
+    register, year = plan.register, plan.preview.survey_year
+    entries: list[audit.Entry] = []
+    commune_of = {key: plan.communes[key[0]].pk for key, _ in batch}
+
+    # Villages and households the batch needs and the register lacks.
+    villages: list[Values] = []
+    households: list[Values] = []
+    for key, row in batch:
+        commune_id = commune_of[key]
+        if (commune_id, key[1]) in register.households:
             continue
-        commune = communes[key[0]]
-        village = villages.get((commune.pk, row["village"]))
-        if village is None:
-            village = villages[(commune.pk, row["village"])] = Village.objects.create(
-                commune=commune, name=row["village"])
-        household = households.get((commune.pk, row["household_no"]))
-        if household is None:
-            household = households[(commune.pk, row["household_no"])] = Household.objects.create(
-                commune=commune, village=village, household_no=row["household_no"])
-            audit.record(user, "create", household, None)
-        person = people.get(key)
-        if person is None:
-            person = Person.objects.create(household=household, person_no=row["person_no"],
-                                           **_wanted(row, PERSON_FIELDS))
-            audit.record(user, "create", person, None)
-        elif _differences(_current(person, PERSON_FIELDS), _wanted(row, PERSON_FIELDS)):
-            before = audit.snapshot(person)
-            for name, value in _wanted(row, PERSON_FIELDS).items():
-                setattr(person, name, value)
-            person.version += 1
-            person.save()
-            audit.record(user, "update", person, before)
-        surveyed = years.get(person.pk)
-        if surveyed is None:
-            surveyed = PersonYear.objects.create(person=person, survey_year=year,
-                                                 **_wanted(row, YEAR_FIELDS))
-            audit.record(user, "create", surveyed, None)
+        if (commune_id, row["village"]) not in register.villages:
+            villages.append({"commune_id": commune_id, "name": row["village"]})
+            register.villages[(commune_id, row["village"])] = 0  # id allocated below
+        households.append({"commune_id": commune_id, "village": row["village"],
+                           "household_no": key[1], "head_name": "", "address": "",
+                           "residence": "", "phone": "", "version": 1})
+        register.households[(commune_id, key[1])] = 0  # its id is allocated below
+    for pk, village in zip(bulk.allocate_ids(Village, len(villages)), villages, strict=True):
+        village["id"] = register.villages[(village["commune_id"], village["name"])] = pk
+    _insert(Village, villages)
+    for pk, household in zip(bulk.allocate_ids(Household, len(households)), households,
+                             strict=True):
+        household["id"] = register.households[(household["commune_id"],
+                                               household["household_no"])] = pk
+        household["village_id"] = register.villages[(household["commune_id"],
+                                                     household.pop("village"))]
+        entries.append(audit.Entry("create", "household", pk, household["commune_id"], None,
+                                   audit.snapshot_values(Household, household)))
+    _insert(Household, households)
+
+    # People: new ones inserted, existing ones updated if still at the version read.
+    created: list[tuple[Key, Values]] = []
+    updated: list[tuple[Key, Values, Values]] = []  # key, before, after
+    for key, row in batch:
+        before = register.people.get(key)
+        wanted = _wanted(row, PERSON_FIELDS)
+        if before is None:
+            created.append((key, {
+                "household_id": register.households[(commune_of[key], key[1])],
+                "person_no": key[2], **wanted, "relationship": "", "version": 1,
+            }))
         else:
-            before = audit.snapshot(surveyed)
-            for name, value in _wanted(row, YEAR_FIELDS).items():
-                setattr(surveyed, name, value)
-            surveyed.save()
-            audit.record(user, "update", surveyed, before)
-    return done
+            updated.append((key, before, {**before, **wanted, "version": before["version"] + 1}))
+    person_id = {key: before["id"] for key, before, _ in updated}
+    for pk, (key, person) in zip(bulk.allocate_ids(Person, len(created)), created, strict=True):
+        person["id"] = person_id[key] = pk
+        entries.append(audit.Entry("create", "person", pk, commune_of[key], None,
+                                   audit.snapshot_values(Person, person)))
+    _insert(Person, [person for _, person in created])
+    # Every existing person the file touches gets a new version, so a form opened
+    # before the import is refused (editing.StaleEdit); one edited since the plan
+    # was read is not updated, and then nothing of the import is kept.
+    done = bulk.update_rows(
+        Person, PERSON_FIELDS,
+        [(before["id"], before["version"], *(after[k] for k in PERSON_FIELDS))
+         for _, before, after in updated],
+        versioned=True,
+    )
+    if done != len(updated):
+        raise ImportRefused(STALE)
+    for key, before, after in updated:
+        if _differences({k: before[k] for k in PERSON_FIELDS},
+                        {k: after[k] for k in PERSON_FIELDS}):
+            entries.append(audit.Entry("update", "person", before["id"], commune_of[key],
+                                       audit.snapshot_values(Person, before),
+                                       audit.snapshot_values(Person, after)))
+
+    # The survey year: a new PersonYear, or the changed one.
+    new_years: list[tuple[Key, Values]] = []
+    changed_years: list[tuple[Key, Values, Values]] = []
+    for key, row in batch:
+        wanted = _wanted(row, YEAR_FIELDS)
+        before = register.years.get(person_id[key]) if key in register.people else None
+        if before is None:
+            new_years.append((key, {"person_id": person_id[key], "survey_year": year, **wanted}))
+        elif _differences({k: before[k] for k in YEAR_FIELDS}, wanted):
+            changed_years.append((key, before, {**before, **wanted}))
+    for pk, (key, surveyed) in zip(bulk.allocate_ids(PersonYear, len(new_years)), new_years,
+                                   strict=True):
+        surveyed["id"] = pk
+        entries.append(audit.Entry("create", "personyear", pk, commune_of[key], None,
+                                   audit.snapshot_values(PersonYear, surveyed)))
+    _insert(PersonYear, [surveyed for _, surveyed in new_years])
+    bulk.update_rows(PersonYear, YEAR_FIELDS,
+                     [(before["id"], *(after[k] for k in YEAR_FIELDS))
+                      for _, before, after in changed_years])
+    for key, before, after in changed_years:
+        entries.append(audit.Entry("update", "personyear", before["id"], commune_of[key],
+                                   audit.snapshot_values(PersonYear, before),
+                                   audit.snapshot_values(PersonYear, after)))
+    audit.record_many(user, entries)
