@@ -212,3 +212,53 @@ class AuditEntry(models.Model):
     class Meta:
         indexes = [models.Index(fields=["model", "object_id"])]
         ordering = ["-at", "-id"]
+
+
+class ImportJob(models.Model):
+    """One uploaded survey file on its way into the register: validate, preview, commit.
+
+    The work runs in the background (register/jobs.py), so the upload returns at
+    once and the page polls this row; the file, the typed records and the XLSX
+    validation report are kept under VAR_DIR/imports/<id>/.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("đã tải lên")
+        VALIDATING = "validating", _("đang kiểm tra")
+        INVALID = "invalid", _("có lỗi, chưa nhập được")
+        PREVIEWED = "previewed", _("chờ xác nhận ghi vào sổ")
+        COMMITTING = "committing", _("đang ghi vào sổ")
+        COMMITTED = "committed", _("đã ghi vào sổ")
+        FAILED = "failed", _("gặp sự cố")
+        REFUSED = "refused", _("bị từ chối")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="import_jobs")
+    unit = models.ForeignKey(AdministrativeUnit, null=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("đơn vị của người nhập"))
+    communes = models.ManyToManyField(AdministrativeUnit, blank=True, related_name="import_jobs",
+                                      verbose_name=_("các xã trong tệp"))
+    path = models.CharField(max_length=500)
+    file_name = models.CharField(_("tệp"), max_length=255)
+    survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices,
+                              default=Status.UPLOADED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    errors = models.PositiveIntegerField(_("lỗi"), default=0)
+    warnings = models.PositiveIntegerField(_("cảnh báo"), default=0)
+    report_path = models.CharField(max_length=500, blank=True)
+    preview = models.JSONField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("lần nhập dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
