@@ -111,6 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when empty
 STATICFILES_DIRS = [BASE_DIR / "phocap" / "static"]
 # Served by WhiteNoise from the app's own folders (no collectstatic needed for
 # the demo); every asset is vendored, nothing is loaded from the network.

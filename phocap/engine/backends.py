@@ -54,6 +54,11 @@ _IBIS_TYPES = {
 }
 
 
+def survey_schema() -> ibis.Schema:
+    """The survey record's columns and their Ibis types."""
+    return ibis.schema({key: _IBIS_TYPES[type(dtype)] for key, dtype in SCHEMA.items()})
+
+
 def typed(table: ir.Table) -> ir.Table:
     """The survey record's columns cast to their types.
 

@@ -94,3 +94,12 @@ def record_many(user: Any, entries: Sequence[Entry]) -> int:
         [(pk, at, user_id, e.action, e.model, e.object_id, e.commune_id, e.before, e.after)
          for pk, e in zip(ids, entries, strict=True)],
     )
+
+
+def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
+    """A download of a commune's personal data: who took what, when."""
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=AuditEntry.Action.EXPORT, model="survey_record", object_id=None,
+        commune=commune, before=None, after=details,
+    )

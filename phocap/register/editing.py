@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from phocap.register import audit
-from phocap.register.models import Person
+from phocap.register import audit, records
+from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear
 from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
@@ -52,3 +52,129 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         person.refresh_from_db()
         audit.record(user, "update", person, before)
     return person
+
+
+def _claim(person_id: int, version: int) -> None:
+    """Take the person's version or refuse: the one check every edit of a person passes."""
+    if not Person.objects.filter(pk=person_id, version=version).update(version=F("version") + 1):
+        raise StaleEdit(
+            "Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
+            " để xem thay đổi mới rồi sửa lại."
+        )
+
+
+def _editable_person(user: Any, person_id: int) -> Person:
+    person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
+    if not editable(user, person.household.commune):
+        raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    return person
+
+
+def save_record(user: Any, person_id: int, version: int, year: int,
+                record: dict[str, Any]) -> Person:
+    """Store a checked survey record (checking.check) as the person's identity and year.
+
+    One version covers the person and all their years, so a form opened on
+    either is refused once anything of the person has changed.
+    """
+    with transaction.atomic():
+        person = _editable_person(user, person_id)
+        _claim(person_id, version)
+        before = audit.snapshot(person)
+        for name, value in records.wanted(record, records.PERSON_FIELDS).items():
+            setattr(person, name, value)
+        person.version = version + 1
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            raise ValueError("Số định danh này đã có ở một người khác trong sổ.") from None
+        audit.record(user, "update", person, before)
+        surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
+        values = records.wanted(record, records.YEAR_FIELDS)
+        if surveyed is None:
+            surveyed = PersonYear.objects.create(person=person, survey_year=year, **values)
+            audit.record(user, "create", surveyed, None)
+        else:
+            before = audit.snapshot(surveyed)
+            for name, value in values.items():
+                setattr(surveyed, name, value)
+            surveyed.save()
+            audit.record(user, "update", surveyed, before)
+    return person
+
+
+def add_person(user: Any, household: Household, year: int, record: dict[str, Any],
+               relationship: str = "") -> Person:
+    """A newborn or someone moving in: a new person with their record for the year."""
+    if not editable(user, household.commune):
+        raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    household=household, person_no=record["person_no"],
+                    relationship=relationship, **records.wanted(record, records.PERSON_FIELDS))
+        except IntegrityError:
+            raise ValueError("Số thứ tự hoặc số định danh này đã có trong sổ.") from None
+        audit.record(user, "create", person, None)
+        surveyed = PersonYear.objects.create(person=person, survey_year=year,
+                                             **records.wanted(record, records.YEAR_FIELDS))
+        audit.record(user, "create", surveyed, None)
+    return person
+
+
+MOVES = {"moved_out": "chuyển đi", "moved_in": "chuyển đến", "deceased": "chết", "stays": ""}
+
+
+def move(user: Any, person_id: int, version: int, year: int, action: str) -> PersonYear:
+    """Record a move (out, in), a death, or undo one, for the survey year (survey-format status)."""
+    if action not in MOVES:
+        raise ValueError(f"unknown move: {action}")
+    with transaction.atomic():
+        person = _editable_person(user, person_id)
+        surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
+        if surveyed is None:
+            raise ValueError(f"Người này chưa có bản ghi năm {year}.")
+        _claim(person_id, version)
+        before = audit.snapshot(surveyed)
+        surveyed.status = MOVES[action]
+        surveyed.save(update_fields=["status"])
+        audit.record(user, "update", surveyed, before)
+    return surveyed
+
+
+HOUSEHOLD_FIELDS = ("village", "household_no", "head_name", "address", "residence", "phone")
+
+
+def save_household(user: Any, commune: AdministrativeUnit, household_id: int | None,
+                   version: int | None, changes: dict[str, Any]) -> Household:
+    """Create a household (``household_id`` None) or change one, refusing a stale form."""
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if not editable(user, commune):
+        raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    with transaction.atomic():
+        if household_id is None:
+            try:
+                with transaction.atomic():
+                    household = Household.objects.create(commune=commune, **changes)
+            except IntegrityError:
+                raise ValueError("Số phiếu này đã có trong xã.") from None
+            audit.record(user, "create", household, None)
+            return household
+        household = Household.objects.for_user(user).get(pk=household_id, commune=commune)
+        before = audit.snapshot(household)
+        try:
+            with transaction.atomic():
+                updated = Household.objects.filter(pk=household_id, version=version).update(
+                    version=F("version") + 1, **changes)
+        except IntegrityError:
+            raise ValueError("Số phiếu này đã có trong xã.") from None
+        if not updated:
+            raise StaleEdit("Hộ này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải"
+                            " lại trang để xem thay đổi mới rồi sửa lại.")
+        household.refresh_from_db()
+        audit.record(user, "update", household, before)
+    return household

@@ -15,9 +15,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
 
-from phocap.engine.backends import typed
+from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import evaluate
 from phocap.engine.units import UNITS_SCHEMA
+from phocap.survey.schema import SCHEMA
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
 
 
@@ -32,7 +33,10 @@ def survey_table() -> Any:
             user=settings["USER"], password=settings["PASSWORD"] or None,
             database=settings["NAME"],
         )
-    return typed(con.table("survey_record"))
+    # The schema is given, not inspected: SQLite infers a view's column types from
+    # its rows, and a register with no rows yet must still answer (with nothing).
+    columns = ", ".join(SCHEMA)
+    return typed(con.sql(f"SELECT {columns} FROM survey_record", schema=survey_schema()))
 
 
 def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -75,7 +79,8 @@ def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """
     units = subtree(unit)
     communes = [u for u in units if u.type == AdministrativeUnit.Type.COMMUNE]
-    revision = AuditEntry.objects.filter(commune__in=communes).aggregate(last=Max("id"))["last"]
+    revision = AuditEntry.objects.filter(commune__in=communes).exclude(
+        action=AuditEntry.Action.EXPORT).aggregate(last=Max("id"))["last"]
     difficult = sorted(
         UnitYear.objects.filter(unit__in=communes, survey_year=year, especially_difficult=True)
         .values_list("unit_id", flat=True)

@@ -1,0 +1,95 @@
+"""Forms of the register's pages.
+
+A person's form holds the survey form's raw columns as text; what they mean is
+decided by the core's validation (register.checking), exactly as for a file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from phocap.register.models import Household, Village
+from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
+from phocap.survey.schema import COLUMNS
+
+HEADERS = {c.key: c.header_vi for c in COLUMNS}
+CHOICES = {
+    "sex": ["nam", "nữ"],
+    "residence": ["", "thường trú", "tạm trú"],
+    "status": ["", "chuyển đến", "chuyển đi", "chết"],
+    "disability": ["", "học được", "không học được"],
+    "vocational_level": ["", "sơ cấp", "trung cấp", "cao đẳng"],
+    "relapsed": ["", "x"],
+}
+HINTS = {
+    "birth_date": _("DD/MM/YYYY, YYYY-MM-DD hoặc chỉ năm"),
+    "current_class": _("NT, MG3–MG5, 1–12, BT6–BT12, SC, TC, CD, DH; ! lưu ban, * 2 buổi/ngày"),
+    "national_id": _("12 chữ số"),
+}
+
+
+class RecordForm(forms.Form):
+    """One person's identity and survey-year record, as raw survey text."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    relationship = forms.CharField(label=_("Quan hệ với chủ hộ"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, with_year: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        columns = RAW_PERSON_COLUMNS + (RAW_YEAR_COLUMNS if with_year else ())
+        for key in columns:
+            choices = CHOICES.get(key)
+            label = HEADERS[key]
+            if choices is not None:
+                self.fields[key] = forms.ChoiceField(
+                    label=label, required=False,
+                    choices=[(c, c or "—") for c in choices])
+            else:
+                self.fields[key] = forms.CharField(label=label, required=False, max_length=120,
+                                                   help_text=HINTS.get(key, ""))
+
+    def raw(self) -> dict[str, str]:
+        return {k: str(v or "").strip() for k, v in self.cleaned_data.items()
+                if k not in ("version", "relationship")}
+
+    def add_problems(self, errors: dict[str, list[str]]) -> None:
+        """Attach the validation's messages to their fields (the rest to the whole form)."""
+        for column, messages in errors.items():
+            for message in messages:
+                self.add_error(column if column in self.fields else None, message)
+
+
+class HouseholdForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_village = forms.CharField(label=_("hoặc thôn/xóm mới"), max_length=120, required=False)
+
+    class Meta:
+        model = Household
+        fields = ("village", "household_no", "head_name", "address", "residence", "phone")
+
+    def __init__(self, *args: Any, commune: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        village = self.fields["village"]
+        village.queryset = Village.objects.filter(commune=commune).order_by("name")
+        village.required = False
+        self.fields["household_no"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("village") and not data.get("new_village", "").strip():
+            self.add_error("village", _("Chọn thôn/xóm hoặc nhập tên thôn/xóm mới."))
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        village = data.get("village")
+        name = data.get("new_village", "").strip()
+        if name:
+            village, _ = Village.objects.get_or_create(commune=self.commune, name=name)
+        return {"village": village} | {
+            k: data[k] for k in ("household_no", "head_name", "address", "residence", "phone")
+        }

@@ -1,0 +1,67 @@
+"""The survey record (survey-format.md) ↔ the register's fields.
+
+The import and the edit forms both go through the core's validation and store
+its typed record the same way, so a value typed on a page means exactly what
+the same value means in a file; and the page can show a stored person as the
+raw values an officer would write in the survey form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
+YEAR_FIELDS = (
+    "residence", "status", "disability", "current_class", "class_level", "class_grade",
+    "class_repeater", "class_two_sessions", "current_school", "preschool_completed",
+    "primary_completed", "thcs_graduated", "thpt_graduated", "vocational_level",
+    "vocational_completed", "highest_grade", "dropout_grade", "dropout_year", "literacy_stage",
+    "literacy_year", "relapsed", "warnings",
+)
+# The raw survey columns a person's page edits for one year, in the form's order.
+RAW_YEAR_COLUMNS = (
+    "residence", "status", "disability", "current_class", "current_school",
+    "preschool_completed", "primary_completed", "thcs_graduated", "thpt_graduated",
+    "vocational_level", "vocational_completed", "highest_grade", "dropout_grade",
+    "dropout_year", "literacy_stage", "literacy_year", "relapsed",
+)
+RAW_PERSON_COLUMNS = ("full_name", "birth_date", "sex", "ethnicity", "national_id")
+_TEXT = ("ethnicity", "residence", "status", "disability", "current_class", "class_level",
+         "current_school", "vocational_level")
+_FLAGS = ("class_repeater", "class_two_sessions", "relapsed")
+
+
+def stored(field_name: str, value: Any) -> Any:
+    """A typed record's value as the register stores it (blank text rather than null)."""
+    if field_name == "warnings":
+        return list(value or [])
+    if field_name in _FLAGS:
+        return bool(value)
+    if value is None and field_name in _TEXT:
+        return ""
+    return value
+
+
+def wanted(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The register's values of ``names`` for a typed survey record."""
+    return {name: stored(name, row[name]) for name in names}
+
+
+def raw(person: Any, year_record: Any | None) -> dict[str, str]:
+    """A stored person (and their year) as the raw text of the survey form's columns."""
+    values: dict[str, str] = {
+        "full_name": person.full_name,
+        "birth_date": person.birth_date.isoformat() if isinstance(person.birth_date, dt.date)
+        else str(person.birth_year),
+        "sex": person.sex,
+        "ethnicity": person.ethnicity or "",
+        "national_id": person.national_id or "",
+    }
+    for name in RAW_YEAR_COLUMNS:
+        value = getattr(year_record, name, None) if year_record is not None else None
+        if name == "relapsed":
+            values[name] = "x" if value else ""
+        else:
+            values[name] = "" if value is None else str(value)
+    return values

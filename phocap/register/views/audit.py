@@ -1,0 +1,91 @@
+"""The audit trail of a unit's communes, and the logged export of their personal data."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from phocap.register import audit
+from phocap.register.models import AuditEntry
+from phocap.register.results import survey_table
+from phocap.register.scope import sees_people
+from phocap.register.views.common import (
+    breadcrumbs,
+    communes_below,
+    page_of,
+    survey_year,
+    unit_in_scope,
+)
+from phocap.survey.schema import COLUMNS
+from phocap.synth.writer import write_xlsx
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """The fields an entry changed, with the values before and after."""
+    before, after = entry.before or {}, entry.after or {}
+    skip = {"id", "version"}
+    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+            if k not in skip and before.get(k) != after.get(k)]
+
+
+@login_required
+def log(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_in_scope(request, pk)
+    if not sees_people(request.user):
+        raise PermissionDenied
+    entries = (AuditEntry.objects.for_user(request.user)
+               .filter(commune__in=communes_below(unit)).select_related("user", "commune"))
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    page = page_of(request, entries, 100)
+    return render(request, "register/audit.html", {
+        "unit": unit, "breadcrumbs": breadcrumbs(unit, request.user),
+        "page": page, "rows": [(e, changes(e)) for e in page], "action": action,
+        "actions": AuditEntry.Action.choices,
+    })
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commune's (or district's) survey records for a year, as the survey file; logged."""
+    unit = unit_in_scope(request, pk)
+    if not sees_people(request.user):
+        raise PermissionDenied
+    communes = communes_below(unit)
+    year = survey_year(request, communes)
+    table = survey_table()
+    table = table.filter(table.commune_code.isin([c.code for c in communes])
+                         & (table.survey_year == year))
+    keys = [c.key for c in COLUMNS]
+    frame = as_survey_text(table.select(*keys).order_by(
+        ["commune_code", "household_no", "person_no"]).to_polars())
+    name = f"phieu-dieu-tra-{unit.code}-{year}.xlsx"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        rows = write_xlsx(path, frame.to_arrow().to_batches())
+        for commune in communes:
+            audit.exported(request.user, commune, {"year": year, "unit": unit.code,
+                                                   "rows": rows, "file": name})
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def as_survey_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Typed records back to the survey file's text (dates ISO, "x" for relapsed)."""
+    return frame.with_columns(
+        pl.when(pl.col("relapsed")).then(pl.lit("x")).otherwise(pl.lit("")).alias("relapsed"),
+        *[pl.col(c).cast(pl.String) for c in frame.columns if c != "relapsed"],
+    )

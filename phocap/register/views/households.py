@@ -1,0 +1,157 @@
+"""A household with its members, its form, a new household, and opening the next year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from phocap.register import editing, rollover
+from phocap.register.forms import HouseholdForm
+from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from phocap.register.scope import editable, sees_people
+from phocap.register.views.common import breadcrumbs, commune_with_people, survey_year
+
+
+def household_in_scope(request: HttpRequest, pk: int) -> Household:
+    if not sees_people(request.user):
+        raise PermissionDenied
+    found = (Household.objects.for_user(request.user)
+             .select_related("commune__parent__parent", "village").filter(pk=pk).first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def history(household: Household, people: list[Person]) -> Any:
+    """Audit entries of the household, its members and their survey years, newest first."""
+    person_ids = [p.pk for p in people]
+    year_ids = PersonYear.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
+    return (AuditEntry.objects.filter(
+        Q(model="household", object_id=household.pk)
+        | Q(model="person", object_id__in=person_ids)
+        | Q(model="personyear", object_id__in=list(year_ids)))
+        .select_related("user")[:100])
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_in_scope(request, pk)
+    year = survey_year(request, [household.commune])
+    members = list(household.members.order_by("person_no").prefetch_related(
+        Prefetch("years", queryset=PersonYear.objects.filter(survey_year=year),
+                 to_attr="this_year")))
+    names = {p.pk: p.full_name for p in members}
+    entries = list(history(household, members))
+    return render(request, "register/household.html", {
+        "household": household, "unit": household.commune, "year": year,
+        "breadcrumbs": breadcrumbs(household.commune, request.user),
+        "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
+        "not_surveyed": [p for p in members if not p.this_year],
+        "can_edit": editable(request.user, household.commune),
+        "entries": entries, "names": names,
+        "form": HouseholdForm(instance=household, commune=household.commune,
+                              initial={"version": household.version}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's own fields, inline on its page (htmx) or as a page of its own."""
+    household = household_in_scope(request, pk)
+    commune = household.commune
+    if not editable(request.user, commune):
+        raise PermissionDenied
+    form = HouseholdForm(request.POST or None, instance=household, commune=commune,
+                         initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.save_household(request.user, commune, household.pk,
+                                   form.cleaned_data.get("version"), form.changes())
+        except (editing.StaleEdit, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thông tin hộ."))
+            url = reverse("household", args=[household.pk])
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    return render(request, "register/household_form.html",
+                  {"form": form, "household": household, "unit": commune,
+                   "breadcrumbs": breadcrumbs(commune, request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = commune_with_people(request, pk)
+    if not editable(request.user, commune):
+        raise PermissionDenied
+    numbers = Household.objects.filter(commune=commune).values_list("household_no", flat=True)
+    digits = [int(n) for n in numbers if n.isdigit()]
+    suggested = f"{(max(digits) + 1) if digits else 1:04d}"
+    form = HouseholdForm(request.POST or None, commune=commune,
+                         initial={"household_no": suggested, "residence": "thường trú"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = editing.save_household(request.user, commune, None, None, form.changes())
+        except ValueError as exc:
+            form.add_error("household_no", str(exc))
+        else:
+            messages.success(request, _("Đã thêm hộ %(no)s.") % {"no": household.household_no})
+            return redirect("household", household.pk)
+    return render(request, "register/household_form.html",
+                  {"form": form, "household": None, "unit": commune,
+                   "breadcrumbs": breadcrumbs(commune, request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open survey year Y+1 from Y ("lên lớp"), then confirm diplomas awaited."""
+    commune = commune_with_people(request, pk)
+    year = survey_year(request, [commune])
+    can_edit = editable(request.user, commune)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "confirm":
+                ids = [int(i) for i in request.POST.getlist("person") if i.isdigit()]
+                done = rollover.confirm_graduates(request.user, commune, year, ids)
+                messages.success(request, _("Đã xác nhận tốt nghiệp cho %(n)d người.")
+                                 % {"n": done})
+            else:
+                opened = rollover.open_year(request.user, commune, year)
+                messages.success(request, _(
+                    "Đã mở năm %(year)d: %(people)d người, %(promoted)d học sinh lên lớp,"
+                    " %(repeating)d lưu ban, %(waiting)d chờ xác nhận tốt nghiệp.") % {
+                    "year": year + 1, "people": opened.people, "promoted": opened.promoted,
+                    "repeating": opened.repeating, "waiting": opened.awaiting_diploma})
+                year += 1
+        except rollover.RolloverRefused as exc:
+            messages.error(request, str(exc))
+        return redirect(reverse("unit-rollover", args=[commune.pk]) + f"?year={year}")
+    candidates = (PersonYear.objects.filter(person__household__commune=commune, survey_year=year,
+                                            current_class="", highest_grade__in=[9, 12])
+                  .select_related("person__household")
+                  .order_by("person__household__household_no", "person__person_no"))
+    awaiting = [r for r in candidates
+                if any(w.startswith(rollover.AWAITING_DIPLOMA) for w in r.warnings)]
+    return render(request, "register/rollover.html", {
+        "unit": commune, "year": year, "can_edit": can_edit,
+        "breadcrumbs": breadcrumbs(commune, request.user),
+        "awaiting": awaiting,
+    })
+

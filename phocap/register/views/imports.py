@@ -1,0 +1,146 @@
+"""Import pages: upload a survey file, see its validation and preview, commit it.
+
+Validation and the commit run in background threads (register/jobs.py): these
+views only start them and show the job, whose progress fragment htmx polls every
+second while it runs. A job outside the user's reach is "not found" (404), as
+everything of another commune is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from phocap.accounts.models import Role
+from phocap.register import jobs
+from phocap.register.models import ImportJob
+
+SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+
+
+def _last_year() -> int:
+    return dt.date.today().year - 1
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp phiếu điều tra"),
+        help_text=gettext_lazy("CSV, XLSX, XLS hoặc Parquet, theo mẫu phiếu điều tra."),
+    )
+    survey_year = forms.IntegerField(label=gettext_lazy("Năm điều tra"), min_value=1990,
+                                     max_value=2100, initial=_last_year)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in SUFFIXES:
+            raise forms.ValidationError(
+                _("Chỉ nhận tệp %(kinds)s; tệp “%(name)s” không phải loại đó.")
+                % {"kinds": ", ".join(SUFFIXES), "name": upload.name}
+            )
+        return upload
+
+
+def may_upload(user: Any) -> bool:
+    """Commune staff bring their commune's file; nobody else writes people."""
+    return bool(user.is_authenticated and user.role == Role.COMMUNE_STAFF
+                and user.unit_id is not None)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return jobs.refresh(get_object_or_404(jobs.visible_jobs(request.user), pk=pk))
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "register/imports/list.html", {
+        "jobs": jobs.visible_jobs(request.user).select_related("user")[:100],
+        "may_upload": may_upload(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_new(request: HttpRequest) -> HttpResponse:
+    if not may_upload(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.create(request.user, form.cleaned_data["file"],
+                          form.cleaned_data["survey_year"])
+        jobs.start_after_commit(jobs.check, job)
+        return redirect("import-detail", job.pk)
+    return render(request, "register/imports/new.html", {"form": form})
+
+
+def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+    done, total = jobs.progress(job)
+    problems: list[dict[str, Any]] = []
+    if job.status == ImportJob.Status.INVALID:
+        problems = _problems(job)
+    return {
+        "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,
+        "preview": job.preview, "problems": problems,
+        "may_commit": jobs.can_commit(request.user, job),
+    }
+
+
+def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
+    """The first problems, in file order, for the page (the XLSX report has them all)."""
+    stored = jobs.problems_path(job)
+    if not stored.exists():
+        return []
+    return pl.read_parquet(stored, n_rows=limit).to_dicts()
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "register/imports/detail.html", _context(request, job))
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment; once the step is over, htmx reloads the whole page."""
+    job = _job(request, pk)
+    response = render(request, "register/imports/_progress.html", _context(request, job))
+    if job.status not in jobs.RUNNING and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def job_report(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if not job.report_path or not Path(job.report_path).exists():
+        raise Http404
+    name = f"bao-cao-{Path(job.file_name).stem}.xlsx"
+    return FileResponse(Path(job.report_path).open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.user_id != request.user.pk:
+        raise PermissionDenied  # a reviewer reads the job, never commits it
+    if jobs.request_commit(request.user, job):
+        messages.info(request, _("Đang ghi vào sổ; trang sẽ tự cập nhật."))
+    else:
+        messages.error(request, _("Lần nhập này không thể ghi vào sổ ở trạng thái hiện tại."))
+    return redirect("import-detail", job.pk)

@@ -1,0 +1,174 @@
+"""The register's pages: the scope matrix (every page × role × own/sibling/parent unit),
+editing through the same validation as a file, optimistic locking, moves, audit, export.
+
+Every refusal is a 404 (the thing does not exist for this user) or a 403 (it
+exists but the role may not do this), and the refused response never carries
+the person's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from phocap.register.models import AuditEntry, Household, Person, PersonYear
+
+PASSWORD = "mat-khau-du-manh-2021"
+YEAR = 2021
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
+    """Each commune's person gets a 2021 record: a pupil in grade 5."""
+    for person in tree["people"].values():
+        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
+                                  class_level="primary", class_grade=5)
+    return tree
+
+
+def signed_in(make_user: Any, role: str, unit: Any) -> Client:
+    client = Client()
+    user = make_user(role, unit)
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+# Page name → (method, how to build its URL from the target commune's objects, form data).
+# GET pages read; POST pages change a person or household.
+def targets(tree: dict[str, Any], code: str) -> dict[str, Any]:
+    commune = tree["communes"][code]
+    person = tree["people"][code]
+    return {"commune": commune, "person": person, "household": person.household}
+
+
+PAGES: list[tuple[str, str, Any, Any]] = [
+    ("unit", "GET", lambda t: f"/units/{t['commune'].pk}/?year={YEAR}", {}),
+    ("unit-results", "GET", lambda t: f"/units/{t['commune'].pk}/results/?year={YEAR}", {}),
+    ("unit-households", "GET", lambda t: f"/units/{t['commune'].pk}/households/?year={YEAR}",
+     {}),
+    ("unit-audit", "GET", lambda t: f"/units/{t['commune'].pk}/audit/", {}),
+    ("unit-export", "GET", lambda t: f"/units/{t['commune'].pk}/export.xlsx?year={YEAR}", {}),
+    ("unit-rollover", "GET", lambda t: f"/units/{t['commune'].pk}/rollover/?year={YEAR}", {}),
+    ("household", "GET", lambda t: f"/households/{t['household'].pk}/?year={YEAR}", {}),
+    ("household-edit", "GET", lambda t: f"/households/{t['household'].pk}/edit/", {}),
+    ("person", "GET", lambda t: f"/persons/{t['person'].pk}/?year={YEAR}", {}),
+    ("household-new", "GET", lambda t: f"/units/{t['commune'].pk}/households/new/", {}),
+    ("person-new", "GET", lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}",
+     {}),
+    ("household-new:post", "POST", lambda t: f"/units/{t['commune'].pk}/households/new/",
+     {"household_no": "0999", "new_village": "Bản Mới", "head_name": "Quàng Văn Chủ"}),
+    ("household-edit:post", "POST", lambda t: f"/households/{t['household'].pk}/edit/",
+     lambda t: {"household_no": "0001", "village": str(t["household"].village_id),
+                "head_name": "Tên Mới Của Chủ Hộ", "version": "1"}),
+    ("person:post", "POST", lambda t: f"/persons/{t['person'].pk}/?year={YEAR}",
+     {"full_name": "Tên Đã Đổi", "birth_date": "2010", "sex": "nam", "current_class": "5",
+      "version": "1"}),
+    ("person-move:post", "POST", lambda t: f"/persons/{t['person'].pk}/move/?year={YEAR}",
+     {"action": "moved_out", "version": "1"}),
+    ("person-new:post", "POST",
+     lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}",
+     {"full_name": "Em Bé Mới", "birth_date": "2021", "sex": "nữ"}),
+    ("unit-rollover:post", "POST", lambda t: f"/units/{t['commune'].pk}/rollover/?year={YEAR}",
+     {"action": "open"}),
+]
+READS = [p for p in PAGES if p[1] == "GET"]
+WRITES = [p for p in PAGES if p[1] == "POST"]
+# Pages that read person-level data (the ministry viewer sees aggregates only).
+AGGREGATE_PAGES = {"unit", "unit-results"}
+# Pages only an editor may open even to read (forms to create or change).
+EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
+
+ROLES = [
+    ("commune_staff", lambda t: t["communes"]["03319"]),
+    ("school_staff", lambda t: t["communes"]["03319"]),
+    ("district_reviewer", lambda t: t["districts"][0]),
+    ("province_reviewer", lambda t: t["province"]),
+    ("province_admin", lambda t: t["province"]),
+    ("ministry_viewer", lambda t: None),
+]
+# Whose data each target is: 03319 is the commune staff's own, 03322 its sibling in
+# district 100, 03370 a commune of the other district 101.
+COVERS = {
+    "commune_staff": {"03319"}, "school_staff": {"03319"},
+    "district_reviewer": {"03319", "03322"},
+    "province_reviewer": {"03319", "03322", "03370"},
+    "province_admin": {"03319", "03322", "03370"},
+    "ministry_viewer": set(),
+}
+
+
+def expected_read(role: str, page: str, code: str) -> set[int]:
+    if role == "ministry_viewer":
+        return {200} if page in AGGREGATE_PAGES else {403, 404}
+    if code not in COVERS[role]:
+        return {404}
+    if page in EDITOR_PAGES:
+        return {200} if role == "commune_staff" else {403}
+    return {200}
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize(("page", "method", "url", "data"), READS, ids=[p[0] for p in READS])
+def test_reads_never_cross_scope(surveyed: Any, make_user: Any, role: str, unit_of: Any,
+                                 code: str, page: str, method: str, url: Any,
+                                 data: dict[str, str]) -> None:
+    client = signed_in(make_user, role, unit_of(surveyed))
+    response = client.get(url(targets(surveyed, code)))
+    assert response.status_code in expected_read(role, page, code), response.status_code
+    if response.status_code != 200:
+        assert surveyed["people"][code].full_name.encode() not in response.content
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize(("page", "method", "url", "data"), WRITES, ids=[p[0] for p in WRITES])
+def test_writes_only_by_commune_staff_in_their_commune(
+        surveyed: Any, make_user: Any, role: str, unit_of: Any, code: str, page: str,
+        method: str, url: Any, data: dict[str, Any]) -> None:
+    client = signed_in(make_user, role, unit_of(surveyed))
+    target = targets(surveyed, code)
+    before = (Household.objects.count(), Person.objects.count(), PersonYear.objects.count(),
+              AuditEntry.objects.count())
+    person = Person.objects.get(pk=target["person"].pk)
+    response = client.post(url(target), data(target) if callable(data) else data)
+    if role == "commune_staff" and code == "03319":
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert AuditEntry.objects.count() > before[3]
+        return
+    allowed = {403, 404} if role == "ministry_viewer" or code in COVERS[role] else {404}
+    assert response.status_code in allowed
+    assert person.full_name.encode() not in response.content
+    after = (Household.objects.count(), Person.objects.count(), PersonYear.objects.count(),
+             AuditEntry.objects.count())
+    assert after == before
+    assert Person.objects.get(pk=person.pk).full_name == person.full_name
+
+
+def test_parent_unit_pages_are_not_found_for_a_commune(surveyed: Any, make_user: Any) -> None:
+    client = signed_in(make_user, "commune_staff", surveyed["communes"]["03319"])
+    for unit in (surveyed["districts"][0], surveyed["province"]):
+        for url in (f"/units/{unit.pk}/", f"/units/{unit.pk}/results/",
+                    f"/units/{unit.pk}/audit/", f"/units/{unit.pk}/export.xlsx"):
+            assert client.get(url).status_code == 404, url
+
+
+def test_district_reviewer_cannot_open_the_province(surveyed: Any, make_user: Any) -> None:
+    client = signed_in(make_user, "district_reviewer", surveyed["districts"][0])
+    assert client.get(f"/units/{surveyed['districts'][0].pk}/?year={YEAR}").status_code == 200
+    assert client.get(f"/units/{surveyed['province'].pk}/").status_code == 404
+    assert client.get(f"/units/{surveyed['districts'][1].pk}/").status_code == 404
+
+
+def test_anonymous_is_sent_to_login(surveyed: Any) -> None:
+    person = surveyed["people"]["03319"]
+    response = Client().get(f"/persons/{person.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
