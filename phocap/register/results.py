@@ -18,8 +18,8 @@ from django.db.models import Max
 from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import evaluate
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.survey.schema import SCHEMA
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
+from phocap.survey.schema import SCHEMA
 
 
 def survey_table() -> Any:
