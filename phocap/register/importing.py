@@ -247,8 +247,10 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
                     raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
         # Two imports of one commune on PostgreSQL queue here instead of both
         # planning from the same state (SQLite's BEGIN IMMEDIATE already serialises
-        # every writer; there select_for_update is a no-op).
-        list(AdministrativeUnit.objects.select_for_update()
+        # every writer; there select_for_update is a no-op). FOR NO KEY UPDATE, so
+        # that edits, whose audit entries reference the commune (FOR KEY SHARE),
+        # are not held up by the import.
+        list(AdministrativeUnit.objects.select_for_update(no_key=True)
              .filter(pk__in=[u.pk for u in communes.values()]).order_by("pk"))
         plan = _plan(records, communes, year)
         if expected is not None and plan.preview.fingerprint != expected:

@@ -141,3 +141,62 @@ def test_editing_outside_scope_finds_nobody(tree: dict[str, Any], make_user: Any
     reviewer = make_user("district_reviewer", tree["districts"][0])
     with pytest.raises(PermissionDenied):
         update_person(reviewer, tree["people"]["03319"].pk, 1, {"full_name": "x"})
+
+
+def test_a_commit_refuses_when_the_register_changed_since_the_preview(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    confirmed = preview(commune_file)
+    person = tree["people"]["03319"]
+    update_person(staff, person.pk, 1, {"full_name": "Sửa sau khi xem trước"})
+    with pytest.raises(ImportRefused, match="hãy xem trước lại"):
+        commit(commune_file, staff, expected=confirmed.fingerprint)
+    person.refresh_from_db()
+    assert person.full_name == "Sửa sau khi xem trước"
+    assert not PersonYear.objects.exists()
+    # Previewed again, the same file goes in (and overwrites the edit knowingly:
+    # the new preview showed that change).
+    again = preview(commune_file)
+    assert again.fingerprint != confirmed.fingerprint
+    assert commit(commune_file, staff, expected=again.fingerprint).new == again.new
+    assert PersonYear.objects.count() == 7
+
+
+def test_progress_is_reported_per_batch_and_touched_people_get_a_new_version(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from phocap.register import importing
+
+    monkeypatch.setattr(importing, "BATCH_ROWS", 3)
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    calls: list[tuple[int, int]] = []
+    commit(commune_file, staff, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(3, 7), (6, 7), (7, 7)]
+    existing = tree["people"]["03319"]
+    existing.refresh_from_db()
+    assert existing.version == 2  # renamed and surveyed by the import
+    newcomer = Person.objects.get(household__household_no="0002", person_no=1)
+    assert newcomer.version == 1
+    # An edit on a form opened before the import is stale.
+    with pytest.raises(StaleEdit):
+        update_person(staff, existing.pk, 1, {"full_name": "Sửa trên biểu mẫu cũ"})
+
+
+def test_bulk_audit_entries_look_like_single_ones(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    from phocap.register.audit import snapshot
+
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    commit(commune_file, staff)
+    for model, kind in (("person", Person), ("personyear", PersonYear)):
+        entry = AuditEntry.objects.filter(model=model, action="create").order_by("id").first()
+        assert entry is not None and entry.user == staff
+        assert entry.commune == tree["communes"]["03319"]
+        assert entry.after == snapshot(kind.objects.get(pk=entry.object_id))
+    renamed = AuditEntry.objects.get(model="person", action="update")
+    assert (renamed.before["full_name"], renamed.after["full_name"]) == ("Người 03319",
+                                                                         "Lò Văn Hòa")
+    assert (renamed.before["version"], renamed.after["version"]) == (1, 2)

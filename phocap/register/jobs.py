@@ -1,0 +1,299 @@
+"""Import jobs: validate, preview and commit an uploaded survey file in the background.
+
+Validating a district takes seconds and committing it tens of seconds, longer
+than a page should wait; so the upload only stores the file and starts a
+thread, and the page polls the job's row. Each step runs in its own daemon
+thread with its own database connection, closed when the step ends, so the web
+worker keeps serving other users meanwhile (on SQLite, WAL lets them read while
+the import writes).
+
+While the commit runs, its progress goes to a small file beside the upload
+rather than to the job's row: the commit is one transaction and, on SQLite,
+the only writer there may be until it ends, so a progress write through another
+connection would wait for the very import it reports on.
+
+A job is seen by its owner, and read (never committed) by the reviewers of a
+district or province that contains its communes; anyone else gets "not found".
+Only the owner commits, and only if scope.editable allows them every commune
+of the file (the commune's own staff), as importing.commit checks again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connections, models, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from phocap.accounts.models import Role
+from phocap.register import importing
+from phocap.register.models import AdministrativeUnit, ImportJob, Person
+from phocap.register.scope import editable, visible_communes
+from phocap.survey.report import ordered, summary, write_xlsx
+from phocap.survey.schema import BY_KEY
+from phocap.survey.validate import validate
+
+log = logging.getLogger(__name__)
+Status = ImportJob.Status
+SAMPLE = 200  # changed and missing people listed in a preview; the counts are complete
+RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.COMMITTING)
+ABANDONED_AFTER = dt.timedelta(minutes=30)
+"""A running step whose thread has not reported for this long died with its process
+(a restart, a killed worker): the transaction rolled back, so nothing was written."""
+REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
+FIELD_LABELS = {"class_level": "Cấp học", "class_grade": "Lớp (số)",
+                "class_repeater": "Lưu ban", "class_two_sessions": "Học 2 buổi/ngày",
+                "warnings": "Cảnh báo"}
+
+
+def folder(job: ImportJob) -> Path:
+    return Path(settings.VAR_DIR) / "imports" / str(job.pk)
+
+
+def records_path(job: ImportJob) -> Path:
+    return folder(job) / "records.parquet"
+
+
+def problems_path(job: ImportJob) -> Path:
+    return folder(job) / "problems.parquet"
+
+
+def progress_path(job: ImportJob) -> Path:
+    return folder(job) / "progress"
+
+
+def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
+    """The jobs a user may open: their own, and for reviewers those of their communes."""
+    if not getattr(user, "is_authenticated", False):
+        return ImportJob.objects.none()
+    mine = models.Q(user=user)
+    if user.role in REVIEWERS:
+        mine |= models.Q(communes__in=visible_communes(user))
+    return ImportJob.objects.filter(mine).distinct()
+
+
+def can_commit(user: Any, job: ImportJob) -> bool:
+    """The owner, once the preview is ready, if they may edit every commune of the file."""
+    communes = list(job.communes.all())
+    return (
+        job.status == Status.PREVIEWED
+        and job.user_id == getattr(user, "pk", None)
+        and bool(communes)
+        and all(editable(user, c) for c in communes)
+    )
+
+
+def create(user: Any, upload: UploadedFile, survey_year: int) -> ImportJob:
+    """Store an uploaded file as a new job (nothing is checked yet)."""
+    name = get_valid_filename(Path(upload.name or "survey.csv").name)
+    job = ImportJob.objects.create(user=user, unit_id=user.unit_id, file_name=name,
+                                   survey_year=survey_year)
+    target = folder(job) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as sink:
+        for chunk in upload.chunks():
+            sink.write(chunk)
+    job.path = str(target)
+    job.save(update_fields=["path", "updated"])
+    return job
+
+
+def start(step: Callable[[int], None], job: ImportJob) -> threading.Thread:
+    """Run ``step(job.pk)`` in a daemon thread; returned so that tests can join it."""
+    def run() -> None:
+        try:
+            step(job.pk)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=run, name=f"import-{job.pk}", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_after_commit(step: Callable[[int], None], job: ImportJob) -> None:
+    """Start the step once the request's transaction (if any) has made the job visible."""
+    transaction.on_commit(lambda: start(step, job))
+
+
+def _finish(job: ImportJob, status: Any, message: str = "") -> None:
+    # ``status`` is an ImportJob.Status member (Any: Django ships no type information).
+    job.status = status
+    job.message = message
+    job.save()
+
+
+def check(job_id: int) -> None:
+    """Validate the file, write the XLSX report, and preview what importing it would do."""
+    job = ImportJob.objects.get(pk=job_id)
+    job.status = Status.VALIDATING
+    job.save(update_fields=["status", "updated"])
+    source = Path(job.path)
+    try:
+        result = validate(source, year=job.survey_year, keep_records=True)
+        report = result.report
+        report_file = folder(job) / "bao-cao-kiem-tra.xlsx"
+        write_xlsx(report, source, report_file)
+        ordered(report.problems).write_parquet(problems_path(job))
+        job.rows, job.errors, job.warnings = report.rows, report.errors, report.warnings
+        job.report_path = str(report_file)
+        if not report.ok or result.records is None:
+            _finish(job, Status.INVALID, summary(report))
+            return
+        records = result.records
+        records.write_parquet(records_path(job))
+        codes = records["commune_code"].unique().to_list()
+        planned = importing.preview(records)
+        job.preview = _summarise(planned, records)
+        job.progress_total = len(planned.new) + len(planned.changed)
+        job.communes.set(AdministrativeUnit.objects.filter(
+            vintage=_vintage(job.survey_year), code__in=codes))
+        _finish(job, Status.PREVIEWED, summary(report))
+    except importing.ImportRefused as exc:
+        _finish(job, Status.REFUSED, str(exc))
+    except Exception:
+        log.exception("import job %s: checking failed", job_id)
+        _finish(job, Status.FAILED, "Kiểm tra tệp gặp sự cố ngoài dự kiến; chưa có gì được"
+                                    " ghi vào sổ. Hãy thử lại hoặc báo quản trị hệ thống.")
+
+
+def _vintage(year: int) -> str:
+    from phocap.units import vintage_for_year
+
+    return vintage_for_year(year).value
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def field_label(name: str) -> str:
+    column = BY_KEY.get(name)
+    return column.header_vi if column is not None else FIELD_LABELS.get(name, name)
+
+
+def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, Any]:
+    """JSON for the job: complete counts, and a sample of who changes and who is missing."""
+    shown = list(planned.changed.items())[:SAMPLE]
+    wanted = {key for key, _ in shown}
+    names = {
+        (row["commune_code"], row["household_no"], row["person_no"]): row["full_name"]
+        for row in records.select("commune_code", "household_no", "person_no", "full_name")
+        .iter_rows(named=True)
+        if (row["commune_code"], row["household_no"], row["person_no"]) in wanted
+    }
+    missing = planned.missing[:SAMPLE]
+    return {
+        "survey_year": planned.survey_year,
+        "fingerprint": planned.fingerprint,
+        "new": len(planned.new),
+        "changed": len(planned.changed),
+        "unchanged": planned.unchanged,
+        "missing": len(planned.missing),
+        "changed_sample": [
+            {"key": list(key), "full_name": names.get(key, ""),
+             "fields": [[field_label(f), _json(old), _json(new)]
+                        for f, (old, new) in changes.items()]}
+            for key, changes in shown
+        ],
+        "missing_sample": [
+            {"key": list(key), "full_name": name} for key, name in _names(missing)
+        ],
+    }
+
+
+def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
+    if not keys:
+        return []
+    found = {
+        (code, number, person_no): name
+        for code, number, person_no, name in Person.objects.filter(
+            household__commune__code__in={k[0] for k in keys},
+            household__household_no__in={k[1] for k in keys},
+        ).values_list("household__commune__code", "household__household_no", "person_no",
+                      "full_name")
+    }
+    return [(key, found.get(key, "")) for key in keys]
+
+
+def request_commit(user: Any, job: ImportJob) -> bool:
+    """Move a previewed job to committing (once: a second click finds it taken) and start it."""
+    if not can_commit(user, job):
+        return False
+    taken = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+        status=Status.COMMITTING, progress_done=0, updated=timezone.now())
+    if not taken:
+        return False
+    start_after_commit(commit, job)
+    return True
+
+
+def commit(job_id: int) -> None:
+    """Write the previewed records into the register: all, or nothing and a reason."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    marker = progress_path(job)
+
+    def report(done: int, total: int) -> None:
+        partial = marker.with_suffix(".tmp")
+        partial.write_text(f"{done} {total}")
+        partial.replace(marker)
+
+    try:
+        records = pl.read_parquet(records_path(job))
+        done = importing.commit(records, job.user, progress=report,
+                                expected=(job.preview or {}).get("fingerprint"))
+    except (importing.ImportRefused, PermissionDenied) as exc:
+        _finish(job, Status.REFUSED, str(exc))
+    except Exception:
+        log.exception("import job %s: commit failed", job_id)
+        _finish(job, Status.FAILED, "Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi"
+                                    " (mọi thay đổi đã được hoàn tác). Hãy thử lại hoặc báo"
+                                    " quản trị hệ thống.")
+    else:
+        job.result = {"new": len(done.new), "changed": len(done.changed),
+                      "unchanged": done.unchanged, "missing": len(done.missing)}
+        job.progress_done = job.progress_total = len(done.new) + len(done.changed)
+        job.committed_at = timezone.now()
+        _finish(job, Status.COMMITTED)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def progress(job: ImportJob) -> tuple[int, int]:
+    """Records written so far and in all (the commit's own report while it runs)."""
+    if job.status == Status.COMMITTING:
+        try:
+            done, total = progress_path(job).read_text().split()
+            return int(done), int(total)
+        except (OSError, ValueError):
+            return 0, job.progress_total
+    return job.progress_done, job.progress_total
+
+
+def refresh(job: ImportJob) -> ImportJob:
+    """The job, marked failed if its thread died with its process long ago."""
+    if job.status not in RUNNING:
+        return job
+    last = job.updated
+    marker = progress_path(job)
+    if marker.exists():
+        last = max(last, dt.datetime.fromtimestamp(os.path.getmtime(marker), dt.UTC))
+    if timezone.now() - last > ABANDONED_AFTER:
+        _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
+                                    " gì được ghi vào sổ. Hãy tải tệp lên lại.")
+    return job

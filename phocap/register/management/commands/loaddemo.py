@@ -1,0 +1,141 @@
+"""loaddemo: the Điện Biên 2021 demo district in the register, and a demo account per role.
+
+    manage.py loaddemo [--seed 2021] [--year 2021] [--people N]
+
+The records are synthetic (phocap.synth, profile dien-bien-2021: about 131,000
+people in 21 communes), validated like any file, then imported through the same
+bulk path as an officer's upload, as a system action (audit entries without a
+user). Each commune's especially-difficult flag comes from the generated units
+file. One commune's file is also written on its own (and a copy with one
+deliberate error) for trying the import pages. Running it again changes
+nothing: the same seed gives the same records, which the import finds unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from phocap.accounts.models import Role, User
+from phocap.register import importing
+from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.survey.report import summary, vi_number
+from phocap.survey.validate import validate
+from phocap.synth import get_profile, prepare
+from phocap.synth.writer import units_path, write_parquet, write_units, write_xlsx
+from phocap.units import vintage_for_year
+
+PROFILE = "dien-bien-2021"
+PASSWORD = "phocap-demo-2021"
+"""One password for every demo account (long enough for the validators, not a common one)."""
+# Username, role, and the unit it covers: the demo commune, its district or its province.
+ACCOUNTS: tuple[tuple[str, Any, str | None], ...] = (
+    ("xa", Role.COMMUNE_STAFF, "commune"),
+    ("truong", Role.SCHOOL_STAFF, "commune"),
+    ("huyen", Role.DISTRICT_REVIEWER, "district"),
+    ("tinh", Role.PROVINCE_REVIEWER, "province"),
+    ("quantri", Role.PROVINCE_ADMIN, "province"),
+    ("bo", Role.MINISTRY_VIEWER, None),
+)
+
+
+class Command(BaseCommand):
+    help = "Nạp huyện mẫu Điện Biên 2021 (dữ liệu tổng hợp) và tài khoản mẫu cho mỗi vai trò."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2021, help="hạt giống ngẫu nhiên")
+        parser.add_argument("--year", type=int, default=None, help="năm điều tra (mặc định 2021)")
+        parser.add_argument("--people", type=int, default=None,
+                            help="số người (mặc định: quy mô thực tế, khoảng 131.000)")
+        parser.add_argument("--output", type=Path, default=None,
+                            help="thư mục ghi các tệp mẫu (mặc định var/demo)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        profile = get_profile(PROFILE)
+        year = options["year"] or profile.default_year
+        out = options["output"] or Path(settings.VAR_DIR) / "demo"
+        out.mkdir(parents=True, exist_ok=True)
+        vintage = vintage_for_year(year).value
+        if not AdministrativeUnit.objects.filter(vintage=vintage).exists():
+            call_command("loadunits", stdout=self.stdout)
+
+        if profile.default_unit is None:
+            raise CommandError(f"Hồ sơ {PROFILE} không có đơn vị mặc định.")
+        run = prepare(profile.default_unit, year, profile, options["seed"], options["people"])
+        table = pa.Table.from_batches(list(run.batches()))
+        district = out / f"{PROFILE}.parquet"
+        write_parquet(district, table.to_batches())
+        write_units(units_path(district), run.units)
+        result = validate(district, year=year, keep_records=True)
+        if not result.report.ok or result.records is None:
+            raise CommandError(summary(result.report))
+
+        terminal = self.stdout.isatty()
+
+        def shown(done: int, total: int) -> None:
+            if terminal:
+                self.stdout.write(f"  đã ghi {vi_number(done)}/{vi_number(total)} người",
+                                  ending="\r")
+
+        done = importing.load(result.records, progress=shown)
+        if terminal:
+            self.stdout.write("")
+        self.stdout.write(
+            f"Huyện mẫu {PROFILE}: {vi_number(len(done.new))} người mới,"
+            f" {vi_number(len(done.changed))} thay đổi, {vi_number(done.unchanged)} không đổi."
+        )
+        communes = {u.code: u for u in AdministrativeUnit.objects.filter(
+            vintage=vintage, code__in=[r.code for r in run.units])}
+        with transaction.atomic():
+            for row in run.units:
+                if row.type == "commune":
+                    UnitYear.objects.update_or_create(
+                        unit=communes[row.code], survey_year=year,
+                        defaults={"especially_difficult": row.especially_difficult})
+
+        commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
+        self._commune_files(table, commune, year, out)
+        self._accounts(commune)
+        self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
+
+    def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, year: int,
+                       out: Path) -> None:
+        """The demo commune's file, and a copy whose first person is born after the survey."""
+        own = table.filter(pc.equal(table["commune_code"], commune.code))
+        good = out / f"{commune.code}.xlsx"
+        write_xlsx(good, own.to_batches())
+        birth = own["birth_date"].to_pylist()
+        birth[0] = f"01/01/{year + 1}"
+        wrong = own.set_column(own.schema.get_field_index("birth_date"), "birth_date",
+                               pa.array(birth, own.schema.field("birth_date").type))
+        bad = out / f"{commune.code}-co-loi.xlsx"
+        write_xlsx(bad, wrong.to_batches())
+        self.stdout.write(f"Tệp của xã mẫu {commune.name}: {good}; bản có một lỗi: {bad}")
+
+    def _accounts(self, commune: AdministrativeUnit) -> None:
+        district = commune.parent
+        province = district.parent if district is not None else None
+        units = {"commune": commune, "district": district, "province": province, None: None}
+        rows = []
+        for username, role, level in ACCOUNTS:
+            user, _ = User.objects.update_or_create(
+                username=username, defaults={"role": role, "unit": units[level]})
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+            unit = units[level]
+            rows.append((username, str(role.label), unit.name if unit is not None else "—"))
+        widths = [max(len(r[i]) for r in [("Tên đăng nhập", "Vai trò", "Đơn vị"), *rows])
+                  for i in range(3)]
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {PASSWORD}):")
+        for row in [("Tên đăng nhập", "Vai trò", "Đơn vị"), *rows]:
+            self.stdout.write("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths,
+                                                                         strict=True)))
