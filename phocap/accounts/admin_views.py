@@ -1,0 +1,245 @@
+"""The province administrator's pages: the province's accounts and its ĐBKK communes.
+
+Only a province administrator opens them (everyone else gets 403), and only
+for their own province: an account, unit or commune outside it does not exist
+for them (404), exactly as the register's pages treat units out of scope.
+Account changes and ĐBKK flags are written to the audit trail in the same
+transaction as the change. A flag changes the levels a commune reaches, and
+results.cached_results keys its cache on the set of flagged communes, so a
+saved flag shows in the results at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from phocap.accounts.admin_forms import (
+    ASSIGNABLE_ROLES,
+    DifficultYearForm,
+    EditAccountForm,
+    NewAccountForm,
+)
+from phocap.accounts.models import Role, User
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
+from phocap.register.views.common import page_of, survey_year
+
+AdminView = Callable[..., HttpResponse]
+
+
+def province_admin(view: AdminView) -> AdminView:
+    """Let only a province administrator through, and hand the view their province."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: Any = request.user
+        if (user.role != Role.PROVINCE_ADMIN or user.unit is None
+                or user.unit.type != AdministrativeUnit.Type.PROVINCE):
+            raise PermissionDenied
+        return view(request, user.unit, *args, **kwargs)
+
+    return wrapper
+
+
+def province_units(province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """The province and every unit below it (districts, if the vintage has them, and communes)."""
+    return AdministrativeUnit.objects.filter(
+        Q(pk=province.pk) | Q(parent=province) | Q(parent__parent=province))
+
+
+def _level(path: str = "") -> Case:
+    """Province 0, district 1, commune 2: lists read from the top down, not alphabetically."""
+    return Case(When(**{f"{path}type": AdministrativeUnit.Type.PROVINCE}, then=Value(0)),
+                When(**{f"{path}type": AdministrativeUnit.Type.DISTRICT}, then=Value(1)),
+                default=Value(2))
+
+
+def top_down(units: QuerySet[AdministrativeUnit]) -> QuerySet[AdministrativeUnit]:
+    return units.order_by(_level(), "code")
+
+
+def province_communes(province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    return province_units(province).filter(type=AdministrativeUnit.Type.COMMUNE)
+
+
+def account_snapshot(user: User) -> dict[str, Any]:
+    """What the audit keeps of an account: never the password hash, only that it changed."""
+    return {"username": user.username, "full_name": user.get_full_name(), "role": user.role,
+            "unit_id": user.unit_id, "is_active": user.is_active}
+
+
+def _record_account(actor: Any, action: str, user: User, before: dict[str, Any] | None,
+                    password_set: bool) -> None:
+    after = account_snapshot(user) | {"password_set": password_set}
+    AuditEntry.objects.create(user=actor, action=action, model="user", object_id=user.pk,
+                              before=before, after=after)
+
+
+def _breadcrumbs(province: AdministrativeUnit) -> list[AdministrativeUnit]:
+    return [province]
+
+
+@province_admin
+def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+    """Every account of the province and the units below it, filtered by unit or role."""
+    units = province_units(province)
+    found = (User.objects.filter(unit__in=units).select_related("unit")
+             .order_by(_level("unit__"), "unit__code", "username"))
+    unit_filter = request.GET.get("unit", "")
+    if unit_filter:
+        if not unit_filter.isdigit():
+            raise Http404
+        found = found.filter(unit=get_object_or_404(units, pk=int(unit_filter)))
+    role_filter = request.GET.get("role", "")
+    if role_filter in Role.values:
+        found = found.filter(role=role_filter)
+    else:
+        role_filter = ""
+    return render(request, "accounts/admin/users.html", {
+        "province": province, "breadcrumbs": _breadcrumbs(province),
+        "users": page_of(request, found),
+        "units": top_down(units), "roles": Role.choices,
+        "unit_filter": unit_filter, "role_filter": role_filter,
+        "editable_roles": ASSIGNABLE_ROLES,
+    })
+
+
+@province_admin
+@require_http_methods(["GET", "POST"])
+def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+    form = NewAccountForm(request.POST or None, units=top_down(province_units(province)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = User(username=data["username"], first_name=data["full_name"],
+                        role=data["role"], unit=data["unit"])
+            user.set_password(data["password1"])
+            user.save()
+            _record_account(request.user, "create", user, None, password_set=True)
+        messages.success(request, _("Đã tạo tài khoản %(username)s.") % {"username": user.username})
+        return redirect("admin-users")
+    return render(request, "accounts/admin/user_form.html", {
+        "province": province, "breadcrumbs": _breadcrumbs(province), "form": form,
+        "account": None,
+    })
+
+
+@province_admin
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> HttpResponse:
+    """Change an account's role, unit, activity or password.
+
+    Another province administrator's account is listed but not changed here
+    (403): administrators are the operator's to manage, see admin_forms.
+    """
+    units = province_units(province)
+    user = get_object_or_404(User.objects.select_related("unit"), pk=pk, unit__in=units)
+    if user.role not in ASSIGNABLE_ROLES:
+        raise PermissionDenied
+    initial = {"full_name": user.get_full_name(), "role": user.role, "unit": user.unit,
+               "is_active": user.is_active}
+    form = EditAccountForm(request.POST or None, initial=initial, units=top_down(units),
+                           user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            before = account_snapshot(user)
+            user.first_name, user.last_name = data["full_name"], ""
+            user.role, user.unit, user.is_active = data["role"], data["unit"], data["is_active"]
+            password_set = bool(data["password1"])
+            if password_set:
+                # A new password also ends the account's API tokens; its sessions
+                # end by themselves, since Django ties them to the password hash.
+                user.set_password(data["password1"])
+            if password_set or not user.is_active:
+                user.api_tokens.all().delete()
+            user.save()
+            _record_account(request.user, "update", user, before, password_set=password_set)
+        messages.success(request, _("Đã lưu tài khoản %(username)s.") % {"username": user.username})
+        return redirect("admin-users")
+    return render(request, "accounts/admin/user_form.html", {
+        "province": province, "breadcrumbs": _breadcrumbs(province), "form": form,
+        "account": user,
+    })
+
+
+@province_admin
+@require_http_methods(["GET", "POST"])
+def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+    """The ĐBKK flags of the province's communes for one survey year, saved in one POST.
+
+    A commune without a UnitYear row is not especially difficult; a row is
+    written only when a flag is set or changed, and each change is audited
+    under the commune (model "unityear").
+    """
+    communes = province_communes(province).select_related("parent").order_by(
+        "parent__code", "code")
+    if request.method == "POST":
+        year_form = DifficultYearForm(request.POST)
+        if not year_form.is_valid():
+            messages.error(request, _("Năm điều tra không hợp lệ."))
+            return redirect("admin-difficult")
+        year = year_form.cleaned_data["year"]
+        changed = _save_flags(request, list(communes), year)
+        messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
+                         % {"year": year, "n": changed})
+        return redirect(f"{request.path}?year={year}")
+    year = survey_year(request, list(communes))
+    flagged = set(UnitYear.objects.filter(unit__in=communes, survey_year=year,
+                                          especially_difficult=True)
+                  .values_list("unit_id", flat=True))
+    return render(request, "accounts/admin/difficult.html", {
+        "province": province, "breadcrumbs": _breadcrumbs(province), "year": year,
+        "rows": [{"unit": c, "difficult": c.pk in flagged} for c in communes],
+        "flagged_n": len(flagged),
+    })
+
+
+def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: int) -> int:
+    """Store the checked communes as ĐBKK and the others as not; return how many changed.
+
+    A commune id that is not one of the province's communes is refused (404)
+    before anything is written.
+    """
+    by_pk = {c.pk: c for c in communes}
+    chosen: set[int] = set()
+    for value in request.POST.getlist("difficult"):
+        if not value.isdigit() or int(value) not in by_pk:
+            raise Http404
+        chosen.add(int(value))
+    changed = 0
+    with transaction.atomic():
+        rows = {row.unit_id: row for row in
+                UnitYear.objects.select_for_update().filter(unit__in=communes, survey_year=year)}
+        for pk, commune in by_pk.items():
+            wanted, row = pk in chosen, rows.get(pk)
+            if row is None and not wanted:
+                continue
+            if row is not None and row.especially_difficult == wanted:
+                continue
+            before = audit.snapshot(row) if row is not None else None
+            if row is None:
+                row = UnitYear.objects.create(unit=commune, survey_year=year,
+                                              especially_difficult=True)
+            else:
+                row.especially_difficult = wanted
+                row.save(update_fields=["especially_difficult"])
+            AuditEntry.objects.create(
+                user=request.user, action="create" if before is None else "update",
+                model="unityear", object_id=row.pk, commune=commune,
+                before=before, after=audit.snapshot(row))
+            changed += 1
+    return changed
