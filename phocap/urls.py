@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("phocap.accounts.urls")),
     path("imports/", include("phocap.register.urls_imports")),
     path("", include("phocap.register.urls")),
+    path("", include("phocap.register.urls_duplicates")),
 ]

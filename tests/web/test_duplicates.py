@@ -1,0 +1,222 @@
+"""Likely duplicates: found on a hand-made commune, merged once, audited, refused when stale or
+out of scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from phocap.register import duplicates
+from phocap.register.editing import StaleEdit, update_person
+from phocap.register.models import AuditEntry, Household, Person, PersonYear
+
+
+@pytest.fixture
+def commune(tree: dict[str, Any]) -> dict[str, Any]:
+    """Commune 03319 with three pairs that are one person each, and two pairs that are not.
+
+    Household 0001 (from the tree) and 0002, both in the tree's village:
+    - thuy1/thuy2: "Nguyễn Thị Thuỷ" and "NGUYỄN THỊ THỦY" (the other tone placement, upper
+      case), both 2012, girls, in different households: one person;
+    - minh1/minh2: "Lò Văn Minh" and "Lo Van Minh" 2011, the second's national ID is the
+      first's with its last digit left out: one person;
+    - lan1/lan2: "Cà Thị Lan" 2015 twice in household 0001: one person;
+    - hoa1/hoa2: "Lường Thị Hoa" 2013, girls, but both with their own unrelated national IDs:
+      two people;
+    - tuan1/tuan2: "Quàng Văn Tuấn", born 2010 and 2014: two people.
+    A "Nguyễn Thị Thủy" 2012 of commune 03322 is nobody's pair here.
+    """
+    first = tree["people"]["03319"].household
+    second = Household.objects.create(commune=first.commune, village=first.village,
+                                      household_no="0002", head_name="Lò Văn Pọm")
+    numbers = {first.pk: 1, second.pk: 0}
+
+    def person(household: Household, name: str, year: int, sex: str, **extra: Any) -> Any:
+        numbers[household.pk] += 1
+        return Person.objects.create(household=household, person_no=numbers[household.pk],
+                                     full_name=name, birth_year=year, sex=sex, **extra)
+
+    people = {
+        "thuy1": person(first, "Nguyễn Thị Thuỷ", 2012, "nữ", ethnicity="Thái"),
+        "thuy2": person(second, "NGUYỄN THỊ THỦY", 2012, "nữ", national_id="011312000777",
+                        birth_date=dt.date(2012, 5, 4), relationship="con"),
+        "minh1": person(first, "Lò Văn Minh", 2011, "nam", national_id="011211000456"),
+        "minh2": person(second, "Lo Van Minh", 2011, "nam", national_id="01121100045"),
+        "lan1": person(first, "Cà Thị Lan", 2015, "nữ"),
+        "lan2": person(first, "Cà Thị Lan", 2015, "nữ"),
+        "hoa1": person(first, "Lường Thị Hoa", 2013, "nữ", national_id="011313000001"),
+        "hoa2": person(second, "Lường Thị Hoa", 2013, "nữ", national_id="011313999999"),
+        "tuan1": person(first, "Quàng Văn Tuấn", 2010, "nam"),
+        "tuan2": person(second, "Quàng Văn Tuấn", 2014, "nam"),
+    }
+    elsewhere = tree["people"]["03322"].household
+    Person.objects.create(household=elsewhere, person_no=2, full_name="Nguyễn Thị Thủy",
+                          birth_year=2012, sex="nữ")
+    for key, years in (("thuy1", (2022, 2023)), ("thuy2", (2023, 2024))):
+        for year in years:
+            PersonYear.objects.create(person=people[key], survey_year=year,
+                                      current_class=f"{year - 2018}{key[-1]}")
+    return people
+
+
+def _pairs(found: list[duplicates.Candidate], people: dict[str, Person]) -> list[tuple[str, str]]:
+    names = {p.pk: key for key, p in people.items()}
+    pairs = [sorted((names[c.first.pk], names[c.second.pk])) for c in found]
+    return [(a, b) for a, b in pairs]
+
+
+def test_pairs_found_and_non_pairs_not(tree: dict[str, Any], make_user: Any,
+                                       commune: dict[str, Person]) -> None:
+    user = make_user("commune_staff", tree["communes"]["03319"])
+    found = duplicates.candidates(user, tree["communes"]["03319"])
+    assert _pairs(found, commune) == [("minh1", "minh2"), ("lan1", "lan2"), ("thuy1", "thuy2")]
+    by_pair = dict(zip(_pairs(found, commune), found, strict=True))
+    assert [c.score for c in found] == [90, 75, 70]
+    assert "số định danh gần trùng (thiếu hoặc sai một chữ số)" in by_pair["minh1", "minh2"].reasons
+    assert "hai lần trong cùng một hộ" in by_pair["lan1", "lan2"].reasons
+    thuy = by_pair["thuy1", "thuy2"]
+    assert thuy.reasons == ["cùng họ tên", "cùng năm sinh", "cùng giới tính"]
+    assert (thuy.first_years, thuy.second_years, thuy.clashes) == ([2022, 2023], [2023, 2024],
+                                                                   [2023])
+
+
+def test_related_ids() -> None:
+    assert duplicates.ids_related("011211000456", "011211000457")
+    assert duplicates.ids_related("011211000456", "01121100045")
+    assert not duplicates.ids_related("011211000456", "011211000465")
+    assert not duplicates.ids_related("011211000456", "01121")
+
+
+def test_merge_moves_years_fills_blanks_and_audits(tree: dict[str, Any], make_user: Any,
+                                                  commune: dict[str, Person]) -> None:
+    staff = Client()
+    staff.force_login(make_user("commune_staff", tree["communes"]["03319"]))
+    kept, removed = commune["thuy1"], commune["thuy2"]
+    url = reverse("duplicates", args=[tree["communes"]["03319"].pk])
+    page = staff.get(url).content.decode()
+    assert "NGUYỄN THỊ THỦY" in page and reverse("duplicates-merge",
+                                                  args=[tree["communes"]["03319"].pk]) in page
+    response = staff.post(reverse("duplicates-merge", args=[tree["communes"]["03319"].pk]), {
+        "first": kept.pk, "first_version": 1, "second": removed.pk, "second_version": 1,
+        "keep": kept.pk,
+    }, follow=True)
+    assert "Đã gộp vào Nguyễn Thị Thuỷ: chuyển 1 bản ghi năm, bỏ 1 bản ghi trùng năm" in (
+        response.content.decode())
+    assert not Person.objects.filter(pk=removed.pk).exists()
+    kept.refresh_from_db()
+    assert (kept.national_id, kept.birth_date, kept.relationship, kept.ethnicity, kept.version
+            ) == ("011312000777", dt.date(2012, 5, 4), "con", "Thái", 2)
+    years = dict(PersonYear.objects.filter(person=kept).values_list("survey_year",
+                                                                     "current_class"))
+    assert years == {2022: "41", 2023: "51", 2024: "62"}
+
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert [(e.action, e.model) for e in entries] == [
+        ("delete", "personyear"), ("update", "personyear"), ("delete", "person"),
+        ("update", "person")]
+    assert {e.commune_id for e in entries} == {tree["communes"]["03319"].pk}
+    dropped, moved, deleted, updated = entries
+    assert (dropped.before["person_id"], dropped.before["survey_year"], dropped.after) == (
+        removed.pk, 2023, None)
+    assert (moved.before["person_id"], moved.after["person_id"]) == (removed.pk, kept.pk)
+    assert deleted.object_id == removed.pk and deleted.before["national_id"] == "011312000777"
+    assert (updated.before["national_id"], updated.after["national_id"]) == (None,
+                                                                             "011312000777")
+    assert staff.get(url).content.decode().count("NGUYỄN THỊ THỦY") == 0
+
+
+def test_the_removed_persons_record_wins_a_clash_when_chosen(
+        tree: dict[str, Any], make_user: Any, commune: dict[str, Person]) -> None:
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    kept, removed = commune["thuy2"], commune["thuy1"]
+    result = duplicates.merge(staff, tree["communes"]["03319"], kept.pk, 1, removed.pk, 1,
+                              {2023: True})
+    assert (result.moved_years, result.discarded_years) == ([2022, 2023], [2023])
+    years = dict(PersonYear.objects.filter(person=kept).values_list("survey_year",
+                                                                     "current_class"))
+    assert years == {2022: "41", 2023: "51", 2024: "62"}
+    kept.refresh_from_db()
+    assert kept.full_name == "NGUYỄN THỊ THỦY" and kept.ethnicity == "Thái"
+
+
+def test_stale_merge_is_refused_and_nothing_changes(tree: dict[str, Any], make_user: Any,
+                                                   commune: dict[str, Person]) -> None:
+    user = make_user("commune_staff", tree["communes"]["03319"])
+    kept, removed = commune["thuy1"], commune["thuy2"]
+    update_person(user, removed.pk, 1, {"ethnicity": "Mông"})
+    before = AuditEntry.objects.count()
+    with pytest.raises(StaleEdit):
+        duplicates.merge(user, tree["communes"]["03319"], kept.pk, 1, removed.pk, 1)
+    staff = Client()
+    staff.force_login(user)
+    response = staff.post(reverse("duplicates-merge", args=[tree["communes"]["03319"].pk]), {
+        "first": kept.pk, "first_version": 1, "second": removed.pk, "second_version": 1,
+        "keep": kept.pk,
+    }, follow=True)
+    assert "vừa được người khác sửa" in response.content.decode()
+    assert Person.objects.filter(pk__in=[kept.pk, removed.pk]).count() == 2
+    assert list(Person.objects.filter(pk__in=[kept.pk, removed.pk]).order_by("pk")
+                .values_list("version", flat=True)) == [1, 2]
+    assert PersonYear.objects.filter(person=kept).count() == 2
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "page", "can_merge"),
+    [
+        ("commune_staff", ("communes", "03319"), 200, True),
+        ("commune_staff", ("communes", "03322"), 404, False),
+        ("school_staff", ("communes", "03319"), 200, False),
+        ("district_reviewer", ("districts", 0), 200, False),
+        ("district_reviewer", ("districts", 1), 404, False),
+        ("province_reviewer", ("province", None), 200, False),
+        ("province_admin", ("province", None), 200, False),
+        ("ministry_viewer", None, 403, False),
+    ],
+)
+def test_scope_of_the_pages(tree: dict[str, Any], make_user: Any, commune: dict[str, Person],
+                            role: str, where: Any, page: int, can_merge: bool) -> None:
+    unit = None
+    if where is not None:
+        kind, key = where
+        unit = tree[kind] if key is None else tree[kind][key]
+    client = Client()
+    client.force_login(make_user(role, unit))
+    target = tree["communes"]["03319"]
+    response = client.get(reverse("duplicates", args=[target.pk]))
+    assert response.status_code == page
+    merge_url = reverse("duplicates-merge", args=[target.pk])
+    if page == 200:
+        assert "Lò Văn Minh" in response.content.decode()
+        assert (merge_url in response.content.decode()) is can_merge
+    else:
+        assert "Lò Văn Minh" not in response.content.decode()
+    kept, removed = commune["minh1"], commune["minh2"]
+    posted = client.post(merge_url, {"first": kept.pk, "first_version": 1, "second": removed.pk,
+                                     "second_version": 1, "keep": kept.pk})
+    if can_merge:
+        assert posted.status_code == 302
+        assert not Person.objects.filter(pk=removed.pk).exists()
+    else:
+        assert posted.status_code == (404 if page == 404 else 403)
+        assert Person.objects.filter(pk__in=[kept.pk, removed.pk]).count() == 2
+        assert not AuditEntry.objects.exists()
+    assert client.get(reverse("duplicates", args=[tree["districts"][0].pk])).status_code == 404
+
+
+def test_staff_cannot_merge_across_communes(tree: dict[str, Any], make_user: Any,
+                                            commune: dict[str, Person]) -> None:
+    staff = Client()
+    staff.force_login(make_user("commune_staff", tree["communes"]["03319"]))
+    own, other = commune["thuy1"], tree["people"]["03322"]
+    for target in (tree["communes"]["03319"], tree["communes"]["03322"]):
+        response = staff.post(reverse("duplicates-merge", args=[target.pk]), {
+            "first": own.pk, "first_version": 1, "second": other.pk, "second_version": 1,
+            "keep": own.pk})
+        assert response.status_code == 404
+    assert Person.objects.filter(pk__in=[own.pk, other.pk]).count() == 2
+    assert not AuditEntry.objects.exists()
