@@ -103,20 +103,19 @@ class Command(BaseCommand):
                         defaults={"especially_difficult": row.especially_difficult})
 
         commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
-        self._commune_files(table, commune, year, out)
+        self._commune_files(table, commune, out)
         self._accounts(commune)
         self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
 
-    def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, year: int,
-                       out: Path) -> None:
-        """The demo commune's file, and a copy whose first person is born after the survey."""
+    def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
+        """The demo commune's file, and a copy whose first person's sex is not nam or nữ."""
         own = table.filter(pc.equal(table["commune_code"], commune.code))
         good = out / f"{commune.code}.xlsx"
         write_xlsx(good, own.to_batches())
-        birth = own["birth_date"].to_pylist()
-        birth[0] = f"01/01/{year + 1}"
-        wrong = own.set_column(own.schema.get_field_index("birth_date"), "birth_date",
-                               pa.array(birth, own.schema.field("birth_date").type))
+        sex = own["sex"].to_pylist()
+        sex[0] = "không rõ"
+        wrong = own.set_column(own.schema.get_field_index("sex"), "sex",
+                               pa.array(sex, own.schema.field("sex").type))
         bad = out / f"{commune.code}-co-loi.xlsx"
         write_xlsx(bad, wrong.to_batches())
         self.stdout.write(f"Tệp của xã mẫu {commune.name}: {good}; bản có một lỗi: {bad}")

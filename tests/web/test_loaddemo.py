@@ -1,0 +1,69 @@
+"""loaddemo: a (small) Điện Biên demo district, demo accounts for every role, idempotent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from phocap.accounts.models import Role, User
+from phocap.register.management.commands.loaddemo import PASSWORD
+from phocap.register.models import AuditEntry, Person, PersonYear, UnitYear
+from phocap.survey.validate import validate
+
+
+def load(tmp_path: Path) -> str:
+    out = io.StringIO()
+    call_command("loaddemo", people=3000, output=tmp_path, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second_time(
+    tmp_path: Path,
+) -> None:
+    printed = load(tmp_path)
+    people = Person.objects.count()
+    assert 2900 <= people <= 3100  # the profile's communes scaled to about 3,000 people
+    assert PersonYear.objects.filter(survey_year=2021).count() == people
+    assert Person.objects.values("household__commune").distinct().count() == 21
+    flags = UnitYear.objects.filter(survey_year=2021)
+    assert flags.count() == 21 and flags.filter(especially_difficult=True).exists()
+    entries = AuditEntry.objects.count()
+    assert entries > 2 * people and not AuditEntry.objects.exclude(user=None).exists()
+
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles == {"xa": Role.COMMUNE_STAFF, "truong": Role.SCHOOL_STAFF,
+                     "huyen": Role.DISTRICT_REVIEWER, "tinh": Role.PROVINCE_REVIEWER,
+                     "quantri": Role.PROVINCE_ADMIN, "bo": Role.MINISTRY_VIEWER}
+    staff = User.objects.get(username="xa")
+    assert staff.unit is not None and staff.unit.type == "commune"
+    assert User.objects.get(username="huyen").unit == staff.unit.parent
+    assert User.objects.get(username="bo").unit is None
+    assert authenticate(username="tinh", password=PASSWORD) is not None
+    for username in roles:
+        assert username in printed
+    assert PASSWORD in printed
+
+    good = tmp_path / f"{staff.unit.code}.xlsx"
+    bad = tmp_path / f"{staff.unit.code}-co-loi.xlsx"
+    assert validate(good, year=2021).report.ok
+    report = validate(bad, year=2021).report
+    assert report.errors == 1
+    assert report.problems.filter(pl_error())["row"].to_list() == [2]
+
+    again = load(tmp_path)
+    assert "0 người mới, 0 thay đổi" in again
+    assert (Person.objects.count(), AuditEntry.objects.count()) == (people, entries)
+    assert User.objects.count() == 6
+    assert authenticate(username="xa", password=PASSWORD) is not None
+
+
+def pl_error() -> Any:
+    import polars as pl
+
+    return pl.col("severity") == "error"
