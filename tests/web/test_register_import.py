@@ -200,3 +200,20 @@ def test_bulk_audit_entries_look_like_single_ones(
     assert (renamed.before["full_name"], renamed.after["full_name"]) == ("Người 03319",
                                                                          "Lò Văn Hòa")
     assert (renamed.before["version"], renamed.after["version"]) == (1, 2)
+
+
+def test_bulk_rows_keep_tabs_backslashes_line_ends_and_json_intact(tree: dict[str, Any]) -> None:
+    # COPY's text format gives these characters a meaning of their own (bulk.py escapes them).
+    from phocap.register import bulk
+    from phocap.register.models import Village
+
+    commune = tree["communes"]["03319"]
+    name = "Bản\tPồn\\Mới\nmột\r"
+    village_id = bulk.allocate_ids(Village, 1)[0]
+    bulk.insert_rows(Village, ("id", "commune_id", "name"), [(village_id, commune.pk, name)])
+    assert Village.objects.get(pk=village_id).name == name
+    after = {"full_name": "Lò \\ \"Văn\"\tHòa", "warnings": ["a\nb"], "none": None}
+    from phocap.register.audit import Entry, record_many
+
+    record_many(None, [Entry("update", "person", 1, commune.pk, None, after)])
+    assert AuditEntry.objects.get(object_id=1).after == after
