@@ -1,11 +1,12 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
-#   make demo   install, generate the demo district, validate, summarise and evaluate it
+#   make demo   install, create the SQLite database, load the Điện Biên demo district
+#               and its demo accounts, and serve the application on 127.0.0.1:8000
 #   make test   install, lint, type-check and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-DEMO_DIR := var/demo
+DEMO_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: demo test lint typecheck install clean
 
@@ -19,11 +20,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	mkdir -p $(DEMO_DIR)
-	$(BIN)/phocap synth --profile dien-bien-2021 --seed 2021 --output $(DEMO_DIR)/dien-bien-2021.xlsx
-	$(BIN)/phocap validate $(DEMO_DIR)/dien-bien-2021.xlsx --year 2021 --limit 20
-	$(BIN)/phocap summary $(DEMO_DIR)/dien-bien-2021.xlsx
-	$(BIN)/phocap evaluate $(DEMO_DIR)/dien-bien-2021.xlsx --units $(DEMO_DIR)/dien-bien-2021.units.csv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loadunits
+	$(BIN)/python manage.py loaddemo
+	@echo
+	@echo "phocap: http://$(DEMO_ADDRESS)/  (đăng nhập bằng một tài khoản ở bảng trên; Ctrl+C để dừng)"
+	$(BIN)/gunicorn phocap.wsgi --bind $(DEMO_ADDRESS) --workers 2 --threads 8 --access-logfile -
 
 lint: $(STAMP)
 	$(BIN)/ruff check phocap tests benchmarks

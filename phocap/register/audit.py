@@ -103,3 +103,10 @@ def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
         action=AuditEntry.Action.EXPORT, model="survey_record", object_id=None,
         commune=commune, before=None, after=details,
     )
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """The fields an entry changed, with the values before and after (what a page shows)."""
+    before, after = entry.before or {}, entry.after or {}
+    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+            if k not in ("id", "version") and before.get(k) != after.get(k)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from django.contrib.auth.decorators import login_required
@@ -27,14 +26,6 @@ from phocap.survey.schema import COLUMNS
 from phocap.synth.writer import write_xlsx
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """The fields an entry changed, with the values before and after."""
-    before, after = entry.before or {}, entry.after or {}
-    skip = {"id", "version"}
-    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
-            if k not in skip and before.get(k) != after.get(k)]
-
-
 @login_required
 def log(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_in_scope(request, pk)
@@ -48,7 +39,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
     page = page_of(request, entries, 100)
     return render(request, "register/audit.html", {
         "unit": unit, "breadcrumbs": breadcrumbs(unit, request.user),
-        "page": page, "rows": [(e, changes(e)) for e in page], "action": action,
+        "page": page, "rows": [(e, audit.changes(e)) for e in page], "action": action,
         "actions": AuditEntry.Action.choices,
     })
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from phocap.register import editing, rollover
+from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 from phocap.register.scope import editable, sees_people
@@ -49,15 +49,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(household.members.order_by("person_no").prefetch_related(
         Prefetch("years", queryset=PersonYear.objects.filter(survey_year=year),
                  to_attr="this_year")))
-    names = {p.pk: p.full_name for p in members}
-    entries = list(history(household, members))
+    entries = [(e, audit.changes(e)) for e in history(household, members)]
     return render(request, "register/household.html", {
         "household": household, "unit": household.commune, "year": year,
         "breadcrumbs": breadcrumbs(household.commune, request.user),
         "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
         "not_surveyed": [p for p in members if not p.this_year],
         "can_edit": editable(request.user, household.commune),
-        "entries": entries, "names": names,
+        "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
                               initial={"version": household.version}),
     })

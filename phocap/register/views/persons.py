@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phocap.register import checking, editing, records
+from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
 from phocap.register.models import AuditEntry, Person, PersonYear
 from phocap.register.scope import editable, sees_people
@@ -72,9 +72,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(reverse("person", args=[person.pk]) + f"?year={year}")
     years = PersonYear.objects.filter(person=person).order_by("-survey_year")
     year_ids = list(years.values_list("pk", flat=True))
-    entries = (AuditEntry.objects.filter(Q(model="person", object_id=person.pk)
-                                         | Q(model="personyear", object_id__in=year_ids))
-               .select_related("user")[:100])
+    entries = [(e, audit.changes(e)) for e in AuditEntry.objects.filter(
+        Q(model="person", object_id=person.pk) | Q(model="personyear", object_id__in=year_ids)
+    ).select_related("user")[:100]]
     return render(request, "register/person.html", {
         "person": person, "household": household, "unit": commune, "year": year,
         "breadcrumbs": breadcrumbs(commune, request.user),
