@@ -26,6 +26,10 @@ class StaleEdit(Exception):
     """The person changed since the form was opened."""
 
 
+STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
+                " để xem thay đổi mới rồi sửa lại.")
+
+
 def update_person(user: Any, person_id: int, version: int, changes: dict[str, Any]) -> Person:
     """Apply ``changes`` to a person the user may edit, if nobody changed it since ``version``.
 
@@ -45,10 +49,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
             version=F("version") + 1, **changes
         )
         if not updated:
-            raise StaleEdit(
-                "Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
-                " để xem thay đổi mới rồi sửa lại."
-            )
+            raise StaleEdit(STALE_PERSON)
         person.refresh_from_db()
         audit.record(user, "update", person, before)
     return person
@@ -57,10 +58,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
 def _claim(person_id: int, version: int) -> None:
     """Take the person's version or refuse: the one check every edit of a person passes."""
     if not Person.objects.filter(pk=person_id, version=version).update(version=F("version") + 1):
-        raise StaleEdit(
-            "Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
-            " để xem thay đổi mới rồi sửa lại."
-        )
+        raise StaleEdit(STALE_PERSON)
 
 
 def _editable_person(user: Any, person_id: int) -> Person:

@@ -79,10 +79,18 @@ def test_a_good_edit_is_stored_as_an_import_would_and_audited(pupil: Person,
     assert "Lịch sử thay đổi" in page and "commune_staff-03319" in page
 
 
-def test_a_stale_form_is_refused_and_nothing_is_lost(pupil: Person, staff: Client) -> None:
+def test_two_users_edit_one_person_the_second_is_refused_and_nothing_is_lost(
+        pupil: Person, staff: Client) -> None:
+    """Both opened the form at version 1; the first save wins, the second is told why."""
+    from phocap.accounts.models import User
+
+    colleague = User.objects.create_user(username="dong-nghiep", password=PASSWORD,
+                                         role="commune_staff", unit=pupil.household.commune)
+    other = Client()
+    other.login(username=colleague.username, password=PASSWORD)
     assert staff.post(f"/persons/{pupil.pk}/?year={YEAR}",
                       form(full_name="Sửa Lần Một")).status_code == 302
-    stale = staff.post(f"/persons/{pupil.pk}/?year={YEAR}", form(full_name="Sửa Lần Hai"))
+    stale = other.post(f"/persons/{pupil.pk}/?year={YEAR}", form(full_name="Sửa Lần Hai"))
     assert stale.status_code == 200
     assert "vừa được người khác sửa" in stale.content.decode()
     pupil.refresh_from_db()
