@@ -165,47 +165,85 @@ def test_stale_merge_is_refused_and_nothing_changes(tree: dict[str, Any], make_u
     assert AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize(
-    ("role", "where", "page", "can_merge"),
-    [
-        ("commune_staff", ("communes", "03319"), 200, True),
-        ("commune_staff", ("communes", "03322"), 404, False),
-        ("school_staff", ("communes", "03319"), 200, False),
-        ("district_reviewer", ("districts", 0), 200, False),
-        ("district_reviewer", ("districts", 1), 404, False),
-        ("province_reviewer", ("province", None), 200, False),
-        ("province_admin", ("province", None), 200, False),
-        ("ministry_viewer", None, 403, False),
-    ],
-)
-def test_scope_of_the_pages(tree: dict[str, Any], make_user: Any, commune: dict[str, Person],
-                            role: str, where: Any, page: int, can_merge: bool) -> None:
-    unit = None
-    if where is not None:
-        kind, key = where
-        unit = tree[kind] if key is None else tree[kind][key]
+ROLES = [
+    ("commune_staff", lambda t: t["communes"]["03319"]),
+    ("school_staff", lambda t: t["communes"]["03319"]),
+    ("district_reviewer", lambda t: t["districts"][0]),
+    ("province_reviewer", lambda t: t["province"]),
+    ("province_admin", lambda t: t["province"]),
+    ("ministry_viewer", lambda t: None),
+]
+# 03319 is the commune staff's own commune, 03322 its sibling in district 100, 03370 a
+# commune of the other district 101.
+COVERS = {
+    "commune_staff": {"03319"}, "school_staff": {"03319"},
+    "district_reviewer": {"03319", "03322"},
+    "province_reviewer": {"03319", "03322", "03370"},
+    "province_admin": {"03319", "03322", "03370"},
+    "ministry_viewer": set(),
+}
+
+
+@pytest.fixture
+def twins(tree: dict[str, Any]) -> dict[str, tuple[Person, Person]]:
+    """In every commune, the tree's person entered a second time in the same household."""
+    found = {}
+    for code, person in tree["people"].items():
+        twin = Person.objects.create(household=person.household, person_no=2,
+                                     full_name=person.full_name, birth_year=person.birth_year,
+                                     sex=person.sex)
+        found[code] = (person, twin)
+    return found
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+def test_scope_matrix_no_read_or_merge_crosses_scope(
+        tree: dict[str, Any], make_user: Any, twins: dict[str, tuple[Person, Person]],
+        role: str, unit_of: Any, code: str) -> None:
     client = Client()
-    client.force_login(make_user(role, unit))
-    target = tree["communes"]["03319"]
-    response = client.get(reverse("duplicates", args=[target.pk]))
-    assert response.status_code == page
+    client.force_login(make_user(role, unit_of(tree)))
+    target = tree["communes"][code]
+    kept, removed = twins[code]
     merge_url = reverse("duplicates-merge", args=[target.pk])
-    if page == 200:
-        assert "Lò Văn Minh" in response.content.decode()
-        assert (merge_url in response.content.decode()) is can_merge
+    own = role == "commune_staff" and code == "03319"
+
+    response = client.get(reverse("duplicates", args=[target.pk]))
+    if role == "ministry_viewer":
+        assert response.status_code == 403
+    elif code not in COVERS[role]:
+        assert response.status_code == 404
     else:
-        assert "Lò Văn Minh" not in response.content.decode()
-    kept, removed = commune["minh1"], commune["minh2"]
-    posted = client.post(merge_url, {"first": kept.pk, "first_version": 1, "second": removed.pk,
-                                     "second_version": 1, "keep": kept.pk})
-    if can_merge:
+        assert response.status_code == 200
+        assert kept.full_name in response.content.decode()
+        assert (merge_url in response.content.decode()) is own
+    if response.status_code != 200:
+        assert kept.full_name not in response.content.decode()
+
+    posted = client.post(merge_url, {"first": kept.pk, "first_version": 1,
+                                     "second": removed.pk, "second_version": 1,
+                                     "keep": kept.pk})
+    if own:
         assert posted.status_code == 302
         assert not Person.objects.filter(pk=removed.pk).exists()
+        return
+    if role == "ministry_viewer" or code in COVERS[role]:
+        assert posted.status_code == 403
     else:
-        assert posted.status_code == (404 if page == 404 else 403)
-        assert Person.objects.filter(pk__in=[kept.pk, removed.pk]).count() == 2
-        assert not AuditEntry.objects.exists()
-    assert client.get(reverse("duplicates", args=[tree["districts"][0].pk])).status_code == 404
+        assert posted.status_code == 404
+    assert kept.full_name not in posted.content.decode()
+    assert Person.objects.filter(pk__in=[kept.pk, removed.pk]).count() == 2
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+def test_only_a_commune_has_a_duplicates_page(tree: dict[str, Any], make_user: Any,
+                                              role: str, unit_of: Any) -> None:
+    client = Client()
+    client.force_login(make_user(role, unit_of(tree)))
+    for unit in (tree["province"], *tree["districts"]):
+        assert client.get(reverse("duplicates", args=[unit.pk])).status_code == 404
+        assert client.post(reverse("duplicates-merge", args=[unit.pk])).status_code == 404
 
 
 def test_staff_cannot_merge_across_communes(tree: dict[str, Any], make_user: Any,
