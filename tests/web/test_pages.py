@@ -172,3 +172,76 @@ def test_anonymous_is_sent_to_login(surveyed: Any) -> None:
     person = surveyed["people"]["03319"]
     response = Client().get(f"/persons/{person.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+# Import jobs belong to the officer who uploaded them; reviewers over the commune read them.
+IMPORT_READERS = {"district_reviewer", "province_reviewer"}
+
+
+@pytest.fixture
+def jobs(surveyed: dict[str, Any], make_user: Any) -> dict[str, Any]:
+    """A previewed import job of each commune's own officer (never committed here)."""
+    from phocap.accounts.models import User
+    from phocap.register.models import ImportJob
+
+    found = {}
+    for code, commune in surveyed["communes"].items():
+        owner = User.objects.create_user(username=f"chu-tep-{code}", password=PASSWORD,
+                                         role="commune_staff", unit=commune)
+        job = ImportJob.objects.create(user=owner, unit=commune, path="/nonexistent.csv",
+                                       file_name=f"{code}.csv", survey_year=YEAR,
+                                       status=ImportJob.Status.PREVIEWED,
+                                       preview={"new": 0, "changed": 0, "unchanged": 0,
+                                                "missing": 0, "sample": []})
+        job.communes.add(commune)
+        found[code] = (owner, job)
+    return found
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+def test_import_jobs_never_cross_scope(surveyed: Any, jobs: dict[str, Any], make_user: Any,
+                                       role: str, unit_of: Any, code: str) -> None:
+    """Someone else's job: readable by the reviewers over its commune, committed by nobody."""
+    from phocap.register.models import ImportJob
+
+    client = signed_in(make_user, role, unit_of(surveyed))
+    job = jobs[code][1]
+    reads = role in IMPORT_READERS and code in COVERS[role]
+    for url in (f"/imports/{job.pk}/", f"/imports/{job.pk}/progress/"):
+        assert client.get(url).status_code == (200 if reads else 404), url
+    refused = client.post(f"/imports/{job.pk}/commit/")
+    assert refused.status_code == (403 if reads else 404)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.PREVIEWED
+    assert client.get("/imports/new/").status_code == (200 if role == "commune_staff" else 403)
+    listing = client.get("/imports/")
+    if listing.status_code == 200 and not reads:
+        assert job.file_name.encode() not in listing.content
+
+
+def test_every_route_is_in_a_scope_matrix() -> None:
+    """A new page cannot slip in untested: each named route is in this module's matrix or
+    in the named module that holds its own (role × own/sibling/parent) matrix."""
+    from pathlib import Path
+
+    from django.urls import get_resolver
+
+    elsewhere = {
+        "duplicates": "test_duplicates.py", "duplicates-merge": "test_duplicates.py",
+        "admin-users": "test_admin_pages.py", "admin-user-new": "test_admin_pages.py",
+        "admin-user-edit": "test_admin_pages.py", "admin-difficult": "test_admin_pages.py",
+        "import-report": "test_import_pages.py",
+        # Signing in and out and the language switch show no one's data.
+        "login": None, "logout": None, "set_language": None, "home": None,
+    }
+    here = {name.split(":")[0] for name, *_ in PAGES} | {
+        "import-detail", "import-progress", "import-commit", "import-new", "import-list"}
+    names = {key for key in get_resolver().reverse_dict if isinstance(key, str)}
+    assert {"unit", "person", "import-detail", "duplicates"} <= names
+    api = {n for n in names if n.startswith("api-v1") or "openapi" in n}
+    missing = names - api - here - set(elsewhere)
+    assert not missing, f"pages without a scope test: {sorted(missing)}"
+    folder = Path(__file__).parent
+    for name, module in elsewhere.items():
+        if module is not None:
+            assert name in (folder / module).read_text(), f"{name} not tested in {module}"
