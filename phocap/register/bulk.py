@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.db import connection, models
 
 Adapter = Callable[[Any], Any]
@@ -203,3 +205,47 @@ def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
         changed = int(cursor.rowcount)
         cursor.execute("DROP TABLE bulk_incoming")
     return changed
+
+
+def _polars_type(field: models.Field[Any, Any]) -> pl.DataType:
+    if isinstance(field, (models.CharField, models.TextField, models.BooleanField,
+                          models.JSONField)):
+        return pl.String()  # booleans and JSON are converted after reading
+    if isinstance(field, models.DateTimeField):
+        return pl.String()
+    if isinstance(field, models.DateField):
+        return pl.Date()
+    return pl.Int64()
+
+
+def read_values(queryset: models.QuerySet[Any], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The queryset's rows as dicts of ``columns`` (attnames), like ``.values(*columns)``.
+
+    On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are
+    parsed by Polars: psycopg without its C extension converts values one by one
+    in Python, which made previewing a district take a minute.
+    """
+    if connection.vendor != "postgresql":
+        return list(queryset.values(*columns))
+    fields = {f.attname: f for f in queryset.model._meta.concrete_fields}
+    sql, params = queryset.values_list(*columns).query.sql_with_params()
+    data = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", params
+    ) as copy:
+        for block in copy:
+            data.write(block)
+    frame = pl.read_csv(
+        data.getvalue(), has_header=False, new_columns=list(columns),
+        schema={c: _polars_type(fields[c]) for c in columns},
+        null_values="\\N", empty_string_is_null=False,
+    ) if data.tell() else pl.DataFrame(schema={c: _polars_type(fields[c]) for c in columns})
+    booleans = [c for c in columns if isinstance(fields[c], models.BooleanField)]
+    frame = frame.with_columns(pl.col(c) == "t" for c in booleans)
+    rows = frame.to_dicts()
+    for column in columns:
+        if isinstance(fields[column], models.JSONField):
+            for row in rows:
+                if row[column] is not None:
+                    row[column] = json.loads(row[column])
+    return rows

@@ -147,24 +147,25 @@ def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
     code_of = {u.pk: u.code for u in units}
     households: dict[tuple[int, str], int] = {}
     where: dict[int, tuple[str, str]] = {}
-    for pk, commune_id, number in Household.objects.filter(commune__in=units).values_list(
-            "id", "commune_id", "household_no"):
-        households[(commune_id, number)] = pk
-        where[pk] = (code_of[commune_id], number)
+    for row in bulk.read_values(Household.objects.filter(commune__in=units),
+                                ("id", "commune_id", "household_no")):
+        households[(row["commune_id"], row["household_no"])] = row["id"]
+        where[row["id"]] = (code_of[row["commune_id"]], row["household_no"])
     people: dict[Key, Values] = {}
-    for values in Person.objects.filter(household__commune__in=units).values(*_columns(Person)):
+    for values in bulk.read_values(Person.objects.filter(household__commune__in=units),
+                                   _columns(Person)):
         code, number = where[values["household_id"]]
         people[(code, number, values["person_no"])] = values
     years = {
         values["person_id"]: values
-        for values in PersonYear.objects.filter(
-            person__household__commune__in=units, survey_year=year
-        ).values(*_columns(PersonYear))
+        for values in bulk.read_values(
+            PersonYear.objects.filter(person__household__commune__in=units, survey_year=year),
+            _columns(PersonYear))
     }
     villages = {
-        (commune_id, name): pk
-        for pk, commune_id, name in Village.objects.filter(commune__in=units).values_list(
-            "id", "commune_id", "name")
+        (row["commune_id"], row["name"]): row["id"]
+        for row in bulk.read_values(Village.objects.filter(commune__in=units),
+                                    ("id", "commune_id", "name"))
     }
     return _Register(people, years, households, villages)
 

@@ -217,3 +217,20 @@ def test_bulk_rows_keep_tabs_backslashes_line_ends_and_json_intact(tree: dict[st
 
     record_many(None, [Entry("update", "person", 1, commune.pk, None, after)])
     assert AuditEntry.objects.get(object_id=1).after == after
+
+
+def test_register_rows_read_in_bulk_equal_the_orms(
+    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame
+) -> None:
+    # On PostgreSQL the import reads the register through COPY and Polars; the
+    # values must be exactly the ORM's (dates, booleans, JSON, NULL vs blank text).
+    from phocap.register import bulk
+
+    commit(commune_file, make_user("commune_staff", tree["communes"]["03319"]))
+    PersonYear.objects.filter(person__full_name="Lò Văn An").update(warnings=["cảnh báo, \"x\""])
+    for model in (Person, PersonYear):
+        columns = [f.attname for f in model._meta.concrete_fields]
+        rows = model.objects.order_by("pk")
+        assert bulk.read_values(rows, columns) == list(rows.values(*columns))
+    empty = Person.objects.filter(pk=-1)
+    assert bulk.read_values(empty, ["id", "full_name"]) == []

@@ -88,7 +88,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
 def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     done, total = jobs.progress(job)
     problems: list[dict[str, Any]] = []
-    if job.status == ImportJob.Status.INVALID:
+    if job.errors or job.warnings:
         problems = _problems(job)
     return {
         "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,

@@ -1,0 +1,220 @@
+"""Importing a district into the register: the bulk path vs the ORM row by row.
+
+    .venv/bin/python benchmarks/import_register.py                # Điện Biên, ~126,000 people
+    .venv/bin/python benchmarks/import_register.py --people 20000 --backend sqlite
+
+Generates the Điện Biên 2021 demo district (or --people N of it), validates it,
+then for each backend (SQLite in a temporary directory; PostgreSQL at
+127.0.0.1:5432 as user postgres, in a scratch database it creates and drops)
+measures in the same run, on an empty register:
+
+- baseline: the previous commit, one ORM ``create`` and one audit INSERT per
+  household, person and survey year, on the first --sample records (rolled
+  back), extrapolated per record to the whole district;
+- bulk: importing.load on the whole district (COPY on PostgreSQL, executemany
+  on SQLite; audit entries included), then the same file again (nothing to
+  write), then every record's class changed (bulk updates);
+- PostgreSQL only: the changed survey years written by the temporary-table
+  ``UPDATE … FROM`` of bulk.update_rows against psycopg's pipelined executemany
+  of one UPDATE per row (both rolled back).
+
+Each backend runs in a child process of its own (Django is configured once
+per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
+SCRATCH_DB = "phocap_bench_import"
+
+
+class Rollback(Exception):
+    """Raised to undo a measurement's writes."""
+
+
+def prepare_records(people: int | None, workdir: Path) -> Path:
+    from phocap.survey.validate import validate
+    from phocap.synth.generate import write
+
+    survey = workdir / "district.parquet"
+    write(survey, selection="100", year=2021, profile="dien-bien-2021", seed=2021,
+          people=people)
+    store = workdir / "records.parquet"
+    report = validate(survey, year=2021, records_to=store).report
+    assert report.ok, report.problems.head(5)
+    return store
+
+
+def old_commit(records: object, user: object) -> None:
+    """The previous importing.commit's write loop (git 826b08c), for an empty register."""
+    import polars as pl
+
+    from phocap.register import audit
+    from phocap.register.importing import PERSON_FIELDS, YEAR_FIELDS, _wanted
+    from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
+
+    assert isinstance(records, pl.DataFrame)
+    communes = {u.code: u for u in AdministrativeUnit.objects.filter(
+        vintage="2025-01-04", code__in=records["commune_code"].unique().to_list())}
+    villages: dict[tuple[int, str], Village] = {}
+    households: dict[tuple[int, str], Household] = {}
+    for row in records.iter_rows(named=True):
+        commune = communes[row["commune_code"]]
+        village = villages.get((commune.pk, row["village"]))
+        if village is None:
+            village = villages[(commune.pk, row["village"])] = Village.objects.create(
+                commune=commune, name=row["village"])
+        household = households.get((commune.pk, row["household_no"]))
+        if household is None:
+            household = households[(commune.pk, row["household_no"])] = (
+                Household.objects.create(commune=commune, village=village,
+                                         household_no=row["household_no"]))
+            audit.record(user, "create", household, None)
+        person = Person.objects.create(household=household, person_no=row["person_no"],
+                                       **_wanted(row, PERSON_FIELDS))
+        audit.record(user, "create", person, None)
+        surveyed = PersonYear.objects.create(person=person, survey_year=row["survey_year"],
+                                             **_wanted(row, YEAR_FIELDS))
+        audit.record(user, "create", surveyed, None)
+
+
+def timed(action: object) -> float:
+    assert callable(action)
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def rolled_back(action: object) -> float:
+    """Time ``action`` inside a transaction that is then rolled back."""
+    from django.db import transaction
+
+    assert callable(action)
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            action()
+            raise Rollback
+    except Rollback:
+        pass
+    return time.perf_counter() - start
+
+
+def run_backend(store: Path, sample: int) -> None:
+    """In the child process: migrate a fresh database and measure."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phocap.settings")
+    django.setup()
+    import polars as pl
+    from django.core.management import call_command
+    from django.db import connection
+
+    from phocap.register import bulk, importing
+    from phocap.register.models import AdministrativeUnit, PersonYear
+    from phocap.units import registry_for_year
+
+    call_command("migrate", verbosity=0)
+    records = pl.read_parquet(store)
+    registry = registry_for_year(2021)
+    by_code: dict[str, AdministrativeUnit] = {}
+    codes = records["commune_code"].unique().sort().to_list()
+    for code in ["11", "100", *codes]:
+        unit = registry.get(code)
+        assert unit is not None
+        by_code[code] = AdministrativeUnit.objects.create(
+            vintage="2025-01-04", code=code, name=unit.name, type=unit.type, kind=unit.kind,
+            parent=by_code.get(unit.parent_code))
+    vendor = connection.vendor
+    rows = records.height
+
+    head = records.head(sample)
+
+    per_row = rolled_back(lambda: old_commit(head, None)) / sample
+    extrapolated = per_row * rows
+    first = timed(lambda: importing.load(records))
+    again = timed(lambda: importing.load(records))
+    changed = records.with_columns(pl.lit("9").alias("current_class"),
+                                   pl.lit(9, pl.Int8).alias("class_grade"))
+    update = timed(lambda: importing.load(changed))
+    print(f"[{vendor}] {rows:,} records, {len(codes)} communes")
+    print(f"[{vendor}] baseline (ORM row by row + audit), {sample:,} records:"
+          f" {per_row * 1e3:.2f} ms/record → {extrapolated:.1f} s for {rows:,} (extrapolated)")
+    print(f"[{vendor}] bulk import, audit included: {first:.1f} s"
+          f" ({rows / first:,.0f} records/s)")
+    print(f"[{vendor}] ratio baseline/bulk: {extrapolated / first:.1f}x")
+    print(f"[{vendor}] same file again (nothing written): {again:.1f} s")
+    print(f"[{vendor}] every record changed (bulk updates + audit): {update:.1f} s")
+
+    if vendor == "postgresql":
+        years = list(PersonYear.objects.values_list("id", "current_class"))
+        values = [(pk, "8") for pk, _ in years]
+
+        def executemany_update() -> None:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE register_personyear SET current_class = %s WHERE id = %s",
+                    [(v, pk) for pk, v in values])
+
+        measured = {
+            "temporary table + UPDATE FROM": rolled_back(
+                lambda: bulk.update_rows(PersonYear, ["current_class"], values)),
+            "executemany of single-row UPDATEs": rolled_back(executemany_update),
+        }
+        for name, seconds in measured.items():
+            print(f"[{vendor}] {len(values):,} survey years updated by {name}: {seconds:.2f} s")
+        slow, fast = measured["executemany of single-row UPDATEs"], measured[
+            "temporary table + UPDATE FROM"]
+        print(f"[{vendor}] ratio executemany/UPDATE FROM: {slow / fast:.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=None,
+                        help="people in the district (default: its natural size)")
+    parser.add_argument("--sample", type=int, default=3000,
+                        help="records imported row by row for the baseline")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        run_backend(args.child, args.sample)
+        return
+    with tempfile.TemporaryDirectory() as workdir:
+        start = time.perf_counter()
+        store = prepare_records(args.people, Path(workdir))
+        print(f"generated and validated the district in {time.perf_counter() - start:.1f} s")
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            env = {**os.environ, "PHOCAP_VAR": str(Path(workdir) / backend)}
+            env.pop("DATABASE_URL", None)
+            if backend == "postgresql":
+                if subprocess.run(["pg_isready", "-h", "127.0.0.1"], capture_output=True,
+                                  check=False).returncode != 0:
+                    print("[postgresql] skipped: no server at 127.0.0.1:5432")
+                    continue
+                subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists",
+                                SCRATCH_DB], check=True)
+                subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", SCRATCH_DB],
+                               check=True)
+                env["DATABASE_URL"] = PG_URL.format(name=SCRATCH_DB)
+            try:
+                subprocess.run([sys.executable, __file__, "--child", str(store),
+                                "--sample", str(args.sample)], env=env, cwd=ROOT, check=True)
+            finally:
+                if backend == "postgresql":
+                    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres",
+                                    "--if-exists", SCRATCH_DB], check=False)
+
+
+if __name__ == "__main__":
+    main()
