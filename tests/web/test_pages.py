@@ -245,3 +245,9 @@ def test_every_route_is_in_a_scope_matrix() -> None:
     for name, module in elsewhere.items():
         if module is not None:
             assert name in (folder / module).read_text(), f"{name} not tested in {module}"
+
+
+def test_vietnamese_unless_english_is_chosen(surveyed: Any) -> None:
+    """A browser asking for English still gets Vietnamese until the user switches."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in client.get("/login/").content.decode()
