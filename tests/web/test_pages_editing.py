@@ -77,6 +77,8 @@ def test_a_good_edit_is_stored_as_an_import_would_and_audited(pupil: Person,
     assert {"person", "personyear"} <= models
     page = staff.get(f"/persons/{pupil.pk}/?year={YEAR}").content.decode()
     assert "Lịch sử thay đổi" in page and "commune_staff-03319" in page
+    log = staff.get(f"/units/{pupil.household.commune_id}/audit/").content.decode()
+    assert "Lò Văn Mới" in log and "<del>Người 03319</del>" in log
 
 
 def test_two_users_edit_one_person_the_second_is_refused_and_nothing_is_lost(
