@@ -264,6 +264,12 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
     return plan.preview
 
 
+def _defaults(model: type[Any]) -> Values:
+    """Every field's default: what a new row gets for the fields a survey record lacks
+    (a household's head and phone, a person's relationship, …)."""
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields}
+
+
 def _insert(model: type[Any], rows: list[Values]) -> None:
     columns = _columns(model)
     bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
@@ -276,6 +282,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
     commune_of = {key: plan.communes[key[0]].pk for key, _ in batch}
 
     # Villages and households the batch needs and the register lacks.
+    household_defaults = _defaults(Household)
     villages: list[Values] = []
     households: list[Values] = []
     for key, row in batch:
@@ -283,11 +290,11 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
         if (commune_id, key[1]) in register.households:
             continue
         if (commune_id, row["village"]) not in register.villages:
-            villages.append({"commune_id": commune_id, "name": row["village"]})
+            villages.append({**_defaults(Village), "commune_id": commune_id,
+                             "name": row["village"]})
             register.villages[(commune_id, row["village"])] = 0  # id allocated below
-        households.append({"commune_id": commune_id, "village": row["village"],
-                           "household_no": key[1], "head_name": "", "address": "",
-                           "residence": "", "phone": "", "version": 1})
+        households.append({**household_defaults, "commune_id": commune_id,
+                           "village": row["village"], "household_no": key[1]})
         register.households[(commune_id, key[1])] = 0  # its id is allocated below
     for pk, village in zip(bulk.allocate_ids(Village, len(villages)), villages, strict=True):
         village["id"] = register.villages[(village["commune_id"], village["name"])] = pk
@@ -303,6 +310,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
     _insert(Household, households)
 
     # People: new ones inserted, existing ones updated if still at the version read.
+    person_defaults = _defaults(Person)
     created: list[tuple[Key, Values]] = []
     updated: list[tuple[Key, Values, Values]] = []  # key, before, after
     for key, row in batch:
@@ -310,8 +318,8 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
         wanted = _wanted(row, PERSON_FIELDS)
         if before is None:
             created.append((key, {
+                **person_defaults, **wanted, "person_no": key[2],
                 "household_id": register.households[(commune_of[key], key[1])],
-                "person_no": key[2], **wanted, "relationship": "", "version": 1,
             }))
         else:
             updated.append((key, before, {**before, **wanted, "version": before["version"] + 1}))
@@ -340,13 +348,15 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
                                        audit.snapshot_values(Person, after)))
 
     # The survey year: a new PersonYear, or the changed one.
+    year_defaults = _defaults(PersonYear)
     new_years: list[tuple[Key, Values]] = []
     changed_years: list[tuple[Key, Values, Values]] = []
     for key, row in batch:
         wanted = _wanted(row, YEAR_FIELDS)
         before = register.years.get(person_id[key]) if key in register.people else None
         if before is None:
-            new_years.append((key, {"person_id": person_id[key], "survey_year": year, **wanted}))
+            new_years.append((key, {**year_defaults, **wanted, "person_id": person_id[key],
+                                    "survey_year": year}))
         elif _differences({k: before[k] for k in YEAR_FIELDS}, wanted):
             changed_years.append((key, before, {**before, **wanted}))
     for pk, (key, surveyed) in zip(bulk.allocate_ids(PersonYear, len(new_years)), new_years,
