@@ -8,6 +8,7 @@ transactional so that every side sees what the others committed.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -162,6 +163,8 @@ def test_an_import_killed_halfway_leaves_the_database_as_before(
     )
     try:
         assert child.stdout is not None
+        ready, _, _ = select.select([child.stdout], [], [], 120)
+        assert ready, "the child never reached its first batch"
         line = child.stdout.readline()
         assert line.strip() == "written 2 of 7", child.stderr.read() if child.stderr else ""
         child.send_signal(signal.SIGKILL)
