@@ -45,6 +45,20 @@ def database(url: str | None) -> dict[str, object]:
 
 
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"))}
+
+# One cache for every worker process on the machine: computed results (valid
+# until the data beneath a unit change) and the login throttle's counters are
+# shared, not recomputed or recounted per process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+        # Two databases served from one var folder never read each other's entries.
+        "KEY_PREFIX": "{}:{}:{}".format(*(DATABASES["default"].get(k, "")
+                                          for k in ("HOST", "PORT", "NAME"))),
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -109,9 +109,12 @@ def commune_files(tmp_path_factory: pytest.TempPathFactory) -> CommuneFiles:
 @pytest.fixture
 def units(transactional_db: Any, commune_files: CommuneFiles) -> dict[str, Any]:
     """The commune, its district and province (the survey year's vintage), its ĐBKK flag."""
+    from django.core.cache import cache
+
     from phocap.register.models import AdministrativeUnit, UnitYear
     from phocap.units import registry_for_year, vintage_for_year
 
+    cache.clear()  # the cache folder outlasts a run; results must come from this test's data
     registry = registry_for_year(YEAR)
     vintage = vintage_for_year(YEAR).value
     made: dict[str, Any] = {}

@@ -45,3 +45,11 @@ def make_user(tree: dict[str, Any]) -> Any:
                                         password="mat-khau-du-manh-2021", role=role, unit=unit)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """The cache lives in a folder that outlasts a test (and a run): start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
