@@ -59,8 +59,9 @@ def old_commit(records: object, user: object) -> None:
     import polars as pl
 
     from phocap.register import audit
-    from phocap.register.importing import PERSON_FIELDS, YEAR_FIELDS, _wanted
     from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
+    from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
+    from phocap.register.records import wanted as _wanted
 
     assert isinstance(records, pl.DataFrame)
     communes = {u.code: u for u in AdministrativeUnit.objects.filter(

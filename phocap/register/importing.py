@@ -43,17 +43,11 @@ from phocap.register.models import (
     PersonYear,
     Village,
 )
+from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
+from phocap.register.records import wanted as stored_values
 from phocap.register.scope import editable
 from phocap.units import vintage_for_year
 
-PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
-YEAR_FIELDS = (
-    "residence", "status", "disability", "current_class", "class_level", "class_grade",
-    "class_repeater", "class_two_sessions", "current_school", "preschool_completed",
-    "primary_completed", "thcs_graduated", "thpt_graduated", "vocational_level",
-    "vocational_completed", "highest_grade", "dropout_grade", "dropout_year", "literacy_stage",
-    "literacy_year", "relapsed", "warnings",
-)
 BATCH_ROWS = 5000
 """Records written per batch: progress is reported after each one."""
 
@@ -78,24 +72,6 @@ class Preview:
     unchanged: int = 0
     missing: list[Key] = field(default_factory=list)
     fingerprint: str = ""  # the register as this preview saw it; see the module docstring
-
-
-def _value(field_name: str, value: Any) -> Any:
-    """A record's value as the register stores it (blank text rather than null)."""
-    if field_name == "warnings":
-        return list(value or [])
-    if field_name in ("class_repeater", "class_two_sessions", "relapsed"):
-        return bool(value)
-    if value is None and field_name in (
-        "ethnicity", "residence", "status", "disability", "current_class", "class_level",
-        "current_school", "vocational_level",
-    ):
-        return ""
-    return value
-
-
-def _wanted(row: dict[str, Any], names: tuple[str, ...]) -> Values:
-    return {name: _value(name, row[name]) for name in names}
 
 
 def _differences(old: Values, new: Values) -> dict[str, tuple[Any, Any]]:
@@ -199,8 +175,10 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
             result.new.append(key)
             todo.append((key, row))
             continue
-        changes = _differences({k: person[k] for k in PERSON_FIELDS}, _wanted(row, PERSON_FIELDS))
-        changes |= _differences({k: surveyed[k] for k in YEAR_FIELDS}, _wanted(row, YEAR_FIELDS))
+        changes = _differences({k: person[k] for k in PERSON_FIELDS},
+                               stored_values(row, PERSON_FIELDS))
+        changes |= _differences({k: surveyed[k] for k in YEAR_FIELDS},
+                                stored_values(row, YEAR_FIELDS))
         if changes:
             result.changed[key] = changes
             todo.append((key, row))
@@ -315,7 +293,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
     updated: list[tuple[Key, Values, Values]] = []  # key, before, after
     for key, row in batch:
         before = register.people.get(key)
-        wanted = _wanted(row, PERSON_FIELDS)
+        wanted = stored_values(row, PERSON_FIELDS)
         if before is None:
             created.append((key, {
                 **person_defaults, **wanted, "person_no": key[2],
@@ -352,7 +330,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
     new_years: list[tuple[Key, Values]] = []
     changed_years: list[tuple[Key, Values, Values]] = []
     for key, row in batch:
-        wanted = _wanted(row, YEAR_FIELDS)
+        wanted = stored_values(row, YEAR_FIELDS)
         before = register.years.get(person_id[key]) if key in register.people else None
         if before is None:
             new_years.append((key, {**year_defaults, **wanted, "person_id": person_id[key],

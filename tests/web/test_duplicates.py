@@ -13,6 +13,7 @@ from django.urls import reverse
 from phocap.register import duplicates
 from phocap.register.editing import StaleEdit, update_person
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from tests.web.roles import COVERS, ROLES
 
 
 @pytest.fixture
@@ -165,23 +166,6 @@ def test_stale_merge_is_refused_and_nothing_changes(tree: dict[str, Any], make_u
     assert AuditEntry.objects.count() == before
 
 
-ROLES = [
-    ("commune_staff", lambda t: t["communes"]["03319"]),
-    ("school_staff", lambda t: t["communes"]["03319"]),
-    ("district_reviewer", lambda t: t["districts"][0]),
-    ("province_reviewer", lambda t: t["province"]),
-    ("province_admin", lambda t: t["province"]),
-    ("ministry_viewer", lambda t: None),
-]
-# 03319 is the commune staff's own commune, 03322 its sibling in district 100, 03370 a
-# commune of the other district 101.
-COVERS = {
-    "commune_staff": {"03319"}, "school_staff": {"03319"},
-    "district_reviewer": {"03319", "03322"},
-    "province_reviewer": {"03319", "03322", "03370"},
-    "province_admin": {"03319", "03322", "03370"},
-    "ministry_viewer": set(),
-}
 
 
 @pytest.fixture

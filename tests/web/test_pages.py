@@ -11,18 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from tests.web.roles import COVERS, PASSWORD, ROLES
 
-PASSWORD = "mat-khau-du-manh-2021"
 YEAR = 2021
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture
@@ -86,23 +80,6 @@ AGGREGATE_PAGES = {"unit", "unit-results"}
 # Pages only an editor may open even to read (forms to create or change).
 EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
 
-ROLES = [
-    ("commune_staff", lambda t: t["communes"]["03319"]),
-    ("school_staff", lambda t: t["communes"]["03319"]),
-    ("district_reviewer", lambda t: t["districts"][0]),
-    ("province_reviewer", lambda t: t["province"]),
-    ("province_admin", lambda t: t["province"]),
-    ("ministry_viewer", lambda t: None),
-]
-# Whose data each target is: 03319 is the commune staff's own, 03322 its sibling in
-# district 100, 03370 a commune of the other district 101.
-COVERS = {
-    "commune_staff": {"03319"}, "school_staff": {"03319"},
-    "district_reviewer": {"03319", "03322"},
-    "province_reviewer": {"03319", "03322", "03370"},
-    "province_admin": {"03319", "03322", "03370"},
-    "ministry_viewer": set(),
-}
 
 
 def expected_read(role: str, page: str, code: str) -> set[int]:

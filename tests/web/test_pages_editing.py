@@ -8,18 +8,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 
 PASSWORD = "mat-khau-du-manh-2021"
 YEAR = 2021
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture
