@@ -53,3 +53,13 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: Any, settings: Any) -> None:
+    """The matrices sign in hundreds of users: a deliberately slow hash would dominate the
+    suite. Production keeps Django's PBKDF2 (settings.PASSWORD_HASHERS is not set); tests
+    marked ``real_hashing`` check exactly that."""
+    if request.node.get_closest_marker("real_hashing"):
+        return
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -58,6 +58,7 @@ def test_only_commune_staff_edit_and_only_their_commune(tree: dict[str, Any],
     assert not editable(reviewer, communes["03319"])
 
 
+@pytest.mark.real_hashing
 def test_createuser_checks_role_unit_and_password(tree: dict[str, Any]) -> None:
     from phocap.accounts.models import User
 
