@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from phocap.register import jobs
-from phocap.register.models import ImportJob, PersonYear
+from phocap.register.models import AuditEntry, ImportJob, PersonYear
 from tests.web.import_helpers import commune_csv
 
 Status = ImportJob.Status
@@ -103,6 +103,8 @@ def test_a_bad_cell_is_shown_in_a_table_and_highlighted_in_the_xlsx_report(
     response = client.get(reverse("import-report", args=[job.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
+    logged = AuditEntry.objects.get(action="export", user=staff)
+    assert (logged.commune.code, logged.after["import_job"]) == ("03319", job.pk)
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     problems = workbook.worksheets[0]
     assert any(row[2] == 3 and row[4] == "2030" for row in problems.iter_rows(values_only=True))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phocap.accounts.models import Role
-from phocap.register import jobs
+from phocap.register import audit, jobs
 from phocap.register.models import ImportJob
 
 SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
@@ -130,6 +130,10 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     if not job.report_path or not Path(job.report_path).exists():
         raise Http404
     name = f"bao-cao-{Path(job.file_name).stem}.xlsx"
+    # The report repeats the file's faulty rows: a download of personal data, logged.
+    # A file refused by validation has no communes recorded: log it under the uploader's unit.
+    for commune in list(job.communes.all()) or [job.unit]:
+        audit.exported(request.user, commune, {"file": name, "import_job": job.pk})
     return FileResponse(Path(job.report_path).open("rb"), as_attachment=True, filename=name)
 
 
