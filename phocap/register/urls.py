@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("", units.home, name="home"),
     path("units/<int:pk>/", units.unit, name="unit"),
     path("units/<int:pk>/results/", units.results, name="unit-results"),
+    path("units/<int:pk>/people/<str:criterion>/", units.people, name="unit-people"),
     path("units/<int:pk>/households/", units.households, name="unit-households"),
     path("units/<int:pk>/households/new/", households.create, name="household-new"),
     path("units/<int:pk>/audit/", audit.log, name="unit-audit"),

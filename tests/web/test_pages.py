@@ -46,6 +46,11 @@ def targets(tree: dict[str, Any], code: str) -> dict[str, Any]:
 PAGES: list[tuple[str, str, Any, Any]] = [
     ("unit", "GET", lambda t: f"/units/{t['commune'].pk}/?year={YEAR}", {}),
     ("unit-results", "GET", lambda t: f"/units/{t['commune'].pk}/results/?year={YEAR}", {}),
+    ("unit-people", "GET",
+     lambda t: f"/units/{t['commune'].pk}/people/primary.2.completed_at_11/?year={YEAR}", {}),
+    ("unit-people:xlsx", "GET",
+     lambda t: f"/units/{t['commune'].pk}/people/primary.2.completed_at_11/"
+               f"?year={YEAR}&format=xlsx", {}),
     ("unit-households", "GET", lambda t: f"/units/{t['commune'].pk}/households/?year={YEAR}",
      {}),
     ("unit-audit", "GET", lambda t: f"/units/{t['commune'].pk}/audit/", {}),
@@ -208,6 +213,8 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "admin-users": "test_admin_pages.py", "admin-user-new": "test_admin_pages.py",
         "admin-user-edit": "test_admin_pages.py", "admin-difficult": "test_admin_pages.py",
         "import-report": "test_import_pages.py",
+        "dossier-list": "test_recognition.py", "dossier": "test_recognition.py",
+        "queue": "test_recognition.py",
         # Signing in and out and the language switch show no one's data.
         "login": None, "logout": None, "set_language": None, "home": None,
     }

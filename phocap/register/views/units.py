@@ -8,25 +8,30 @@ beneath the unit change (results.cached_results).
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from phocap.engine.export import SHORT_VI, label
+from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
-from phocap.register.results import cached_results
+from phocap.register.results import behind, cached_next_year, cached_results
 from phocap.register.scope import editable, sees_people
+from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
+    commune_with_people,
     communes_below,
     page_of,
     survey_year,
     unit_in_scope,
 )
 from phocap.rules import STANDARD_NAMES_VI
+from phocap.survey.schema import COLUMNS
 
 
 @login_required
@@ -83,7 +88,20 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         for child in children
     ]
     context["standard_names"] = [s["short"] for s in context["standards"]]
+    context["summaries"] = _summaries(context["children"])
     return render(request, "register/unit.html", context)
+
+
+def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3")."""
+    rated = [c for c in children if c["standards"]]
+    found = []
+    for index, standard in enumerate(rated[0]["standards"] if rated else []):
+        levels = [c["standards"][index]["level"] for c in rated]
+        found.append({"name": standard["name"], "total": len(levels), "levels": [
+            {"level": level, "count": sum(1 for x in levels if x >= level)}
+            for level in range(1, max(levels) + 1)]})
+    return found
 
 
 def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
@@ -129,8 +147,6 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 @login_required
 def households(request: HttpRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
-    from phocap.register.views.common import commune_with_people
-
     commune = commune_with_people(request, pk)
     year = survey_year(request, [commune])
     context = {"unit": commune, "year": year} | _household_page(request, commune, year)
@@ -139,12 +155,14 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every standard's level with its criteria: numerator, denominator, rate, threshold, source."""
+    """Every standard's level with its criteria: numerator, denominator, rate, threshold,
+    source, the gap, the people behind it, and next year's outlook."""
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = survey_year(request, communes)
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation["units"] if u["code"] == found.code), None)
+    ahead = {(c["code"], c["standard"]): c for c in cached_next_year(found, year)}
     standards = []
     for key, result in (own or {"standards": {}})["standards"].items():
         criteria = [
@@ -155,11 +173,50 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
                           "level": result["level"], "conditions": result["conditions"],
-                          "criteria": criteria})
+                          "criteria": criteria, "next": ahead.get((found.code, key))})
+    children_next = [c for c in ahead.values() if c["code"] != found.code
+                     and c["change"] != "keep"]
     return render(request, "register/results.html", {
         "unit": found, "year": year, "years": _years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": evaluation["ruleset"],
         "unverified": [label(k) for k in evaluation["unverified"]],
         "indicators": (own or {}).get("indicators", {}),
+        "lists_people": found.type == AdministrativeUnit.Type.COMMUNE
+        and sees_people(request.user),
+        "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
+    })
+
+
+# The people list's columns as an officer reads them (survey form headers first).
+HEADERS_VI = {c.key: c.header_vi for c in COLUMNS} | {
+    "birth_year": "Năm sinh", "class_level": "Cấp học", "class_grade": "Lớp (số)",
+    "in_final_grade": "Đang học lớp cuối cấp", "dropped_out": "Đã bỏ học",
+    "situation": "Tình trạng và cách khắc phục",
+}
+
+
+@login_required
+def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+    """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
+    with ?format=xlsx (a download of personal data, logged)."""
+    commune = commune_with_people(request, pk)
+    year = survey_year(request, [commune])
+    try:
+        frame = behind(commune, year, criterion)
+    except KeyError:
+        raise Http404 from None
+    if request.GET.get("format") == "xlsx":
+        name = f"danh-sach-{commune.code}-{year}-{criterion}.xlsx"
+        buffer = io.BytesIO()
+        frame.rename(HEADERS_VI, strict=False).write_excel(buffer, worksheet="Danh sách")
+        audit.exported(request.user, commune, {"year": year, "criterion": criterion,
+                                               "rows": frame.height, "file": name})
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "register/people.html", {
+        "unit": commune, "year": year, "criterion": criterion, "label": label(criterion),
+        "breadcrumbs": breadcrumbs(commune, request.user),
+        "people": frame.to_dicts(), "count": frame.height,
     })

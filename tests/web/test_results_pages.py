@@ -1,0 +1,86 @@
+"""Results pages: the people behind a criterion (and their logged export), next year's
+outlook, and a district's "x/y communes at level n" summaries.
+
+The hand-made district 100 has communes 03319 and 03322; each has one person born
+2010 (age 11 in 2021). In 03319 that pupil is in grade 6 without a recorded primary
+completion, so "completed primary at 11" is 0/1 there and the pupil is the one person
+behind it; in 03322 the pupil completed primary in 2021 (1/1).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from phocap.register.models import AuditEntry, PersonYear
+from tests.web.roles import PASSWORD
+
+YEAR = 2021
+CRITERION = "primary.2.completed_at_11"
+
+
+@pytest.fixture
+def district(tree: dict[str, Any]) -> dict[str, Any]:
+    PersonYear.objects.create(person=tree["people"]["03319"], survey_year=YEAR,
+                              current_class="6", class_level="lower_secondary", class_grade=6)
+    PersonYear.objects.create(person=tree["people"]["03322"], survey_year=YEAR,
+                              current_class="6", class_level="lower_secondary", class_grade=6,
+                              primary_completed=2021, highest_grade=5)
+    return tree
+
+
+def client_for(make_user: Any, role: str, unit: Any) -> Client:
+    client = Client()
+    user = make_user(role, unit)
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_people_behind_a_criterion_are_listed_and_exported_with_a_log(
+        district: dict[str, Any], make_user: Any) -> None:
+    commune = district["communes"]["03319"]
+    client = client_for(make_user, "commune_staff", commune)
+    results = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert f"/units/{commune.pk}/people/{CRITERION}/" in results
+    page = client.get(f"/units/{commune.pk}/people/{CRITERION}/?year={YEAR}")
+    assert [p["full_name"] for p in page.context["people"]] == ["Người 03319"]
+    assert "Đang học lớp 6" not in page.content.decode() or page.context["count"] == 1
+    download = client.get(f"/units/{commune.pk}/people/{CRITERION}/?year={YEAR}&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "Họ và tên" in rows[0] and rows[1][rows[0].index("Họ và tên")] == "Người 03319"
+    logged = AuditEntry.objects.get(action="export")
+    assert (logged.commune, logged.after["criterion"], logged.after["rows"]) == (
+        commune, CRITERION, 1)
+    assert client.get(f"/units/{commune.pk}/people/no.such.criterion/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_district_page_counts_its_communes_at_each_level(district: dict[str, Any],
+                                                           make_user: Any) -> None:
+    client = client_for(make_user, "district_reviewer", district["districts"][0])
+    page = client.get(f"/units/{district['districts'][0].pk}/?year={YEAR}")
+    summaries = {s["name"]: s for s in page.context["summaries"]}
+    primary = summaries["Phổ cập giáo dục tiểu học"]
+    assert primary["total"] == 2
+    levels = [c["standards"][1]["level"] for c in page.context["children"]]
+    assert [x["count"] for x in primary["levels"]] == [
+        sum(1 for level in levels if level >= n) for n in range(1, max(levels) + 1)]
+    assert "/2 đạt mức" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_show_next_years_outlook(district: dict[str, Any], make_user: Any) -> None:
+    commune = district["communes"]["03322"]
+    client = client_for(make_user, "commune_staff", commune)
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}")
+    outlooks = {s["key"]: s["next"] for s in page.context["standards"]}
+    assert set(outlooks) == {"preschool_5", "primary", "lower_secondary", "literacy"}
+    assert all(o["level_now"] == s["level"] for s in page.context["standards"]
+               for o in [outlooks[s["key"]]])
+    assert "Năm sau, nếu chỉ thêm một tuổi" in page.content.decode()
