@@ -21,7 +21,7 @@ from phocap.engine.export import label
 from phocap.engine.outlook import outlook
 from phocap.engine.people import people_behind
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
+from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear, Village
 from phocap.rules import for_year
 from phocap.survey.schema import SCHEMA
 
@@ -103,6 +103,33 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     ]
 
 
+def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+    """Each village of a commune measured as if it were a commune (engine rules unchanged).
+
+    The law recognises communes, not villages (ND20 Art 16); the village figures
+    show an officer where in the commune a rate is made or lost.
+    """
+    names = sorted(Village.objects.filter(commune=commune).values_list("name", flat=True))
+    if not names:
+        return []
+    difficult = UnitYear.objects.filter(unit=commune, survey_year=year,
+                                        especially_difficult=True).exists()
+    table = survey_table()
+    table = table.filter((table.commune_code == commune.code) & (table.survey_year == year))
+    table = table.mutate(commune_code=table.village)
+    units = pl.DataFrame([(n, n, "commune", None, difficult) for n in names],
+                         schema=UNITS_SCHEMA, orient="row")
+    evaluation = evaluate(table, year=year, units=units)
+    return [
+        {"name": u.name, "standards": [
+            {"key": key, "level": result.level, "criteria": {
+                c.key: {"numerator": c.numerator, "denominator": c.denominator,
+                        "passed": c.passed} for c in result.criteria}}
+            for key, result in u.standards.items()]}
+        for u in evaluation.units
+    ]
+
+
 def behind(commune: AdministrativeUnit, year: int, criterion_key: str) -> pl.DataFrame:
     """The people of a commune behind one criterion, with their situation (engine.people)."""
     criterion = next((c for c in for_year(year).criteria if c.key == criterion_key), None)
@@ -142,6 +169,11 @@ def _cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any
 def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """``results``, reused until the data beneath the unit change."""
     return _cached("results", unit, year, results)
+
+
+def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+    """``villages``, reused until the data beneath the commune change."""
+    return _cached("villages", unit, year, villages)
 
 
 def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:

@@ -84,3 +84,33 @@ def test_results_show_next_years_outlook(district: dict[str, Any], make_user: An
     assert all(o["level_now"] == s["level"] for s in page.context["standards"]
                for o in [outlooks[s["key"]]])
     assert "Năm sau, nếu chỉ thêm một tuổi" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commune_is_broken_down_by_village(district: dict[str, Any], make_user: Any) -> None:
+    """Commune 03319's two villages: the pupil without a primary completion lives in the
+    first, so only there is "completed primary at 11" 0/1; the second village has a
+    pupil who completed it (1/1)."""
+    from phocap.register.models import Household, Person, Village
+
+    commune = district["communes"]["03319"]
+    second = Village.objects.create(commune=commune, name="Thôn Hai")
+    household = Household.objects.create(commune=commune, village=second, household_no="0002")
+    pupil = Person.objects.create(household=household, person_no=1, full_name="Người Thôn Hai",
+                                  birth_year=2010, sex="nữ")
+    PersonYear.objects.create(person=pupil, survey_year=YEAR, current_class="6",
+                              class_level="lower_secondary", class_grade=6,
+                              primary_completed=2021, highest_grade=5)
+    client = client_for(make_user, "commune_staff", commune)
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}")
+    found = {v["name"]: v for v in page.context["villages"]}
+    assert set(found) == {"Thôn 03319", "Thôn Hai"}
+
+    def completed(village: str) -> tuple[int, int]:
+        primary = next(s for s in found[village]["standards"] if s["key"] == "primary")
+        c = primary["criteria"][CRITERION]
+        return c["numerator"], c["denominator"]
+
+    assert completed("Thôn 03319") == (0, 1)
+    assert completed("Thôn Hai") == (1, 1)
+    assert "Theo thôn/xóm" in page.content.decode()

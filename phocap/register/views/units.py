@@ -19,7 +19,12 @@ from django.shortcuts import redirect, render
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
-from phocap.register.results import behind, cached_next_year, cached_results
+from phocap.register.results import (
+    behind,
+    cached_next_year,
+    cached_results,
+    cached_villages,
+)
 from phocap.register.scope import editable, sees_people
 from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
@@ -185,6 +190,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "lists_people": found.type == AdministrativeUnit.Type.COMMUNE
         and sees_people(request.user),
         "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
+        "villages": cached_villages(found, year)
+        if found.type == AdministrativeUnit.Type.COMMUNE else [],
+        "short_names": [SHORT_VI.get(s["key"], s["key"]) for s in standards],
     })
 
 
