@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "phocap.accounts",
     "phocap.register",
+    "phocap.recognition",
 ]
 AUTH_USER_MODEL = "accounts.User"
 

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", include("phocap.register.urls_imports")),
     path("", include("phocap.register.urls")),
     path("", include("phocap.register.urls_duplicates")),
+    path("", include("phocap.recognition.urls")),
 ]

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.editing import EDITABLE_PERSON_FIELDS, StaleEdit
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
@@ -208,6 +209,10 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
         scoped = Person.objects.for_user(user).filter(household__commune=commune)
         kept = scoped.select_related("household__commune").get(pk=keep_id)
         removed = scoped.select_related("household__commune").get(pk=remove_id)
+        for year in PersonYear.objects.filter(person__in=[kept, removed]).values_list(
+                "survey_year", flat=True).distinct():
+            freeze.refuse_if_frozen(commune, year)
+        freeze.refuse_if_shared_frozen(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
             if not Person.objects.filter(pk=person_id, version=version).update(
                     version=F("version") + 1):

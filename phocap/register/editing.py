@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from phocap.recognition import freeze
 from phocap.register import audit, records
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear
 from phocap.register.scope import editable
@@ -77,6 +78,8 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     """
     with transaction.atomic():
         person = _editable_person(user, person_id)
+        freeze.refuse_if_frozen(person.household.commune, year)
+        freeze.refuse_if_shared_frozen(person.household.commune)
         _claim(person_id, version)
         before = audit.snapshot(person)
         for name, value in records.wanted(record, records.PERSON_FIELDS).items():
@@ -107,6 +110,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
     """A newborn or someone moving in: a new person with their record for the year."""
     if not editable(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    freeze.refuse_if_frozen(household.commune, year)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -131,6 +135,7 @@ def move(user: Any, person_id: int, version: int, year: int, action: str) -> Per
         raise ValueError(f"unknown move: {action}")
     with transaction.atomic():
         person = _editable_person(user, person_id)
+        freeze.refuse_if_frozen(person.household.commune, year)
         surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
         if surveyed is None:
             raise ValueError(f"Người này chưa có bản ghi năm {year}.")
@@ -153,6 +158,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
         raise ValueError(f"not editable here: {sorted(unknown)}")
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    freeze.refuse_if_shared_frozen(commune)
     with transaction.atomic():
         if household_id is None:
             try:

@@ -35,6 +35,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.recognition.freeze import frozen
 from phocap.register import audit, bulk
 from phocap.register.models import (
     AdministrativeUnit,
@@ -224,6 +225,9 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
             for commune in communes.values():
                 if not editable(user, commune):
                     raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
+        for commune in communes.values():
+            if reason := frozen(commune, year):
+                raise ImportRefused(reason)
         # Two imports of one commune on PostgreSQL queue here instead of both
         # planning from the same state (SQLite's BEGIN IMMEDIATE already serialises
         # every writer; there select_for_update is a no-op). FOR NO KEY UPDATE, so

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.recognition.freeze import frozen
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.scope import editable
@@ -81,6 +82,8 @@ def open_year(user: Any, commune: AdministrativeUnit, year: int,
     """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được mở năm điều tra mới của xã mình.")
+    if reason := frozen(commune, year + 1):
+        raise RolloverRefused(reason)
     current = PersonYear.objects.filter(person__household__commune=commune, survey_year=year)
     if not current.exists():
         raise RolloverRefused(f"Chưa có dữ liệu năm {year} để lên lớp.")

@@ -1,0 +1,1 @@
+"""Recognition: dossiers, their review and the decisions (TT07 Art 9, ND20 Art 31)."""

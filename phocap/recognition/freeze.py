@@ -1,0 +1,61 @@
+"""Data under review or certified do not move: the register's services ask here first.
+
+While a dossier covering a commune's survey year is submitted or recognised, the
+commune's records of that year are frozen: the reviewing level inspects exactly
+what was submitted (TT07 Art 9), and a recognised year stays what was
+certified. A dossier of the district covers its communes too (its result is
+their roll-up, rules.md §4). To change frozen data the reviewer returns the
+dossier; a recognised year is not reopened.
+
+Households and a person's identity are shared by every survey year, so they
+follow the commune's latest surveyed year (the one being worked on): an older
+recognised year keeps its decision's snapshot either way.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from phocap.recognition.models import Dossier
+from phocap.register.models import AdministrativeUnit, PersonYear
+
+FREEZING = (Dossier.Status.SUBMITTED, Dossier.Status.RECOGNISED)
+
+
+class Frozen(ValueError):
+    """An edit of a frozen year; a ValueError so that the register's forms show its reason."""
+
+
+def frozen(commune: AdministrativeUnit, year: int) -> str | None:
+    """Why the commune's data of ``year`` may not change now, or None when they may."""
+    units = [commune, *commune.ancestors()]
+    dossier = (Dossier.objects.filter(unit__in=units, survey_year=year, status__in=FREEZING)
+               .select_related("unit").order_by("pk").first())
+    if dossier is None:
+        return None
+    if dossier.status == Dossier.Status.RECOGNISED:
+        return (f"Dữ liệu năm {year} của {commune.name} đã được dùng để công nhận"
+                f" {dossier.unit.name} đạt chuẩn ({dossier.standard}); không sửa được nữa.")
+    return (f"Hồ sơ {dossier.standard} năm {year} của {dossier.unit.name} đang chờ cấp trên"
+            f" xét: dữ liệu năm {year} của {commune.name} bị khóa cho đến khi hồ sơ được"
+            " trả lại.")
+
+
+def refuse_if_frozen(commune: AdministrativeUnit, year: int) -> None:
+    """``frozen`` as a refusal, for the register's services (raises Frozen with the reason)."""
+    reason = frozen(commune, year)
+    if reason is not None:
+        raise Frozen(reason)
+
+
+def latest_year(commune: AdministrativeUnit) -> int | None:
+    latest = PersonYear.objects.filter(person__household__commune=commune).aggregate(
+        latest=Max("survey_year"))["latest"]
+    return int(latest) if latest is not None else None
+
+
+def refuse_if_shared_frozen(commune: AdministrativeUnit) -> None:
+    """For households and identities, which every year shares: the latest year decides."""
+    year = latest_year(commune)
+    if year is not None:
+        refuse_if_frozen(commune, year)

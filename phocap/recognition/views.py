@@ -1,0 +1,160 @@
+"""Thin pages over workflow.py: a unit's dossiers, one dossier, the reviewer's queue.
+
+A dossier carries aggregates only (rates, no person), so every role that covers
+the unit reads it, the Ministry viewer included; who may act is workflow's
+``may_submit`` and ``may_review``. Outside one's scope a dossier does not
+exist (404); inside it, an action of the wrong role is a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from phocap.engine.export import label
+from phocap.recognition import workflow
+from phocap.recognition.models import Dossier
+from phocap.register.scope import covers
+from phocap.register.views.common import breadcrumbs, unit_in_scope
+from phocap.rules import STANDARD_NAMES_VI
+
+STANDARDS = ["preschool_5", "primary", "lower_secondary", "literacy"]
+REVIEWING_ROLES = {"district_reviewer", "province_reviewer", "province_admin", "ministry_viewer"}
+
+
+def _criteria(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [c | {"label": label(c["key"]),
+                 "rate_pct": None if c["rate"] is None else c["rate"] * 100,
+                 "threshold_pct": c["threshold"] * 100}
+            for c in (result or {}).get("criteria", [])]
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else default
+
+
+@login_required
+def dossiers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's dossiers by year and standard with their history; its staff submit here."""
+    unit = unit_in_scope(request, pk)
+    can_submit = workflow.may_submit(request.user, unit)
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        standard = request.POST.get("standard", "")
+        year = _int(request.POST.get("survey_year"))
+        if standard not in STANDARDS or year is None:
+            messages.error(request, _("Hãy chọn tiêu chuẩn và năm điều tra."))
+            return redirect("dossier-list", unit.pk)
+        try:
+            found = workflow.submit(request.user, unit, standard, year,
+                                    _int(request.POST.get("level")),
+                                    request.POST.get("comment", ""))
+        except workflow.Refused as exc:
+            messages.error(request, str(exc))
+            return redirect("dossier-list", unit.pk)
+        messages.success(request, _("Đã nộp hồ sơ."))
+        return redirect("dossier", found.pk)
+    rows = (Dossier.objects.filter(unit=unit).prefetch_related("events__user")
+            .order_by("-survey_year", "standard"))
+    return render(request, "recognition/dossiers.html", {
+        "unit": unit, "breadcrumbs": breadcrumbs(unit, request.user),
+        "dossiers": [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows],
+        "can_submit": can_submit,
+        "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
+        "default_year": dt.date.today().year - 1,
+    })
+
+
+@login_required
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """History, the submitted result against today's, and the reviewer's or unit's forms."""
+    found = get_object_or_404(Dossier.objects.select_related("unit__parent__parent"), pk=pk)
+    if not covers(request.user, found.unit):
+        raise Http404
+    reviews = workflow.may_review(request.user, found)
+    submits = workflow.may_submit(request.user, found.unit)
+    if request.method == "POST":
+        return _act(request, found, reviews, submits)
+    try:
+        current: dict[str, Any] | None = workflow.snapshot_of(
+            found.unit, found.standard, found.survey_year)
+    except workflow.Refused:
+        current = None
+    differs = current is None or (current["ruleset"], current["result"]) != (
+        found.snapshot["ruleset"], found.snapshot["result"])
+    return render(request, "recognition/dossier.html", {
+        "dossier": found, "unit": found.unit, "year": found.survey_year,
+        "breadcrumbs": breadcrumbs(found.unit, request.user),
+        "standard_name": STANDARD_NAMES_VI.get(found.standard, found.standard),
+        "events": found.events.select_related("user"),
+        "submitted": _criteria(found.snapshot["result"]),
+        "current": current, "current_criteria": _criteria(current and current["result"]),
+        "differs": differs,
+        "reviewer": workflow.reviewer_of(found.unit, found.standard, found.level_claimed),
+        "can_review": reviews and found.status == Dossier.Status.SUBMITTED,
+        "can_resubmit": submits and found.status in (Dossier.Status.RETURNED,
+                                                     Dossier.Status.REFUSED),
+        "levels": range(found.level_claimed, -1, -1),
+        "today": dt.date.today(),
+    })
+
+
+def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    if action not in ("return", "decide", "resubmit"):
+        raise Http404
+    if (action == "resubmit" and not submits) or (action != "resubmit" and not reviews):
+        raise PermissionDenied
+    try:
+        if action == "return":
+            workflow.return_(request.user, found, comment)
+            messages.success(request, _("Đã trả lại hồ sơ."))
+        elif action == "resubmit":
+            workflow.resubmit(request.user, found, comment)
+            messages.success(request, _("Đã nộp lại hồ sơ."))
+        else:
+            try:
+                date = dt.date.fromisoformat(request.POST.get("decision_date", ""))
+            except ValueError:
+                raise workflow.Refused(_("Ngày quyết định không hợp lệ.")) from None
+            level = _int(request.POST.get("level"))
+            if level is None:
+                raise workflow.Refused(_("Hãy chọn mức được công nhận."))
+            workflow.decide(request.user, found, request.POST.get("decision_number", ""), date,
+                            request.POST.get("signer", ""), level, comment)
+            messages.success(request, _("Đã ghi quyết định."))
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+    return redirect("dossier", found.pk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Dossiers awaiting this reviewer, oldest submission first."""
+    user: Any = request.user
+    if user.role not in REVIEWING_ROLES:
+        raise PermissionDenied
+    rows = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).select_related(
+        "unit__parent__parent").order_by("updated", "pk")
+    standard = request.GET.get("standard", "")
+    year = _int(request.GET.get("year"))
+    if standard in STANDARDS:
+        rows = rows.filter(standard=standard)
+    if year is not None:
+        rows = rows.filter(survey_year=year)
+    awaiting = [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows
+                if covers(user, d.unit) and workflow.may_review(user, d)]
+    years = sorted(set(Dossier.objects.values_list("survey_year", flat=True)), reverse=True)
+    return render(request, "recognition/queue.html", {
+        "awaiting": awaiting, "standard": standard, "year": year, "years": years,
+        "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
+    })

@@ -1,0 +1,215 @@
+"""Submitting a dossier, returning it, deciding on it: who may, and what is kept.
+
+Who recognises whom (rules.md §4):
+
+- before 1 July 2025 (units of the vintage with districts, ND20 Art 31): the
+  district recognises its communes, the province its districts, the Ministry
+  the provinces;
+- from 1 July 2025 (no districts): the province recognises its communes, and
+  itself up to level 2 (literacy level 1); the Ministry the higher levels
+  [unverified: Decree 143/2025].
+
+Who submits: a unit's own staff. For a commune that is its commune staff. A
+district or province has no staff role of its own in phocap; its education
+office, which compiles the dossier (TT07 Art 9), works under the district
+reviewer's (or the province reviewer's or administrator's) account, so those
+roles submit their own unit's dossier. They never review it: the reviewing level
+is always the one above, except a province's own claim up to level 2 from 2025,
+which the law gives to the province itself.
+
+Every step is one transaction with a DossierEvent carrying the engine's result
+at that moment; a decision keeps the result it was based on (the dossier's
+snapshot), and the granted level may exceed the computed one only with a
+comment saying why (the engine does not assess staffing and facilities,
+TT07 Arts 3–6, while an inspection may correct the survey).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from phocap.recognition.models import Dossier, DossierEvent
+from phocap.register.models import AdministrativeUnit
+from phocap.register.results import cached_results
+from phocap.rules import STANDARD_NAMES_VI
+
+TWO_LEVEL_VINTAGE = "2025-07-01"
+# From 2025 the province recognises itself up to these levels; above, the Ministry.
+PROVINCE_SELF_LIMIT = {"literacy": 1}
+PROVINCE_SELF_LIMIT_DEFAULT = 2
+
+
+class Refused(Exception):
+    """A step the workflow does not allow now (wrong state, level, missing field)."""
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """The level that reviews a dossier: its type and unit (None for the Ministry)."""
+
+    type: str
+    unit: AdministrativeUnit | None
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit is not None else "Bộ Giáo dục và Đào tạo"
+
+
+def reviewer_of(unit: AdministrativeUnit, standard: str, level: int) -> Reviewer:
+    """The recognising level for ``unit`` claiming ``level`` of ``standard`` (rules.md §4)."""
+    if unit.type == AdministrativeUnit.Type.PROVINCE:
+        limit = PROVINCE_SELF_LIMIT.get(standard, PROVINCE_SELF_LIMIT_DEFAULT)
+        if unit.vintage == TWO_LEVEL_VINTAGE and level <= limit:
+            return Reviewer("province", unit)
+        return Reviewer("ministry", None)
+    parent = unit.parent
+    assert parent is not None, f"{unit} has no parent"
+    return Reviewer(parent.type, parent)
+
+
+def may_review(user: Any, dossier: Dossier) -> bool:
+    from phocap.accounts.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    reviewer = reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
+    if reviewer.type == "ministry":
+        return bool(user.role == Role.MINISTRY_VIEWER)
+    assert reviewer.unit is not None
+    roles = {"district": {Role.DISTRICT_REVIEWER},
+             "province": {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN}}[reviewer.type]
+    return user.role in roles and user.unit_id == reviewer.unit.pk
+
+
+def may_submit(user: Any, unit: AdministrativeUnit) -> bool:
+    """The unit's own staff (see the module's docstring for districts and provinces)."""
+    from phocap.accounts.models import Role
+
+    if not getattr(user, "is_authenticated", False) or user.unit_id != unit.pk:
+        return False
+    roles = {
+        AdministrativeUnit.Type.COMMUNE: {Role.COMMUNE_STAFF},
+        AdministrativeUnit.Type.DISTRICT: {Role.DISTRICT_REVIEWER},
+        AdministrativeUnit.Type.PROVINCE: {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN},
+    }[AdministrativeUnit.Type(unit.type)]
+    return user.role in roles
+
+
+def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
+    """The engine's result for the unit's standard now, with the ruleset that computed it."""
+    evaluation = cached_results(unit, year)
+    own = next((u for u in evaluation["units"] if u["code"] == unit.code), None)
+    result = (own or {"standards": {}})["standards"].get(standard)
+    if result is None:
+        raise Refused(f"Bộ quy tắc năm {year} ({evaluation['ruleset']}) không có tiêu chuẩn"
+                      f" “{STANDARD_NAMES_VI.get(standard, standard)}” cho {unit.name}.")
+    return {"ruleset": evaluation["ruleset"], "year": year, "level": result["level"],
+            "result": result}
+
+
+def _check_level(level: int, computed: int, comment: str, what: str) -> None:
+    if level < 1:
+        raise Refused(f"Mức {what} phải từ 1 trở lên.")
+    if level > computed and not comment.strip():
+        raise Refused(f"Mức {what} ({level}) cao hơn mức tính được từ sổ ({computed}):"
+                      " hãy ghi ý kiến giải thích vì sao.")
+
+
+def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
+           level: int | None = None, comment: str = "") -> Dossier:
+    """The unit's staff submit (or, after a return or a refusal, resubmit) a dossier.
+
+    ``level`` defaults to the engine's; the snapshot is taken now, so a
+    resubmission after fixes carries the fixed result.
+    """
+    if not may_submit(user, unit):
+        raise PermissionDenied(f"Chỉ cán bộ của {unit.name} được nộp hồ sơ của đơn vị mình.")
+    with transaction.atomic():
+        dossier = (Dossier.objects.select_for_update()
+                   .filter(unit=unit, standard=standard, survey_year=year).first())
+        if dossier is not None and dossier.status == Dossier.Status.SUBMITTED:
+            raise Refused("Hồ sơ này đã nộp và đang chờ cấp trên xét.")
+        if dossier is not None and dossier.status == Dossier.Status.RECOGNISED:
+            raise Refused(f"{unit.name} đã được công nhận cho tiêu chuẩn này năm {year}.")
+        snapshot = snapshot_of(unit, standard, year)
+        claimed = snapshot["level"] if level is None else level
+        _check_level(claimed, snapshot["level"], comment, "đề nghị")
+        if dossier is None:
+            dossier = Dossier(unit=unit, standard=standard, survey_year=year)
+            action = DossierEvent.Action.SUBMIT
+        else:
+            action = DossierEvent.Action.RESUBMIT
+        dossier.status = Dossier.Status.SUBMITTED
+        dossier.level_claimed = claimed
+        dossier.level_granted = None
+        dossier.snapshot = snapshot
+        dossier.save()
+        DossierEvent.objects.create(dossier=dossier, user=user, action=action,
+                                    comment=comment.strip(), snapshot=snapshot)
+    return dossier
+
+
+def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
+    """After a return: the same dossier, with the result of the fixed register."""
+    dossier = Dossier.objects.select_related("unit").get(pk=dossier.pk)
+    if dossier.status not in (Dossier.Status.RETURNED, Dossier.Status.REFUSED):
+        raise Refused("Chỉ nộp lại được hồ sơ đã bị trả lại hoặc không được công nhận.")
+    return submit(user, dossier.unit, dossier.standard, dossier.survey_year,
+                  dossier.level_claimed, comment)
+
+
+def _awaiting(user: Any, dossier: Dossier) -> Dossier:
+    if not may_review(user, dossier):
+        raise PermissionDenied(
+            f"Chỉ {reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed).name}"
+            " được xét hồ sơ này.")
+    locked = Dossier.objects.select_for_update().select_related("unit").get(pk=dossier.pk)
+    if locked.status != Dossier.Status.SUBMITTED:
+        raise Refused(f"Hồ sơ đang ở trạng thái “{locked.get_status_display()}”, không chờ xét.")
+    return locked
+
+
+def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
+    """The reviewer sends the dossier back with what to fix; the year unfreezes."""
+    if not comment.strip():
+        raise Refused("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì.")
+    with transaction.atomic():
+        locked = _awaiting(user, dossier)
+        locked.status = Dossier.Status.RETURNED
+        locked.save()
+        DossierEvent.objects.create(
+            dossier=locked, user=user, action=DossierEvent.Action.RETURN,
+            comment=comment.strip(),
+            snapshot=snapshot_of(locked.unit, locked.standard, locked.survey_year))
+    return locked
+
+
+def decide(user: Any, dossier: Dossier, number: str, date: dt.date, signer: str, level: int,
+           comment: str = "") -> Dossier:
+    """Record the decision: ``level`` 0 refuses recognition, 1 or more recognises.
+
+    The level may not exceed the one claimed, nor the submitted result's
+    without a comment; the dossier keeps the snapshot it was submitted with.
+    """
+    if not number.strip() or not signer.strip():
+        raise Refused("Hãy ghi số quyết định và người ký.")
+    with transaction.atomic():
+        locked = _awaiting(user, dossier)
+        if level > locked.level_claimed:
+            raise Refused(f"Không công nhận được mức {level}: đơn vị chỉ đề nghị mức"
+                          f" {locked.level_claimed}.")
+        if level > 0:
+            _check_level(level, int(locked.snapshot["level"]), comment, "công nhận")
+        locked.status = Dossier.Status.RECOGNISED if level > 0 else Dossier.Status.REFUSED
+        locked.level_granted = level
+        locked.save()
+        DossierEvent.objects.create(
+            dossier=locked, user=user, action=DossierEvent.Action.DECIDE,
+            comment=comment.strip(), decision_number=number.strip(), decision_date=date,
+            signer=signer.strip(), level_granted=level, snapshot=locked.snapshot)
+    return locked

@@ -1,0 +1,320 @@
+"""The recognition workflow: who submits, who reviews, what freezes, in both eras.
+
+Before 1 July 2025 a commune's dossier goes to its district (ND20 Art 31); from
+then on, with no districts, to its province (rules.md §4). The page matrix
+(role × own/sibling/parent) is here too, and test_pages.py checks every route
+of this app is in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from phocap.recognition import workflow
+from phocap.recognition.freeze import Frozen, frozen
+from phocap.recognition.models import Dossier, DossierEvent
+from phocap.register import editing, rollover
+from phocap.register.models import AdministrativeUnit, PersonYear
+from tests.web.roles import COVERS, PASSWORD, ROLES
+
+YEAR = 2021
+NEW = "2025-07-01"
+
+
+@pytest.fixture
+def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
+    for person in tree["people"].values():
+        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
+                                  class_level="primary", class_grade=5)
+    return tree
+
+
+def submit(user: Any, unit: Any, year: int = YEAR) -> Dossier:
+    """A claim of primary level 1, explained (one pupil makes no computed level)."""
+    return workflow.submit(user, unit, "primary", year, 1, "Hồ sơ điều kiện đã đủ.")
+
+
+def test_2021_commune_submits_district_returns_commune_resubmits_district_decides(
+        surveyed: dict[str, Any], make_user: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    district = make_user("district_reviewer", surveyed["districts"][0])
+    person = surveyed["people"]["03319"]
+
+    dossier = submit(staff, commune)
+    assert dossier.status == Dossier.Status.SUBMITTED
+    assert dossier.snapshot["ruleset"] == "nd20-2014"
+    assert dossier.snapshot["result"]["criteria"]
+    assert workflow.reviewer_of(commune, "primary", 1).unit == surveyed["districts"][0]
+
+    # Frozen while submitted: no edit of the year, with the reason in Vietnamese.
+    assert "chờ cấp trên xét" in (frozen(commune, YEAR) or "")
+    with pytest.raises(Frozen, match="bị khóa"):
+        editing.move(staff, person.pk, person.version, YEAR, "moved_out")
+    assert frozen(commune, YEAR + 1) is None
+    assert frozen(surveyed["communes"]["03322"], YEAR) is None
+
+    with pytest.raises(workflow.Refused, match="ý kiến"):
+        workflow.return_(district, dossier, "  ")
+    workflow.return_(district, dossier, "Thiếu biên bản kiểm tra.")
+    assert frozen(commune, YEAR) is None
+    editing.move(staff, person.pk, person.version, YEAR, "moved_out")
+
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RETURNED
+    # The resubmission takes the result afresh (as if the rules had changed meanwhile).
+    Dossier.objects.filter(pk=dossier.pk).update(snapshot={"ruleset": "cũ", "level": 0})
+    dossier.refresh_from_db()
+    resubmitted = workflow.resubmit(staff, dossier, "Đã bổ sung.")
+    assert resubmitted.status == Dossier.Status.SUBMITTED
+    after = workflow.snapshot_of(commune, "primary", YEAR)
+    assert resubmitted.snapshot == after == dossier.events.get(action="resubmit").snapshot
+
+    with pytest.raises(workflow.Refused, match="cao hơn"):
+        workflow.decide(district, dossier, "12/QĐ-UBND", dt.date(2022, 3, 1), "Chủ tịch", 1)
+    with pytest.raises(workflow.Refused, match="chỉ đề nghị"):
+        workflow.decide(district, dossier, "12/QĐ-UBND", dt.date(2022, 3, 1), "Chủ tịch", 2,
+                        "thử")
+    decided = workflow.decide(district, dossier, "12/QĐ-UBND", dt.date(2022, 3, 1),
+                              "Chủ tịch UBND huyện", 1, "Kiểm tra thực tế đạt.")
+    assert (decided.status, decided.level_granted) == (Dossier.Status.RECOGNISED, 1)
+    assert [e.action for e in decided.events.all()] == ["submit", "return", "resubmit",
+                                                        "decide"]
+    decision = decided.events.get(action="decide")
+    assert decision.snapshot == decided.snapshot == after
+    # Later edits do not change what was certified.
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.RETURNED)
+    editing.move(staff, person.pk, person.version + 1, YEAR, "stays")
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.RECOGNISED)
+    decided.refresh_from_db()
+    assert decided.snapshot == after
+    assert "công nhận" in (frozen(commune, YEAR) or "")
+    with pytest.raises(workflow.Refused):
+        submit(staff, commune)
+
+
+def test_outside_the_role_every_step_is_refused(surveyed: dict[str, Any],
+                                                make_user: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    with pytest.raises(PermissionDenied):
+        submit(make_user("commune_staff", surveyed["communes"]["03322"]), commune)
+    for role, unit in (("school_staff", commune), ("district_reviewer", surveyed["districts"][0]),
+                       ("province_admin", surveyed["province"])):
+        with pytest.raises(PermissionDenied):
+            submit(make_user(role, unit), commune)
+    staff = make_user("commune_staff", commune)
+    dossier = submit(staff, commune)
+    with pytest.raises(workflow.Refused, match="đang chờ"):
+        submit(staff, commune)
+    outsiders = [staff, make_user("district_reviewer", surveyed["districts"][1]),
+                 make_user("province_reviewer", surveyed["province"]),
+                 make_user("ministry_viewer", None)]
+    for user in outsiders:
+        with pytest.raises(PermissionDenied):
+            workflow.return_(user, dossier, "không phải việc của tôi")
+        with pytest.raises(PermissionDenied):
+            workflow.decide(user, dossier, "1", dt.date(2022, 1, 1), "X", 1, "x")
+    assert list(DossierEvent.objects.values_list("action", flat=True)) == ["submit"]
+
+
+def test_a_district_dossier_goes_to_the_province_and_freezes_its_communes(
+        surveyed: dict[str, Any], make_user: Any) -> None:
+    district = surveyed["districts"][0]
+    dossier = submit(make_user("district_reviewer", district), district)
+    assert not workflow.may_review(make_user("district_reviewer", surveyed["districts"][1]),
+                                   dossier)
+    assert frozen(surveyed["communes"]["03322"], YEAR)
+    assert frozen(surveyed["communes"]["03370"], YEAR) is None
+    workflow.return_(make_user("province_reviewer", surveyed["province"]), dossier, "Bổ sung.")
+    assert frozen(surveyed["communes"]["03322"], YEAR) is None
+
+
+def test_the_province_and_the_ministry_share_a_province_by_level() -> None:
+    old = AdministrativeUnit(vintage="2025-01-04", code="11", name="Tỉnh cũ", type="province")
+    new = AdministrativeUnit(vintage=NEW, code="11", name="Tỉnh mới", type="province")
+    assert workflow.reviewer_of(old, "primary", 1).type == "ministry"
+    assert workflow.reviewer_of(new, "primary", 2).unit is new
+    assert workflow.reviewer_of(new, "primary", 3).type == "ministry"
+    assert workflow.reviewer_of(new, "literacy", 1).unit is new
+    assert workflow.reviewer_of(new, "literacy", 2).type == "ministry"
+
+
+@pytest.fixture
+def two_level(db: Any) -> dict[str, Any]:
+    """From 1 July 2025: a province and a commune directly below it, surveyed in 2025."""
+    from phocap.register.models import Household, Person, Village
+
+    province = AdministrativeUnit.objects.create(vintage=NEW, code="11", name="Tỉnh Điện Biên",
+                                                 type="province", kind="tỉnh")
+    commune = AdministrativeUnit.objects.create(vintage=NEW, code="03158", name="Xã Mường Pồn",
+                                                type="commune", kind="xã", parent=province)
+    village = Village.objects.create(commune=commune, name="Bản Pồn")
+    household = Household.objects.create(commune=commune, village=village, household_no="0001")
+    person = Person.objects.create(household=household, person_no=1, full_name="Lò Thị Em",
+                                   birth_year=2014, sex="nữ")
+    PersonYear.objects.create(person=person, survey_year=2025, current_class="5",
+                              class_level="primary", class_grade=5)
+    return {"province": province, "commune": commune, "person": person}
+
+
+def test_2025_commune_is_reviewed_by_its_province(two_level: dict[str, Any],
+                                                  make_user: Any) -> None:
+    commune, province = two_level["commune"], two_level["province"]
+    staff = make_user("commune_staff", commune)
+    dossier = submit(staff, commune, 2025)
+    assert dossier.snapshot["ruleset"] != "nd20-2014"
+    assert workflow.reviewer_of(commune, "primary", 1).unit == province
+    with pytest.raises(PermissionDenied):
+        workflow.return_(make_user("ministry_viewer", None), dossier, "x")
+    person = two_level["person"]
+    with pytest.raises(Frozen):
+        editing.save_household(staff, commune, person.household_id, 1, {"head_name": "Mới"})
+    workflow.return_(make_user("province_reviewer", province), dossier, "Sửa chủ hộ.")
+    editing.save_household(staff, commune, person.household_id, 1, {"head_name": "Mới"})
+    workflow.resubmit(staff, dossier, "Đã sửa chủ hộ.")
+    decided = workflow.decide(make_user("province_admin", province), dossier, "5/QĐ-UBND",
+                              dt.date(2026, 1, 5), "Chủ tịch UBND tỉnh", 0)
+    assert decided.status == Dossier.Status.REFUSED
+    assert frozen(commune, 2025) is None
+
+
+def test_a_frozen_year_is_not_rolled_over_into(surveyed: dict[str, Any], make_user: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    submit(staff, commune, YEAR + 1)
+    with pytest.raises(rollover.RolloverRefused, match="bị khóa"):
+        rollover.open_year(staff, commune, YEAR)
+    assert not PersonYear.objects.filter(survey_year=YEAR + 1).exists()
+
+
+def test_a_frozen_year_refuses_the_import(surveyed: dict[str, Any], make_user: Any) -> None:
+    from pathlib import Path
+
+    import polars as pl
+
+    from phocap.register import importing
+    from phocap.survey.validate import validate
+
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    fixture = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
+    records = validate(fixture, keep_records=True).records
+    assert records is not None
+    submit(staff, commune)
+    with pytest.raises(importing.ImportRefused, match="bị khóa"):
+        importing.commit(records.filter(pl.col("commune_code") == "03319"), staff)
+    assert PersonYear.objects.filter(person__household__commune=commune).count() == 1
+
+
+# The scope matrix: each role against a dossier of its own commune (03319), of the
+# sibling commune (03322) and of the parent district (100), all of 2021.
+TARGETS = ("03319", "03322", "100")
+REVIEWS = {"03319": {"district_reviewer"}, "03322": {"district_reviewer"},
+           "100": {"province_reviewer", "province_admin"}}
+SUBMITS = {"03319": {"commune_staff"}, "03322": set(), "100": {"district_reviewer"}}
+
+
+def account(make_user: Any, role: str, unit: Any) -> Any:
+    """The role's user at the unit, made once (the dossiers fixture makes the submitters)."""
+    from phocap.accounts.models import User
+
+    return User.objects.filter(role=role, unit=unit).first() or make_user(role, unit)
+
+
+def _covers(role: str, target: str) -> bool:
+    if role == "ministry_viewer":
+        return True  # aggregates of every unit; a dossier holds no person
+    if target == "100":
+        return role in {"district_reviewer", "province_reviewer", "province_admin"}
+    return target in COVERS[role]
+
+
+@pytest.fixture
+def dossiers(surveyed: dict[str, Any], make_user: Any) -> dict[str, Dossier]:
+    units = {**surveyed["communes"], "100": surveyed["districts"][0]}
+    submitters = {"03319": "commune_staff", "03322": "commune_staff", "100": "district_reviewer"}
+    return {code: submit(account(make_user, submitters[code], units[code]), units[code])
+            for code in TARGETS}
+
+
+@pytest.mark.parametrize("role, unit_of", ROLES, ids=[r for r, _ in ROLES])
+@pytest.mark.parametrize("target", TARGETS)
+def test_dossier_pages_scope_matrix(role: str, unit_of: Any, target: str,
+                                    dossiers: dict[str, Dossier], surveyed: dict[str, Any],
+                                    make_user: Any) -> None:
+    dossier = dossiers[target]
+    unit = dossier.unit
+    user = account(make_user, role, unit_of(surveyed))
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    inside = _covers(role, target)
+    read = 200 if inside else 404
+
+    assert client.get(f"/units/{unit.pk}/dossiers/").status_code == read, "dossier-list"
+    assert client.get(f"/dossiers/{dossier.pk}/").status_code == read, "dossier"
+
+    posted = client.post(f"/units/{unit.pk}/dossiers/",
+                         {"standard": "literacy", "survey_year": str(YEAR), "level": "1",
+                          "comment": "Đủ điều kiện."})
+    may_submit = role in SUBMITS[target]
+    assert posted.status_code == (302 if may_submit else 403 if inside else 404), "submit"
+    assert Dossier.objects.filter(unit=unit, standard="literacy").exists() == may_submit
+
+    returned = client.post(f"/dossiers/{dossier.pk}/",
+                           {"action": "return", "comment": "Bổ sung biên bản."})
+    may_review = role in REVIEWS[target]
+    assert returned.status_code == (302 if may_review else 403 if inside else 404), "return"
+    dossier.refresh_from_db()
+    assert (dossier.status == Dossier.Status.RETURNED) == may_review
+
+    decided = client.post(f"/dossiers/{dossier.pk}/", {
+        "action": "decide", "decision_number": "1/QĐ", "decision_date": "2022-01-10",
+        "signer": "Chủ tịch", "level": "0"})
+    assert decided.status_code == (302 if may_review else 403 if inside else 404), "decide"
+    dossier.refresh_from_db()
+    # A reviewer who returned it cannot decide it any more: the dossier is not awaiting them.
+    assert dossier.status in (Dossier.Status.RETURNED if may_review
+                              else Dossier.Status.SUBMITTED,)
+
+    resubmitted = client.post(f"/dossiers/{dossier.pk}/",
+                              {"action": "resubmit", "comment": "Đã bổ sung."})
+    assert resubmitted.status_code == (302 if may_submit else 403 if inside else 404)
+
+
+@pytest.mark.parametrize("role, unit_of", ROLES, ids=[r for r, _ in ROLES])
+def test_queue_lists_what_awaits_each_reviewer(role: str, unit_of: Any,
+                                               dossiers: dict[str, Dossier],
+                                               surveyed: dict[str, Any],
+                                               make_user: Any) -> None:
+    user = account(make_user, role, unit_of(surveyed))
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    response = client.get("/recognition/queue/")
+    if role in {"commune_staff", "school_staff"}:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    listed = {code for code, d in dossiers.items() if f"/dossiers/{d.pk}/" in
+              response.content.decode()}
+    assert listed == {code for code in TARGETS if role in REVIEWS[code]}
+    filtered = client.get("/recognition/queue/?standard=literacy").content.decode()
+    assert not any(f"/dossiers/{d.pk}/" in filtered for d in dossiers.values())
+
+
+def test_dossier_page_warns_when_the_register_changed_since(
+        dossiers: dict[str, Dossier], surveyed: dict[str, Any], make_user: Any) -> None:
+    dossier = dossiers["03319"]
+    client = Client()
+    reviewer = account(make_user, "district_reviewer", surveyed["districts"][0])
+    assert client.login(username=reviewer.username, password=PASSWORD)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert 'id="differs"' not in page and 'id="decide-form"' in page
+    stale = dossier.snapshot | {"level": 2, "result": dossier.snapshot["result"] | {"level": 2}}
+    Dossier.objects.filter(pk=dossier.pk).update(snapshot=stale)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert 'id="differs"' in page and 'id="current"' in page
