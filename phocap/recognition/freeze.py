@@ -14,6 +14,7 @@ recognised year keeps its decision's snapshot either way.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 
 from phocap.recognition.models import Dossier
@@ -22,8 +23,9 @@ from phocap.register.models import AdministrativeUnit, PersonYear
 FREEZING = (Dossier.Status.SUBMITTED, Dossier.Status.RECOGNISED)
 
 
-class Frozen(ValueError):
-    """An edit of a frozen year; a ValueError so that the register's forms show its reason."""
+class Frozen(PermissionDenied, ValueError):
+    """An edit of a frozen year: refused (a 403 where nothing catches it, as in the API),
+    and a ValueError so that the register's forms show the reason beside the form."""
 
 
 def frozen(commune: AdministrativeUnit, year: int) -> str | None:

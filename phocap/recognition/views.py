@@ -25,7 +25,7 @@ from phocap.register.scope import covers
 from phocap.register.views.common import breadcrumbs, unit_in_scope
 from phocap.rules import STANDARD_NAMES_VI
 
-STANDARDS = ["preschool_5", "primary", "lower_secondary", "literacy"]
+STANDARDS = list(STANDARD_NAMES_VI)
 REVIEWING_ROLES = {"district_reviewer", "province_reviewer", "province_admin", "ministry_viewer"}
 
 

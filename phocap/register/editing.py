@@ -45,6 +45,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         )
         if not editable(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+        freeze.refuse_if_shared_frozen(person.household.commune)
         before = audit.snapshot(person)
         updated = Person.objects.filter(pk=person_id, version=version).update(
             version=F("version") + 1, **changes

@@ -137,6 +137,8 @@ def confirm_graduates(user: Any, commune: AdministrativeUnit, year: int,
     """Record the diplomas of pupils awaiting them after the roll-over to ``year``."""
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được xác nhận tốt nghiệp.")
+    if reason := frozen(commune, year):
+        raise RolloverRefused(reason)
     confirmed = 0
     for record in PersonYear.objects.filter(
         person__household__commune=commune, survey_year=year, person_id__in=person_ids

@@ -174,6 +174,8 @@ def test_2025_commune_is_reviewed_by_its_province(two_level: dict[str, Any],
     person = two_level["person"]
     with pytest.raises(Frozen):
         editing.save_household(staff, commune, person.household_id, 1, {"head_name": "Mới"})
+    with pytest.raises(PermissionDenied, match="bị khóa"):  # the API's edit: a 403
+        editing.update_person(staff, person.pk, person.version, {"full_name": "Lò Thị Én"})
     workflow.return_(make_user("province_reviewer", province), dossier, "Sửa chủ hộ.")
     editing.save_household(staff, commune, person.household_id, 1, {"head_name": "Mới"})
     workflow.resubmit(staff, dossier, "Đã sửa chủ hộ.")
@@ -190,6 +192,26 @@ def test_a_frozen_year_is_not_rolled_over_into(surveyed: dict[str, Any], make_us
     with pytest.raises(rollover.RolloverRefused, match="bị khóa"):
         rollover.open_year(staff, commune, YEAR)
     assert not PersonYear.objects.filter(survey_year=YEAR + 1).exists()
+    with pytest.raises(rollover.RolloverRefused, match="bị khóa"):
+        rollover.confirm_graduates(staff, commune, YEAR + 1, [])
+
+
+def test_a_frozen_year_refuses_a_merge(surveyed: dict[str, Any], make_user: Any) -> None:
+    from phocap.register import duplicates
+    from phocap.register.models import Person
+
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    kept = surveyed["people"]["03319"]
+    twin = Person.objects.create(household=kept.household, person_no=2,
+                                 full_name=kept.full_name, birth_year=2010, sex="nam")
+    dossier = submit(staff, commune)
+    with pytest.raises(Frozen):
+        duplicates.merge(staff, commune, kept.pk, kept.version, twin.pk, twin.version)
+    assert Person.objects.filter(pk=twin.pk).exists()
+    workflow.return_(make_user("district_reviewer", surveyed["districts"][0]), dossier, "Gộp.")
+    duplicates.merge(staff, commune, kept.pk, kept.version, twin.pk, twin.version)
+    assert not Person.objects.filter(pk=twin.pk).exists()
 
 
 def test_a_frozen_year_refuses_the_import(surveyed: dict[str, Any], make_user: Any) -> None:
