@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
@@ -148,7 +148,11 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
         dossier.level_claimed = claimed
         dossier.level_granted = None
         dossier.snapshot = snapshot
-        dossier.save()
+        try:
+            with transaction.atomic():
+                dossier.save()
+        except IntegrityError:  # submitted at the same moment by a colleague
+            raise Refused("Hồ sơ này vừa được nộp; hãy tải lại trang.") from None
         DossierEvent.objects.create(dossier=dossier, user=user, action=action,
                                     comment=comment.strip(), snapshot=snapshot)
     return dossier
