@@ -41,7 +41,9 @@ def login(request: Any, username: str, password: str) -> User | None:
     key = _failures_key(username, request.META.get("REMOTE_ADDR", ""))
     if cache.get(key, 0) >= MAX_FAILURES:
         raise Throttled("Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.")
-    user = authenticate(request, username=username, password=password)
+    # No account name holds a NUL character, and PostgreSQL refuses one in a query.
+    has_nul = "\x00" in username or "\x00" in password
+    user = None if has_nul else authenticate(request, username=username, password=password)
     if user is None:
         cache.set(key, cache.get(key, 0) + 1, FAILURE_WINDOW)
         return None

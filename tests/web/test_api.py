@@ -139,3 +139,13 @@ def test_the_openapi_schema_is_served(db: Any) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert {"/api/v1/token", "/api/v1/persons/{person_id}", "/api/v1/imports",
             "/api/v1/households", "/api/v1/units/{code}/results"} <= set(schema["paths"])
+
+
+def test_a_nul_character_in_the_credentials_is_a_failed_login_not_a_server_error(
+        tree: Any, make_user: Any) -> None:
+    """PostgreSQL refuses NUL in a query; schemathesis found the token endpoint sending one."""
+    user = make_user("commune_staff", tree["communes"]["03319"])
+    for credentials in ({"username": "a\x00b", "password": PASSWORD},
+                        {"username": user.username, "password": "x\x00"}):
+        response = Client().post("/api/v1/token", credentials, content_type="application/json")
+        assert response.status_code == 401
