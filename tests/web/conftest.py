@@ -63,3 +63,14 @@ def fast_password_hashing(request: Any, settings: Any) -> None:
     if request.node.get_closest_marker("real_hashing"):
         return
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
+    """Each commune's person gets a 2021 record: a pupil in grade 5."""
+    from phocap.register.models import PersonYear
+
+    for person in tree["people"].values():
+        PersonYear.objects.create(person=person, survey_year=2021, current_class="5",
+                                  class_level="primary", class_grade=5)
+    return tree

@@ -19,15 +19,6 @@ from tests.web.roles import COVERS, PASSWORD, ROLES
 YEAR = 2021
 
 
-@pytest.fixture
-def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
-    """Each commune's person gets a 2021 record: a pupil in grade 5."""
-    for person in tree["people"].values():
-        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
-                                  class_level="primary", class_grade=5)
-    return tree
-
-
 def signed_in(make_user: Any, role: str, unit: Any) -> Client:
     client = Client()
     user = make_user(role, unit)

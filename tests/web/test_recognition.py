@@ -26,14 +26,6 @@ YEAR = 2021
 NEW = "2025-07-01"
 
 
-@pytest.fixture
-def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
-    for person in tree["people"].values():
-        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
-                                  class_level="primary", class_grade=5)
-    return tree
-
-
 def submit(user: Any, unit: Any, year: int = YEAR) -> Dossier:
     """A claim of primary level 1, explained (one pupil makes no computed level)."""
     return workflow.submit(user, unit, "primary", year, 1, "Hồ sơ điều kiện đã đủ.")
