@@ -332,3 +332,40 @@ def test_dossier_page_warns_when_the_register_changed_since(
     Dossier.objects.filter(pk=dossier.pk).update(snapshot=stale)
     page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
     assert 'id="differs"' in page and 'id="current"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_submitting_one_new_dossier_at_once(surveyed: dict[str, Any]) -> None:
+    """Both start together: exactly one dossier and one event come out, and the other
+    colleague is refused in Vietnamese (never a server error), on SQLite and PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    from phocap.accounts.models import User
+
+    commune = surveyed["communes"]["03319"]
+    colleagues = [User.objects.create_user(username=f"can-bo-{n}", password=PASSWORD,
+                                           role="commune_staff", unit=commune)
+                  for n in (1, 2)]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit_as(user: Any) -> None:
+        try:
+            start.wait()
+            submit(user, commune)
+            outcomes.append("submitted")
+        except workflow.Refused as refused:
+            outcomes.append(f"refused: {refused}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit_as, args=(u,)) for u in colleagues]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "submitted"], outcomes
+    assert Dossier.objects.filter(unit=commune, standard="primary", survey_year=YEAR).count() == 1
+    assert DossierEvent.objects.filter(dossier__unit=commune).count() == 1
