@@ -369,3 +369,22 @@ def test_two_colleagues_submitting_one_new_dossier_at_once(surveyed: dict[str, A
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "submitted"], outcomes
     assert Dossier.objects.filter(unit=commune, standard="primary", survey_year=YEAR).count() == 1
     assert DossierEvent.objects.filter(dossier__unit=commune).count() == 1
+
+
+def test_the_queue_lists_the_oldest_submission_first(surveyed: dict[str, Any],
+                                                     make_user: Any) -> None:
+    communes = surveyed["communes"]
+    first = submit(account(make_user, "commune_staff", communes["03322"]), communes["03322"])
+    second = submit(account(make_user, "commune_staff", communes["03319"]), communes["03319"])
+    reviewer = Client()
+    reviewer.login(username=account(make_user, "district_reviewer",
+                                    surveyed["districts"][0]).username, password=PASSWORD)
+
+    def order() -> list[int]:
+        return [d.pk for d, _ in reviewer.get("/recognition/queue/").context["awaiting"]]
+
+    Dossier.objects.filter(pk=first.pk).update(updated=dt.datetime(2021, 10, 1, tzinfo=dt.UTC))
+    Dossier.objects.filter(pk=second.pk).update(updated=dt.datetime(2021, 10, 2, tzinfo=dt.UTC))
+    assert order() == [first.pk, second.pk]
+    Dossier.objects.filter(pk=first.pk).update(updated=dt.datetime(2021, 10, 3, tzinfo=dt.UTC))
+    assert order() == [second.pk, first.pk]
