@@ -39,9 +39,9 @@ from django.utils.text import get_valid_filename
 from phocap.accounts.models import Role
 from phocap.register import importing
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
+from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
 from phocap.survey.report import ordered, summary, write_xlsx
-from phocap.survey.schema import BY_KEY
 from phocap.survey.validate import validate
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,6 @@ ABANDONED_AFTER = dt.timedelta(minutes=30)
 """A running step whose thread has not reported for this long died with its process
 (a restart, a killed worker): the transaction rolled back, so nothing was written."""
 REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
-FIELD_LABELS = {"class_level": "Cấp học", "class_grade": "Lớp (số)",
-                "class_repeater": "Lưu ban", "class_two_sessions": "Học 2 buổi/ngày",
-                "warnings": "Cảnh báo"}
 
 
 def folder(job: ImportJob) -> Path:
@@ -180,11 +177,6 @@ def _json(value: Any) -> Any:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value
-
-
-def field_label(name: str) -> str:
-    column = BY_KEY.get(name)
-    return column.header_vi if column is not None else FIELD_LABELS.get(name, name)
 
 
 def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, Any]:

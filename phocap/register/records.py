@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from phocap.survey.schema import COLUMNS
+
 PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
 YEAR_FIELDS = (
     "residence", "status", "disability", "current_class", "class_level", "class_grade",
@@ -65,3 +67,20 @@ def raw(person: Any, year_record: Any | None) -> dict[str, str]:
         else:
             values[name] = "" if value is None else str(value)
     return values
+
+
+# Every field an officer may see named on a page or in a download: the survey
+# form's own headers, then the register's derived and household fields.
+FIELD_LABELS: dict[str, str] = {c.key: c.header_vi for c in COLUMNS} | {
+    "birth_year": "Năm sinh", "class_level": "Cấp học", "class_grade": "Lớp (số)",
+    "class_repeater": "Lưu ban", "class_two_sessions": "Học 2 buổi/ngày",
+    "warnings": "Cảnh báo", "relationship": "Quan hệ với chủ hộ", "head_name": "Chủ hộ",
+    "address": "Địa chỉ", "phone": "Điện thoại", "village_id": "Thôn/xóm",
+    "in_final_grade": "Đang học lớp cuối cấp", "dropped_out": "Đã bỏ học",
+    "situation": "Tình trạng và cách khắc phục",
+}
+
+
+def field_label(name: str) -> str:
+    """A field's name as the survey form (or the register) writes it."""
+    return FIELD_LABELS.get(name, name)

@@ -22,7 +22,7 @@ from phocap.engine.outlook import outlook
 from phocap.engine.people import people_behind
 from phocap.engine.units import UNITS_SCHEMA
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear, Village
-from phocap.rules import for_year
+from phocap.rules import STANDARD_NAMES_VI, for_year
 from phocap.survey.schema import SCHEMA
 
 
@@ -95,7 +95,8 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
                             units=_units_frame(unit, units, year))
     wanted = _beneath(unit, units)
     return [
-        {"code": c.code, "name": c.name, "standard": c.standard, "level_now": c.level_now,
+        {"code": c.code, "name": c.name, "standard": c.standard,
+         "standard_name": STANDARD_NAMES_VI.get(c.standard, c.standard), "level_now": c.level_now,
          "level_next": c.level_next, "change": c.change,
          "shortfalls": [{"key": key, "label": label(key), "gap": gap}
                         for key, gap in c.shortfalls]}

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
+from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
     behind,
     cached_next_year,
@@ -36,7 +37,6 @@ from phocap.register.views.common import (
     unit_in_scope,
 )
 from phocap.rules import STANDARD_NAMES_VI
-from phocap.survey.schema import COLUMNS
 
 
 @login_required
@@ -196,14 +196,6 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-# The people list's columns as an officer reads them (survey form headers first).
-HEADERS_VI = {c.key: c.header_vi for c in COLUMNS} | {
-    "birth_year": "Năm sinh", "class_level": "Cấp học", "class_grade": "Lớp (số)",
-    "in_final_grade": "Đang học lớp cuối cấp", "dropped_out": "Đã bỏ học",
-    "situation": "Tình trạng và cách khắc phục",
-}
-
-
 @login_required
 def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
@@ -217,7 +209,7 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         name = f"danh-sach-{commune.code}-{year}-{criterion}.xlsx"
         buffer = io.BytesIO()
-        frame.rename(HEADERS_VI, strict=False).write_excel(buffer, worksheet="Danh sách")
+        frame.rename(FIELD_LABELS, strict=False).write_excel(buffer, worksheet="Danh sách")
         audit.exported(request.user, commune, {"year": year, "criterion": criterion,
                                                "rows": frame.height, "file": name})
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
