@@ -1,0 +1,387 @@
+"""Charts over survey years, drawn on the server as SVG text.
+
+Why SVG written here rather than a vendored JavaScript chart library:
+- Nothing runs in the browser and nothing is fetched: the chart is in the page's
+  HTML, so it shows offline, behind a district office's proxy, with scripts off,
+  and on the cheap phones communes use.
+- It prints as drawn. The same markup goes to paper and into a PDF dossier; a
+  canvas chart prints blurred or blank, and a print stylesheet can turn every
+  stroke black (the series stay apart by dash pattern and marker shape, never
+  by colour alone, so they read in black and white).
+- It is accessible: each chart has a ``<title>`` and a ``<desc>`` that states its
+  numbers, and the page prints the same numbers in a table.
+- It is small and ours: a line chart and a step chart over a handful of years
+  are a few hundred lines we test, instead of a large library to vendor, audit
+  and keep up to date.
+- ``viewBox`` lets it scale to a phone's width without a second rendering.
+
+Values are percentages (0–100) for line charts and levels (0–3) for the step
+chart; a value of ``None`` is a year where the rate does not apply (an empty
+cohort), drawn as a gap, never as zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+
+WIDTH = 640
+HEIGHT = 300
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 34
+MARGIN_LEFT = 52
+MARGIN_RIGHT = 150  # room for the labels at the end of each line
+LABEL_GAP = 13  # px between two end labels (a line of 11 px text and some air)
+LEVEL_NAMES = ("Chưa đạt", "Mức 1", "Mức 2", "Mức 3")
+EMPTY_TEXT = "Chưa có số liệu"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one series is told apart without colour: a dash pattern and a marker shape."""
+
+    colour: str
+    dash: str  # SVG stroke-dasharray; "" is a solid line
+    marker: str  # circle, square, triangle, diamond, triangle_down, cross
+    filled: bool
+
+
+# Every pair differs in both dash pattern and marker shape (tests check it); the
+# colours help on screen and vanish harmlessly in print.
+STYLES = (
+    Style("#0b5cad", "", "circle", True),
+    Style("#b3261e", "7 4", "square", False),
+    Style("#1e7a3c", "2 3", "triangle", True),
+    Style("#8a5a00", "10 3 2 3", "diamond", False),
+    Style("#6a3d9a", "4 2", "triangle_down", True),
+    Style("#1d2430", "1 5", "cross", False),
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: a label and a value per survey year (None where it does not apply)."""
+
+    label: str
+    points: tuple[tuple[int, float | None], ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A dashed horizontal line: a threshold of the law or a plan target."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The value axis: from ``low`` to ``high`` with a tick every ``step``."""
+
+    low: float
+    high: float
+    step: float
+
+    def ticks(self) -> list[float]:
+        count = round((self.high - self.low) / self.step)
+        return [self.low + i * self.step for i in range(count + 1)]
+
+
+def vi_number(value: float, decimals: int = 2) -> str:
+    """1234.5 → "1.234,50": the Vietnamese thousands and decimal marks."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vi_percent(value: float, decimals: int = 2) -> str:
+    """51.6 → "51,60%"; with decimals=0, 95.0 → "95%"."""
+    return f"{vi_number(value, decimals)}%"
+
+
+def rate_scale(values: Sequence[float]) -> Scale:
+    """A percentage axis that shows where the values are.
+
+    Rates near a 90–98% threshold would be a flat line on a 0–100 axis, so when
+    every value is 50% or more the axis starts at the tens below the smallest
+    value, less ten (92 → 80); otherwise it starts at 0. It ends at 100 unless a
+    value exceeds it (gross rates can).
+    """
+    if not values:
+        return Scale(0, 100, 20)
+    smallest, largest = min(values), max(values)
+    low = max(0.0, 10 * math.floor(smallest / 10) - 10) if smallest >= 50 else 0.0
+    high = max(100.0, 10 * math.ceil(largest / 10))
+    span = high - low
+    step = 5.0 if span <= 25 else 10.0 if span <= 50 else 20.0 if span <= 100 else 25.0
+    high = low + step * math.ceil(span / step)
+    return Scale(low, high, step)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plot area inside the margins and the mapping of years and values onto it."""
+
+    years: tuple[int, ...]
+    scale: Scale
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = MARGIN_LEFT
+
+    @property
+    def x0(self) -> float:
+        return float(self.left)
+
+    @property
+    def x1(self) -> float:
+        return float(self.width - MARGIN_RIGHT)
+
+    @property
+    def y0(self) -> float:
+        return float(MARGIN_TOP)
+
+    @property
+    def y1(self) -> float:
+        return float(self.height - MARGIN_BOTTOM)
+
+    def x(self, year: int) -> float:
+        """Years in proportion (a skipped year leaves its gap); one year sits in the middle."""
+        first, last = self.years[0], self.years[-1]
+        if first == last:
+            return (self.x0 + self.x1) / 2
+        return self.x0 + (year - first) / (last - first) * (self.x1 - self.x0)
+
+    def y(self, value: float) -> float:
+        low, high = self.scale.low, self.scale.high
+        return self.y1 - (value - low) / (high - low) * (self.y1 - self.y0)
+
+
+def _n(value: float) -> str:
+    """A coordinate with one decimal, without a trailing ".0"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(x: float, y: float, text: str, css: str, anchor: str = "start") -> str:
+    return (f'<text x="{_n(x)}" y="{_n(y)}" class="{css}" text-anchor="{anchor}">'
+            f"{escape(text)}</text>")
+
+
+def marker(style: Style, x: float, y: float) -> str:
+    """The series' marker shape centred on (x, y)."""
+    fill = style.colour if style.filled else "#fff"
+    css = "marker filled" if style.filled else "marker hollow"
+    common = f'class="{css}" fill="{fill}" stroke="{style.colour}" stroke-width="1.5"'
+    if style.marker == "circle":
+        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" {common}/>'
+    if style.marker == "square":
+        return f'<rect x="{_n(x - 4)}" y="{_n(y - 4)}" width="8" height="8" {common}/>'
+    shapes = {
+        "triangle": ((0, -5), (4.5, 3.5), (-4.5, 3.5)),
+        "triangle_down": ((0, 5), (4.5, -3.5), (-4.5, -3.5)),
+        "diamond": ((0, -5), (5, 0), (0, 5), (-5, 0)),
+    }
+    if style.marker in shapes:
+        corners = " ".join(f"{_n(x + dx)},{_n(y + dy)}" for dx, dy in shapes[style.marker])
+        return f'<polygon points="{corners}" {common}/>'
+    return (f'<path d="M{_n(x - 4)},{_n(y - 4)}L{_n(x + 4)},{_n(y + 4)}'
+            f'M{_n(x - 4)},{_n(y + 4)}L{_n(x + 4)},{_n(y - 4)}" class="marker cross" '
+            f'fill="none" stroke="{style.colour}" stroke-width="2"/>')
+
+
+def spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label positions as near as possible to ``wanted`` but at least ``gap`` apart.
+
+    Pushes labels down in order of their wanted position, then, if the last one
+    fell below ``high``, shifts the run back up (never above ``low``).
+    """
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [0.0] * len(wanted)
+    previous = -math.inf
+    for i in order:
+        placed[i] = max(wanted[i], previous + gap)
+        previous = placed[i]
+    if order and placed[order[-1]] > high:
+        shift = placed[order[-1]] - high
+        for i in order:
+            placed[i] = max(low, placed[i] - shift)
+    return placed
+
+
+def _open(chart_id: str, title: str, description: str, frame: Frame) -> list[str]:
+    ident = escape(chart_id)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}"'
+        f' class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc"'
+        f' font-family="system-ui, sans-serif" font-size="11">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+    ]
+
+
+def _empty(chart_id: str, title: str, empty_text: str) -> str:
+    frame = Frame((0,), Scale(0, 100, 20))
+    return "".join([
+        *_open(chart_id, title, empty_text, frame),
+        _text(frame.width / 2, frame.height / 2, empty_text, "empty", "middle"),
+        "</svg>",
+    ])
+
+
+def _grid(frame: Frame, tick_label: dict[float, str]) -> list[str]:
+    parts = ['<g class="grid" stroke="#d5dae1" stroke-width="1">']
+    for value in frame.scale.ticks():
+        y = frame.y(value)
+        parts.append(f'<line x1="{_n(frame.x0)}" y1="{_n(y)}" x2="{_n(frame.x1)}" y2="{_n(y)}"/>')
+    for year in frame.years:
+        x = frame.x(year)
+        parts.append(f'<line x1="{_n(x)}" y1="{_n(frame.y0)}" x2="{_n(x)}" y2="{_n(frame.y1)}"/>')
+    parts.append("</g>")
+    parts.append(f'<line class="axis" x1="{_n(frame.x0)}" y1="{_n(frame.y1)}" '
+                 f'x2="{_n(frame.x1)}" y2="{_n(frame.y1)}" stroke="#1d2430"/>')
+    parts.append('<g class="ticks" fill="#1d2430">')
+    for value in frame.scale.ticks():
+        parts.append(_text(frame.x0 - 6, frame.y(value) + 4, tick_label[value], "tick", "end"))
+    for year in frame.years:
+        parts.append(_text(frame.x(year), frame.y1 + 18, str(year), "tick year", "middle"))
+    parts.append("</g>")
+    return parts
+
+
+def _runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """Consecutive drawable points; a None (rate not applicable) breaks the line."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            runs.append([])
+        else:
+            runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def _series(frame: Frame, index: int, series: Series, step: bool,
+            offset: float = 0.0) -> tuple[list[str], tuple[float, float] | None]:
+    """A series' line and markers, and where its last point is (for the end label)."""
+    style = STYLES[index % len(STYLES)]
+    placed = [None if v is None else (frame.x(year), frame.y(v) + offset)
+              for year, v in series.points]
+    parts = [f'<g class="series series-{index + 1}" data-label="{escape(series.label)}">']
+    for run in (r for r in _runs(placed) if len(r) > 1):
+        path = f"M{_n(run[0][0])},{_n(run[0][1])}"
+        for (_, y_before), (x, y) in pairwise(run):
+            # A step holds the level of one survey until the next one changes it.
+            path += f"L{_n(x)},{_n(y_before)}L{_n(x)},{_n(y)}" if step else f"L{_n(x)},{_n(y)}"
+        dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+        parts.append(f'<path d="{path}" class="line" fill="none" stroke="{style.colour}" '
+                     f'stroke-width="2"{dash}/>')
+    parts += [marker(style, x, y) for x, y in (p for p in placed if p is not None)]
+    parts.append("</g>")
+    last = next((p for p in reversed(placed) if p is not None), None)
+    return parts, last
+
+
+def _end_labels(frame: Frame, series: Sequence[Series],
+                ends: Sequence[tuple[float, float] | None]) -> list[str]:
+    drawn = [(i, end) for i, end in enumerate(ends) if end is not None]
+    ys = spread([end[1] + 4 for _, end in drawn], LABEL_GAP, frame.y0 + 4, frame.y1 + 4)
+    parts = ['<g class="end-labels" fill="#1d2430">']
+    for (i, end), y in zip(drawn, ys, strict=True):
+        parts.append(_text(end[0] + 9, y, series[i].label, f"end-label series-{i + 1}"))
+    parts.append("</g>")
+    return parts
+
+
+def _years(series: Sequence[Series]) -> tuple[int, ...]:
+    return tuple(sorted({year for s in series for year, _ in s.points}))
+
+
+def _describe(series: Sequence[Series], show: dict[int, str] | None,
+              references: Sequence[Reference] = ()) -> str:
+    def value(v: float | None) -> str:
+        if v is None:
+            return "không áp dụng"
+        return show.get(round(v), vi_number(v)) if show is not None else vi_percent(v)
+
+    parts = [f"{s.label}: " + ", ".join(f"{year} {value(v)}" for year, v in s.points)
+             for s in series]
+    parts += [f"{r.label}: {vi_percent(r.value, _decimals(r.value))}" for r in references]
+    return "; ".join(parts) + "."
+
+
+def line_chart(chart_id: str, title: str, series: Sequence[Series],
+               references: Sequence[Reference] = (), scale: Scale | None = None,
+               empty_text: str = EMPTY_TEXT) -> str:
+    """Rates (percent) over survey years, one line per series, with dashed reference lines.
+
+    Each series has its own dash pattern and marker shape and its label at the
+    end of the line (no legend to match by colour); a reference (threshold or
+    plan) is a grey dashed line labelled inside the plot.
+    """
+    years = _years(series)
+    if not years:
+        return _empty(chart_id, title, empty_text)
+    values = [v for s in series for _, v in s.points if v is not None]
+    scale = scale or rate_scale(values + [r.value for r in references])
+    frame = Frame(years, scale)
+    step_decimals = 0 if float(scale.step).is_integer() else 1
+    parts = _open(chart_id, title, _describe(series, None, references), frame)
+    parts += _grid(frame, {t: vi_percent(t, step_decimals) for t in scale.ticks()})
+    parts.append('<g class="references" stroke="#5b6575" stroke-width="1.5" '
+                 'stroke-dasharray="5 4">')
+    for reference in references:
+        y = frame.y(reference.value)
+        parts.append(f'<line class="reference" x1="{_n(frame.x0)}" y1="{_n(y)}" '
+                     f'x2="{_n(frame.x1)}" y2="{_n(y)}"/>')
+    parts.append("</g>")
+    ys = spread([frame.y(r.value) - 3 for r in references], LABEL_GAP, frame.y0 + 8, frame.y1)
+    parts.append('<g class="reference-labels" fill="#5b6575">')
+    parts += [_text(frame.x0 + 4, y, f"{r.label}: {vi_percent(r.value, _decimals(r.value))}",
+                    "reference-label") for r, y in zip(references, ys, strict=True)]
+    parts.append("</g>")
+    ends = []
+    for index, one in enumerate(series):
+        drawn, end = _series(frame, index, one, step=False)
+        parts += drawn
+        ends.append(end)
+    parts += _end_labels(frame, series, ends)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _decimals(value: float) -> int:
+    """As few decimals as the value needs, at most two: 90 → "90%", 51.6 → "51,6%"."""
+    for decimals in (0, 1):
+        if abs(value - round(value, decimals)) < 1e-9:
+            return decimals
+    return 2
+
+
+def level_chart(chart_id: str, title: str, series: Sequence[Series],
+                level_names: Sequence[str] = LEVEL_NAMES,
+                empty_text: str = EMPTY_TEXT) -> str:
+    """Levels 0–3 of each standard over survey years, as steps.
+
+    Several standards often share a level, and their lines would lie on top of
+    one another; each series is therefore drawn a few pixels above or below the
+    level (symmetrically around it), which the markers and the table beside
+    make clear.
+    """
+    years = _years(series)
+    if not years:
+        return _empty(chart_id, title, empty_text)
+    top = len(level_names) - 1
+    frame = Frame(years, Scale(0, top, 1), left=70)
+    show = dict(enumerate(level_names))
+    parts = _open(chart_id, title, _describe(series, show), frame)
+    parts += _grid(frame, {float(i): name for i, name in enumerate(level_names)})
+    ends = []
+    for index, one in enumerate(series):
+        offset = (index - (len(series) - 1) / 2) * 4
+        drawn, end = _series(frame, index, one, step=True, offset=offset)
+        parts += drawn
+        ends.append(end)
+    parts += _end_labels(frame, series, ends)
+    parts.append("</svg>")
+    return "".join(parts)

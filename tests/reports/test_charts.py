@@ -1,0 +1,163 @@
+"""SVG charts over survey years (phocap.reports.charts).
+
+The plot area of the default 640x300 chart runs from x = 52 (left margin) to
+x = 490 (640 − 150 for the end labels) and from y = 16 (top) to y = 266
+(300 − 34 for the year labels); the expected coordinates below are computed
+from those numbers.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from phocap.reports.charts import (
+    STYLES,
+    Reference,
+    Scale,
+    Series,
+    level_chart,
+    line_chart,
+    rate_scale,
+    spread,
+    vi_percent,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def series_groups(root: ET.Element) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if "series " in (g.get("class") or "") + " "
+            and g.get("data-label") is not None]
+
+
+def marker_centre(element: ET.Element) -> tuple[float, float]:
+    if element.tag == f"{SVG}circle":
+        return float(element.get("cx", "")), float(element.get("cy", ""))
+    if element.tag == f"{SVG}rect":
+        return float(element.get("x", "")) + 4, float(element.get("y", "")) + 4
+    raise AssertionError(element.tag)
+
+
+def test_points_sit_at_their_computed_coordinates() -> None:
+    """Years 2020–2022 on a 0–100% axis: x(2020) = 52, x(2022) = 490, x(2021) = 271
+    (the middle); y(50%) = 266 − 0.5 × 250 = 141, y(100%) = 16, y(0%) = 266,
+    y(90%) = 266 − 0.9 × 250 = 41."""
+    chart = line_chart("t", "Tỷ lệ", [Series("A", ((2020, 0.0), (2021, 50.0), (2022, 100.0)))],
+                       [Reference("Mức 1", 90)], scale=Scale(0, 100, 20))
+    root = parse(chart)
+    (group,) = series_groups(root)
+    centres = [marker_centre(e) for e in group if "marker" in (e.get("class") or "")]
+    assert centres == [(52, 266), (271, 141), (490, 16)]
+    (path,) = [e for e in group if e.get("class") == "line"]
+    assert path.get("d") == "M52,266L271,141L490,16"
+    (reference,) = [e for e in root.iter(f"{SVG}line") if e.get("class") == "reference"]
+    assert (reference.get("y1"), reference.get("y2")) == ("41", "41")
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert ticks == ["0%", "20%", "40%", "60%", "80%", "100%"]
+
+
+def test_series_differ_by_dash_and_marker_not_colour_alone() -> None:
+    """Printed in black and white, only the dash pattern and the marker shape remain."""
+    assert len({s.dash for s in STYLES}) == len(STYLES)
+    assert len({s.marker for s in STYLES}) == len(STYLES)
+    series = [Series(f"S{i}", ((2020, 50.0 + i), (2021, 60.0 + i))) for i in range(3)]
+    root = parse(line_chart("t", "Tỷ lệ", series))
+    groups = series_groups(root)
+    dashes = [next(e for e in g if e.get("class") == "line").get("stroke-dasharray")
+              for g in groups]
+    shapes = [next(e for e in g if "marker" in (e.get("class") or "")).tag for g in groups]
+    assert dashes == [None, "7 4", "2 3"]
+    assert shapes == [f"{SVG}circle", f"{SVG}rect", f"{SVG}polygon"]
+
+
+def test_each_line_is_labelled_at_its_end() -> None:
+    """Two lines ending at 2021 with 80% and 81%: on a 60–100 axis (250 px / 40 points =
+    6.25 px a point) they end at y 141 and 134.75, closer than a line of text; their
+    labels are pushed 13 px apart, in the order of the lines, 9 px right of x = 490."""
+    series = [Series("Thấp", ((2020, 70.0), (2021, 80.0))),
+              Series("Cao", ((2020, 75.0), (2021, 81.0)))]
+    root = parse(line_chart("t", "Tỷ lệ", series, scale=Scale(60, 100, 10)))
+    labels = {t.text: t for t in root.iter(f"{SVG}text") if "end-label" in (t.get("class") or "")}
+    assert set(labels) == {"Thấp", "Cao"}
+    low, high = float(labels["Thấp"].get("y", "")), float(labels["Cao"].get("y", ""))
+    assert low - high >= 13
+    assert float(labels["Thấp"].get("x", "")) == 490 + 9
+
+
+def test_spread_keeps_labels_apart_and_inside() -> None:
+    assert spread([10, 12, 40], 13, 0, 100) == [10, 23, 40]
+    # 90, 103, 116 overshoots the bottom (100) by 16: the run moves back up by 16.
+    assert spread([90, 95, 100], 13, 0, 100) == [74, 87, 100]
+
+
+def test_text_is_escaped() -> None:
+    chart = line_chart("a\"b", "<Tỷ lệ> & \"kế hoạch\"",
+                       [Series("<script>alert(1)</script>", ((2021, 50.0),))])
+    assert "<script>" not in chart
+    root = parse(chart)  # well-formed despite the markup in every text
+    assert root.find(f"{SVG}title") is not None
+    assert root.find(f"{SVG}title").text == "<Tỷ lệ> & \"kế hoạch\""  # type: ignore[union-attr]
+    assert root.get("aria-labelledby") == 'a"b-title a"b-desc'
+
+
+def test_one_survey_year_is_a_point_in_the_middle() -> None:
+    """One year: x = (52 + 490) / 2 = 271; no line to draw, the marker alone."""
+    root = parse(line_chart("t", "Tỷ lệ", [Series("A", ((2021, 50.0),))],
+                            scale=Scale(0, 100, 20)))
+    (group,) = series_groups(root)
+    assert [marker_centre(e) for e in group] == [(271, 141)]
+
+
+def test_a_rate_that_does_not_apply_breaks_the_line() -> None:
+    """2021 has no cohort: two markers, no segment through a zero that was never measured."""
+    series = Series("A", ((2020, 40.0), (2021, None), (2022, 60.0)))
+    root = parse(line_chart("t", "Tỷ lệ", [series], scale=Scale(0, 100, 20)))
+    (group,) = series_groups(root)
+    assert [e for e in group if e.get("class") == "line"] == []
+    assert len([e for e in group if "marker" in (e.get("class") or "")]) == 2
+    assert "2021 không áp dụng" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+def test_no_data_says_so() -> None:
+    for chart in (line_chart("t", "Tỷ lệ", []), line_chart("t", "Tỷ lệ", [Series("A", ())]),
+                  level_chart("t", "Mức", [], empty_text="Không có năm nào")):
+        root = parse(chart)
+        assert series_groups(root) == []
+        assert any(t.get("class") == "empty" for t in root.iter(f"{SVG}text"))
+    assert "Không có năm nào" in level_chart("t", "Mức", [], empty_text="Không có năm nào")
+
+
+def test_levels_are_steps_over_the_years() -> None:
+    """Levels 0–3 on 266…16: 83.3 px a level. One standard (no offset), level 1 in 2020
+    and 3 in 2022 on x from 70 (wider left margin for "Chưa đạt") to 490: the step
+    holds level 1 (y 182.7) until 2022, then rises to level 3 (y 16)."""
+    root = parse(level_chart("t", "Mức", [Series("Tiểu học", ((2020, 1), (2022, 3)))]))
+    (group,) = series_groups(root)
+    (path,) = [e for e in group if e.get("class") == "line"]
+    assert path.get("d") == "M70,182.7L490,182.7L490,16"
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert ticks == ["Chưa đạt", "Mức 1", "Mức 2", "Mức 3"]
+    assert "Tiểu học: 2020 Mức 1, 2022 Mức 3" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+def test_the_chart_scales_to_a_phone() -> None:
+    root = parse(line_chart("t", "Tỷ lệ", [Series("A", ((2021, 50.0),))]))
+    assert root.get("viewBox") == "0 0 640 300"
+    assert root.get("width") is None and root.get("role") == "img"
+
+
+def test_the_axis_shows_where_high_rates_are() -> None:
+    """92–99% with a 90% threshold: from 80 (the tens below 90, less ten) to 100 in fives;
+    a rate under 50% keeps the whole 0–100 axis."""
+    assert rate_scale([92.0, 99.0, 90.0]) == Scale(80, 100, 5)
+    assert rate_scale([30.0, 95.0]) == Scale(0, 100, 20)
+
+
+def test_vietnamese_percentages() -> None:
+    assert vi_percent(51.6) == "51,60%"
+    assert vi_percent(95, 0) == "95%"
+    assert vi_percent(1234.5, 1) == "1.234,5%"
