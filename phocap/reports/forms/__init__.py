@@ -1,0 +1,65 @@
+"""The official report forms of a unit and year, and the name lists of its communes.
+
+``build_forms`` and ``name_lists`` take a typed survey table (any Ibis backend),
+the survey year, the units frame (as for the engine) and a unit code; ``forms_for``
+builds from an Evaluation and Figures already at hand (the web application caches
+both). Forms are data (phocap.reports.model); phocap.reports.xlsx writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ibis.expr.types as ir
+import polars as pl
+
+from phocap.engine.evaluate import evaluate
+from phocap.engine.result import Evaluation
+from phocap.reports import figures as figuring
+from phocap.reports.figures import Figures
+from phocap.reports.forms.common import Context
+from phocap.reports.forms.literacy import cmc_1, cmc_2, xmc_3, xmc_4
+from phocap.reports.forms.lower_secondary import thcs_m1, thcs_m2, thcs_tk
+from phocap.reports.forms.names import NAME_LISTS, name_list
+from phocap.reports.forms.preschool import mn_01
+from phocap.reports.forms.primary import th_02, th_m1
+from phocap.reports.model import Form
+
+BUILDERS: tuple[Callable[[Context], Form], ...] = (
+    mn_01, th_m1, th_02, thcs_m1, thcs_m2, thcs_tk, xmc_3, cmc_2, xmc_4, cmc_1,
+)
+CODES = ("MN-01", "TH-M1", "TH-02", "THCS-M1", "THCS-M2", "THCS-TK", "XMC-3", "CMC-2",
+         "XMC-4", "CMC-1")
+
+
+def forms_for(evaluation: Evaluation, figures: Figures, unit_code: str) -> list[Form]:
+    """Every form of one unit, from the engine's evaluation and the figures of its year."""
+    context = Context(evaluation, figures, evaluation.unit(unit_code))
+    return [build(context) for build in BUILDERS]
+
+
+def name_lists_for(
+    table: ir.Table, evaluation: Evaluation, figures: Figures, unit_code: str
+) -> list[Form]:
+    """The four name lists of each commune at or below the unit."""
+    context = Context(evaluation, figures, evaluation.unit(unit_code))
+    lists: list[Form] = []
+    for commune in context.communes_below(unit_code):
+        own = Context(evaluation, figures, evaluation.unit(commune))
+        lists.extend(name_list(own, table, spec) for spec in NAME_LISTS)
+    return lists
+
+
+def build_forms(
+    table: ir.Table, year: int, units: pl.DataFrame | None, unit_code: str
+) -> list[Form]:
+    """Evaluate the survey year and build every form of one unit."""
+    return forms_for(evaluate(table, year, units=units), figuring.compute(table, year), unit_code)
+
+
+def name_lists(
+    table: ir.Table, year: int, units: pl.DataFrame | None, unit_code: str
+) -> list[Form]:
+    """The name lists of every commune at or below one unit."""
+    return name_lists_for(table, evaluate(table, year, units=units),
+                          figuring.compute(table, year), unit_code)
