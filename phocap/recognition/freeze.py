@@ -10,11 +10,24 @@ dossier; a recognised year is not reopened.
 Households and a person's identity are shared by every survey year, so they
 follow the commune's latest surveyed year (the one being worked on): an older
 recognised year keeps its decision's snapshot either way.
+
+A submission and an edit must not interleave: an edit that passed the check
+just before a submission and committed just after it would land after the
+stored result. On PostgreSQL every check made inside a transaction holds the
+commune's row FOR KEY SHARE until the transaction ends, and a submission takes
+its communes' rows FOR UPDATE (``hold_for_submission``) before reading the
+result, so each waits for the other. FOR KEY SHARE conflicts with nothing but
+FOR UPDATE: edits and imports do not queue behind each other because of it.
+On SQLite every writing transaction begins IMMEDIATE (settings.py), which
+already serialises them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Max
 
 from phocap.recognition.models import Dossier
@@ -28,8 +41,25 @@ class Frozen(PermissionDenied, ValueError):
     and a ValueError so that the register's forms show the reason beside the form."""
 
 
+def _hold_for_edit(commune: AdministrativeUnit) -> None:
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        table = AdministrativeUnit._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR KEY SHARE", [commune.pk])
+
+
+def hold_for_submission(communes: Iterable[AdministrativeUnit]) -> None:
+    """Wait for the edits in flight on these communes, and hold new ones until commit."""
+    list(AdministrativeUnit.objects.select_for_update()
+         .filter(pk__in=[c.pk for c in communes]).order_by("pk").values_list("pk", flat=True))
+
+
 def frozen(commune: AdministrativeUnit, year: int) -> str | None:
-    """Why the commune's data of ``year`` may not change now, or None when they may."""
+    """Why the commune's data of ``year`` may not change now, or None when they may.
+
+    Inside a transaction the answer holds until it commits (see the module's docstring).
+    """
+    _hold_for_edit(commune)
     units = [commune, *commune.ancestors()]
     dossier = (Dossier.objects.filter(unit__in=units, survey_year=year, status__in=FREEZING)
                .select_related("unit").order_by("pk").first())

@@ -33,9 +33,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
-from phocap.register.results import cached_results
+from phocap.register.results import cached_results, subtree
 from phocap.rules import STANDARD_NAMES_VI
 
 TWO_LEVEL_VINTAGE = "2025-07-01"
@@ -136,6 +137,10 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
             raise Refused("Hồ sơ này đã nộp và đang chờ cấp trên xét.")
         if dossier is not None and dossier.status == Dossier.Status.RECOGNISED:
             raise Refused(f"{unit.name} đã được công nhận cho tiêu chuẩn này năm {year}.")
+        # Edits in flight finish first and later ones wait for the freeze (freeze.py),
+        # so the snapshot is exactly the data that stay frozen.
+        freeze.hold_for_submission(u for u in subtree(unit)
+                                   if u.type == AdministrativeUnit.Type.COMMUNE)
         snapshot = snapshot_of(unit, standard, year)
         claimed = snapshot["level"] if level is None else level
         _check_level(claimed, snapshot["level"], comment, "đề nghị")

@@ -111,8 +111,8 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
     """A newborn or someone moving in: a new person with their record for the year."""
     if not editable(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
-    freeze.refuse_if_frozen(household.commune, year)
     with transaction.atomic():
+        freeze.refuse_if_frozen(household.commune, year)
         try:
             with transaction.atomic():
                 person = Person.objects.create(
@@ -159,8 +159,8 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
         raise ValueError(f"not editable here: {sorted(unknown)}")
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
-    freeze.refuse_if_shared_frozen(commune)
     with transaction.atomic():
+        freeze.refuse_if_shared_frozen(commune)
         if household_id is None:
             try:
                 with transaction.atomic():
