@@ -1,0 +1,310 @@
+"""The consistency check: the forms agree with the engine and with each other.
+
+An officer's dossier is returned when one form says 312 children aged 6 and
+another says 311. The forms are built from one set of figures, so they should
+agree by construction; this check proves it on the finished forms (and catches
+a form edited or built from other data), as an inspector would:
+
+- each criterion the engine evaluated for a commune (numerator and denominator)
+  against the cells that show it, and each unit's level against the level column;
+- inside a form: totals are the sums of their rows, band columns the sums of
+  their ages, rates the quotient of the counts beside them;
+- across forms of a unit: a figure printed on two forms is the same number;
+- across units: a unit's row on a summary form is that unit's own total, and a
+  larger unit's form is the sum of its communes' forms;
+- a name list is as long as the numerator it stands behind.
+
+It returns Vietnamese messages, one per discrepancy; an empty list means consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from phocap.engine.result import CriterionResult, Evaluation, display_rate
+from phocap.reports.forms.common import count, level_text, rate
+from phocap.reports.forms.literacy import CMC_1_RATES, XMC_4_CRITERIA, XMC_4_RATES
+from phocap.reports.forms.lower_secondary import THCS_CRITERIA, THCS_M2_RATES, THCS_TK_RATES
+from phocap.reports.forms.names import NAME_LISTS
+from phocap.reports.forms.primary import TH_02_CRITERIA, TH_02_RATES
+from phocap.reports.model import Form, Row, Value
+
+SUMMARY_CRITERIA: dict[str, dict[tuple[str, int, int], tuple[str, str]]] = {
+    "TH-02": TH_02_CRITERIA,
+    "THCS-M2": THCS_CRITERIA,
+    "THCS-TK": THCS_CRITERIA,
+    "XMC-4": XMC_4_CRITERIA,
+}
+Cell = tuple[str, str, str]  # form code, row code, column key
+
+
+def _links() -> list[tuple[Cell, Cell]]:
+    """Figures printed on two forms of one unit."""
+    links: list[tuple[Cell, Cell]] = [
+        (("MN-01", "in_scope", "a6"), ("TH-M1", "in_scope", "a6")),
+        (("MN-01", "total", "a6"), ("TH-M1", "total", "a6")),
+        (("THCS-M1", "total", "a11_14"), ("TH-M1", "total", "a11_14")),
+        (("THCS-M1", "completed_primary", "a11_14"), ("TH-M1", "completed_primary", "a11_14")),
+    ]
+    for metric, ages, key in (
+        ("in_scope", "a6", "ppc_6"), ("in_grade_1_or_higher", "a6", "grade1_6"),
+        ("in_scope", "a11", "ppc_11"), ("completed_primary", "a11", "done_11"),
+        ("completed_or_in_primary", "a11", "others_11"), ("in_scope", "a14", "ppc_14"),
+        ("completed_primary", "a14", "done_14"), ("in_scope", "a11_14", "ppc_11_14"),
+        ("completed_primary", "a11_14", "done_11_14"),
+    ):
+        links.append((("TH-M1", metric, ages), ("TH-02", "total", key)))
+    for key in ("ppc_6", "grade1_6", "ppc_11_14", "done_11_14"):
+        links.append((("TH-02", "total", key), ("THCS-M2", "total", key)))
+    for metric, key in (("in_scope", "ppc_15_18"), ("lower_secondary_graduate", "grad_15_18"),
+                        ("studying_beyond_lower_secondary", "beyond_15_18")):
+        links.append((("THCS-M1", metric, "a15_18"), ("THCS-M2", "total", key)))
+        links.append((("THCS-M2", "total", key), ("THCS-TK", "total", key)))
+    for lo, hi in ((15, 25), (15, 35), (15, 60)):
+        band = f"{lo}_{hi}"
+        for metric, key in (("in_scope", "ppc"), ("literate_1", "l1"), ("literate_2", "l2")):
+            links.append((("XMC-3", f"a{band}", metric), ("XMC-4", "total", f"{key}_{band}")))
+        for metric, key in (("in_scope", "ppc"), ("illiterate_1", "mc1"),
+                            ("illiterate_2", "mc2")):
+            links.append((("XMC-3", f"a{band}", metric), ("CMC-1", "total", f"{key}_{band}")))
+    for band in ("a15_25", "a15_60"):
+        for metric in ("total", "total__female", "total__minority", "in_scope",
+                       "illiterate_1", "illiterate_1__female", "illiterate_1__minority",
+                       "illiterate_2", "illiterate_2__female", "illiterate_2__minority"):
+            links.append((("CMC-2", band, metric), ("XMC-3", band, metric)))
+    return links
+
+
+LINKS = _links()
+# The figure each name list must match on its commune's forms.
+LIST_FIGURES: dict[str, Cell] = {
+    "DS-MN": ("MN-01", "completed_preschool", "a6"),
+    "DS-TH": ("TH-M1", "completed_primary", "a11_14"),
+    "DS-THCS": ("THCS-M1", "lower_secondary_graduate", "a15_18"),
+    "DS-XMC": ("XMC-3", "a15_60", "literate_1"),
+}
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, Fraction) or (value is None):
+        return display_rate(value)
+    return str(value)
+
+
+def _where(form: Form, row: Row, key: str) -> str:
+    header = " – ".join(form.column(key).header) if any(c.key == key for c in form.columns) \
+        else key
+    return f"{form.code} ({form.unit_code}), dòng “{row.label}”, cột “{header}”"
+
+
+def _row(form: Form, code: str) -> Row | None:
+    return next((r for r in form.rows if r.code == code), None)
+
+
+def _cell(form: Form, row_code: str, key: str) -> Value | None:
+    row = _row(form, row_code)
+    return None if row is None else row.values.get(key)
+
+
+def figure(form: Form, metric: str, lo: int, hi: int) -> int | None:
+    """A figure for the ages lo–hi on a form by age, whichever way the form is turned
+    (ages as columns, or as rows as on XMC-3); None when the form does not show it."""
+    band = f"a{lo}" if lo == hi else f"a{lo}_{hi}"
+    for row_code, key in ((metric, band), (band, metric)):
+        value = _cell(form, row_code, key)
+        if isinstance(value, int):
+            return value
+    ages = [f"a{age}" for age in range(lo, hi + 1)]
+    for by_row in (False, True):
+        values = [_cell(form, age, metric) if by_row else _cell(form, metric, age)
+                  for age in ages]
+        if all(isinstance(v, int) for v in values):
+            return sum(count(v) for v in values)
+    return None
+
+
+class Checker:
+    def __init__(self, forms: Sequence[Form], evaluation: Evaluation) -> None:
+        self.forms = forms
+        self.evaluation = evaluation
+        self.problems: list[str] = []
+        self.by_unit: dict[str, dict[str, Form]] = {}
+        for form in forms:
+            if not form.code.startswith("DS-"):
+                self.by_unit.setdefault(form.unit_code, {})[form.code] = form
+
+    def differ(self, where: str, shown: Value, expected: Value, why: str) -> None:
+        if shown != expected:
+            self.problems.append(f"{where}: ghi {_show(shown)}, nhưng {why} là {_show(expected)}.")
+
+    def run(self) -> list[str]:
+        for form in self.forms:
+            if form.code.startswith("DS-"):
+                self.name_list(form)
+            elif any(c.key == "level" for c in form.columns):
+                self.summary(form)
+            else:
+                self.by_age(form)
+        for unit_code, forms in self.by_unit.items():
+            self.links(unit_code, forms)
+        return self.problems
+
+    def criteria(self, unit_code: str) -> Iterable[CriterionResult]:
+        for standard in self.evaluation.unit(unit_code).standards.values():
+            yield from standard.criteria
+
+    def by_age(self, form: Form) -> None:
+        """Bands are sums of ages; a commune's cells are the engine's counts; a larger
+        unit's cells are the sums of its communes' same forms."""
+        for row in form.rows:
+            for column in form.columns:
+                parts = column.key.split("_")
+                if len(parts) == 2 and parts[0].startswith("a") and parts[1].isdigit():
+                    lo, hi = int(parts[0][1:]), int(parts[1])
+                    ages = [row.values.get(f"a{a}") for a in range(lo, hi + 1)]
+                    if all(isinstance(v, int) for v in ages):
+                        self.differ(_where(form, row, column.key), row.values.get(column.key),
+                                    sum(count(v) for v in ages), "tổng các độ tuổi")
+        unit = self.evaluation.unit(form.unit_code)
+        if unit.type == "commune":
+            for criterion in self.criteria(unit.code):
+                if criterion.ages is None:
+                    continue
+                lo, hi = criterion.ages
+                for metric, expected, what in (
+                    (criterion.fact, criterion.numerator, "tử số"),
+                    ("in_scope", criterion.denominator, "mẫu số (phải phổ cập)"),
+                ):
+                    shown = figure(form, metric, lo, hi)
+                    if shown is not None and figure(form, criterion.fact, lo, hi) is not None:
+                        self.differ(f"{form.code} ({unit.code}), “{metric}” {lo}–{hi} tuổi",
+                                    shown, expected, f"{what} của tiêu chí {criterion.key}")
+            return
+        children = [self.by_unit.get(c, {}).get(form.code)
+                    for c in self._communes(unit.code)]
+        if not children or any(child is None for child in children):
+            return
+        for row in form.rows:
+            for column in form.columns:
+                value = row.values.get(column.key)
+                if not isinstance(value, int) or column.key == "birth_year":
+                    continue
+                total = sum(count(_cell(child, row.code, column.key))
+                            for child in children if child is not None)
+                self.differ(_where(form, row, column.key), value, total,
+                            "tổng của các xã trên cùng biểu")
+
+    def _communes(self, code: str) -> list[str]:
+        unit = self.evaluation.unit(code)
+        if unit.type == "commune":
+            return [code]
+        found: list[str] = []
+        for child in self.evaluation.units:
+            if child.parent_code == code:
+                found.extend(self._communes(child.code))
+        return found
+
+    def summary(self, form: Form) -> None:
+        rows = [r for r in form.rows if not r.total]
+        totals = [r for r in form.rows if r.total]
+        rates = {c.key for c in form.columns if c.rate}
+        counted = [c.key for c in form.columns
+                   if c.key not in rates and c.key not in ("stt", "label", "level")]
+        standard = _STANDARD[form.code]
+        for total in totals:
+            for key in counted:
+                self.differ(_where(form, total, key), total.values.get(key),
+                            sum(count(r.values.get(key)) for r in rows), "tổng các dòng")
+            self.differ(_where(form, total, "level"), total.values.get("level"),
+                        level_text(self.evaluation.unit(form.unit_code), standard),
+                        "mức đạt chuẩn của đơn vị theo kết quả tính")
+        for row in form.rows:
+            for key in rates:
+                numerator, denominator = _rate_parts(form, key)
+                self.differ(_where(form, row, key), row.values.get(key),
+                            rate(count(row.values.get(numerator)),
+                                 count(row.values.get(denominator))), "tỷ lệ tính từ các cột")
+        for row in rows:
+            unit = self.evaluation.unit(row.code)
+            self.differ(_where(form, row, "level"), row.values.get("level"),
+                        level_text(unit, standard), "mức đạt chuẩn theo kết quả tính")
+            own = self.by_unit.get(row.code, {}).get(form.code)
+            if own is not None and own is not form:
+                own_total = next(r for r in own.rows if r.total)
+                for key in counted:
+                    self.differ(_where(form, row, key), row.values.get(key),
+                                own_total.values.get(key), f"dòng Cộng trên biểu {form.code} "
+                                f"của chính đơn vị {row.code}")
+            if unit.type == "commune":
+                self._summary_criteria(form, row)
+
+    def _summary_criteria(self, form: Form, row: Row) -> None:
+        cells = SUMMARY_CRITERIA.get(form.code, {})
+        for criterion in self.criteria(row.code):
+            if criterion.ages is None:
+                continue
+            found = cells.get((criterion.fact, *criterion.ages))
+            if found is None:
+                continue
+            numerator, denominator = found
+            self.differ(_where(form, row, numerator), row.values.get(numerator),
+                        criterion.numerator, f"tử số của tiêu chí {criterion.key}")
+            self.differ(_where(form, row, denominator), row.values.get(denominator),
+                        criterion.denominator, f"mẫu số của tiêu chí {criterion.key}")
+
+    def links(self, unit_code: str, forms: dict[str, Form]) -> None:
+        for (code_a, row_a, key_a), (code_b, row_b, key_b) in LINKS:
+            form_a, form_b = forms.get(code_a), forms.get(code_b)
+            if form_a is None or form_b is None:
+                continue
+            first, second = _row(form_a, row_a), _row(form_b, row_b)
+            if first is None or second is None:
+                continue
+            header = " – ".join(form_b.column(key_b).header)
+            self.differ(_where(form_a, first, key_a), first.values.get(key_a),
+                        second.values.get(key_b),
+                        f"cùng số liệu trên biểu {code_b} (cột “{header}”)")
+
+    def name_list(self, form: Form) -> None:
+        spec = next(s for s in NAME_LISTS if s.code == form.code)
+        people = [r for r in form.rows if not r.total]
+        where = f"{form.code} ({form.unit_code})"
+        code, row_code, key = LIST_FIGURES[form.code]
+        source = self.by_unit.get(form.unit_code, {}).get(code)
+        if source is not None:
+            self.differ(where, len(people), _cell(source, row_code, key),
+                        f"số liệu tương ứng trên biểu {code}")
+        for criterion in self.criteria(form.unit_code):
+            if criterion.ages is None or criterion.fact not in (spec.fact, "literate_2"):
+                continue
+            if criterion.fact == "literate_2" and spec.fact != "literate_1":
+                continue
+            lo, hi = criterion.ages
+            if lo < spec.ages[0] or hi > spec.ages[1]:
+                continue
+            listed = [r for r in people if lo <= count(r.values.get("age")) <= hi
+                      and (criterion.fact != "literate_2" or r.values.get("level") == "Mức độ 2")]
+            self.differ(f"{where}, số người {lo}–{hi} tuổi", len(listed), criterion.numerator,
+                        f"tử số của tiêu chí {criterion.key}")
+
+
+_STANDARD = {"TH-02": "primary", "THCS-M2": "lower_secondary", "THCS-TK": "lower_secondary",
+             "XMC-4": "literacy", "CMC-1": "literacy"}
+
+
+_RATES = {"TH-02": TH_02_RATES, "THCS-M2": THCS_M2_RATES, "THCS-TK": THCS_TK_RATES,
+          "XMC-4": XMC_4_RATES, "CMC-1": CMC_1_RATES}
+
+
+def _rate_parts(form: Form, key: str) -> tuple[str, str]:
+    return _RATES[form.code][key]
+
+
+def check(forms: Sequence[Form], evaluation: Evaluation) -> list[str]:
+    """Every discrepancy between the forms and the engine, or among the forms; [] = consistent.
+
+    ``forms`` may mix units and name lists: forms of a unit and of the units
+    below it are compared with each other where both are given.
+    """
+    return Checker(forms, evaluation).run()

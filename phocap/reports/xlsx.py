@@ -1,0 +1,187 @@
+"""Report forms as an XLSX workbook laid out like the paper forms (XlsxWriter).
+
+One sheet per form, named by its code: the unit headings, the title, a
+multi-level header whose shared prefixes are merged (as on the forms), the
+rows with totals in bold and rates as percentages, then the notes, the place
+and date line and the signature blocks. Printed A4 landscape, fitted to the
+page width, the header repeated on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from phocap.reports.model import Form, Value
+
+FONT = "Times New Roman"
+SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def _header_depth(form: Form) -> int:
+    return max(len(c.header) for c in form.columns)
+
+
+def _merges(form: Form, depth: int) -> list[tuple[int, int, int, int, str]]:
+    """Header cells as (first row, first col, last row, last col, text), rows counted from 0.
+
+    Adjacent columns sharing a header prefix share its cell; a column whose path
+    is shorter than the depth spans down to the last header row.
+    """
+    merges = []
+    for level in range(depth):
+        col = 0
+        while col < len(form.columns):
+            header = form.columns[col].header
+            if len(header) <= level:
+                col += 1
+                continue
+            prefix = header[: level + 1]
+            end = col
+            while (end + 1 < len(form.columns)
+                   and form.columns[end + 1].header[: level + 1] == prefix):
+                end += 1
+            last_row = depth - 1 if level == len(header) - 1 else level
+            merges.append((level, col, last_row, end, header[level]))
+            col = end + 1
+    return merges
+
+
+def _value(value: Value) -> Any:
+    if isinstance(value, Fraction):
+        return float(value)
+    return "" if value is None else value
+
+
+def sheet_name(code: str, taken: set[str]) -> str:
+    """The form code, made unique within the workbook (name lists repeat per commune)."""
+    base = code[:SHEET_NAME_MAX]
+    name, number = base, 2
+    while name in taken:
+        suffix = f" ({number})"
+        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        number += 1
+    taken.add(name)
+    return name
+
+
+def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
+    width = len(form.columns)
+    row = 0
+    for line in form.headings:
+        sheet.write(row, 0, line, styles["heading"])
+        row += 1
+    row += 1
+    sheet.merge_range(row, 0, row, width - 1, form.title, styles["title"])
+    sheet.set_row(row, 24)
+    row += 1
+    sheet.merge_range(row, 0, row, width - 1, f"Mẫu {form.code} – năm {form.year}",
+                      styles["subtitle"])
+    row += 2
+
+    depth = _header_depth(form)
+    top = row
+    for first, col, last, end, text in _merges(form, depth):
+        if (first, col) == (last, end):
+            sheet.write(top + first, col, text, styles["header"])
+        else:
+            sheet.merge_range(top + first, col, top + last, end, text, styles["header"])
+    row = top + depth
+    sheet.freeze_panes(row, 2 if width > 2 else 0)
+    sheet.repeat_rows(top, row - 1)
+
+    for body in form.rows:
+        bold = "total_" if body.total else ""
+        for col, column in enumerate(form.columns):
+            value = body.values.get(column.key)
+            if column.rate:
+                style = styles[f"{bold}rate"]
+            elif isinstance(value, int):
+                style = styles[f"{bold}number"]
+            else:
+                style = styles[f"{bold}text"]
+            sheet.write(row, col, _value(value), style)
+        row += 1
+
+    row += 1
+    for note in form.notes:
+        sheet.write(row, 0, note, styles["note"])
+        row += 1
+    _write_signatures(sheet, form, row + 1, width, styles)
+
+    sheet.set_column(0, 0, 8 if form.columns[0].key == "stt" else 30)
+    if width > 1:
+        sheet.set_column(1, 1, 28 if form.columns[0].key == "stt" else 11)
+    if width > 2:
+        sheet.set_column(2, width - 1, 11)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _write_signatures(sheet: Any, form: Form, row: int, width: int,
+                      styles: dict[str, Any]) -> None:
+    """The place and date line over the last block, then each block side by side."""
+    if not form.signatures:
+        return
+    blocks = len(form.signatures)
+    span = max(1, width // blocks)
+    last_first = (blocks - 1) * span
+    if form.place_date:
+        _merged(sheet, row, last_first, width - 1, form.place_date, styles["place_date"])
+        row += 1
+    for index, signature in enumerate(form.signatures):
+        first = index * span
+        last = width - 1 if index == blocks - 1 else first + span - 1
+        lines = signature.title.split("\n")
+        for offset, line in enumerate(lines):
+            _merged(sheet, row + offset, first, last, line, styles["signature"])
+        _merged(sheet, row + len(lines), first, last, signature.hint, styles["hint"])
+
+
+def _merged(sheet: Any, row: int, first: int, last: int, text: str, style: Any) -> None:
+    if first == last:
+        sheet.write(row, first, text, style)
+    else:
+        sheet.merge_range(row, first, row, last, text, style)
+
+
+def _styles(book: xlsxwriter.Workbook) -> dict[str, Any]:
+    base = {"font_name": FONT, "font_size": 11}
+    cell = {**base, "border": 1, "valign": "vcenter"}
+    styles = {
+        "heading": book.add_format({**base, "bold": True}),
+        "title": book.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
+        "subtitle": book.add_format({**base, "italic": True, "align": "center"}),
+        "header": book.add_format({**cell, "bold": True, "align": "center",
+                                   "text_wrap": True, "bg_color": "#EEEEEE"}),
+        "note": book.add_format({**base, "italic": True, "font_size": 10}),
+        "place_date": book.add_format({**base, "italic": True, "align": "center"}),
+        "signature": book.add_format({**base, "bold": True, "align": "center"}),
+        "hint": book.add_format({**base, "italic": True, "align": "center"}),
+    }
+    for prefix, bold in (("", False), ("total_", True)):
+        styles[f"{prefix}text"] = book.add_format({**cell, "bold": bold, "text_wrap": True})
+        styles[f"{prefix}number"] = book.add_format({**cell, "bold": bold,
+                                                     "num_format": "#,##0"})
+        styles[f"{prefix}rate"] = book.add_format({**cell, "bold": bold,
+                                                   "num_format": "0.00%"})
+    return styles
+
+
+def write_forms(forms: Iterable[Form], path: Path) -> Path:
+    """Write forms to one workbook, one sheet per form; returns the path."""
+    book = xlsxwriter.Workbook(str(path))
+    taken: set[str] = set()
+    try:
+        styles = _styles(book)
+        for form in forms:
+            _write_form(book.add_worksheet(sheet_name(form.code, taken)), form, styles)
+    finally:
+        book.close()
+    return path
