@@ -1,0 +1,231 @@
+"""What a printed recognition dossier says, as plain data (``pdf.py`` lays it out).
+
+A commune's dossier asking for recognition holds the report on the results
+with its statistical forms and the minutes of its self-check; the dossier of a
+district or province holds its report and forms and the minutes of the
+inspection it underwent (ND20 Art 28). The recognising level inspects the
+dossier and the actual results (ND20 Art 29) following the procedure of
+ND20 Art 30 and TT07/2016; its inspection minutes are printed here once it has
+decided. The name lists (ND20 Art 27: the people completing each programme)
+are the register's evidence behind the forms.
+
+The results are the engine's JSON as the web application stores it in a
+dossier's snapshot (``StandardResult.to_json``): a printed dossier certifies
+what was submitted, not what the register says today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from phocap.engine.export import label
+from phocap.engine.result import display_rate
+from phocap.reports.model import Form
+from phocap.rules import STANDARD_NAMES_VI
+
+MinutesKind = Literal["self_check", "inspection"]
+MINUTES_TITLES: dict[MinutesKind, str] = {
+    "self_check": "BIÊN BẢN TỰ KIỂM TRA",
+    "inspection": "BIÊN BẢN KIỂM TRA",
+}
+ACTIONS_VI = {"submit": "Nộp hồ sơ", "return": "Trả lại", "resubmit": "Nộp lại",
+              "decide": "Ra quyết định"}
+PASSED_VI = {True: "Đạt", False: "Chưa đạt", None: "Không áp dụng"}
+
+
+def vi_number(value: int) -> str:
+    """12345 → "12.345" (the Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vi_percent(value: Fraction) -> str:
+    """A threshold without needless decimals: 9/10 → "90%", 19/20 → "95%", 0.925 → "92,5%"."""
+    text = f"{float(value) * 100:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def vi_date(day: dt.date) -> str:
+    """The date line of Decree 30/2020 (Appendix I): "ngày 05 tháng 3 năm 2022".
+
+    A day below 10 and the months 1 and 2 take a leading zero; other months do not.
+    """
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def source_vi(source: str) -> str:
+    """A ruleset's citation ("ND20 Art 9; ND143/2025") as an officer writes it."""
+    def one(part: str) -> str:
+        found = re.fullmatch(r"ND(\d+)(?:/(\d{4}))?(?: Art (\d+))?", part.strip())
+        if found is None:
+            return part.strip()
+        number, year, article = found.groups()
+        year = year or {"20": "2014", "277": "2025", "142": "2025", "143": "2025"}.get(number, "")
+        decree = f"NĐ {number}/{year}/NĐ-CP" if year else f"NĐ {number}"
+        return f"Điều {article} {decree}" if article else decree
+
+    return "; ".join(one(part) for part in source.split(";"))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of the standard as submitted: the count, the cohort, the bar."""
+
+    key: str
+    label: str
+    level: int
+    numerator: int
+    denominator: int
+    threshold: Fraction
+    source: str
+    passed: bool | None
+    counts: str = "người"  # what is counted: people, or units for a roll-up criterion
+
+    @property
+    def rate(self) -> Fraction | None:
+        """Recomputed exactly: the stored JSON rounds the rate to four decimals."""
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Criterion:
+        ages = data.get("ages")
+        cohort = ""
+        if ages:
+            low, high = int(ages[0]), int(ages[1])
+            cohort = f", {low} tuổi" if low == high else f", {low}–{high} tuổi"
+        return cls(key=str(data["key"]), label=label(str(data["key"])) + cohort,
+                   level=int(data["level"]),
+                   numerator=int(data["numerator"]), denominator=int(data["denominator"]),
+                   threshold=Fraction(str(data["threshold"])), source=str(data["source"]),
+                   passed=data["passed"], counts="người" if ages else "đơn vị")
+
+    def sentence(self) -> str:
+        """"… : 20/21 người, tỷ lệ 95,24% (yêu cầu từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt."."""
+        if self.rate is None:
+            return f"{self.label}: không có ai trong diện phải phổ cập, không áp dụng."
+        counted = f"{vi_number(self.numerator)}/{vi_number(self.denominator)} {self.counts}"
+        verdict = PASSED_VI[self.passed].lower()
+        return (f"{self.label}: {counted}, tỷ lệ {display_rate(self.rate)} (yêu cầu từ"
+                f" {vi_percent(self.threshold)}, {source_vi(self.source)}): {verdict}.")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of the dossier's review, as the workflow recorded it."""
+
+    action: str  # "submit", "return", "resubmit", "decide"
+    at: dt.datetime
+    by: str = ""
+    comment: str = ""
+    decision_number: str = ""
+    decision_date: dt.date | None = None
+    signer: str = ""
+    level_granted: int | None = None
+
+    def describe(self) -> str:
+        if self.action != "decide":
+            return self.comment
+        verdict = (f"công nhận mức {self.level_granted}" if self.level_granted
+                   else "không công nhận")
+        when = self.decision_date.strftime("%d/%m/%Y") if self.decision_date else "…"
+        text = f"Quyết định số {self.decision_number} ngày {when}, {self.signer} ký: {verdict}."
+        return f"{text} {self.comment}".strip()
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    position: str
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """Minutes of a self-check (by the unit) or of an inspection (by the recognising level).
+
+    With no participants recorded, the printed minutes leave lines to fill in by
+    hand: phocap does not know who sat on the steering committee or the team.
+    """
+
+    kind: MinutesKind
+    body: str  # who holds it: the unit's People's Committee, or the recognising level
+    participants: tuple[Participant, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return MINUTES_TITLES[self.kind]
+
+
+@dataclass(frozen=True)
+class DossierContent:
+    """Everything a printed dossier shows for one unit, standard and survey year."""
+
+    unit_name: str
+    unit_type: str  # "commune", "district", "province"
+    parents: tuple[str, ...]  # the units above, top first: ("Tỉnh Điện Biên", "Huyện Mường Chà")
+    year: int
+    standard: str
+    ruleset: str
+    level_computed: int
+    level_claimed: int
+    criteria: tuple[Criterion, ...]
+    reviewer: str  # the recognising level's name (workflow.reviewer_of)
+    level_granted: int | None = None
+    unmet_prerequisites: tuple[str, ...] = ()
+    conditions: str = "not_assessed"
+    forms: tuple[Form, ...] = ()
+    name_lists: tuple[Form, ...] = ()
+    name_lists_withheld: bool = False  # the reader may not see people (the Ministry viewer)
+    history: tuple[Step, ...] = ()
+    minutes: tuple[Minutes, ...] = ()
+    place: str = ""  # the place of the date line: the commune's or the district's name
+    issued: dt.date | None = None
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any], **fields: Any) -> DossierContent:
+        """From a dossier's stored snapshot ({"ruleset", "year", "level", "result"})."""
+        result = snapshot["result"]
+        return cls(year=int(snapshot["year"]), ruleset=str(snapshot["ruleset"]),
+                   level_computed=int(snapshot["level"]),
+                   criteria=tuple(Criterion.from_json(c) for c in result.get("criteria", [])),
+                   unmet_prerequisites=tuple(result.get("unmet_prerequisites", [])),
+                   conditions=str(result.get("conditions", "not_assessed")), **fields)
+
+    @property
+    def standard_name(self) -> str:
+        return STANDARD_NAMES_VI.get(self.standard, self.standard)
+
+    def level_words(self, level: int) -> str:
+        name = self.standard_name.lower() if self.standard != "literacy" else "xóa mù chữ"
+        return f"đạt chuẩn {name} mức độ {level}" if level else f"chưa đạt chuẩn {name}"
+
+    def conclusion(self) -> str:
+        """The report's finding from the submitted results."""
+        text = (f"Căn cứ kết quả điều tra năm {self.year} (bộ quy tắc {self.ruleset}),"
+                f" {self.unit_name} {self.level_words(self.level_computed)}")
+        if self.level_claimed > self.level_computed:
+            text += (f"; đơn vị đề nghị công nhận mức độ {self.level_claimed}, cao hơn mức"
+                     " tính được từ sổ theo dõi (xem ý kiến kèm theo hồ sơ)")
+        if self.unmet_prerequisites:
+            text += "; chưa đạt điều kiện tiên quyết: " + ", ".join(
+                _prerequisite(p) for p in self.unmet_prerequisites)
+        return text + "."
+
+    def conditions_sentence(self) -> str:
+        """The engine does not assess staffing and facilities (TT07 Arts 3–6): say so."""
+        return {
+            "met": "Các điều kiện về đội ngũ, cơ sở vật chất (Thông tư 07/2016/TT-BGDĐT)"
+                   " đã được ghi nhận là đạt.",
+            "not_met": "Các điều kiện về đội ngũ, cơ sở vật chất (Thông tư 07/2016/TT-BGDĐT)"
+                       " chưa đạt.",
+        }.get(self.conditions, "Các điều kiện về đội ngũ, cơ sở vật chất (Thông tư"
+                               " 07/2016/TT-BGDĐT) do đoàn kiểm tra đánh giá trực tiếp,"
+                               " không tính từ sổ theo dõi.")
+
+
+def _prerequisite(key: str) -> str:
+    standard, _, level = key.rpartition(".")
+    return f"{STANDARD_NAMES_VI.get(standard, standard).lower()} mức {level}"

@@ -1,0 +1,237 @@
+"""The printed dossier: a small hand-built dossier rendered, then read back with poppler.
+
+Poppler (Debian's poppler-utils: pdftotext, pdffonts, pdfinfo, pdftoppm) reads
+the PDF as a printer or a reader would; the pages are kept as PNG images in
+test-artifacts/dossier/ to be looked at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import unicodedata
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phocap.reports import pdf, typeface
+from phocap.reports.dossier import (
+    Criterion,
+    DossierContent,
+    Minutes,
+    Step,
+    source_vi,
+    vi_date,
+    vi_number,
+    vi_percent,
+)
+from phocap.reports.model import Column, Form, Row, Signature
+from phocap.reports.pdf_tables import header_grid
+
+POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
+needs_poppler = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in POPPLER),
+    reason="poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm) is not installed")
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dossier"
+
+# Primary level 1 of a commune in 2021, as the engine's JSON stores it in a dossier:
+# 20 of the 21 six-year-olds in grade 1 or higher (95,24% ≥ 90%), and 1.234 of the
+# 1.600 fourteen-year-olds having completed primary (77,12% < 80%).
+SNAPSHOT: dict[str, Any] = {"ruleset": "nd20-2014", "year": 2021, "level": 0, "result": {
+    "level": 0, "conditions": "not_assessed", "unmet_prerequisites": [], "criteria": [
+        {"key": "primary.1.grade_1_at_6", "level": 1, "numerator": 20, "denominator": 21,
+         "rate": 0.9524, "threshold": 0.9, "passed": True, "source": "ND20 Art 9",
+         "mark": "law", "gap": 0, "ages": [6, 6]},
+        {"key": "primary.1.completed_at_14", "level": 1, "numerator": 1234,
+         "denominator": 1600, "rate": 0.7712, "threshold": 0.8, "passed": False,
+         "source": "ND20 Art 9", "mark": "law", "gap": 46, "ages": [14, 14]},
+    ]}}
+
+
+def six_year_olds(villages: int = 2) -> Form:
+    """A form with a two-level header, a rate column and a totals row."""
+    columns = (Column("total", ("Số trẻ 6 tuổi", "Tổng số")),
+               Column("female", ("Số trẻ 6 tuổi", "Nữ")),
+               Column("grade1", ("Đang học lớp 1",)),
+               Column("rate", ("Tỷ lệ",), rate=True))
+    rows = [Row(f"Bản Pồn {n}", {"total": 10 + n, "female": 5, "grade1": 10,
+                                 "rate": Fraction(10, 10 + n)}, code=f"v{n}")
+            for n in range(villages)]
+    rows.append(Row("Cộng", {"total": 21, "female": 10, "grade1": 20, "rate": Fraction(20, 21)},
+                    total=True, code="03158"))
+    return Form(code="TH-M1", title="THỐNG KÊ TRẺ 6 TUỔI VÀO LỚP 1", year=2021,
+                unit_code="03158", headings=("Tỉnh: Điện Biên", "Xã: Mường Pồn"),
+                columns=columns, rows=tuple(rows),
+                signatures=(Signature("NGƯỜI LẬP BIỂU"),
+                            Signature("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", seal=True)),
+                place_date="Mường Pồn, ngày 05 tháng 10 năm 2021")
+
+
+def wide_form() -> Form:
+    """Fourteen age columns do not fit upright: this one goes on landscape pages."""
+    columns = tuple(Column(f"age{a}", ("Số người theo độ tuổi", f"{a} tuổi"))
+                    for a in range(15, 29))
+    rows = tuple(Row(f"Bản Xa Lửng {n}", {c.key: 1000 + n for c in columns}) for n in range(70))
+    return Form(code="XMC-M2", title="THỐNG KÊ NGƯỜI 15–28 TUỔI", year=2021, unit_code="03158",
+                headings=("Xã: Mường Pồn",), columns=columns, rows=rows)
+
+
+def name_list() -> Form:
+    # Typed the way some keyboards store it: letters and tone marks as separate characters.
+    decomposed = unicodedata.normalize("NFD", "Lò Thị Ngọc Hường")
+    return Form(code="DS-TH", title="DANH SÁCH HOÀN THÀNH CHƯƠNG TRÌNH TIỂU HỌC", year=2021,
+                unit_code="03158", headings=("Xã: Mường Pồn",),
+                columns=(Column("birth", ("Năm sinh",)), Column("village", ("Thôn, bản",))),
+                rows=(Row(decomposed, {"birth": "2007", "village": "Bản Pồn"}),
+                      Row("Quàng Văn Đức", {"birth": "2007", "village": "Bản Xa Lửng"})))
+
+
+def content(decided: bool = False, **changes: Any) -> DossierContent:
+    history = [Step("submit", dt.datetime(2021, 10, 10, 9), "can-bo-xa", "Hồ sơ đủ.")]
+    minutes = [Minutes("self_check", "Ủy ban nhân dân\nXã Mường Pồn")]
+    if decided:
+        history.append(Step("decide", dt.datetime(2021, 11, 1), "huyen", "", "12/QĐ-UBND",
+                            dt.date(2021, 11, 1), "Chủ tịch UBND huyện", 0))
+        minutes.append(Minutes("inspection", "Ủy ban nhân dân\nHuyện Điện Biên"))
+    fields: dict[str, Any] = {
+        "unit_name": "Xã Mường Pồn", "unit_type": "commune",
+        "parents": ("Tỉnh Điện Biên", "Huyện Điện Biên"), "standard": "primary",
+        "level_claimed": 1, "reviewer": "Ủy ban nhân dân huyện Điện Biên",
+        "forms": (six_year_olds(), wide_form()), "name_lists": (name_list(),),
+        "history": tuple(history), "minutes": tuple(minutes), "place": "Mường Pồn",
+        "issued": dt.date(2021, 10, 5)}
+    return DossierContent.from_snapshot(SNAPSHOT, **(fields | changes))
+
+
+def poppler(tool: str, *args: str) -> str:
+    return subprocess.run([tool, *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dossier") / "ho-so.pdf"
+    path.write_bytes(pdf.render(content(decided=True)))
+    return path
+
+
+def test_vietnamese_numbers_dates_and_citations() -> None:
+    assert vi_number(1234567) == "1.234.567"
+    assert vi_percent(Fraction(9, 10)) == "90%"
+    assert vi_percent(Fraction(37, 40)) == "92,5%"
+    # Decree 30/2020: a zero before days 1–9 and months 1–2 only.
+    assert vi_date(dt.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
+    assert vi_date(dt.date(2022, 1, 15)) == "ngày 15 tháng 01 năm 2022"
+    assert source_vi("ND20 Art 9; ND143/2025") == "Điều 9 NĐ 20/2014/NĐ-CP; NĐ 143/2025/NĐ-CP"
+
+
+def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
+    first, second = content().criteria
+    assert first.rate == Fraction(20, 21) and first.threshold == Fraction(9, 10)
+    assert first.sentence() == (
+        "Tiểu học mức 1: đang học lớp 1 trở lên, 6 tuổi: 20/21 người, tỷ lệ 95,24% (yêu cầu"
+        " từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt.")
+    # Exact, from the counts (the stored rate is rounded); shown to two decimals as the
+    # engine shows it everywhere (display_rate).
+    assert second.rate == Fraction(1234, 1600)
+    assert "1.234/1.600 người, tỷ lệ 77,12%" in second.sentence()
+    assert second.sentence().endswith(": chưa đạt.")
+    empty = Criterion("primary.1.grade_1_at_6", "Tiểu học", 1, 0, 0, Fraction(9, 10),
+                      "ND20 Art 9", None)
+    assert "không áp dụng" in empty.sentence()
+    assert content().conclusion().startswith(
+        "Căn cứ kết quả điều tra năm 2021 (bộ quy tắc nd20-2014), Xã Mường Pồn chưa đạt chuẩn"
+        " phổ cập giáo dục tiểu học; đơn vị đề nghị công nhận mức độ 1")
+
+
+def test_a_multi_level_header_merges_across_and_down() -> None:
+    rows, spans = header_grid(six_year_olds().columns)
+    assert rows == [["Số trẻ 6 tuổi", "", "Đang học lớp 1", "Tỷ lệ"],
+                    ["Tổng số", "Nữ", "", ""]]
+    # (first column, first row, last column, last row)
+    assert sorted(spans) == [(0, 0, 1, 0), (2, 0, 2, 1), (3, 0, 3, 1)]
+
+
+def test_text_the_font_cannot_draw_is_refused_before_anything_is_drawn() -> None:
+    with pytest.raises(typeface.MissingGlyphs, match="☃"):
+        pdf.render(content(unit_name="Xã ☃"))
+
+
+@needs_poppler
+def test_the_dossier_reads_back_in_correct_vietnamese(rendered: Path) -> None:
+    text = poppler("pdftotext", "-layout", str(rendered), "-")
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "Mường Pồn, ngày 05 tháng 10 năm 2021", "BÁO CÁO",
+                     "BIÊN BẢN TỰ KIỂM TRA", "BIÊN BẢN KIỂM TRA", "Biên bản",
+                     "Lò Thị Ngọc Hường", "95,24%", "77,12%", "1.234", "Quyết định số 12/QĐ-UBND",
+                     "TRƯỞNG ĐOÀN KIỂM TRA", "(Ký tên, đóng dấu)", "NGƯỜI LẬP BIỂU",
+                     "THEO DÕI QUÁ TRÌNH XÉT HỒ SƠ", "Nộp hồ sơ"):
+        assert expected in text, expected
+    # The name typed decomposed comes out composed (NFC), as one letter per glyph.
+    assert unicodedata.normalize("NFD", "Lò Thị Ngọc Hường") not in text
+    assert typeface.missing(text) == set()
+
+
+@needs_poppler
+def test_only_the_vendored_fonts_are_used_and_all_are_embedded(rendered: Path) -> None:
+    listing = poppler("pdffonts", str(rendered)).splitlines()[2:]
+    names = {line.split()[0].split("+")[-1] for line in listing}
+    assert names == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"}
+    assert all(line.split()[-5] == "yes" for line in listing), listing  # the "emb" column
+
+
+@needs_poppler
+def test_wide_forms_are_landscape_and_long_tables_repeat_their_header(rendered: Path) -> None:
+    info = poppler("pdfinfo", "-f", "1", "-l", "999", str(rendered))
+    sizes = [tuple(float(v) for v in m) for m in
+             re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert len(sizes) == pages
+    assert sizes[0][0] < sizes[0][1]  # the report: A4 upright
+
+    def page_text(number: int) -> str:
+        return poppler("pdftotext", "-f", str(number), "-l", str(number), str(rendered), "-")
+
+    wide = [n for n in range(1, pages + 1) if "Bản Xa Lửng" in page_text(n)
+            and "Số người theo độ tuổi" in page_text(n)]
+    assert len(wide) >= 2, "70 villages take more than one page"
+    assert all(sizes[n - 1][0] > sizes[n - 1][1] for n in wide)  # landscape
+    assert "Số người theo độ tuổi" in page_text(wide[-1])  # header repeated
+    # Page numbers: none on the first page, centred at the top from the second.
+    assert page_text(2).lstrip().startswith("2")
+    assert not page_text(1).lstrip().startswith("1")
+
+
+@needs_poppler
+def test_the_pages_render_to_images(rendered: Path) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("trang-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(rendered), str(ARTIFACTS / "trang")],
+                   check=True)
+    images = sorted(ARTIFACTS.glob("trang-*.png"))
+    pages = int(re.search(r"Pages:\s+(\d+)",  # type: ignore[union-attr]
+                          poppler("pdfinfo", str(rendered))).group(1))
+    assert len(images) == pages >= 6
+    assert all(image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
+
+
+@needs_poppler
+def test_before_a_decision_only_the_self_check_minutes_are_printed(tmp_path: Path) -> None:
+    path = tmp_path / "nop.pdf"
+    path.write_bytes(pdf.render(content(decided=False)))
+    text = poppler("pdftotext", str(path), "-")
+    assert "BIÊN BẢN TỰ KIỂM TRA" in text and "BIÊN BẢN KIỂM TRA" not in text
+    assert "TM. BAN CHỈ ĐẠO" in text
+
+
+@needs_poppler
+def test_withheld_name_lists_are_said_so_and_not_printed(tmp_path: Path) -> None:
+    path = tmp_path / "bo.pdf"
+    path.write_bytes(pdf.render(content(name_lists=(), name_lists_withheld=True)))
+    text = poppler("pdftotext", str(path), "-")
+    assert "Lò Thị Ngọc Hường" not in text
+    assert "không được in" in text
