@@ -2,6 +2,8 @@
 
 Entries keep the values before and after, as JSON, so a page can show exactly
 what changed; they are written in the same transaction as the change itself.
+Writing an entry about a commune's data also raises the commune's revision
+(register/revisions.py), which is what invalidates its cached results.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from phocap.register import bulk
+from phocap.register import bulk, revisions
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 
 
@@ -52,7 +54,7 @@ def commune_of(instance: models.Model) -> Any:
 
 def record(user: Any, action: str, instance: models.Model,
            before: dict[str, Any] | None) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         model=instance._meta.model_name,
@@ -61,6 +63,8 @@ def record(user: Any, action: str, instance: models.Model,
         before=before,
         after=None if action == "delete" else snapshot(instance),
     )
+    revisions.bump([entry.commune_id])
+    return entry
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def record_many(user: Any, entries: Sequence[Entry]) -> int:
     at = timezone.now()
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     ids = bulk.allocate_ids(AuditEntry, len(entries))
+    revisions.bump(e.commune_id for e in entries)
     return bulk.insert_rows(
         AuditEntry, ("id", *ENTRY_COLUMNS),
         [(pk, at, user_id, e.action, e.model, e.object_id, e.commune_id, e.before, e.after)

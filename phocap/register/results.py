@@ -1,27 +1,35 @@
 """The engine on the register: results for a unit and its children, computed in-database.
 
-The engine reads the ``survey_record`` view through Ibis on the application's
-own database (SQLite or PostgreSQL), so the register is never copied out to be
-evaluated.
+The people never leave the database. A unit's results and next year's outlook
+are levels and roll-ups over one row of counts per commune; those rows are
+computed in-database by the engine's compiled count query and cached per
+commune revision (register/commune_counts.py), so a province page after an edit
+recomputes the edited commune only, then judges levels and rolls up in Python
+(engine.evaluate_counts), which takes milliseconds. The finished answer for a
+unit is cached too, under the revisions of all its communes and their ĐBKK
+flags, so an unchanged province is one cache read. The village breakdown and
+the people behind a criterion read the survey_record view through Ibis.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import ibis
 import polars as pl
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max
 
 from phocap.engine.backends import survey_schema, typed
-from phocap.engine.evaluate import evaluate
+from phocap.engine.evaluate import evaluate, evaluate_counts
 from phocap.engine.export import label
-from phocap.engine.outlook import outlook
+from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear, Village
+from phocap.register import revisions
+from phocap.register.commune_counts import NEXT, NOW, cached_counts
+from phocap.register.models import AdministrativeUnit, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, for_year
 from phocap.survey.schema import SCHEMA
 
@@ -55,10 +63,7 @@ def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
 
 def _units_frame(unit: AdministrativeUnit, units: list[AdministrativeUnit],
                  year: int) -> pl.DataFrame:
-    difficult = set(
-        UnitYear.objects.filter(unit__in=units, survey_year=year, especially_difficult=True)
-        .values_list("unit_id", flat=True)
-    )
+    difficult = _difficult(units, year)
     return pl.DataFrame(
         [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,
           u.pk in difficult) for u in units],
@@ -66,10 +71,15 @@ def _units_frame(unit: AdministrativeUnit, units: list[AdministrativeUnit],
     )
 
 
-def _register_table(units: list[AdministrativeUnit], years: list[int]) -> Any:
-    communes = [u.code for u in units if u.type == AdministrativeUnit.Type.COMMUNE]
-    table = survey_table()
-    return table.filter(table.commune_code.isin(communes) & table.survey_year.isin(years))
+def _difficult(units: list[AdministrativeUnit], year: int) -> set[int]:
+    return set(
+        UnitYear.objects.filter(unit__in=units, survey_year=year, especially_difficult=True)
+        .values_list("unit_id", flat=True)
+    )
+
+
+def _communes(units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
+    return [u for u in units if u.type == AdministrativeUnit.Type.COMMUNE]
 
 
 def _beneath(unit: AdministrativeUnit, units: list[AdministrativeUnit]) -> set[str]:
@@ -77,10 +87,15 @@ def _beneath(unit: AdministrativeUnit, units: list[AdministrativeUnit]) -> set[s
 
 
 def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
-    """The engine's JSON for ``unit`` and its direct children in survey year ``year``."""
+    """The engine's JSON for ``unit`` and its direct children in survey year ``year``.
+
+    The same answer as engine.evaluate over the unit's communes (tested), from
+    the communes' counts, cached or counted now.
+    """
     units = subtree(unit)
-    evaluation = evaluate(_register_table(units, [year]), year=year,
-                          units=_units_frame(unit, units, year)).to_json()
+    q, counts = cached_counts(NOW, _communes(units), year)
+    evaluation = evaluate_counts(counts, year, q.ruleset,
+                                 units=_units_frame(unit, units, year)).to_json()
     wanted = _beneath(unit, units)
     evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
     return evaluation
@@ -89,10 +104,17 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
 def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     """Each standard's level now and next year if nothing but time passes (engine.outlook),
     with the criteria that would fail and by how many people, for the unit and its children.
+
+    As engine.outlook, from the communes' counts of this year and of the survey
+    rolled forward (both cached per commune): next year is judged with this
+    year's ruleset and units.
     """
     units = subtree(unit)
-    _, _, changes = outlook(_register_table(units, [year]), year=year,
-                            units=_units_frame(unit, units, year))
+    communes, frame = _communes(units), _units_frame(unit, units, year)
+    q, current = cached_counts(NOW, communes, year)
+    _, rolled = cached_counts(NEXT, communes, year)
+    changes = compare(evaluate_counts(current, year, q.ruleset, frame),
+                      evaluate_counts(rolled, year + 1, q.ruleset, frame))
     wanted = _beneath(unit, units)
     return [
         {"code": c.code, "name": c.name, "standard": c.standard,
@@ -144,18 +166,15 @@ def behind(commune: AdministrativeUnit, year: int, criterion_key: str) -> pl.Dat
 def _revision(unit: AdministrativeUnit, year: int) -> str:
     """What a cached answer about the unit depends on.
 
-    Every change to a household or person writes an audit entry, so the newest
-    audit entry of the unit's communes, together with their ĐBKK flags, tells
-    whether a cached answer still holds; nothing has to remember to invalidate it.
+    The revision of each of its communes (raised by every audited change,
+    register/revisions.py) and the ĐBKK flags of the year; nothing has to
+    remember to invalidate the answer. Hashed: a province has hundreds of communes.
     """
-    communes = [u for u in subtree(unit) if u.type == AdministrativeUnit.Type.COMMUNE]
-    last = AuditEntry.objects.filter(commune__in=communes).exclude(
-        action=AuditEntry.Action.EXPORT).aggregate(last=Max("id"))["last"]
-    difficult = sorted(
-        UnitYear.objects.filter(unit__in=communes, survey_year=year, especially_difficult=True)
-        .values_list("unit_id", flat=True)
-    )
-    return f"{unit.pk}:{year}:{last}:{hash(tuple(difficult))}"
+    units = subtree(unit)
+    communes = _communes(units)
+    state = (sorted(revisions.of(c.pk for c in communes).items()),
+             sorted(_difficult(communes, year)), [u.pk for u in units])
+    return f"{unit.pk}:{year}:{hashlib.sha1(repr(state).encode()).hexdigest()}"
 
 
 def _cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:

@@ -1,0 +1,131 @@
+"""The engine's counts per commune, computed in-database and cached per commune revision.
+
+Everything the engine decides about a unit (levels, roll-up, next year's
+outlook) follows from one row of counts per commune (engine.counts); only that
+row needs the people. So a unit's results are assembled from its communes'
+rows, each cached under the commune's revision (register/revisions.py): a page
+reuses every row whose commune has not changed and recomputes the others,
+all of them in one query. An edit in one commune of a province recomputes one
+commune, not the province.
+
+The query is the engine's own Ibis expression (engine.counts.count_expr, over
+engine.outlook.roll_forward for next year's counts), compiled to SQL once per
+process for each kind, survey year (its ruleset) and database dialect, over a
+named slice of the survey_record view. Building and compiling that expression
+costs about half a second, far more than counting a commune's people; a
+request only binds the survey year and the commune codes and runs the text
+through Django's connection. tests/web/test_results_cache.py checks that it
+counts exactly what the engine's evaluate counts through Ibis.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import polars as pl
+from django.core.cache import cache
+from django.db import connection
+
+from phocap.engine import counts as counting
+from phocap.engine.backends import survey_schema, typed
+from phocap.engine.evaluate import needed_counts
+from phocap.engine.outlook import roll_forward
+from phocap.register import revisions
+from phocap.register.models import AdministrativeUnit
+from phocap.rules import Ruleset, for_year
+from phocap.survey.schema import SCHEMA
+
+NOW, NEXT = "now", "next"
+"""This survey year's counts, and next year's if nothing but time passes (engine.outlook)."""
+
+SLICE = "phocap_commune_slice"
+_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
+_CHUNK = 500  # commune codes per statement, well under SQLite's limit on parameters
+_TIMEOUT = 7 * 24 * 3600  # a row stays right until its commune changes; this only bounds disk
+
+
+@dataclass(frozen=True)
+class Query:
+    """The compiled count query of one kind, survey year and dialect."""
+
+    ruleset: Ruleset
+    columns: tuple[str, ...]  # the counts, in the order of a cached row
+    body: str  # SQL over SLICE, '%' escaped for the driver's parameter style
+    digest: str  # of the SQL text: a new engine or ruleset never reads an old row
+
+    def sql(self, communes: int) -> str:
+        """The statement for ``communes`` codes: parameters are the year, then the codes."""
+        marks = ", ".join(["%s"] * communes)
+        return (f"WITH {SLICE} AS (SELECT {', '.join(SCHEMA)} FROM survey_record"
+                f" WHERE survey_year = %s AND commune_code IN ({marks})) {self.body}")
+
+
+@functools.lru_cache(maxsize=32)
+def compiled(kind: str, year: int, dialect: str) -> Query:
+    """Build and compile the count query once per process (see the module's docstring)."""
+    ruleset = for_year(year)
+    wanted = needed_counts(ruleset)
+    table = typed(ibis.table(survey_schema(), name=SLICE))
+    source = table if kind == NOW else roll_forward(table, year)
+    text = ibis.to_sql(counting.count_expr(source, wanted), dialect=dialect)
+    # The slice is put in front as a common table expression: Ibis must not
+    # have started the statement with its own.
+    if text.lstrip().upper().startswith("WITH"):
+        raise AssertionError("the compiled count query starts with its own WITH clause")
+    return Query(ruleset, tuple(c.column for c in wanted), text.replace("%", "%%"),
+                 hashlib.sha1(text.encode()).hexdigest()[:16])
+
+
+def query(kind: str, year: int) -> Query:
+    return compiled(kind, year, _DIALECTS[connection.vendor])
+
+
+def count(q: Query, year: int, codes: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Run the count query for these communes: each code with people → its counts."""
+    found: dict[str, tuple[int, ...]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(codes), _CHUNK):
+            chunk = list(codes[start:start + _CHUNK])
+            cursor.execute(q.sql(len(chunk)), [year, *chunk])
+            names = [d[0] for d in cursor.description]
+            where = [names.index(c) for c in q.columns]
+            code = names.index("commune_code")
+            for row in cursor.fetchall():
+                found[str(row[code])] = tuple(int(row[i] or 0) for i in where)
+    return found
+
+
+def frame(q: Query, year: int, rows: dict[str, tuple[int, ...]]) -> pl.DataFrame:
+    """Rows as the frame engine.counts.compute returns, for engine.evaluate_counts."""
+    schema: dict[str, Any] = {"survey_year": pl.Int32, "commune_code": pl.String}
+    schema |= {c: pl.Int64 for c in q.columns}
+    return pl.DataFrame([(year, code, *values) for code, values in sorted(rows.items())],
+                        schema=schema, orient="row")
+
+
+def cached_counts(kind: str, communes: Sequence[AdministrativeUnit],
+                  year: int) -> tuple[Query, pl.DataFrame]:
+    """The communes' counts, reusing each cached row whose commune is unchanged.
+
+    The revisions are read before the counts: a row is then never older than
+    the revision it is stored under (a change committed in between is counted
+    early, which only makes the row fresher than its key).
+    """
+    q = query(kind, year)
+    revision = revisions.of(c.pk for c in communes)
+    keys = {c.code: f"counts:{kind}:{q.digest}:{year}:{c.pk}:{revision[c.pk]}" for c in communes}
+    found = cache.get_many(list(keys.values()))
+    stale = [code for code, key in keys.items() if key not in found]
+    if stale:
+        fresh = count(q, year, stale)
+        # A commune without anyone surveyed that year is cached as such (an empty row).
+        stored = {keys[code]: fresh.get(code, ()) for code in stale}
+        cache.set_many(stored, _TIMEOUT)
+        found |= stored
+    rows = {code: found[key] for code, key in keys.items() if found[key]}
+    return q, frame(q, year if kind == NOW else year + 1, rows)

@@ -1,0 +1,178 @@
+"""Results from cached per-commune counts: the engine's answer, and recounting only what changed.
+
+The hand-made province 11 (districts 100 and 101, communes 03319, 03322, 03370)
+is filled with a small synthetic population (phocap.synth, 300 people per
+commune) through the register's import. The reference is the engine itself:
+engine.evaluate and engine.outlook over the survey_record view through Ibis,
+as the register computed results before counts were cached per commune.
+``counted`` records the communes each count query is run for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phocap.engine.evaluate import evaluate
+from phocap.engine.export import label
+from phocap.engine.outlook import outlook
+from phocap.register import commune_counts, editing, importing, results
+from phocap.register.models import CommuneRevision, Person, PersonYear, UnitYear
+from phocap.survey.validate import validate
+from phocap.synth import prepare, select
+from phocap.synth.writer import write_parquet
+
+YEAR = 2021
+PROVINCE, CODES = "11", ("03319", "03322", "03370")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def synthetic(folder: Path, seed: int) -> Any:
+    """Typed survey records of 300 people in each commune of the tree, as an import reads them."""
+    communes = [c for c in select(PROVINCE, YEAR)[0] if c.code in CODES]
+    path = folder / f"province-{seed}.parquet"
+    write_parquet(path, list(prepare(communes, YEAR, "mountainous", seed, 900).batches()))
+    checked = validate(path, year=YEAR, keep_records=True)
+    assert checked.report.ok and checked.records is not None
+    return checked.records
+
+
+@pytest.fixture
+def province(tree: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    importing.load(synthetic(tmp_path, 11))
+    return tree
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The commune codes of every count query, in order."""
+    calls: list[list[str]] = []
+    count = commune_counts.count
+
+    def recording(q: Any, year: int, codes: Any) -> Any:
+        calls.append(sorted(codes))
+        return count(q, year, codes)
+
+    monkeypatch.setattr(commune_counts, "count", recording)
+    return calls
+
+
+def reference(unit: Any, year: int) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """The engine's own answer through Ibis: the evaluation's JSON and the outlook's changes."""
+    units = results.subtree(unit)
+    frame = results._units_frame(unit, units, year)
+    table = results.survey_table()
+    communes = [u.code for u in units if u.type == "commune"]
+    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    wanted = {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
+    evaluation = evaluate(table, year=year, units=frame).to_json()
+    evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
+    _, _, changes = outlook(table, year=year, units=frame)
+    return evaluation, [(c.code, c.standard, c.level_now, c.level_next,
+                         [(key, label(key), gap) for key, gap in c.shortfalls])
+                        for c in changes if c.code in wanted]
+
+
+def outlook_rows(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(c["code"], c["standard"], c["level_now"], c["level_next"],
+             [(s["key"], s["label"], s["gap"]) for s in c["shortfalls"]]) for c in found]
+
+
+def units_of(tree: dict[str, Any]) -> list[Any]:
+    return [tree["province"], *tree["districts"], *tree["communes"].values()]
+
+
+def test_cached_counts_give_the_engines_answer_for_every_unit(province: dict[str, Any]) -> None:
+    for unit in units_of(province):
+        evaluation, changes = reference(unit, YEAR)
+        assert results.cached_results(unit, YEAR) == evaluation
+        assert outlook_rows(results.cached_next_year(unit, YEAR)) == changes
+    # Not a vacuous comparison: the communes have people in every cohort and differ.
+    communes = reference(province["province"], YEAR)[0]["units"]
+    assert len(communes) == 3 and communes[0]["indicators"]
+    assert any(c["numerator"] > 0 for s in communes[0]["standards"].values()
+               for c in s["criteria"])
+
+
+def test_the_compiled_query_counts_what_the_ibis_expression_counts(
+        province: dict[str, Any]) -> None:
+    from phocap.engine import counts as counting
+    from phocap.engine.evaluate import needed_counts
+
+    q = commune_counts.query(commune_counts.NOW, YEAR)
+    mine = commune_counts.frame(q, YEAR, commune_counts.count(q, YEAR, list(CODES)))
+    table = results.survey_table()
+    table = table.filter(table.commune_code.isin(list(CODES)) & (table.survey_year == YEAR))
+    assert mine.equals(counting.compute(table, needed_counts(q.ruleset)))
+    assert mine.height == 3
+
+
+def test_an_edit_recounts_its_commune_only_and_changes_the_roll_up(
+        province: dict[str, Any], make_user: Any, counted: list[list[str]]) -> None:
+    top, edited = province["province"], province["communes"]["03322"]
+    results.cached_results(top, YEAR)
+    results.cached_next_year(top, YEAR)
+    was = results.cached_results(edited, YEAR)
+    other = results.cached_results(province["districts"][1], YEAR)
+    assert counted == [list(CODES), list(CODES)]  # this year's counts, then next year's
+
+    # Everyone aged 15–18 in 03322 moves away: the lower-secondary cohort empties.
+    officer = make_user("commune_staff", edited)
+    movers = Person.objects.filter(household__commune=edited, birth_year__range=(2003, 2006))
+    assert movers.exists()
+    for person in movers:
+        editing.move(officer, person.pk, person.version, YEAR, "moved_out")
+
+    after = results.cached_results(top, YEAR)
+    ahead = results.cached_next_year(top, YEAR)
+    assert counted[2:] == [["03322"], ["03322"]]
+    assert (after, outlook_rows(ahead)) == reference(top, YEAR)
+    now = results.cached_results(edited, YEAR)
+    assert now != was and now == reference(edited, YEAR)[0]
+    # The other district is judged on its commune's cached row, unchanged.
+    assert results.cached_results(province["districts"][1], YEAR) == other
+    assert counted[2:] == [["03322"], ["03322"]]
+
+
+def test_a_difficult_flag_changes_the_levels_without_recounting(
+        province: dict[str, Any], counted: list[list[str]]) -> None:
+    top, commune = province["province"], province["communes"]["03370"]
+    results.cached_results(top, YEAR)
+    own = results.cached_results(commune, YEAR)["units"][0]
+    assert not own["especially_difficult"] and counted == [list(CODES)]
+    UnitYear.objects.update_or_create(unit=commune, survey_year=YEAR,
+                                      defaults={"especially_difficult": True})
+    flagged = results.cached_results(commune, YEAR)["units"][0]
+    assert flagged["especially_difficult"] and flagged != own
+    assert flagged == reference(commune, YEAR)[0]["units"][0]
+    assert results.cached_results(top, YEAR) == reference(top, YEAR)[0]
+    assert counted == [list(CODES)]  # the counts hold both kinds of commune's cohorts
+
+
+def test_an_import_recounts_the_communes_it_changed(
+        province: dict[str, Any], tmp_path: Path, counted: list[list[str]]) -> None:
+    top = province["province"]
+    results.cached_results(top, YEAR)
+    records = synthetic(tmp_path, 12)
+    changed = records.filter(records["commune_code"] == "03319")
+    importing.load(changed)
+    assert results.cached_results(top, YEAR) == reference(top, YEAR)[0]
+    assert counted == [list(CODES), ["03319"]]
+
+
+def test_every_audited_change_raises_its_communes_revision(
+        province: dict[str, Any], make_user: Any) -> None:
+    commune = province["communes"]["03319"]
+    revision = CommuneRevision.objects.get(commune=commune).revision
+    others = dict(CommuneRevision.objects.exclude(commune=commune)
+                  .values_list("commune_id", "revision"))
+    person = PersonYear.objects.filter(person__household__commune=commune).first()
+    assert person is not None
+    editing.move(make_user("commune_staff", commune), person.person_id,
+                 person.person.version, YEAR, "deceased")
+    assert CommuneRevision.objects.get(commune=commune).revision > revision
+    assert dict(CommuneRevision.objects.exclude(commune=commune)
+                .values_list("commune_id", "revision")) == others
