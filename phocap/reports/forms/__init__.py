@@ -20,7 +20,7 @@ from phocap.reports.figures import Figures
 from phocap.reports.forms.common import Context
 from phocap.reports.forms.literacy import cmc_1, cmc_2, xmc_3, xmc_4
 from phocap.reports.forms.lower_secondary import thcs_m1, thcs_m2, thcs_tk
-from phocap.reports.forms.names import NAME_LISTS, name_list
+from phocap.reports.forms.names import NAME_LISTS, name_list, people
 from phocap.reports.forms.preschool import mn_01
 from phocap.reports.forms.primary import th_02, th_m1
 from phocap.reports.model import Form
@@ -43,10 +43,14 @@ def name_lists_for(
 ) -> list[Form]:
     """The four name lists of each commune at or below the unit."""
     context = Context(evaluation, figures, evaluation.unit(unit_code))
+    communes = context.communes_below(unit_code)
+    found = {spec.code: people(table, spec, communes, evaluation.year) for spec in NAME_LISTS}
     lists: list[Form] = []
-    for commune in context.communes_below(unit_code):
+    for commune in communes:
         own = Context(evaluation, figures, evaluation.unit(commune))
-        lists.extend(name_list(own, table, spec) for spec in NAME_LISTS)
+        for spec in NAME_LISTS:
+            frame = found[spec.code].filter(pl.col("commune_code") == commune)
+            lists.append(name_list(own, frame, spec))
     return lists
 
 

@@ -52,16 +52,18 @@ COLUMNS = (
 )
 
 
-def _query(table: ir.Table, spec: NameList, commune: str, year: int) -> pl.DataFrame:
-    t = table.filter((table.survey_year == year) & (table.commune_code == commune))
+def people(table: ir.Table, spec: NameList, communes: list[str], year: int) -> pl.DataFrame:
+    """The people of a list in some communes, in one query (sorted by commune, village,
+    household and position in it)."""
+    t = table.filter((table.survey_year == year) & table.commune_code.isin(communes))
     fact: Callable[[ir.Table], ir.BooleanValue] = facts.fact(spec.fact)
     chosen = t.filter(facts.in_scope(t) & facts.age(t).between(*spec.ages) & fact(t))
     query = chosen.select(
-        "village", "household_no", "person_no", "full_name", "birth_date", "birth_year", "sex",
-        "ethnicity", spec.year_column,
+        "commune_code", "village", "household_no", "person_no", "full_name", "birth_date",
+        "birth_year", "sex", "ethnicity", spec.year_column,
         age=facts.age(chosen),
         level_2=facts.literate_2(chosen),
-    ).order_by(["village", "household_no", "person_no"])
+    ).order_by(["commune_code", "village", "household_no", "person_no"])
     frame = pl.from_arrow(query.to_pyarrow())
     assert isinstance(frame, pl.DataFrame)
     return frame
@@ -74,9 +76,8 @@ def _birth(row: dict[str, object]) -> str:
     return str(row["birth_year"])
 
 
-def name_list(context: Context, table: ir.Table, spec: NameList) -> Form:
-    """One list for one commune (context.unit)."""
-    frame = _query(table, spec, context.unit.code, context.year)
+def name_list(context: Context, frame: pl.DataFrame, spec: NameList) -> Form:
+    """One list for one commune (context.unit), from ``people`` of that commune."""
     columns = [*COLUMNS]
     if spec.fact == "literate_1":
         columns.append(Column("level", ("Mức độ biết chữ",)))
