@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "phocap.accounts",
     "phocap.register",
     "phocap.recognition",
+    "phocap.dashboard",
 ]
 AUTH_USER_MODEL = "accounts.User"
 

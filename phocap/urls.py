@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("phocap.register.urls")),
     path("", include("phocap.register.urls_duplicates")),
     path("", include("phocap.recognition.urls")),
+    path("", include("phocap.dashboard.urls")),
 ]

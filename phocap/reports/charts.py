@@ -28,13 +28,17 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
-WIDTH = 640
-HEIGHT = 300
-MARGIN_TOP = 16
-MARGIN_BOTTOM = 34
-MARGIN_LEFT = 52
-MARGIN_RIGHT = 150  # room for the labels at the end of each line
-LABEL_GAP = 13  # px between two end labels (a line of 11 px text and some air)
+# A small drawing with large type: scaled to a phone's 350 px the 12 px text stays
+# about 10 px high; on a desktop the page caps the chart's width instead.
+WIDTH = 400
+HEIGHT = 264
+MARGIN_TOP = 14
+MARGIN_BOTTOM = 30
+MARGIN_LEFT = 44
+MARGIN_RIGHT = 100  # room for the labels at the end of each line
+FONT_SIZE = 12
+LABEL_GAP = 14  # between two labels' baselines: a line of 12 px text and some air
+YEAR_LABEL_WIDTH = 36  # "2021" and the space around it
 LEVEL_NAMES = ("Chưa đạt", "Mức 1", "Mức 2", "Mức 3")
 EMPTY_TEXT = "Chưa có số liệu"
 
@@ -129,6 +133,7 @@ class Frame:
     width: int = WIDTH
     height: int = HEIGHT
     left: int = MARGIN_LEFT
+    right: int = MARGIN_RIGHT
 
     @property
     def x0(self) -> float:
@@ -136,7 +141,7 @@ class Frame:
 
     @property
     def x1(self) -> float:
-        return float(self.width - MARGIN_RIGHT)
+        return float(self.width - self.right)
 
     @property
     def y0(self) -> float:
@@ -215,7 +220,7 @@ def _open(chart_id: str, title: str, description: str, frame: Frame) -> list[str
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}"'
         f' class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc"'
-        f' font-family="system-ui, sans-serif" font-size="11">',
+        f' font-family="system-ui, sans-serif" font-size="{FONT_SIZE}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
     ]
@@ -244,10 +249,22 @@ def _grid(frame: Frame, tick_label: dict[float, str]) -> list[str]:
     parts.append('<g class="ticks" fill="#1d2430">')
     for value in frame.scale.ticks():
         parts.append(_text(frame.x0 - 6, frame.y(value) + 4, tick_label[value], "tick", "end"))
-    for year in frame.years:
+    for year in labelled_years(frame):
         parts.append(_text(frame.x(year), frame.y1 + 18, str(year), "tick year", "middle"))
     parts.append("</g>")
     return parts
+
+
+def labelled_years(frame: Frame) -> list[int]:
+    """Every year while they fit under the axis; else every k-th, always with the last."""
+    years = list(frame.years)
+    fitting = max(2, int((frame.x1 - frame.x0) // YEAR_LABEL_WIDTH))
+    every = math.ceil(len(years) / fitting)
+    shown = years[::every]
+    if shown[-1] != years[-1]:
+        shown = [*shown[:-1], years[-1]] if len(shown) > 1 and (
+            frame.x(years[-1]) - frame.x(shown[-1]) < YEAR_LABEL_WIDTH) else [*shown, years[-1]]
+    return shown
 
 
 def _runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
@@ -293,6 +310,16 @@ def _end_labels(frame: Frame, series: Sequence[Series],
     return parts
 
 
+def label_room(series: Sequence[Series]) -> int:
+    """The right margin: at least MARGIN_RIGHT, more for long end labels (at most 150).
+
+    Estimated at 0.6 em a character (system sans-serif averages a little less),
+    so a label is never cut at the edge of the drawing.
+    """
+    longest = max((len(s.label) for s in series), default=0)
+    return min(150, max(MARGIN_RIGHT, 12 + math.ceil(longest * FONT_SIZE * 0.6)))
+
+
 def _years(series: Sequence[Series]) -> tuple[int, ...]:
     return tuple(sorted({year for s in series for year, _ in s.points}))
 
@@ -324,7 +351,7 @@ def line_chart(chart_id: str, title: str, series: Sequence[Series],
         return _empty(chart_id, title, empty_text)
     values = [v for s in series for _, v in s.points if v is not None]
     scale = scale or rate_scale(values + [r.value for r in references])
-    frame = Frame(years, scale)
+    frame = Frame(years, scale, right=label_room(series))
     step_decimals = 0 if float(scale.step).is_integer() else 1
     parts = _open(chart_id, title, _describe(series, None, references), frame)
     parts += _grid(frame, {t: vi_percent(t, step_decimals) for t in scale.ticks()})
@@ -372,7 +399,7 @@ def level_chart(chart_id: str, title: str, series: Sequence[Series],
     if not years:
         return _empty(chart_id, title, empty_text)
     top = len(level_names) - 1
-    frame = Frame(years, Scale(0, top, 1), left=70)
+    frame = Frame(years, Scale(0, top, 1), left=64, right=label_room(series))
     show = dict(enumerate(level_names))
     parts = _open(chart_id, title, _describe(series, show), frame)
     parts += _grid(frame, {float(i): name for i, name in enumerate(level_names)})

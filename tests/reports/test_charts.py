@@ -1,9 +1,9 @@
 """SVG charts over survey years (phocap.reports.charts).
 
-The plot area of the default 640x300 chart runs from x = 52 (left margin) to
-x = 490 (640 − 150 for the end labels) and from y = 16 (top) to y = 266
-(300 − 34 for the year labels); the expected coordinates below are computed
-from those numbers.
+The plot area of the default 400x264 chart runs from x = 44 (left margin) to
+x = 300 (400 − 100 for the end labels) and from y = 14 (top) to y = 234
+(264 − 30 for the year labels), 256 by 220 px; the expected coordinates below
+are computed from those numbers.
 """
 
 from __future__ import annotations
@@ -43,19 +43,19 @@ def marker_centre(element: ET.Element) -> tuple[float, float]:
 
 
 def test_points_sit_at_their_computed_coordinates() -> None:
-    """Years 2020–2022 on a 0–100% axis: x(2020) = 52, x(2022) = 490, x(2021) = 271
-    (the middle); y(50%) = 266 − 0.5 × 250 = 141, y(100%) = 16, y(0%) = 266,
-    y(90%) = 266 − 0.9 × 250 = 41."""
+    """Years 2020–2022 on a 0–100% axis: x(2020) = 44, x(2022) = 300, x(2021) = 172
+    (the middle); y(50%) = 234 − 0.5 × 220 = 124, y(100%) = 14, y(0%) = 234,
+    y(90%) = 234 − 0.9 × 220 = 36."""
     chart = line_chart("t", "Tỷ lệ", [Series("A", ((2020, 0.0), (2021, 50.0), (2022, 100.0)))],
                        [Reference("Mức 1", 90)], scale=Scale(0, 100, 20))
     root = parse(chart)
     (group,) = series_groups(root)
     centres = [marker_centre(e) for e in group if "marker" in (e.get("class") or "")]
-    assert centres == [(52, 266), (271, 141), (490, 16)]
+    assert centres == [(44, 234), (172, 124), (300, 14)]
     (path,) = [e for e in group if e.get("class") == "line"]
-    assert path.get("d") == "M52,266L271,141L490,16"
+    assert path.get("d") == "M44,234L172,124L300,14"
     (reference,) = [e for e in root.iter(f"{SVG}line") if e.get("class") == "reference"]
-    assert (reference.get("y1"), reference.get("y2")) == ("41", "41")
+    assert (reference.get("y1"), reference.get("y2")) == ("36", "36")
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
     assert ticks == ["0%", "20%", "40%", "60%", "80%", "100%"]
 
@@ -75,17 +75,17 @@ def test_series_differ_by_dash_and_marker_not_colour_alone() -> None:
 
 
 def test_each_line_is_labelled_at_its_end() -> None:
-    """Two lines ending at 2021 with 80% and 81%: on a 60–100 axis (250 px / 40 points =
-    6.25 px a point) they end at y 141 and 134.75, closer than a line of text; their
-    labels are pushed 13 px apart, in the order of the lines, 9 px right of x = 490."""
+    """Two lines ending at 2021 with 80% and 81%: on a 60–100 axis (220 px / 40 points =
+    5.5 px a point) they end at y 124 and 118.5, closer than a line of text; their
+    labels are pushed 14 px apart, in the order of the lines, 9 px right of x = 300."""
     series = [Series("Thấp", ((2020, 70.0), (2021, 80.0))),
               Series("Cao", ((2020, 75.0), (2021, 81.0)))]
     root = parse(line_chart("t", "Tỷ lệ", series, scale=Scale(60, 100, 10)))
     labels = {t.text: t for t in root.iter(f"{SVG}text") if "end-label" in (t.get("class") or "")}
     assert set(labels) == {"Thấp", "Cao"}
     low, high = float(labels["Thấp"].get("y", "")), float(labels["Cao"].get("y", ""))
-    assert low - high >= 13
-    assert float(labels["Thấp"].get("x", "")) == 490 + 9
+    assert low - high >= 14
+    assert float(labels["Thấp"].get("x", "")) == 300 + 9
 
 
 def test_spread_keeps_labels_apart_and_inside() -> None:
@@ -105,11 +105,11 @@ def test_text_is_escaped() -> None:
 
 
 def test_one_survey_year_is_a_point_in_the_middle() -> None:
-    """One year: x = (52 + 490) / 2 = 271; no line to draw, the marker alone."""
+    """One year: x = (44 + 300) / 2 = 172; no line to draw, the marker alone."""
     root = parse(line_chart("t", "Tỷ lệ", [Series("A", ((2021, 50.0),))],
                             scale=Scale(0, 100, 20)))
     (group,) = series_groups(root)
-    assert [marker_centre(e) for e in group] == [(271, 141)]
+    assert [marker_centre(e) for e in group] == [(172, 124)]
 
 
 def test_a_rate_that_does_not_apply_breaks_the_line() -> None:
@@ -132,13 +132,13 @@ def test_no_data_says_so() -> None:
 
 
 def test_levels_are_steps_over_the_years() -> None:
-    """Levels 0–3 on 266…16: 83.3 px a level. One standard (no offset), level 1 in 2020
-    and 3 in 2022 on x from 70 (wider left margin for "Chưa đạt") to 490: the step
-    holds level 1 (y 182.7) until 2022, then rises to level 3 (y 16)."""
+    """Levels 0–3 on 234…14: 73.3 px a level. One standard (no offset), level 1 in 2020
+    and 3 in 2022 on x from 64 (wider left margin for "Chưa đạt") to 300: the step
+    holds level 1 (y 160.7) until 2022, then rises to level 3 (y 14)."""
     root = parse(level_chart("t", "Mức", [Series("Tiểu học", ((2020, 1), (2022, 3)))]))
     (group,) = series_groups(root)
     (path,) = [e for e in group if e.get("class") == "line"]
-    assert path.get("d") == "M70,182.7L490,182.7L490,16"
+    assert path.get("d") == "M64,160.7L300,160.7L300,14"
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
     assert ticks == ["Chưa đạt", "Mức 1", "Mức 2", "Mức 3"]
     assert "Tiểu học: 2020 Mức 1, 2022 Mức 3" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
@@ -146,7 +146,7 @@ def test_levels_are_steps_over_the_years() -> None:
 
 def test_the_chart_scales_to_a_phone() -> None:
     root = parse(line_chart("t", "Tỷ lệ", [Series("A", ((2021, 50.0),))]))
-    assert root.get("viewBox") == "0 0 640 300"
+    assert root.get("viewBox") == "0 0 400 264"
     assert root.get("width") is None and root.get("role") == "img"
 
 
@@ -161,3 +161,22 @@ def test_vietnamese_percentages() -> None:
     assert vi_percent(51.6) == "51,60%"
     assert vi_percent(95, 0) == "95%"
     assert vi_percent(1234.5, 1) == "1.234,5%"
+
+
+def test_years_are_thinned_when_they_do_not_fit() -> None:
+    """256 px hold 256 // 36 = 7 year labels: 2000–2020 (21 years) shows every third
+    year, 2000, 2003, …, 2018, and 2020 replaces 2018's neighbour only if too close:
+    x(2020) − x(2018) = 2 × 256 / 20 = 25.6 px < 36, so 2018 gives way to 2020."""
+    series = [Series("A", tuple((year, 50.0) for year in range(2000, 2021)))]
+    root = parse(line_chart("t", "Tỷ lệ", series))
+    shown = [int(t.text or 0) for t in root.iter(f"{SVG}text") if t.get("class") == "tick year"]
+    assert shown == [2000, 2003, 2006, 2009, 2012, 2015, 2020]
+
+
+def test_long_end_labels_get_room() -> None:
+    """"Tiểu học (6–10)" has 15 characters: 12 + 15 × 12 × 0.6 = 120 px of right margin
+    instead of 100, so the plot ends at 400 − 120 = 280 and the label fits before 400."""
+    root = parse(line_chart("t", "Tỷ lệ", [Series("Tiểu học (6–10)", ((2021, 50.0),
+                                                                      (2022, 60.0)))]))
+    (group,) = series_groups(root)
+    assert [marker_centre(e)[0] for e in group if e.tag == f"{SVG}circle"] == [44, 280]

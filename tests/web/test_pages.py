@@ -206,6 +206,8 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "import-report": "test_import_pages.py",
         "dossier-list": "test_recognition.py", "dossier": "test_recognition.py",
         "queue": "test_recognition.py",
+        "dashboard-mobilisation": "test_dashboard.py", "dashboard-trends": "test_dashboard.py",
+        "dashboard-target-history": "test_dashboard.py",
         # Signing in and out and the language switch show no one's data.
         "login": None, "logout": None, "set_language": None, "home": None,
     }

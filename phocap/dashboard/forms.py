@@ -1,0 +1,52 @@
+"""The year's plan targets of a unit, one field per mobilisation indicator."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from phocap.dashboard.models import MOBILISATION
+
+
+class RateField(forms.CharField):
+    """A percentage typed either way: "50,5", "50.5" or "50,5%"; empty removes the target.
+
+    A plain localised DecimalField would read the Vietnamese thousands mark in
+    "50.5" and take it for 505; a rate is never in the thousands, so both marks
+    are read as the decimal mark.
+    """
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip().rstrip("%").strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            rate = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_("“%(value)s” không phải là một tỷ lệ; hãy nhập ví dụ 95,5."),
+                                  params={"value": value}) from None
+        if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+            raise ValidationError(_("Tỷ lệ kế hoạch phải từ 0 đến 100%."))
+        if rate != rate.quantize(Decimal("0.01")):
+            raise ValidationError(_("Tỷ lệ kế hoạch có nhiều nhất hai chữ số thập phân."))
+        return rate.quantize(Decimal("0.01"))
+
+    def validate(self, value: Any) -> None:
+        """Empty is allowed (no target); the rest was checked in to_python."""
+
+
+class TargetsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for indicator in MOBILISATION:
+            self.fields[indicator.key] = RateField(
+                label=indicator.label_vi, required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6,
+                                              "autocomplete": "off"}))
+
+    def rates(self) -> dict[str, Decimal | None]:
+        return {i.key: self.cleaned_data.get(i.key) for i in MOBILISATION}

@@ -1,0 +1,214 @@
+"""A unit's results over its survey years: levels, criteria rates and mobilisation.
+
+Everything here reads the engine's JSON of the unit, one per survey year (as
+``results.cached_results`` gives it), and returns charts (phocap.reports.charts)
+with the same numbers as table rows, so a page shows both and a printout or a
+screen reader loses nothing.
+
+A commune's criteria of different levels often measure the same rate against
+different thresholds (grade 1 at age 6: 90%, 95%, 98% for levels 1–3); they are
+one line with one dashed threshold per level. A district's or province's
+criteria are shares of the units below at each level; they are one line per
+level against the roll-up share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phocap.dashboard.compare import vi_rate
+from phocap.dashboard.models import MOBILISATION
+from phocap.engine.export import SHORT_VI
+from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.reports.charts import Reference, Series, level_chart, line_chart, vi_percent
+from phocap.rules import FACTS, STANDARD_NAMES_VI
+
+YearResults = dict[int, dict[str, Any] | None]
+"""Survey year → the unit's entry of the engine's JSON (None: nothing computed)."""
+
+
+def survey_years(communes: Iterable[AdministrativeUnit]) -> list[int]:
+    """The survey years with anyone recorded in these communes, oldest first."""
+    return sorted(PersonYear.objects.filter(person__household__commune__in=list(communes))
+                  .values_list("survey_year", flat=True).distinct())
+
+
+@dataclass
+class Cell:
+    text: str
+    detail: str = ""  # numerator/denominator
+    passed: bool | None = None
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    threshold: str
+    cells: list[Cell]
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    svg: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def _rate(numerator: int, denominator: int) -> Fraction | None:
+    return Fraction(numerator * 100, denominator) if denominator else None
+
+
+def _as_float(rate: Fraction | None) -> float | None:
+    return None if rate is None else float(rate)
+
+
+def _ages(ages: list[int] | None) -> str:
+    if not ages:
+        return ""
+    lo, hi = ages
+    return _("%(age)s tuổi") % {"age": lo} if lo == hi else _("%(lo)s–%(hi)s tuổi") % {
+        "lo": lo, "hi": hi}
+
+
+def _share_title(key: str) -> str:
+    """"primary.2.share_of_communes" → the share of communes at a level (rollup.py keys)."""
+    kind = key.split(".share_of_")[-1]
+    return {
+        "communes": _("Tỷ lệ xã đạt chuẩn"),
+        "districts": _("Tỷ lệ huyện đạt chuẩn"),
+        "normal_communes": _("Tỷ lệ xã (không ĐBKK) đạt chuẩn"),
+        "especially_difficult_communes": _("Tỷ lệ xã ĐBKK đạt chuẩn"),
+    }.get(kind, key)
+
+
+def _group_of(standard: str, criterion: dict[str, Any]) -> tuple[str, str, bool]:
+    """(group key, title, whether each level is its own line) of a criterion."""
+    if criterion.get("fact"):
+        ages = criterion.get("ages")
+        key = f"{standard}:{criterion['fact']}:{ages}"
+        title = f"{FACTS.get(criterion['fact'], criterion['fact'])} ({_ages(ages)})"
+        return key, title, False
+    share = criterion["key"].split(".share_of_")[-1]
+    return f"{standard}:share:{share}", _share_title(criterion["key"]), True
+
+
+def _level_label(levels: list[int]) -> str:
+    return _("Mức %(levels)s") % {"levels": ", ".join(str(n) for n in sorted(levels))}
+
+
+def _references(thresholds: dict[int, float]) -> list[Reference]:
+    """One dashed line per threshold value, naming every level that uses it."""
+    by_value: dict[float, list[int]] = {}
+    for level, value in thresholds.items():
+        by_value.setdefault(round(value * 100, 4), []).append(level)
+    return [Reference(_level_label(levels), value) for value, levels in sorted(by_value.items())]
+
+
+def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
+    """Per standard and measured rate, a chart over the years and its rows (one per criterion)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for year in years:
+        unit = per_year.get(year)
+        for standard, result in (unit or {}).get("standards", {}).items():
+            for c in result["criteria"]:
+                key, title, per_level = _group_of(standard, c)
+                group = groups.setdefault(key, {
+                    "title": f"{SHORT_VI.get(standard, standard)}: {title}",
+                    "per_level": per_level, "criteria": {}, "thresholds": {}})
+                group["criteria"].setdefault(c["key"], {"level": c["level"], "years": {}})
+                group["criteria"][c["key"]]["years"][year] = c
+                group["thresholds"][c["level"]] = c["threshold"]  # the latest year's wins
+    charts = []
+    for index, (key, group) in enumerate(groups.items()):
+        criteria = group["criteria"]
+        rows = [_criterion_row(k, v, years) for k, v in criteria.items()]
+        if group["per_level"]:
+            series = [Series(_level_label([v["level"]]), _points(v["years"], years))
+                      for v in criteria.values()]
+        else:
+            # The levels measure the same rate: one line, labelled with the latest value.
+            first = next(iter(criteria.values()))
+            points = _points(first["years"], years)
+            latest = next((v for _, v in reversed(points) if v is not None), None)
+            series = [Series(vi_percent(latest) if latest is not None else "—", points)]
+        svg = line_chart(f"criteria-{index}", group["title"], series,
+                         _references(group["thresholds"]), empty_text=_("Chưa có số liệu"))
+        charts.append(Chart(key, group["title"], svg, rows))
+    return charts
+
+
+def _points(by_year: dict[int, dict[str, Any]],
+            years: list[int]) -> tuple[tuple[int, float | None], ...]:
+    return tuple((y, _as_float(_rate(by_year[y]["numerator"], by_year[y]["denominator"])))
+                 for y in years if y in by_year)
+
+
+def _criterion_row(key: str, criterion: dict[str, Any], years: list[int]) -> Row:
+    by_year = criterion["years"]
+    thresholds = sorted({c["threshold"] for c in by_year.values()})
+    cells = []
+    for year in years:
+        c = by_year.get(year)
+        if c is None:
+            cells.append(Cell("—"))
+            continue
+        cells.append(Cell(vi_rate(_rate(c["numerator"], c["denominator"])),
+                          f"{c['numerator']}/{c['denominator']}", c["passed"]))
+    return Row(key, _level_label([criterion["level"]]),
+               " / ".join(vi_percent(t * 100, 0 if (t * 100).is_integer() else 1)
+                          for t in thresholds), cells)
+
+
+def levels_chart(years: list[int], per_year: YearResults) -> Chart:
+    """Each standard's level per year, as steps, and the same as rows."""
+    standards: dict[str, dict[int, int]] = {}
+    for year in years:
+        for standard, result in ((per_year.get(year) or {}).get("standards") or {}).items():
+            standards.setdefault(standard, {})[year] = result["level"]
+    names = (_("Chưa đạt"), _("Mức 1"), _("Mức 2"), _("Mức 3"))
+    series = [Series(SHORT_VI.get(s, s), tuple((y, float(by_year[y])) for y in years
+                                               if y in by_year))
+              for s, by_year in standards.items()]
+    title = _("Mức đạt chuẩn theo năm điều tra")
+    rows = [Row(s, STANDARD_NAMES_VI.get(s, s), "", [
+        Cell(names[by_year[y]] if y in by_year else "—") for y in years])
+        for s, by_year in standards.items()]
+    svg = level_chart("levels", title, series, level_names=names,
+                      empty_text=_("Chưa có số liệu"))
+    return Chart("levels", title, svg, rows)
+
+
+MOBILISATION_SHORT = {
+    "mobilisation.nursery_0_2": gettext_lazy("Nhà trẻ (0–2)"),
+    "mobilisation.kindergarten_3_5": gettext_lazy("Mẫu giáo (3–5)"),
+    "mobilisation.kindergarten_5": gettext_lazy("5 tuổi"),
+    "mobilisation.primary_6_10": gettext_lazy("Tiểu học (6–10)"),
+    "mobilisation.grade_6_at_11": gettext_lazy("Lớp 6 (11 tuổi)"),
+    "mobilisation.lower_secondary_11_14": gettext_lazy("THCS (11–14)"),
+}
+
+
+def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
+    """The mobilisation rates (rules.md §7) over the years, one line each."""
+    series, rows = [], []
+    for indicator in MOBILISATION:
+        found = {y: unit["indicators"][indicator.key] for y in years
+                 if (unit := per_year.get(y)) and indicator.key in unit.get("indicators", {})}
+        series.append(Series(str(MOBILISATION_SHORT[indicator.key]), tuple(
+            (y, _as_float(_rate(i["numerator"], i["denominator"]))) for y, i in found.items())))
+        rows.append(Row(indicator.key, indicator.label_vi, "", [
+            Cell(vi_rate(_rate(found[y]["numerator"], found[y]["denominator"])),
+                 f"{found[y]['numerator']}/{found[y]['denominator']}")
+            if y in found else Cell("—") for y in years]))
+    title = _("Tỷ lệ huy động theo năm điều tra")
+    svg = line_chart("mobilisation", title, [s for s in series if s.points],
+                     empty_text=_("Chưa có số liệu"))
+    return Chart("mobilisation", title, svg, rows)

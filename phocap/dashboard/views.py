@@ -1,0 +1,172 @@
+"""The mobilisation dashboard against plan targets, its target history, and trends.
+
+Scope as on the results pages: a unit is shown to whoever covers it
+(scope.covers; the ministry viewer sees every unit's aggregates). Figures are
+aggregates from the engine, never a person. Only the unit's own planning staff
+may change its targets (targets.may_set_targets).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from phocap.dashboard import trends as trend
+from phocap.dashboard.compare import Comparison, rounded, vi_points, vi_rate
+from phocap.dashboard.forms import TargetsForm
+from phocap.dashboard.models import MOBILISATION, PlanTargetChange
+from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
+from phocap.register.models import AdministrativeUnit
+from phocap.register.results import cached_results
+from phocap.register.views.common import (
+    breadcrumbs,
+    communes_below,
+    survey_year,
+    unit_in_scope,
+)
+
+
+def _words(comparison: Comparison) -> tuple[str, str]:
+    """("above" | "below" | "equal" | "none" | "n/a", the sentence an officer reads)."""
+    if comparison.target is None:
+        return "none", _("chưa đặt kế hoạch")
+    points = comparison.points
+    if points is None:
+        return "n/a", _("không áp dụng (không có trẻ trong độ tuổi)")
+    if points == 0:
+        return "equal", _("bằng kế hoạch")
+    amount = vi_points(points) if rounded(abs(points)) else _("chưa đến 0,01")
+    if points > 0:
+        return "above", _("cao hơn kế hoạch %(points)s điểm") % {"points": amount}
+    return "below", _("thấp hơn kế hoạch %(points)s điểm") % {"points": amount}
+
+
+def _figures(unit: AdministrativeUnit, unit_json: dict[str, Any] | None,
+             targets: dict[tuple[int, str], Resolved]) -> list[dict[str, Any]]:
+    """Per indicator: counts, rate, the target that applies, where it comes from, the words."""
+    indicators = (unit_json or {}).get("indicators", {})
+    rows = []
+    for indicator in MOBILISATION:
+        counts = indicators.get(indicator.key, {"numerator": 0, "denominator": 0})
+        resolved = targets.get((unit.pk, indicator.key))
+        comparison = Comparison(counts["numerator"], counts["denominator"],
+                                resolved.rate if resolved else None)
+        sign, words = _words(comparison)
+        rows.append({
+            "key": indicator.key, "label": indicator.label_vi,
+            "short": trend.MOBILISATION_SHORT[indicator.key],
+            "numerator": comparison.numerator, "denominator": comparison.denominator,
+            "rate": vi_rate(comparison.rate_pct),
+            "rate_sort": "" if comparison.rate_pct is None else f"{float(comparison.rate_pct):.4f}",
+            "target": f"{vi_points(resolved.rate)}%" if resolved else "—",
+            "inherited_from": resolved.set_by_unit if resolved and resolved.inherited_by(unit)
+            else None,
+            "sign": sign, "words": words,
+            "delta": _delta(comparison.points) if resolved else "",
+        })
+    return rows
+
+
+def _delta(points: Any) -> str:
+    """The difference in a table cell: "+1,1", "−2,35", "±0"."""
+    if points is None:
+        return ""
+    if points == 0:
+        return "±0"
+    return ("+" if points > 0 else "−") + vi_points(points)
+
+
+def _initial(unit: AdministrativeUnit, targets: dict[tuple[int, str], Resolved]) -> dict[str, str]:
+    """The unit's own targets as it would type them ("50,5"); inherited ones stay empty."""
+    return {key: vi_points(r.rate) for (pk, key), r in targets.items()
+            if pk == unit.pk and not r.inherited_by(unit)}
+
+
+@login_required
+def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mobilisation rates of a unit and its units below against the year's plan;
+    the unit's planning staff enter the targets here (POST)."""
+    found = unit_in_scope(request, pk)
+    communes = communes_below(found)
+    year = survey_year(request, communes)
+    allowed = may_set_targets(request.user, found)
+    form = None
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        form = TargetsForm(request.POST)
+        if form.is_valid():
+            changes = set_targets(request.user, found, year, form.rates())
+            messages.success(request, ngettext(
+                "Đã lưu kế hoạch năm %(year)s: %(count)s chỉ tiêu thay đổi.",
+                "Đã lưu kế hoạch năm %(year)s: %(count)s chỉ tiêu thay đổi.",
+                len(changes)) % {"year": year, "count": len(changes)})
+            return redirect(f"{reverse('dashboard-mobilisation', args=[found.pk])}?year={year}")
+    evaluation = cached_results(found, year)
+    by_code = {u["code"]: u for u in evaluation["units"]}
+    children = list(AdministrativeUnit.objects.filter(parent=found)
+                    .select_related("parent__parent").order_by("code"))
+    targets = resolve([found, *children], year)
+    if allowed and form is None:
+        form = TargetsForm(initial=_initial(found, targets))
+    rows = _figures(found, by_code.get(found.code), targets)
+    if form is not None:
+        for row in rows:
+            row["field"] = form[row["key"]]
+    inherited = {r["inherited_from"] for r in rows if r["inherited_from"] is not None}
+    return render(request, "dashboard/mobilisation.html", {
+        "unit": found, "year": year, "years": sorted(trend.survey_years(communes), reverse=True),
+        "breadcrumbs": breadcrumbs(found, request.user),
+        "has_data": found.code in by_code and any(r["denominator"] for r in rows),
+        "rows": rows, "form": form, "inherited_from": sorted(inherited, key=lambda u: u.code),
+        "children": [{"unit": child, "figures": _figures(child, by_code.get(child.code), targets)}
+                     for child in children],
+        "short_names": [trend.MOBILISATION_SHORT[i.key] for i in MOBILISATION],
+    }, status=400 if form is not None and form.is_bound else 200)
+
+
+@login_required
+def target_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of the unit's plan targets: who, when, before and after."""
+    found = unit_in_scope(request, pk)
+    labels = {i.key: i.label_vi for i in MOBILISATION}
+    changes = [
+        {"change": c, "label": labels.get(c.indicator, c.indicator),
+         "before": _percent(c.before), "after": _percent(c.after)}
+        for c in PlanTargetChange.objects.filter(unit=found).select_related("user")[:500]
+    ]
+    return render(request, "dashboard/target_history.html", {
+        "unit": found, "breadcrumbs": breadcrumbs(found, request.user), "changes": changes,
+    })
+
+
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{vi_points(value)}%"
+
+
+@login_required
+def trends(request: HttpRequest, pk: int) -> HttpResponse:
+    """Levels, criteria rates with their thresholds, and mobilisation over every survey year
+    the unit has data, as charts and as tables."""
+    found = unit_in_scope(request, pk)
+    years = trend.survey_years(communes_below(found))
+    per_year: trend.YearResults = {}
+    for year in years:
+        evaluation = cached_results(found, year)
+        per_year[year] = next((u for u in evaluation["units"] if u["code"] == found.code), None)
+    return render(request, "dashboard/trends.html", {
+        "unit": found, "years": years, "year": years[-1] if years else None,
+        "breadcrumbs": breadcrumbs(found, request.user),
+        "levels": trend.levels_chart(years, per_year),
+        "criteria": trend.criteria_charts(years, per_year),
+        "mobilisation": trend.mobilisation_chart(years, per_year),
+    })
