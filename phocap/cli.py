@@ -246,6 +246,56 @@ def people(
         console.print(f"Đã ghi danh sách: {output}")
 
 
+@app.command()
+def forms(
+    survey: SurveyArg,
+    unit: Annotated[str, typer.Option(help="Mã đơn vị (xã, huyện hoặc tỉnh) lập biểu.")],
+    units: UnitsOpt = None,
+    year: YearOpt = None,
+    ruleset: RulesetOpt = None,
+    output: Annotated[Path | None, typer.Option(help="Tệp XLSX các biểu.")] = None,
+    names: Annotated[
+        Path | None,
+        typer.Option(help="Ghi danh sách người (dữ liệu cá nhân) của từng xã ra tệp XLSX."),
+    ] = None,
+) -> None:
+    """Lập các biểu thống kê PCGD–XMC của một đơn vị (XLSX) và kiểm tra chúng khớp nhau."""
+    from phocap.engine.evaluate import evaluate as run
+    from phocap.engine.evaluate import resolve
+    from phocap.reports.consistency import check
+    from phocap.reports.figures import compute
+    from phocap.reports.forms import forms_for, name_lists_for
+    from phocap.reports.xlsx import write_forms
+
+    console = Console()
+    with tempfile.TemporaryDirectory() as workdir:
+        table = _survey_table(survey, year, Backend.duckdb, console, Path(workdir))
+        chosen_year, chosen = resolve(table, year, ruleset)
+        evaluation = run(table, year=chosen_year, ruleset=chosen, units=_units(units, console))
+        if unit not in {u.code for u in evaluation.units}:
+            console.print(f"[red]Không có đơn vị “{unit}” trong dữ liệu năm {chosen_year}.[/red]")
+            raise typer.Exit(EXIT_ERRORS)
+        figures = compute(table, chosen_year)
+        built = forms_for(evaluation, figures, unit)
+        lists = name_lists_for(table, evaluation, figures, unit) if names else []
+    target = output or survey.with_name(f"{survey.stem}-bieu-{unit}.xlsx")
+    write_forms(built, target)
+    console.print(f"Đã ghi {len(built)} biểu: {target}")
+    if names is not None:
+        write_forms(lists, names)
+        console.print(f"Đã ghi {len(lists)} danh sách (dữ liệu cá nhân): {names}")
+    problems = check([*built, *lists], evaluation)
+    if not problems:
+        console.print("[green]Các biểu khớp với kết quả tính và khớp nhau.[/green]")
+        return
+    table_out = Table(title=f"{len(problems)} chỗ không khớp", box=box.SIMPLE_HEAD)
+    table_out.add_column("Chỗ không khớp")
+    for problem in problems:
+        table_out.add_row(problem)
+    console.print(table_out)
+    raise typer.Exit(EXIT_ERRORS)
+
+
 @units_app.command("build")
 def units_build(
     source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = Path(
