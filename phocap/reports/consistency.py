@@ -27,10 +27,12 @@ from phocap.reports.forms.common import count, level_text, rate
 from phocap.reports.forms.literacy import CMC_1_RATES, XMC_4_CRITERIA, XMC_4_RATES
 from phocap.reports.forms.lower_secondary import THCS_CRITERIA, THCS_M2_RATES, THCS_TK_RATES
 from phocap.reports.forms.names import NAME_LISTS
+from phocap.reports.forms.preschool import MN_02_CRITERIA, MN_02_RATES
 from phocap.reports.forms.primary import TH_02_CRITERIA, TH_02_RATES
 from phocap.reports.model import Form, Row, Value
 
 SUMMARY_CRITERIA: dict[str, dict[tuple[str, int, int], tuple[str, str]]] = {
+    "MN-02": MN_02_CRITERIA,
     "TH-02": TH_02_CRITERIA,
     "THCS-M2": THCS_CRITERIA,
     "THCS-TK": THCS_CRITERIA,
@@ -44,6 +46,11 @@ def _links() -> list[tuple[Cell, Cell]]:
     links: list[tuple[Cell, Cell]] = [
         (("MN-01", "in_scope", "a6"), ("TH-M1", "in_scope", "a6")),
         (("MN-01", "total", "a6"), ("TH-M1", "total", "a6")),
+        (("MN-01", "in_scope", "a5"), ("MN-02", "total", "ppc_5")),
+        (("MN-01", "attends_preschool", "a5"), ("MN-02", "total", "attending_5")),
+        (("MN-01", "in_scope", "a6"), ("MN-02", "total", "ppc_6")),
+        (("MN-01", "completed_preschool", "a6"), ("MN-02", "total", "completed_6")),
+        (("MN-01", "disabled_can_study", "a5"), ("MN-02", "total", "dis_can")),
         (("THCS-M1", "total", "a11_14"), ("TH-M1", "total", "a11_14")),
         (("THCS-M1", "completed_primary", "a11_14"), ("TH-M1", "completed_primary", "a11_14")),
     ]
@@ -289,12 +296,12 @@ class Checker:
                         f"tử số của tiêu chí {criterion.key}")
 
 
-_STANDARD = {"TH-02": "primary", "THCS-M2": "lower_secondary", "THCS-TK": "lower_secondary",
-             "XMC-4": "literacy", "CMC-1": "literacy"}
+_STANDARD = {"MN-02": "preschool_5", "TH-02": "primary", "THCS-M2": "lower_secondary",
+             "THCS-TK": "lower_secondary", "XMC-4": "literacy", "CMC-1": "literacy"}
 
 
-_RATES = {"TH-02": TH_02_RATES, "THCS-M2": THCS_M2_RATES, "THCS-TK": THCS_TK_RATES,
-          "XMC-4": XMC_4_RATES, "CMC-1": CMC_1_RATES}
+_RATES = {"MN-02": MN_02_RATES, "TH-02": TH_02_RATES, "THCS-M2": THCS_M2_RATES,
+          "THCS-TK": THCS_TK_RATES, "XMC-4": XMC_4_RATES, "CMC-1": CMC_1_RATES}
 
 
 def _rate_parts(form: Form, key: str) -> tuple[str, str]:

@@ -40,7 +40,7 @@ def cell(form: Form, row: str, key: str) -> object:
     return form.row(row).values[key]
 
 
-def test_every_unit_gets_the_ten_forms(built: Built) -> None:
+def test_every_unit_gets_the_eleven_forms(built: Built) -> None:
     assert {code for unit, code in built.forms if unit == "90101"} == set(CODES)
 
 
@@ -52,6 +52,17 @@ def test_mn_01_of_commune_90101(built: Built) -> None:
                                           "completed_preschool", "total__female",
                                           "total__minority")] == [4, 1, 3, 2, 2, 1]
     assert form.column("a6").header == ("Độ tuổi – năm sinh", "6 tuổi", "Sinh năm 2015")
+
+
+def test_mn_02_of_the_district(built: Built) -> None:
+    """5-year-olds in PPC: none in 90101, K in 90102 (in MG5) → 1 of 1; 6-year-olds who
+    completed preschool: A, B of 3 in 90101, J of 1 in 90102 → 3/4 in total."""
+    form = built.forms[("901", "MN-02")]
+    assert [cell(form, c, "ppc_5") for c in ("90101", "90102", "total")] == [0, 1, 1]
+    assert cell(form, "90101", "attending_rate") is None
+    assert cell(form, "90102", "attending_rate") == Fraction(1, 1)
+    assert [cell(form, c, "completed_6") for c in ("90101", "90102", "total")] == [2, 1, 3]
+    assert cell(form, "total", "completed_rate") == Fraction(3, 4)
 
 
 def test_th_m1_of_commune_90101(built: Built) -> None:

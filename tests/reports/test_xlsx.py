@@ -27,10 +27,10 @@ def find(sheet: openpyxl.worksheet.worksheet.Worksheet, text: str) -> tuple[int,
 
 
 def test_one_sheet_per_form_named_by_code(workbook: openpyxl.Workbook) -> None:
-    """Ten forms, then four lists for each of the two communes (the second set numbered)."""
-    assert workbook.sheetnames[:10] == list(CODES)
-    assert workbook.sheetnames[10:14] == ["DS-MN", "DS-TH", "DS-THCS", "DS-XMC"]
-    assert workbook.sheetnames[14] == "DS-MN (2)"
+    """Eleven forms, then four lists for each of the two communes (the second set numbered)."""
+    assert workbook.sheetnames[:11] == list(CODES)
+    assert workbook.sheetnames[11:15] == ["DS-MN", "DS-TH", "DS-THCS", "DS-XMC"]
+    assert workbook.sheetnames[15] == "DS-MN (2)"
 
 
 def test_th_02_title_headers_totals_and_rates(workbook: openpyxl.Workbook) -> None:

@@ -21,14 +21,14 @@ from phocap.reports.forms.common import Context
 from phocap.reports.forms.literacy import cmc_1, cmc_2, xmc_3, xmc_4
 from phocap.reports.forms.lower_secondary import thcs_m1, thcs_m2, thcs_tk
 from phocap.reports.forms.names import NAME_LISTS, name_list, people
-from phocap.reports.forms.preschool import mn_01
+from phocap.reports.forms.preschool import mn_01, mn_02
 from phocap.reports.forms.primary import th_02, th_m1
 from phocap.reports.model import Form
 
 BUILDERS: tuple[Callable[[Context], Form], ...] = (
-    mn_01, th_m1, th_02, thcs_m1, thcs_m2, thcs_tk, xmc_3, cmc_2, xmc_4, cmc_1,
+    mn_01, mn_02, th_m1, th_02, thcs_m1, thcs_m2, thcs_tk, xmc_3, cmc_2, xmc_4, cmc_1,
 )
-CODES = ("MN-01", "TH-M1", "TH-02", "THCS-M1", "THCS-M2", "THCS-TK", "XMC-3", "CMC-2",
+CODES = ("MN-01", "MN-02", "TH-M1", "TH-02", "THCS-M1", "THCS-M2", "THCS-TK", "XMC-3", "CMC-2",
          "XMC-4", "CMC-1")
 
 

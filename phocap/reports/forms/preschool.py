@@ -1,16 +1,18 @@
-"""Preschool form MN-01: children aged 3–6 by age (ND20 Art 6; from 2025 also ND277).
+"""Preschool forms: MN-01, children aged 0–6 by age, and MN-02, results by unit
+(ND20 Art 6; from 2025 also ND277 for ages 3–5).
 
-Layout: docs/report-forms.md. Before 2025 the form serves the standard for
-5-year-olds; from 2025 the same table carries ages 3–5 for ND277's standard.
+Layout: docs/report-forms.md. Before 2025 the forms serve the standard for
+5-year-olds; from 2025 MN-01's band 3–5 carries ND277's standard.
 """
 
 from __future__ import annotations
 
-from phocap.reports.forms.common import Context, age_form
-from phocap.reports.model import Form
+from phocap.reports.figures import UnitFigures
+from phocap.reports.forms.common import Context, age_form, summary_form
+from phocap.reports.model import Form, Value
 
-AGES = range(3, 7)
-BANDS = ((3, 5),)
+AGES = range(0, 7)
+BANDS = ((0, 5), (3, 5))
 ROWS = (
     ("total", "Tổng số trẻ trong độ tuổi"),
     ("total__female", "Trong đó: nữ"),
@@ -28,6 +30,9 @@ ROWS = (
     ("mg4", "Đang học lớp mẫu giáo 4–5 tuổi"),
     ("mg5", "Đang học lớp mẫu giáo 5–6 tuổi"),
     ("attends_preschool", "Đang học mẫu giáo hoặc đã vào tiểu học"),
+    ("attends_preschool__female", "Đang học mẫu giáo: nữ"),
+    ("attends_preschool__minority", "Đang học mẫu giáo: dân tộc thiểu số"),
+    ("two_sessions", "Học 2 buổi/ngày"),
     ("in_mg4_or_higher", "Học lớp mẫu giáo 4–5 tuổi trở lên"),
     ("in_mg5_or_higher", "Học lớp mẫu giáo 5–6 tuổi trở lên"),
     ("completed_preschool", "Hoàn thành chương trình giáo dục mầm non"),
@@ -47,3 +52,45 @@ def mn_01(context: Context) -> Form:
     if three_to_five:
         notes.append("Trẻ 3–5 tuổi: ND277/2025 (ngưỡng chưa kiểm chứng với văn bản).")
     return age_form(context, "MN-01", title, AGES, BANDS, ROWS, notes=tuple(notes))
+
+
+MN_02_RATES = {
+    "attending_rate": ("attending_5", "ppc_5"),
+    "completed_rate": ("completed_6", "ppc_6"),
+    "dis_rate": ("dis_access", "dis_can"),
+}
+MN_02_HEADERS = (
+    ("ppc_5", ("Trẻ 5 tuổi", "Phải phổ cập")),
+    ("attending_5", ("Trẻ 5 tuổi", "Đang học mẫu giáo")),
+    ("attending_rate", ("Trẻ 5 tuổi", "Tỷ lệ huy động")),
+    ("ppc_6", ("Trẻ 6 tuổi (5 tuổi năm học trước)", "Phải phổ cập")),
+    ("completed_6", ("Trẻ 6 tuổi (5 tuổi năm học trước)", "Hoàn thành CT GDMN")),
+    ("completed_rate", ("Trẻ 6 tuổi (5 tuổi năm học trước)", "Tỷ lệ")),
+    ("dis_can", ("Trẻ khuyết tật 5 tuổi", "Có khả năng học tập")),
+    ("dis_access", ("Trẻ khuyết tật 5 tuổi", "Được tiếp cận giáo dục")),
+    ("dis_rate", ("Trẻ khuyết tật 5 tuổi", "Tỷ lệ")),
+)
+# Criteria of ND20 Art 6 as cells of MN-02.
+MN_02_CRITERIA = {
+    ("attends_preschool", 5, 5): ("attending_5", "ppc_5"),
+    ("completed_preschool", 6, 6): ("completed_6", "ppc_6"),
+}
+
+
+def _mn_02_cells(f: UnitFigures) -> dict[str, Value]:
+    return {
+        "ppc_5": f.get("in_scope", 5),
+        "attending_5": f.get("attends_preschool", 5),
+        "ppc_6": f.get("in_scope", 6),
+        "completed_6": f.get("completed_preschool", 6),
+        "dis_can": f.get("disabled_can_study", 5),
+        "dis_access": f.get("disabled_can_study_enrolled", 5),
+    }
+
+
+def mn_02(context: Context) -> Form:
+    return summary_form(
+        context, "MN-02", "THỐNG KÊ KẾT QUẢ PHỔ CẬP GIÁO DỤC MẦM NON CHO TRẺ EM 5 TUỔI",
+        MN_02_HEADERS, MN_02_RATES, _mn_02_cells, "preschool_5",
+        notes=("Tỷ lệ tính trên số trẻ phải phổ cập cùng độ tuổi (ND20 Điều 6).",),
+    )
