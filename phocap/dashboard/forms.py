@@ -46,7 +46,8 @@ class TargetsForm(forms.Form):
             self.fields[indicator.key] = RateField(
                 label=indicator.label_vi, required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6,
-                                              "autocomplete": "off"}))
+                                              "autocomplete": "off",
+                                              "form": "targets-form"}))
 
     def rates(self) -> dict[str, Decimal | None]:
         return {i.key: self.cleaned_data.get(i.key) for i in MOBILISATION}

@@ -46,6 +46,10 @@ def set_targets(user: Any, unit: AdministrativeUnit, year: int,
     known = {i.key for i in MOBILISATION}
     changes = []
     with transaction.atomic():
+        # Two planners saving the same unit's plan at once take turns (PostgreSQL row
+        # lock; SQLite's write transactions are serial already), so neither creates a
+        # target the other is creating too.
+        AdministrativeUnit.objects.select_for_update().get(pk=unit.pk)
         current = {t.indicator: t for t in PlanTarget.objects.select_for_update()
                    .filter(unit=unit, survey_year=year)}
         for indicator, rate in rates.items():

@@ -63,7 +63,6 @@ def _figures(unit: AdministrativeUnit, unit_json: dict[str, Any] | None,
         sign, words = _words(comparison)
         rows.append({
             "key": indicator.key, "label": indicator.label_vi,
-            "short": trend.MOBILISATION_SHORT[indicator.key],
             "numerator": comparison.numerator, "denominator": comparison.denominator,
             "rate": vi_rate(comparison.rate_pct),
             "rate_sort": "" if comparison.rate_pct is None else f"{float(comparison.rate_pct):.4f}",

@@ -18,7 +18,15 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import MISSING, PASSWORD, SKIP_REASON, YEAR, Camera, CommuneFiles
+from tests.browser.conftest import (
+    MISSING,
+    PASSWORD,
+    SCREENSHOTS,
+    SKIP_REASON,
+    YEAR,
+    Camera,
+    CommuneFiles,
+)
 from tests.browser.test_journey import click_link, log_in, wait_for, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=SKIP_REASON)]
@@ -64,6 +72,21 @@ def test_trends_and_mobilisation_read_at_both_sizes_and_a_target_is_entered_by_k
     charts = browser.find_elements(By.CSS_SELECTOR, "main svg.chart")
     assert len(charts) >= 3 and all(c.size["width"] > 0 for c in charts)
     camera.shoot("trends")
+
+    # Printed: every line black, the series still apart by their dash patterns.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        strokes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('svg.chart .line'))"
+            ".map(e => getComputedStyle(e).stroke)")
+        assert strokes and set(strokes) == {"rgb(0, 0, 0)"}
+        dashes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#mobilisation-chart svg .line'))"
+            ".map(e => e.getAttribute('stroke-dasharray'))")
+        assert len(dashes) >= 2 and len(set(dashes)) == len(dashes)
+        browser.save_screenshot(str(SCREENSHOTS / "dashboard-trends-print.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     click_link(browser, "Huy động so với kế hoạch")
     wait_for(browser, lambda d: d.find_elements(By.ID, "targets-form"), 120, "the targets form")
