@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from phocap.engine.export import label
-from phocap.recognition import workflow
+from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
-from phocap.register.scope import covers
+from phocap.register import audit
+from phocap.register.scope import covers, sees_people
 from phocap.register.views.common import breadcrumbs, unit_in_scope
+from phocap.reports import pdf
 from phocap.rules import STANDARD_NAMES_VI
 
 STANDARDS = list(STANDARD_NAMES_VI)
@@ -105,6 +107,29 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "levels": range(found.level_claimed, -1, -1),
         "today": dt.date.today(),
     })
+
+
+@login_required
+def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable dossier: the submitted results, the forms, the name lists, the minutes.
+
+    Whoever reads the dossier page may print it; the name lists (personal data)
+    go only to a reader who sees people, and that download is logged.
+    """
+    found = get_object_or_404(Dossier.objects.select_related("unit__parent__parent"), pk=pk)
+    if not covers(request.user, found.unit):
+        raise Http404
+    content = printing.content_of(found, with_people=sees_people(request.user))
+    data = pdf.render(content)
+    name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
+    if content.name_lists:
+        audit.exported(request.user, found.unit, {
+            "year": found.survey_year, "dossier": found.pk, "file": name,
+            "lists": [f.code for f in content.name_lists],
+            "rows": sum(len(f.rows) for f in content.name_lists)})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:

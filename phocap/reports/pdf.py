@@ -58,7 +58,7 @@ from phocap.reports.pdf_tables import form_table, natural_widths
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
 TABLE_SIZE = 10
-WIDE_TABLE_SIZE = 8
+SMALLEST_TABLE_SIZE = 6
 TYPE_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -108,10 +108,11 @@ class _Writer:
         self.portrait_width = A4[0] - MARGINS["left"] - MARGINS["right"]
         self.landscape_width = A4[1] - 2 * 20 * mm
 
-    def p(self, text: str, style: str = "body") -> Paragraph:
+    def p(self, text: str, style: str | ParagraphStyle = "body") -> Paragraph:
         text = unicodedata.normalize("NFC", text)
         self.texts.append(text)
-        return Paragraph(escape(text).replace("\n", "<br/>"), self.styles[style])
+        chosen = self.styles[style] if isinstance(style, str) else style
+        return Paragraph(escape(text).replace("\n", "<br/>"), chosen)
 
     def small(self, size: float) -> dict[str, ParagraphStyle]:
         """The table styles at ``size`` points (wide forms are set smaller)."""
@@ -178,7 +179,7 @@ class _Writer:
                          self.p(source_vi(c.source), "cell"),
                          self.p(PASSED_VI[c.passed], "cellbold" if c.passed is False
                                 else "cell")])
-        widths = [46, 12, 15, 18, 17, 16, 30, 17]
+        widths = [43, 11, 15, 18, 20, 16, 30, 17]
         scale = self.portrait_width / (sum(widths) * mm)
         table = Table(rows, colWidths=[w * mm * scale for w in widths], repeatRows=1)
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), typeface.REGULAR),
@@ -249,15 +250,15 @@ class _Writer:
         """One form on pages of its own; landscape when it does not fit upright."""
         wide = sum(natural_widths(form, TABLE_SIZE)) > self.portrait_width
         width = self.landscape_width if wide else self.portrait_width
-        size = TABLE_SIZE
-        if wide and sum(natural_widths(form, TABLE_SIZE)) > width:
-            size = WIDE_TABLE_SIZE
+        size = float(TABLE_SIZE)
+        # Smaller type rather than squeezed columns: a squeezed column breaks words
+        # ("Phả-i") and percentages ("0,00 / %").
+        while sum(natural_widths(form, size)) > width and size > SMALLEST_TABLE_SIZE:
+            size -= 0.5
         styles = self.small(size)
 
         def cell(text: str, style: str) -> Paragraph:
-            paragraph = self.p(text, "cell")
-            paragraph.style = styles[style]
-            return paragraph
+            return self.p(text, styles[style])
 
         out: list[Flowable] = [NextPageTemplate("landscape" if wide else "portrait"),
                                PageBreak()]

@@ -24,7 +24,8 @@ from phocap.reports.typeface import BOLD, REGULAR
 
 Cell = Callable[[str, str], Paragraph]  # (text, style name) → a cell
 PADDING = 4  # points of padding left and right in a cell
-MAX_LABEL = 60 * mm  # a long unit or person's name wraps instead of crowding the figures
+SLACK = 1  # a point more than measured: a word exactly as wide as its cell would break
+MAX_TEXT = 50 * mm  # a long unit or person's name wraps instead of crowding the figures
 
 
 def cell_text(value: Value, column: Column) -> str:
@@ -35,11 +36,6 @@ def cell_text(value: Value, column: Column) -> str:
     if isinstance(value, int):
         return vi_number(value)
     return value
-
-
-def label_heading(form: Form) -> str:
-    """The first column's heading: a name list lists people, a form lists units."""
-    return "Họ và tên" if form.code.upper().startswith("DS") else "Đơn vị"
 
 
 def header_grid(columns: tuple[Column, ...]) -> tuple[list[list[str]], list[tuple[int, ...]]]:
@@ -73,41 +69,38 @@ def header_grid(columns: tuple[Column, ...]) -> tuple[list[list[str]], list[tupl
 
 
 def natural_widths(form: Form, size: float) -> list[float]:
-    """Each column's width for its widest word of header and widest value (points).
+    """Each column's width for its widest header word and its widest value (points).
 
-    Measured on the NFC text the cells will show: a name typed with separate tone
-    marks measures otherwise, and would wrap.
+    Measured on the NFC text the cells will show (a name typed with separate tone
+    marks measures otherwise, and would wrap); a text column (names, units) is
+    capped and wraps instead of crowding the figures.
     """
     widths = []
-    label = max([stringWidth(unicodedata.normalize("NFC", r.label), REGULAR, size)
-                 for r in form.rows]
-                + [stringWidth(label_heading(form), BOLD, size)])
-    widths.append(min(label, MAX_LABEL) + 2 * PADDING)
     for column in form.columns:
         words = [w for part in column.header for w in part.split()]
         head = max((stringWidth(w, BOLD, size) for w in words), default=0)
-        values = max((stringWidth(unicodedata.normalize(
-                          "NFC", cell_text(r.values.get(column.key), column)), BOLD, size)
-                      for r in form.rows), default=0)
-        widths.append(max(head, values, 8 * mm) + 2 * PADDING)
+        values = [row.values.get(column.key) for row in form.rows]
+        widest = max((stringWidth(unicodedata.normalize("NFC", cell_text(v, column)), BOLD,
+                                  size) for v in values), default=0)
+        texts = any(isinstance(v, str) and v for v in values)
+        width = min(widest, MAX_TEXT) if texts else widest
+        widths.append(max(head, width, 6 * mm) + 2 * PADDING + SLACK)
     return widths
 
 
 def form_table(form: Form, width: float, size: float, cell: Cell) -> Table:
-    """The form as a table no wider than ``width``; its header repeats on every page."""
+    """The form's columns (the row labels are a column, as in the XLSX) as a table no wider
+    than ``width``; its header repeats on every page."""
     grid, spans = header_grid(form.columns)
     depth = len(grid)
     header: list[list[Paragraph | str]] = [
-        [cell(label_heading(form), "head") if level == 0 else ""]
-        + [cell(text, "head") if text else "" for text in row]
-        for level, row in enumerate(grid)
-    ]
+        [cell(text, "head") if text else "" for text in row] for row in grid]
     body: list[list[Paragraph | str]] = []
     for row in form.rows:
         weight = "bold" if row.total else ""
-        body.append([cell(row.label, f"cell{weight}")] + [
+        body.append([
             cell(cell_text(row.values.get(c.key), c),
-                 f"{'num' if not isinstance(row.values.get(c.key), str) else 'cell'}{weight}")
+                 ("cell" if isinstance(row.values.get(c.key), str) else "num") + weight)
             for c in form.columns])
     widths = natural_widths(form, size)
     scale = min(1.0, width / sum(widths))
@@ -121,8 +114,7 @@ def form_table(form: Form, width: float, size: float, cell: Cell) -> Table:
         ("RIGHTPADDING", (0, 0), (-1, -1), PADDING * scale),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("SPAN", (0, 0), (0, depth - 1)),
     ]
-    style += [("SPAN", (c0 + 1, r0), (c1 + 1, r1)) for c0, r0, c1, r1 in spans]
+    style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
     table.setStyle(TableStyle(style))
     return table

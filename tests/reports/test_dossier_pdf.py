@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reportlab.platypus import Table
 
 from phocap.reports import pdf, typeface
 from phocap.reports.dossier import (
@@ -54,15 +55,17 @@ SNAPSHOT: dict[str, Any] = {"ruleset": "nd20-2014", "year": 2021, "level": 0, "r
 
 def six_year_olds(villages: int = 2) -> Form:
     """A form with a two-level header, a rate column and a totals row."""
-    columns = (Column("total", ("Số trẻ 6 tuổi", "Tổng số")),
+    columns = (Column("label", ("Thôn, bản",)),
+               Column("total", ("Số trẻ 6 tuổi", "Tổng số")),
                Column("female", ("Số trẻ 6 tuổi", "Nữ")),
                Column("grade1", ("Đang học lớp 1",)),
                Column("rate", ("Tỷ lệ",), rate=True))
-    rows = [Row(f"Bản Pồn {n}", {"total": 10 + n, "female": 5, "grade1": 10,
+    rows = [Row(f"Bản Pồn {n}", {"label": f"Bản Pồn {n}", "total": 10 + n, "female": 5,
+                                 "grade1": 10,
                                  "rate": Fraction(10, 10 + n)}, code=f"v{n}")
             for n in range(villages)]
-    rows.append(Row("Cộng", {"total": 21, "female": 10, "grade1": 20, "rate": Fraction(20, 21)},
-                    total=True, code="03158"))
+    rows.append(Row("Cộng", {"label": "Cộng", "total": 21, "female": 10, "grade1": 20,
+                             "rate": Fraction(20, 21)}, total=True, code="03158"))
     return Form(code="TH-M1", title="THỐNG KÊ TRẺ 6 TUỔI VÀO LỚP 1", year=2021,
                 unit_code="03158", headings=("Tỉnh: Điện Biên", "Xã: Mường Pồn"),
                 columns=columns, rows=tuple(rows),
@@ -73,9 +76,11 @@ def six_year_olds(villages: int = 2) -> Form:
 
 def wide_form() -> Form:
     """Fourteen age columns do not fit upright: this one goes on landscape pages."""
-    columns = tuple(Column(f"age{a}", ("Số người theo độ tuổi", f"{a} tuổi"))
-                    for a in range(15, 29))
-    rows = tuple(Row(f"Bản Xa Lửng {n}", {c.key: 1000 + n for c in columns}) for n in range(70))
+    ages = tuple(Column(f"age{a}", ("Số người theo độ tuổi", f"{a} tuổi"))
+                 for a in range(15, 29))
+    rows = tuple(Row(f"Bản Xa Lửng {n}", {"label": f"Bản Xa Lửng {n}"}
+                     | {c.key: 1000 + n for c in ages}) for n in range(70))
+    columns = (Column("label", ("Thôn, bản",)), *ages)
     return Form(code="XMC-M2", title="THỐNG KÊ NGƯỜI 15–28 TUỔI", year=2021, unit_code="03158",
                 headings=("Xã: Mường Pồn",), columns=columns, rows=rows)
 
@@ -85,9 +90,12 @@ def name_list() -> Form:
     decomposed = unicodedata.normalize("NFD", "Lò Thị Ngọc Hường")
     return Form(code="DS-TH", title="DANH SÁCH HOÀN THÀNH CHƯƠNG TRÌNH TIỂU HỌC", year=2021,
                 unit_code="03158", headings=("Xã: Mường Pồn",),
-                columns=(Column("birth", ("Năm sinh",)), Column("village", ("Thôn, bản",))),
-                rows=(Row(decomposed, {"birth": "2007", "village": "Bản Pồn"}),
-                      Row("Quàng Văn Đức", {"birth": "2007", "village": "Bản Xa Lửng"})))
+                columns=(Column("stt", ("STT",)), Column("full_name", ("Họ và tên",)),
+                         Column("birth", ("Năm sinh",)), Column("village", ("Thôn, bản",))),
+                rows=(Row(decomposed, {"stt": 1, "full_name": decomposed, "birth": "2007",
+                                       "village": "Bản Pồn"}),
+                      Row("Quàng Văn Đức", {"stt": 2, "full_name": "Quàng Văn Đức",
+                                            "birth": "2007", "village": "Bản Xa Lửng"})))
 
 
 def content(decided: bool = False, **changes: Any) -> DossierContent:
@@ -149,10 +157,10 @@ def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
 
 def test_a_multi_level_header_merges_across_and_down() -> None:
     rows, spans = header_grid(six_year_olds().columns)
-    assert rows == [["Số trẻ 6 tuổi", "", "Đang học lớp 1", "Tỷ lệ"],
-                    ["Tổng số", "Nữ", "", ""]]
+    assert rows == [["Thôn, bản", "Số trẻ 6 tuổi", "", "Đang học lớp 1", "Tỷ lệ"],
+                    ["", "Tổng số", "Nữ", "", ""]]
     # (first column, first row, last column, last row)
-    assert sorted(spans) == [(0, 0, 1, 0), (2, 0, 2, 1), (3, 0, 3, 1)]
+    assert sorted(spans) == [(0, 0, 0, 1), (1, 0, 2, 0), (3, 0, 3, 1), (4, 0, 4, 1)]
 
 
 def test_text_the_font_cannot_draw_is_refused_before_anything_is_drawn() -> None:
@@ -235,3 +243,15 @@ def test_withheld_name_lists_are_said_so_and_not_printed(tmp_path: Path) -> None
     text = poppler("pdftotext", str(path), "-")
     assert "Lò Thị Ngọc Hường" not in text
     assert "không được in" in text
+
+
+def test_a_form_table_repeats_its_header_and_sets_totals_in_bold() -> None:
+    writer = pdf._Writer(content())
+    table = next(f for f in writer.form(six_year_olds()) if isinstance(f, Table))
+    assert table.repeatRows == 2  # both header rows, on every page
+    cells = table._cellvalues
+    assert [c.getPlainText() for c in cells[2]] == ["Bản Pồn 0", "10", "5", "10", "100,00%"]
+    assert [c.getPlainText() for c in cells[-1]] == ["Cộng", "21", "10", "20", "95,24%"]
+    # The face each piece of text is drawn in (not merely the style's name).
+    assert {frag.fontName for c in cells[-1] for frag in c.frags} == {typeface.BOLD}
+    assert {frag.fontName for c in cells[2] for frag in c.frags} == {typeface.REGULAR}

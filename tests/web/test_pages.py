@@ -205,6 +205,7 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "admin-user-edit": "test_admin_pages.py", "admin-difficult": "test_admin_pages.py",
         "import-report": "test_import_pages.py",
         "dossier-list": "test_recognition.py", "dossier": "test_recognition.py",
+        "dossier-pdf": "test_recognition.py",
         "queue": "test_recognition.py",
         "dashboard-mobilisation": "test_dashboard.py", "dashboard-trends": "test_dashboard.py",
         "dashboard-target-history": "test_dashboard.py",

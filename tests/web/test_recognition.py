@@ -388,3 +388,96 @@ def test_the_queue_lists_the_oldest_submission_first(surveyed: dict[str, Any],
     assert order() == [first.pk, second.pk]
     Dossier.objects.filter(pk=first.pk).update(updated=dt.datetime(2021, 10, 3, tzinfo=dt.UTC))
     assert order() == [second.pk, first.pk]
+
+
+# The printed dossier (route "dossier-pdf"): the same scope as the dossier page; the
+# name lists inside it are personal data, for readers who see people, and logged.
+def _pdf_text(data: bytes) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+@pytest.fixture
+def pupil(surveyed: dict[str, Any]) -> Any:
+    """A 13-year-old of commune 03319 who completed primary in 2020: on its name list."""
+    from phocap.register.models import Person
+
+    person = surveyed["people"]["03319"]
+    hường = Person.objects.create(household=person.household, person_no=2, sex="nữ",
+                                  full_name="Lò Thị Ngọc Hường", birth_year=2008)
+    PersonYear.objects.create(person=hường, survey_year=YEAR, current_class="8",
+                              class_level="lower_secondary", class_grade=8,
+                              primary_completed=2020)
+    return hường
+
+
+@pytest.mark.parametrize("role, unit_of", ROLES, ids=[r for r, _ in ROLES])
+@pytest.mark.parametrize("target", TARGETS)
+def test_dossier_pdf_scope_matrix(role: str, unit_of: Any, target: str,
+                                  dossiers: dict[str, Dossier], surveyed: dict[str, Any],
+                                  make_user: Any) -> None:
+    from phocap.register.models import AuditEntry
+
+    dossier = dossiers[target]
+    user = account(make_user, role, unit_of(surveyed))
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    response = client.get(f"/dossiers/{dossier.pk}/pdf/")
+    logged = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, user=user)
+    if not _covers(role, target):
+        assert response.status_code == 404, "dossier-pdf"
+        assert not response.content.startswith(b"%PDF")
+        assert not logged.exists()
+        return
+    assert response.status_code == 200, "dossier-pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"ho-so-{dossier.unit.code}-primary-{YEAR}.pdf" in response["Content-Disposition"]
+    # A commune's dossier carries its name lists, except for the Ministry's viewer.
+    with_lists = target != "100" and role != "ministry_viewer"
+    assert logged.count() == (1 if with_lists else 0)
+    if with_lists:
+        entry = logged.get()
+        assert entry.commune == dossier.unit
+        assert entry.after["lists"] == ["DS-TH"] and entry.after["dossier"] == dossier.pk
+
+
+@pytest.mark.django_db(transaction=True)  # the forms read the register through Ibis
+def test_the_pdf_prints_the_certified_result_the_forms_and_the_names(
+        pupil: Any, surveyed: dict[str, Any], make_user: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    dossier = submit(make_user("commune_staff", commune), commune)
+    reviewer = make_user("district_reviewer", surveyed["districts"][0])
+    workflow.decide(reviewer, dossier, "12/QĐ-UBND", dt.date(2022, 3, 1),
+                    "Chủ tịch UBND huyện", 1, "Kiểm tra thực tế đạt.")
+    # What was certified, not today's register: a snapshot saying 7 of 9 six-year-olds.
+    dossier.refresh_from_db()
+    snapshot = dossier.snapshot
+    criteria = [c | {"numerator": 7, "denominator": 9} if c["key"] == "primary.1.grade_1_at_6"
+                else c for c in snapshot["result"]["criteria"]]
+    Dossier.objects.filter(pk=dossier.pk).update(
+        snapshot=snapshot | {"result": snapshot["result"] | {"criteria": criteria}})
+
+    client = Client()
+    assert client.login(username=reviewer.username, password=PASSWORD)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert f'href="/dossiers/{dossier.pk}/pdf/"' in page
+    text = _pdf_text(client.get(f"/dossiers/{dossier.pk}/pdf/").content)
+    for expected in ("Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "7/9 người",
+                     "BIÊN BẢN TỰ KIỂM TRA", "BIÊN BẢN KIỂM TRA",
+                     "Quyết định số 12/QĐ-UBND ngày 01/03/2022", "Lò Thị Ngọc Hường",
+                     "DANH SÁCH HỌC SINH HOÀN THÀNH CHƯƠNG TRÌNH TIỂU HỌC", "Biểu TH-M1"):
+        assert expected in text, expected
+    assert "Biểu MN-01" not in text  # the forms of the dossier's standard only
+
+    viewer = Client()
+    assert viewer.login(username=make_user("ministry_viewer", None).username,
+                        password=PASSWORD)
+    withheld = _pdf_text(viewer.get(f"/dossiers/{dossier.pk}/pdf/").content)
+    assert "Lò Thị Ngọc Hường" not in withheld and "không được in" in withheld
+    assert "7/9 người" in withheld

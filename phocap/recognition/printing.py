@@ -1,0 +1,116 @@
+"""The printed dossier of a Dossier: what was certified, the unit's forms, and its history.
+
+The results printed are the dossier's snapshot (what was submitted and decided
+on), never today's register; the forms and name lists are built from the
+register's survey year, which stays frozen while a dossier is submitted or
+recognised (freeze.py). Name lists are personal data: only a reader who sees
+people gets them (scope.sees_people), and the view logs the download.
+
+Which minutes (ND20 Arts 28–30, TT07/2016): every dossier carries the self-check
+minutes of the unit that submits it; once the recognising level has decided, the
+minutes of its inspection too. [interpretation] ND20 Art 28 gives a district's or
+province's dossier the inspection minutes of the units below it instead; phocap
+prints those in the dossiers of the units below, and the unit's own self-check here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from django.utils import timezone
+
+from phocap.engine.evaluate import evaluate
+from phocap.engine.units import UNITS_SCHEMA
+from phocap.recognition.models import Dossier, DossierEvent
+from phocap.recognition.workflow import reviewer_of
+from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.register.results import subtree, survey_table
+from phocap.reports import figures
+from phocap.reports.dossier import DossierContent, Minutes, Step
+from phocap.reports.forms import forms_for, name_lists_for
+from phocap.reports.model import Form
+
+# The forms and name lists that evidence each standard (their codes' prefixes).
+FORMS = {"preschool_5": ("MN-",), "preschool_3_5": ("MN-",), "primary": ("TH-",),
+         "lower_secondary": ("THCS-",), "literacy": ("XMC-", "CMC-")}
+NAME_LISTS = {"preschool_5": ("DS-MN",), "preschool_3_5": ("DS-MN",), "primary": ("DS-TH",),
+              "lower_secondary": ("DS-THCS",), "literacy": ("DS-XMC",)}
+
+
+def in_sentence(unit: AdministrativeUnit) -> str:
+    """"Huyện Điện Biên" → "huyện Điện Biên", as the name reads after "Ủy ban nhân dân"."""
+    if unit.kind and unit.name.startswith(unit.kind):
+        return unit.kind.lower() + unit.name[len(unit.kind):]
+    return unit.name
+
+
+def place_of(unit: AdministrativeUnit) -> str:
+    """The place of the date line (Decree 30/2020): the name without its kind."""
+    if unit.kind and unit.name.startswith(unit.kind):
+        return unit.name[len(unit.kind):].strip() or unit.name
+    return unit.name
+
+
+def _units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
+    """The unit, the units below it and its ancestors (for the forms' headings)."""
+    below = subtree(unit)
+    units = [*unit.ancestors(), *below]
+    difficult = set(UnitYear.objects.filter(unit__in=below, survey_year=year,
+                                            especially_difficult=True)
+                    .values_list("unit_id", flat=True))
+    return pl.DataFrame(
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)
+         for u in units],
+        schema=UNITS_SCHEMA, orient="row")
+
+
+def forms_and_lists(dossier: Dossier, with_people: bool) -> tuple[list[Form], list[Form]]:
+    """The unit's forms of the dossier's standard and, for a commune, its name lists."""
+    unit, year = dossier.unit, dossier.survey_year
+    frame = _units_frame(unit, year)
+    communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
+    table = survey_table()
+    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    evaluation = evaluate(table, year, units=frame)
+    counted = figures.compute(table, year)
+    forms = [f for f in forms_for(evaluation, counted, unit.code)
+             if f.code.startswith(FORMS.get(dossier.standard, ()))]
+    lists: list[Form] = []
+    if with_people and unit.type == AdministrativeUnit.Type.COMMUNE:
+        lists = [f for f in name_lists_for(table, evaluation, counted, unit.code)
+                 if f.code in NAME_LISTS.get(dossier.standard, ())]
+    return forms, lists
+
+
+def _step(event: DossierEvent) -> Step:
+    user: Any = event.user
+    by = (user.get_full_name() or user.username) if user is not None else ""
+    return Step(action=event.action, at=timezone.localtime(event.at), by=by, comment=event.comment,
+                decision_number=event.decision_number, decision_date=event.decision_date,
+                signer=event.signer, level_granted=event.level_granted)
+
+
+def content_of(dossier: Dossier, with_people: bool) -> DossierContent:
+    """Everything the PDF prints for ``dossier``; name lists only ``with_people``."""
+    unit = dossier.unit
+    events = list(dossier.events.select_related("user"))
+    reviewer = reviewer_of(unit, dossier.standard, dossier.level_claimed)
+    reviewing_body = (f"Ủy ban nhân dân {in_sentence(reviewer.unit)}"
+                      if reviewer.unit is not None else reviewer.name)
+    minutes = [Minutes("self_check", f"Ủy ban nhân dân\n{unit.name}")]
+    if any(e.action == DossierEvent.Action.DECIDE for e in events):
+        body = (f"Ủy ban nhân dân\n{reviewer.unit.name}" if reviewer.unit is not None
+                else f"\n{reviewer.name}")
+        minutes.append(Minutes("inspection", body))
+    submitted = [e for e in events if e.action in (DossierEvent.Action.SUBMIT,
+                                                   DossierEvent.Action.RESUBMIT)]
+    forms, lists = forms_and_lists(dossier, with_people)
+    return DossierContent.from_snapshot(
+        dossier.snapshot, unit_name=unit.name, unit_type=unit.type,
+        parents=tuple(u.name for u in reversed(unit.ancestors())), standard=dossier.standard,
+        level_claimed=dossier.level_claimed, level_granted=dossier.level_granted,
+        reviewer=reviewing_body, forms=tuple(forms), name_lists=tuple(lists),
+        name_lists_withheld=not with_people and unit.type == AdministrativeUnit.Type.COMMUNE,
+        history=tuple(_step(e) for e in events), minutes=tuple(minutes),
+        place=place_of(unit), issued=timezone.localdate(submitted[-1].at) if submitted else None)
