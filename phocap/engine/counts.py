@@ -9,7 +9,7 @@ once. Everything after this works on a few thousand rows per year.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ibis.expr.types as ir
@@ -94,3 +94,47 @@ def compute(t: ir.Table, counts: Iterable[Count]) -> pl.DataFrame:
         .select([*GROUP, *[c.column for c in wanted]])
         .sort(list(GROUP))
     )
+
+
+AGE = "person_age"
+
+
+def pair_column(population: str, fact: str) -> str:
+    return f"{population}__{fact}"
+
+
+def by_age_expr(t: ir.Table, counts: Iterable[Count]) -> ir.Table:
+    """The counts' populations and facts per age: one row per year, commune and age.
+
+    The same information as ``count_expr`` in fewer sums: the counts of a
+    ruleset share about thirty (population, fact) pairs over some twenty age
+    ranges, so summing each pair once per age and adding the ages up afterwards
+    (``totals_from_ages``) evaluates a third of the conditions per person. It
+    is how the register counts a few communes at a time (register/commune_counts.py).
+    """
+    person_age = facts.age(t)
+    metrics = {}
+    for population, fact in sorted({(c.population, c.fact) for c in counts}):
+        condition = _condition(t, Count(population, fact, *ALL_AGES), person_age)
+        # Everyone at every age is a constant condition: a count of the rows.
+        summed = (condition.ifelse(1, 0).sum() if isinstance(condition, ir.Column)
+                  else t.count())
+        metrics[pair_column(population, fact)] = summed.cast("int64")
+    return t.group_by([*GROUP, person_age.name(AGE)]).aggregate(**metrics)
+
+
+def totals_from_ages(by_age: Iterable[tuple[int | None, Mapping[str, int]]],
+                     counts: Iterable[Count]) -> dict[str, int]:
+    """Each count of one commune and year, from its rows of ``by_age_expr`` (age, sums).
+
+    A count over all ages takes every row, that of a person without an age
+    included, as ``count_expr`` does; an age range takes the rows of its ages.
+    """
+    rows = list(by_age)
+    return {
+        c.column: sum(
+            sums[pair_column(c.population, c.fact)] or 0 for age, sums in rows
+            if (c.lo, c.hi) == ALL_AGES or (age is not None and c.lo <= age <= c.hi)
+        )
+        for c in counts
+    }

@@ -94,11 +94,11 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """
     units = subtree(unit)
     q, counts = cached_counts(NOW, _communes(units), year)
-    evaluation = evaluate_counts(counts, year, q.ruleset,
-                                 units=_units_frame(unit, units, year)).to_json()
+    evaluation = evaluate_counts(counts, year, q.ruleset, units=_units_frame(unit, units, year))
+    # Only the unit and its children are shown; the rest is not worth serialising.
     wanted = _beneath(unit, units)
-    evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
-    return evaluation
+    evaluation.units = [u for u in evaluation.units if u.code in wanted]
+    return evaluation.to_json()
 
 
 def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
