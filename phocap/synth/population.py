@@ -472,6 +472,7 @@ class NationalIds:
 
     def __init__(self, seed: int) -> None:
         self._next = np.zeros((100, 4, 100), np.int64)
+        self._late = np.zeros((100, 4, 100), np.int64)
         self._offset = int(np.random.SeedSequence([seed, 7]).generate_state(1)[0]) % 1_000_000
 
     def assign(
@@ -500,4 +501,27 @@ class NationalIds:
         scrambled = (serial * self._MULTIPLIER + self._offset) % 1_000_000
         number = ((province[order] * 10 + sex[order]) * 100 + yy[order]) * 1_000_000 + scrambled
         ids[order] = np.where(serial < 1_000_000, number, -1)
+        return ids
+
+    def late(self, province: Ints, female: Bools, birth_year: Ints) -> Ints:
+        """Numbers for people recorded in a later year of the run (phocap.synth.evolve).
+
+        Their serials count down from 999,999 per key, scrambled by the same
+        bijection, so they never meet the serials counted up by :meth:`assign`
+        (a key would need half a million people) nor each other; a new instance
+        with the run's seed continues the same run.
+        """
+        century = (birth_year >= 2000).astype(np.int64)
+        sex = century * 2 + female.astype(np.int64)
+        yy = birth_year % 100
+        key = (province * 4 + sex) * 100 + yy
+        order = np.argsort(key, kind="stable")
+        starts, lengths = segment_starts(key[order])
+        rank = np.arange(order.size) - np.repeat(starts, lengths)
+        flat = self._late.reshape(-1)
+        serial = 999_999 - (flat[key[order]] + rank)
+        np.add.at(flat, key[order][starts], lengths)
+        ids = np.empty(key.size, np.int64)
+        scrambled = (serial * self._MULTIPLIER + self._offset) % 1_000_000
+        ids[order] = ((province[order] * 10 + sex[order]) * 100 + yy[order]) * 1_000_000 + scrambled
         return ids

@@ -242,6 +242,57 @@ class Schooling:
 
 
 @dataclass(frozen=True)
+class Yearly:
+    """What changes from one survey year to the next (phocap.synth.evolve).
+
+    Year-to-year transitions that the stock parameters above do not already
+    give. Dropout, repetition, transition and streaming rates are *not* here:
+    they are derived from :class:`Schooling`'s cohort curves (at age 18, the
+    eventual attainment of today's children), so an evolved year keeps the
+    rates the profile was calibrated on. Deaths and moves are the
+    :class:`Demography` shares, which are already per year.
+    """
+
+    overage_risk: float = field(metadata=_source(
+        "Dropout hazard multiplier per year a pupil is older than the grade's age (grade + 5),"
+        " up to three years. synthetic; the direction follows early-warning studies, in which"
+        " over-age is among the strongest predictors of dropout."
+    ))
+    repeater_risk: float = field(metadata=_source(
+        "Dropout hazard multiplier for a pupil repeating the grade this year (class code '!')."
+        " synthetic; repetition precedes dropout in the same studies."
+    ))
+    fertility: tuple[float, ...] = field(metadata=_source(
+        "Relative birth weights of women aged 15–19, 20–24, 25–29, 30–34, 35–39, 40–45 (who"
+        " the mothers of a year's births are). synthetic, shaped on the census fertility"
+        " schedule (peak 20–29, total fertility 2.09 in 2019). The number of births is the"
+        " pyramid's age-0 share of the register, which keeps its base stable."
+    ))
+    literacy_course: float = field(metadata=_source(
+        "Yearly probability that an adult (15+) without primary and without a literacy stage"
+        " completes stage 1 of the literacy programme. synthetic."
+    ))
+    literacy_stage2_course: float = field(metadata=_source(
+        "Yearly probability that an adult at stage 1 completes stage 2. synthetic."
+    ))
+    relapse: float = field(metadata=_source(
+        "Yearly probability that a literate adult without primary relapses into illiteracy"
+        " (tái mù). synthetic, small: the stock share in Schooling.relapse built up over decades."
+    ))
+
+
+_FERTILITY: Final = (0.25, 1.0, 0.95, 0.6, 0.25, 0.06)
+YEARLY: Final = Yearly(
+    overage_risk=1.5,
+    repeater_risk=2.0,
+    fertility=_FERTILITY,
+    literacy_course=0.02,
+    literacy_stage2_course=0.1,
+    relapse=0.003,
+)
+
+
+@dataclass(frozen=True)
 class Setting:
     """One kind of commune: its people, households and schooling."""
 
@@ -251,6 +302,8 @@ class Setting:
     """Range of a commune's register size (people aged 0–60) when not scaled."""
     people_per_village: int
     """Average people per village (thôn, bản, ấp). synthetic."""
+    yearly: Yearly = YEARLY
+    """Year-to-year transitions, for evolving a population (phocap.synth.evolve)."""
 
 
 @dataclass(frozen=True)
@@ -571,7 +624,20 @@ _DEMO_DEMOGRAPHY: Final = Demography(
     year_only_birth=0.01,
 )
 
-_DEMO_SETTING: Final = Setting(_DEMO_DEMOGRAPHY, _DEMO_SCHOOLING, (3_000, 8_000), 380)
+# The demo district ran large literacy campaigns (Schooling.literacy_programme 80%): its courses
+# go on, at a pace that keeps the stock of stages. synthetic.
+_DEMO_YEARLY: Final = Yearly(
+    overage_risk=1.5,
+    repeater_risk=2.0,
+    fertility=_FERTILITY,
+    literacy_course=0.08,
+    literacy_stage2_course=0.2,
+    relapse=0.002,
+)
+
+_DEMO_SETTING: Final = Setting(
+    _DEMO_DEMOGRAPHY, _DEMO_SCHOOLING, (3_000, 8_000), 380, _DEMO_YEARLY
+)
 
 
 def _demo(difficult: bool, *groups: tuple[str, float]) -> CommuneOverride:

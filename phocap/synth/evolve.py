@@ -1,0 +1,455 @@
+"""A synthetic population that lives through several survey years.
+
+:func:`evolve` turns the survey records of year Y (as :func:`phocap.synth.generate`
+yields them) into those of year Y + 1 for the same people, so that the register
+can show trends and the people behind them:
+
+- **identity**: everyone keeps their commune, village, form number
+  (household_no), position (person_no), national ID, name, birth date, sex and
+  ethnic group, which is how the register recognises a person from one year
+  to the next;
+- **who is carried over**, as the register's own roll-over does
+  (:mod:`phocap.register.rollover`): everyone in Y except those who moved
+  away or died in Y; people who turn 61 leave the register's age range;
+- **what happens during the year**: whole households move away ("chuyển
+  đi"), some people die ("chết"; neither is in a class), both at the
+  profile's yearly ``Demography`` rates; everyone else lives a school year
+  (:mod:`phocap.synth.school_year`); newborns and households moving in
+  ("chuyển đến") join (:mod:`phocap.synth.arrivals`); national ID numbers
+  keep being recorded as the generator's ramp says;
+- **schools**: a pupil who stays at a level keeps their school; one who
+  changes level goes to the school their village's pupils of that level
+  attended (as :mod:`phocap.synth.schooling` assigns them by village), else
+  their commune's, else their district's.
+
+Numbers are never reused: new households and newborns take numbers after the
+highest ever used in the commune or household (a :class:`Lineage` remembers
+them from year to year), so a newborn never inherits the register entry of a
+person who died. The same seed and records give the same year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from phocap.survey.schema import BY_KEY, FIRST_TWO_LEVEL_YEAR, KEYS
+from phocap.synth.arrivals import births, moving_in
+from phocap.synth.draws import Ints
+from phocap.synth.plan import CommunePlan
+from phocap.synth.population import (
+    DISABILITY_CAN_STUDY,
+    DISABILITY_CANNOT_STUDY,
+    DISABILITY_NONE,
+    FIRST_ID_YEAR,
+    FULL_ID_YEAR,
+    NationalIds,
+)
+from phocap.synth.profiles import MAX_AGE, Profile, risk_class
+from phocap.synth.records import ARROW_SCHEMA
+from phocap.synth.school_year import (
+    BT6,
+    GRADE1,
+    SC,
+    Columns,
+    Traits,
+    attendance,
+    live,
+)
+from phocap.synth.schooling import CLASS_CODES
+
+MOVED_IN, MOVED_AWAY, DECEASED = BY_KEY["status"].choices
+GONE = (MOVED_AWAY, DECEASED)
+VOCATIONAL = BY_KEY["vocational_level"].choices
+_YEARS = (
+    "preschool_completed", "primary_completed", "thcs_graduated", "thpt_graduated",
+    "vocational_completed", "highest_grade", "dropout_grade", "dropout_year",
+    "literacy_stage", "literacy_year",
+)
+SCHEMA = pl.DataFrame(ARROW_SCHEMA.empty_table()).schema
+"""The polars types of generated records."""
+_CLASS_INDEX = {code: i for i, code in enumerate(CLASS_CODES)}
+# School level of a class base index (as schooling._school_tables numbers them): preschool,
+# primary, lower secondary, upper secondary, continuing education; -1 outside the commune's
+# schools (vocational, university).
+_LEVEL = np.array(
+    [0] * GRADE1 + [1] * 5 + [2] * 4 + [3] * 3 + [4] * (SC - BT6) + [-1] * 4, np.int64
+)
+
+
+@dataclass
+class Lineage:
+    """What evolving remembers from year to year: numbers used, schools, ID serials."""
+
+    ids: NationalIds
+    households: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"commune_code": pl.String, "_top_household": pl.Int64}))
+    members: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"commune_code": pl.String, "household_no": pl.String, "_top": pl.Int64}))
+    schools: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"commune_code": pl.String, "village": pl.String, "_level": pl.Int64,
+                "_school": pl.String}))
+
+    def observe(self, records: pl.DataFrame) -> None:
+        """Remember a year's highest numbers and which schools each village's pupils attend."""
+        numbered = records.with_columns(
+            pl.col("household_no").cast(pl.Int64, strict=False).alias("_number"))
+        self.households = pl.concat([
+            self.households,
+            numbered.group_by("commune_code").agg(
+                pl.col("_number").max().fill_null(0).alias("_top_household")),
+        ]).group_by("commune_code").agg(pl.col("_top_household").max())
+        self.members = pl.concat([
+            self.members,
+            records.group_by("commune_code", "household_no").agg(
+                pl.col("person_no").cast(pl.Int64).max().alias("_top")),
+        ]).group_by("commune_code", "household_no").agg(pl.col("_top").max())
+        seen = (
+            records.filter(pl.col("current_school").is_not_null())
+            .with_columns(_level_of(pl.col("current_class")).alias("_level"))
+            .filter(pl.col("_level") >= 0)
+            .group_by("commune_code", "village", "_level", "current_school")
+            .len()
+            .sort("len", "current_school", descending=[True, False])
+            .unique(["commune_code", "village", "_level"], keep="first")
+            .select("commune_code", "village", "_level",
+                    pl.col("current_school").alias("_school"))
+        )
+        self.schools = pl.concat([seen, self.schools]).unique(
+            ["commune_code", "village", "_level"], keep="first")
+
+
+def _level_of(klass: pl.Expr) -> pl.Expr:
+    """School level of a class code, -1 for none (see _LEVEL)."""
+    levels = {code: int(_LEVEL[i // 4]) for code, i in _CLASS_INDEX.items()}
+    return klass.replace_strict(levels, default=-1, return_dtype=pl.Int64)
+
+
+def _frame(records: pa.Table | pa.RecordBatch | pl.DataFrame) -> pl.DataFrame:
+    frame = records if isinstance(records, pl.DataFrame) else pl.from_arrow(records)
+    assert isinstance(frame, pl.DataFrame)
+    missing = [k for k in KEYS if k not in frame.columns]
+    if missing:
+        raise ValueError(f"Thiếu cột: {', '.join(missing)}.")
+    frame = _contract(frame)
+    unknown = frame.filter(
+        pl.col("current_class").is_not_null() & ~pl.col("current_class").is_in(CLASS_CODES)
+    )
+    if unknown.height:
+        raise ValueError(f"Mã lớp không hợp lệ: {unknown['current_class'][0]}.")
+    return frame
+
+
+def _contract(frame: pl.DataFrame) -> pl.DataFrame:
+    """The contract's columns, in order, with the generated records' types."""
+    return frame.select([pl.col(k).cast(SCHEMA[k]) for k in KEYS])
+
+
+def _int(frame: pl.DataFrame, key: str) -> Ints:
+    result: Ints = frame[key].cast(pl.Int64).fill_null(-1).to_numpy().astype(np.int64)
+    return result
+
+
+def _columns(frame: pl.DataFrame) -> Columns:
+    vocational = frame["vocational_level"].replace_strict(
+        {v: i for i, v in enumerate(VOCATIONAL)}, default=-1, return_dtype=pl.Int64)
+    return Columns(
+        klass=frame["current_class"].replace_strict(
+            _CLASS_INDEX, default=-1, return_dtype=pl.Int64).to_numpy().astype(np.int64),
+        vocational_level=vocational.to_numpy().astype(np.int64),
+        relapsed=(frame["relapsed"] == "x").fill_null(False).to_numpy(),
+        **{key: _int(frame, key) for key in _YEARS},
+    )
+
+
+def _with_columns(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
+    def value(key: str, values: Ints) -> pl.Series:
+        return pl.Series(key, pa.array(values, pa.int64(), mask=values < 0))
+
+    out = [
+        pl.Series("current_class", np.array((*CLASS_CODES, ""), dtype=object)[columns.klass])
+        .replace("", None),
+        pl.Series("vocational_level", np.array((*VOCATIONAL, ""), dtype=object)[
+            columns.vocational_level]).replace("", None),
+        pl.Series("relapsed", np.where(columns.relapsed, "x", "")).replace("", None),
+    ]
+    out += [value(key, getattr(columns, key)) for key in _YEARS]
+    return frame.with_columns(out)
+
+
+def _ramp(year: int) -> float:
+    return float(np.clip((year - FIRST_ID_YEAR) / (FULL_ID_YEAR - FIRST_ID_YEAR), 0.0, 1.0))
+
+
+def _new_ids(
+    lineage: Lineage, frame: pl.DataFrame, want: np.ndarray, taken: set[str]
+) -> pl.Series:
+    """Late national ID numbers for the rows where ``want``; never one already ``taken``."""
+    rows = np.flatnonzero(want)
+    ids: list[str | None] = [None] * frame.height
+    if rows.size:
+        sub = frame[rows]
+        numbers = lineage.ids.late(
+            sub["province_code"].cast(pl.Int64).to_numpy(),
+            (sub["sex"] == "nữ").to_numpy(),
+            sub["birth_date"].str.extract(r"(\d{4})").cast(pl.Int64).to_numpy(),
+        )
+        texts = [f"{x:012d}" for x in numbers.tolist()]
+        for row, text in zip(rows.tolist(), texts, strict=True):
+            ids[row] = text if text not in taken else None
+    return pl.Series("national_id", ids, dtype=pl.String)
+
+
+def _household_key() -> pl.Expr:
+    return pl.struct("commune_code", "household_no").rank("dense").cast(pl.Int64)
+
+
+def _number(numbers: pl.Expr) -> pl.Expr:
+    """Form numbers as the generator writes them: four digits, more past 9,999."""
+    return numbers.cast(pl.String).str.zfill(4)
+
+
+def evolve(
+    records: pa.Table | pa.RecordBatch | pl.DataFrame,
+    plans: Sequence[CommunePlan],
+    profile: Profile,
+    seed: int,
+    lineage: Lineage | None = None,
+) -> tuple[pa.Table, Lineage]:
+    """The records of survey year Y + 1 from those of year Y (one year, whole communes).
+
+    ``plans`` describe the communes (setting, ĐBKK flag, schools: the run's
+    plans, :attr:`phocap.synth.Run.plans`); ``seed`` is the run's seed, which
+    numbers the new national IDs apart from the generated ones. Pass the
+    returned lineage to the next call to evolve several years.
+    """
+    frame = _frame(records)
+    years = frame["survey_year"].unique().to_list()
+    if len(years) != 1:
+        raise ValueError("Mỗi lần chỉ chuyển một năm điều tra.")
+    year = int(years[0]) + 1
+    if year >= FIRST_TWO_LEVEL_YEAR > year - 1:
+        raise ValueError(
+            "Không chuyển được sang năm từ 2025: danh mục xã đổi từ 01/7/2025 (sáp nhập),"
+            " cần ánh xạ xã cũ sang xã mới."
+        )
+    index = {p.commune.code: i for i, p in enumerate(plans)}
+    absent = set(frame["commune_code"].unique().to_list()) - set(index)
+    if absent:
+        raise ValueError(f"Thiếu kế hoạch của xã {', '.join(sorted(absent))}.")
+    lineage = lineage or Lineage(NationalIds(seed))
+    lineage.observe(frame)
+    first = min(int(c) for c in frame["commune_code"].unique().to_list()) if frame.height else 0
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 0xE7, year, first])))
+
+    demography = [profile.setting(p.setting).demography for p in plans]
+    born = pl.col("birth_date").str.extract(r"(\d{4})").cast(pl.Int64)
+    people = frame.filter(
+        ~pl.col("status").is_in(GONE).fill_null(False) & (year - born <= MAX_AGE)
+    ).with_columns(
+        pl.col("commune_code").replace_strict(index, return_dtype=pl.Int64).alias("_c"),
+        (year - born).alias("_age"),
+        pl.lit(year, pl.Int16).alias("survey_year"),
+    )
+    people = people.with_columns(
+        _household_key().alias("_hh"), pl.int_range(pl.len()).alias("_row")
+    )
+    c = people["_c"].to_numpy().astype(np.int64)
+    mountain = np.array([p.setting == "mountain" for p in plans], np.bool_)[c]
+
+    # Whole households move away; some people die.
+    hh = people["_hh"].to_numpy().astype(np.int64)
+    u_household = rng.random(int(hh.max()) + 1 if hh.size else 0)[hh]
+    away = u_household < np.array([d.moved_away for d in demography])[c]
+    dead = ~away & (rng.random(c.size) < np.array([d.deceased for d in demography])[c])
+    present = ~away & ~dead
+    status = np.where(away, MOVED_AWAY, np.where(dead, DECEASED, ""))
+    people = people.with_columns(pl.Series("status", status).replace("", None))
+
+    # A school year for those present; those who left keep their record, out of class.
+    before = _columns(people)
+    after = _columns(people)
+    after.klass = np.full(c.size, -1, np.int64)
+    disability = people["disability"].replace_strict(
+        {BY_KEY["disability"].choices[0]: DISABILITY_CAN_STUDY,
+         BY_KEY["disability"].choices[1]: DISABILITY_CANNOT_STUDY},
+        default=DISABILITY_NONE, return_dtype=pl.Int64).to_numpy().astype(np.int64)
+    age = people["_age"].to_numpy().astype(np.int64)
+    risk = np.array([risk_class(e or "Kinh") for e in people["ethnicity"].to_list()], np.int64)
+    two_sessions = np.array([p.two_sessions for p in plans], np.bool_)[c]
+    traits = Traits(
+        age=age, group=c * 128 + age, mountain=mountain, risk=risk,
+        female=(people["sex"] == "nữ").to_numpy(),
+        especially_difficult=np.array([p.especially_difficult for p in plans], np.bool_)[c],
+        disability=disability, two_sessions=two_sessions,
+    )
+    rows = np.flatnonzero(present)
+    lived = live(
+        rng,
+        Columns(**{f.name: getattr(before, f.name)[rows] for f in fields(Columns)}),
+        Traits(**{f.name: getattr(traits, f.name)[rows] for f in fields(Traits)}),
+        (profile.lowland, profile.mountain), year,
+    )
+    for f in fields(Columns):
+        getattr(after, f.name)[rows] = getattr(lived, f.name)
+    people = _with_columns(people, after)
+
+    # National IDs keep being recorded (the generator's ramp to the profile's share).
+    share = np.array([d.national_id for d in demography])[c]
+    old, new = share * _ramp(year - 1), share * _ramp(year)
+    catch_up = (new - old) / np.maximum(1.0 - old, 1e-9)
+    taken = set(frame["national_id"].drop_nulls().to_list())
+    missing = people["national_id"].is_null().to_numpy()
+    gets = missing & (rng.random(c.size) < catch_up)
+    late = _new_ids(lineage, people, gets, taken)
+    people = people.with_columns(pl.coalesce("national_id", late).alias("national_id"))
+
+    newborns = _newborns(rng, people.filter(pl.Series(present)), plans, profile, year,
+                         lineage, taken)
+    households = np.bincount(
+        people.unique("_hh")["_c"].to_numpy().astype(np.int64), minlength=len(plans))
+    movers = _movers(rng, plans, profile, seed, year, households, lineage, taken)
+    everyone = pl.concat([_contract(f) for f in (people, newborns, movers)], how="vertical")
+    everyone = _schools(everyone, frame, lineage)
+    out = everyone.sort(
+        "commune_code", pl.col("household_no").str.len_chars(), "household_no", "person_no"
+    )
+    return out.to_arrow().cast(ARROW_SCHEMA), lineage
+
+
+def _newborns(
+    rng: np.random.Generator,
+    present: pl.DataFrame,
+    plans: Sequence[CommunePlan],
+    profile: Profile,
+    year: int,
+    lineage: Lineage,
+    taken: set[str],
+) -> pl.DataFrame:
+    """Newborns as survey records: next positions in their household, nursery at its rate."""
+    born = births(rng, present, plans, profile, year)
+    households = present.unique("_hh").select(
+        "_hh", "province_code", "district_code", "commune_code", "village", "household_no")
+    born = born.join(households, on="_hh", maintain_order="left").join(
+        lineage.members, on=["commune_code", "household_no"], how="left", maintain_order="left"
+    ).with_columns(
+        (pl.col("_top").fill_null(0) + pl.int_range(pl.len()).over("_hh") + 1)
+        .cast(pl.Int16).alias("person_no"),
+        pl.lit(year, pl.Int16).alias("survey_year"),
+    )
+    n = born.height
+    c = born["_c"].to_numpy().astype(np.int64)
+    # Per plan (indexed by commune), unlike the (lowland, mountain) pairs of school_year.
+    demography = [profile.setting(p.setting).demography for p in plans]
+    u = rng.random(n)
+    cannot = np.array([d.disabled_cannot_study for d in demography])[c]
+    can = cannot + np.array([d.disabled_can_study for d in demography])[c]
+    disability = np.where(u < cannot, DISABILITY_CANNOT_STUDY,
+                          np.where(u < can, DISABILITY_CAN_STUDY, DISABILITY_NONE))
+    age = year - born["_born"].to_numpy().astype(np.int64)
+    traits = Traits(
+        age=age, group=c * 128 + age, mountain=born["_mountain"].to_numpy(),
+        risk=np.array([risk_class(e) for e in born["ethnicity"].to_list()], np.int64),
+        female=(born["sex"] == "nữ").to_numpy(),
+        especially_difficult=np.array([p.especially_difficult for p in plans], np.bool_)[c],
+        disability=disability, two_sessions=np.zeros(n, np.bool_),
+    )
+    pair = [profile.lowland.schooling, profile.mountain.schooling]
+    nursery = (rng.random(n) < attendance(pair, traits, age)) & (
+        disability != DISABILITY_CANNOT_STUDY)
+    share = np.array([d.national_id for d in demography])[c] * _ramp(year)
+    choices = (None, *BY_KEY["disability"].choices)
+    born = born.with_columns(
+        pl.Series("disability", [choices[d] for d in disability.tolist()], dtype=pl.String),
+        pl.Series("current_class", np.where(nursery, "NT", "")).replace("", None),
+        pl.lit(None, pl.String).alias("status"),
+    )
+    born = born.with_columns(_new_ids(lineage, born, rng.random(n) < share, taken))
+    blank = [k for k in KEYS if k not in born.columns]
+    return born.with_columns([pl.lit(None).alias(k) for k in blank])
+
+
+def _movers(
+    rng: np.random.Generator,
+    plans: Sequence[CommunePlan],
+    profile: Profile,
+    seed: int,
+    year: int,
+    households: Ints,
+    lineage: Lineage,
+    taken: set[str],
+) -> pl.DataFrame:
+    """Households moving in, numbered after the commune's highest form number."""
+    donor_seed = int(np.random.SeedSequence([seed, 0x1A, year]).generate_state(1)[0])
+    drawn = moving_in(plans, profile, donor_seed, year, households, rng)
+    if drawn.height == 0:
+        return drawn
+    numbered = drawn.join(
+        lineage.households, on="commune_code", how="left", maintain_order="left"
+    ).with_columns(
+        (pl.col("_top_household").fill_null(0)
+         + pl.col("household_no").rank("dense").over("commune_code")).alias("_number")
+    )
+    numbered = numbered.with_columns(_number(pl.col("_number")).alias("household_no"))
+    has_id = numbered["national_id"].is_not_null().to_numpy()
+    return numbered.with_columns(_new_ids(lineage, numbered, has_id, taken))
+
+
+def _schools(everyone: pl.DataFrame, before: pl.DataFrame, lineage: Lineage) -> pl.DataFrame:
+    """Pupils who changed level go to their village's (commune's, district's) school."""
+    previous = before.select(
+        "commune_code", "household_no", "person_no",
+        _level_of(pl.col("current_class")).alias("_was"),
+    )
+    level = _level_of(pl.col("current_class"))
+    frame = everyone.join(previous, on=["commune_code", "household_no", "person_no"],
+                          how="left").with_columns(level.alias("_level"))
+    village = lineage.schools
+    commune = (
+        village.group_by("commune_code", "_level", "_school").len()
+        .sort("len", "_school", descending=[True, False])
+        .unique(["commune_code", "_level"], keep="first").drop("len")
+        .rename({"_school": "_commune_school"})
+    )
+    district = (
+        village.join(before.select("commune_code", "district_code", "province_code").unique(),
+                     on="commune_code")
+        .with_columns(pl.coalesce("district_code", "province_code").alias("_area"))
+        .group_by("_area", "_level", "_school").len()
+        .sort("len", "_school", descending=[True, False])
+        .unique(["_area", "_level"], keep="first").drop("len")
+        .rename({"_school": "_area_school"})
+    )
+    frame = (
+        frame.with_columns(pl.coalesce("district_code", "province_code").alias("_area"))
+        .join(village, on=["commune_code", "village", "_level"], how="left")
+        .join(commune, on=["commune_code", "_level"], how="left")
+        .join(district, on=["_area", "_level"], how="left")
+    )
+    keep = (pl.col("_level") == pl.col("_was")) & pl.col("current_school").is_not_null()
+    school = (
+        pl.when(pl.col("_level") < 0).then(None)
+        .when(keep.fill_null(False)).then(pl.col("current_school"))
+        .otherwise(pl.coalesce("_school", "_commune_school", "_area_school"))
+    )
+    return frame.with_columns(school.alias("current_school")).select(KEYS)
+
+
+def evolve_years(
+    records: pa.Table | pa.RecordBatch | pl.DataFrame,
+    plans: Sequence[CommunePlan],
+    profile: Profile,
+    seed: int,
+    years: int,
+) -> Iterator[pa.Table]:
+    """The records of the ``years`` survey years after the records' own, one table each."""
+    lineage: Lineage | None = None
+    current: pa.Table | pa.RecordBatch | pl.DataFrame = records
+    for _ in range(years):
+        following, lineage = evolve(current, plans, profile, seed, lineage)
+        yield following
+        current = following
