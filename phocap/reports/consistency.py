@@ -19,6 +19,7 @@ It returns Vietnamese messages, one per discrepancy; an empty list means consist
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -84,6 +85,7 @@ def _links() -> list[tuple[Cell, Cell]]:
 
 
 LINKS = _links()
+BAND = re.compile(r"a(\d+)_(\d+)")  # a band column of a form by age: "a6_10"
 # The figure each name list must match on its commune's forms.
 LIST_FIGURES: dict[str, Cell] = {
     "DS-MN": ("MN-01", "completed_preschool", "a6"),
@@ -166,9 +168,9 @@ class Checker:
         unit's cells are the sums of its communes' same forms."""
         for row in form.rows:
             for column in form.columns:
-                parts = column.key.split("_")
-                if len(parts) == 2 and parts[0].startswith("a") and parts[1].isdigit():
-                    lo, hi = int(parts[0][1:]), int(parts[1])
+                band = BAND.fullmatch(column.key)
+                if band is not None:
+                    lo, hi = int(band[1]), int(band[2])
                     ages = [row.values.get(f"a{a}") for a in range(lo, hi + 1)]
                     if all(isinstance(v, int) for v in ages):
                         self.differ(_where(form, row, column.key), row.values.get(column.key),

@@ -177,3 +177,36 @@ def test_a_criterion_differs_between_two_forms(built: Built) -> None:
     problems = check(list(forms.values()), built.evaluation)
     assert any("cùng số liệu trên biểu XMC-4" in p for p in problems)
 
+
+
+def replaced(form: Form, row_code: str, key: str, value: object) -> Form:
+    rows = tuple(dataclasses.replace(r, values={**r.values, key: value})
+                 if r.code == row_code else r for r in form.rows)
+    return dataclasses.replace(form, rows=rows)
+
+
+def test_a_band_that_is_not_the_sum_of_its_ages_is_caught(built: Built) -> None:
+    """TH-M1 of 90101: 11–14 completed = D (11) + F (14) = 2; printed 3."""
+    forms = {**built.forms, ("90101", "TH-M1"): replaced(
+        built.forms[("90101", "TH-M1")], "completed_primary", "a11_14", 3)}
+    problems = check(list(forms.values()), built.evaluation)
+    assert any("TH-M1 (90101)" in p and "tổng các độ tuổi là 2" in p for p in problems)
+
+
+def test_a_district_form_that_is_not_the_sum_of_its_communes_is_caught(built: Built) -> None:
+    """THCS-M1 of district 901, graduates aged 16: G (90101) + M (90102) = 2; printed 1."""
+    forms = {**built.forms, ("901", "THCS-M1"): replaced(
+        built.forms[("901", "THCS-M1")], "lower_secondary_graduate", "a16", 1)}
+    problems = check(list(forms.values()), built.evaluation)
+    assert any("THCS-M1 (901)" in p and "tổng của các xã trên cùng biểu là 2" in p
+               for p in problems)
+
+
+def test_a_wrong_level_is_caught(built: Built) -> None:
+    """The engine's levels of 90101: the level column must say the same."""
+    form = built.forms[("901", "XMC-4")]
+    forms = {**built.forms, ("901", "XMC-4"): replaced(form, "90101", "level", "Mức độ 2")}
+    expected = form.row("90101").values["level"]
+    assert expected != "Mức độ 2"
+    problems = check(list(forms.values()), built.evaluation)
+    assert any(f"mức đạt chuẩn theo kết quả tính là {expected}" in p for p in problems)

@@ -3,7 +3,8 @@
 ``build_forms`` and ``name_lists`` take a typed survey table (any Ibis backend),
 the survey year, the units frame (as for the engine) and a unit code; ``forms_for``
 builds from an Evaluation and Figures already at hand (the web application caches
-both). Forms are data (phocap.reports.model); phocap.reports.xlsx writes them.
+both). A database view is read through phocap.engine.backends.typed first, as for
+the engine. Forms are data (phocap.reports.model); phocap.reports.xlsx writes them.
 """
 
 from __future__ import annotations
