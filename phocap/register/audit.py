@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from phocap.register import bulk, revisions
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from phocap.register.records import field_label
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -111,7 +112,8 @@ def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
 
 
 def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """The fields an entry changed, with the values before and after (what a page shows)."""
+    """The fields an entry changed, named as the survey form names them, with the values
+    before and after (what a page shows an officer)."""
     before, after = entry.before or {}, entry.after or {}
-    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+    return [(field_label(k), before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
             if k not in ("id", "version") and before.get(k) != after.get(k)]

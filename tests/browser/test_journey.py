@@ -195,7 +195,7 @@ def test_commune_officer_imports_fixes_commits_edits_and_sees_results_change(
     # The change is in the audit trail; the roll-over and duplicates pages open.
     browser.get(f"{base}/units/{commune.pk}/?year={YEAR}")
     click_link(browser, "Nhật ký thay đổi")
-    wait_for_text(browser, f"thcs_graduated: ∅ → {YEAR - 1}")
+    wait_for_text(browser, f"Tốt nghiệp THCS: ∅ → {YEAR - 1}")
     assert AuditEntry.objects.filter(model="personyear", action="update").exists()
     camera.shoot("audit")
     browser.get(f"{base}/units/{commune.pk}/rollover/?year={YEAR}")

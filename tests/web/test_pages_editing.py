@@ -190,3 +190,11 @@ def test_results_follow_an_edit(tree: dict[str, Any], make_user: Any) -> None:
                          "version": "1"})
     assert saved.status_code == 302, saved.content.decode()[:3000]
     assert completed() == (1, 1)
+
+
+def test_the_history_names_fields_as_the_survey_form_does(pupil: Person, staff: Client) -> None:
+    """An officer reads "Biến động: ∅ → chuyển đi", not the code key "status"."""
+    staff.post(f"/persons/{pupil.pk}/move/?year={YEAR}", {"action": "moved_out", "version": "1"})
+    page = staff.get(f"/persons/{pupil.pk}/").content.decode()
+    assert "Biến động: <del>∅</del> → <ins>chuyển đi</ins>" in page
+    assert "status: " not in page
