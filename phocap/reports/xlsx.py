@@ -135,13 +135,14 @@ def _write_signatures(sheet: Any, form: Form, row: int, width: int,
     if form.place_date:
         _merged(sheet, row, last_first, width - 1, form.place_date, styles["place_date"])
         row += 1
+    depth = max(len(s.title.split("\n")) for s in form.signatures)
     for index, signature in enumerate(form.signatures):
         first = index * span
         last = width - 1 if index == blocks - 1 else first + span - 1
-        lines = signature.title.split("\n")
-        for offset, line in enumerate(lines):
+        for offset, line in enumerate(signature.title.split("\n")):
             _merged(sheet, row + offset, first, last, line, styles["signature"])
-        _merged(sheet, row + len(lines), first, last, signature.hint, styles["hint"])
+        # The hints line up under the deepest title, as on a printed form.
+        _merged(sheet, row + depth, first, last, signature.hint, styles["hint"])
 
 
 def _merged(sheet: Any, row: int, first: int, last: int, text: str, style: Any) -> None:

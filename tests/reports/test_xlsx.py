@@ -64,7 +64,7 @@ def test_signature_block_and_print_setup(workbook: openpyxl.Workbook) -> None:
     signer_row, _ = find(sheet, "NGƯỜI LẬP BIỂU")
     head_row, _ = find(sheet, "TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")
     assert place_row < signer_row == head_row
-    assert sheet.cell(signer_row + 1, 1).value == "(Ký, ghi rõ họ tên)"
+    assert sheet.cell(signer_row + 1, 1).value == "(Ký, ghi rõ họ tên)"  # one-line titles
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     # fit to one page wide (XlsxWriter leaves out the default width of 1), any height
@@ -78,6 +78,8 @@ def test_commune_signature_and_two_line_title(workbook: openpyxl.Workbook) -> No
     row, col = find(sheet, "TM. ỦY BAN NHÂN DÂN")
     assert sheet.cell(row + 1, col).value == "CHỦ TỊCH"
     assert sheet.cell(row + 2, col).value == "(Ký tên, đóng dấu)"
+    assert find(sheet, "NGƯỜI LẬP BIỂU")[0] == row
+    assert find(sheet, "(Ký, ghi rõ họ tên)")[0] == row + 2  # hints on one line
 
 
 def test_sheet_names_stay_unique_and_short() -> None:
