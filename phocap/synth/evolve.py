@@ -30,8 +30,9 @@ person who died. The same seed and records give the same year.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -40,6 +41,7 @@ import pyarrow as pa
 from phocap.survey.schema import BY_KEY, FIRST_TWO_LEVEL_YEAR, KEYS
 from phocap.synth.arrivals import births, moving_in
 from phocap.synth.draws import Ints
+from phocap.synth.generate import BATCH_PEOPLE, Run, Selection, Summary, prepare
 from phocap.synth.plan import CommunePlan
 from phocap.synth.population import (
     DISABILITY_CAN_STUDY,
@@ -61,6 +63,7 @@ from phocap.synth.school_year import (
     live,
 )
 from phocap.synth.schooling import CLASS_CODES
+from phocap.synth.writer import units_path, write_units, writer_for
 
 MOVED_IN, MOVED_AWAY, DECEASED = BY_KEY["status"].choices
 GONE = (MOVED_AWAY, DECEASED)
@@ -127,6 +130,17 @@ def _level_of(klass: pl.Expr) -> pl.Expr:
     """School level of a class code, -1 for none (see _LEVEL)."""
     levels = {code: int(_LEVEL[i // 4]) for code, i in _CLASS_INDEX.items()}
     return klass.replace_strict(levels, default=-1, return_dtype=pl.Int64)
+
+
+def check_span(first: int, last: int) -> None:
+    """Refuse to evolve across 1 July 2025, when communes were merged and renumbered."""
+    if last < first:
+        raise ValueError(f"Năm cuối {last} trước năm đầu {first}.")
+    if first < FIRST_TWO_LEVEL_YEAR <= last:
+        raise ValueError(
+            "Không chuyển được sang năm từ 2025: danh mục xã đổi từ 01/7/2025 (sáp nhập),"
+            " cần ánh xạ xã cũ sang xã mới."
+        )
 
 
 def _frame(records: pa.Table | pa.RecordBatch | pl.DataFrame) -> pl.DataFrame:
@@ -232,11 +246,7 @@ def evolve(
     if len(years) != 1:
         raise ValueError("Mỗi lần chỉ chuyển một năm điều tra.")
     year = int(years[0]) + 1
-    if year >= FIRST_TWO_LEVEL_YEAR > year - 1:
-        raise ValueError(
-            "Không chuyển được sang năm từ 2025: danh mục xã đổi từ 01/7/2025 (sáp nhập),"
-            " cần ánh xạ xã cũ sang xã mới."
-        )
+    check_span(year - 1, year)
     index = {p.commune.code: i for i, p in enumerate(plans)}
     absent = set(frame["commune_code"].unique().to_list()) - set(index)
     if absent:
@@ -453,3 +463,60 @@ def evolve_years(
         following, lineage = evolve(current, plans, profile, seed, lineage)
         yield following
         current = following
+
+
+def run_years(
+    run: Run, last_year: int, batch_people: int = BATCH_PEOPLE
+) -> Iterator[pa.RecordBatch]:
+    """A run's records for its year and every year up to ``last_year``, batch by batch.
+
+    Each batch of whole communes is generated, then evolved year after year
+    before the next batch is drawn, so memory stays that of a batch; one
+    series of national ID numbers serves the whole run.
+    """
+    check_span(run.year, last_year)
+    ids = NationalIds(run.seed)
+    by_code = {p.commune.code: p for p in run.plans}
+    for batch in run.batches(batch_people):
+        yield batch
+        codes = sorted(set(batch.column("commune_code").to_pylist()))
+        plans = [by_code[c] for c in codes]
+        lineage = Lineage(ids)
+        current: pa.Table | pa.RecordBatch = batch
+        for _ in range(last_year - run.year):
+            current, lineage = evolve(current, plans, run.profile, run.seed, lineage)
+            yield from current.to_batches(max_chunksize=max(current.num_rows, 1))
+
+
+def write_years(
+    path: Path,
+    selection: Selection,
+    years: tuple[int, int],
+    profile: str | Profile,
+    seed: int,
+    people: int | None = None,
+    *,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Generate the first of ``years`` and evolve it to the last, all in one file.
+
+    Like :func:`phocap.synth.write` (format by extension, units file beside it,
+    ``on_batch(rows, total)`` after each batch); the survey format allows several
+    years in one file. The units file's ĐBKK flags hold for every year.
+    """
+    first, last = years
+    check_span(first, last)
+    writer = writer_for(path)
+    run = prepare(selection, first, profile, seed, people)
+    expected = run.people * (last - first + 1)
+
+    def reported() -> Iterator[pa.RecordBatch]:
+        for batch in run_years(run, last):
+            yield batch
+            if on_batch is not None:
+                on_batch(batch.num_rows, expected)
+
+    written = writer(path, reported())
+    beside = units_path(path)
+    write_units(beside, run.units)
+    return Summary(path, beside, written, run.communes)
