@@ -29,7 +29,7 @@ from phocap.engine.people import people_behind
 from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
-from phocap.register.models import AdministrativeUnit, UnitYear, Village
+from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, for_year
 from phocap.survey.schema import SCHEMA
 
@@ -177,7 +177,31 @@ def _revision(unit: AdministrativeUnit, year: int) -> str:
     return f"{unit.pk}:{year}:{hashlib.sha1(repr(state).encode()).hexdigest()}"
 
 
-def _cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
+def survey_years(communes: list[AdministrativeUnit]) -> list[int]:
+    """The survey years with anyone surveyed in these communes, newest first.
+
+    Each commune's years are cached under its revision, as its counts are: over
+    a province of a million people the query takes seconds, and a page shows
+    the years on every view.
+    """
+    revision = revisions.of(c.pk for c in communes)
+    keys = {c.pk: f"years:{c.pk}:{revision[c.pk]}" for c in communes}
+    found = cache.get_many(list(keys.values()))
+    stale = [pk for pk, key in keys.items() if key not in found]
+    if stale:
+        years: dict[int, set[int]] = {pk: set() for pk in stale}
+        for pk, year in (PersonYear.objects.filter(person__household__commune__in=stale)
+                         .values_list("person__household__commune_id", "survey_year")
+                         .distinct()):
+            years[pk].add(year)
+        stored = {keys[pk]: sorted(found_years) for pk, found_years in years.items()}
+        cache.set_many(stored, 7 * 24 * 3600)
+        found |= stored
+    return sorted({year for key in keys.values() for year in found[key]}, reverse=True)
+
+
+def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
+    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``)."""
     key = f"{kind}:{_revision(unit, year)}"
     found = cache.get(key)
     if found is None:
@@ -188,14 +212,14 @@ def _cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any
 
 def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """``results``, reused until the data beneath the unit change."""
-    return _cached("results", unit, year, results)
+    return cached("results", unit, year, results)
 
 
 def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     """``villages``, reused until the data beneath the commune change."""
-    return _cached("villages", unit, year, villages)
+    return cached("villages", unit, year, villages)
 
 
 def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     """``next_year``, reused until the data beneath the unit change."""
-    return _cached("next-year", unit, year, next_year)
+    return cached("next-year", unit, year, next_year)

@@ -30,12 +30,13 @@ PROVINCE, CODES = "11", ("03319", "03322", "03370")
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def synthetic(folder: Path, seed: int) -> Any:
-    """Typed survey records of 300 people in each commune of the tree, as an import reads them."""
-    communes = [c for c in select(PROVINCE, YEAR)[0] if c.code in CODES]
-    path = folder / f"province-{seed}.parquet"
-    write_parquet(path, list(prepare(communes, YEAR, "mountainous", seed, 900).batches()))
-    checked = validate(path, year=YEAR, keep_records=True)
+def synthetic(folder: Path, seed: int, year: int = YEAR, codes: tuple[str, ...] = CODES) -> Any:
+    """Typed survey records of 300 people in each commune, as an import reads them."""
+    communes = [c for c in select(PROVINCE, year)[0] if c.code in codes]
+    path = folder / f"province-{seed}-{year}.parquet"
+    people = 300 * len(codes)
+    write_parquet(path, list(prepare(communes, year, "mountainous", seed, people).batches()))
+    checked = validate(path, year=year, keep_records=True)
     assert checked.report.ok and checked.records is not None
     return checked.records
 
@@ -161,6 +162,15 @@ def test_an_import_recounts_the_communes_it_changed(
     importing.load(changed)
     assert results.cached_results(top, YEAR) == reference(top, YEAR)[0]
     assert counted == [list(CODES), ["03319"]]
+
+
+def test_the_survey_years_follow_an_import_of_a_new_year(
+        province: dict[str, Any], tmp_path: Path) -> None:
+    communes = list(province["communes"].values())
+    assert results.survey_years(communes) == [YEAR]
+    importing.load(synthetic(tmp_path, 13, YEAR + 1, ("03370",)))
+    assert results.survey_years(communes) == [YEAR + 1, YEAR]
+    assert results.survey_years(communes[:2]) == [YEAR]
 
 
 def test_every_audited_change_raises_its_communes_revision(

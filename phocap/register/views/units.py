@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
-from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
+from phocap.register.models import AdministrativeUnit, Household, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
     behind,
     cached_next_year,
     cached_results,
     cached_villages,
+    survey_years,
 )
 from phocap.register.scope import editable, sees_people
 from phocap.register.views.audit import XLSX
@@ -61,14 +62,6 @@ def _standards(unit_json: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _years(communes: list[AdministrativeUnit]) -> list[int]:
-    return sorted(
-        PersonYear.objects.filter(person__household__commune__in=communes)
-        .values_list("survey_year", flat=True).distinct(),
-        reverse=True,
-    )
-
-
 @login_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
@@ -78,7 +71,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     by_code = {u["code"]: u for u in evaluation["units"]}
     own = by_code.get(found.code)
     context: dict[str, Any] = {
-        "unit": found, "year": year, "years": _years(communes),
+        "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user)[:-1],
         "standards": _standards(own) if own else [],
         "sees_people": sees_people(request.user),
@@ -182,7 +175,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     children_next = [c for c in ahead.values() if c["code"] != found.code
                      and c["change"] != "keep"]
     return render(request, "register/results.html", {
-        "unit": found, "year": year, "years": _years(communes),
+        "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": evaluation["ruleset"],
         "unverified": [label(k) for k in evaluation["unverified"]],
