@@ -179,7 +179,7 @@ class _Writer:
                          self.p(source_vi(c.source), "cell"),
                          self.p(PASSED_VI[c.passed], "cellbold" if c.passed is False
                                 else "cell")])
-        widths = [43, 11, 15, 18, 20, 16, 30, 17]
+        widths = [41, 13, 15, 18, 20, 16, 30, 17]
         scale = self.portrait_width / (sum(widths) * mm)
         table = Table(rows, colWidths=[w * mm * scale for w in widths], repeatRows=1)
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), typeface.REGULAR),
@@ -296,9 +296,10 @@ class _Writer:
             self.p("Căn cứ Nghị định số 20/2014/NĐ-CP ngày 24 tháng 3 năm 2014 của Chính phủ"
                    " về phổ cập giáo dục, xóa mù chữ và Thông tư số 07/2016/TT-BGDĐT ngày 22"
                    " tháng 3 năm 2016 của Bộ trưởng Bộ Giáo dục và Đào tạo;"),
-            self.p(f"Hôm nay, vào hồi … giờ … ngày … tháng … năm …, tại {c.unit_name},"
-                   f" {'đoàn kiểm tra của ' + c.reviewer if inspection else c.unit_name}"
-                   " tiến hành kiểm tra kết quả phổ cập giáo dục, xóa mù chữ."),
+            self.p(f"Hôm nay, vào hồi … giờ … ngày … tháng … năm …, tại {c.place or c.unit_name},"
+                   + (f" đoàn kiểm tra của {c.reviewer} tiến hành kiểm tra" if inspection
+                      else " Ban chỉ đạo phổ cập giáo dục, xóa mù chữ tiến hành tự kiểm tra")
+                   + f" kết quả {c.standard_name.lower()} năm {c.year} của {c.unit_name}."),
             self.p("I. Thành phần", "heading"),
         ]
         if minutes.participants:

@@ -4,7 +4,8 @@ The commune (2021, so before the reorganisation: its district recognises it,
 ND20 Art 31) submits its dossier; while it waits, the year's data are frozen
 and an edit is refused with the reason; the district reviewer finds it in the
 queue and returns it with a comment; the commune, its data unfrozen, fixes a
-record and resubmits; the reviewer records the decision. The province
+record and resubmits; the reviewer records the decision and downloads the
+printable dossier (PDF, kept in test-artifacts/dossier/journey.pdf). The province
 administrator, who does not review communes before 2025, finds nothing to act
 on. Each page is photographed at 1366x768 and 390x844 and checked for sideways
 overflow (conftest.Camera).
@@ -18,7 +19,15 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import MISSING, PASSWORD, SKIP_REASON, YEAR, Camera, CommuneFiles
+from tests.browser.conftest import (
+    MISSING,
+    PASSWORD,
+    SCREENSHOTS,
+    SKIP_REASON,
+    YEAR,
+    Camera,
+    CommuneFiles,
+)
 from tests.browser.test_journey import click_link, log_in, text_of, wait_for, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=SKIP_REASON)]
@@ -45,6 +54,18 @@ def registered(units: dict[str, Any], accounts: dict[str, Any],
 def switch_user(driver: Any, base: str, username: str) -> None:
     driver.delete_all_cookies()
     log_in(driver, base, username)
+
+
+def download(driver: Any, link: Any) -> bytes:
+    """What a link downloads, fetched with the browser's session (headless Chromium keeps
+    downloads out of reach)."""
+    from urllib.request import Request, urlopen
+
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    request = Request(str(link.get_attribute("href")), headers={"Cookie": cookies})
+    with urlopen(request, timeout=60) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        return bytes(response.read())
 
 
 def status(driver: Any) -> str:
@@ -140,6 +161,10 @@ def test_commune_submits_reviewer_returns_commune_resubmits_reviewer_decides(
     assert status(browser) == "recognised"
     assert "125/QĐ-UBND" in text_of(browser)
     camera.shoot("dossier-decided")
+    printed = download(browser, browser.find_element(By.ID, "dossier-pdf"))
+    assert printed.startswith(b"%PDF")
+    (SCREENSHOTS.parent / "dossier").mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS.parent / "dossier" / "journey.pdf").write_bytes(printed)
     dossier.refresh_from_db()
     assert [e.action for e in dossier.events.all()] == ["submit", "return", "resubmit", "decide"]
     assert dossier.level_granted == dossier.level_claimed
