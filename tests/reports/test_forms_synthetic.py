@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from phocap.engine.backends import connect, load
@@ -22,6 +23,7 @@ from phocap.reports.consistency import SUMMARY_CRITERIA, check, figure
 from phocap.reports.figures import compute
 from phocap.reports.forms import CODES, forms_for, name_lists_for
 from phocap.reports.model import Form
+from phocap.reports.xlsx import write_forms
 from phocap.survey.validate import validate
 from phocap.synth.generate import write
 
@@ -100,3 +102,23 @@ def test_larger_units_show_the_engine_levels(case: Case) -> None:
         total = forms[(unit.code, "THCS-M2")].rows[-1]
         level = unit.standards["lower_secondary"].level
         assert total.values["level"] == (f"Mức độ {level}" if level else "Chưa đạt")
+
+
+def test_the_workbook_totals_are_the_sums_of_its_rows(case: Case, tmp_path: Path) -> None:
+    """The top unit's workbook read back: on each summary sheet, the "Cộng" row's counts are
+    the sums of the unit rows above it (rates are checked by the consistency check)."""
+    top = case.evaluation.units[0].code
+    path = write_forms([f for f in case.forms if f.unit_code == top], tmp_path / "forms.xlsx")
+    book = openpyxl.load_workbook(path)
+    for form in case.forms:
+        if form.unit_code != top or form.columns[0].key != "stt":
+            continue
+        sheet = book[form.code]
+        first = next(c.row for c in sheet["A"] if c.value == "STT") + 2  # two header rows
+        total = next(c.row for c in sheet["B"] if c.value == "Cộng")
+        assert total - first == len(form.rows) - 1
+        for index, column in enumerate(form.columns, start=1):
+            if column.rate or column.key in ("stt", "label", "level"):
+                continue
+            above = [sheet.cell(r, index).value for r in range(first, total)]
+            assert sheet.cell(total, index).value == sum(above), (form.code, column.key)
