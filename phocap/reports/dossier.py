@@ -195,6 +195,12 @@ class DossierContent:
                    conditions=str(result.get("conditions", "not_assessed")), **fields)
 
     @property
+    def located(self) -> str:
+        """"Xã Mường Pồn, huyện Điện Biên, tỉnh Điện Biên": the unit, then the units above."""
+        above = [name[:1].lower() + name[1:] for name in reversed(self.parents)]
+        return ", ".join([self.unit_name, *above])
+
+    @property
     def standard_name(self) -> str:
         return STANDARD_NAMES_VI.get(self.standard, self.standard)
 

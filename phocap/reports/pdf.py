@@ -4,7 +4,8 @@ Presentation follows Decree 30/2020/NĐ-CP (Appendix I) for administrative
 documents: A4; margins top and bottom 20 mm, left 30 mm, right 15 mm; Times New
 Roman's metrics (``typeface``); the issuing body at the top left opposite the
 national motto, the place and date in italics under it; the title in bold
-capitals; the page number centred at the top from the second page; signature
+capitals (the national name in 12 pt, the motto in 13 pt, both bold); the page
+number centred in the top margin from the second page, in 13 pt; signature
 blocks with the signer's capacity in bold capitals over the hint of what to
 sign and seal. A wide form gets a landscape page (Appendix I allows it for
 tables). Vietnamese text is normalised to NFC and every character checked
@@ -135,7 +136,7 @@ class _Writer:
         place = content.place or content.unit_name
         day = (vi_date(content.issued) if content.issued and dated
                else "ngày … tháng … năm …")
-        right = [self.p(MOTTO[0], "motto"), self.p(MOTTO[1], "body_centre_bold"), _rule(55 * mm),
+        right = [self.p(MOTTO[0], "motto"), self.p(MOTTO[1], "subtitle"), _rule(55 * mm),
                  self.p(f"{place}, {day}", "date")]
         width = self.portrait_width
         table = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
@@ -201,7 +202,7 @@ class _Writer:
             self.p(f"Kính gửi: {c.reviewer}", "centre"),
             Spacer(1, 4 * mm),
             self.p(f"Thực hiện Nghị định số 20/2014/NĐ-CP và Thông tư số 07/2016/TT-BGDĐT,"
-                   f" {c.unit_name} báo cáo kết quả {c.standard_name.lower()} theo số liệu"
+                   f" {c.located} báo cáo kết quả {c.standard_name.lower()} theo số liệu"
                    f" điều tra năm {c.year} (thời điểm 30 tháng 9), như sau:"),
             self.p("1. Kết quả theo từng tiêu chí", "heading"),
         ]
@@ -299,7 +300,7 @@ class _Writer:
             self.p(f"Hôm nay, vào hồi … giờ … ngày … tháng … năm …, tại {c.place or c.unit_name},"
                    + (f" đoàn kiểm tra của {c.reviewer} tiến hành kiểm tra" if inspection
                       else " Ban chỉ đạo phổ cập giáo dục, xóa mù chữ tiến hành tự kiểm tra")
-                   + f" kết quả {c.standard_name.lower()} năm {c.year} của {c.unit_name}."),
+                   + f" kết quả {c.standard_name.lower()} năm {c.year} của {c.located}."),
             self.p("I. Thành phần", "heading"),
         ]
         if minutes.participants:
@@ -373,7 +374,7 @@ def _page_number(canvas: Canvas, document: BaseDocTemplate) -> None:
         return
     width, height = canvas._pagesize
     canvas.saveState()
-    canvas.setFont(typeface.REGULAR, 12)
+    canvas.setFont(typeface.REGULAR, BODY_SIZE)
     canvas.drawCentredString(width / 2, height - 12 * mm, str(number))
     canvas.restoreState()
 

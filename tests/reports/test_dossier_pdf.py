@@ -150,6 +150,7 @@ def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
     empty = Criterion("primary.1.grade_1_at_6", "Tiểu học", 1, 0, 0, Fraction(9, 10),
                       "ND20 Art 9", None)
     assert "không áp dụng" in empty.sentence()
+    assert content().located == "Xã Mường Pồn, huyện Điện Biên, tỉnh Điện Biên"
     assert content().conclusion().startswith(
         "Căn cứ kết quả điều tra năm 2021 (bộ quy tắc nd20-2014), Xã Mường Pồn chưa đạt chuẩn"
         " phổ cập giáo dục tiểu học; đơn vị đề nghị công nhận mức độ 1")
