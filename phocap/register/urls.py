@@ -2,13 +2,17 @@
 
 from django.urls import URLPattern, path
 
-from phocap.register.views import audit, households, persons, units
+from phocap.register.views import audit, forms, households, persons, units
 
 urlpatterns: list[URLPattern] = [
     path("", units.home, name="home"),
     path("units/<int:pk>/", units.unit, name="unit"),
     path("units/<int:pk>/results/", units.results, name="unit-results"),
     path("units/<int:pk>/people/<str:criterion>/", units.people, name="unit-people"),
+    path("units/<int:pk>/forms/", forms.forms, name="unit-forms"),
+    path("units/<int:pk>/forms/<str:code>/", forms.form, name="unit-form"),
+    path("units/<int:pk>/forms.xlsx", forms.forms_xlsx, name="unit-forms-xlsx"),
+    path("units/<int:pk>/name-lists.xlsx", forms.name_lists_xlsx, name="unit-name-lists-xlsx"),
     path("units/<int:pk>/households/", units.households, name="unit-households"),
     path("units/<int:pk>/households/new/", households.create, name="household-new"),
     path("units/<int:pk>/audit/", audit.log, name="unit-audit"),

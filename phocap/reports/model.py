@@ -12,8 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from phocap.engine.result import display_rate
+
 Value = int | Fraction | str | None
 """A cell: a count, an exact rate (shown as a percentage), text, or empty."""
+
+
+def shown(value: Value) -> str:
+    """A cell as printed: "1.234", "95,24%" (rules.md §1: rounded only for display), text."""
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        return display_rate(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return value
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,42 @@ class Column:
     key: str
     header: tuple[str, ...]
     rate: bool = False  # a Fraction shown as "95,24%"
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of a multi-level header, spanning rows and columns (0-based, inclusive)."""
+
+    text: str
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+
+def header_cells(columns: tuple[Column, ...]) -> list[HeaderCell]:
+    """The header as printed, top row first: every renderer (XLSX, PDF, HTML) merges alike.
+
+    Adjacent columns sharing a header prefix share its cell; a column whose path
+    is shorter than the deepest spans down to the last header row.
+    """
+    depth = max((len(c.header) for c in columns), default=1)
+    cells = []
+    for level in range(depth):
+        first = 0
+        while first < len(columns):
+            header = columns[first].header
+            if len(header) <= level:
+                first += 1
+                continue
+            last = first
+            while (last + 1 < len(columns) and len(columns[last + 1].header) > level
+                   and columns[last + 1].header[:level + 1] == header[:level + 1]):
+                last += 1
+            last_row = depth - 1 if level == len(header) - 1 else level
+            cells.append(HeaderCell(header[level], level, first, last_row, last))
+            first = last + 1
+    return cells
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("unit-people:xlsx", "GET",
      lambda t: f"/units/{t['commune'].pk}/people/primary.2.completed_at_11/"
                f"?year={YEAR}&format=xlsx", {}),
+    ("unit-forms", "GET", lambda t: f"/units/{t['commune'].pk}/forms/?year={YEAR}", {}),
+    ("unit-form", "GET", lambda t: f"/units/{t['commune'].pk}/forms/TH-M1/?year={YEAR}", {}),
+    ("unit-forms-xlsx", "GET", lambda t: f"/units/{t['commune'].pk}/forms.xlsx?year={YEAR}", {}),
+    ("unit-name-lists-xlsx", "GET",
+     lambda t: f"/units/{t['commune'].pk}/name-lists.xlsx?year={YEAR}", {}),
     ("unit-households", "GET", lambda t: f"/units/{t['commune'].pk}/households/?year={YEAR}",
      {}),
     ("unit-audit", "GET", lambda t: f"/units/{t['commune'].pk}/audit/", {}),
@@ -72,7 +77,7 @@ PAGES: list[tuple[str, str, Any, Any]] = [
 READS = [p for p in PAGES if p[1] == "GET"]
 WRITES = [p for p in PAGES if p[1] == "POST"]
 # Pages that read person-level data (the ministry viewer sees aggregates only).
-AGGREGATE_PAGES = {"unit", "unit-results"}
+AGGREGATE_PAGES = {"unit", "unit-results", "unit-forms", "unit-form", "unit-forms-xlsx"}
 # Pages only an editor may open even to read (forms to create or change).
 EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
 
@@ -130,7 +135,9 @@ def test_parent_unit_pages_are_not_found_for_a_commune(surveyed: Any, make_user:
     client = signed_in(make_user, "commune_staff", surveyed["communes"]["03319"])
     for unit in (surveyed["districts"][0], surveyed["province"]):
         for url in (f"/units/{unit.pk}/", f"/units/{unit.pk}/results/",
-                    f"/units/{unit.pk}/audit/", f"/units/{unit.pk}/export.xlsx"):
+                    f"/units/{unit.pk}/audit/", f"/units/{unit.pk}/export.xlsx",
+                    f"/units/{unit.pk}/forms/", f"/units/{unit.pk}/forms/TH-02/",
+                    f"/units/{unit.pk}/forms.xlsx"):
             assert client.get(url).status_code == 404, url
 
 

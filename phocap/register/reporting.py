@@ -1,0 +1,67 @@
+"""The official report forms of a unit and year, from the register (phocap.reports).
+
+The forms are built by the core from the register's survey_record view, in the
+database, and cached until the data beneath the unit change (the results'
+revision: every audited change raises its commune's). Name lists are personal
+data: built on demand, never cached, and their download is logged by the view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from phocap.engine.evaluate import evaluate
+from phocap.engine.result import Evaluation
+from phocap.engine.units import UNITS_SCHEMA
+from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.register.results import cached, subtree, survey_table
+from phocap.reports import figures
+from phocap.reports.consistency import check
+from phocap.reports.figures import Figures
+from phocap.reports.forms import forms_for, name_lists_for
+from phocap.reports.model import Form
+
+
+def units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
+    """The unit, the units below it and its ancestors (whose names head the forms)."""
+    below = subtree(unit)
+    difficult = set(UnitYear.objects.filter(unit__in=below, survey_year=year,
+                                            especially_difficult=True)
+                    .values_list("unit_id", flat=True))
+    return pl.DataFrame(
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)
+         for u in [*unit.ancestors(), *below]],
+        schema=UNITS_SCHEMA, orient="row")
+
+
+def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figures]:
+    """The unit's survey table of the year, the engine's evaluation and the forms' figures."""
+    frame = units_frame(unit, year)
+    communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
+    table = survey_table()
+    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    return table, evaluate(table, year, units=frame), figures.compute(table, year)
+
+
+def _forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+    """The unit's forms, and the verdict of the consistency check over them and the forms
+    of the units directly below (a summary row must be that unit's own total)."""
+    _, evaluation, counted = sources(unit, year)
+    own = forms_for(evaluation, counted, unit.code)
+    below = [form for child in AdministrativeUnit.objects.filter(parent=unit)
+             for form in forms_for(evaluation, counted, child.code)]
+    return {"forms": own, "problems": check([*own, *below], evaluation)}
+
+
+def cached_forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+    """``{"forms": [Form…], "problems": [str…]}``, reused until the data beneath change."""
+    found: dict[str, Any] = cached("forms", unit, year, _forms)
+    return found
+
+
+def name_lists(commune: AdministrativeUnit, year: int) -> list[Form]:
+    """The commune's name lists of the year (personal data: not cached)."""
+    table, evaluation, counted = sources(commune, year)
+    return name_lists_for(table, evaluation, counted, commune.code)

@@ -1,0 +1,103 @@
+"""The official report forms of a unit: listed with the consistency check's verdict, shown
+one by one as on paper, and downloaded as the workbook officers submit.
+
+The forms hold counts only and follow the unit's scope, like its results. The
+name lists are personal data: a commune's, for roles that see people, and each
+download is logged (audit.exported).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from phocap.register import audit
+from phocap.register.reporting import cached_forms, name_lists
+from phocap.register.results import survey_years
+from phocap.register.scope import sees_people
+from phocap.register.views.common import (
+    breadcrumbs,
+    commune_with_people,
+    communes_below,
+    survey_year,
+    unit_in_scope,
+)
+from phocap.reports.model import Form, header_cells, shown
+from phocap.reports.xlsx import write_forms
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(forms: list[Form], name: str) -> HttpResponse:
+    with tempfile.TemporaryDirectory() as folder:
+        data = write_forms(forms, Path(folder) / name).read_bytes()
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def forms(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_in_scope(request, pk)
+    communes = communes_below(unit)
+    year = survey_year(request, communes)
+    built = cached_forms(unit, year)
+    return render(request, "register/forms.html", {
+        "unit": unit, "year": year, "years": survey_years(communes),
+        "breadcrumbs": breadcrumbs(unit, request.user),
+        "forms": built["forms"], "problems": built["problems"],
+        "lists_people": unit.type == unit.Type.COMMUNE and sees_people(request.user),
+    })
+
+
+def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
+    cells = header_cells(form.columns)
+    rows: list[list[dict[str, Any]]] = [[] for _ in range(max(c.last_row for c in cells) + 1)]
+    for cell in cells:
+        rows[cell.first_row].append({
+            "text": cell.text, "colspan": cell.last_column - cell.first_column + 1,
+            "rowspan": cell.last_row - cell.first_row + 1})
+    return rows
+
+
+@login_required
+def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    unit = unit_in_scope(request, pk)
+    communes = communes_below(unit)
+    year = survey_year(request, communes)
+    found = next((f for f in cached_forms(unit, year)["forms"] if f.code == code), None)
+    if found is None:
+        raise Http404
+    body = [{"total": row.total,
+             "cells": [{"text": shown(row.values.get(c.key)),
+                        "number": not isinstance(row.values.get(c.key), str)}
+                       for c in found.columns]}
+            for row in found.rows]
+    return render(request, "register/form.html", {
+        "unit": unit, "year": year, "breadcrumbs": breadcrumbs(unit, request.user),
+        "form": found, "header": _header_rows(found), "body": body,
+    })
+
+
+@login_required
+def forms_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_in_scope(request, pk)
+    year = survey_year(request, communes_below(unit))
+    return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
+
+
+@login_required
+def name_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = commune_with_people(request, pk)
+    year = survey_year(request, [commune])
+    lists = name_lists(commune, year)
+    name = f"danh-sach-{commune.code}-{year}.xlsx"
+    audit.exported(request.user, commune, {
+        "year": year, "rows": sum(len(f.rows) for f in lists), "file": name,
+        "lists": [f.code for f in lists]})
+    return _workbook(lists, name)
