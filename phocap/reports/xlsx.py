@@ -16,7 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
-from phocap.reports.model import Form, Value
+from phocap.reports.model import Form, Value, header_cells
 
 FONT = "Times New Roman"
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -24,31 +24,6 @@ SHEET_NAME_MAX = 31  # Excel's limit
 
 def _header_depth(form: Form) -> int:
     return max(len(c.header) for c in form.columns)
-
-
-def _merges(form: Form, depth: int) -> list[tuple[int, int, int, int, str]]:
-    """Header cells as (first row, first col, last row, last col, text), rows counted from 0.
-
-    Adjacent columns sharing a header prefix share its cell; a column whose path
-    is shorter than the depth spans down to the last header row.
-    """
-    merges = []
-    for level in range(depth):
-        col = 0
-        while col < len(form.columns):
-            header = form.columns[col].header
-            if len(header) <= level:
-                col += 1
-                continue
-            prefix = header[: level + 1]
-            end = col
-            while (end + 1 < len(form.columns)
-                   and form.columns[end + 1].header[: level + 1] == prefix):
-                end += 1
-            last_row = depth - 1 if level == len(header) - 1 else level
-            merges.append((level, col, last_row, end, header[level]))
-            col = end + 1
-    return merges
 
 
 def _value(value: Value) -> Any:
@@ -85,11 +60,12 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
 
     depth = _header_depth(form)
     top = row
-    for first, col, last, end, text in _merges(form, depth):
-        if (first, col) == (last, end):
-            sheet.write(top + first, col, text, styles["header"])
+    for cell in header_cells(form.columns):
+        if (cell.first_row, cell.first_column) == (cell.last_row, cell.last_column):
+            sheet.write(top + cell.first_row, cell.first_column, cell.text, styles["header"])
         else:
-            sheet.merge_range(top + first, col, top + last, end, text, styles["header"])
+            sheet.merge_range(top + cell.first_row, cell.first_column, top + cell.last_row,
+                              cell.last_column, cell.text, styles["header"])
     row = top + depth
     sheet.freeze_panes(row, 2 if width > 2 else 0)
     sheet.repeat_rows(top, row - 1)
