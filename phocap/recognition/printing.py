@@ -38,16 +38,21 @@ NAME_LISTS = {"preschool_5": ("DS-MN",), "preschool_3_5": ("DS-MN",), "primary":
               "lower_secondary": ("DS-THCS",), "literacy": ("DS-XMC",)}
 
 
+def _named_by_kind(unit: AdministrativeUnit) -> bool:
+    """Whether the name starts with the unit's kind ("Huyện Điện Biên", kind "huyện")."""
+    return bool(unit.kind) and unit.name.lower().startswith(unit.kind.lower() + " ")
+
+
 def in_sentence(unit: AdministrativeUnit) -> str:
     """"Huyện Điện Biên" → "huyện Điện Biên", as the name reads after "Ủy ban nhân dân"."""
-    if unit.kind and unit.name.startswith(unit.kind):
+    if _named_by_kind(unit):
         return unit.kind.lower() + unit.name[len(unit.kind):]
     return unit.name
 
 
 def place_of(unit: AdministrativeUnit) -> str:
     """The place of the date line (Decree 30/2020): the name without its kind."""
-    if unit.kind and unit.name.startswith(unit.kind):
+    if _named_by_kind(unit):
         return unit.name[len(unit.kind):].strip() or unit.name
     return unit.name
 

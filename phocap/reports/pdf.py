@@ -267,6 +267,8 @@ class _Writer:
         out += [Spacer(1, 3 * mm), self.p(form.title, "title"),
                 self.p(f"Biểu {form.code}", "hint"), Spacer(1, 3 * mm),
                 form_table(form, width, size, cell)]
+        if not form.rows:  # an empty list still goes in the dossier, saying so
+            out.append(self.p("Không có ai trong danh sách này.", "centre"))
         out += [self.p(note, "small_italic") for note in form.notes]
         if form.signatures:
             tail: list[Flowable] = [Spacer(1, 4 * mm)]

@@ -238,6 +238,18 @@ def test_before_a_decision_only_the_self_check_minutes_are_printed(tmp_path: Pat
 
 
 @needs_poppler
+def test_an_empty_name_list_says_so(tmp_path: Path) -> None:
+    import dataclasses
+
+    path = tmp_path / "trong.pdf"
+    empty = dataclasses.replace(name_list(), rows=())
+    path.write_bytes(pdf.render(content(forms=(), name_lists=(empty,))))
+    text = poppler("pdftotext", str(path), "-")
+    assert "DANH SÁCH HOÀN THÀNH CHƯƠNG TRÌNH TIỂU HỌC" in text
+    assert "Không có ai trong danh sách này." in text
+
+
+@needs_poppler
 def test_withheld_name_lists_are_said_so_and_not_printed(tmp_path: Path) -> None:
     path = tmp_path / "bo.pdf"
     path.write_bytes(pdf.render(content(name_lists=(), name_lists_withheld=True)))

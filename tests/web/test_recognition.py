@@ -481,3 +481,23 @@ def test_the_pdf_prints_the_certified_result_the_forms_and_the_names(
     withheld = _pdf_text(viewer.get(f"/dossiers/{dossier.pk}/pdf/").content)
     assert "Lò Thị Ngọc Hường" not in withheld and "không được in" in withheld
     assert "7/9 người" in withheld
+
+
+def test_a_2025_commune_dossier_is_addressed_to_its_province(two_level: dict[str, Any],
+                                                             make_user: Any) -> None:
+    from phocap.recognition import printing
+
+    commune, province = two_level["commune"], two_level["province"]
+    dossier = submit(make_user("commune_staff", commune), commune, 2025)
+    printed = printing.content_of(dossier, with_people=True)
+    assert printed.reviewer == "Ủy ban nhân dân tỉnh Điện Biên"
+    assert (printed.place, printed.parents) == ("Mường Pồn", ("Tỉnh Điện Biên",))
+    assert [m.kind for m in printed.minutes] == ["self_check"]
+    assert [s.action for s in printed.history] == ["submit"]
+    workflow.decide(make_user("province_admin", province), dossier, "5/QĐ-UBND",
+                    dt.date(2026, 1, 5), "Chủ tịch UBND tỉnh", 0)
+    dossier.refresh_from_db()
+    printed = printing.content_of(dossier, with_people=False)
+    assert [m.kind for m in printed.minutes] == ["self_check", "inspection"]
+    assert printed.minutes[1].body == "Ủy ban nhân dân\nTỉnh Điện Biên"
+    assert printed.name_lists == () and printed.name_lists_withheld
