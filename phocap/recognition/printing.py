@@ -17,18 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
 from django.utils import timezone
 
-from phocap.engine.evaluate import evaluate
-from phocap.engine.units import UNITS_SCHEMA
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.recognition.workflow import reviewer_of
-from phocap.register.models import AdministrativeUnit, UnitYear
-from phocap.register.results import subtree, survey_table
-from phocap.reports import figures
+from phocap.register.models import AdministrativeUnit
+from phocap.register.reporting import cached_forms, name_lists
 from phocap.reports.dossier import DossierContent, Minutes, Step
-from phocap.reports.forms import forms_for, name_lists_for
 from phocap.reports.model import Form
 
 # The forms and name lists that evidence each standard (their codes' prefixes).
@@ -57,33 +52,14 @@ def place_of(unit: AdministrativeUnit) -> str:
     return unit.name
 
 
-def _units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
-    """The unit, the units below it and its ancestors (for the forms' headings)."""
-    below = subtree(unit)
-    units = [*unit.ancestors(), *below]
-    difficult = set(UnitYear.objects.filter(unit__in=below, survey_year=year,
-                                            especially_difficult=True)
-                    .values_list("unit_id", flat=True))
-    return pl.DataFrame(
-        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)
-         for u in units],
-        schema=UNITS_SCHEMA, orient="row")
-
-
 def forms_and_lists(dossier: Dossier, with_people: bool) -> tuple[list[Form], list[Form]]:
     """The unit's forms of the dossier's standard and, for a commune, its name lists."""
     unit, year = dossier.unit, dossier.survey_year
-    frame = _units_frame(unit, year)
-    communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
-    table = survey_table()
-    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
-    evaluation = evaluate(table, year, units=frame)
-    counted = figures.compute(table, year)
-    forms = [f for f in forms_for(evaluation, counted, unit.code)
+    forms = [f for f in cached_forms(unit, year)["forms"]
              if f.code.startswith(FORMS.get(dossier.standard, ()))]
     lists: list[Form] = []
     if with_people and unit.type == AdministrativeUnit.Type.COMMUNE:
-        lists = [f for f in name_lists_for(table, evaluation, counted, unit.code)
+        lists = [f for f in name_lists(unit, year)
                  if f.code in NAME_LISTS.get(dossier.standard, ())]
     return forms, lists
 
