@@ -14,6 +14,9 @@ the people behind a criterion read the survey_record view through Ibis.
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
+from dataclasses import replace
 from typing import Any
 
 import ibis
@@ -26,11 +29,12 @@ from phocap.engine.evaluate import evaluate, evaluate_counts
 from phocap.engine.export import label
 from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
+from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
-from phocap.rules import STANDARD_NAMES_VI, for_year
+from phocap.rules import STANDARD_NAMES_VI, Ruleset, for_year
 from phocap.survey.schema import SCHEMA
 
 
@@ -55,7 +59,7 @@ def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     """The unit and every unit below it."""
     found, frontier = [unit], [unit]
     while frontier:
-        frontier = list(AdministrativeUnit.objects.filter(parent__in=frontier)
+        frontier = list(AdministrativeUnit.objects.filter(parent_id__in=[u.pk for u in frontier])
                         .select_related("parent"))
         found += frontier
     return found
@@ -73,7 +77,8 @@ def _units_frame(unit: AdministrativeUnit, units: list[AdministrativeUnit],
 
 def _difficult(units: list[AdministrativeUnit], year: int) -> set[int]:
     return set(
-        UnitYear.objects.filter(unit__in=units, survey_year=year, especially_difficult=True)
+        UnitYear.objects.filter(unit_id__in=[u.pk for u in units], survey_year=year,
+                                especially_difficult=True)
         .values_list("unit_id", flat=True)
     )
 
@@ -86,6 +91,33 @@ def _beneath(unit: AdministrativeUnit, units: list[AdministrativeUnit]) -> set[s
     return {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
 
 
+_EVALUATIONS: dict[tuple[Any, ...], Evaluation] = {}
+_EVALUATIONS_LOCK = threading.Lock()
+_KEPT = 8
+
+
+def _evaluated(counts: pl.DataFrame, year: int, ruleset: Ruleset,
+               units: pl.DataFrame) -> Evaluation:
+    """engine.evaluate_counts, remembered for the last few inputs in this process.
+
+    A results page needs this year's evaluation twice, for the results and for
+    the outlook; over a province that is a tenth of a second each time. The key
+    is the inputs themselves, so a remembered evaluation is always the right one.
+    The evaluation is shared: callers must not change it.
+    """
+    key = (year, ruleset.name, tuple(counts.columns), tuple(counts.rows()),
+           tuple(units.rows()))
+    with _EVALUATIONS_LOCK:
+        found = _EVALUATIONS.get(key)
+    if found is None:
+        found = evaluate_counts(counts, year, ruleset, units)
+        with _EVALUATIONS_LOCK:
+            if len(_EVALUATIONS) >= _KEPT:
+                del _EVALUATIONS[next(iter(_EVALUATIONS))]
+            _EVALUATIONS[key] = found
+    return found
+
+
 def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """The engine's JSON for ``unit`` and its direct children in survey year ``year``.
 
@@ -94,11 +126,10 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """
     units = subtree(unit)
     q, counts = cached_counts(NOW, _communes(units), year)
-    evaluation = evaluate_counts(counts, year, q.ruleset, units=_units_frame(unit, units, year))
+    evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year))
     # Only the unit and its children are shown; the rest is not worth serialising.
     wanted = _beneath(unit, units)
-    evaluation.units = [u for u in evaluation.units if u.code in wanted]
-    return evaluation.to_json()
+    return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted]).to_json()
 
 
 def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
@@ -113,7 +144,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     communes, frame = _communes(units), _units_frame(unit, units, year)
     q, current = cached_counts(NOW, communes, year)
     _, rolled = cached_counts(NEXT, communes, year)
-    changes = compare(evaluate_counts(current, year, q.ruleset, frame),
+    changes = compare(_evaluated(current, year, q.ruleset, frame),
                       evaluate_counts(rolled, year + 1, q.ruleset, frame))
     wanted = _beneath(unit, units)
     return [
@@ -190,7 +221,7 @@ def survey_years(communes: list[AdministrativeUnit]) -> list[int]:
     stale = [pk for pk, key in keys.items() if key not in found]
     if stale:
         years: dict[int, set[int]] = {pk: set() for pk in stale}
-        for pk, year in (PersonYear.objects.filter(person__household__commune__in=stale)
+        for pk, year in (PersonYear.objects.filter(person__household__commune_id__in=stale)
                          .values_list("person__household__commune_id", "survey_year")
                          .distinct()):
             years[pk].add(year)
@@ -200,13 +231,33 @@ def survey_years(communes: list[AdministrativeUnit]) -> list[int]:
     return sorted({year for key in keys.values() for year in found[key]}, reverse=True)
 
 
+_LOCKS: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock(key: str) -> Any:
+    with _LOCKS_LOCK:
+        found = _LOCKS.get(key)
+        if found is None:
+            found = _LOCKS[key] = threading.Lock()
+        return found
+
+
 def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
-    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``)."""
+    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``).
+
+    A missing answer is computed by one thread of the process while the others
+    asking for it wait: after an edit, everyone viewing the province asks at
+    once, and each recomputing the same answer would only slow the others down.
+    """
     key = f"{kind}:{_revision(unit, year)}"
     found = cache.get(key)
     if found is None:
-        found = compute(unit, year)
-        cache.set(key, found, 24 * 3600)
+        with _lock(key):
+            found = cache.get(key)
+            if found is None:
+                found = compute(unit, year)
+                cache.set(key, found, 24 * 3600)
     return found
 
 
