@@ -25,6 +25,7 @@ from phocap.register import audit
 from phocap.register.scope import covers, sees_people
 from phocap.register.views.common import breadcrumbs, unit_in_scope
 from phocap.reports import pdf
+from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
 
 STANDARDS = list(STANDARD_NAMES_VI)
@@ -120,7 +121,12 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not covers(request.user, found.unit):
         raise Http404
     content = printing.content_of(found, with_people=sees_people(request.user))
-    data = pdf.render(content)
+    try:
+        data = pdf.render(content)
+    except MissingGlyphs as exc:  # a name typed with characters no printed font has
+        messages.error(request, _("Không in được hồ sơ: %(reason)s. Hãy sửa các ký tự này"
+                                  " trong sổ rồi tải lại.") % {"reason": exc})
+        return redirect("dossier", found.pk)
     name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
     if content.name_lists:
         audit.exported(request.user, found.unit, {

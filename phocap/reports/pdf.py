@@ -409,7 +409,7 @@ def render(content: DossierContent) -> bytes:
     lacking = typeface.missing(writer.texts)
     if lacking:
         raise typeface.MissingGlyphs(
-            "Hồ sơ có ký tự phông chữ không in được: " + " ".join(sorted(lacking)))
+            "phông chữ không có các ký tự “" + " ".join(sorted(lacking)) + "”")
     buffer = io.BytesIO()
     _document(buffer, content).build(story)
     return buffer.getvalue()

@@ -483,6 +483,19 @@ def test_the_pdf_prints_the_certified_result_the_forms_and_the_names(
     assert "7/9 người" in withheld
 
 
+def test_a_name_the_font_cannot_print_is_a_message_not_a_server_error(
+        dossiers: dict[str, Dossier], surveyed: dict[str, Any], make_user: Any) -> None:
+    dossier = dossiers["03319"]
+    AdministrativeUnit.objects.filter(pk=dossier.unit_id).update(name="Xã ☃")
+    client = Client()
+    assert client.login(username=account(make_user, "commune_staff", dossier.unit).username,
+                        password=PASSWORD)
+    response = client.get(f"/dossiers/{dossier.pk}/pdf/", follow=True)
+    assert response.redirect_chain == [(f"/dossiers/{dossier.pk}/", 302)]
+    assert "Không in được hồ sơ" in response.content.decode()
+    assert "☃" in response.content.decode()
+
+
 def test_a_2025_commune_dossier_is_addressed_to_its_province(two_level: dict[str, Any],
                                                              make_user: Any) -> None:
     from phocap.recognition import printing
