@@ -1,9 +1,9 @@
 """A report form (``model.Form``) as a reportlab table, laid out as on the paper form.
 
 The multi-level header is merged as printed ("Số trẻ 6 tuổi" over "Tổng số",
-"Nữ", "Dân tộc"), repeated at the top of every page the table runs onto, and a
-totals row is bold. Numbers are written the Vietnamese way ("1.234",
-"95,24%").
+"Nữ", "Dân tộc"; ``model.header_cells``, the layout the XLSX shares), repeated
+at the top of every page the table runs onto, and a totals row is bold. Numbers
+are written the Vietnamese way ("1.234", "95,24%").
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from phocap.engine.result import display_rate
 from phocap.reports.dossier import vi_number
-from phocap.reports.model import Column, Form, Value
+from phocap.reports.model import Column, Form, Value, header_cells
 from phocap.reports.typeface import BOLD, REGULAR
 
 Cell = Callable[[str, str], Paragraph]  # (text, style name) → a cell
@@ -36,36 +36,6 @@ def cell_text(value: Value, column: Column) -> str:
     if isinstance(value, int):
         return vi_number(value)
     return value
-
-
-def header_grid(columns: tuple[Column, ...]) -> tuple[list[list[str]], list[tuple[int, ...]]]:
-    """The header rows (top first) and the spans merging them.
-
-    Adjacent columns sharing a header prefix merge across under it; a column
-    whose header path is shorter than the deepest merges down to the last
-    header row. Spans are (first column, first row, last column, last row).
-    """
-    depth = max((len(c.header) for c in columns), default=1)
-    rows = [["" for _ in columns] for _ in range(depth)]
-    spans: list[tuple[int, ...]] = []
-    for level in range(depth):
-        start = 0
-        while start < len(columns):
-            path = columns[start].header
-            if len(path) <= level:
-                start += 1
-                continue
-            end = start
-            while (end + 1 < len(columns) and len(columns[end + 1].header) > level
-                   and columns[end + 1].header[:level + 1] == path[:level + 1]):
-                end += 1
-            rows[level][start] = path[level]
-            if end > start:
-                spans.append((start, level, end, level))
-            elif len(path) == level + 1 and level < depth - 1:
-                spans.append((start, level, start, depth - 1))
-            start = end + 1
-    return rows, spans
 
 
 def natural_widths(form: Form, size: float) -> list[float]:
@@ -91,10 +61,11 @@ def natural_widths(form: Form, size: float) -> list[float]:
 def form_table(form: Form, width: float, size: float, cell: Cell) -> Table:
     """The form's columns (the row labels are a column, as in the XLSX) as a table no wider
     than ``width``; its header repeats on every page."""
-    grid, spans = header_grid(form.columns)
-    depth = len(grid)
-    header: list[list[Paragraph | str]] = [
-        [cell(text, "head") if text else "" for text in row] for row in grid]
+    cells = header_cells(form.columns)
+    depth = max(c.last_row for c in cells) + 1 if cells else 1
+    header: list[list[Paragraph | str]] = [["" for _ in form.columns] for _ in range(depth)]
+    for head in cells:
+        header[head.first_row][head.first_column] = cell(head.text, "head")
     body: list[list[Paragraph | str]] = []
     for row in form.rows:
         weight = "bold" if row.total else ""
@@ -115,6 +86,7 @@ def form_table(form: Form, width: float, size: float, cell: Cell) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
-    style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
+    style += [("SPAN", (c.first_column, c.first_row), (c.last_column, c.last_row))
+              for c in cells if (c.first_column, c.first_row) != (c.last_column, c.last_row)]
     table.setStyle(TableStyle(style))
     return table

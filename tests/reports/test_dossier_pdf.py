@@ -31,7 +31,6 @@ from phocap.reports.dossier import (
     vi_percent,
 )
 from phocap.reports.model import Column, Form, Row, Signature
-from phocap.reports.pdf_tables import header_grid
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
 needs_poppler = pytest.mark.skipif(
@@ -156,14 +155,6 @@ def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
         " phổ cập giáo dục tiểu học; đơn vị đề nghị công nhận mức độ 1")
 
 
-def test_a_multi_level_header_merges_across_and_down() -> None:
-    rows, spans = header_grid(six_year_olds().columns)
-    assert rows == [["Thôn, bản", "Số trẻ 6 tuổi", "", "Đang học lớp 1", "Tỷ lệ"],
-                    ["", "Tổng số", "Nữ", "", ""]]
-    # (first column, first row, last column, last row)
-    assert sorted(spans) == [(0, 0, 0, 1), (1, 0, 2, 0), (3, 0, 3, 1), (4, 0, 4, 1)]
-
-
 def test_text_the_font_cannot_draw_is_refused_before_anything_is_drawn() -> None:
     with pytest.raises(typeface.MissingGlyphs, match="☃"):
         pdf.render(content(unit_name="Xã ☃"))
@@ -263,6 +254,13 @@ def test_a_form_table_repeats_its_header_and_sets_totals_in_bold() -> None:
     table = next(f for f in writer.form(six_year_olds()) if isinstance(f, Table))
     assert table.repeatRows == 2  # both header rows, on every page
     cells = table._cellvalues
+    assert [c.getPlainText() if c else "" for c in cells[0]] == [
+        "Thôn, bản", "Số trẻ 6 tuổi", "", "Đang học lớp 1", "Tỷ lệ"]
+    assert [c.getPlainText() if c else "" for c in cells[1]] == ["", "Tổng số", "Nữ", "", ""]
+    # Merged: "Số trẻ 6 tuổi" across two columns, the single-level headings down two rows.
+    assert sorted(table._spanCmds) == sorted([
+        ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (2, 0)), ("SPAN", (3, 0), (3, 1)),
+        ("SPAN", (4, 0), (4, 1))])
     assert [c.getPlainText() for c in cells[2]] == ["Bản Pồn 0", "10", "5", "10", "100,00%"]
     assert [c.getPlainText() for c in cells[-1]] == ["Cộng", "21", "10", "20", "95,24%"]
     # The face each piece of text is drawn in (not merely the style's name).
