@@ -35,6 +35,11 @@ rates it was generated with:
   after THPT, sơ cấp (SC) one year; adults start SC at the generator's rate;
 - **literacy**: adults without primary complete literacy stages and relapse
   at ``Yearly`` rates.
+
+The draws that decide commune rates (dropout and repetition, preschool, grade
+1, the transitions at the end of a level) are stratified per commune and age
+or grade (:func:`phocap.synth.draws.stratified`), as the generator's are, so a
+commune's yearly flows stay at their expected values instead of drifting.
 """
 
 from __future__ import annotations
@@ -276,8 +281,12 @@ def live(
     new_base = np.where(moving_up, base + 1, new_base)
     new_two |= moving_up & two & (grade < 5)
 
-    # End of primary: completed, then on to grade 6 unless the pupil does not go on.
+    # The draws at the end of a level are stratified per commune and grade, like the
+    # generator's, so that a commune's transition rates stay at their expected values
+    # year after year instead of drifting by chance.
     u_next = rng.random(n)
+    ending = np.flatnonzero(promoted & np.isin(grade, (5, 9, 12)))
+    u_next[ending] = stratified(rng, (traits.group[ending] // 128) * 16 + grade[ending])
     primary_done = promoted & (grade == 5)
     after.primary_completed = np.where(
         primary_done & (after.primary_completed < 0), year, after.primary_completed

@@ -1,4 +1,5 @@
-"""loaddemo: a (small) Điện Biên demo district, demo accounts for every role, idempotent."""
+"""loaddemo: a (small) Điện Biên demo district over three survey years, demo accounts for
+every role, idempotent."""
 
 from __future__ import annotations
 
@@ -28,11 +29,21 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
 ) -> None:
     printed = load(tmp_path)
     people = Person.objects.count()
-    assert 2900 <= people <= 3100  # the profile's communes scaled to about 3,000 people
-    assert PersonYear.objects.filter(survey_year=2021).count() == people
+    surveyed = PersonYear.objects.filter(survey_year=2021).count()
+    assert 2900 <= surveyed <= 3100  # the profile's communes scaled to about 3,000 people
+    # 2022 and 2023: the same people a school year later, with newborns and newcomers.
+    for year in (2022, 2023):
+        assert surveyed <= PersonYear.objects.filter(survey_year=year).count() <= 1.1 * surveyed
+        assert f"năm {year}:" in printed
+    kept = PersonYear.objects.filter(survey_year=2022, person__years__survey_year=2021)
+    assert kept.count() > 0.95 * surveyed
+    assert surveyed < people < 1.2 * surveyed
     assert Person.objects.values("household__commune").distinct().count() == 21
-    flags = UnitYear.objects.filter(survey_year=2021)
-    assert flags.count() == 21 and flags.filter(especially_difficult=True).exists()
+    flags = {year: dict(UnitYear.objects.filter(survey_year=year)
+                        .values_list("unit__code", "especially_difficult"))
+             for year in (2021, 2022, 2023)}
+    assert len(flags[2021]) == 21 and any(flags[2021].values())
+    assert flags[2021] == flags[2022] == flags[2023]
     entries = AuditEntry.objects.count()
     assert entries > 2 * people and not AuditEntry.objects.exclude(user=None).exists()
 
@@ -57,7 +68,7 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     assert report.problems.filter(pl_error())["row"].to_list() == [2]
 
     again = load(tmp_path)
-    assert "0 người mới, 0 thay đổi" in again
+    assert again.count("0 người mới, 0 thay đổi") == 3
     assert (Person.objects.count(), AuditEntry.objects.count()) == (people, entries)
     assert User.objects.count() == 6
     assert authenticate(username="xa", password=PASSWORD) is not None

@@ -1,14 +1,18 @@
-"""loaddemo: the Điện Biên 2021 demo district in the register, and a demo account per role.
+"""loaddemo: the Điện Biên demo district in the register, and a demo account per role.
 
-    manage.py loaddemo [--seed 2021] [--year 2021] [--people N]
+    manage.py loaddemo [--seed 2021] [--year 2021] [--until 2023] [--people N]
 
-The records are synthetic (phocap.synth, profile dien-bien-2021: about 131,000
-people in 21 communes), validated like any file, then imported through the same
-bulk path as an officer's upload, as a system action (audit entries without a
-user). Each commune's especially-difficult flag comes from the generated units
-file. One commune's file is also written on its own (and a copy with one
-deliberate error) for trying the import pages. Running it again changes
-nothing: the same seed gives the same records, which the import finds unchanged.
+The records are synthetic (phocap.synth, profile dien-bien-2021: about 126,000
+people in 21 communes). Survey year 2021 is generated (calibrated on the
+district's 2021–2022 report); 2022 and 2023 are the same population evolved
+one school year at a time (phocap.synth.evolve), so the results pages show
+trends. Each year is validated like any file, then imported through the same
+bulk path as an officer's upload, one year per import, as a system action
+(audit entries without a user). Each commune's especially-difficult flag comes
+from the generated units file, for every year. One commune's file of the first
+year is also written on its own (and a copy with one deliberate error) for
+trying the import pages. Running it again changes nothing: the same seed gives
+the same records, which the import finds unchanged.
 """
 
 from __future__ import annotations
@@ -30,10 +34,13 @@ from phocap.register.models import AdministrativeUnit, UnitYear
 from phocap.survey.report import summary, vi_number
 from phocap.survey.validate import validate
 from phocap.synth import get_profile, prepare
-from phocap.synth.writer import units_path, write_parquet, write_units, write_xlsx
+from phocap.synth.evolve import evolve_years
+from phocap.synth.writer import UnitRow, units_path, write_parquet, write_units, write_xlsx
 from phocap.units import vintage_for_year
 
 PROFILE = "dien-bien-2021"
+UNTIL = 2023
+"""The last survey year loaded: the generated year, then the population evolved to this one."""
 PASSWORD = "phocap-demo-2021"
 """One password for every demo account (long enough for the validators, not a common one)."""
 # Username, role, and the unit it covers: the demo commune, its district or its province.
@@ -53,6 +60,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2021, help="hạt giống ngẫu nhiên")
         parser.add_argument("--year", type=int, default=None, help="năm điều tra (mặc định 2021)")
+        parser.add_argument("--until", type=int, default=UNTIL,
+                            help=f"năm cuối: dân số sống tiếp đến năm này (mặc định {UNTIL})")
         parser.add_argument("--people", type=int, default=None,
                             help="số người (mặc định: quy mô thực tế, khoảng 131.000)")
         parser.add_argument("--output", type=Path, default=None,
@@ -72,9 +81,29 @@ class Command(BaseCommand):
             raise CommandError(f"Hồ sơ {PROFILE} không có đơn vị mặc định.")
         run = prepare(profile.default_unit, year, profile, options["seed"], options["people"])
         table = pa.Table.from_batches(list(run.batches()))
-        district = out / f"{PROFILE}.parquet"
+        try:
+            years = [table, *evolve_years(table, run.plans, profile, run.seed,
+                                           max(options["until"] - year, 0))]
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        communes = {u.code: u for u in AdministrativeUnit.objects.filter(
+            vintage=vintage, code__in=[r.code for r in run.units])}
+        for records in years:
+            self._load(records, run.units, communes, out)
+
+        commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
+        self._commune_files(table, commune, out)
+        self._accounts(commune)
+        self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
+
+    def _load(self, table: pa.Table, units: list[UnitRow],
+              communes: dict[str, AdministrativeUnit], out: Path) -> None:
+        """Write, validate and import one survey year; its ĐBKK flags from the units file."""
+        started = time.perf_counter()
+        year = int(table["survey_year"][0].as_py())
+        district = out / f"huyen-{year}.parquet"
         write_parquet(district, table.to_batches())
-        write_units(units_path(district), run.units)
+        write_units(units_path(district), units)
         result = validate(district, year=year, keep_records=True)
         if not result.report.ok or result.records is None:
             raise CommandError(summary(result.report))
@@ -89,23 +118,17 @@ class Command(BaseCommand):
         done = importing.load(result.records, progress=shown)
         if terminal:
             self.stdout.write("")
-        self.stdout.write(
-            f"Huyện mẫu {PROFILE}: {vi_number(len(done.new))} người mới,"
-            f" {vi_number(len(done.changed))} thay đổi, {vi_number(done.unchanged)} không đổi."
-        )
-        communes = {u.code: u for u in AdministrativeUnit.objects.filter(
-            vintage=vintage, code__in=[r.code for r in run.units])}
         with transaction.atomic():
-            for row in run.units:
+            for row in units:
                 if row.type == "commune":
                     UnitYear.objects.update_or_create(
                         unit=communes[row.code], survey_year=year,
                         defaults={"especially_difficult": row.especially_difficult})
-
-        commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
-        self._commune_files(table, commune, out)
-        self._accounts(commune)
-        self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
+        self.stdout.write(
+            f"Huyện mẫu {PROFILE}, năm {year}: {vi_number(len(done.new))} người mới,"
+            f" {vi_number(len(done.changed))} thay đổi, {vi_number(done.unchanged)} không đổi"
+            f" ({time.perf_counter() - started:.1f} giây)."
+        )
 
     def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
         """The demo commune's file, and a copy whose first person's sex is not nam or nữ."""
