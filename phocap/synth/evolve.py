@@ -15,8 +15,8 @@ can show trends and the people behind them:
   đi"), some people die ("chết"; neither is in a class), both at the
   profile's yearly ``Demography`` rates; everyone else lives a school year
   (:mod:`phocap.synth.school_year`); newborns and households moving in
-  ("chuyển đến") join (:mod:`phocap.synth.arrivals`); national ID numbers
-  keep being recorded as the generator's ramp says;
+  ("chuyển đến") join (:mod:`phocap.synth.arrivals`), with national ID
+  numbers at the year's share (people already listed keep theirs, or none);
 - **schools**: a pupil who stays at a level keeps their school; one who
   changes level goes to the school their village's pupils of that level
   attended (as :mod:`phocap.synth.schooling` assigns them by village), else
@@ -308,16 +308,10 @@ def evolve(
         getattr(after, f.name)[rows] = getattr(lived, f.name)
     people = _with_columns(people, after)
 
-    # National IDs keep being recorded (the generator's ramp to the profile's share).
-    share = np.array([d.national_id for d in demography])[c]
-    old, new = share * _ramp(year - 1), share * _ramp(year)
-    catch_up = (new - old) / np.maximum(1.0 - old, 1e-9)
+    # A national ID is a fact about the person, not the year (the register keeps one per
+    # person): those without one keep none, or importing an earlier year again would erase
+    # what a later year recorded. Newborns and newcomers get them at the year's share.
     taken = set(frame["national_id"].drop_nulls().to_list())
-    missing = people["national_id"].is_null().to_numpy()
-    gets = missing & (rng.random(c.size) < catch_up)
-    late = _new_ids(lineage, people, gets, taken)
-    people = people.with_columns(pl.coalesce("national_id", late).alias("national_id"))
-
     newborns = _newborns(rng, people.filter(pl.Series(present)), plans, profile, year,
                          lineage, taken)
     households = np.bincount(
