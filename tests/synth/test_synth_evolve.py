@@ -188,6 +188,18 @@ def test_three_years_of_the_district_validate(
     assert report.errors == 0, report.problems.head(5)
 
 
+def test_a_mountain_district_with_dropouts_at_every_level_validates(tmp_path: Path) -> None:
+    """The demo has no primary dropout or late entry; the mountainous profile has both."""
+    run = prepare("098", 2021, "mountainous", 4, people=20_000)
+    first = pa.Table.from_batches(list(run.batches()))
+    years = [first, *evolve_years(first, run.plans, run.profile, run.seed, 2)]
+    path = tmp_path / "tua-chua.parquet"
+    pq.write_table(pa.concat_tables(years), path)
+    assert validate(path).report.errors == 0
+    dropped = pl.DataFrame(years[1]).filter(pl.col("dropout_year") == 2022)["dropout_grade"]
+    assert dropped.min() <= 5 and dropped.max() >= 10  # primary and upper secondary
+
+
 def test_yearly_rates_match_the_profile(
     district: tuple[list[pl.DataFrame], dict[str, bool]],
 ) -> None:
