@@ -145,11 +145,15 @@ def births(
     mother_style = np.where(mother_block >= 0, mother_block // 2, -1)
     father_style = np.where(father_block >= 0, father_block // 2, -1)
     matrilineal = (mother_style >= 0) & book.matrilineal[np.maximum(mother_style, 0)]
-    group = np.where(matrilineal, chosen["ethnicity"].to_numpy(), chosen["ethnicity_f"].to_numpy())
-    group_index = np.array(
-        [ethnicity.NAMES.index(g) if g in ethnicity.NAMES else 0 for g in group], np.int64
-    )
-    style = np.array([names.style_index(ethnicity.NAMES[g]) for g in group_index], np.int64)
+    numbered = {name: i for i, name in enumerate(ethnicity.NAMES)}
+    kinh = numbered["Kinh"]
+    group_index = np.where(
+        matrilineal,
+        chosen["ethnicity"].replace_strict(numbered, default=kinh, return_dtype=pl.Int64),
+        chosen["ethnicity_f"].replace_strict(numbered, default=kinh, return_dtype=pl.Int64),
+    ).astype(np.int64)
+    style_of = np.array([names.style_index(name) for name in ethnicity.NAMES], np.int64)
+    style = style_of[group_index]
     surname = names.draw_surnames(rng, style)
     surname = np.where(
         ~matrilineal & (father_style == style), father_surname,
@@ -163,7 +167,7 @@ def births(
         "birth_date": dates,
         "_born": born,
         "sex": np.where(female, "nữ", "nam"),
-        "ethnicity": [ethnicity.NAMES[g] for g in group_index],
+        "ethnicity": np.array(ethnicity.NAMES)[group_index],
         "full_name": full,
         "residence": chosen["residence"],
         "_mountain": mountain[cc],
@@ -186,26 +190,22 @@ def _distinct_names(
     taken_names = people.select("_hh", "full_name").filter(pl.col("_hh").is_in(household))
     positions = _positions(taken_names["full_name"])
     known = positions >= 0
-    taken = set(zip(
-        taken_names["_hh"].to_numpy()[known].tolist(),
-        book.fold_id[positions[known]].tolist(), strict=True,
-    ))
+    # One int64 key per (household, accent-folded name); folded names are below 2^21.
+    taken = np.unique(
+        (taken_names["_hh"].to_numpy()[known].astype(np.int64) << np.int64(21))
+        | book.fold_id[positions[known]]
+    )
     ages = np.zeros(block.size, np.int64)
     index = names.name_index(
         block, surname, names.draw_middle(rng, block, ages), names.draw_given(rng, block)
     )
     for _ in range(names.MAX_REDRAWS):
-        clash = []
-        seen = set(taken)
-        for i, (h, fold) in enumerate(zip(household.tolist(), book.fold_id[index].tolist(),
-                                          strict=True)):
-            if (h, fold) in seen or book.repeated[index[i]]:
-                clash.append(i)
-            else:
-                seen.add((h, fold))
-        if not clash:
+        key = (household.astype(np.int64) << np.int64(21)) | book.fold_id[index]
+        first = np.zeros(key.size, np.bool_)
+        first[np.unique(key, return_index=True)[1]] = True
+        redo = np.flatnonzero(np.isin(key, taken) | ~first | book.repeated[index])
+        if redo.size == 0:
             break
-        redo = np.array(clash, np.int64)
         index[redo] = names.name_index(
             block[redo], surname[redo], names.draw_middle(rng, block[redo], ages[redo]),
             names.draw_given(rng, block[redo]),

@@ -38,9 +38,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from phocap.survey import ethnicity
 from phocap.survey.schema import BY_KEY, FIRST_TWO_LEVEL_YEAR, KEYS
 from phocap.synth.arrivals import births, moving_in
-from phocap.synth.draws import Ints
+from phocap.synth.draws import Bools, Ints
 from phocap.synth.generate import BATCH_PEOPLE, Run, Selection, Summary, prepare
 from phocap.synth.plan import CommunePlan
 from phocap.synth.population import (
@@ -195,27 +196,36 @@ def _with_columns(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
     return frame.with_columns(out)
 
 
+def _risk(groups: pl.Series) -> Ints:
+    """Schooling risk class of each person's ethnic group (a blank group as the majority's)."""
+    classes = {name: risk_class(name) for name in ethnicity.NAMES}
+    result: Ints = groups.replace_strict(
+        classes, default=risk_class("Kinh"), return_dtype=pl.Int64).to_numpy().astype(np.int64)
+    return result
+
+
 def _ramp(year: int) -> float:
     return float(np.clip((year - FIRST_ID_YEAR) / (FULL_ID_YEAR - FIRST_ID_YEAR), 0.0, 1.0))
 
 
 def _new_ids(
-    lineage: Lineage, frame: pl.DataFrame, want: np.ndarray, taken: set[str]
+    lineage: Lineage, frame: pl.DataFrame, want: Bools, taken: pl.Series
 ) -> pl.Series:
     """Late national ID numbers for the rows where ``want``; never one already ``taken``."""
     rows = np.flatnonzero(want)
-    ids: list[str | None] = [None] * frame.height
+    numbers = np.full(frame.height, -1, np.int64)
     if rows.size:
         sub = frame[rows]
-        numbers = lineage.ids.late(
+        numbers[rows] = lineage.ids.late(
             sub["province_code"].cast(pl.Int64).to_numpy(),
             (sub["sex"] == "nữ").to_numpy(),
             sub["birth_date"].str.extract(r"(\d{4})").cast(pl.Int64).to_numpy(),
         )
-        texts = [f"{x:012d}" for x in numbers.tolist()]
-        for row, text in zip(rows.tolist(), texts, strict=True):
-            ids[row] = text if text not in taken else None
-    return pl.Series("national_id", ids, dtype=pl.String)
+    text = pl.Series("n", pa.array(numbers, pa.int64(), mask=numbers < 0)).cast(pl.String)
+    padded = pl.col("n").str.zfill(12)
+    return text.to_frame().select(
+        pl.when(padded.is_in(taken.implode())).then(None).otherwise(padded).alias("national_id")
+    ).to_series()
 
 
 def _household_key() -> pl.Expr:
@@ -289,7 +299,7 @@ def evolve(
          BY_KEY["disability"].choices[1]: DISABILITY_CANNOT_STUDY},
         default=DISABILITY_NONE, return_dtype=pl.Int64).to_numpy().astype(np.int64)
     age = people["_age"].to_numpy().astype(np.int64)
-    risk = np.array([risk_class(e or "Kinh") for e in people["ethnicity"].to_list()], np.int64)
+    risk = _risk(people["ethnicity"])
     two_sessions = np.array([p.two_sessions for p in plans], np.bool_)[c]
     traits = Traits(
         age=age, group=c * 128 + age, mountain=mountain, risk=risk,
@@ -311,7 +321,7 @@ def evolve(
     # A national ID is a fact about the person, not the year (the register keeps one per
     # person): those without one keep none, or importing an earlier year again would erase
     # what a later year recorded. Newborns and newcomers get them at the year's share.
-    taken = set(frame["national_id"].drop_nulls().to_list())
+    taken = frame["national_id"].drop_nulls()
     newborns = _newborns(rng, people.filter(pl.Series(present)), plans, profile, year,
                          lineage, taken)
     households = np.bincount(
@@ -332,7 +342,7 @@ def _newborns(
     profile: Profile,
     year: int,
     lineage: Lineage,
-    taken: set[str],
+    taken: pl.Series,
 ) -> pl.DataFrame:
     """Newborns as survey records: next positions in their household, nursery at its rate."""
     born = births(rng, present, plans, profile, year)
@@ -357,7 +367,7 @@ def _newborns(
     age = year - born["_born"].to_numpy().astype(np.int64)
     traits = Traits(
         age=age, group=c * 128 + age, mountain=born["_mountain"].to_numpy(),
-        risk=np.array([risk_class(e) for e in born["ethnicity"].to_list()], np.int64),
+        risk=_risk(born["ethnicity"]),
         female=(born["sex"] == "nữ").to_numpy(),
         especially_difficult=np.array([p.especially_difficult for p in plans], np.bool_)[c],
         disability=disability, two_sessions=np.zeros(n, np.bool_),
@@ -385,7 +395,7 @@ def _movers(
     year: int,
     households: Ints,
     lineage: Lineage,
-    taken: set[str],
+    taken: pl.Series,
 ) -> pl.DataFrame:
     """Households moving in, numbered after the commune's highest form number."""
     donor_seed = int(np.random.SeedSequence([seed, 0x1A, year]).generate_state(1)[0])

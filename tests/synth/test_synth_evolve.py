@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from phocap.survey.schema import KEYS
+from phocap.survey.text import fold_expr
 from phocap.survey.validate import validate
 from phocap.synth import prepare
 from phocap.synth.evolve import evolve, evolve_years
@@ -234,6 +235,9 @@ def test_yearly_rates_match_the_profile(
     newborn = after.join(before, on=key, how="anti").filter(pl.col("status").is_null())
     assert newborn.height / before.height == pytest.approx(0.0212, abs=0.002)
     assert newborn["birth_date"].str.slice(-4).is_in(["2021", "2022"]).all()
+    # Nobody shares a name with another member of their household (accents aside).
+    folded = after.select("commune_code", "household_no", fold_expr(pl.col("full_name")))
+    assert not folded.is_duplicated().any()
 
 
 def test_the_district_stays_near_its_2021_levels(
