@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "phocap.register",
     "phocap.recognition",
     "phocap.dashboard",
+    "phocap.schools",
 ]
 AUTH_USER_MODEL = "accounts.User"
 

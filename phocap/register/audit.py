@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from phocap.register import bulk, revisions
-from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from phocap.register.models import AuditEntry
 from phocap.register.records import field_label
 
 
@@ -44,13 +44,17 @@ def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[s
 
 
 def commune_of(instance: models.Model) -> Any:
-    if isinstance(instance, Household):
-        return instance.commune
-    if isinstance(instance, Person):
-        return instance.household.commune
-    if isinstance(instance, PersonYear):
-        return instance.person.household.commune
-    return None
+    """The commune whose data the instance is: every scoped model (a ScopedManager names
+    the path to its commune, e.g. "klass__school__commune") is audited under it."""
+    path = getattr(type(instance)._default_manager, "path", "")
+    if not path:
+        return None
+    found: Any = instance
+    for step in path.split("__"):
+        found = getattr(found, step)
+        if found is None:
+            return None
+    return found
 
 
 def record(user: Any, action: str, instance: models.Model,
