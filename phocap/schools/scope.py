@@ -1,0 +1,50 @@
+"""Who sees and changes which schools' data: the register's scope, narrowed to the school.
+
+Reading follows the register (register/scope.py): a user reads the schools of
+the communes their role covers, and a ministry viewer reads aggregates only. A
+school's staff member (Role.SCHOOL_STAFF with a Staff record linked to their
+login) reads only their own school's pupils, even though their account is
+attached to the commune. Writing belongs to whoever keeps the record: the
+school's own staff keep its classes, pupils and attendance; the commune's staff
+keep the commune's list of schools.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from phocap.accounts.models import Role
+from phocap.schools.models import School, SchoolClass
+
+
+def own_school_id(user: Any) -> int | None:
+    """The school of a school staff member's Staff record, or None."""
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    return staff.school_id if staff is not None else None
+
+
+def schools_for(user: Any) -> models.QuerySet[School]:
+    """The schools whose pupils the user may read."""
+    schools = School.objects.for_user(user)
+    if getattr(user, "role", None) == Role.SCHOOL_STAFF:
+        return schools.filter(pk=own_school_id(user))
+    return schools
+
+
+def classes_for(user: Any) -> models.QuerySet[SchoolClass]:
+    """The classes whose pupils the user may read."""
+    return SchoolClass.objects.filter(school__in=schools_for(user))
+
+
+def may_keep_school(user: Any, school: School) -> bool:
+    """The school's own staff keep its classes, pupils, staff list and yearly facts."""
+    return (getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
+            and own_school_id(user) == school.pk)
+
+
+def may_keep_school_list(user: Any, commune: Any) -> bool:
+    """The commune's staff keep the list of schools in their commune."""
+    return (getattr(user, "is_authenticated", False) and user.role == Role.COMMUNE_STAFF
+            and user.unit_id == commune.pk)
