@@ -3,7 +3,8 @@
 Entries keep the values before and after, as JSON, so a page can show exactly
 what changed; they are written in the same transaction as the change itself.
 Writing an entry about a commune's data also raises the commune's revision
-(register/revisions.py), which is what invalidates its cached results.
+once the change commits (register/revisions.py), which is what invalidates its
+cached results.
 """
 
 from __future__ import annotations

@@ -265,14 +265,9 @@ class ImportJob(models.Model):
 
 
 class CommuneRevision(models.Model):
-    """A counter per commune, raised in the same transaction as every audited change to it.
+    """A counter per commune, raised after every audited change to it (register/revisions.py).
 
-    Cached results are keyed on it (register/results.py). It is a counter
-    rather than the newest audit entry's id because ids are handed out before
-    commit: an edit that took id 100 but commits after one that took id 101
-    would leave a cache keyed on 101 without it. Raising one row per commune
-    makes concurrent writers of a commune queue, so a reader always sees the
-    revision of every change it can see.
+    Cached results are keyed on it (register/results.py).
     """
 
     commune = models.OneToOneField(AdministrativeUnit, primary_key=True,

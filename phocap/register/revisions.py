@@ -1,38 +1,55 @@
-"""Each commune's revision: a counter raised by every audited change to the commune's data.
+"""Each commune's revision: a counter raised after every audited change to the commune's data.
 
-The audit module raises it (audit.record, audit.record_many) in the change's own
-transaction, so nothing else has to remember to invalidate a cached result:
-every change to a household, person or survey year is audited. Cached results
-(register/results.py) are keyed on the revisions of the communes they cover, so
-an edit in one commune invalidates that commune's cached counts and nothing else.
+The audit module asks for it (audit.record, audit.record_many), so nothing else
+has to remember to invalidate a cached result: every change to a household,
+person or survey year is audited. Cached results (register/results.py) are
+keyed on the revisions of the communes they cover, so an edit in one commune
+invalidates that commune's cached counts and nothing else.
+
+The counter is raised once the change has committed, in a statement of its
+own. A reader reads the revisions before the data, so whatever it caches under
+a revision includes every change committed before that revision was raised: a
+change committed later raises it again afterwards and the entry is never read
+again. Raising it inside the change's transaction would be safe too, but the
+row lock would then be held for the whole transaction: an officer's edit would
+wait for a province's import to finish, and deadlock with it when both touch the
+same person. A key on the newest audit entry's id is not safe: ids are handed
+out before commit, so an edit holding id 100 can commit after one holding 101,
+and an answer cached under 101 in between would never include it. What is
+lost is a crash between the commit and the raise, which leaves the commune's
+cached rows stale until its next change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from phocap.register.models import CommuneRevision
 
 _TABLE = CommuneRevision._meta.db_table
 
 # One statement on SQLite (3.24+) and PostgreSQL: the first change creates the
-# row, later ones raise it. The row lock it takes on PostgreSQL is what orders
-# concurrent writers of one commune (see models.CommuneRevision).
-_BUMP = (f"INSERT INTO {_TABLE} (commune_id, revision) VALUES (%s, 1) "
-         f"ON CONFLICT (commune_id) DO UPDATE SET revision = {_TABLE}.revision + 1")
+# row, later ones raise it.
+_RAISE = (f"INSERT INTO {_TABLE} (commune_id, revision) VALUES (%s, 1) "
+          f"ON CONFLICT (commune_id) DO UPDATE SET revision = {_TABLE}.revision + 1")
 
 
 def bump(commune_ids: Iterable[int | None]) -> None:
-    """Raise the revision of each commune, in the caller's transaction.
+    """Raise the revision of each commune once the caller's transaction commits.
 
-    Sorted, so that two transactions raising several communes take the row
-    locks in the same order and cannot deadlock.
+    Nothing is raised for a transaction that rolls back: nothing changed.
     """
-    with connection.cursor() as cursor:
-        for pk in sorted({pk for pk in commune_ids if pk is not None}):
-            cursor.execute(_BUMP, [pk])
+    wanted = sorted({pk for pk in commune_ids if pk is not None})
+    if wanted:
+        transaction.on_commit(lambda: _raise(wanted))
+
+
+def _raise(commune_ids: list[int]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for pk in commune_ids:
+            cursor.execute(_RAISE, [pk])
 
 
 def of(commune_ids: Iterable[int]) -> dict[int, int]:

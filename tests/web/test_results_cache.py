@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from phocap.engine.evaluate import evaluate
 from phocap.engine.export import label
 from phocap.engine.outlook import outlook
 from phocap.register import commune_counts, editing, importing, results
-from phocap.register.models import CommuneRevision, Person, PersonYear, UnitYear
+from phocap.register.models import CommuneRevision, Person, UnitYear
 from phocap.survey.validate import validate
 from phocap.synth import prepare, select
 from phocap.synth.writer import write_parquet
@@ -173,16 +174,30 @@ def test_the_survey_years_follow_an_import_of_a_new_year(
     assert results.survey_years(communes[:2]) == [YEAR]
 
 
-def test_every_audited_change_raises_its_communes_revision(
+def test_every_audited_change_raises_its_communes_revision_once_committed(
         province: dict[str, Any], make_user: Any) -> None:
     commune = province["communes"]["03319"]
-    revision = CommuneRevision.objects.get(commune=commune).revision
+    officer = make_user("commune_staff", commune)
+
+    def revision() -> int:
+        return CommuneRevision.objects.get(commune=commune).revision
+
+    def move(action: str) -> None:
+        person = Person.objects.filter(household__commune=commune,
+                                       years__survey_year=YEAR).order_by("pk").first()
+        assert person is not None
+        editing.move(officer, person.pk, person.version, YEAR, action)
+
+    before = revision()
     others = dict(CommuneRevision.objects.exclude(commune=commune)
                   .values_list("commune_id", "revision"))
-    person = PersonYear.objects.filter(person__household__commune=commune).first()
-    assert person is not None
-    editing.move(make_user("commune_staff", commune), person.person_id,
-                 person.person.version, YEAR, "deceased")
-    assert CommuneRevision.objects.get(commune=commune).revision > revision
+    with pytest.raises(RuntimeError), transaction.atomic():
+        move("deceased")
+        raise RuntimeError("rolled back")
+    assert revision() == before
+    with transaction.atomic():
+        move("deceased")
+        assert revision() == before  # not before the change is there to be read
+    assert revision() > before
     assert dict(CommuneRevision.objects.exclude(commune=commune)
                 .values_list("commune_id", "revision")) == others
