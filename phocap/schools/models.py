@@ -85,6 +85,7 @@ class SchoolYearFacts(models.Model):
     classrooms = models.PositiveSmallIntegerField(_("số phòng học"), default=0)
     semi_boarding_pupils = models.PositiveIntegerField(_("học sinh bán trú"), default=0)
     boarding_pupils = models.PositiveIntegerField(_("học sinh nội trú"), default=0)
+    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("school__commune")
 
@@ -120,6 +121,7 @@ class Staff(models.Model):
     active = models.BooleanField(_("đang công tác"), default=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="staff")
+    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("school__commune")
 
@@ -183,6 +185,31 @@ class Enrolment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["klass", "pupil_no"],
                                                name="pupil_no_per_class")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class MonitoringOfficer(models.Model):
+    """Whether a commune has appointed an officer to follow universalisation (PCGD–XMC)
+    in a school year: one of the recognition conditions (rules.md §3, TT07 Arts 3–6).
+
+    A row means the commune has answered for the year; a blank ``full_name`` says
+    nobody is appointed (the condition is not met). No row: not assessed.
+    """
+
+    commune = models.ForeignKey("register.AdministrativeUnit", on_delete=models.CASCADE,
+                                related_name="monitoring_officers")
+    school_year = models.PositiveSmallIntegerField(_("năm học (bắt đầu)"))
+    full_name = models.CharField(_("cán bộ theo dõi phổ cập"), max_length=120, blank=True)
+    decision = models.CharField(_("số quyết định phân công"), max_length=60, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScopedManager("commune")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commune", "school_year"],
+                                               name="monitoring_officer_per_year")]
 
     def __str__(self) -> str:
         return self.full_name
