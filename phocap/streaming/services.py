@@ -1,0 +1,153 @@
+"""Every change to streaming data: who may make it, and its audit entry in the same transaction.
+
+Destinations and career-guidance activities are the school's own records
+(schools.scope.may_keep_school); labour-demand entries are the commune's, kept
+by its staff like its households (register.scope.editable); targets are the
+province's plan (``may_set_targets``). Each write is audited with the values
+before and after (register/audit.py), which files it under its commune.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register.scope import editable
+from phocap.schools.models import Enrolment, School
+from phocap.schools.scope import may_keep_school
+from phocap.streaming.models import (
+    CareerGuidanceActivity,
+    LabourDemand,
+    PupilDestination,
+    StreamingTarget,
+)
+from phocap.streaming.rates import Destination, NextYear, Stream, Suggestion, suggest
+
+# Province staff: the targets are part of the province's plan, which its department
+# of education drafts (province reviewers are that department's staff) and the
+# province administrator works for too. A district receives the province's targets.
+TARGET_ROLES = {"province_reviewer", "province_admin"}
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record since the form was opened."""
+
+
+def may_set_targets(user: Any, province: AdministrativeUnit) -> bool:
+    return (getattr(user, "is_authenticated", False) and user.role in TARGET_ROLES
+            and user.unit_id == province.pk
+            and province.type == AdministrativeUnit.Type.PROVINCE)
+
+
+def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
+    """The register's suggestion for each pupil (by enrolment id), one query for all.
+
+    A pupil of school year Y is looked up in the survey of Y+1; a pupil not
+    linked to a person of the register gets no suggestion.
+    """
+    wanted = {(e.person_id, e.klass.school_year + 1) for e in enrolments if e.person_id}
+    found: dict[tuple[int, int], NextYear] = {}
+    if wanted:
+        years = {y for _, y in wanted}
+        rows = PersonYear.objects.filter(person_id__in={p for p, _ in wanted},
+                                         survey_year__in=years)
+        for row in rows.values("person_id", "survey_year", "current_class", "status",
+                               "thcs_graduated"):
+            found[(row["person_id"], row["survey_year"])] = NextYear(
+                row["current_class"], row["status"], row["thcs_graduated"])
+    return {e.pk: suggest(e.klass.school_year,
+                          found.get((e.person_id, e.klass.school_year + 1))
+                          if e.person_id else None)
+            for e in enrolments}
+
+
+def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
+                    graduated: bool, suggested: Destination | None,
+                    version: int | None = None) -> PupilDestination | None:
+    """Confirm or correct one pupil's destination; None when nothing changed."""
+    school = enrolment.klass.school
+    if not may_keep_school(user, school):
+        raise PermissionDenied
+    with transaction.atomic():
+        found = (PupilDestination.objects.select_for_update()
+                 .filter(enrolment=enrolment).first())
+        if found is None:
+            found = PupilDestination(enrolment=enrolment, destination=destination.value,
+                                     graduated=graduated,
+                                     suggested=suggested.value if suggested else "",
+                                     confirmed_by=user)
+            found.save()
+            audit.record(user, "create", found, None)
+            return found
+        if version is not None and found.version != version:
+            raise StaleEdit
+        if found.destination == destination.value and found.graduated == graduated:
+            return None
+        before = audit.snapshot(found)
+        found.destination, found.graduated = destination.value, graduated
+        found.suggested = suggested.value if suggested else ""
+        found.confirmed_by = user
+        found.version += 1
+        found.save()
+        audit.record(user, "update", found, before)
+        return found
+
+
+def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
+                rates: dict[tuple[Stream, bool], Decimal | None]) -> int:
+    """Store the province's targets of the year (None removes one); returns how many changed."""
+    if not may_set_targets(user, province):
+        raise PermissionDenied
+    changed = 0
+    with transaction.atomic():
+        AdministrativeUnit.objects.select_for_update().get(pk=province.pk)
+        current = {(t.stream, t.especially_difficult): t for t in StreamingTarget.objects
+                   .select_for_update().filter(province=province, school_year=school_year)}
+        for (stream, difficult), rate in rates.items():
+            found = current.get((stream.value, difficult))
+            if (found.rate if found else None) == rate:
+                continue
+            changed += 1
+            if rate is None:
+                assert found is not None
+                before = audit.snapshot(found)
+                audit.record(user, "delete", found, before)
+                found.delete()
+            elif found is None:
+                made = StreamingTarget.objects.create(
+                    province=province, school_year=school_year, stream=stream.value,
+                    especially_difficult=difficult, hundredths=int(rate * 100))
+                audit.record(user, "create", made, None)
+            else:
+                before = audit.snapshot(found)
+                found.hundredths = int(rate * 100)
+                found.save()
+                audit.record(user, "update", found, before)
+    return changed
+
+
+def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActivity:
+    if not may_keep_school(user, school):
+        raise PermissionDenied
+    with transaction.atomic():
+        made = CareerGuidanceActivity(school=school, **fields)
+        made.full_clean()
+        made.save()
+        audit.record(user, "create", made, None)
+    return made
+
+
+def add_labour_demand(user: Any, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
+    if not editable(user, commune):
+        raise PermissionDenied
+    with transaction.atomic():
+        made = LabourDemand(commune=commune, **fields)
+        made.full_clean()
+        made.save()
+        audit.record(user, "create", made, None)
+    return made
