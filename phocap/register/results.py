@@ -35,6 +35,7 @@ from phocap.register import revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, for_year
+from phocap.schools.conditions import for_communes as school_conditions
 from phocap.survey.schema import SCHEMA
 
 
@@ -97,7 +98,8 @@ _KEPT = 8
 
 
 def _evaluated(counts: pl.DataFrame, year: int, ruleset: Ruleset,
-               units: pl.DataFrame) -> Evaluation:
+               units: pl.DataFrame,
+               conditions: dict[str, dict[str, bool]] | None = None) -> Evaluation:
     """engine.evaluate_counts, remembered for the last few inputs in this process.
 
     A results page needs this year's evaluation twice, for the results and for
@@ -106,16 +108,25 @@ def _evaluated(counts: pl.DataFrame, year: int, ruleset: Ruleset,
     The evaluation is shared: callers must not change it.
     """
     key = (year, ruleset.name, tuple(counts.columns), tuple(counts.rows()),
-           tuple(units.rows()))
+           tuple(units.rows()), repr(sorted((conditions or {}).items())))
     with _EVALUATIONS_LOCK:
         found = _EVALUATIONS.get(key)
     if found is None:
-        found = evaluate_counts(counts, year, ruleset, units)
+        found = evaluate_counts(counts, year, ruleset, units, conditions)
         with _EVALUATIONS_LOCK:
             if len(_EVALUATIONS) >= _KEPT:
                 del _EVALUATIONS[next(iter(_EVALUATIONS))]
             _EVALUATIONS[key] = found
     return found
+
+
+def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
+    """The recognition conditions the schools and communes entered (schools/conditions.py).
+
+    Every change to them is audited under its commune, which raises the revision
+    the cached answers are keyed on, so they need no invalidation of their own.
+    """
+    return school_conditions(_communes(units), year)
 
 
 def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
@@ -126,7 +137,8 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     """
     units = subtree(unit)
     q, counts = cached_counts(NOW, _communes(units), year)
-    evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year))
+    evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year),
+                            _conditions(units, year))
     # Only the unit and its children are shown; the rest is not worth serialising.
     wanted = _beneath(unit, units)
     return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted]).to_json()
@@ -144,8 +156,9 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     communes, frame = _communes(units), _units_frame(unit, units, year)
     q, current = cached_counts(NOW, communes, year)
     _, rolled = cached_counts(NEXT, communes, year)
-    changes = compare(_evaluated(current, year, q.ruleset, frame),
-                      evaluate_counts(rolled, year + 1, q.ruleset, frame))
+    conditions = _conditions(units, year)
+    changes = compare(_evaluated(current, year, q.ruleset, frame, conditions),
+                      evaluate_counts(rolled, year + 1, q.ruleset, frame, conditions))
     wanted = _beneath(unit, units)
     return [
         {"code": c.code, "name": c.name, "standard": c.standard,

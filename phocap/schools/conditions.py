@@ -1,0 +1,112 @@
+"""The recognition conditions of each commune and year, from what the schools entered.
+
+rules.md §3 (TT07 Arts 3–6): besides the rates, recognition needs preschool ≥ 1
+classroom per 5-year-olds' class, primary ≥ 0,7 and THCS ≥ 0,5 classrooms per
+class, teachers meeting the staffing norm and a monitoring officer appointed.
+The answer has the shape engine.evaluate_counts takes, ``{commune code:
+{standard: met}}``; a standard is left out (so the engine reports "conditions
+not assessed") unless everything it depends on was entered: the commune's
+monitoring officer for the year, and the yearly facts of every school teaching
+classes of the standard's level that year.
+
+[interpretation] The room and teacher norms are applied school by school: a
+commune meets them for a level when each school teaching that level does (a
+spare room in one school seats no pupil of another). A school teaching two
+levels (tiểu học và THCS) is judged on the sum of both levels' needs.
+[interpretation] Literacy (XMC) depends on the monitoring officer only: its
+classes are not school classes.
+
+Survey year Y is school year Y–(Y+1) (rules.md §1), so both use the same number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from phocap.register.models import AdministrativeUnit
+from phocap.schools import norms
+from phocap.schools.models import MonitoringOfficer, School, SchoolClass, SchoolYearFacts, Staff
+
+# The engine's standards (rules/data/*.toml) and the school level each depends on.
+STANDARD_LEVELS: dict[str, str | None] = {
+    "preschool_5": norms.PRESCHOOL,
+    "primary": norms.PRIMARY,
+    "lower_secondary": norms.LOWER_SECONDARY,
+    "literacy": None,
+}
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """One school's counts for a year, and whether it entered its facts."""
+
+    school: School
+    counts: norms.SchoolCounts
+    entered: bool
+
+    @property
+    def meets(self) -> bool:
+        return norms.meets_classroom_norm(self.counts) and norms.meets_teacher_norm(self.counts)
+
+
+def school_years(schools: Iterable[School], year: int) -> dict[int, SchoolYear]:
+    """Counts of each school in school year ``year``: four queries whatever the number."""
+    found = {s.pk: s for s in schools}
+    classes: dict[int, Counter[str]] = defaultdict(Counter)
+    fives: Counter[int] = Counter()
+    for school_id, grade in SchoolClass.objects.filter(
+            school_id__in=found, school_year=year).values_list("school_id", "grade"):
+        level = norms.level_of_grade(grade)
+        if level is not None:
+            classes[school_id][level] += 1
+        if grade.strip().upper() == "MG5":
+            fives[school_id] += 1
+    facts = dict(SchoolYearFacts.objects.filter(school_id__in=found, school_year=year)
+                 .values_list("school_id", "classrooms"))
+    teachers: dict[int, Counter[str]] = defaultdict(Counter)
+    nurses: Counter[int] = Counter()
+    for school_id, role, subject in Staff.objects.filter(
+            school_id__in=found, active=True).values_list("school_id", "role", "subject"):
+        if role == Staff.Role.TEACHER:
+            teachers[school_id][subject or "other"] += 1
+        elif role == Staff.Role.NURSE:
+            nurses[school_id] += 1
+    return {
+        pk: SchoolYear(school, norms.SchoolCounts(
+            classes=dict(classes[pk]), five_year_old_classes=fives[pk],
+            classrooms=facts.get(pk, 0), teachers=dict(teachers[pk]), nurses=nurses[pk]),
+            entered=pk in facts)
+        for pk, school in found.items()
+    }
+
+
+def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
+    """``{commune code: {standard: met}}`` for the standards whose conditions were entered."""
+    by_pk = {c.pk: c for c in communes}
+    officers = {commune_id: bool(name.strip()) for commune_id, name in
+                MonitoringOfficer.objects.filter(commune_id__in=by_pk, school_year=year)
+                .values_list("commune_id", "full_name")}
+    schools = list(School.objects.filter(commune_id__in=by_pk))
+    years = school_years(schools, year)
+    serving: dict[tuple[int, str], list[SchoolYear]] = defaultdict(list)
+    for school_year in years.values():
+        for taught, n in school_year.counts.classes.items():
+            if n > 0:
+                serving[(school_year.school.commune_id, taught)].append(school_year)
+    result: dict[str, dict[str, bool]] = {}
+    for pk, commune in by_pk.items():
+        if pk not in officers:
+            continue
+        found: dict[str, bool] = {}
+        for standard, level in STANDARD_LEVELS.items():
+            if level is None:
+                found[standard] = officers[pk]
+                continue
+            teaching = serving.get((pk, level), [])
+            if not teaching or not all(s.entered for s in teaching):
+                continue
+            found[standard] = officers[pk] and all(s.meets for s in teaching)
+        result[commune.code] = found
+    return result

@@ -1,0 +1,179 @@
+"""Changing the school side: scoped, audited, refused when the form is stale or the year frozen.
+
+As register/editing.py: every change names the version the user saw and
+updates only a row that still has it; every change is written to the audit
+(register/audit.record, which files it under the school's commune and so
+raises the commune's revision, invalidating its cached results: classrooms and
+staff are recognition conditions). Who keeps what (schools/scope.py): the
+commune's staff keep the commune's list of schools and its monitoring officer;
+a school's own staff, or the commune's staff for a school without accounts,
+keep the school's details, yearly facts, staff and classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+
+from phocap.recognition import freeze
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit
+from phocap.schools.models import (
+    MonitoringOfficer,
+    School,
+    SchoolClass,
+    SchoolSite,
+    SchoolYearFacts,
+    Staff,
+)
+from phocap.schools.scope import may_keep_school, may_keep_school_list
+
+# The list the commune keeps, and the details a school keeps about itself.
+LIST_FIELDS = ("code", "name", "level", "public")
+DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
+                 "national_standard_date", "accreditation_level")
+FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils")
+STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
+
+STALE = ("Dữ liệu này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
+         " để xem thay đổi mới rồi sửa lại.")
+NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
+NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was opened."""
+
+
+def may_keep_details(user: Any, school: School) -> bool:
+    """The school's own staff, or the commune's staff (many schools have no accounts)."""
+    return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
+
+
+def _update(model: type[models.Model], instance: Any, version: int | None,
+            changes: dict[str, Any], user: Any) -> Any:
+    """The conditional UPDATE of editing.py, then the audit entry."""
+    before = audit.snapshot(instance)
+    updated = model._default_manager.filter(pk=instance.pk, version=version).update(
+        version=F("version") + 1, **changes)
+    if not updated:
+        raise StaleEdit(STALE)
+    instance.refresh_from_db()
+    audit.record(user, "update", instance, before)
+    return instance
+
+
+def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
+                version: int | None, changes: dict[str, Any]) -> School:
+    """Create a school of the commune or change one; the school's staff change its details only."""
+    unknown = set(changes) - set(LIST_FIELDS) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                if school_id is None:
+                    if not may_keep_school_list(user, commune):
+                        raise PermissionDenied(NOT_COMMUNE)
+                    school = School.objects.create(commune=commune, **changes)
+                    audit.record(user, "create", school, None)
+                    return school
+                school = School.objects.for_user(user).select_related("commune").get(
+                    pk=school_id, commune=commune)
+                if not may_keep_details(user, school):
+                    raise PermissionDenied(NOT_YOURS)
+                if not may_keep_school_list(user, commune) and set(changes) - set(DETAIL_FIELDS):
+                    raise PermissionDenied(NOT_COMMUNE)
+                return _update(School, school, version, changes, user)
+        except IntegrityError:
+            raise ValueError("Mã trường này đã có ở một trường khác.") from None
+
+
+def save_facts(user: Any, school: School, year: int, version: int | None,
+               values: dict[str, int]) -> SchoolYearFacts:
+    """A school's rooms and boarding pupils of a school year (created at the first save)."""
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        freeze.refuse_if_frozen(school.commune, year)
+        facts = SchoolYearFacts.objects.filter(school=school, school_year=year).first()
+        if facts is None:
+            if version not in (None, 0):
+                raise StaleEdit(STALE)
+            facts = SchoolYearFacts.objects.create(school=school, school_year=year, **values)
+            audit.record(user, "create", facts, None)
+            return facts
+        return _update(SchoolYearFacts, facts, version, values, user)
+
+
+def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int | None,
+                 full_name: str, decision: str) -> MonitoringOfficer:
+    """The commune's monitoring officer of a school year; a blank name says none is appointed."""
+    if not may_keep_school_list(user, commune):
+        raise PermissionDenied(NOT_COMMUNE)
+    values = {"full_name": full_name.strip(), "decision": decision.strip()}
+    with transaction.atomic():
+        freeze.refuse_if_frozen(commune, year)
+        officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
+        if officer is None:
+            if version not in (None, 0):
+                raise StaleEdit(STALE)
+            officer = MonitoringOfficer.objects.create(commune=commune, school_year=year,
+                                                       **values)
+            audit.record(user, "create", officer, None)
+            return officer
+        return _update(MonitoringOfficer, officer, version, values, user)
+
+
+def save_staff(user: Any, school: School, staff_id: int | None, version: int | None,
+               values: dict[str, Any]) -> Staff:
+    """Add a member of staff or change one (a leaver is made inactive, never deleted:
+    the audit and past years still name them)."""
+    unknown = set(values) - set(STAFF_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        if staff_id is None:
+            staff = Staff.objects.create(school=school, **values)
+            audit.record(user, "create", staff, None)
+            return staff
+        staff = Staff.objects.get(pk=staff_id, school=school)
+        return _update(Staff, staff, version, values, user)
+
+
+def add_site(user: Any, school: School, name: str, main: bool,
+             distance_km: Any = None) -> SchoolSite:
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                site = SchoolSite.objects.create(school=school, name=name.strip(), main=main,
+                                                 distance_km=distance_km)
+        except IntegrityError:
+            raise ValueError(f"Trường đã có điểm trường “{name}”.") from None
+        audit.record(user, "create", site, None)
+    return site
+
+
+def add_class(user: Any, school: School, year: int, name: str, grade: str,
+              site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
+    """A class of a school year; its number counts towards the room and teacher norms."""
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        freeze.refuse_if_frozen(school.commune, year)
+        try:
+            with transaction.atomic():
+                klass = SchoolClass.objects.create(school=school, school_year=year,
+                                                   name=name.strip(), grade=grade, site=site,
+                                                   homeroom=homeroom)
+        except IntegrityError:
+            raise ValueError(f"Năm học {year}–{year + 1} đã có lớp “{name}”.") from None
+        audit.record(user, "create", klass, None)
+    return klass

@@ -1,0 +1,107 @@
+"""Recognition conditions from the schools' facts (schools/conditions.py) on the results.
+
+The `surveyed` tree: one pupil per commune. Commune 03319 gets a primary school
+of 2 classes (grades 1 and 2) and the specialists; 2 × 0,7 = 1,4 rooms and
+2 × 1,5 = 3 teachers needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from phocap.register import results
+from phocap.schools import conditions, services
+from phocap.schools.models import School, Staff
+from phocap.schools.norms import SPECIALISTS
+
+YEAR = 2021
+
+
+@pytest.fixture
+def officer(surveyed: dict[str, Any], make_user: Any) -> Any:
+    return make_user("commune_staff", surveyed["communes"]["03319"])
+
+
+@pytest.fixture
+def school(surveyed: dict[str, Any], officer: Any) -> School:
+    commune = surveyed["communes"]["03319"]
+    school = services.save_school(officer, commune, None, None, {
+        "code": "11100TH01", "name": "Trường Tiểu học Một", "level": "primary"})
+    for name, grade in (("1A", "1"), ("2A", "2")):
+        services.add_class(officer, school, YEAR, name, grade)
+    for subject in ("class", "class", *SPECIALISTS["primary"]):
+        services.save_staff(officer, school, None, None,
+                            {"full_name": f"Giáo viên {subject}", "role": "teacher",
+                             "subject": subject})
+    services.save_staff(officer, school, None, None,
+                        {"full_name": "Y tá", "role": Staff.Role.NURSE})
+    return school
+
+
+def primary_conditions(commune: Any) -> str:
+    answer = results.cached_results(commune, YEAR)
+    unit = next(u for u in answer["units"] if u["code"] == commune.code)
+    return str(unit["standards"]["primary"]["conditions"])
+
+
+def test_nothing_entered_is_not_assessed(surveyed: dict[str, Any], school: School) -> None:
+    """Classes and staff but no yearly facts and no officer: not assessed, never met."""
+    commune = surveyed["communes"]["03319"]
+    assert conditions.for_communes([commune], YEAR) == {}
+    assert primary_conditions(commune) == "not_assessed"
+
+
+@pytest.mark.parametrize(("rooms", "appointed", "expected"), [
+    (1, "Lò Văn Theo", False),   # 1 room < 1,4
+    (2, "Lò Văn Theo", True),    # 2 rooms ≥ 1,4
+    (2, "", False),              # nobody appointed
+])
+def test_rooms_and_officer(surveyed: dict[str, Any], school: School, officer: Any,
+                           rooms: int, appointed: str, expected: bool) -> None:
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None, {"classrooms": rooms})
+    services.save_officer(officer, commune, YEAR, None, appointed, "")
+    found = conditions.for_communes([commune], YEAR)["03319"]
+    assert found["primary"] is expected
+    assert found["literacy"] is bool(appointed)
+    # No preschool or THCS classes in the commune: those stay not assessed.
+    assert "preschool_5" not in found and "lower_secondary" not in found
+
+
+def test_a_teacher_short_fails_the_norm(surveyed: dict[str, Any], school: School,
+                                        officer: Any) -> None:
+    """7 teachers for 2 classes (3 needed) meet it; the norm counts active teachers only."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    assert conditions.for_communes([commune], YEAR)["03319"]["primary"] is True
+    Staff.objects.filter(school=school, role="teacher").exclude(pk__in=Staff.objects.filter(
+        school=school, role="teacher").order_by("pk")[:2]).update(active=False)
+    assert conditions.for_communes([commune], YEAR)["03319"]["primary"] is False
+
+
+def test_editing_classrooms_changes_the_results_page(
+        surveyed: dict[str, Any], school: School, officer: Any, client: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """The edit is audited under the commune, raising its revision: the cached answer goes."""
+    commune = surveyed["communes"]["03319"]
+    with django_capture_on_commit_callbacks(execute=True):
+        facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+        services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    assert primary_conditions(commune) == "met"
+    client.force_login(officer)
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
+    assert primary_conditions(commune) == "not_met"
+    assert client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode() != page
+
+
+def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
+                                 officer: Any) -> None:
+    facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3})
+    with pytest.raises(services.StaleEdit):
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
