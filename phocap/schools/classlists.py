@@ -1,0 +1,263 @@
+"""Class lists of a school year: read from a spreadsheet or typed on a page, linked to the register.
+
+A class list file (CSV, XLSX or XLS, read by survey/readers.py, so the headers
+may be written as the survey form writes them, with or without accents) has a
+row per pupil: "Lớp" (class name, e.g. 6A), "STT", "Họ và tên", "Ngày sinh"
+(a date or a year), "Giới tính", and optionally "Khối" (the grade, otherwise
+the leading NT, MG3–MG5 or number of the class name), "Dân tộc", "Thôn" and
+"Bán trú" (x for a semi-boarding pupil).
+
+The import is all or nothing: every row is checked first, and any problem
+(named by file, row, column and value, in Vietnamese) stops it before anything
+is written. It is idempotent: a pupil is identified by class and STT, an
+unchanged row changes nothing and is not audited again, and re-importing the
+same file reports zero changes. Pupils missing from a new file are not deleted
+(attendance and dropout records hang on them); the page lists them. Each new or
+changed pupil is matched to the register (schools/matching.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from phocap.recognition import freeze
+from phocap.register import audit
+from phocap.register.models import Person, Village
+from phocap.schools import matching
+from phocap.schools.models import Enrolment, School, SchoolClass
+from phocap.schools.services import NOT_YOURS, may_keep_details
+from phocap.survey import parse, readers
+from phocap.survey.problems import SurveyFileError
+from phocap.survey.schema import COLUMNS
+from phocap.survey.text import fold, normalize
+
+REQUIRED = {"current_class": "Lớp", "person_no": "STT", "full_name": "Họ và tên",
+            "birth_date": "Ngày sinh", "sex": "Giới tính"}
+_GRADE = re.compile(r"^(NT|MG[345]|BT(?:[6-9]|1[0-2])|1[0-2]|[1-9])(?![0-9])", re.IGNORECASE)
+_SEX = next(c for c in COLUMNS if c.key == "sex")
+PUPIL_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "village_id",
+                "semi_boarding")
+
+
+class ClassListError(ValueError):
+    """The file cannot be imported; ``problems`` name file, row, column and value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Outcome:
+    """What an import or a match did, for the page."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    linked: int = 0
+    ambiguous: list[Enrolment] = field(default_factory=list)
+    missing: list[Enrolment] = field(default_factory=list)
+
+
+def grade_of(class_name: str) -> str | None:
+    found = _GRADE.match(class_name.strip().replace(" ", ""))
+    return found.group(1).upper() if found else None
+
+
+def _column(sheet: readers.Sheet, *names: str) -> str | None:
+    """The sheet's column kept under an unknown header that folds to one of ``names``."""
+    return next((c for c in sheet.unknown if fold(sheet.headers[c]) in names), None)
+
+
+def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, Any]]:
+    """The pupils of a class list file, typed; ClassListError lists every problem."""
+    problems: list[str] = []
+    rows: list[dict[str, Any]] = []
+    try:
+        sheets = list(readers.read(path))
+    except SurveyFileError as error:
+        raise ClassListError([f"{display_name}: {error.problem.message}"]) from None
+    for sheet in sheets:
+        where = display_name + (f", trang “{sheet.name}”" if sheet.name else "")
+        missing = [header for key, header in REQUIRED.items() if key not in sheet.data.columns]
+        if missing:
+            problems.append(f"{where}: thiếu cột {', '.join(f'“{m}”' for m in missing)}.")
+            continue
+        grade_col = _column(sheet, "khoi", "khoi lop")
+        boarding_col = _column(sheet, "ban tru", "hoc sinh ban tru")
+        data = sheet.data
+        birth_date, birth_year = parse.birth(pl.col("birth_date"))
+        typed = data.with_columns(
+            _no=parse.integer(pl.col("person_no"), 1, 999),
+            _date=birth_date, _year=birth_year,
+            _sex=parse.choice(pl.col("sex"), _SEX),
+            _ethnicity=(parse.ethnic_group(pl.col("ethnicity")) if "ethnicity" in data.columns
+                        else pl.lit(None, pl.String)),
+            _boarding=(parse.flag(pl.col(boarding_col)) if boarding_col
+                       else pl.lit(False)),
+        )
+        for row in typed.iter_rows(named=True):
+            at = f"{where}, dòng {row[readers.ROW]}"
+
+            def bad(key: str, expected: str, row: dict[str, Any] = row, at: str = at,
+                    headers: dict[str, str] = sheet.headers) -> None:
+                header = headers.get(key, key)
+                problems.append(f"{at}, cột “{header}”: “{row.get(key) or ''}” — {expected}")
+
+            name = normalize(row["full_name"] or "")
+            class_name = normalize(row["current_class"] or "")
+            grade = grade_of(row[grade_col] or "") if grade_col and row[grade_col] else \
+                grade_of(class_name)
+            if not class_name:
+                bad("current_class", "cần tên lớp, ví dụ 6A.")
+            elif grade is None:
+                bad(grade_col or "current_class",
+                    "không nhận ra khối lớp: cần NT, MG3–MG5, 1–12 hoặc BT6–BT12 ở đầu tên lớp"
+                    " hoặc cột “Khối”.")
+            if row["_no"] is None:
+                bad("person_no", "cần số thứ tự từ 1 đến 999.")
+            if not name:
+                bad("full_name", "cần họ và tên học sinh.")
+            if row["_year"] is None:
+                bad("birth_date", "cần ngày sinh dạng 05/09/2010 hoặc năm sinh 2010.")
+            if row["_sex"] is None:
+                bad("sex", "cần “nam” hoặc “nữ”.")
+            if "ethnicity" in data.columns and row["ethnicity"] and row["_ethnicity"] is None:
+                bad("ethnicity", "không có trong danh mục 54 dân tộc.")
+            village_id = None
+            if "village" in data.columns and row["village"]:
+                village_id = villages.get(fold(row["village"]))
+                if village_id is None:
+                    bad("village", "không có thôn/bản này trong xã của trường.")
+            if boarding_col and row[boarding_col] and row["_boarding"] is None:
+                bad(boarding_col, "ghi “x” nếu học sinh bán trú, để trống nếu không.")
+            rows.append({
+                "class_name": class_name, "grade": grade, "pupil_no": row["_no"],
+                "full_name": name, "birth_date": row["_date"], "birth_year": row["_year"],
+                "sex": row["_sex"], "ethnicity": row["_ethnicity"] or "",
+                "village_id": village_id, "semi_boarding": bool(row["_boarding"]),
+                "at": at,
+            })
+    seen: dict[tuple[str, int], str] = {}
+    for row in rows:
+        pupil = (row["class_name"], row["pupil_no"])
+        if row["pupil_no"] is not None and pupil in seen:
+            problems.append(f"{row['at']}, cột “STT”: “{row['pupil_no']}” — lớp {pupil[0]} đã"
+                            f" có học sinh số {pupil[1]} ở {seen[pupil].split(', ')[-1]}.")
+        seen.setdefault(pupil, row["at"])
+    if problems:
+        raise ClassListError(problems)
+    if not rows:
+        raise ClassListError([f"{display_name}: tệp không có học sinh nào."])
+    return rows
+
+
+def import_file(user: Any, school: School, year: int, path: Path,
+                display_name: str) -> Outcome:
+    """Check then store a class list file for the school's ``year``, all or nothing."""
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    villages = {fold(name): pk for pk, name in
+                Village.objects.filter(commune=school.commune).values_list("pk", "name")}
+    rows = read(path, display_name, villages)
+    outcome = Outcome()
+    with transaction.atomic():
+        freeze.refuse_if_frozen(school.commune, year)
+        classes = {c.name: c for c in SchoolClass.objects.filter(school=school, school_year=year)}
+        touched: list[Enrolment] = []
+        for row in rows:
+            klass = classes.get(row["class_name"])
+            if klass is None:
+                klass = SchoolClass.objects.create(school=school, school_year=year,
+                                                   name=row["class_name"], grade=row["grade"])
+                audit.record(user, "create", klass, None)
+                classes[klass.name] = klass
+            values = {k: row[k] for k in PUPIL_FIELDS}
+            pupil = Enrolment.objects.filter(klass=klass, pupil_no=row["pupil_no"]).first()
+            if pupil is None:
+                pupil = Enrolment.objects.create(klass=klass, pupil_no=row["pupil_no"], **values)
+                audit.record(user, "create", pupil, None)
+                outcome.created += 1
+                touched.append(pupil)
+            elif any(getattr(pupil, k) != v for k, v in values.items()):
+                before = audit.snapshot(pupil)
+                for k, v in values.items():
+                    setattr(pupil, k, v)
+                pupil.version += 1
+                pupil.person = None
+                pupil.save()
+                audit.record(user, "update", pupil, before)
+                outcome.changed += 1
+                touched.append(pupil)
+            else:
+                outcome.unchanged += 1
+        in_file = {(r["class_name"], r["pupil_no"]) for r in rows}
+        outcome.missing = [e for e in Enrolment.objects.filter(
+            klass__in=[classes[n] for n in {r["class_name"] for r in rows}]).select_related("klass")
+            if (e.klass.name, e.pupil_no) not in in_file]
+        linked, outcome.ambiguous = link(user, school, year, touched)
+        outcome.linked = linked
+    return outcome
+
+
+def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
+    """One pupil typed on the class page, matched to the register as a file's would be."""
+    school = klass.school
+    if not may_keep_details(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        freeze.refuse_if_frozen(school.commune, klass.school_year)
+        number = (Enrolment.objects.filter(klass=klass).order_by("-pupil_no")
+                  .values_list("pupil_no", flat=True).first() or 0) + 1
+        pupil = Enrolment.objects.create(klass=klass, pupil_no=number, **values)
+        audit.record(user, "create", pupil, None)
+        link(user, school, klass.school_year, [pupil])
+    pupil.refresh_from_db()
+    return pupil
+
+
+def link(user: Any, school: School, year: int,
+         pupils: Iterable[Enrolment]) -> tuple[int, list[Enrolment]]:
+    """Match pupils to the register (matching.match) and store each unique link, audited.
+
+    A person already linked to another pupil of the school year (at any school)
+    is not linked twice: the pupil is listed as ambiguous instead.
+    """
+    pupils = list(pupils)
+    if not pupils:
+        return 0, []
+    village_communes = dict(Village.objects.filter(
+        pk__in={p.village_id for p in pupils if p.village_id}).values_list("pk", "commune_id"))
+    places = [frozenset({school.commune_id} | ({village_communes[p.village_id]}
+                                               if p.village_id in village_communes else set()))
+              for p in pupils]
+    communes = set().union(*places)
+    keys = [matching.key(p.full_name, p.birth_year, p.sex) for p in pupils]
+    people = [(pk, matching.key(name, born, sex), commune_id)
+              for pk, name, born, sex, commune_id in Person.objects.filter(
+                  household__commune_id__in=communes,
+                  birth_year__in={k.birth_year for k in keys})
+              .values_list("pk", "full_name", "birth_year", "sex", "household__commune_id")]
+    outcomes = matching.match(list(zip(keys, places, strict=True)), people)
+    taken = set(Enrolment.objects.filter(klass__school_year=year, person__isnull=False)
+                .exclude(pk__in=[p.pk for p in pupils]).values_list("person_id", flat=True))
+    linked, ambiguous = 0, []
+    for pupil, found in zip(pupils, outcomes, strict=True):
+        if found.status == matching.LINKED and found.person_id not in taken:
+            if pupil.person_id != found.person_id:
+                before = audit.snapshot(pupil)
+                Enrolment.objects.filter(pk=pupil.pk).update(person_id=found.person_id)
+                pupil.person_id = found.person_id
+                audit.record(user, "update", pupil, before)
+            linked += 1
+        elif found.status != matching.NONE:
+            ambiguous.append(pupil)
+    return linked, ambiguous
