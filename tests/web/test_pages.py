@@ -216,6 +216,10 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "queue": "test_recognition.py",
         "dashboard-mobilisation": "test_dashboard.py", "dashboard-trends": "test_dashboard.py",
         "dashboard-target-history": "test_dashboard.py",
+        "streaming-rates": "test_streaming.py", "streaming-targets": "test_streaming.py",
+        "streaming-destinations": "test_streaming.py", "streaming-guidance": "test_streaming.py",
+        "streaming-guidance-new": "test_streaming.py", "streaming-labour": "test_streaming.py",
+        "streaming-labour-new": "test_streaming.py",
         # Signing in and out and the language switch show no one's data.
         "login": None, "logout": None, "set_language": None, "home": None,
     }

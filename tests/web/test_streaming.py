@@ -1,0 +1,356 @@
+"""Streaming pages: the scope matrix (page × role × own/sibling/other-district commune),
+the audit of every change, and the rates, gaps and summaries with hand-checked numbers.
+
+Each commune of the `tree` fixture gets a lower-secondary school with a grade-9
+class of 2021–2022 whose one pupil is the commune's person of the register
+(named "Người <code>"); that person's 2022 record says class TC, so the register
+suggests vocational intermediate.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from phocap.register.models import AuditEntry, PersonYear, UnitYear
+from phocap.schools.models import Enrolment, School, SchoolClass, Staff
+from phocap.streaming.models import (
+    CareerGuidanceActivity,
+    LabourDemand,
+    PupilDestination,
+    StreamingTarget,
+)
+from tests.web.roles import COVERS, PASSWORD, ROLES
+
+YEAR = 2021
+
+
+@pytest.fixture
+def schools(surveyed: dict[str, Any]) -> dict[str, Any]:
+    """Per commune: its school, its grade-9 class and the pupil (the register's person)."""
+    found = {}
+    for code, commune in surveyed["communes"].items():
+        person = surveyed["people"][code]
+        PersonYear.objects.create(person=person, survey_year=YEAR + 1, current_class="TC",
+                                  thcs_graduated=YEAR + 1)
+        school = School.objects.create(code=f"THCS{code}", name=f"Trường THCS {code}",
+                                       level="lower_secondary", commune=commune)
+        klass = SchoolClass.objects.create(school=school, school_year=YEAR, name="9A", grade="9")
+        pupil = Enrolment.objects.create(klass=klass, person=person, pupil_no=1,
+                                         full_name=person.full_name, birth_year=2006, sex="nam")
+        CareerGuidanceActivity.objects.create(
+            school=school, school_year=YEAR, held_on="2022-03-15", title=f"Ngày hội {code}",
+            grades="9", participants=30, partners="Trường Cao đẳng nghề Điện Biên")
+        LabourDemand.objects.create(commune=commune, survey_year=YEAR, employer=f"HTX {code}",
+                                    trade="May công nghiệp", workers_wanted=5,
+                                    qualification="elementary")
+        found[code] = {"commune": commune, "school": school, "pupil": pupil}
+    return surveyed | {"schools": found}
+
+
+def signed_in(tree: dict[str, Any], make_user: Any, role: str, unit: Any) -> Client:
+    """A client of that role; a school staff member works at the school of 03319."""
+    user = make_user(role, unit)
+    if role == "school_staff":
+        Staff.objects.create(school=tree["schools"]["03319"]["school"], full_name="Cô Giáo",
+                             role="teacher", user=user)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+# Who reads a school's class list: its own staff, the commune's staff, the reviewers above.
+def reads_school(role: str, code: str) -> bool:
+    if role == "school_staff":
+        return code == "03319"
+    return code in COVERS[role]
+
+
+READS: list[tuple[str, Any]] = [
+    ("streaming-rates", lambda t: f"/units/{t['commune'].pk}/streaming/?year={YEAR}"),
+    ("streaming-guidance", lambda t: f"/units/{t['commune'].pk}/career-guidance/?year={YEAR}"),
+    ("streaming-labour", lambda t: f"/units/{t['commune'].pk}/labour-demand/?year={YEAR}"),
+    ("streaming-destinations",
+     lambda t: f"/schools/{t['school'].pk}/streaming/?year={YEAR}"),
+    ("streaming-guidance-new", lambda t: f"/schools/{t['school'].pk}/career-guidance/new/"),
+    ("streaming-labour-new", lambda t: f"/units/{t['commune'].pk}/labour-demand/new/"),
+]
+
+
+def expected_read(role: str, page: str, code: str) -> set[int]:
+    covered = role == "ministry_viewer" or code in COVERS[role]
+    if page in ("streaming-rates", "streaming-guidance", "streaming-labour"):
+        return {200} if covered else {404}  # aggregates and businesses, no pupil
+    if page == "streaming-labour-new":
+        if not covered:
+            return {404}
+        return {200} if role == "commune_staff" else {403}
+    if not reads_school(role, code):
+        return {404}
+    if page == "streaming-guidance-new":
+        return {200} if role == "school_staff" else {403}
+    return {200}
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize(("page", "url"), READS, ids=[p[0] for p in READS])
+def test_reads_never_cross_scope(schools: Any, make_user: Any, role: str, unit_of: Any,
+                                 code: str, page: str, url: Any) -> None:
+    client = signed_in(schools, make_user, role, unit_of(schools))
+    response = client.get(url(schools["schools"][code]))
+    assert response.status_code in expected_read(role, page, code), response.status_code
+    name = schools["people"][code].full_name.encode()
+    if response.status_code != 200 or page != "streaming-destinations":
+        assert name not in response.content
+    else:
+        assert name in response.content
+
+
+WRITES: list[tuple[str, str, Any, Any]] = [
+    ("streaming-destinations:post", "school_staff",
+     lambda t: f"/schools/{t['school'].pk}/streaming/?year={YEAR}",
+     lambda t: {f"dest-{t['pupil'].pk}": "working", f"grad-{t['pupil'].pk}": "on"}),
+    ("streaming-guidance-new:post", "school_staff",
+     lambda t: f"/schools/{t['school'].pk}/career-guidance/new/",
+     lambda t: {"held_on": "2021-11-20", "title": "Tham quan trường nghề", "grades": "9",
+                "participants": "40", "partners": "Trường Trung cấp Điện Biên"}),
+    ("streaming-labour-new:post", "commune_staff",
+     lambda t: f"/units/{t['commune'].pk}/labour-demand/new/",
+     lambda t: {"survey_year": str(YEAR), "employer": "Công ty Hàn Việt", "trade": "Hàn",
+                "workers_wanted": "12", "qualification": "intermediate"}),
+]
+
+
+def counts() -> tuple[int, ...]:
+    return (PupilDestination.objects.count(), CareerGuidanceActivity.objects.count(),
+            LabourDemand.objects.count(), StreamingTarget.objects.count(),
+            AuditEntry.objects.count())
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize(("page", "writer", "url", "data"), WRITES, ids=[p[0] for p in WRITES])
+def test_writes_only_by_the_keeper_in_their_own_place(
+        schools: Any, make_user: Any, role: str, unit_of: Any, code: str, page: str,
+        writer: str, url: Any, data: Any) -> None:
+    client = signed_in(schools, make_user, role, unit_of(schools))
+    target = schools["schools"][code]
+    before = counts()
+    response = client.post(url(target), data(target))
+    if role == writer and code == "03319":
+        assert response.status_code == 302, response.content.decode()[:2000]
+        entry = AuditEntry.objects.latest("id")
+        assert entry.commune_id == target["commune"].pk and entry.action == "create"
+        return
+    if page == "streaming-labour-new:post":
+        readable = role == "ministry_viewer" or code in COVERS[role]
+    else:  # the school's pages
+        readable = reads_school(role, code)
+    assert response.status_code == (403 if readable else 404)
+    assert schools["people"][code].full_name.encode() not in response.content
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+def test_targets_are_the_provinces(schools: Any, make_user: Any, role: str,
+                                   unit_of: Any) -> None:
+    """Read by whoever covers the province, set by its reviewers and administrator only;
+    a district or commune has no targets page of its own."""
+    client = signed_in(schools, make_user, role, unit_of(schools))
+    province = schools["province"]
+    url = f"/units/{province.pk}/streaming/targets/?year={YEAR}"
+    covers = role in ("province_reviewer", "province_admin", "ministry_viewer")
+    assert client.get(url).status_code == (200 if covers else 404)
+    for unit in (schools["districts"][0], schools["communes"]["03319"]):
+        found = client.get(f"/units/{unit.pk}/streaming/targets/")
+        assert found.status_code == 404
+    before = counts()
+    response = client.post(url, {"vocational-normal": "45", "vocational-difficult": "30"})
+    if role in ("province_reviewer", "province_admin"):
+        assert response.status_code == 302
+        target = StreamingTarget.objects.get()
+        assert (target.stream, target.especially_difficult, target.rate) == (
+            "vocational", False, Decimal(45))
+        entry = AuditEntry.objects.latest("id")
+        assert (entry.model, entry.action, entry.commune_id) == ("streamingtarget", "create",
+                                                                 None)
+        return
+    assert response.status_code == (403 if covers else 404)
+    assert counts() == before
+
+
+def test_every_streaming_route_is_in_this_matrix() -> None:
+    from django.urls import get_resolver
+
+    names = {k for k in get_resolver().reverse_dict if isinstance(k, str)
+             and k.startswith("streaming-")}
+    here = {p[0] for p in READS} | {"streaming-targets"}
+    assert names == here
+
+
+# --- the pages' numbers --------------------------------------------------------------------
+
+
+def staff_of(tree: dict[str, Any], code: str) -> Client:
+    from phocap.accounts.models import User
+
+    user = User.objects.create_user(username=f"gv-{code}", password=PASSWORD,
+                                    role="school_staff", unit=tree["communes"][code])
+    Staff.objects.create(school=tree["schools"][code]["school"], full_name="Thầy Giáo",
+                         role="teacher", user=user)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def add_pupils(tree: dict[str, Any], code: str, pupils: list[tuple[str, bool]]) -> None:
+    """More pupils of the commune's 9A with a confirmed destination (no register link)."""
+    klass = tree["schools"][code]["pupil"].klass
+    for no, (destination, graduated) in enumerate(pupils, start=2):
+        pupil = Enrolment.objects.create(klass=klass, pupil_no=no, full_name=f"Em {no}",
+                                         birth_year=2006, sex="nữ")
+        PupilDestination.objects.create(enrolment=pupil, destination=destination,
+                                        graduated=graduated)
+
+
+@pytest.fixture
+def cohorts(schools: dict[str, Any]) -> dict[str, Any]:
+    """03319 (normal): 8 graduates: 5 THPT, 2 TC, 1 working, and 1 repeating grade 9.
+    03322 (ĐBKK): 4 graduates: 2 THPT, 1 SC, 1 CĐ 9+. 03370: nothing entered.
+    Each commune's first pupil (the register's person) is left without a destination."""
+    UnitYear.objects.create(unit=schools["communes"]["03322"], survey_year=YEAR,
+                            especially_difficult=True)
+    add_pupils(schools, "03319", [("upper_secondary", True)] * 5
+               + [("vocational_intermediate", True)] * 2 + [("working", True)]
+               + [("repeating", False)])
+    add_pupils(schools, "03322", [("upper_secondary", True)] * 2
+               + [("vocational_elementary", True), ("college_9plus", True)])
+    return schools
+
+
+def reviewer(tree: dict[str, Any], role: str, unit: Any) -> Client:
+    from phocap.accounts.models import User
+
+    user = User.objects.create_user(username=f"r-{role}", password=PASSWORD, role=role,
+                                    unit=unit)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_commune_rates_against_the_historic_target(cohorts: Any) -> None:
+    """03319: vocational 2/8 = 25%, 15 points below the historic 40%; THPT 5/8 = 62,5%."""
+    client = reviewer(cohorts, "district_reviewer", cohorts["districts"][0])
+    page = client.get(f"/units/{cohorts['communes']['03319'].pk}/streaming/?year={YEAR}")
+    text = page.content.decode()
+    assert "vào học nghề 25%, thấp hơn mục tiêu 15 điểm" in text
+    assert "vào THPT 62,5%, chưa có mục tiêu" in text
+    assert "8 học sinh tốt nghiệp THCS (mẫu số); 1 chưa tốt nghiệp; 1 chưa nhập hướng đi." in text
+    assert 'id="historic-note"' in text and "522/QĐ-TTg" in text
+
+
+def test_difficult_commune_gets_the_difficult_target(cohorts: Any) -> None:
+    """03322 is ĐBKK: vocational (1 SC + 1 CĐ 9+)/4 = 50%, 20 points above 30%."""
+    client = reviewer(cohorts, "district_reviewer", cohorts["districts"][0])
+    page = client.get(f"/units/{cohorts['communes']['03322'].pk}/streaming/?year={YEAR}")
+    assert "vào học nghề 50%, cao hơn mục tiêu 20 điểm" in page.content.decode()
+
+
+def test_district_target_weighs_normal_and_difficult_communes(cohorts: Any) -> None:
+    """District 100: vocational 4/12 = 33,33%; target (8·40 + 4·30)/12 = 36,67%;
+    gap 33,33 − 36,67 = 3,33 points below (exactly 10/3). Its communes are listed
+    with their gaps: 03319 −15, 03322 +20."""
+    client = reviewer(cohorts, "district_reviewer", cohorts["districts"][0])
+    text = client.get(f"/units/{cohorts['districts'][0].pk}/streaming/?year={YEAR}"
+                      ).content.decode()
+    assert "vào học nghề 33,33%, thấp hơn mục tiêu 3,33 điểm" in text
+    assert "−15" in text and "+20" in text
+
+
+def test_a_province_target_replaces_the_historic_one(cohorts: Any) -> None:
+    """The province sets 45% for normal communes: 03319's 25% is now 20 points below;
+    the ĐBKK commune keeps the historic 30%. The default left as is stores nothing."""
+    client = reviewer(cohorts, "province_admin", cohorts["province"])
+    url = f"/units/{cohorts['province'].pk}/streaming/targets/?year={YEAR}"
+    assert 'value="40"' in client.get(url).content.decode()  # pre-filled default
+    response = client.post(url, {"vocational-normal": "45", "vocational-difficult": "30",
+                                 "upper_secondary-normal": "", "continuing-difficult": ""})
+    assert response.status_code == 302
+    assert [(t.stream, t.especially_difficult, t.hundredths)
+            for t in StreamingTarget.objects.all()] == [("vocational", False, 4500)]
+    text = client.get(f"/units/{cohorts['communes']['03319'].pk}/streaming/?year={YEAR}"
+                      ).content.decode()
+    assert "vào học nghề 25%, thấp hơn mục tiêu 20 điểm" in text
+    text = client.get(f"/units/{cohorts['communes']['03322'].pk}/streaming/?year={YEAR}"
+                      ).content.decode()
+    assert "vào học nghề 50%, cao hơn mục tiêu 20 điểm" in text
+    # Back to the default: clearing the field removes the province's own target, audited.
+    client.post(url, {"vocational-normal": "", "vocational-difficult": "30"})
+    assert not StreamingTarget.objects.exists()
+    assert AuditEntry.objects.filter(model="streamingtarget", action="delete").count() == 1
+
+
+def test_a_target_is_a_percentage(cohorts: Any) -> None:
+    client = reviewer(cohorts, "province_admin", cohorts["province"])
+    url = f"/units/{cohorts['province'].pk}/streaming/targets/?year={YEAR}"
+    response = client.post(url, {"vocational-normal": "140"})
+    assert response.status_code == 400 and not StreamingTarget.objects.exists()
+
+
+def test_school_staff_confirm_the_suggestion_then_correct_it_audited(cohorts: Any) -> None:
+    """The register's person is in TC in 2022: "học trung cấp" is pre-selected; saving
+    confirms it; a correction to "working" is audited with the value before."""
+    client = staff_of(cohorts, "03319")
+    pupil = cohorts["schools"]["03319"]["pupil"]
+    url = f"/schools/{cohorts['schools']['03319']['school'].pk}/streaming/?year={YEAR}"
+    text = client.get(url).content.decode()
+    assert '<option value="vocational_intermediate" selected>' in text
+    assert "1 học sinh chưa được xác nhận hướng đi." in text
+    client.post(url, {f"dest-{pupil.pk}": "vocational_intermediate", f"grad-{pupil.pk}": "on"})
+    saved = PupilDestination.objects.get(enrolment=pupil)
+    assert (saved.destination, saved.graduated, saved.suggested) == (
+        "vocational_intermediate", True, "vocational_intermediate")
+    client.post(url, {f"dest-{pupil.pk}": "working", f"grad-{pupil.pk}": "on",
+                      f"ver-{pupil.pk}": "1"})
+    entry = AuditEntry.objects.filter(model="pupildestination", object_id=saved.pk).first()
+    assert entry is not None and entry.action == "update"
+    assert (entry.before["destination"], entry.after["destination"]) == (
+        "vocational_intermediate", "working")
+    assert entry.commune_id == cohorts["communes"]["03319"].pk
+    assert "đã sửa so với gợi ý" in client.get(url).content.decode()
+    # A form opened before that correction (version 1) no longer saves.
+    client.post(url, {f"dest-{pupil.pk}": "unknown", f"ver-{pupil.pk}": "1"})
+    assert PupilDestination.objects.get(enrolment=pupil).destination == "working"
+
+
+def test_labour_demand_summary_by_trade(schools: Any) -> None:
+    """District 100: May công nghiệp 5 + 5 (two communes' cooperatives) = 10 workers by
+    2 employers; Hàn 4 (trung cấp) + 3 (sơ cấp) = 7 by 2 employers; 17 in all."""
+    commune = schools["communes"]["03319"]
+    for employer, workers, level in (("Công ty A", 4, "intermediate"),
+                                     ("Xưởng B", 3, "elementary")):
+        LabourDemand.objects.create(commune=commune, survey_year=YEAR, employer=employer,
+                                    trade="Hàn", workers_wanted=workers, qualification=level)
+    from phocap.streaming.views.labour import by_trade
+
+    found = by_trade(LabourDemand.objects.filter(
+        commune__in=[commune, schools["communes"]["03322"]], survey_year=YEAR))
+    assert [(r["trade"], r["workers"], r["employers"]) for r in found] == [
+        ("May công nghiệp", 10, 2), ("Hàn", 7, 2)]
+    client = reviewer(schools, "district_reviewer", schools["districts"][0])
+    text = client.get(f"/units/{schools['districts'][0].pk}/labour-demand/?year={YEAR}"
+                      ).content.decode()
+    assert "cần tuyển 17 lao động" in text
+
+
+def test_guidance_list_counts_activities_and_participants(schools: Any) -> None:
+    """District 100: two schools' activities of 30 pupils each = 60 participants."""
+    client = reviewer(schools, "district_reviewer", schools["districts"][0])
+    text = client.get(f"/units/{schools['districts'][0].pk}/career-guidance/?year={YEAR}"
+                      ).content.decode()
+    assert "2 hoạt động ở 2 trường, 60 lượt học sinh tham gia" in text
+    assert "Ngày hội 03319" in text and "Ngày hội 03370" not in text
