@@ -354,3 +354,30 @@ def test_guidance_list_counts_activities_and_participants(schools: Any) -> None:
                       ).content.decode()
     assert "2 hoạt động ở 2 trường, 60 lượt học sinh tham gia" in text
     assert "Ngày hội 03319" in text and "Ngày hội 03370" not in text
+
+
+def test_the_sentence_at_below_and_above_the_target() -> None:
+    """40% against 40% is on target; 39,996% is below by less than a hundredth; no
+    graduates is not applicable; no target says so."""
+    from fractions import Fraction
+
+    from phocap.streaming.views.common import against_target
+
+    assert against_target("vào học nghề", Fraction(40), Fraction(40)) == (
+        "equal", "vào học nghề 40%, bằng mục tiêu")
+    assert against_target("vào học nghề", Fraction(39996, 1000), Fraction(40)) == (
+        "below", "vào học nghề 40%, thấp hơn mục tiêu chưa đến 0,01 điểm")
+    assert against_target("vào học nghề", Fraction(81, 2), Fraction(40))[1] == (
+        "vào học nghề 40,5%, cao hơn mục tiêu 0,5 điểm")
+    assert against_target("vào THPT", Fraction(50), None)[0] == "none"
+    assert against_target("vào THPT", None, Fraction(40))[0] == "n/a"
+
+
+@pytest.mark.parametrize(("day", "year"), [("2021-09-01", 2021), ("2022-08-31", 2021),
+                                           ("2022-03-15", 2021), ("2021-08-31", 2020)])
+def test_an_activity_belongs_to_the_school_year_of_its_date(day: str, year: int) -> None:
+    import datetime as dt
+
+    from phocap.streaming.views.guidance import school_year_of
+
+    assert school_year_of(dt.date.fromisoformat(day)) == year
