@@ -69,13 +69,21 @@ def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
 def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
                     graduated: bool, suggested: Destination | None,
                     version: int | None = None) -> PupilDestination | None:
-    """Confirm or correct one pupil's destination; None when nothing changed."""
+    """Confirm or correct one pupil's destination; None when nothing changed.
+
+    ``version`` is the one the form was opened with (0: none saved yet); another
+    officer's save since then raises StaleEdit instead of being overwritten.
+    """
     school = enrolment.klass.school
     if not may_keep_school(user, school):
         raise PermissionDenied
     with transaction.atomic():
-        found = (PupilDestination.objects.select_for_update()
-                 .filter(enrolment=enrolment).first())
+        # The pupil's row is the lock: two officers saving the same pupil take turns,
+        # so neither creates a destination the other is creating too.
+        Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        found = PupilDestination.objects.filter(enrolment=enrolment).first()
+        if version is not None and (found.version if found else 0) != version:
+            raise StaleEdit
         if found is None:
             found = PupilDestination(enrolment=enrolment, destination=destination.value,
                                      graduated=graduated,
@@ -84,8 +92,6 @@ def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
             found.save()
             audit.record(user, "create", found, None)
             return found
-        if version is not None and found.version != version:
-            raise StaleEdit
         if found.destination == destination.value and found.graduated == graduated:
             return None
         before = audit.snapshot(found)

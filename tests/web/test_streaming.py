@@ -310,7 +310,9 @@ def test_school_staff_confirm_the_suggestion_then_correct_it_audited(cohorts: An
     text = client.get(url).content.decode()
     assert '<option value="vocational_intermediate" selected>' in text
     assert "1 học sinh chưa được xác nhận hướng đi." in text
-    client.post(url, {f"dest-{pupil.pk}": "vocational_intermediate", f"grad-{pupil.pk}": "on"})
+    assert f'name="ver-{pupil.pk}" value="0"' in text
+    client.post(url, {f"dest-{pupil.pk}": "vocational_intermediate", f"grad-{pupil.pk}": "on",
+                      f"ver-{pupil.pk}": "0"})
     saved = PupilDestination.objects.get(enrolment=pupil)
     assert (saved.destination, saved.graduated, saved.suggested) == (
         "vocational_intermediate", True, "vocational_intermediate")
@@ -322,8 +324,12 @@ def test_school_staff_confirm_the_suggestion_then_correct_it_audited(cohorts: An
         "vocational_intermediate", "working")
     assert entry.commune_id == cohorts["communes"]["03319"].pk
     assert "đã sửa so với gợi ý" in client.get(url).content.decode()
-    # A form opened before that correction (version 1) no longer saves.
-    client.post(url, {f"dest-{pupil.pk}": "unknown", f"ver-{pupil.pk}": "1"})
+    # A form opened before that correction (version 1), or before anything was saved
+    # (version 0), no longer saves.
+    for stale in ("1", "0"):
+        response = client.post(url, {f"dest-{pupil.pk}": "unknown", f"ver-{pupil.pk}": stale},
+                                follow=True)
+        assert "đã được người khác sửa" in response.content.decode()
     assert PupilDestination.objects.get(enrolment=pupil).destination == "working"
 
 
