@@ -20,6 +20,7 @@ from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.scope import editable
 from phocap.schools.models import Enrolment, School
 from phocap.schools.scope import may_keep_school
+from phocap.streaming.figures import GRADE_NINE
 from phocap.streaming.models import (
     CareerGuidanceActivity,
     LabourDemand,
@@ -77,6 +78,8 @@ def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
     school = enrolment.klass.school
     if not may_keep_school(user, school):
         raise PermissionDenied
+    if enrolment.klass.grade not in GRADE_NINE:
+        raise ValueError(f"{enrolment.klass} is not a grade-9 class")
     with transaction.atomic():
         # The pupil's row is the lock: two officers saving the same pupil take turns,
         # so neither creates a destination the other is creating too.

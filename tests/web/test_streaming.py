@@ -271,6 +271,17 @@ def test_district_target_weighs_normal_and_difficult_communes(cohorts: Any) -> N
     assert "−15" in text and "+20" in text
 
 
+def test_province_adds_a_district_without_graduates(cohorts: Any) -> None:
+    """Province 11 = district 100 (above) + district 101, whose one pupil is not entered:
+    the same 4/12 against (8·40 + 4·30 + 0·40)/12, and 101 is not applicable."""
+    client = reviewer(cohorts, "province_reviewer", cohorts["province"])
+    text = client.get(f"/units/{cohorts['province'].pk}/streaming/?year={YEAR}"
+                      ).content.decode()
+    assert "vào học nghề 33,33%, thấp hơn mục tiêu 3,33 điểm" in text
+    assert "12 học sinh tốt nghiệp THCS (mẫu số); 1 chưa tốt nghiệp; 3 chưa nhập hướng đi." in text
+    assert "vào học nghề: không áp dụng (chưa có học sinh tốt nghiệp)" in text
+
+
 def test_a_province_target_replaces_the_historic_one(cohorts: Any) -> None:
     """The province sets 45% for normal communes: 03319's 25% is now 20 points below;
     the ĐBKK commune keeps the historic 30%. The default left as is stores nothing."""
@@ -387,3 +398,20 @@ def test_an_activity_belongs_to_the_school_year_of_its_date(day: str, year: int)
     from phocap.streaming.views.guidance import school_year_of
 
     assert school_year_of(dt.date.fromisoformat(day)) == year
+
+
+def test_only_a_grade_nine_pupil_has_a_destination(schools: Any) -> None:
+    from phocap.accounts.models import User
+    from phocap.streaming.rates import Destination
+    from phocap.streaming.services import set_destination
+
+    school = schools["schools"]["03319"]["school"]
+    user = User.objects.create_user(username="gv", password=PASSWORD, role="school_staff",
+                                    unit=schools["communes"]["03319"])
+    Staff.objects.create(school=school, full_name="Thầy", role="teacher", user=user)
+    eight = SchoolClass.objects.create(school=school, school_year=YEAR, name="8A", grade="8")
+    pupil = Enrolment.objects.create(klass=eight, pupil_no=1, full_name="Em lớp 8",
+                                     birth_year=2007, sex="nữ")
+    with pytest.raises(ValueError, match="not a grade-9 class"):
+        set_destination(user, pupil, Destination.WORKING, True, None)
+    assert not PupilDestination.objects.exists()
