@@ -120,3 +120,12 @@ def test_a_district_target_weighs_its_communes_by_graduates() -> None:
     assert weighted_target([(0, Decimal(40)), (0, Decimal(40))]) == 40
     assert weighted_target([(0, Decimal(40)), (0, Decimal(30))]) is None
     assert weighted_target([(5, Decimal(40)), (5, None)]) is None
+
+
+def test_the_arithmetic_never_imports_django() -> None:
+    """rates.py is plain Python, like the core: the pages call it, it calls nothing of theirs."""
+    from tests.test_architecture import PACKAGE, imported_modules
+
+    found = imported_modules(PACKAGE / "streaming" / "rates.py")
+    assert {m for m in found if m.startswith("phocap")} == {"phocap.survey"}
+    assert not [m for m in found if m == "django" or m.startswith("django.")]
