@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "phocap.recognition",
     "phocap.dashboard",
     "phocap.schools",
+    "phocap.attendance",
     "phocap.streaming",
 ]
 AUTH_USER_MODEL = "accounts.User"

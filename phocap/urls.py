@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("phocap.register.urls_duplicates")),
     path("", include("phocap.recognition.urls")),
     path("", include("phocap.dashboard.urls")),
+    path("", include("phocap.attendance.urls")),
     path("", include("phocap.streaming.urls")),
 ]

@@ -86,7 +86,8 @@ def window(days: pl.DataFrame, first: dt.date, last: dt.date) -> dict[int, Count
     found = (days.filter(pl.col("date").is_between(first, last))
              .group_by("pupil")
              .agg(present=(pl.col("status") == "present").sum(), days=pl.len()))
-    return {row["pupil"]: Counts(row["present"], row["days"]) for row in found.iter_rows(named=True)}
+    return {row["pupil"]: Counts(row["present"], row["days"])
+            for row in found.iter_rows(named=True)}
 
 
 def tet_return(pupils: pl.DataFrame, class_days: pl.DataFrame, absences: pl.DataFrame,

@@ -1,0 +1,131 @@
+"""The early-warning list of some classes: every pupil's score and reasons, worded.
+
+Facts come from the class list (repeating, birth year, village, distance,
+semi-boarding, the class's site), the register (a dropout recorded in an
+earlier survey year of the linked person) and earlier class lists (a pupil who
+left a class in an earlier school year), and attendance from frames.py. The
+score itself is score.py's, with the rules of data/warning.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from phocap.attendance import score as scoring
+from phocap.attendance.frames import frames
+from phocap.attendance.models import ClassDay, calendar_for
+from phocap.attendance.rates import Counts, pupil_days
+from phocap.dashboard.compare import vi_points, vi_rate
+from phocap.register.models import PersonYear
+from phocap.schools.models import Enrolment, SchoolClass
+
+
+@dataclass(frozen=True)
+class PupilWarning:
+    enrolment: Enrolment
+    warning: scoring.Warning
+    recent: Counts | None
+    reasons: list[str]
+
+
+def grade_number(grade: str) -> int | None:
+    """1–12 from the class code ("6", "BT6"); None for preschool classes."""
+    digits = grade.removeprefix("BT")
+    return int(digits) if digits.isdigit() else None
+
+
+def over_age_years(enrolment: Enrolment, klass: SchoolClass) -> int:
+    """Age in the school year (Y − birth year, as the survey counts) minus the grade's age
+    (grade + 5); never below 0."""
+    grade = grade_number(klass.grade)
+    if grade is None:
+        return 0
+    return max(0, klass.school_year - enrolment.birth_year - grade - 5)
+
+
+def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
+    """The reason as a teacher reads it, with its figure."""
+    rule = rules.rules[reason.key]
+    threshold = rule.threshold
+    figure = reason.figure
+    if reason.key == "low_attendance" and isinstance(figure, Fraction):
+        return _("Chuyên cần %(rate)s trong %(weeks)d tuần gần đây (dưới %(limit)s)") % {
+            "rate": vi_rate(figure * 100), "weeks": rules.recent_weeks,
+            "limit": vi_rate(Fraction(threshold or 0) * 100)}
+    if reason.key == "very_low_attendance":
+        return _("Chuyên cần dưới %(limit)s") % {"limit": vi_rate(Fraction(threshold or 0) * 100)}
+    if reason.key == "repeating":
+        return _("Đang lưu ban")
+    if reason.key == "over_age":
+        return _("Quá tuổi %(years)s năm so với lớp") % {"years": figure}
+    if reason.key == "earlier_dropout":
+        return _("Đã từng bỏ học")
+    if reason.key == "satellite_site":
+        return _("Học ở điểm trường lẻ")
+    if reason.key == "long_distance" and isinstance(figure, Fraction):
+        return _("Nhà cách trường %(km)s km") % {"km": vi_points(figure)}
+    if reason.key == "semi_boarding":
+        return _("Học sinh bán trú")
+    return _("Chuyên cần sau kỳ nghỉ Tết giảm %(points)s điểm phần trăm") % {
+        "points": vi_points(Fraction(figure or 0) * 100)}
+
+
+def as_of_day(classes: Any, today: dt.date | None = None) -> dt.date:
+    """The last day whose attendance was taken, up to today; today if none was."""
+    today = today or dt.date.today()
+    last = (ClassDay.objects.filter(klass__in=classes, date__lte=today)
+            .aggregate(last=Max("date"))["last"])
+    return last or today
+
+
+def _earlier_dropouts(pupils: list[Enrolment], school_year: int) -> set[int]:
+    people = {e.person_id for e in pupils if e.person_id}
+    dropped = set(PersonYear.objects.filter(person_id__in=people, dropout_year__isnull=False,
+                                            dropout_year__lt=school_year)
+                  .values_list("person_id", flat=True))
+    dropped |= set(Enrolment.objects.filter(person_id__in=people, left_on__isnull=False,
+                                            klass__school_year__lt=school_year)
+                   .values_list("person_id", flat=True))
+    return {e.pk for e in pupils if e.person_id in dropped}
+
+
+def warnings_for(classes: Any, as_of: dt.date,
+                 rules: scoring.WarningRules | None = None) -> list[PupilWarning]:
+    """Every pupil of the classes still enrolled on ``as_of``, highest score first."""
+    rules = rules or scoring.load_rules()
+    classes = classes.select_related("site", "school")
+    pupils = [e for e in Enrolment.objects.filter(klass__in=classes).select_related("klass__site")
+              if e.left_on is None or e.left_on > as_of]
+    if not pupils:
+        return []
+    pupil_frame, days, absences = frames(classes)
+    days = pupil_days(pupil_frame, days, absences)
+    found: dict[int, scoring.Windows] = {}
+    for school_id, school_year in {(e.klass.school_id, e.klass.school_year) for e in pupils}:
+        calendar = calendar_for(school_id, school_year)
+        own = days.filter(school=school_id)
+        windows = scoring.windows(own.filter(own["date"] <= as_of), as_of, rules,
+                                  calendar.tet if calendar.tet.last < as_of else None)
+        found[school_id] = windows
+    earlier = _earlier_dropouts(pupils, min(e.klass.school_year for e in pupils))
+    warnings = []
+    for e in pupils:
+        w = found[e.klass.school_id]
+        site = e.klass.site
+        facts = scoring.PupilFacts(
+            e.pk, w.recent.get(e.pk), w.before_break.get(e.pk), w.after_break.get(e.pk),
+            e.repeating, over_age_years(e, e.klass), e.pk in earlier,
+            site is not None and not site.main,
+            None if e.distance_km is None else Fraction(str(e.distance_km)), e.semi_boarding)
+        warnings.append((e, scoring.score(facts, rules)))
+    recent = {pk: c for w in found.values() for pk, c in w.recent.items()}
+    order = {w.pupil: i for i, w in enumerate(scoring.ranked([w for _, w in warnings], recent))}
+    warnings.sort(key=lambda pair: order[pair[1].pupil])
+    return [PupilWarning(e, w, recent.get(e.pk), [reason_text(r, rules) for r in w.reasons])
+            for e, w in warnings]

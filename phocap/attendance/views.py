@@ -1,0 +1,322 @@
+"""Attendance pages: the class's day grid, the at-risk lists, a pupil's follow-ups,
+the spreadsheet import and the commune steering committee's report.
+
+Scope as the register's (schools/scope.py): pages list only the classes and
+schools the user reads, and anything else does not exist for them (404); the
+ministry viewer reads no pupil (404 or 403). Only the school's own staff save
+(403 for anyone else), through recording.py and importing.py, which audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from phocap.attendance import importing, rates
+from phocap.attendance.at_risk import as_of_day, warnings_for
+from phocap.attendance.forms import FollowUpForm
+from phocap.attendance.frames import NO_VILLAGE, frames
+from phocap.attendance.models import Absence, ClassDay, FollowUp, calendar_for
+from phocap.attendance.recording import (
+    PRESENT,
+    NotASchoolDay,
+    add_follow_up,
+    enrolled_on,
+    save_day,
+)
+from phocap.attendance.score import load_rules
+from phocap.dashboard.compare import vi_rate
+from phocap.register.views.common import breadcrumbs, commune_with_people
+from phocap.schools.models import Enrolment, School, SchoolClass
+from phocap.schools.scope import classes_for, may_keep_school, schools_for
+
+STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _rate(present: int, days: int) -> str:
+    return vi_rate(Fraction(present * 100, days)) if days else "—"
+
+
+def _year(request: HttpRequest, classes: Any) -> int:
+    """?year=, else the latest school year with classes, else the one under way."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1990 <= int(asked) <= 2100:
+        return int(asked)
+    latest = classes.aggregate(latest=Max("school_year"))["latest"]
+    return int(latest) if latest else importing.school_year_of(dt.date.today())
+
+
+def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
+    """The school day the grid opens on: today, else the last school day before it."""
+    days = calendar_for(klass.school_id, klass.school_year).school_days()
+    today = today or dt.date.today()
+    past = [d for d in days if d <= today]
+    return past[-1] if past else days[0]
+
+
+def _monthly(classes: Any, level: rates.Level) -> tuple[list[str], dict[Any, dict[str, str]]]:
+    """Months, and each unit's rate per month (and "all") as shown."""
+    pupils, days, absences = frames(classes)
+    found = rates.rates(rates.pupil_days(pupils, days, absences), level, "month")
+    overall = rates.rates(rates.pupil_days(pupils, days, absences), level, "all")
+    table: dict[Any, dict[str, str]] = {}
+    for row in pl.concat([found, overall]).iter_rows(named=True):
+        table.setdefault(row[level], {})[row["period"]] = _rate(row["present"],
+                                                                 row["school_days"])
+    months = sorted(found["period"].unique().to_list())
+    return months, table
+
+
+def _row(monthly: dict[Any, dict[str, str]], key: Any, months: list[str]) -> list[str]:
+    """A unit's rates in the months' order, then the whole year's."""
+    found = monthly.get(key, {})
+    return [found.get(m, "—") for m in [*months, "all"]]
+
+
+def _tet(classes: Any, school_year: int, level: rates.Level) -> list[dict[str, Any]]:
+    """The return after Tết per unit of ``level``, by day 1–5 after the break."""
+    school_ids = set(classes.values_list("school_id", flat=True))
+    if not school_ids:
+        return []
+    pupils, days, absences = frames(classes)
+    found: list[dict[str, Any]] = []
+    for school_id in sorted(school_ids):
+        calendar = calendar_for(school_id, school_year)
+        own = pupils.filter(school=school_id)
+        if days.filter(pl.col("date") > calendar.tet.last,
+                       pl.col("klass").is_in(own["klass"].unique().to_list())).is_empty():
+            continue  # the school has not taken attendance since the break
+        table = rates.tet_return(own, days, absences,
+                                 calendar.tet.first, calendar.tet.last, level)
+        for row in table.iter_rows(named=True):
+            found.append({"key": row[level], "expected": row["expected"],
+                          "returned": [(row[f"returned_{k}"],
+                                        _rate(row[f"returned_{k}"], row["expected"]))
+                                       for k in range(1, 6)]})
+    if level == "village":
+        merged: dict[Any, dict[str, Any]] = {}
+        for row in found:
+            into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
+                                                  "counts": [0] * 5})
+            into["expected"] += row["expected"]
+            into["counts"] = [a + b for a, (b, _r) in zip(into["counts"], row["returned"],
+                                                          strict=True)]
+        found = [{"key": m["key"] or _("(chưa ghi thôn)"), "expected": m["expected"],
+                  "returned": [(c, _rate(c, m["expected"])) for c in m["counts"]]}
+                 for m in merged.values()]
+    return sorted(found, key=lambda r: str(r["key"]))
+
+
+@login_required
+def school(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
+    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    year = _year(request, found.classes.all())
+    classes = classes_for(request.user).filter(school=found, school_year=year).order_by("name")
+    months, monthly = _monthly(classes, "klass")
+    at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
+    names = {c.pk: c.name for c in classes}
+    villages = {v for v in frames(classes)[0]["village"].to_list()}
+    return render(request, "attendance/school.html", {
+        "school": found, "year": year, "months": months,
+        "classes": [{"klass": c, "day": _day_of(c), "rates": _row(monthly, c.pk, months)}
+                    for c in classes],
+        "at_risk": at_risk, "class_names": names, "villages": len(villages - {NO_VILLAGE}),
+        "tet": _tet(classes, year, "village"),
+        "can_keep": may_keep_school(request.user, found),
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    })
+
+
+def _parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+    """The keyboard-first grid of one class and day: everyone present unless marked."""
+    klass = get_object_or_404(classes_for(request.user).select_related("school__commune"),
+                              pk=pk)
+    date = _parse_day(day)
+    can_keep = may_keep_school(request.user, klass.school)
+    if request.method == "POST":
+        if not can_keep:
+            raise PermissionDenied
+        pupils = enrolled_on(klass, date)
+        statuses = {e.pk: request.POST.get(f"s-{e.pk}", PRESENT) for e in pupils}
+        if any(s not in STATUS_LABELS for s in statuses.values()):
+            return HttpResponseBadRequest(_("Trạng thái không hợp lệ."))
+        try:
+            saved = save_day(request.user, klass, date, statuses)
+        except NotASchoolDay as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _(
+                "Đã lưu chuyên cần lớp %(klass)s ngày %(day)s: %(present)d có mặt, "
+                "%(excused)d vắng có phép, %(unexcused)d vắng không phép.") % {
+                "klass": klass.name, "day": date.strftime("%d/%m/%Y"),
+                "present": saved.present, "excused": saved.excused,
+                "unexcused": saved.unexcused})
+        return redirect("attendance-day", pk=klass.pk, day=date.isoformat())
+    school_days = calendar_for(klass.school_id, klass.school_year).school_days()
+    earlier = [d for d in school_days if d < date]
+    later = [d for d in school_days if d > date]
+    absences = {a.enrolment_id: a.kind for a in
+                Absence.objects.filter(enrolment__klass=klass, date=date)}
+    taken = ClassDay.objects.filter(klass=klass, date=date).first()
+    rows = [{"enrolment": e, "status": absences.get(e.pk, PRESENT)}
+            for e in enrolled_on(klass, date)]
+    return render(request, "attendance/day.html", {
+        "klass": klass, "date": date, "pupils": rows, "taken": taken,
+        "school_day": date in school_days, "can_keep": can_keep and date <= dt.date.today(),
+        "previous": earlier[-1] if earlier else None, "next": later[0] if later else None,
+        "counts": Counter(p["status"] for p in rows),
+        "breadcrumbs": breadcrumbs(klass.school.commune, request.user),
+    })
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A homeroom teacher's classes: the day's grid and the at-risk pupils with reasons."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise Http404
+    own = classes_for(request.user).filter(homeroom=staff)
+    year = _year(request, own)
+    classes = own.filter(school_year=year).order_by("name")
+    rows = []
+    for klass in classes:
+        single = SchoolClass.objects.filter(pk=klass.pk)
+        rows.append({"klass": klass, "day": _day_of(klass),
+                     "at_risk": [w for w in warnings_for(single, as_of_day(single))
+                                 if w.warning.flagged]})
+    return render(request, "attendance/mine.html", {"staff": staff, "year": year,
+                                                    "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pupil: the warning's reasons, attendance by month, and the follow-ups."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.filter(klass__in=classes_for(request.user))
+        .select_related("klass__school__commune", "village"), pk=pk)
+    school_obj: School = enrolment.klass.school
+    can_keep = may_keep_school(request.user, school_obj)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if not can_keep:
+            raise PermissionDenied
+        if form.is_valid():
+            add_follow_up(request.user, enrolment, **form.cleaned_data)
+            messages.success(request, _("Đã ghi biện pháp hỗ trợ."))
+            return redirect("attendance-pupil", pk=enrolment.pk)
+    single = SchoolClass.objects.filter(pk=enrolment.klass_id)
+    warning = next((w for w in warnings_for(single, as_of_day(single))
+                    if w.enrolment.pk == enrolment.pk), None)
+    pupils, days, absences = frames(single)
+    found = rates.rates(rates.pupil_days(pupils.filter(pupil=enrolment.pk), days, absences),
+                        "pupil", "month")
+    return render(request, "attendance/pupil.html", {
+        "enrolment": enrolment, "warning": warning, "can_keep": can_keep, "form": form,
+        "months": [{"month": r["period"], "days": r["school_days"], "present": r["present"],
+                    "excused": r["excused"], "unexcused": r["unexcused"],
+                    "rate": _rate(r["present"], r["school_days"])}
+                   for r in found.iter_rows(named=True)],
+        "follow_ups": enrolment.follow_ups.select_related("by"),
+        "breadcrumbs": breadcrumbs(school_obj.commune, request.user),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a school's attendance spreadsheet; every problem listed, or all saved."""
+    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    if not may_keep_school(request.user, found):
+        raise PermissionDenied
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > MAX_UPLOAD:
+            problems = [_("Hãy chọn một tệp XLSX hoặc CSV, tối đa 5 MB.")]
+        else:
+            result = importing.read(request.user, found, upload.name, upload.read())
+            problems = result.problems
+            if not problems:
+                messages.success(request, _(
+                    "Đã nhập %(days)d ngày điểm danh của các lớp; %(changed)d dòng thay đổi.")
+                    % {"days": result.days, "changed": result.changed})
+                return redirect(reverse("attendance-school", args=[found.pk]))
+    return render(request, "attendance/import.html", {
+        "school": found, "problems": problems,
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    }, status=400 if problems else 200)
+
+
+@login_required
+def commune(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commune steering committee's report: attendance per school and month, the
+    return after Tết per school and village, warnings by reason, follow-ups and outcomes.
+    Counts only; a school's staff see their own school's."""
+    unit = commune_with_people(request, pk)
+    schools = schools_for(request.user).filter(commune=unit)
+    all_classes = SchoolClass.objects.filter(school__in=schools)
+    year = _year(request, all_classes)
+    classes = all_classes.filter(school_year=year)
+    months, monthly = _monthly(classes, "school")
+    rules = load_rules()
+    by_reason: Counter[str] = Counter()
+    flagged = 0
+    for w in warnings_for(classes, as_of_day(classes), rules):
+        if w.warning.flagged:
+            flagged += 1
+            by_reason.update(r.key for r in w.warning.reasons)
+    follow_ups = FollowUp.objects.filter(enrolment__klass__in=classes)
+    kinds = dict(FollowUp.Kind.choices)
+    outcomes = dict(FollowUp.Outcome.choices)
+    school_names = {s.pk: s.name for s in schools}
+    return render(request, "attendance/commune.html", {
+        "unit": unit, "year": year, "months": months,
+        "schools": [{"name": s.name, "pk": s.pk, "rates": _row(monthly, s.pk, months)}
+                    for s in schools.order_by("name")],
+        "flagged": flagged,
+        "reasons": [(REASON_NAMES.get(k, k), n)
+                    for k, n in by_reason.most_common()],
+        "actions": [(kinds[k], n) for k, n in
+                    Counter(follow_ups.values_list("kind", flat=True)).most_common()],
+        "outcomes": [(outcomes[k], n) for k, n in
+                     Counter(follow_ups.values_list("outcome", flat=True)).most_common()],
+        "tet_schools": [dict(r, key=school_names.get(r["key"], r["key"]))
+                        for r in _tet(classes, year, "school")],
+        "tet_villages": _tet(classes, year, "village"),
+        "breadcrumbs": breadcrumbs(unit, request.user),
+    })
+
+
+REASON_NAMES = {
+    "low_attendance": _lazy("Chuyên cần thấp"), "very_low_attendance": _lazy("Chuyên cần rất thấp"),
+    "repeating": _lazy("Lưu ban"), "over_age": _lazy("Quá tuổi từ 2 năm"),
+    "earlier_dropout": _lazy("Đã từng bỏ học"), "satellite_site": _lazy("Điểm trường lẻ"),
+    "long_distance": _lazy("Nhà xa trường"), "semi_boarding": _lazy("Bán trú"),
+    "holiday_drop": _lazy("Chuyên cần giảm sau Tết"),
+}

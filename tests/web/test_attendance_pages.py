@@ -1,0 +1,256 @@
+"""Attendance pages: the day grid, the at-risk lists, follow-ups, the import and the
+commune's report; their scope matrix and audit.
+
+The hand-made tree (tests/web/conftest.py) gets a school in each of its three
+communes (03319, its sibling 03322, 03370 of the other district) plus a second
+school in 03319, each with class 6A of 2021–2022 and three pupils. The school
+staff account of 03319 is the Staff of the first school and homeroom teacher
+of its 6A. Scope: the pupils of a school open to whoever covers its commune,
+except that school staff read only their own school and the ministry viewer
+reads no pupil; only the school's own staff save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from phocap.attendance.models import Absence, ClassDay, FollowUp
+from phocap.register.models import AuditEntry
+from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
+from tests.web.roles import COVERS, PASSWORD, ROLES
+
+YEAR = 2021
+MONDAY = dt.date(2021, 9, 6)  # the first school day of 2021–2022 (default calendar)
+
+
+def make_school(commune: Any, code: str) -> dict[str, Any]:
+    school = School.objects.create(code=code, name=f"Trường THCS {code}", level="lower_secondary",
+                                   commune=commune)
+    site = SchoolSite.objects.create(school=school, name="Điểm chính", main=True)
+    teacher = Staff.objects.create(school=school, full_name=f"Cô giáo {code}", role="teacher")
+    klass = SchoolClass.objects.create(school=school, site=site, school_year=YEAR, name="6A",
+                                       grade="6", homeroom=teacher)
+    village = commune.villages.first()
+    pupils = [Enrolment.objects.create(klass=klass, pupil_no=n, full_name=f"Học sinh {code}-{n}",
+                                       birth_year=2010, sex="nam", village=village)
+              for n in (1, 2, 3)]
+    return {"school": school, "klass": klass, "pupils": pupils, "teacher": teacher}
+
+
+@pytest.fixture
+def schools(tree: dict[str, Any], make_user: Any) -> dict[str, Any]:
+    made = {code: make_school(commune, f"T{code}") for code, commune in tree["communes"].items()}
+    made["neighbour"] = make_school(tree["communes"]["03319"], "T03319B")
+    return made
+
+
+@pytest.fixture
+def keeper(schools: dict[str, Any], make_user: Any, tree: dict[str, Any]) -> Any:
+    """The school staff account of 03319, linked to the first school's teacher."""
+    user = make_user("school_staff", tree["communes"]["03319"])
+    teacher = schools["03319"]["teacher"]
+    teacher.user = user
+    teacher.save()
+    return user
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def urls(made: dict[str, Any], commune: Any) -> dict[str, str]:
+    day = MONDAY.isoformat()
+    return {
+        "attendance-school": f"/attendance/schools/{made['school'].pk}/",
+        "attendance-import": f"/attendance/schools/{made['school'].pk}/import/",
+        "attendance-day": f"/attendance/classes/{made['klass'].pk}/{day}/",
+        "attendance-pupil": f"/attendance/pupils/{made['pupils'][0].pk}/",
+        "attendance-commune": f"/attendance/communes/{commune.pk}/",
+    }
+
+
+@pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370", "neighbour"])
+def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user: Any,
+                                 tree: dict[str, Any], role: str, unit_of: Any,
+                                 code: str) -> None:
+    """Reading: 200 where the role covers the commune (school staff: own school only),
+    404 elsewhere; the ministry viewer 404 on pupils, 403 on the commune report.
+    Writing: 302 for the school's own staff, 403 for anyone who reads it, 404 otherwise;
+    nothing is saved by anyone but the keeper."""
+    user = keeper if role == "school_staff" else make_user(role, unit_of(tree))
+    client = client_for(user)
+    commune_code = "03319" if code == "neighbour" else code
+    made = schools[code]
+    covered = commune_code in COVERS[role]
+    reads = covered and not (role == "school_staff" and code != "03319")
+    keeps = role == "school_staff" and code == "03319"
+    for name, url in urls(made, tree["communes"][commune_code]).items():
+        got = client.get(url).status_code
+        if name == "attendance-commune":
+            want = 403 if role == "ministry_viewer" else 200 if covered else 404
+        elif name == "attendance-import":
+            want = 200 if keeps else 403 if reads else 404
+        else:
+            want = 200 if reads else 404
+        assert got == want, (name, role, code)
+    day = urls(made, tree["communes"][commune_code])["attendance-day"]
+    pupil = made["pupils"][0]
+    posted = client.post(day, {f"s-{pupil.pk}": "unexcused"}).status_code
+    assert posted == (302 if keeps else 403 if reads else 404), (role, code)
+    follow = client.post(f"/attendance/pupils/{pupil.pk}/",
+                         {"date": "2021-09-07", "kind": "home_visit", "outcome": "returned"})
+    assert follow.status_code == (302 if keeps else 403 if reads else 404), (role, code)
+    assert Absence.objects.filter(enrolment=pupil).count() == int(keeps)
+    assert FollowUp.objects.filter(enrolment=pupil).count() == int(keeps)
+
+
+def test_mine_lists_the_homeroom_classes_only_for_staff(schools: dict[str, Any], keeper: Any,
+                                                        make_user: Any,
+                                                        tree: dict[str, Any]) -> None:
+    """attendance-mine: the teacher sees their 6A and its pupils' warnings; an account
+    without a Staff record (a commune officer) has no such page (404)."""
+    page = client_for(keeper).get("/attendance/mine/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Lớp 6A" in text and f"/attendance/classes/{schools['03319']['klass'].pk}/" in text
+    assert "T03319B" not in text
+    officer = make_user("commune_staff", tree["communes"]["03319"])
+    assert client_for(officer).get("/attendance/mine/").status_code == 404
+
+
+def test_a_day_saved_in_one_request_audited_and_idempotent(schools: dict[str, Any],
+                                                           keeper: Any) -> None:
+    """Pupil 2 excused, pupil 3 unexcused, pupil 1 present by default: one class day and
+    two absences, three audit entries under 03319, and the confirmation. Saving the same
+    again writes nothing; making pupil 2 present deletes one absence (one entry)."""
+    made = schools["03319"]
+    p1, p2, p3 = made["pupils"]
+    client = client_for(keeper)
+    url = f"/attendance/classes/{made['klass'].pk}/{MONDAY.isoformat()}/"
+    response = client.post(url, {f"s-{p2.pk}": "excused", f"s-{p3.pk}": "unexcused"},
+                           follow=True)
+    assert "Đã lưu chuyên cần lớp 6A ngày 06/09/2021: 1 có mặt, 1 vắng có phép, " \
+           "1 vắng không phép." in response.content.decode()
+    assert ClassDay.objects.filter(klass=made["klass"], date=MONDAY).count() == 1
+    assert dict(Absence.objects.values_list("enrolment_id", "kind")) == {
+        p2.pk: "excused", p3.pk: "unexcused"}
+    entries = AuditEntry.objects.filter(model__in=["classday", "absence"])
+    assert entries.count() == 3
+    assert set(entries.values_list("commune_id", flat=True)) == {made["school"].commune_id}
+    assert set(entries.values_list("user_id", flat=True)) == {keeper.pk}
+    client.post(url, {f"s-{p2.pk}": "excused", f"s-{p3.pk}": "unexcused"})
+    assert entries.count() == 3
+    client.post(url, {f"s-{p1.pk}": "present", f"s-{p3.pk}": "unexcused"})
+    assert entries.count() == 4 and entries.filter(action="delete").count() == 1
+    assert list(Absence.objects.values_list("enrolment_id", flat=True)) == [p3.pk]
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("2022-02-01", "không phải ngày học"),  # Tết 2022: inside the default break
+    ("2021-09-11", "không phải ngày học"),  # a Saturday
+    ("2021-08-30", "không phải ngày học"),  # before the school year
+])
+def test_no_attendance_outside_school_days(schools: dict[str, Any], keeper: Any, day: str,
+                                           words: str) -> None:
+    made = schools["03319"]
+    response = client_for(keeper).post(f"/attendance/classes/{made['klass'].pk}/{day}/",
+                                       {f"s-{made['pupils'][0].pk}": "unexcused"}, follow=True)
+    assert words in response.content.decode()
+    assert not ClassDay.objects.exists() and not Absence.objects.exists()
+
+
+def test_the_at_risk_list_shows_each_reason(schools: dict[str, Any], keeper: Any) -> None:
+    """Pupil 1 repeats grade 6 and was born in 2008: 2021 − 2008 − 6 − 5 = 2 years over
+    age: 2 + 2 = 4 points, the flag. Pupil 2 lives 6,5 km away: 1 point, not listed."""
+    made = schools["03319"]
+    p1, p2, _ = made["pupils"]
+    Enrolment.objects.filter(pk=p1.pk).update(repeating=True, birth_year=2008)
+    Enrolment.objects.filter(pk=p2.pk).update(distance_km=Decimal("6.5"))
+    for url in ("/attendance/mine/", f"/attendance/schools/{made['school'].pk}/"):
+        text = client_for(keeper).get(url).content.decode()
+        assert "Đang lưu ban" in text and "Quá tuổi 2 năm so với lớp" in text, url
+        assert p1.full_name in text and "Nhà cách trường" not in text, url
+    text = client_for(keeper).get(f"/attendance/pupils/{p2.pk}/").content.decode()
+    assert "Nhà cách trường 6,5 km" in text
+
+
+def test_rates_and_the_commune_report(schools: dict[str, Any], keeper: Any,
+                                      tree: dict[str, Any]) -> None:
+    """Two days (6 and 7 Sept): pupil 3 unexcused on the 6th and 7th, pupil 2 excused on
+    the 7th: 6 pupil-days, 3 present → 50,00% for September and the year; no day after
+    Tết yet, so no return to report. One follow-up
+    (home visit, returned) counts on the commune's report with the reasons."""
+    made = schools["03319"]
+    _p1, p2, p3 = made["pupils"]
+    client = client_for(keeper)
+    base = f"/attendance/classes/{made['klass'].pk}/"
+    client.post(base + "2021-09-06/", {f"s-{p3.pk}": "unexcused"})
+    client.post(base + "2021-09-07/", {f"s-{p3.pk}": "unexcused", f"s-{p2.pk}": "excused"})
+    school_page = client.get(f"/attendance/schools/{made['school'].pk}/").content.decode()
+    assert "<th class=\"num\">2021-09</th>" in school_page
+    assert '<td class="num">50,00%</td><td class="num">50,00%</td>' in school_page
+    # Pupil 2, present 1 of 2 days: below 90% and below 80%, on the list.
+    assert "Chuyên cần 50,00% trong 4 tuần gần đây (dưới 90,00%)" in school_page
+    assert "Chưa có số liệu sau kỳ nghỉ Tết." in school_page
+    client.post(f"/attendance/pupils/{p3.pk}/",
+                {"date": "2021-09-08", "kind": "home_visit", "outcome": "returned",
+                 "note": "Gia đình hứa cho đi học"})
+    follow = FollowUp.objects.get()
+    assert follow.by == keeper
+    assert AuditEntry.objects.filter(model="followup", object_id=follow.pk).count() == 1
+    report = client.get(f"/attendance/communes/{tree['communes']['03319'].pk}/").content.decode()
+    assert "thăm gia đình" in report and "đã đi học lại" in report
+    assert "Chuyên cần thấp" in report  # pupil 3: 0 of 2 days in the recent weeks
+
+
+def test_import_all_or_nothing_named_problems_and_idempotent(schools: dict[str, Any],
+                                                             keeper: Any) -> None:
+    """A CSV with one bad row saves nothing and names file, row, column and value; the
+    corrected file saves two class days; importing it again changes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    made = schools["03319"]
+    client = client_for(keeper)
+    url = f"/attendance/schools/{made['school'].pk}/import/"
+    bad = "Lớp,STT,Ngày,Trạng thái\n6A,2,06/09/2021,K\n6A,3,07/09/2021,X\n6B,1,07/09/2021,P\n"
+    response = client.post(url, {"file": SimpleUploadedFile("chuyen-can.csv", bad.encode())})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Tệp chuyen-can.csv, dòng 3, cột Trạng thái: giá trị «X»" in text
+    assert "Tệp chuyen-can.csv, dòng 4, cột Lớp: giá trị «6B»" in text
+    assert not Absence.objects.exists() and not ClassDay.objects.exists()
+    good = bad.replace(",X\n", ",P\n").replace("6B,1", "6A,1")
+    upload = {"file": SimpleUploadedFile("chuyen-can.csv", good.encode())}
+    assert client.post(url, upload).status_code == 302
+    assert ClassDay.objects.count() == 2 and Absence.objects.count() == 3
+    entries = AuditEntry.objects.count()
+    again = client.post(url, {"file": SimpleUploadedFile("chuyen-can.csv", good.encode())},
+                        follow=True)
+    assert "0 dòng thay đổi" in again.content.decode()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_satellite_site_counts(schools: dict[str, Any], keeper: Any) -> None:
+    """The class moved to a satellite site (1 point) with pupil 1 semi-boarding (1) and an
+    earlier dropout in the register's 2019 survey year (3): 5 points, three reasons."""
+    from phocap.register.models import PersonYear
+
+    made = schools["03319"]
+    site = SchoolSite.objects.create(school=made["school"], name="Điểm bản Xa", main=False)
+    SchoolClass.objects.filter(pk=made["klass"].pk).update(site=site)
+    person = made["school"].commune.households.first().members.first()
+    PersonYear.objects.create(person=person, survey_year=2019, dropout_year=2019,
+                              dropout_grade=4)
+    Enrolment.objects.filter(pk=made["pupils"][0].pk).update(semi_boarding=True, person=person)
+    text = client_for(keeper).get(f"/attendance/pupils/{made['pupils'][0].pk}/").content.decode()
+    for words in ("Học ở điểm trường lẻ", "Học sinh bán trú", "Đã từng bỏ học",
+                  "Điểm cảnh báo: 5"):
+        assert words in text
