@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("phocap.recognition.urls")),
     path("", include("phocap.dashboard.urls")),
     path("", include("phocap.attendance.urls")),
+    path("", include("phocap.schools.urls")),
     path("", include("phocap.streaming.urls")),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -23,11 +24,12 @@ from phocap.register.records import field_label
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The instance's own field values, JSON-safe."""
+    """The instance's own field values, JSON-safe (a Decimal, e.g. a distance, as its text)."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        values[field.attname] = value.isoformat() if isinstance(value, dt.date) else value
+        values[field.attname] = (value.isoformat() if isinstance(value, dt.date)
+                                 else str(value) if isinstance(value, Decimal) else value)
     return values
 
 

@@ -222,6 +222,11 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "attendance-pupil": "test_attendance_pages.py",
         "attendance-commune": "test_attendance_pages.py",
         "attendance-mine": "test_attendance_pages.py",
+        **{name: "test_schools_pages.py" for name in (
+            "unit-schools", "school-new", "unit-monitoring-officer", "unit-reconcile", "school",
+            "school-edit", "school-year", "school-staff-new", "school-site-new",
+            "school-class-new", "school-class-list-import", "school-reconcile", "staff-edit",
+            "school-class")},
         "streaming-rates": "test_streaming.py", "streaming-targets": "test_streaming.py",
         "streaming-destinations": "test_streaming.py", "streaming-guidance": "test_streaming.py",
         "streaming-guidance-new": "test_streaming.py", "streaming-labour": "test_streaming.py",

@@ -1,0 +1,441 @@
+"""The school registry pages: per unit, per school, per class, and the reconciliation.
+
+Scope as the register's pages (register/views/common.py): a unit or school
+outside the user's units does not exist for them (404); a school's staff see
+only their own school (schools/scope.py); the ministry viewer reads the unit
+summaries, which name schools but no person, and nothing else (403). Every
+change goes through schools/services.py or schools/classlists.py, which check
+who keeps the record and write the audit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from phocap.accounts.models import Role
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit, Village
+from phocap.register.results import survey_years
+from phocap.register.scope import covers, sees_people
+from phocap.register.views.common import (
+    breadcrumbs,
+    commune_with_people,
+    communes_below,
+    survey_year,
+    unit_in_scope,
+)
+from phocap.schools import classlists, conditions, norms, reconcile, services, summary
+from phocap.schools.forms import (
+    ClassForm,
+    FactsForm,
+    ImportForm,
+    OfficerForm,
+    PupilForm,
+    SchoolForm,
+    SiteForm,
+    StaffForm,
+)
+from phocap.schools.models import (
+    MonitoringOfficer,
+    School,
+    SchoolClass,
+    SchoolSite,
+    SchoolYearFacts,
+    Staff,
+)
+from phocap.schools.scope import may_keep_school_list, own_school_id
+
+STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
+                  "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
+
+
+def school_in_scope(request: HttpRequest, pk: int) -> School:
+    """A school whose pages the user may open: in a unit they cover, their own if they are a
+    school's staff; never for the ministry viewer (the page names staff and pupils)."""
+    school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
+    user: Any = request.user
+    if not covers(user, school.commune):
+        raise Http404
+    if user.role == Role.SCHOOL_STAFF and own_school_id(user) != school.pk:
+        raise Http404
+    if not sees_people(user):
+        raise PermissionDenied
+    return school
+
+
+def _year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int:
+    return survey_year(request, communes)
+
+
+def _keeps(request: HttpRequest, school: School) -> None:
+    if not services.may_keep_details(request.user, school):
+        raise PermissionDenied
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str, unit: Any,
+               multipart: bool = False) -> HttpResponse:
+    return render(request, "schools/form.html", {
+        "form": form, "title": title, "back": back, "unit": unit, "multipart": multipart,
+        "breadcrumbs": breadcrumbs(unit, request.user),
+    }, status=400 if form.is_bound else 200)
+
+
+@login_required
+def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's schools in a school year: by level, per commune or district, and for a
+    commune each school, with its recognition conditions."""
+    unit = unit_in_scope(request, pk)
+    communes = communes_below(unit)
+    year = _year(request, communes)
+    schools = list(School.objects.filter(commune__in=communes).select_related("commune__parent")
+                   .order_by("commune__code", "level", "name"))
+    rows = summary.per_school(schools, year)
+    children = []
+    if unit.type != AdministrativeUnit.Type.COMMUNE:
+        below = AdministrativeUnit.objects.filter(parent=unit).order_by("code")
+        for child in below:
+            members = {c.pk for c in communes_below(child)}
+            children.append({"unit": child, "figures": summary.total(
+                r for r in rows if r.school.commune_id in members)})
+    found = conditions.for_communes(communes, year) if unit.type == "commune" else {}
+    officer = MonitoringOfficer.objects.filter(commune=unit, school_year=year).first() \
+        if unit.type == "commune" else None
+    return render(request, "schools/unit.html", {
+        "unit": unit, "year": year, "years": survey_years(communes) or [year],
+        "breadcrumbs": breadcrumbs(unit, request.user), "levels": summary.by_level(rows),
+        "rows": rows if unit.type == "commune" else [], "children": children,
+        "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s))
+                       for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
+        "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
+        "sees_people": sees_people(request.user), "marks": _marks(),
+    })
+
+
+def _marks() -> list[dict[str, str]]:
+    """The norms the figures are judged by, with their sources and marks, for the page."""
+    rows = [{"what": f"{_('Phòng học/lớp')} {level}", "value": str(n.value).replace(".", ","),
+             "source": n.source, "mark": n.mark}
+            for level, n in norms.CLASSROOMS_PER_CLASS.items()]
+    rows += [{"what": f"{_('Giáo viên/lớp')} {level}", "value": f"{float(n.value):.1f}"
+              .replace(".", ","), "source": n.source, "mark": n.mark}
+             for level, n in norms.TEACHERS_PER_CLASS.items()]
+    return rows
+
+
+@login_required
+def school_new(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = unit_in_scope(request, pk)
+    if commune.type != AdministrativeUnit.Type.COMMUNE:
+        raise Http404
+    if not may_keep_school_list(request.user, commune):
+        raise PermissionDenied
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            school = services.save_school(request.user, commune, None, None, values)
+        except ValueError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("Đã thêm trường."))
+            return redirect("school", school.pk)
+    return _form_page(request, form, _("Thêm trường"), reverse("unit-schools", args=[pk]),
+                      commune)
+
+
+@login_required
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_in_scope(request, pk)
+    _keeps(request, school)
+    details_only = not may_keep_school_list(request.user, school.commune)
+    # The form works on a copy: it writes cleaned values onto its instance, and the
+    # service must see the row as it was.
+    form = SchoolForm(request.POST or None, instance=School.objects.get(pk=school.pk),
+                      initial={"version": school.version}, details_only=details_only)
+    if request.method == "POST" and form.is_valid():
+        wanted = services.DETAIL_FIELDS if details_only else (*services.LIST_FIELDS,
+                                                              *services.DETAIL_FIELDS)
+        try:
+            services.save_school(request.user, school.commune, school.pk,
+                                 form.cleaned_data.get("version"),
+                                 {k: form.cleaned_data[k] for k in wanted})
+        except (services.StaleEdit, ValueError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu thông tin trường."))
+            return redirect("school", school.pk)
+    return _form_page(request, form, _("Sửa thông tin trường"), reverse("school", args=[pk]),
+                      school.commune)
+
+
+@login_required
+def school(request: HttpRequest, pk: int) -> HttpResponse:
+    """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
+    shortages against the norms."""
+    found = school_in_scope(request, pk)
+    year = _year(request, [found.commune])
+    [figures] = summary.per_school([found], year)
+    staff = list(found.staff.order_by("-active", "role", "subject", "full_name"))
+    facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
+    subjects = dict(norms.SUBJECTS)
+    return render(request, "schools/school.html", {
+        "school": found, "unit": found.commune, "year": year,
+        "years": survey_years([found.commune]) or [year],
+        "breadcrumbs": breadcrumbs(found.commune, request.user), "figures": figures,
+        "facts": facts, "classes": SchoolClass.objects.filter(school=found, school_year=year)
+        .select_related("site", "homeroom").order_by("grade", "name"),
+        "staff": [{"member": s, "subject": subjects.get(s.subject, s.subject)} for s in staff],
+        "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
+                                        "total": _("tổng số giáo viên")}.get(k, k)), n)
+                      for k, n in sorted(figures.shortages.items())],
+        "keeps": services.may_keep_details(request.user, found),
+    })
+
+
+@login_required
+def school_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rooms and boarding pupils of a school year."""
+    found = school_in_scope(request, pk)
+    _keeps(request, found)
+    year = _year(request, [found.commune])
+    facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
+    initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
+                "boarding_pupils": facts.boarding_pupils, "version": facts.version}
+               if facts else {"version": 0})
+    form = FactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.FACT_FIELDS}
+        try:
+            services.save_facts(request.user, found, year, form.cleaned_data.get("version"),
+                                values)
+        except (services.StaleEdit, PermissionDenied) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu số liệu năm học."))
+            return redirect(f"{reverse('school', args=[pk])}?year={year}")
+    return _form_page(request, form, _("Phòng học và học sinh bán trú năm học %(y)s–%(z)s")
+                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune)
+
+
+@login_required
+def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = school_in_scope(request, pk)
+    _keeps(request, found)
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.STAFF_FIELDS}
+        services.save_staff(request.user, found, None, None, values)
+        messages.success(request, _("Đã thêm cán bộ, giáo viên."))
+        return redirect("school", pk)
+    return _form_page(request, form, _("Thêm cán bộ, giáo viên"), reverse("school", args=[pk]),
+                      found.commune)
+
+
+@login_required
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Staff, pk=pk)
+    found = school_in_scope(request, member.school_id)
+    _keeps(request, found)
+    form = StaffForm(request.POST or None, initial={
+        **{k: getattr(member, k) for k in services.STAFF_FIELDS}, "version": member.version})
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.STAFF_FIELDS}
+        try:
+            services.save_staff(request.user, found, member.pk, form.cleaned_data.get("version"),
+                                values)
+        except services.StaleEdit as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("school", found.pk)
+    return _form_page(request, form, _("Sửa cán bộ, giáo viên"),
+                      reverse("school", args=[found.pk]), found.commune)
+
+
+@login_required
+def site_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = school_in_scope(request, pk)
+    _keeps(request, found)
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_site(request.user, found, form.cleaned_data["name"],
+                              form.cleaned_data["main"], form.cleaned_data["distance_km"])
+        except ValueError as error:
+            form.add_error("name", str(error))
+        else:
+            return redirect("school", pk)
+    return _form_page(request, form, _("Thêm điểm trường"), reverse("school", args=[pk]),
+                      found.commune)
+
+
+@login_required
+def class_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = school_in_scope(request, pk)
+    _keeps(request, found)
+    year = _year(request, [found.commune])
+    form = ClassForm(request.POST or None, school=found)
+    if request.method == "POST" and form.is_valid():
+        site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
+                if form.cleaned_data["site"] else None)
+        try:
+            services.add_class(request.user, found, year, form.cleaned_data["name"],
+                               form.cleaned_data["grade"], site)
+        except (ValueError, PermissionDenied) as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(f"{reverse('school', args=[pk])}?year={year}")
+    return _form_page(request, form, _("Thêm lớp năm học %(y)s–%(z)s")
+                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune)
+
+
+@login_required
+def school_class(request: HttpRequest, pk: int) -> HttpResponse:
+    """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
+    klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
+    found = school_in_scope(request, klass.school_id)
+    keeps = services.may_keep_details(request.user, found)
+    form = None
+    if keeps:
+        form = PupilForm(request.POST or None, school=found)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            village = Village.objects.filter(pk=data["village"]).first() if data["village"] \
+                else None
+            pupil = classlists.add_pupil(request.user, klass, {
+                "full_name": data["full_name"], "birth_year": data["birth_year"],
+                "birth_date": data["birth_date"], "sex": data["sex"], "village": village,
+                "semi_boarding": data["semi_boarding"]})
+            messages.success(request, _("Đã thêm học sinh; đã liên kết với sổ phổ cập.")
+                             if pupil.person_id else
+                             _("Đã thêm học sinh; chưa tìm thấy người tương ứng trong sổ phổ cập."))
+            return redirect("school-class", pk)
+    return render(request, "schools/class.html", {
+        "klass": klass, "school": found, "year": klass.school_year, "form": form,
+        "pupils": klass.pupils.select_related("person", "village").order_by("pupil_no"),
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    }, status=400 if form is not None and form.is_bound else 200)
+
+
+@login_required
+def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a class list file for the school year; all or nothing."""
+    found = school_in_scope(request, pk)
+    _keeps(request, found)
+    year = _year(request, [found.commune])
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"class-list{suffix}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                outcome = classlists.import_file(request.user, found, year, path, upload.name)
+            except classlists.ClassListError as error:
+                for problem in error.problems[:50]:
+                    form.add_error("file", problem)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+    return render(request, "schools/import.html", {
+        "school": found, "year": year, "form": form, "outcome": outcome,
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commune's monitoring officer of a school year (a recognition condition)."""
+    commune = unit_in_scope(request, pk)
+    if commune.type != AdministrativeUnit.Type.COMMUNE:
+        raise Http404
+    if not may_keep_school_list(request.user, commune):
+        raise PermissionDenied
+    year = _year(request, [commune])
+    officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
+    form = OfficerForm(request.POST or None, initial={
+        "full_name": officer.full_name, "decision": officer.decision,
+        "version": officer.version} if officer else {"version": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_officer(request.user, commune, year, form.cleaned_data.get("version"),
+                                  form.cleaned_data["full_name"], form.cleaned_data["decision"])
+        except (services.StaleEdit, PermissionDenied) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu cán bộ theo dõi phổ cập."))
+            return redirect(f"{reverse('unit-schools', args=[pk])}?year={year}")
+    return _form_page(request, form, _("Cán bộ theo dõi phổ cập năm học %(y)s–%(z)s")
+                      % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune)
+
+
+def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
+              headers: list[str], rows: list[list[Any]]) -> HttpResponse:
+    """A CSV of personal data, logged (audit.exported) before it leaves."""
+    audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
+    found = school_in_scope(request, pk)
+    year = _year(request, [found.commune])
+    pupils = list(reconcile.unlinked_pupils([found], year))
+    if request.GET.get("format") == "csv":
+        return _download(request, found.commune, f"hoc-sinh-chua-co-trong-so-{found.code}.csv",
+                         "schools.unlinked_pupils", reconcile.PUPIL_HEADERS,
+                         reconcile.pupil_rows(pupils))
+    return render(request, "schools/reconcile.html", {
+        "school": found, "unit": found.commune, "year": year, "pupils": pupils, "people": None,
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    })
+
+
+@login_required
+def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
+    commune = commune_with_people(request, pk)
+    if request.user.role == Role.SCHOOL_STAFF:
+        raise PermissionDenied
+    year = _year(request, [commune])
+    schools = School.objects.filter(commune=commune)
+    wanted = request.GET.get("format")
+    if wanted == "csv-pupils":
+        return _download(request, commune, f"hoc-sinh-chua-co-trong-so-{commune.code}.csv",
+                         "schools.unlinked_pupils", reconcile.PUPIL_HEADERS,
+                         reconcile.pupil_rows(reconcile.unlinked_pupils(schools, year)))
+    if wanted == "csv-people":
+        return _download(request, commune, f"tre-chua-co-ten-lop-{commune.code}.csv",
+                         "schools.unenrolled_people", reconcile.PERSON_HEADERS,
+                         reconcile.person_rows(reconcile.unenrolled_people(commune, year)))
+    return render(request, "schools/reconcile.html", {
+        "school": None, "unit": commune, "year": year,
+        "pupils": list(reconcile.unlinked_pupils(schools, year)),
+        "people": list(reconcile.unenrolled_people(commune, year)),
+        "breadcrumbs": breadcrumbs(commune, request.user),
+    })
