@@ -1,0 +1,303 @@
+"""Demo schools for communes already in the register, built from what the survey says.
+
+Every person surveyed in ``school_year`` with a ``current_school`` code (made
+by synth/plan.py ``_schools``: area + type + number, e.g. "11100TH01") and a
+``current_class`` is a pupil of that school: schools, their classes and class
+lists follow from the register, so the class lists match the register by
+construction and the reconciliation shows exactly the children the survey
+counts as not in school. The rest is drawn, deterministically from ``seed``:
+satellite sites in the villages far from the main site, rooms, staff (with
+some shortages, as in a mountainous district), national-standard and
+accreditation status, and each commune's monitoring officer.
+
+A school serving several communes (upper secondary, continuing education) is
+placed in the commune where most of its pupils live. Synthetic: nothing here
+describes a real school.
+
+Idempotent: a school, its year's classes, its staff and its facts are built
+only when missing, so a second call changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from phocap.accounts.models import Role, User
+from phocap.register import audit
+from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.schools import norms
+from phocap.schools.models import (
+    Enrolment,
+    MonitoringOfficer,
+    School,
+    SchoolClass,
+    SchoolSite,
+    SchoolYearFacts,
+    Staff,
+)
+
+_CODE = re.compile(r"^\d+(MN|TH|CS|LC|PT|GX)(\d+)$")
+LEVELS = {"MN": School.Level.PRESCHOOL, "TH": School.Level.PRIMARY,
+          "CS": School.Level.LOWER_SECONDARY, "LC": School.Level.PRIMARY_LOWER_SECONDARY,
+          "PT": School.Level.UPPER_SECONDARY, "GX": School.Level.CONTINUING}
+NAMES = {"MN": "Trường Mầm non", "TH": "Trường Tiểu học", "CS": "Trường THCS",
+         "LC": "Trường PTDTBT TH và THCS", "PT": "Trường THPT", "GX": "Trung tâm GDNN–GDTX"}
+CLASS_SIZE = {norms.PRESCHOOL: 25}
+DEFAULT_CLASS_SIZE = 35
+# Grades taught at a satellite site, in the pupils' own village.
+SATELLITE_GRADES = {"NT", "MG3", "MG4", "MG5", "1", "2", "3"}
+MIN_SATELLITE_PUPILS = 12
+MAX_SATELLITES = 4
+FAMILY = ("Lò", "Quàng", "Lường", "Cà", "Tòng", "Nguyễn", "Trần", "Lê", "Phạm", "Vì", "Giàng")
+GIVEN = ("Văn Hùng", "Thị Hoa", "Văn Minh", "Thị Lan", "Thị Hương", "Văn Thắng", "Thị Mai",
+         "Văn Dũng", "Thị Thu", "Văn Toàn", "Thị Hạnh", "Văn Long", "Thị Nga", "Văn Sơn")
+
+
+def _grade(current_class: str) -> str:
+    """The class code without its marks (repeater "!", two sessions "*")."""
+    return current_class.rstrip("!*")
+
+
+def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: int,
+              account: str = "truong") -> dict[str, int]:
+    """Build the communes' schools for ``school_year``; returns what was created.
+
+    The school staff account ``account``, if it exists, becomes the homeroom
+    teacher of the first class of a school in its commune.
+    """
+    rng = random.Random(f"schools-{school_year}-{seed}")
+    by_pk = {c.pk: c for c in communes}
+    pupils = list(
+        PersonYear.objects.filter(person__household__commune_id__in=by_pk,
+                                  survey_year=school_year)
+        .exclude(current_school="").exclude(current_class="")
+        .values("person_id", "current_school", "current_class", "class_repeater",
+                "person__full_name", "person__birth_date", "person__birth_year",
+                "person__sex", "person__ethnicity", "person__household__village_id",
+                "person__household__commune_id")
+        .order_by("current_school", "person__full_name", "person_id"))
+    by_school: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in pupils:
+        found = _CODE.match(row["current_school"])
+        if found and norms.level_of_grade(_grade(row["current_class"])) is not None:
+            by_school[row["current_school"]].append(row)
+    created: Counter[str] = Counter()
+    entries: list[audit.Entry] = []
+    with transaction.atomic():
+        for code in sorted(by_school):
+            _school(code, by_school[code], by_pk, school_year, rng, created, entries)
+        for commune in sorted(communes, key=lambda c: c.code):
+            if not MonitoringOfficer.objects.filter(commune=commune,
+                                                    school_year=school_year).exists():
+                officer = MonitoringOfficer.objects.create(
+                    commune=commune, school_year=school_year,
+                    full_name="" if rng.random() < 0.1 else _name(rng),
+                    decision=f"{rng.randint(10, 199)}/QĐ-UBND")
+                entries.append(_entry(officer, commune.pk))
+                created["monitoring_officers"] += 1
+        created["homeroom"] = _account(account, by_pk, school_year, entries)
+        audit.record_many(None, entries)
+    return dict(created)
+
+
+def _entry(instance: Any, commune_id: int) -> audit.Entry:
+    return audit.Entry("create", instance._meta.model_name, instance.pk, commune_id, None,
+                       audit.snapshot(instance))
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+
+
+def _school(code: str, rows: list[dict[str, Any]], communes: dict[int, AdministrativeUnit],
+            year: int, rng: random.Random, created: Counter[str],
+            entries: list[audit.Entry]) -> None:
+    kind, number = _CODE.match(code).groups()  # type: ignore[union-attr]
+    home = Counter(r["person__household__commune_id"] for r in rows).most_common(1)[0][0]
+    commune = communes[home]
+    school = School.objects.filter(code=code).first()
+    if school is None:
+        standard = rng.choices((0, 1, 2), (35, 55, 10))[0]
+        school = School.objects.create(
+            code=code, name=f"{NAMES[kind]} {commune.name}"
+            + (f" số {int(number)}" if kind == "MN" and int(number) > 1 else "")
+            + (f" ({code})" if kind in ("PT", "GX") else ""),
+            level=LEVELS[kind], commune=commune,
+            national_standard_level=standard,
+            national_standard_decision=f"{rng.randint(100, 2999)}/QĐ-UBND" if standard else "",
+            national_standard_date=dt.date(year - rng.randint(0, 4), rng.randint(1, 12),
+                                           rng.randint(1, 28)) if standard else None,
+            accreditation_level=rng.choices((0, 1, 2, 3), (25, 35, 30, 10))[0])
+        entries.append(_entry(school, home))
+        created["schools"] += 1
+    if SchoolClass.objects.filter(school=school, school_year=year).exists():
+        return
+    sites = _sites(school, rows, rng, created, entries, home)
+    main = next(s for s in sites.values() if s.main)
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grade = _grade(row["current_class"])
+        village = row["person__household__village_id"]
+        site = sites.get(village) if grade in SATELLITE_GRADES else None
+        groups[(grade, (site or main).pk)].append(row)
+    letters: Counter[str] = Counter()
+    classes: list[SchoolClass] = []
+    levels: Counter[str] = Counter()
+    for (grade, site_id), members in sorted(groups.items(), key=lambda g: (_order(g[0][0]),
+                                                                           g[0][1])):
+        level = norms.level_of_grade(grade) or ""
+        size = CLASS_SIZE.get(level, DEFAULT_CLASS_SIZE)
+        parts = math.ceil(len(members) / size)
+        for part in range(parts):
+            letter = chr(ord("A") + letters[grade])
+            letters[grade] += 1
+            klass = SchoolClass.objects.create(school=school, site_id=site_id, school_year=year,
+                                               name=f"{grade}{letter}", grade=grade)
+            entries.append(_entry(klass, home))
+            classes.append(klass)
+            levels[level] += 1
+            chosen = members[part::parts]
+            pupils = Enrolment.objects.bulk_create([
+                Enrolment(klass=klass, person_id=r["person_id"], pupil_no=i,
+                          full_name=r["person__full_name"], birth_date=r["person__birth_date"],
+                          birth_year=r["person__birth_year"], sex=r["person__sex"],
+                          ethnicity=r["person__ethnicity"],
+                          village_id=r["person__household__village_id"],
+                          repeating=r["class_repeater"],
+                          semi_boarding=(level == norms.LOWER_SECONDARY
+                                         and r["person__household__village_id"] != main.village_id
+                                         and rng.random() < 0.4))
+                for i, r in enumerate(sorted(chosen, key=lambda r: r["person__full_name"]),
+                                      start=1)])
+            entries += [_entry(p, home) for p in pupils]
+            created["classes"] += 1
+            created["pupils"] += len(pupils)
+    _facts(school, year, classes, levels, rng, created, entries, home)
+    _staff(school, levels, rng, created, entries, home)
+
+
+def _order(grade: str) -> tuple[int, int]:
+    if grade == "NT":
+        return (0, 0)
+    if grade.startswith("MG"):
+        return (1, int(grade[2:]))
+    return (2, int(grade.removeprefix("BT")))
+
+
+def _sites(school: School, rows: list[dict[str, Any]], rng: random.Random,
+           created: Counter[str], entries: list[audit.Entry],
+           home: int) -> dict[int | None, SchoolSite]:
+    """The main site in the village with the most pupils; satellites in the next villages
+    with enough pupils of the lower grades (preschool and primary schools only)."""
+    existing = list(school.sites.all())
+    villages = Counter(r["person__household__village_id"] for r in rows)
+    if not existing:
+        ranked = [v for v, _ in villages.most_common()]
+        main_village = ranked[0]
+        existing.append(SchoolSite.objects.create(school=school, name="Điểm trường chính",
+                                                  main=True, village_id=main_village))
+        if school.level in (School.Level.PRESCHOOL, School.Level.PRIMARY,
+                            School.Level.PRIMARY_LOWER_SECONDARY):
+            low = Counter(r["person__household__village_id"] for r in rows
+                          if _grade(r["current_class"]) in SATELLITE_GRADES)
+            far = [v for v, n in low.most_common() if v != main_village
+                   and n >= MIN_SATELLITE_PUPILS][:MAX_SATELLITES]
+            for i, village in enumerate(far, start=1):
+                existing.append(SchoolSite.objects.create(
+                    school=school, name=f"Điểm lẻ {i}", main=False, village_id=village,
+                    distance_km=round(rng.uniform(2, 15), 1)))
+        for site in existing:
+            entries.append(_entry(site, home))
+            created["sites"] += 1
+    found: dict[int | None, SchoolSite] = {}
+    for site in existing:
+        if site.main:
+            found[None] = site
+        if site.village_id is not None and not site.main:
+            found[site.village_id] = site
+        elif site.main and site.village_id is not None:
+            found.setdefault(site.village_id, site)
+    return found
+
+
+def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counter[str],
+           rng: random.Random, created: Counter[str], entries: list[audit.Entry],
+           home: int) -> None:
+    """Rooms meeting the norm, but for about one school in six, one or two short."""
+    if SchoolYearFacts.objects.filter(school=school, school_year=year).exists():
+        return
+    counts = norms.SchoolCounts(dict(levels), sum(1 for c in classes if c.grade == "MG5"),
+                                0, {}, 0)
+    need = math.ceil(norms.classrooms_needed(counts))
+    rooms = need + rng.randint(0, 2) if rng.random() > 1 / 6 else max(0, need - rng.randint(1, 2))
+    semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
+    facts = SchoolYearFacts.objects.create(school=school, school_year=year, classrooms=rooms,
+                                           semi_boarding_pupils=semi)
+    entries.append(_entry(facts, home))
+    created["facts"] += 1
+
+
+def _staff(school: School, levels: Counter[str], rng: random.Random, created: Counter[str],
+           entries: list[audit.Entry], home: int) -> None:
+    """A principal, a vice-principal, a nurse (missing in some schools) and teachers: the
+    norm's number less a shortage in some schools, with a specialist or two missing."""
+    if school.staff.exists():
+        return
+    members = [("principal", ""), ("vice_principal", "")]
+    if rng.random() > 0.25:
+        members.append(("nurse", ""))
+    for level, classes in levels.items():
+        need = math.ceil(norms.TEACHERS_PER_CLASS[level].value * classes) \
+            if level in norms.TEACHERS_PER_CLASS else classes
+        short = rng.choice((0, 0, 1, 2)) if need > 4 else 0
+        specialists = list(norms.SPECIALISTS.get(level, ()))
+        if specialists and rng.random() < 0.4:
+            specialists.remove(rng.choice(("informatics", "english")))
+        if level == norms.PRIMARY:
+            subjects = ["class"] * classes + specialists
+        elif level == norms.PRESCHOOL:
+            subjects = ["preschool"] * need
+        else:
+            subjects = specialists
+        while len(subjects) < need - short:
+            subjects.append(rng.choice(specialists or ["class"]))
+        members += [("teacher", s) for s in subjects[:max(need - short, len(specialists))]]
+    staff = Staff.objects.bulk_create([
+        Staff(school=school, full_name=_name(rng), role=role, subject=subject,
+              qualification=rng.choices(("below", "standard", "above"), (5, 60, 35))[0])
+        for role, subject in members])
+    entries += [_entry(s, home) for s in staff]
+    created["staff"] += len(staff)
+
+
+def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
+             entries: list[audit.Entry]) -> int:
+    """Link the school staff account to a teacher of a school in its commune, homeroom of
+    that school's first class; 1 when done now, 0 when already done or impossible."""
+    user = User.objects.filter(username=username, role=Role.SCHOOL_STAFF,
+                               unit_id__in=communes).first()
+    if user is None or Staff.objects.filter(user=user).exists():
+        return 0
+    klass = (SchoolClass.objects.filter(school__commune_id=user.unit_id, school_year=year)
+             .exclude(school__level=School.Level.PRESCHOOL)
+             .order_by("school__code", "grade", "name").first())
+    if klass is None:
+        return 0
+    teacher = Staff.objects.create(school=klass.school, full_name="Giáo viên chủ nhiệm mẫu",
+                                   role=Staff.Role.TEACHER, subject="class"
+                                   if klass.grade.isdigit() and int(klass.grade) <= 5
+                                   else "vietnamese_literature", user=user)
+    klass.homeroom = teacher
+    klass.save(update_fields=["homeroom"])
+    entries.append(_entry(teacher, user.unit_id))
+    entries.append(audit.Entry("update", "schoolclass", klass.pk, user.unit_id, None,
+                               audit.snapshot(klass)))
+    return 1

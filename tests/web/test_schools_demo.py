@@ -1,0 +1,77 @@
+"""Demo schools from the register (schools/demo.py) on a small hand-made commune.
+
+Commune 03319 of the `surveyed` tree: village "Thôn 03319" plus "Bản Xa". Pupils of 2021:
+14 in grade 1 of 11100TH01 living in Bản Xa (a satellite site: ≥ 12 pupils of
+grades 1–3 away from the main site's village), 20 in grade 4 of 11100TH01 in
+Thôn 03319 (the main site), 3 in MG5 of 11100MN01, and the tree's own person
+(grade 5, no school code: not a pupil of any demo school).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from phocap.accounts.models import User
+from phocap.register.models import AuditEntry, Household, Person, PersonYear, Village
+from phocap.schools import conditions, demo, reconcile
+from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
+
+YEAR = 2021
+
+
+@pytest.fixture
+def commune(surveyed: dict[str, Any]) -> Any:
+    commune = surveyed["communes"]["03319"]
+    home = Village.objects.get(commune=commune)
+    far = Village.objects.create(commune=commune, name="Bản Xa")
+    groups = [(far, "1", "11100TH01", 14), (home, "4", "11100TH01", 20),
+              (home, "MG5", "11100MN01", 3)]
+    n = 0
+    for village, grade, school, count in groups:
+        for _ in range(count):
+            n += 1
+            household = Household.objects.create(commune=commune, village=village,
+                                                 household_no=f"H{n:03d}")
+            person = Person.objects.create(household=household, person_no=1,
+                                           full_name=f"Học Sinh {n:03d}",
+                                           birth_year=YEAR - 6 if grade != "4" else YEAR - 9,
+                                           sex="nam" if n % 2 else "nữ")
+            PersonYear.objects.create(person=person, survey_year=YEAR, current_class=grade,
+                                      current_school=school)
+    User.objects.create_user(username="truong", password="x" * 20, role="school_staff",
+                             unit=commune)
+    return commune
+
+
+def test_schools_classes_and_links_follow_the_register(commune: Any) -> None:
+    created = demo.load_demo([commune], YEAR, seed=1)
+    assert sorted(School.objects.values_list("code", "level")) == [
+        ("11100MN01", "preschool"), ("11100TH01", "primary")]
+    primary = School.objects.get(code="11100TH01")
+    # 14 grade-1 pupils at the satellite in Bản Xa, 20 grade-4 pupils at the main site.
+    assert sorted(SchoolClass.objects.filter(school=primary).values_list(
+        "name", "site__main", "site__village__name")) == [
+        ("1A", False, "Bản Xa"), ("4A", True, "Thôn 03319")]
+    assert SchoolSite.objects.filter(school=primary).count() == 2
+    assert created["pupils"] == 37 == Enrolment.objects.filter(person__isnull=False).count()
+    assert not reconcile.unlinked_pupils(School.objects.all(), YEAR).exists()
+    # The tree's own person (born 2010, grade 5, no school code) is on no class list.
+    assert [y.person.full_name for y in reconcile.unenrolled_people(commune, YEAR)] == [
+        "Người 03319"]
+    teacher = Staff.objects.get(user__username="truong")
+    assert teacher.school == primary and teacher.homeroom_classes.get().name == "1A"
+    # Everything the demo made is audited under the commune, so results see it.
+    assert AuditEntry.objects.filter(commune=commune).count() >= created["pupils"]
+    # Conditions can be judged: facts for every school teaching, an officer answered.
+    assert set(conditions.for_communes([commune], YEAR)["03319"]) >= {"primary", "literacy"}
+
+
+def test_a_second_load_changes_nothing(commune: Any) -> None:
+    demo.load_demo([commune], YEAR, seed=1)
+    state = (School.objects.count(), SchoolClass.objects.count(), Enrolment.objects.count(),
+             Staff.objects.count(), AuditEntry.objects.count())
+    assert demo.load_demo([commune], YEAR, seed=1) == {"homeroom": 0}
+    assert (School.objects.count(), SchoolClass.objects.count(), Enrolment.objects.count(),
+            Staff.objects.count(), AuditEntry.objects.count()) == state
