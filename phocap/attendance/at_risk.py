@@ -95,16 +95,17 @@ def _earlier_dropouts(pupils: list[Enrolment], school_year: int) -> set[int]:
     return {e.pk for e in pupils if e.person_id in dropped}
 
 
-def warnings_for(classes: Any, as_of: dt.date,
-                 rules: scoring.WarningRules | None = None) -> list[PupilWarning]:
-    """Every pupil of the classes still enrolled on ``as_of``, highest score first."""
+def warnings_for(classes: Any, as_of: dt.date, rules: scoring.WarningRules | None = None,
+                 data: Any = None) -> list[PupilWarning]:
+    """Every pupil of the classes still enrolled on ``as_of``, highest score first
+    (``data``: the classes' frames.frames, when the caller has them already)."""
     rules = rules or scoring.load_rules()
     classes = classes.select_related("site", "school")
     pupils = [e for e in Enrolment.objects.filter(klass__in=classes).select_related("klass__site")
               if e.left_on is None or e.left_on > as_of]
     if not pupils:
         return []
-    pupil_frame, days, absences = frames(classes)
+    pupil_frame, days, absences = data if data is not None else frames(classes)
     days = pupil_days(pupil_frame, days, absences)
     found: dict[int, scoring.Windows] = {}
     for school_id, school_year in {(e.klass.school_id, e.klass.school_year) for e in pupils}:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.forms import FollowUpForm
-from phocap.attendance.frames import NO_VILLAGE, frames
+from phocap.attendance.frames import frames
 from phocap.attendance.models import Absence, ClassDay, FollowUp, calendar_for
 from phocap.attendance.recording import (
     PRESENT,
@@ -69,31 +69,33 @@ def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
     return past[-1] if past else days[0]
 
 
-def _monthly(classes: Any, level: rates.Level) -> tuple[list[str], dict[Any, dict[str, str]]]:
-    """Months, and each unit's rate per month (and "all") as shown."""
-    pupils, days, absences = frames(classes)
-    found = rates.rates(rates.pupil_days(pupils, days, absences), level, "month")
-    overall = rates.rates(rates.pupil_days(pupils, days, absences), level, "all")
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
+
+
+def _period(request: HttpRequest) -> rates.Period:
+    return "week" if request.GET.get("period") == "week" else "month"
+
+
+def _table(data: Frames, level: rates.Level,
+           period: rates.Period) -> tuple[list[str], dict[Any, list[str]]]:
+    """The periods (ISO weeks or months), and each unit's rate per period then the year's."""
+    days = rates.pupil_days(*data)
+    found = rates.rates(days, level, period)
+    overall = rates.rates(days, level, "all")
     table: dict[Any, dict[str, str]] = {}
     for row in pl.concat([found, overall]).iter_rows(named=True):
         table.setdefault(row[level], {})[row["period"]] = _rate(row["present"],
                                                                  row["school_days"])
-    months = sorted(found["period"].unique().to_list())
-    return months, table
+    periods = sorted(found["period"].unique().to_list())
+    return periods, {key: [by.get(p, "—") for p in [*periods, "all"]]
+                     for key, by in table.items()}
 
 
-def _row(monthly: dict[Any, dict[str, str]], key: Any, months: list[str]) -> list[str]:
-    """A unit's rates in the months' order, then the whole year's."""
-    found = monthly.get(key, {})
-    return [found.get(m, "—") for m in [*months, "all"]]
-
-
-def _tet(classes: Any, school_year: int, level: rates.Level) -> list[dict[str, Any]]:
+def _tet(classes: Any, data: Frames, school_year: int,
+         level: rates.Level) -> list[dict[str, Any]]:
     """The return after Tết per unit of ``level``, by day 1–5 after the break."""
     school_ids = set(classes.values_list("school_id", flat=True))
-    if not school_ids:
-        return []
-    pupils, days, absences = frames(classes)
+    pupils, days, absences = data
     found: list[dict[str, Any]] = []
     for school_id in sorted(school_ids):
         calendar = calendar_for(school_id, school_year)
@@ -128,16 +130,18 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
     year = _year(request, found.classes.all())
     classes = classes_for(request.user).filter(school=found, school_year=year).order_by("name")
-    months, monthly = _monthly(classes, "klass")
-    at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
-    names = {c.pk: c.name for c in classes}
-    villages = {v for v in frames(classes)[0]["village"].to_list()}
+    period = _period(request)
+    data = frames(classes)
+    periods, by_class = _table(data, "klass", period)
+    totals = _table(data, "school", period)[1].get(found.pk)
+    at_risk = [w for w in warnings_for(classes, as_of_day(classes), data=data)
+               if w.warning.flagged]
     return render(request, "attendance/school.html", {
-        "school": found, "year": year, "months": months,
-        "classes": [{"klass": c, "day": _day_of(c), "rates": _row(monthly, c.pk, months)}
+        "school": found, "year": year, "periods": periods, "period": period,
+        "classes": [{"klass": c, "day": _day_of(c), "rates": by_class.get(c.pk, [])}
                     for c in classes],
-        "at_risk": at_risk, "class_names": names, "villages": len(villages - {NO_VILLAGE}),
-        "tet": _tet(classes, year, "village"),
+        "totals": totals, "at_risk": at_risk, "class_names": True,
+        "tet": _tet(classes, data, year, "village"),
         "can_keep": may_keep_school(request.user, found),
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     })
@@ -234,10 +238,12 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
     warning = next((w for w in warnings_for(single, as_of_day(single))
                     if w.enrolment.pk == enrolment.pk), None)
     pupils, days, absences = frames(single)
+    period = _period(request)
     found = rates.rates(rates.pupil_days(pupils.filter(pupil=enrolment.pk), days, absences),
-                        "pupil", "month")
+                        "pupil", period)
     return render(request, "attendance/pupil.html", {
         "enrolment": enrolment, "warning": warning, "can_keep": can_keep, "form": form,
+        "period": period,
         "months": [{"month": r["period"], "days": r["school_days"], "present": r["present"],
                     "excused": r["excused"], "unexcused": r["unexcused"],
                     "rate": _rate(r["present"], r["school_days"])}
@@ -283,11 +289,14 @@ def commune(request: HttpRequest, pk: int) -> HttpResponse:
     all_classes = SchoolClass.objects.filter(school__in=schools)
     year = _year(request, all_classes)
     classes = all_classes.filter(school_year=year)
-    months, monthly = _monthly(classes, "school")
+    period = _period(request)
+    data = frames(classes)
+    periods, by_school = _table(data, "school", period)
+    totals = _table(data, "commune", period)[1].get(unit.pk)
     rules = load_rules()
     by_reason: Counter[str] = Counter()
     flagged = 0
-    for w in warnings_for(classes, as_of_day(classes), rules):
+    for w in warnings_for(classes, as_of_day(classes), rules, data=data):
         if w.warning.flagged:
             flagged += 1
             by_reason.update(r.key for r in w.warning.reasons)
@@ -296,25 +305,25 @@ def commune(request: HttpRequest, pk: int) -> HttpResponse:
     outcomes = dict(FollowUp.Outcome.choices)
     school_names = {s.pk: s.name for s in schools}
     return render(request, "attendance/commune.html", {
-        "unit": unit, "year": year, "months": months,
-        "schools": [{"name": s.name, "pk": s.pk, "rates": _row(monthly, s.pk, months)}
+        "unit": unit, "year": year, "periods": periods, "period": period, "totals": totals,
+        "schools": [{"name": s.name, "pk": s.pk, "rates": by_school.get(s.pk, [])}
                     for s in schools.order_by("name")],
         "flagged": flagged,
-        "reasons": [(REASON_NAMES.get(k, k), n)
-                    for k, n in by_reason.most_common()],
+        "reasons": [(REASON_NAMES.get(k, k), n) for k, n in by_reason.most_common()],
         "actions": [(kinds[k], n) for k, n in
                     Counter(follow_ups.values_list("kind", flat=True)).most_common()],
         "outcomes": [(outcomes[k], n) for k, n in
                      Counter(follow_ups.values_list("outcome", flat=True)).most_common()],
         "tet_schools": [dict(r, key=school_names.get(r["key"], r["key"]))
-                        for r in _tet(classes, year, "school")],
-        "tet_villages": _tet(classes, year, "village"),
+                        for r in _tet(classes, data, year, "school")],
+        "tet_villages": _tet(classes, data, year, "village"),
         "breadcrumbs": breadcrumbs(unit, request.user),
     })
 
 
 REASON_NAMES = {
-    "low_attendance": _lazy("Chuyên cần thấp"), "very_low_attendance": _lazy("Chuyên cần rất thấp"),
+    "low_attendance": _lazy("Chuyên cần thấp"),
+    "very_low_attendance": _lazy("Chuyên cần rất thấp"),
     "repeating": _lazy("Lưu ban"), "over_age": _lazy("Quá tuổi từ 2 năm"),
     "earlier_dropout": _lazy("Đã từng bỏ học"), "satellite_site": _lazy("Điểm trường lẻ"),
     "long_distance": _lazy("Nhà xa trường"), "semi_boarding": _lazy("Bán trú"),

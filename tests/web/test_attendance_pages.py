@@ -200,6 +200,11 @@ def test_rates_and_the_commune_report(schools: dict[str, Any], keeper: Any,
     # Pupil 2, present 1 of 2 days: below 90% and below 80%, on the list.
     assert "Chuyên cần 50,00% trong 4 tuần gần đây (dưới 90,00%)" in school_page
     assert "Chưa có số liệu sau kỳ nghỉ Tết." in school_page
+    # The school's total row is the class's (one class); by ISO week 36 the same 3 of 6.
+    assert '<th>Toàn trường</th><th></th><th class="num">50,00%</th>' in school_page
+    weekly = client.get(f"/attendance/schools/{made['school'].pk}/?period=week").content.decode()
+    assert '<th class="num">2021-W36</th>' in weekly and "2021-09</th>" not in weekly
+    assert '<td class="num">50,00%</td><td class="num">50,00%</td>' in weekly
     client.post(f"/attendance/pupils/{p3.pk}/",
                 {"date": "2021-09-08", "kind": "home_visit", "outcome": "returned",
                  "note": "Gia đình hứa cho đi học"})
@@ -208,6 +213,8 @@ def test_rates_and_the_commune_report(schools: dict[str, Any], keeper: Any,
     assert AuditEntry.objects.filter(model="followup", object_id=follow.pk).count() == 1
     report = client.get(f"/attendance/communes/{tree['communes']['03319'].pk}/").content.decode()
     assert "thăm gia đình" in report and "đã đi học lại" in report
+    # The whole commune as the school staff see it (their own school only): 3 of 6 days.
+    assert '<th>Toàn xã</th><th class="num">50,00%</th><th class="num">50,00%</th>' in report
     assert "Chuyên cần thấp" in report  # pupil 3: 0 of 2 days in the recent weeks
 
 
