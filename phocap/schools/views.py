@@ -123,13 +123,20 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+LEVEL_NAMES = {norms.PRESCHOOL: "mầm non", norms.PRIMARY: "tiểu học",
+               norms.LOWER_SECONDARY: "THCS", norms.UPPER_SECONDARY: "THPT"}
+
+
 def _marks() -> list[dict[str, str]]:
     """The norms the figures are judged by, with their sources and marks, for the page."""
-    rows = [{"what": f"{_('Phòng học/lớp')} {level}", "value": str(n.value).replace(".", ","),
-             "source": n.source, "mark": n.mark}
+    def shown(value: Any) -> str:
+        return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+    rows = [{"what": _("Phòng học/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
+             "value": shown(n.value), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
-    rows += [{"what": f"{_('Giáo viên/lớp')} {level}", "value": f"{float(n.value):.1f}"
-              .replace(".", ","), "source": n.source, "mark": n.mark}
+    rows += [{"what": _("Giáo viên/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
+              "value": shown(n.value), "source": n.source, "mark": n.mark}
              for level, n in norms.TEACHERS_PER_CLASS.items()]
     return rows
 
@@ -197,11 +204,27 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
         "facts": facts, "classes": SchoolClass.objects.filter(school=found, school_year=year)
         .select_related("site", "homeroom").order_by("grade", "name"),
         "staff": [{"member": s, "subject": subjects.get(s.subject, s.subject)} for s in staff],
+        "staff_summary": _staff_summary(staff, subjects),
         "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
                                         "total": _("tổng số giáo viên")}.get(k, k)), n)
                       for k, n in sorted(figures.shortages.items())],
         "keeps": services.may_keep_details(request.user, found),
     })
+
+
+def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[str, Any]]:
+    """Active staff per role and subject, by qualification (below, meeting, above the
+    training standard)."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for member in staff:
+        if not member.active:
+            continue
+        key = (member.get_role_display(), subjects.get(member.subject, member.subject))
+        row = rows.setdefault(key, {"role": key[0], "subject": key[1], "total": 0,
+                                    "below": 0, "standard": 0, "above": 0})
+        row["total"] += 1
+        row[member.qualification] += 1
+    return [rows[k] for k in sorted(rows)]
 
 
 @login_required
