@@ -1,14 +1,22 @@
-"""Attendance from a spreadsheet: one row per pupil and day, all or nothing, idempotent.
+"""Attendance from a spreadsheet, all or nothing, idempotent, in either of two layouts.
 
-The file (XLSX or CSV, the first sheet) has a header row naming the columns
-"Lớp", "STT", "Ngày" and "Trạng thái" (in any order, any case, with or without
-marks), then one row per pupil and day: the class's name, the pupil's number
-on the class list, the date (a date cell, dd/mm/yyyy or yyyy-mm-dd) and C (có
-mặt), P (vắng có phép) or K (vắng không phép). A class day named in the file is
-saved whole, as the grid saves it: a pupil of the class not listed for that day
-was present. Nothing is written unless every row is right; each problem names
-the file, row, column and value and says what is expected. Saving the same file
-again changes nothing and writes no audit entry (recording.apply_day).
+The file is XLSX or CSV (the first sheet), with a header row; columns are
+found by name in any order, any case, with or without marks:
+
+- one row per pupil and day: "Lớp", "STT", "Ngày" (a date cell, dd/mm/yyyy or
+  yyyy-mm-dd) and "Trạng thái": C (có mặt), P (vắng có phép) or K (vắng không
+  phép);
+- a month grid, as the paper register (sổ điểm danh): "Lớp", "STT", "Tháng"
+  (mm/yyyy) and a column per day of the month, "1" to "31", holding P or K for
+  an absence, C or nothing for present; every school day of the month up to
+  today is then saved for the class, and a mark on a day without school is an
+  error.
+
+A class day named in the file is saved whole, as the grid saves it: a pupil of
+the class not listed for that day was present. Nothing is written unless every
+row is right; each problem names the file, row, column and value and says what
+is expected. Saving the same file again changes nothing and writes no audit
+entry (recording.apply_day).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
     NOT_YOURS,
     NotASchoolDay,
@@ -35,8 +44,10 @@ from phocap.schools.models import School, SchoolClass
 from phocap.schools.scope import may_keep_school
 from phocap.survey.text import fold
 
-COLUMNS = {"lop": "class", "stt": "pupil_no", "ngay": "date", "trang thai": "status"}
-LABELS = {"class": "Lớp", "pupil_no": "STT", "date": "Ngày", "status": "Trạng thái"}
+COLUMNS = {"lop": "class", "stt": "pupil_no", "ngay": "date", "trang thai": "status",
+           "thang": "month"}
+LABELS = {"class": "Lớp", "pupil_no": "STT", "date": "Ngày", "status": "Trạng thái",
+          "month": "Tháng"}
 STATUS_CODES = {"c": "present", "co mat": "present", "p": "excused", "co phep": "excused",
                 "vang co phep": "excused", "k": "unexcused", "khong phep": "unexcused",
                 "vang khong phep": "unexcused"}
@@ -84,17 +95,80 @@ def school_year_of(day: dt.date) -> int:
     return day.year if day.month >= 8 else day.year - 1
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One pupil's status on one day, as read from the file, with where it was read."""
+
+    row: int
+    class_cell: Any
+    pupil_cell: Any
+    day: dt.date | None
+    day_cell: Any
+    day_column: str
+    status_cell: Any
+    status_column: str
+    blank: bool = False  # a month grid's empty cell: present on a school day, else nothing
+
+
+def _month(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, dt.date):
+        return value.year, value.month
+    text = str(value or "").strip()
+    for pattern in ("%m/%Y", "%m-%Y", "%Y-%m"):
+        try:
+            found = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return found.year, found.month
+    return None
+
+
+def _marks(rows: list[list[Any]], header: dict[str, int], days: dict[int, int],
+           bad_month: Any) -> list[Mark]:
+    """The file's marks: one per row (a "Ngày" column), or one per day column of a month
+    grid (a "Tháng" column and columns 1–31: C/P/K, or empty for present)."""
+    marks = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {c: row[i] if i < len(row) else None for c, i in header.items()}
+        by_day = {k: row[i] if i < len(row) else None for k, i in days.items()}
+        if all(v is None or str(v).strip() == "" for v in [*cells.values(), *by_day.values()]):
+            continue
+        if "date" in header:
+            marks.append(Mark(number, cells["class"], cells["pupil_no"], _date(cells["date"]),
+                              cells["date"], LABELS["date"], cells["status"], LABELS["status"]))
+            continue
+        month = _month(cells["month"])
+        if month is None:
+            bad_month(number, cells["month"])
+            continue
+        for k, value in sorted(by_day.items()):
+            blank = value is None or str(value).strip() == ""
+            try:
+                day: dt.date | None = dt.date(month[0], month[1], k)
+            except ValueError:
+                if blank:
+                    continue
+                day = None
+            marks.append(Mark(number, cells["class"], cells["pupil_no"], day, value, str(k),
+                              "C" if blank else value, str(k), blank))
+    return marks
+
+
 def read(user: Any, school: School, name: str, content: bytes,
          today: dt.date | None = None) -> Result:
     """Check the file against the school's class lists and save it, or report every problem."""
     if not may_keep_school(user, school):
         raise PermissionDenied(NOT_YOURS)
     result = Result()
+    reported: set[tuple[int, str]] = set()
 
     def problem(row: int, column: str, value: Any, expected: str) -> None:
+        if (row, column) in reported:  # a month grid's row: its class or pupil once
+            return
+        reported.add((row, column))
         result.problems.append(
             _("Tệp %(file)s, dòng %(row)d, cột %(column)s: giá trị «%(value)s» — %(expected)s")
-            % {"file": name, "row": row, "column": LABELS[column], "value": value if value
+            % {"file": name, "row": row, "column": column, "value": value if value
                is not None else "", "expected": expected})
 
     try:
@@ -106,62 +180,71 @@ def read(user: Any, school: School, name: str, content: bytes,
     if not rows:
         result.problems.append(_("Tệp %(file)s trống.") % {"file": name})
         return result
-    header = {COLUMNS[fold(str(h or "")).strip().lower()]: i for i, h in enumerate(rows[0])
-              if fold(str(h or "")).strip().lower() in COLUMNS}
-    missing = [LABELS[c] for c in LABELS if c not in header]
+    folded = [fold(str(h if h is not None else "")).strip().lower() for h in rows[0]]
+    header = {COLUMNS[h]: i for i, h in enumerate(folded) if h in COLUMNS}
+    days = {int(h): i for i, h in enumerate(folded) if h.isdigit() and 1 <= int(h) <= 31}
+    wanted = ["class", "pupil_no", "month"] if "month" in header and days else \
+        ["class", "pupil_no", "date", "status"]
+    missing = [LABELS[c] for c in wanted if c not in header]
     if missing:
         result.problems.append(_("Tệp %(file)s, dòng 1: thiếu cột %(columns)s.")
                                % {"file": name, "columns": ", ".join(missing)})
         return result
+    if "date" not in wanted:
+        header.pop("date", None)
+    else:
+        days = {}
     classes: dict[tuple[int, str], SchoolClass | None] = {}
-    days: dict[tuple[int, dt.date], dict[int, str]] = defaultdict(dict)
+    saved: dict[tuple[int, dt.date], dict[int, str]] = defaultdict(dict)
     by_key: dict[int, SchoolClass] = {}
-    checked: set[tuple[int, dt.date]] = set()
+    school_days: dict[int, set[dt.date]] = {}
     class_lists: dict[int, list[Any]] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {c: row[i] if i < len(row) else None for c, i in header.items()}
-        if all(v is None or str(v).strip() == "" for v in cells.values()):
+    today = today or dt.date.today()
+    marks = _marks(rows, header, days, lambda number, value: problem(
+        number, LABELS["month"], value, _("cần tháng dạng mm/yyyy")))
+    for mark in marks:
+        if mark.day is None:
+            problem(mark.row, mark.day_column, mark.day_cell, _("cần ngày dạng dd/mm/yyyy"))
             continue
-        day = _date(cells["date"])
-        if day is None:
-            problem(number, "date", cells["date"], _("cần ngày dạng dd/mm/yyyy"))
-            continue
-        class_name = str(cells["class"] or "").strip()
-        key = (school_year_of(day), class_name)
+        class_name = str(mark.class_cell or "").strip()
+        key = (school_year_of(mark.day), class_name)
         if key not in classes:
             classes[key] = SchoolClass.objects.filter(school=school, school_year=key[0],
                                                       name=class_name).first()
         klass = classes[key]
         if klass is None:
-            problem(number, "class", cells["class"],
+            problem(mark.row, LABELS["class"], mark.class_cell,
                     _("trường không có lớp này trong năm học %(first)d–%(last)d")
                     % {"first": key[0], "last": key[0] + 1})
             continue
-        status = STATUS_CODES.get(fold(str(cells["status"] or "")).strip().lower())
+        if klass.pk not in school_days:
+            school_days[klass.pk] = set(calendar_for(klass.school_id,
+                                                     klass.school_year).school_days())
+        if mark.day not in school_days[klass.pk] or mark.day > today:
+            if not mark.blank:
+                try:
+                    check_school_day(klass, mark.day, today)
+                except NotASchoolDay as error:
+                    problem(mark.row, mark.day_column, mark.day_cell, str(error))
+            continue
+        status = STATUS_CODES.get(fold(str(mark.status_cell or "")).strip().lower())
         if status is None:
-            problem(number, "status", cells["status"],
+            problem(mark.row, mark.status_column, mark.status_cell,
                     _("cần C (có mặt), P (vắng có phép) hoặc K (vắng không phép)"))
             continue
-        if (klass.pk, day) not in checked:
-            try:
-                check_school_day(klass, day, today)
-            except NotASchoolDay as error:
-                problem(number, "date", cells["date"], str(error))
-                continue
-            checked.add((klass.pk, day))
         if klass.pk not in class_lists:
             class_lists[klass.pk] = list(klass.pupils.all())
-        raw_no = str(cells["pupil_no"] or "").strip().removesuffix(".0")
+        raw_no = str(mark.pupil_cell or "").strip().removesuffix(".0")
         pupil = next((e for e in class_lists[klass.pk] if str(e.pupil_no) == raw_no
-                      and (e.left_on is None or e.left_on > day)), None)
+                      and (e.left_on is None or e.left_on > mark.day)), None)
         if pupil is None:
-            problem(number, "pupil_no", cells["pupil_no"],
+            problem(mark.row, LABELS["pupil_no"], mark.pupil_cell,
                     _("lớp %(klass)s không có học sinh số này vào ngày %(day)s")
-                    % {"klass": klass.name, "day": day.strftime("%d/%m/%Y")})
+                    % {"klass": klass.name, "day": mark.day.strftime("%d/%m/%Y")})
             continue
-        statuses = days[(klass.pk, day)]
+        statuses = saved[(klass.pk, mark.day)]
         if statuses.get(pupil.pk, status) != status:
-            problem(number, "status", cells["status"],
+            problem(mark.row, mark.status_column, mark.status_cell,
                     _("học sinh này đã có trạng thái khác cho cùng ngày ở dòng trên"))
             continue
         statuses[pupil.pk] = status
@@ -170,10 +253,10 @@ def read(user: Any, school: School, name: str, content: bytes,
         return result
     with transaction.atomic():
         entries: list[audit.Entry] = []
-        for (klass_id, day), statuses in sorted(days.items(), key=lambda item: item[0]):
+        for (klass_id, day), statuses in sorted(saved.items(), key=lambda item: item[0]):
             found, _saved = apply_day(user, by_key[klass_id], day, statuses)
             entries.extend(found)
         audit.record_many(user, entries)
-    result.days = len(days)
+    result.days = len(saved)
     result.changed = len(entries)
     return result

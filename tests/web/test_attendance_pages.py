@@ -261,3 +261,41 @@ def test_a_satellite_site_counts(schools: dict[str, Any], keeper: Any) -> None:
     for words in ("Học ở điểm trường lẻ", "Học sinh bán trú", "Đã từng bỏ học",
                   "Điểm cảnh báo: 5"):
         assert words in text
+
+
+def test_a_month_grid_like_the_paper_register(schools: dict[str, Any], keeper: Any,
+                                              tmp_path: Any) -> None:
+    """September 2021 of 6A as an XLSX grid: pupil 1 K on the 7th and P on the 8th, pupil
+    2 all empty (present). A K on Saturday the 11th is refused by row and column, and
+    nothing is saved; without it, every school day of September from the 6th is a class
+    day: 6–10, 13–17, 20–24 and 27–30 = 5 + 5 + 5 + 4 = 19, with two absences."""
+    import openpyxl
+
+    from phocap.attendance import importing
+
+    def grid(saturday: str) -> bytes:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Lớp", "STT", "Họ và tên", "Tháng", *range(1, 32)])
+        days: list[str | None] = [None] * 31
+        days[6], days[7], days[10] = "K", "p", saturday or None
+        sheet.append(["6A", 1, "Học sinh 1", "09/2021", *days])
+        sheet.append(["6A", 2, "Học sinh 2", "09/2021", *[None] * 31])
+        path = tmp_path / "so-diem-danh.xlsx"
+        book.save(path)
+        return path.read_bytes()
+
+    school = schools["03319"]["school"]
+    p1 = schools["03319"]["pupils"][0]
+    refused = importing.read(keeper, school, "so-diem-danh.xlsx", grid("K"))
+    assert len(refused.problems) == 1
+    assert refused.problems[0].startswith(
+        "Tệp so-diem-danh.xlsx, dòng 2, cột 11: giá trị «K» — Ngày 11/09/2021 không phải ngày học")
+    assert not ClassDay.objects.exists()
+    saved = importing.read(keeper, school, "so-diem-danh.xlsx", grid(""))
+    assert saved.problems == [] and saved.days == 19
+    assert ClassDay.objects.count() == 19
+    assert sorted(Absence.objects.values_list("enrolment_id", "date", "kind")) == [
+        (p1.pk, dt.date(2021, 9, 7), "unexcused"), (p1.pk, dt.date(2021, 9, 8), "excused")]
+    again = importing.read(keeper, school, "so-diem-danh.xlsx", grid(""))
+    assert again.changed == 0
