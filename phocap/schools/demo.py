@@ -55,6 +55,15 @@ DEFAULT_CLASS_SIZE = 35
 # Grades taught at a satellite site, in the pupils' own village.
 SATELLITE_GRADES = {"NT", "MG3", "MG4", "MG5", "1", "2", "3"}
 MIN_SATELLITE_PUPILS = 12
+# Shares of schools below the norms: most meet the per-class totals, while a missing
+# specialist (informatics, English) is common in a mountainous district. synthetic.
+SHORT_OF_NORM = 1 / 12
+SHORT_OF_ROOMS = 1 / 15
+MISSING_SPECIALIST = 0.4
+NO_NURSE = 0.25
+NO_OFFICER = 0.05
+# THCS pupils living away from the main site's village who board at school. synthetic.
+SEMI_BOARDING_SHARE = 0.4
 MAX_SATELLITES = 4
 FAMILY = ("Lò", "Quàng", "Lường", "Cà", "Tòng", "Nguyễn", "Trần", "Lê", "Phạm", "Vì", "Giàng")
 GIVEN = ("Văn Hùng", "Thị Hoa", "Văn Minh", "Thị Lan", "Thị Hương", "Văn Thắng", "Thị Mai",
@@ -99,7 +108,7 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
                                                     school_year=school_year).exists():
                 officer = MonitoringOfficer.objects.create(
                     commune=commune, school_year=school_year,
-                    full_name="" if rng.random() < 0.1 else _name(rng),
+                    full_name="" if rng.random() < NO_OFFICER else _name(rng),
                     decision=f"{rng.randint(10, 199)}/QĐ-UBND")
                 entries.append(_entry(officer, commune.pk))
                 created["monitoring_officers"] += 1
@@ -174,7 +183,7 @@ def _school(code: str, rows: list[dict[str, Any]], communes: dict[int, Administr
                           repeating=r["class_repeater"],
                           semi_boarding=(level == norms.LOWER_SECONDARY
                                          and r["person__household__village_id"] != main.village_id
-                                         and rng.random() < 0.4))
+                                         and rng.random() < SEMI_BOARDING_SHARE))
                 for i, r in enumerate(sorted(chosen, key=lambda r: r["person__full_name"]),
                                       start=1)])
             entries += [_entry(p, home) for p in pupils]
@@ -231,13 +240,14 @@ def _sites(school: School, rows: list[dict[str, Any]], rng: random.Random,
 def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counter[str],
            rng: random.Random, created: Counter[str], entries: list[audit.Entry],
            home: int) -> None:
-    """Rooms meeting the norm, but for about one school in six, one or two short."""
+    """Rooms meeting the norm, but for about one school in fifteen, one or two short."""
     if SchoolYearFacts.objects.filter(school=school, school_year=year).exists():
         return
     counts = norms.SchoolCounts(dict(levels), sum(1 for c in classes if c.grade == "MG5"),
                                 0, {}, 0)
     need = math.ceil(norms.classrooms_needed(counts))
-    rooms = need + rng.randint(0, 2) if rng.random() > 1 / 6 else max(0, need - rng.randint(1, 2))
+    rooms = (max(0, need - rng.randint(1, 2)) if rng.random() < SHORT_OF_ROOMS
+             else need + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
     facts = SchoolYearFacts.objects.create(school=school, school_year=year, classrooms=rooms,
                                            semi_boarding_pupils=semi)
@@ -248,18 +258,19 @@ def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counte
 def _staff(school: School, levels: Counter[str], rng: random.Random, created: Counter[str],
            entries: list[audit.Entry], home: int) -> None:
     """A principal, a vice-principal, a nurse (missing in some schools) and teachers: the
-    norm's number less a shortage in some schools, with a specialist or two missing."""
+    norm's number (less one or two in about one school in twelve), with a specialist
+    missing in some schools, its hours taught by teachers of other subjects."""
     if school.staff.exists():
         return
     members = [("principal", ""), ("vice_principal", "")]
-    if rng.random() > 0.25:
+    if rng.random() >= NO_NURSE:
         members.append(("nurse", ""))
     for level, classes in levels.items():
         need = math.ceil(norms.TEACHERS_PER_CLASS[level].value * classes) \
             if level in norms.TEACHERS_PER_CLASS else classes
-        short = rng.choice((0, 0, 1, 2)) if need > 4 else 0
+        short = rng.choice((1, 2)) if need > 4 and rng.random() < SHORT_OF_NORM else 0
         specialists = list(norms.SPECIALISTS.get(level, ()))
-        if specialists and rng.random() < 0.4:
+        if specialists and rng.random() < MISSING_SPECIALIST:
             specialists.remove(rng.choice(("informatics", "english")))
         if level == norms.PRIMARY:
             subjects = ["class"] * classes + specialists
