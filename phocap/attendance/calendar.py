@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).parent / "data"
 DAYS_BEFORE_TET = 5
@@ -25,11 +26,19 @@ WEEKDAYS = (0, 1, 2, 3, 4)  # Monday … Friday
 
 
 @cache
+def _lunar_data() -> dict[str, Any]:
+    with (DATA / "lunar_new_year.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
 def lunar_new_years() -> dict[int, dt.date]:
     """The first day of Tết per Gregorian year (data/lunar_new_year.toml, with its source)."""
-    with (DATA / "lunar_new_year.toml").open("rb") as handle:
-        data = tomllib.load(handle)
-    return {int(year): day for year, day in data["dates"].items()}
+    return {int(year): day for year, day in _lunar_data()["dates"].items()}
+
+
+def lunar_source() -> str:
+    """Where the Lunar New Year dates come from, as the data file says."""
+    return str(_lunar_data()["source"])
 
 
 def tet_day(school_year: int) -> dt.date:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from phocap.attendance.models import Absence, ClassDay, FollowUp, calendar_for
+from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
 from phocap.schools.models import Enrolment, SchoolClass
 from phocap.schools.scope import may_keep_school
@@ -132,3 +132,25 @@ def add_follow_up(user: Any, enrolment: Enrolment, **fields: Any) -> FollowUp:
         follow_up = FollowUp.objects.create(enrolment=enrolment, by=user, **fields)
         audit.record(user, "create", follow_up, None)
     return follow_up
+
+
+def save_calendar(user: Any, school: Any, school_year: int, **fields: Any) -> SchoolCalendar:
+    """Set the school's own calendar for the year (audited; the rates and the return
+    after Tết follow it from then on)."""
+    if not may_keep_school(user, school):
+        raise PermissionDenied(NOT_YOURS)
+    with transaction.atomic():
+        found = SchoolCalendar.objects.select_for_update().filter(
+            school=school, school_year=school_year).first()
+        if found is None:
+            found = SchoolCalendar.objects.create(school=school, school_year=school_year,
+                                                  **fields)
+            audit.record(user, "create", found, None)
+            return found
+        before = audit.snapshot(found)
+        for name, value in fields.items():
+            setattr(found, name, value)
+        if audit.snapshot(found) != before:
+            found.save()
+            audit.record(user, "update", found, before)
+    return found

@@ -28,14 +28,16 @@ from django.views.decorators.http import require_http_methods
 
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
-from phocap.attendance.forms import FollowUpForm
+from phocap.attendance.calendar import default_calendar, lunar_source, tet_day
+from phocap.attendance.forms import CalendarForm, FollowUpForm
 from phocap.attendance.frames import frames
-from phocap.attendance.models import Absence, ClassDay, FollowUp, calendar_for
+from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.attendance.recording import (
     PRESENT,
     NotASchoolDay,
     add_follow_up,
     enrolled_on,
+    save_calendar,
     save_day,
 )
 from phocap.attendance.score import load_rules
@@ -277,6 +279,38 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
         "school": found, "problems": problems,
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if problems else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's calendar for a year: its own if entered, else the default, with the
+    Lunar New Year it is built around; the school's staff change it."""
+    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    year = _year(request, found.classes.all())
+    can_keep = may_keep_school(request.user, found)
+    own = SchoolCalendar.objects.filter(school=found, school_year=year).first()
+    try:
+        default = default_calendar(year)
+    except ValueError:
+        raise Http404 from None
+    initial = {"first_day": default.first_day, "last_day": default.last_day,
+               "tet_first_day": default.tet.first, "tet_last_day": default.tet.last}
+    form = CalendarForm(request.POST or None, instance=own, initial=initial)
+    if request.method == "POST":
+        if not can_keep:
+            raise PermissionDenied
+        if form.is_valid():
+            save_calendar(request.user, found, year, **form.cleaned_data)
+            messages.success(request, _("Đã lưu lịch năm học."))
+            return redirect(f"{reverse('attendance-calendar', args=[found.pk])}?year={year}")
+    in_effect = own.calendar() if own else default
+    return render(request, "attendance/calendar.html", {
+        "school": found, "year": year, "own": own, "form": form, "can_keep": can_keep,
+        "calendar": in_effect, "school_days": len(in_effect.school_days()),
+        "tet": tet_day(year), "tet_source": lunar_source(),
+        "breadcrumbs": breadcrumbs(found.commune, request.user),
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

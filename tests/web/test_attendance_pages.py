@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from phocap.attendance.models import Absence, ClassDay, FollowUp
+from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar
 from phocap.register.models import AuditEntry
 from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
 from tests.web.roles import COVERS, PASSWORD, ROLES
@@ -73,6 +73,7 @@ def urls(made: dict[str, Any], commune: Any) -> dict[str, str]:
         "attendance-day": f"/attendance/classes/{made['klass'].pk}/{day}/",
         "attendance-pupil": f"/attendance/pupils/{made['pupils'][0].pk}/",
         "attendance-commune": f"/attendance/communes/{commune.pk}/",
+        "attendance-calendar": f"/attendance/schools/{made['school'].pk}/calendar/?year={YEAR}",
     }
 
 
@@ -108,8 +109,13 @@ def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user
     follow = client.post(f"/attendance/pupils/{pupil.pk}/",
                          {"date": "2021-09-07", "kind": "home_visit", "outcome": "returned"})
     assert follow.status_code == (302 if keeps else 403 if reads else 404), (role, code)
+    calendar = client.post(f"/attendance/schools/{made['school'].pk}/calendar/?year={YEAR}", {
+        "first_day": "2021-09-06", "last_day": "2022-05-31", "tet_first_day": "2022-01-24",
+        "tet_last_day": "2022-02-06"})
+    assert calendar.status_code == (302 if keeps else 403 if reads else 404), (role, code)
     assert Absence.objects.filter(enrolment=pupil).count() == int(keeps)
     assert FollowUp.objects.filter(enrolment=pupil).count() == int(keeps)
+    assert SchoolCalendar.objects.filter(school=made["school"]).count() == int(keeps)
 
 
 def test_mine_lists_the_homeroom_classes_only_for_staff(schools: dict[str, Any], keeper: Any,
@@ -299,3 +305,30 @@ def test_a_month_grid_like_the_paper_register(schools: dict[str, Any], keeper: A
         (p1.pk, dt.date(2021, 9, 7), "unexcused"), (p1.pk, dt.date(2021, 9, 8), "excused")]
     again = importing.read(keeper, school, "so-diem-danh.xlsx", grid(""))
     assert again.changed == 0
+
+
+def test_a_school_calendar_moves_the_days(schools: dict[str, Any], keeper: Any) -> None:
+    """The default break for Tết 2022 (1 February) runs 27 January – 8 February. The school
+    enters its province's: 24 January – 6 February. Monday 24 January is then no school
+    day and Monday 7 February is; the change is audited (create, then update)."""
+    made = schools["03319"]
+    client = client_for(keeper)
+    url = f"/attendance/schools/{made['school'].pk}/calendar/?year={YEAR}"
+    page = client.get(url).content.decode()
+    assert "01/02/2022" in page and "27/01/2022 – 08/02/2022" in page and "183" in page
+    fields = {"first_day": "2021-09-06", "last_day": "2022-05-31",
+              "tet_first_day": "2022-01-24", "tet_last_day": "2022-02-06"}
+    assert client.post(url, fields).status_code == 302
+    day = f"/attendance/classes/{made['klass'].pk}/"
+    pupil = made["pupils"][0]
+    refused = client.post(day + "2022-01-24/", {f"s-{pupil.pk}": "unexcused"}, follow=True)
+    assert "không phải ngày học" in refused.content.decode()
+    client.post(day + "2022-02-07/", {f"s-{pupil.pk}": "unexcused"})
+    assert list(ClassDay.objects.values_list("date", flat=True)) == [dt.date(2022, 2, 7)]
+    assert client.post(url, dict(fields, saturday="on")).status_code == 302
+    actions = list(AuditEntry.objects.filter(model="schoolcalendar").order_by("pk")
+                   .values_list("action", flat=True))
+    assert actions == ["create", "update"]
+    wrong = client.post(url, dict(fields, tet_first_day="2022-06-10", tet_last_day="2022-06-12"))
+    assert wrong.status_code == 400 and "Kỳ nghỉ Tết phải nằm trong năm học." in \
+        wrong.content.decode()
