@@ -85,3 +85,51 @@ def test_school_ages_six_to_fourteen(surveyed: dict[str, Any], born: int, listed
     person.birth_year = born
     person.save()
     assert reconcile.unenrolled_people(surveyed["communes"]["03322"], YEAR).exists() is listed
+
+
+def test_an_xlsx_with_a_title_row_reads_the_same(surveyed: dict[str, Any], officer: Any,
+                                                 school: School, tmp_path: Path) -> None:
+    """The same three pupils in a workbook with a banner row above the header, accents
+    dropped from the headers and a date cell: rows still named as the officer sees them."""
+    import xlsxwriter
+
+    path = tmp_path / "lop.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("5A")
+    sheet.write_row(0, 0, ["DANH SÁCH HỌC SINH NĂM HỌC 2021–2022"])
+    sheet.write_row(1, 0, ["Lop", "STT", "Ho va ten", "Ngay sinh", "Gioi tinh"])
+    sheet.write_row(2, 0, ["5A", 1, "Người 03319", "05/09/2010", "Nam"])
+    sheet.write_row(3, 0, ["5A", 2, "Lò Thị Mới", "2010", "Nữ"])
+    sheet.write_row(4, 0, ["5A", 3, "Lò Văn Sai", "2010", "trai"])
+    book.close()
+    with pytest.raises(classlists.ClassListError) as raised:
+        classlists.import_file(officer, school, YEAR, path, "lop.xlsx")
+    assert raised.value.problems == [
+        "lop.xlsx, trang “5A”, dòng 5, cột “Gioi tinh”: “trai” — cần “nam” hoặc “nữ”."]
+
+
+def test_a_download_is_logged(surveyed: dict[str, Any], officer: Any, school: School,
+                              client: Any) -> None:
+    """Two unlinked pupils leave in the CSV; the audit says who took which list."""
+    classlists.import_file(officer, school, YEAR, FIXTURES / "class-list.csv", "class-list.csv")
+    client.force_login(officer)
+    response = client.get(f"/schools/{school.pk}/reconcile/?year={YEAR}&format=csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Trường,Lớp,STT,Họ và tên")
+    assert len(text.splitlines()) == 3 and "Lò Thị Mới" in text
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).get()
+    assert (entry.user, entry.commune, entry.after) == (
+        officer, school.commune, {"what": "schools.unlinked_pupils", "rows": 2})
+
+
+def test_a_person_is_never_on_two_lists(surveyed: dict[str, Any], officer: Any,
+                                        school: School) -> None:
+    """Typed on the class page: a new pupil matching a person already on a list of the year
+    stays unlinked and is reported ambiguous; one matching nobody stays unlinked too."""
+    classlists.import_file(officer, school, YEAR, FIXTURES / "class-list.csv", "class-list.csv")
+    klass = SchoolClass.objects.get(school=school, name="6A")
+    twin = classlists.add_pupil(officer, klass, {"full_name": "người 03319", "birth_year": 2010,
+                                                 "sex": "nam"})
+    assert twin.person_id is None and twin.pupil_no == 2
+    linked, ambiguous = classlists.link(officer, school, YEAR, [twin])
+    assert (linked, ambiguous) == (0, [twin])
