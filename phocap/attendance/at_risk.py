@@ -101,7 +101,8 @@ def warnings_for(classes: Any, as_of: dt.date, rules: scoring.WarningRules | Non
     (``data``: the classes' frames.frames, when the caller has them already)."""
     rules = rules or scoring.load_rules()
     classes = classes.select_related("site", "school")
-    pupils = [e for e in Enrolment.objects.filter(klass__in=classes).select_related("klass__site")
+    pupils = [e for e in Enrolment.objects.filter(klass__in=classes)
+              .select_related("klass__site", "village")
               if e.left_on is None or e.left_on > as_of]
     if not pupils:
         return []

@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern] = [
     path("attendance/mine/", views.mine, name="attendance-mine"),
     path("attendance/schools/<int:pk>/", views.school, name="attendance-school"),
     path("attendance/schools/<int:pk>/import/", views.import_file, name="attendance-import"),
+    path("attendance/schools/<int:pk>/at-risk.csv", views.at_risk_export,
+         name="attendance-at-risk-export"),
     path("attendance/schools/<int:pk>/calendar/", views.school_calendar,
          name="attendance-calendar"),
     path("attendance/classes/<int:pk>/<str:day>/", views.class_day, name="attendance-day"),

@@ -9,6 +9,7 @@ ministry viewer reads no pupil (404 or 403). Only the school's own staff save
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import Counter
 from fractions import Fraction
@@ -42,6 +43,7 @@ from phocap.attendance.recording import (
 )
 from phocap.attendance.score import load_rules
 from phocap.dashboard.compare import vi_rate
+from phocap.register import audit
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, may_keep_school, schools_for
@@ -279,6 +281,32 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
         "school": found, "problems": problems,
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if problems else 200)
+
+
+@login_required
+def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
+    for the steering committee's meeting: personal data, so the download is logged."""
+    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    year = _year(request, found.classes.all())
+    classes = classes_for(request.user).filter(school=found, school_year=year)
+    at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
+    audit.exported(request.user, found.commune, {
+        "what": "attendance_at_risk", "school": found.code, "school_year": year,
+        "pupils": len(at_risk)})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="nguy-co-bo-hoc-{found.code}-{year}.csv"')
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"),
+                     _("Điểm"), _("Lý do")])
+    for w in at_risk:
+        e = w.enrolment
+        writer.writerow([e.klass.name, e.pupil_no, e.full_name, e.birth_year,
+                         e.village.name if e.village else "", w.warning.points,
+                         "; ".join(w.reasons)])
+    return response
 
 
 @login_required

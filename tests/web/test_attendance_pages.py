@@ -74,6 +74,7 @@ def urls(made: dict[str, Any], commune: Any) -> dict[str, str]:
         "attendance-pupil": f"/attendance/pupils/{made['pupils'][0].pk}/",
         "attendance-commune": f"/attendance/communes/{commune.pk}/",
         "attendance-calendar": f"/attendance/schools/{made['school'].pk}/calendar/?year={YEAR}",
+        "attendance-at-risk-export": f"/attendance/schools/{made['school'].pk}/at-risk.csv",
     }
 
 
@@ -184,6 +185,15 @@ def test_the_at_risk_list_shows_each_reason(schools: dict[str, Any], keeper: Any
         text = client_for(keeper).get(url).content.decode()
         assert "Đang lưu ban" in text and "Quá tuổi 2 năm so với lớp" in text, url
         assert p1.full_name in text and "Nhà cách trường" not in text, url
+    download = client_for(keeper).get(f"/attendance/schools/{made['school'].pk}/at-risk.csv")
+    rows = download.content.decode("utf-8-sig").splitlines()
+    assert rows == ["Lớp,STT,Họ và tên,Năm sinh,Thôn,Điểm,Lý do",
+                    f"6A,1,{p1.full_name},2008,Thôn 03319,4,"
+                    "Đang lưu ban; Quá tuổi 2 năm so với lớp"]
+    logged = AuditEntry.objects.get(action="export")
+    assert logged.user == keeper and logged.commune_id == made["school"].commune_id
+    assert logged.after == {"what": "attendance_at_risk", "school": "T03319",
+                            "school_year": YEAR, "pupils": 1}
     text = client_for(keeper).get(f"/attendance/pupils/{p2.pk}/").content.decode()
     assert "Nhà cách trường 6,5 km" in text
 
