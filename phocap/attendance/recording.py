@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -118,6 +118,17 @@ def save_day(user: Any, klass: SchoolClass, day: dt.date, statuses: Mapping[int,
     if not may_keep_school(user, klass.school):
         raise PermissionDenied(NOT_YOURS)
     check_school_day(klass, day, today)
+    try:
+        return _save_once(user, klass, day, statuses)
+    except IntegrityError:
+        # Two saves of the same class day at once: this one lost the race for a row; it
+        # re-reads what the other stored and applies its own day on top (the last save
+        # wins, both audited).
+        return _save_once(user, klass, day, statuses)
+
+
+def _save_once(user: Any, klass: SchoolClass, day: dt.date,
+               statuses: Mapping[int, str]) -> Saved:
     with transaction.atomic():
         entries, saved = apply_day(user, klass, day, statuses)
         audit.record_many(user, entries)

@@ -342,3 +342,30 @@ def test_a_school_calendar_moves_the_days(schools: dict[str, Any], keeper: Any) 
     wrong = client.post(url, dict(fields, tet_first_day="2022-06-10", tet_last_day="2022-06-12"))
     assert wrong.status_code == 400 and "Kỳ nghỉ Tết phải nằm trong năm học." in \
         wrong.content.decode()
+
+
+def test_a_save_that_loses_a_race_is_retried(schools: dict[str, Any], keeper: Any,
+                                             monkeypatch: Any) -> None:
+    """Another save stores pupil 1's absence between this save's read and its insert (the
+    first insert raises IntegrityError); the save is retried on what is now stored and
+    the day ends as this save entered it: pupil 1 excused, written once."""
+    from django.db import IntegrityError
+
+    from phocap.attendance import recording
+
+    made = schools["03319"]
+    pupil = made["pupils"][0]
+    original = Absence.objects.bulk_create
+    calls: list[int] = []
+
+    def racing(rows: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(rows))
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return original(rows, *args, **kwargs)
+
+    monkeypatch.setattr(Absence.objects, "bulk_create", racing)
+    saved = recording.save_day(keeper, made["klass"], MONDAY, {pupil.pk: "excused"})
+    assert calls == [1, 1] and saved.excused == 1
+    assert list(Absence.objects.values_list("enrolment_id", "kind")) == [(pupil.pk, "excused")]
+    assert AuditEntry.objects.filter(model="absence").count() == 1
