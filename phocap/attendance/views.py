@@ -29,7 +29,12 @@ from django.views.decorators.http import require_http_methods
 
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
-from phocap.attendance.calendar import default_calendar, lunar_source, tet_day
+from phocap.attendance.calendar import (
+    default_calendar,
+    lunar_new_years,
+    lunar_source,
+    tet_day,
+)
 from phocap.attendance.forms import CalendarForm, FollowUpForm
 from phocap.attendance.frames import frames
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
@@ -57,9 +62,10 @@ def _rate(present: int, days: int) -> str:
 
 
 def _year(request: HttpRequest, classes: Any) -> int:
-    """?year=, else the latest school year with classes, else the one under way."""
+    """?year= (one whose Lunar New Year is known), else the latest school year with
+    classes, else the one under way."""
     asked = request.GET.get("year", "")
-    if asked.isdigit() and 1990 <= int(asked) <= 2100:
+    if asked.isdigit() and int(asked) + 1 in lunar_new_years():
         return int(asked)
     latest = classes.aggregate(latest=Max("school_year"))["latest"]
     return int(latest) if latest else importing.school_year_of(dt.date.today())

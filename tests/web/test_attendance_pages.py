@@ -119,6 +119,15 @@ def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user
     assert SchoolCalendar.objects.filter(school=made["school"]).count() == int(keeps)
 
 
+def test_a_year_without_a_known_lunar_new_year_is_not_guessed(schools: dict[str, Any],
+                                                              keeper: Any) -> None:
+    """?year=2040 (Tết 2041 is not in the data): the page falls back to the school's
+    latest year, 2021–2022, instead of failing or inventing a calendar."""
+    made = schools["03319"]
+    page = client_for(keeper).get(f"/attendance/schools/{made['school'].pk}/?year=2040")
+    assert page.status_code == 200 and "năm học 2021–2022" in page.content.decode()
+
+
 def test_mine_lists_the_homeroom_classes_only_for_staff(schools: dict[str, Any], keeper: Any,
                                                         make_user: Any,
                                                         tree: dict[str, Any]) -> None:
