@@ -93,10 +93,14 @@ def test_editing_classrooms_changes_the_results_page(
     assert primary_conditions(commune) == "met"
     client.force_login(officer)
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert 'data-conditions="met"' in page and 'data-conditions="not_met"' not in page
     with django_capture_on_commit_callbacks(execute=True):
         services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
     assert primary_conditions(commune) == "not_met"
-    assert client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode() != page
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert 'data-conditions="not_met"' in page
+    # Preschool and THCS: no school teaches them here, so they stay not assessed.
+    assert page.count('data-conditions="not_assessed"') == 2
 
 
 def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
