@@ -79,6 +79,13 @@ def _year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int:
     return survey_year(request, communes)
 
 
+def _opens(user: Any, school: School) -> bool:
+    """Whether school_in_scope would let the user open the school's pages."""
+    if not sees_people(user):
+        return False
+    return user.role != Role.SCHOOL_STAFF or own_school_id(user) == school.pk
+
+
 def _keeps(request: HttpRequest, school: School) -> None:
     if not services.may_keep_details(request.user, school):
         raise PermissionDenied
@@ -120,6 +127,7 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
                        for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
         "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
+        "opens": {r.school.pk for r in rows if _opens(request.user, r.school)},
     })
 
 

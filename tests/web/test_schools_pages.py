@@ -199,3 +199,15 @@ def test_writes_only_by_whoever_keeps_the_record(
     assert f"Học Sinh {code}".encode() not in response.content
     assert counts() == before
     assert Staff.objects.get(pk=schools[code]["staff"].pk).full_name == staff_name
+
+
+def test_a_school_staff_member_is_offered_only_their_own_school(
+        schools: dict[str, Any], make_user: Any) -> None:
+    commune = schools["03319"]["commune"]
+    other = School.objects.create(code="S03319B", name="Trường Khác", level="preschool",
+                                  commune=commune)
+    client = signed_in(make_user, schools, "school_staff", commune)
+    page = client.get(f"/units/{commune.pk}/schools/?year={YEAR}").content.decode()
+    assert f'href="/schools/{schools["03319"]["school"].pk}/' in page
+    assert "Trường Khác" in page and f'href="/schools/{other.pk}/' not in page
+    assert client.get(f"/schools/{other.pk}/").status_code == 404
