@@ -48,7 +48,8 @@ def level_of_grade(grade: str) -> str | None:
 
 @dataclass(frozen=True)
 class Norm:
-    """One number of a norm, with where it comes from."""
+    """One number of a norm, with where it comes from (``source`` is shown on the page, so it
+    names the document as an officer would)."""
 
     value: Fraction
     source: str
@@ -58,9 +59,9 @@ class Norm:
 # Classrooms per class that recognition requires (rules.md §3, TT07 Arts 3–6).
 # For preschool the class counted is the 5-year-olds' class (MG5).
 CLASSROOMS_PER_CLASS: dict[str, Norm] = {
-    PRESCHOOL: Norm(Fraction(1), "Circular 07/2016/TT-BGDĐT Art 3 (rules.md §3)", UNVERIFIED),
-    PRIMARY: Norm(Fraction(7, 10), "Circular 07/2016/TT-BGDĐT Art 4 (rules.md §3)", UNVERIFIED),
-    LOWER_SECONDARY: Norm(Fraction(1, 2), "Circular 07/2016/TT-BGDĐT Art 5 (rules.md §3)",
+    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3 (rules.md §3)", UNVERIFIED),
+    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4 (rules.md §3)", UNVERIFIED),
+    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5 (rules.md §3)",
                           UNVERIFIED),
 }
 
@@ -68,12 +69,12 @@ CLASSROOMS_PER_CLASS: dict[str, Norm] = {
 # not be read here, so the numbers are the ones the project's issue states.
 TEACHERS_PER_CLASS: dict[str, Norm] = {
     PRESCHOOL: Norm(Fraction(22, 10),
-                    "Circular 19/2023/TT-BGDĐT (kindergarten class, two sessions a day)",
+                    "Thông tư 19/2023/TT-BGDĐT (lớp mẫu giáo học 2 buổi/ngày)",
                     UNVERIFIED),
     PRIMARY: Norm(Fraction(15, 10),
-                  "Circular 20/2023/TT-BGDĐT (incl. specialist subjects)", UNVERIFIED),
-    LOWER_SECONDARY: Norm(Fraction(19, 10), "Circular 20/2023/TT-BGDĐT", UNVERIFIED),
-    UPPER_SECONDARY: Norm(Fraction(22, 10), "Circular 20/2023/TT-BGDĐT", UNVERIFIED),
+                  "Thông tư 20/2023/TT-BGDĐT (kể cả giáo viên các môn chuyên biệt)", UNVERIFIED),
+    LOWER_SECONDARY: Norm(Fraction(19, 10), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
+    UPPER_SECONDARY: Norm(Fraction(22, 10), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
 }
 
 # Subject keys (Staff.subject) and their Vietnamese names. "class" is a primary
@@ -114,7 +115,7 @@ CLASS_TEACHERS_PER_CLASS = {PRIMARY: 1}
 # Preschool: the per-class total is all preschool teachers.
 # A school nurse (nhân viên y tế) per school [unverified: Circular 20/2023/TT-BGDĐT
 # and Circular 19/2023/TT-BGDĐT provide the position in every school].
-NURSES_PER_SCHOOL = Norm(Fraction(1), "Circulars 19/2023 and 20/2023/TT-BGDĐT", UNVERIFIED)
+NURSES_PER_SCHOOL = Norm(Fraction(1), "Thông tư 19/2023/TT-BGDĐT và 20/2023/TT-BGDĐT", UNVERIFIED)
 NURSE = "nurse"
 
 
