@@ -88,11 +88,15 @@ class ClassForm(forms.Form):
     name = forms.CharField(label=_("tên lớp"), max_length=20)
     grade = forms.ChoiceField(label=_("khối"), choices=GRADES)
     site = forms.ChoiceField(label=_("điểm trường"), required=False)
+    homeroom = forms.ChoiceField(label=_("giáo viên chủ nhiệm"), required=False)
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = [("", "—"), *((str(s.pk), s.name)
                                                     for s in school.sites.all())]
+        self.fields["homeroom"].choices = [("", "—"), *(
+            (str(s.pk), s.full_name) for s in school.staff.filter(
+                active=True, role=Staff.Role.TEACHER).order_by("full_name"))]
 
 
 class PupilForm(forms.Form):

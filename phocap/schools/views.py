@@ -321,9 +321,11 @@ def class_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
                 if form.cleaned_data["site"] else None)
+        homeroom = (Staff.objects.filter(school=found, pk=form.cleaned_data["homeroom"]).first()
+                    if form.cleaned_data["homeroom"] else None)
         try:
             services.add_class(request.user, found, year, form.cleaned_data["name"],
-                               form.cleaned_data["grade"], site)
+                               form.cleaned_data["grade"], site, homeroom)
         except (ValueError, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
