@@ -366,7 +366,9 @@ def serve(env: dict[str, str], args: argparse.Namespace, app: str, var: Path,
             server.wait(60)
     text = log_path.read_text("utf-8", "replace")
     if "Traceback" in text:
-        print(f"{text.count('Traceback')} tracebacks in {log_path}")
+        last = text[text.rindex("Traceback"):].splitlines()
+        print(f"{text.count('Traceback')} tracebacks in the server's log; the last ends:",
+              *last[-3:], sep="\n  ")
     return run
 
 
