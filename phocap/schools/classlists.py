@@ -19,7 +19,7 @@ changed pupil is matched to the register (schools/matching.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,40 +224,48 @@ def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolmen
     return pupil
 
 
-def link(user: Any, school: School, year: int,
-         pupils: Iterable[Enrolment]) -> tuple[int, list[Enrolment]]:
-    """Match pupils to the register (matching.match) and store each unique link, audited.
+def outcomes(commune_id: int, year: int,
+             pupils: Sequence[Enrolment]) -> list[matching.Outcome]:
+    """What matching.match says of each pupil of a school in the commune, nothing stored.
 
     A person already linked to another pupil of the school year (at any school)
-    is not linked twice: the pupil is listed as ambiguous instead.
+    is not linked twice: the pupil's outcome is ambiguous instead.
     """
-    pupils = list(pupils)
     if not pupils:
-        return 0, []
+        return []
     village_communes = dict(Village.objects.filter(
         pk__in={p.village_id for p in pupils if p.village_id}).values_list("pk", "commune_id"))
-    places = [frozenset({school.commune_id} | ({village_communes[p.village_id]}
-                                               if p.village_id in village_communes else set()))
+    places = [frozenset({commune_id} | ({village_communes[p.village_id]}
+                                        if p.village_id in village_communes else set()))
               for p in pupils]
     communes = set().union(*places)
     keys = [matching.key(p.full_name, p.birth_year, p.sex) for p in pupils]
-    people = [(pk, matching.key(name, born, sex), commune_id)
-              for pk, name, born, sex, commune_id in Person.objects.filter(
+    people = [(pk, matching.key(name, born, sex), commune)
+              for pk, name, born, sex, commune in Person.objects.filter(
                   household__commune_id__in=communes,
                   birth_year__in={k.birth_year for k in keys})
               .values_list("pk", "full_name", "birth_year", "sex", "household__commune_id")]
-    outcomes = matching.match(list(zip(keys, places, strict=True)), people)
+    found = matching.match(list(zip(keys, places, strict=True)), people)
     taken = set(Enrolment.objects.filter(klass__school_year=year, person__isnull=False)
                 .exclude(pk__in=[p.pk for p in pupils]).values_list("person_id", flat=True))
+    return [matching.Outcome(matching.AMBIGUOUS, None, o.candidates)
+            if o.status == matching.LINKED and o.person_id in taken else o for o in found]
+
+
+def link(user: Any, school: School, year: int,
+         pupils: Iterable[Enrolment]) -> tuple[int, list[Enrolment]]:
+    """Match pupils to the register (``outcomes``) and store each unique link, audited;
+    returns how many are linked and the ambiguous pupils."""
+    pupils = list(pupils)
     linked, ambiguous = 0, []
-    for pupil, found in zip(pupils, outcomes, strict=True):
-        if found.status == matching.LINKED and found.person_id not in taken:
+    for pupil, found in zip(pupils, outcomes(school.commune_id, year, pupils), strict=True):
+        if found.status == matching.LINKED:
             if pupil.person_id != found.person_id:
                 before = audit.snapshot(pupil)
                 Enrolment.objects.filter(pk=pupil.pk).update(person_id=found.person_id)
                 pupil.person_id = found.person_id
                 audit.record(user, "update", pupil, before)
             linked += 1
-        elif found.status != matching.NONE:
+        elif found.status == matching.AMBIGUOUS:
             ambiguous.append(pupil)
     return linked, ambiguous

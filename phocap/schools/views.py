@@ -36,7 +36,15 @@ from phocap.register.views.common import (
     survey_year,
     unit_in_scope,
 )
-from phocap.schools import classlists, conditions, norms, reconcile, services, summary
+from phocap.schools import (
+    classlists,
+    conditions,
+    matching,
+    norms,
+    reconcile,
+    services,
+    summary,
+)
 from phocap.schools.forms import (
     ClassForm,
     FactsForm,
@@ -433,6 +441,15 @@ def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what
     return response
 
 
+def _explained(commune: AdministrativeUnit, year: int,
+               pupils: list[Any]) -> list[dict[str, Any]]:
+    """Each unlinked pupil with why: nobody in the register matches, or several do (or the
+    one who does is already on another class list), so an officer must choose."""
+    found = classlists.outcomes(commune.pk, year, pupils)
+    return [{"pupil": p, "ambiguous": o.status != matching.NONE, "candidates": len(o.candidates)}
+            for p, o in zip(pupils, found, strict=True)]
+
+
 @login_required
 def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
@@ -444,7 +461,8 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
                          "schools.unlinked_pupils", reconcile.PUPIL_HEADERS,
                          reconcile.pupil_rows(pupils))
     return render(request, "schools/reconcile.html", {
-        "school": found, "unit": found.commune, "year": year, "pupils": pupils, "people": None,
+        "school": found, "unit": found.commune, "year": year,
+        "pupils": _explained(found.commune, year, pupils), "people": None,
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     })
 
@@ -468,7 +486,7 @@ def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
                          reconcile.person_rows(reconcile.unenrolled_people(commune, year)))
     return render(request, "schools/reconcile.html", {
         "school": None, "unit": commune, "year": year,
-        "pupils": list(reconcile.unlinked_pupils(schools, year)),
+        "pupils": _explained(commune, year, list(reconcile.unlinked_pupils(schools, year))),
         "people": list(reconcile.unenrolled_people(commune, year)),
         "breadcrumbs": breadcrumbs(commune, request.user),
     })

@@ -133,3 +133,16 @@ def test_a_person_is_never_on_two_lists(surveyed: dict[str, Any], officer: Any,
     assert twin.person_id is None and twin.pupil_no == 2
     linked, ambiguous = classlists.link(officer, school, YEAR, [twin])
     assert (linked, ambiguous) == (0, [twin])
+
+
+def test_the_reconciliation_page_says_why(surveyed: dict[str, Any], officer: Any,
+                                          school: School, client: Any) -> None:
+    """5A/2 and 6A/1 match nobody; a typed twin of 5A/1's person is ambiguous."""
+    classlists.import_file(officer, school, YEAR, FIXTURES / "class-list.csv", "class-list.csv")
+    classlists.add_pupil(officer, SchoolClass.objects.get(school=school, name="6A"),
+                         {"full_name": "Người 03319", "birth_year": 2010, "sex": "nam"})
+    client.force_login(officer)
+    page = client.get(f"/units/{school.commune.pk}/reconcile/?year={YEAR}").content.decode()
+    assert page.count("không có ai cùng họ tên, năm sinh, giới tính trong sổ") == 2
+    assert page.count('class="ambiguous"') == 1
+    assert "người này đã ứng với học sinh khác" in page
