@@ -212,3 +212,25 @@ def test_a_school_staff_member_is_offered_only_their_own_school(
     assert f'href="/schools/{schools["03319"]["school"].pk}/' in page
     assert "Trường Khác" in page and f'href="/schools/{other.pk}/' not in page
     assert client.get(f"/schools/{other.pk}/").status_code == 404
+
+
+def test_a_school_keeps_its_details_but_not_the_communes_list(
+        schools: dict[str, Any], make_user: Any) -> None:
+    """The school's staff set its national standard; its name and code stay the commune's."""
+    school = schools["03319"]["school"]
+    client = signed_in(make_user, schools, "school_staff", schools["03319"]["commune"])
+    response = client.post(f"/schools/{school.pk}/edit/", {
+        "code": "DOI", "name": "Tên Khác", "level": "preschool",
+        "national_standard_level": "1", "national_standard_decision": "5/QĐ-UBND",
+        "accreditation_level": "1", "version": "1"})
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert (school.code, school.name, school.level) == ("S03319", "Trường 03319", "primary")
+    assert (school.national_standard_level, school.accreditation_level, school.version) == (
+        1, 1, 2)
+    stale = client.post(f"/schools/{school.pk}/edit/", {
+        "national_standard_level": "2", "national_standard_decision": "6/QĐ-UBND",
+        "accreditation_level": "1", "version": "1"})
+    assert stale.status_code == 400 and "vừa được người khác sửa" in stale.content.decode()
+    school.refresh_from_db()
+    assert school.national_standard_level == 1
