@@ -12,8 +12,11 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from phocap.accounts.models import Role, User
+from phocap.attendance.models import ClassDay
 from phocap.register.management.commands.loaddemo import PASSWORD
 from phocap.register.models import AuditEntry, Person, PersonYear, UnitYear
+from phocap.schools.models import Enrolment, School, SchoolClass, Staff
+from phocap.streaming.models import PupilDestination
 from phocap.survey.validate import validate
 
 
@@ -67,11 +70,30 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     assert report.errors == 1
     assert report.problems.filter(pl_error())["row"].to_list() == [2]
 
+    # The school side, built from the register: the last two school years' schools and
+    # class lists, their grade-9 pupils' destinations, the latest year's attendance,
+    # and the school account as a homeroom teacher.
+    school_side = school_counts()
+    assert school_side["schools"] > 0 and school_side["staff"] > 0
+    assert {2022, 2023} == set(SchoolClass.objects.values_list("school_year", flat=True))
+    linked = Enrolment.objects.exclude(person=None).count()
+    assert linked > 0.95 * Enrolment.objects.count() > 0
+    assert school_side["destinations"] > 0 and school_side["class_days"] > 0
+    assert not ClassDay.objects.exclude(klass__school_year=2023).exists()
+    assert SchoolClass.objects.filter(homeroom__user__username="truong").exists()
+
     again = load(tmp_path)
     assert again.count("0 người mới, 0 thay đổi") == 3
+    assert school_counts() == school_side
     assert (Person.objects.count(), AuditEntry.objects.count()) == (people, entries)
     assert User.objects.count() == 6
     assert authenticate(username="xa", password=PASSWORD) is not None
+
+
+def school_counts() -> dict[str, int]:
+    return {"schools": School.objects.count(), "staff": Staff.objects.count(),
+            "pupils": Enrolment.objects.count(), "class_days": ClassDay.objects.count(),
+            "destinations": PupilDestination.objects.count()}
 
 
 def pl_error() -> Any:

@@ -29,8 +29,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from phocap.accounts.models import Role, User
+from phocap.attendance import demo as attendance_demo
 from phocap.register import importing
 from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.schools import demo as schools_demo
+from phocap.streaming import demo as streaming_demo
 from phocap.survey.report import summary, vi_number
 from phocap.survey.validate import validate
 from phocap.synth import get_profile, prepare
@@ -94,6 +97,8 @@ class Command(BaseCommand):
         commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
         self._commune_files(table, commune, out)
         self._accounts(commune)
+        surveyed = [int(records["survey_year"][0].as_py()) for records in years]
+        self._schools(list(communes.values()), surveyed, options["seed"])
         self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
 
     def _load(self, table: pa.Table, units: list[UnitRow],
@@ -129,6 +134,28 @@ class Command(BaseCommand):
             f" {vi_number(len(done.changed))} thay đổi, {vi_number(done.unchanged)} không đổi"
             f" ({time.perf_counter() - started:.1f} giây)."
         )
+
+    def _schools(self, communes: list[AdministrativeUnit], years: list[int], seed: int) -> None:
+        """The school side of the demo, built from the register: schools, classes and class
+        lists for the last two school years, the destinations of their grade-9 pupils
+        (read from the next survey year where there is one), and the latest school
+        year's attendance. Each loader adds only what is missing, so a second run
+        changes nothing."""
+        for year in years[-2:]:
+            started = time.perf_counter()
+            made = schools_demo.load_demo(communes, year, seed)
+            streamed = streaming_demo.load_demo(year, seed)
+            self.stdout.write(
+                f"Trường học năm học {year}–{year + 1}: {vi_number(made.get('schools', 0))}"
+                f" trường mới, {vi_number(made.get('pupils', 0))} học sinh mới trong danh sách"
+                f" lớp, {vi_number(streamed['destinations'])} hướng đi sau lớp 9"
+                f" ({time.perf_counter() - started:.1f} giây).")
+        started = time.perf_counter()
+        attended = attendance_demo.load_demo(years[-1], seed)
+        self.stdout.write(
+            f"Chuyên cần năm học {years[-1]}–{years[-1] + 1}: {vi_number(attended['classes'])}"
+            f" lớp, {vi_number(attended['class_days'])} ngày điểm danh"
+            f" ({time.perf_counter() - started:.1f} giây).")
 
     def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
         """The demo commune's file, and a copy whose first person's sex is not nam or nữ."""
