@@ -253,3 +253,25 @@ def test_vietnamese_unless_english_is_chosen(surveyed: Any) -> None:
     """A browser asking for English still gets Vietnamese until the user switches."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in client.get("/login/").content.decode()
+
+
+def test_a_commune_page_leads_to_every_part_of_the_commune(surveyed: Any, make_user: Any
+                                                           ) -> None:
+    """Results, trends, forms, schools, attendance and streaming are one click away; the
+    ministry viewer, who reads no one's attendance, gets no link to it."""
+    commune = surveyed["communes"]["03319"]
+    for role, attendance in (("commune_staff", True), ("ministry_viewer", False)):
+        page = signed_in(make_user, role, commune if role != "ministry_viewer" else None).get(
+            f"/units/{commune.pk}/?year={YEAR}").content.decode()
+        for path in ("results/", "trends/", "forms/", "schools/", "streaming/"):
+            assert f"/units/{commune.pk}/{path}" in page, (role, path)
+        assert (f"/attendance/communes/{commune.pk}/" in page) is attendance, role
+
+
+def test_a_school_staff_member_finds_their_attendance_in_the_menu(surveyed: Any,
+                                                                  make_user: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    page = signed_in(make_user, "school_staff", commune).get("/", follow=True).content.decode()
+    assert 'href="/attendance/mine/"' in page
+    page = signed_in(make_user, "commune_staff", commune).get("/", follow=True).content.decode()
+    assert 'href="/attendance/mine/"' not in page
