@@ -34,7 +34,7 @@ def make_classes(commune: Any) -> list[SchoolClass]:
 
 def test_a_year_of_attendance_audited_and_loaded_once(tree: dict[str, Any]) -> None:
     """Two classes of 30 over the default 2021–2022 calendar's 183 school days (see
-    tests/attendance/test_rates.py): 366 class days. Absences are a few percent of the
+    tests/attendance/test_attendance_rates.py): 366 class days. Absences are a few percent of the
     10,980 pupil-days; each class day and absence has its audit entry under the commune.
     The first class (every tenth from the first) gets two home visits. Loading again
     adds nothing."""
