@@ -31,6 +31,9 @@ def submit(user: Any, unit: Any, year: int = YEAR) -> Dossier:
     return workflow.submit(user, unit, "primary", year, 1, "Hồ sơ điều kiện đã đủ.")
 
 
+# Transactional: the engine reads committed data, and a commune's cached counts are
+# invalidated when its change commits (register/revisions.py).
+@pytest.mark.django_db(transaction=True)
 def test_2021_commune_submits_district_returns_commune_resubmits_district_decides(
         surveyed: dict[str, Any], make_user: Any) -> None:
     commune = surveyed["communes"]["03319"]
