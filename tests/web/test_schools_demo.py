@@ -75,3 +75,35 @@ def test_a_second_load_changes_nothing(commune: Any) -> None:
     assert demo.load_demo([commune], YEAR, seed=1) == {"homeroom": 0}
     assert (School.objects.count(), SchoolClass.objects.count(), Enrolment.objects.count(),
             Staff.objects.count(), AuditEntry.objects.count()) == state
+
+
+def test_a_school_with_more_classes_next_year_hires_up_to_the_norm(commune: Any) -> None:
+    """11100TH01 has 2 primary classes in 2021 (14 pupils of grade 1, 20 of grade 4, at most
+    35 a class): the norm asks ceil(1,5 × 2) = 3 teachers, and the demo staffs it with 5
+    (2 class teachers and at least 3 specialists). Opened again for 2022 with the same
+    pupils one grade up plus 100 new first-graders (ceil(100 / 35) = 3 classes), it has
+    5 classes, needs ceil(1,5 × 5) = 8 teachers, and hires the difference; its staff
+    of 2021 stay."""
+    from phocap.schools import norms
+
+    demo.load_demo([commune], YEAR, seed=1)
+    school = School.objects.get(code="11100TH01")
+    before = set(school.staff.values_list("pk", flat=True))
+    for record in PersonYear.objects.filter(survey_year=YEAR, current_school="11100TH01"):
+        PersonYear.objects.create(person=record.person, survey_year=YEAR + 1,
+                                  current_class=str(int(record.current_class) + 1),
+                                  current_school="11100TH01")
+    household = Household.objects.first()
+    for n in range(100):
+        person = Person.objects.create(household=household, person_no=100 + n,
+                                       full_name=f"Lớp Một {n}", birth_year=YEAR - 5, sex="nữ")
+        PersonYear.objects.create(person=person, survey_year=YEAR + 1, current_class="1",
+                                  current_school="11100TH01")
+    demo.load_demo([commune], YEAR + 1, seed=1)
+    classes = SchoolClass.objects.filter(school=school, school_year=YEAR + 1).count()
+    assert classes == 5
+    teachers = school.staff.filter(role=Staff.Role.TEACHER).count()
+    assert teachers >= 8 == -(-3 * 5 // 2)
+    assert before <= set(school.staff.values_list("pk", flat=True))
+    year = conditions.school_years([school], YEAR + 1)[school.pk]
+    assert norms.meets_teacher_norm(year.counts)
