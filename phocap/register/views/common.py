@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register.results import survey_years
 from phocap.register.scope import covers, sees_people
 
 
@@ -45,10 +46,12 @@ def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None 
     asked = request.GET.get("year", "")
     if asked.isdigit() and 1990 <= int(asked) <= 2100:
         return int(asked)
-    rows = PersonYear.objects.all()
     if communes is not None:
-        rows = rows.filter(person__household__commune__in=communes)
-    latest = rows.aggregate(latest=Max("survey_year"))["latest"]
+        # Cached per commune under its revision (results.survey_years): reading everyone
+        # below a province of a million people for the latest year took most of a second.
+        years = survey_years(communes)
+        return years[0] if years else dt.date.today().year - 1
+    latest = PersonYear.objects.aggregate(latest=Max("survey_year"))["latest"]
     return int(latest) if latest else dt.date.today().year - 1
 
 
