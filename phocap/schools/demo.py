@@ -195,6 +195,31 @@ def _school(code: str, rows: list[dict[str, Any]], communes: dict[int, Administr
             created["pupils"] += len(pupils)
     _facts(school, year, classes, levels, rng, created, entries, home)
     _staff(school, levels, rng, created, entries, home)
+    _homerooms(school, classes, entries, home)
+
+
+def _homerooms(school: School, classes: list[SchoolClass], entries: list[audit.Entry],
+               home: int) -> None:
+    """A homeroom teacher for each new class: a primary class its class teacher, a
+    kindergarten group a preschool teacher, others any teacher; one class each, as
+    far as the staff go."""
+    teachers = list(school.staff.filter(role=Staff.Role.TEACHER, active=True, user=None)
+                    .order_by("pk"))
+    preferred = {"class": [t for t in teachers if t.subject == "class"],
+                 "preschool": [t for t in teachers if t.subject == "preschool"]}
+    free = list(teachers)
+    for klass in classes:
+        level = norms.level_of_grade(klass.grade)
+        pool = preferred.get("class" if level == norms.PRIMARY else "preschool"
+                             if level == norms.PRESCHOOL else "", [])
+        teacher = next((t for t in pool if t in free), None) or (free[0] if free else None)
+        if teacher is None:
+            return
+        free.remove(teacher)
+        klass.homeroom = teacher
+        klass.save(update_fields=["homeroom"])
+        entries.append(audit.Entry("update", "schoolclass", klass.pk, home, None,
+                                   audit.snapshot(klass)))
 
 
 def _order(grade: str) -> tuple[int, int]:

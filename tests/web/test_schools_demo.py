@@ -62,6 +62,10 @@ def test_schools_classes_and_links_follow_the_register(commune: Any) -> None:
         "Người 03319"]
     teacher = Staff.objects.get(user__username="truong")
     assert teacher.school == primary and teacher.homeroom_classes.get().name == "1A"
+    # Every class has its homeroom teacher: class teachers in primary (4A keeps the one
+    # the demo gave it; 1A went to the school account), a preschool teacher for MG5.
+    homerooms = dict(SchoolClass.objects.values_list("name", "homeroom__subject"))
+    assert homerooms == {"1A": "class", "4A": "class", "MG5A": "preschool"}
     # Everything the demo made is audited under the commune, so results see it.
     assert AuditEntry.objects.filter(commune=commune).count() >= created["pupils"]
     # Conditions can be judged: facts for every school teaching, an officer answered.
