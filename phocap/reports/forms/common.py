@@ -121,6 +121,26 @@ def age_columns(
     return tuple(columns)
 
 
+def population_rows(children: bool) -> tuple[tuple[str, str], ...]:
+    """The rows every age form opens with: the cohort, its exclusions and what remains to
+    be universalised (PPC = total − moved away − deceased − cannot study, rules.md §1).
+    The children's forms (MN-01, TH-M1) say "trẻ"; the others do not."""
+    child = "trẻ " if children else ""
+    return (
+        ("total", f"Tổng số {child}trong độ tuổi"),
+        ("total__female", "Trong đó: nữ"),
+        ("total__minority", "Trong đó: dân tộc thiểu số"),
+        ("disabled", "Trẻ khuyết tật" if children else "Khuyết tật"),
+        ("disabled_can_study", "Khuyết tật có khả năng học tập"),
+        ("disabled_can_study_enrolled", "Khuyết tật được tiếp cận giáo dục"),
+        ("moved_in", "Chuyển đến"),
+        ("moved_away", "Chuyển đi"),
+        ("deceased", "Chết"),
+        ("cannot_study", "Khuyết tật không có khả năng học tập"),
+        ("in_scope", f"Số {child}phải phổ cập"),
+    )
+
+
 def age_rows(
     figures: UnitFigures,
     ages: range,

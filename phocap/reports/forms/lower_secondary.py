@@ -5,23 +5,13 @@ THCS-TK (results by unit). Criteria: ND20 Arts 14–16. Layouts: docs/report-for
 from __future__ import annotations
 
 from phocap.reports.figures import UnitFigures
-from phocap.reports.forms.common import Context, age_form, summary_form
+from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
 
 AGES = range(11, 19)
 BANDS = ((11, 14), (15, 18))
 THCS_M1_ROWS = (
-    ("total", "Tổng số trong độ tuổi"),
-    ("total__female", "Trong đó: nữ"),
-    ("total__minority", "Trong đó: dân tộc thiểu số"),
-    ("disabled", "Khuyết tật"),
-    ("disabled_can_study", "Khuyết tật có khả năng học tập"),
-    ("disabled_can_study_enrolled", "Khuyết tật được tiếp cận giáo dục"),
-    ("moved_in", "Chuyển đến"),
-    ("moved_away", "Chuyển đi"),
-    ("deceased", "Chết"),
-    ("cannot_study", "Khuyết tật không có khả năng học tập"),
-    ("in_scope", "Số phải phổ cập"),
+    *population_rows(children=False),
     ("completed_primary", "Hoàn thành chương trình tiểu học"),
     ("grade_6", "Đang học lớp 6"),
     ("grade_7", "Đang học lớp 7"),

@@ -8,23 +8,13 @@ Layout: docs/report-forms.md. Before 2025 the forms serve the standard for
 from __future__ import annotations
 
 from phocap.reports.figures import UnitFigures
-from phocap.reports.forms.common import Context, age_form, summary_form
+from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
 
 AGES = range(0, 7)
 BANDS = ((0, 5), (3, 5))
 ROWS = (
-    ("total", "Tổng số trẻ trong độ tuổi"),
-    ("total__female", "Trong đó: nữ"),
-    ("total__minority", "Trong đó: dân tộc thiểu số"),
-    ("disabled", "Trẻ khuyết tật"),
-    ("disabled_can_study", "Khuyết tật có khả năng học tập"),
-    ("disabled_can_study_enrolled", "Khuyết tật được tiếp cận giáo dục"),
-    ("moved_in", "Chuyển đến"),
-    ("moved_away", "Chuyển đi"),
-    ("deceased", "Chết"),
-    ("cannot_study", "Khuyết tật không có khả năng học tập"),
-    ("in_scope", "Số trẻ phải phổ cập"),
+    *population_rows(children=True),
     ("in_nursery", "Đang học nhà trẻ"),
     ("mg3", "Đang học lớp mẫu giáo 3–4 tuổi"),
     ("mg4", "Đang học lớp mẫu giáo 4–5 tuổi"),

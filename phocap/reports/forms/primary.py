@@ -6,23 +6,13 @@ Layouts: docs/report-forms.md. The criteria read on them are ND20 Arts 9–11.
 from __future__ import annotations
 
 from phocap.reports.figures import UnitFigures
-from phocap.reports.forms.common import Context, age_form, summary_form
+from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
 
 AGES = range(6, 15)
 BANDS = ((6, 10), (11, 14))
 TH_M1_ROWS = (
-    ("total", "Tổng số trẻ trong độ tuổi"),
-    ("total__female", "Trong đó: nữ"),
-    ("total__minority", "Trong đó: dân tộc thiểu số"),
-    ("disabled", "Trẻ khuyết tật"),
-    ("disabled_can_study", "Khuyết tật có khả năng học tập"),
-    ("disabled_can_study_enrolled", "Khuyết tật được tiếp cận giáo dục"),
-    ("moved_in", "Chuyển đến"),
-    ("moved_away", "Chuyển đi"),
-    ("deceased", "Chết"),
-    ("cannot_study", "Khuyết tật không có khả năng học tập"),
-    ("in_scope", "Số trẻ phải phổ cập"),
+    *population_rows(children=True),
     ("grade_1", "Đang học lớp 1"),
     ("grade_2", "Đang học lớp 2"),
     ("grade_3", "Đang học lớp 3"),
