@@ -12,20 +12,19 @@ import select
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from phocap.register import importing
 from phocap.register.editing import StaleEdit, update_person
 from phocap.register.models import AuditEntry, Household, Person, PersonYear, Village
 from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE
+from tests.web.threads import on_another_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,27 +35,6 @@ def commune_file() -> pl.DataFrame:
     result = validate(FIXTURE, keep_records=True)
     assert result.records is not None
     return result.records.filter(pl.col("commune_code") == "03319")
-
-
-def on_another_connection(action: Callable[[], Any]) -> Any:
-    """Run ``action`` on a thread of its own (so on a connection of its own); its result."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = action()
-        except BaseException as exc:  # handed back to the test thread
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(60)
-    assert not thread.is_alive()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def test_an_edit_committed_after_the_preview_refuses_the_import_and_is_kept(

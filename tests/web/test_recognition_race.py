@@ -13,33 +13,18 @@ criterion's denominator goes from 1 to 0.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from phocap.recognition import freeze, workflow
 from phocap.recognition.models import Dossier
 from phocap.register import editing
 from phocap.register.models import PersonYear
+from tests.web.threads import started
 
 pytestmark = pytest.mark.django_db(transaction=True)
 YEAR = 2021
-
-
-def started(action: Callable[[], Any], outcome: dict[str, Any]) -> threading.Thread:
-    def run() -> None:
-        try:
-            outcome["value"] = action()
-        except BaseException as exc:  # handed back to the test thread
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def age_11_denominators(snapshot: dict[str, Any]) -> set[int]:
