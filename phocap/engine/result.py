@@ -172,6 +172,16 @@ class Evaluation:
                 return unit
         raise KeyError(code)
 
+    def communes_below(self, code: str) -> list[str]:
+        """Every commune at or below a unit, following parent codes, sorted."""
+        if self.unit(code).type == "commune":
+            return [code]
+        found: list[str] = []
+        for child in self.units:
+            if child.parent_code == code:
+                found.extend(self.communes_below(child.code))
+        return sorted(found)
+
     def of_type(self, unit_type: str) -> list[UnitResult]:
         return [u for u in self.units if u.type == unit_type]
 

@@ -111,6 +111,16 @@ def _row(form: Form, code: str) -> Row | None:
     return next((r for r in form.rows if r.code == code), None)
 
 
+def _label(form: Form, metric: str) -> str:
+    """A figure named as the form names it (its row, or its column on a form turned on its
+    side), so that an officer finds it on the printed page."""
+    row = _row(form, metric)
+    if row is not None:
+        return row.label
+    column = next((c for c in form.columns if c.key == metric), None)
+    return " – ".join(column.header) if column is not None else metric
+
+
 def _cell(form: Form, row_code: str, key: str) -> Value | None:
     row = _row(form, row_code)
     return None if row is None else row.values.get(key)
@@ -187,11 +197,12 @@ class Checker:
                 ):
                     shown = figure(form, metric, lo, hi)
                     if shown is not None and figure(form, criterion.fact, lo, hi) is not None:
-                        self.differ(f"{form.code} ({unit.code}), “{metric}” {lo}–{hi} tuổi",
+                        self.differ(f"{form.code} ({unit.code}), “{_label(form, metric)}”"
+                                    f" {lo}–{hi} tuổi",
                                     shown, expected, f"{what} của tiêu chí {criterion.key}")
             return
         children = [self.by_unit.get(c, {}).get(form.code)
-                    for c in self._communes(unit.code)]
+                    for c in self.evaluation.communes_below(unit.code)]
         if not children or any(child is None for child in children):
             return
         for row in form.rows:
@@ -203,16 +214,6 @@ class Checker:
                             for child in children if child is not None)
                 self.differ(_where(form, row, column.key), value, total,
                             "tổng của các xã trên cùng biểu")
-
-    def _communes(self, code: str) -> list[str]:
-        unit = self.evaluation.unit(code)
-        if unit.type == "commune":
-            return [code]
-        found: list[str] = []
-        for child in self.evaluation.units:
-            if child.parent_code == code:
-                found.extend(self._communes(child.code))
-        return found
 
     def summary(self, form: Form) -> None:
         rows = [r for r in form.rows if not r.total]

@@ -56,15 +56,7 @@ class Context:
         return self.year >= FIRST_TWO_LEVEL_YEAR
 
     def communes_below(self, code: str) -> list[str]:
-        """Every commune at or below a unit, following parent codes."""
-        unit = self.evaluation.unit(code)
-        if unit.type == "commune":
-            return [code]
-        found: list[str] = []
-        for child in self.evaluation.units:
-            if child.parent_code == code:
-                found.extend(self.communes_below(child.code))
-        return sorted(found)
+        return self.evaluation.communes_below(code)
 
     def children(self) -> list[UnitResult]:
         """The rows of a summary form: the units one level below (the commune itself for a
