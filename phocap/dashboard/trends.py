@@ -14,7 +14,6 @@ level against the roll-up share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -25,18 +24,11 @@ from django.utils.translation import gettext_lazy
 from phocap.dashboard.compare import vi_rate
 from phocap.dashboard.models import MOBILISATION
 from phocap.engine.export import SHORT_VI
-from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.reports.charts import Reference, Series, level_chart, line_chart, vi_percent
 from phocap.rules import FACTS, STANDARD_NAMES_VI
 
 YearResults = dict[int, dict[str, Any] | None]
 """Survey year → the unit's entry of the engine's JSON (None: nothing computed)."""
-
-
-def survey_years(communes: Iterable[AdministrativeUnit]) -> list[int]:
-    """The survey years with anyone recorded in these communes, oldest first."""
-    return sorted(PersonYear.objects.filter(person__household__commune__in=list(communes))
-                  .values_list("survey_year", flat=True).distinct())
 
 
 @dataclass

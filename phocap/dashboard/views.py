@@ -26,7 +26,7 @@ from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
 from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
 from phocap.register.models import AdministrativeUnit
-from phocap.register.results import cached_results
+from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import (
     breadcrumbs,
     communes_below,
@@ -123,7 +123,7 @@ def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
             row["field"] = form[row["key"]]
     inherited = {r["inherited_from"] for r in rows if r["inherited_from"] is not None}
     return render(request, "dashboard/mobilisation.html", {
-        "unit": found, "year": year, "years": sorted(trend.survey_years(communes), reverse=True),
+        "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "has_data": found.code in by_code and any(r["denominator"] for r in rows),
         "rows": rows, "form": form, "inherited_from": sorted(inherited, key=lambda u: u.code),
@@ -157,7 +157,7 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
     """Levels, criteria rates with their thresholds, and mobilisation over every survey year
     the unit has data, as charts and as tables."""
     found = unit_in_scope(request, pk)
-    years = trend.survey_years(communes_below(found))
+    years = sorted(survey_years(communes_below(found)))
     per_year: trend.YearResults = {}
     for year in years:
         evaluation = cached_results(found, year)

@@ -83,10 +83,6 @@ def school_in_scope(request: HttpRequest, pk: int) -> School:
     return school
 
 
-def _year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int:
-    return survey_year(request, communes)
-
-
 def _opens(user: Any, school: School) -> bool:
     """Whether school_in_scope would let the user open the school's pages."""
     if not sees_people(user):
@@ -113,7 +109,7 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
     communes = communes_below(unit)
-    year = _year(request, communes)
+    year = survey_year(request, communes)
     schools = list(School.objects.filter(commune__in=communes).select_related("commune__parent")
                    .order_by("commune__code", "level", "name"))
     rows = summary.per_school(schools, year)
@@ -208,7 +204,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
-    year = _year(request, [found.commune])
+    year = survey_year(request, [found.commune])
     [figures] = summary.per_school([found], year)
     staff = list(found.staff.order_by("-active", "role", "subject", "full_name"))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
@@ -248,7 +244,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = _year(request, [found.commune])
+    year = survey_year(request, [found.commune])
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
     initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
                 "boarding_pupils": facts.boarding_pupils, "version": facts.version}
@@ -324,7 +320,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 def class_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = _year(request, [found.commune])
+    year = survey_year(request, [found.commune])
     form = ClassForm(request.POST or None, school=found)
     if request.method == "POST" and form.is_valid():
         site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
@@ -378,7 +374,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = _year(request, [found.commune])
+    year = survey_year(request, [found.commune])
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -410,7 +406,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not may_keep_school_list(request.user, commune):
         raise PermissionDenied
-    year = _year(request, [commune])
+    year = survey_year(request, [commune])
     officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
     form = OfficerForm(request.POST or None, initial={
         "full_name": officer.full_name, "decision": officer.decision,
@@ -454,7 +450,7 @@ def _explained(commune: AdministrativeUnit, year: int,
 def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
-    year = _year(request, [found.commune])
+    year = survey_year(request, [found.commune])
     pupils = list(reconcile.unlinked_pupils([found], year))
     if request.GET.get("format") == "csv":
         return _download(request, found.commune, f"hoc-sinh-chua-co-trong-so-{found.code}.csv",
@@ -473,7 +469,7 @@ def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if request.user.role == Role.SCHOOL_STAFF:
         raise PermissionDenied
-    year = _year(request, [commune])
+    year = survey_year(request, [commune])
     schools = School.objects.filter(commune=commune)
     wanted = request.GET.get("format")
     if wanted == "csv-pupils":
