@@ -17,8 +17,6 @@ cannot both pass.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -57,7 +55,8 @@ def provisioning_uri(user: User, found: TotpDevice) -> str:
 
 def _accepted(found: TotpDevice, code: str) -> bool:
     """Whether ``code`` is the secret's for now and later than the last one taken; taken if so."""
-    step = totp.matching_step(found.secret, code, time.time(), after=found.last_step)
+    step = totp.matching_step(found.secret, code, timezone.now().timestamp(),
+                             after=found.last_step)
     if step is None:
         return False
     return TotpDevice.objects.filter(pk=found.pk, last_step__lt=step).update(last_step=step) == 1

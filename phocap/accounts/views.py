@@ -10,7 +10,6 @@ right. The session key is renewed at each step, as Django's own login does.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -41,15 +41,17 @@ class LoginView(auth_views.LoginView):
             return super().form_valid(form)
         session = self.request.session
         session.cycle_key()
-        session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
-                            "next": self.get_success_url()}
+        session[PENDING] = {"user": user.pk, "backend": user.backend,
+                            "at": timezone.now().timestamp(), "next": self.get_success_url()}
         return redirect("login-code" if twofactor.enrolled(user) else "two-factor")
 
 
 def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     """The account that passed the password step in this session, if not too long ago."""
     pending = request.session.get(PENDING)
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_FOR:
+    if not isinstance(pending, dict):
+        return None
+    if timezone.now().timestamp() - pending.get("at", 0) > PENDING_FOR:
         return None
     user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
     return (user, pending) if user is not None else None
