@@ -101,8 +101,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         user: Any = request.user
     else:
         found = _pending(request)
-        if found is None or not twofactor.must_enrol(found[0]):
-            return _expired(request) if found is not None else redirect("login")
+        if found is None:
+            return redirect("login")
+        if not twofactor.must_enrol(found[0]):
+            return redirect("login-code")  # half-way through signing in with a code
         user, pending = found
     if not twofactor.eligible(user):
         raise PermissionDenied
