@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from phocap.accounts import throttle, totp
 from phocap.accounts.models import Role, TotpDevice, User
+from phocap.register.models import AuditEntry
 
 ROLES = (Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER)
 
@@ -78,12 +79,19 @@ def verify(user: User, code: str) -> bool:
     return found is not None and _checked(user, found, code)
 
 
+def recorded(actor: User | None, user: User, on: bool) -> None:
+    """The audit trail's entry for turning it on or off (``actor`` None: the operator)."""
+    AuditEntry.objects.create(user=actor, action="update", model="user", object_id=user.pk,
+                              before={"two_factor": not on}, after={"two_factor": on})
+
+
 def confirm(user: User, code: str) -> bool:
     """Turn the second factor on once the user shows their app produces the secret's codes."""
     found = TotpDevice.objects.filter(user=user, confirmed__isnull=True).first()
     if found is None or not _checked(user, found, code):
         return False
     TotpDevice.objects.filter(pk=found.pk).update(confirmed=timezone.now())
+    recorded(user, user, on=True)
     return True
 
 
@@ -92,4 +100,13 @@ def disable(user: User, code: str) -> bool:
     if required(user) or not verify(user, code):
         return False
     TotpDevice.objects.filter(user=user).delete()
+    recorded(user, user, on=False)
     return True
+
+
+def reset(user: User) -> bool:
+    """Turn it off without a code (the operator, for a lost phone); whether it was on."""
+    deleted, _kinds = TotpDevice.objects.filter(user=user).delete()
+    if deleted:
+        recorded(None, user, on=False)
+    return bool(deleted)

@@ -9,6 +9,7 @@ the session that has just given a right password.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -231,3 +232,22 @@ def test_the_api_asks_an_enrolled_account_for_its_code(tree: Any, make_user: Any
     other = make_user("ministry_viewer", None)
     refused = token({"username": other.username, "password": PASSWORD})
     assert refused.status_code == 403 and "phải bật xác thực hai lớp" in refused.json()["detail"]
+
+
+def test_turning_it_on_and_off_is_audited_and_the_operator_can_reset_it(
+        tree: Any, make_user: Any, clock: Clock) -> None:
+    from django.core.management import CommandError, call_command
+
+    from phocap.register.models import AuditEntry
+
+    user = make_user("province_admin", tree["province"])
+    client = Client()
+    client.force_login(user)
+    enrolled(client, clock)
+    call_command("resettwofactor", username=user.username, stdout=io.StringIO())
+    assert not TotpDevice.objects.filter(user=user).exists()
+    assert [(e.user_id, e.after) for e in AuditEntry.objects.filter(
+        model="user", object_id=user.pk).order_by("pk")] == [
+        (user.pk, {"two_factor": True}), (None, {"two_factor": False})]
+    with pytest.raises(CommandError, match="chưa bật xác thực hai lớp"):
+        call_command("resettwofactor", username=user.username)
