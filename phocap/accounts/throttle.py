@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,44 +104,40 @@ def _window() -> dt.timedelta:
 def _take(counter: Counter, now: dt.datetime) -> None:
     """Take one place on ``counter`` or raise Throttled; each step is one atomic statement."""
     rows = LoginThrottle.objects.filter(key=counter.key)
-    LoginThrottle.objects.bulk_create([LoginThrottle(key=counter.key, started=now, count=0)],
-                                      ignore_conflicts=True)
     cutoff = now - _window()
-    if counter.limit > 0 and rows.filter(started__lte=cutoff).update(started=now, count=1):
-        return  # the window had passed: a new one starts with this attempt
-    if rows.filter(started__gt=cutoff, count__lt=counter.limit).update(count=F("count") + 1):
-        return
-    started = rows.values_list("started", flat=True).first() or now
-    raise Throttled(counter.kind, started + _window())
+    for _first_time in (True, False):
+        if counter.limit > 0 and rows.filter(started__lte=cutoff).update(started=now, count=1):
+            return  # the window had passed: a new one starts with this attempt
+        if rows.filter(started__gt=cutoff, count__lt=counter.limit).update(count=F("count") + 1):
+            return
+        started = rows.values_list("started", flat=True).first()
+        if started is not None:
+            raise Throttled(counter.kind, started + _window())
+        # No row yet: make one (a parallel attempt may make it first) and try again.
+        LoginThrottle.objects.bulk_create(
+            [LoginThrottle(key=counter.key, started=now, count=0)], ignore_conflicts=True)
+    raise Throttled(counter.kind, now + _window())  # a limit of 0: never through
 
 
 def _give_back(counter: Counter) -> None:
     LoginThrottle.objects.filter(key=counter.key, count__gt=0).update(count=F("count") - 1)
 
 
-def _clear(counter: Counter) -> None:
-    LoginThrottle.objects.filter(key=counter.key).update(count=0)
-
-
 def take(counters: list[Counter]) -> None:
-    """A place on every counter, in order, or none (Throttled names the first that is full)."""
+    """A place on every counter, or none: one transaction, so a refusal by a later counter
+    (Throttled names the first that is full) gives back the places already taken."""
     now = timezone.now()
-    held: list[Counter] = []
-    try:
+    with transaction.atomic():
         for counter in counters:
             _take(counter, now)
-            held.append(counter)
-    except Throttled:
-        for counter in held:
-            _give_back(counter)
-        raise
 
 
 def succeeded(account: Counter, others: list[Counter]) -> None:
     """A right answer: the account's failures are forgotten, the other places given back."""
-    _clear(account)
-    for counter in others:
-        _give_back(counter)
+    with transaction.atomic():
+        LoginThrottle.objects.filter(key=account.key).update(count=0)
+        for counter in others:
+            _give_back(counter)
 
 
 def login(request: Any, username: str, password: str) -> User | None:
