@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +87,15 @@ def account_counter(username: str) -> Counter:
 
 
 def address_counter(address: str) -> Counter:
-    return Counter(f"address:{address}", settings.LOGIN_FAILURES_PER_ADDRESS, "address")
+    """Per address; an IPv6 client counts by its /64, since one machine holds a whole /64
+    and could otherwise take a fresh address for every guess."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return Counter(f"address:{address[:64]}", settings.LOGIN_FAILURES_PER_ADDRESS, "address")
 
 
 def global_counter() -> Counter:

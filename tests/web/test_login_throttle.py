@@ -105,6 +105,13 @@ def test_one_account_guessed_from_many_addresses_is_locked_after_five(
     assert ACCOUNT_FULL in refused and len(checks) == 5
 
 
+def test_an_ipv6_client_counts_by_its_64_not_by_each_address(checks: list[str], db: Any) -> None:
+    for i in range(12):
+        page_login(f"2001:db8:5:7::{i + 1:x}", f"v6-{i}")
+    assert len(checks) == 10
+    assert "Sai tên đăng nhập" in page_login("2001:db8:5:8::1", "v6-x")
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = timezone.now()
