@@ -47,8 +47,8 @@ def database(url: str | None) -> dict[str, object]:
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"))}
 
 # One cache for every worker process on the machine: computed results (valid
-# until the data beneath a unit change) and the login throttle's counters are
-# shared, not recomputed or recounted per process.
+# until the data beneath a unit change) are shared, not recomputed per process.
+# (The login throttle counts in the database: this cache's increment is not atomic.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
