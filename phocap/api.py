@@ -9,24 +9,30 @@ role may not make is refused (403).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, NinjaAPI, Schema, Status, UploadedFile
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from phocap.accounts import tokens
 from phocap.accounts.models import Role
-from phocap.register import editing, importing
+from phocap.register import editing, importing, uniqueness
+from phocap.register.checking import Problem
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
+from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 from phocap.survey.validate import validate
 from phocap.units import vintage_for_year
+
+log = logging.getLogger(__name__)
 
 
 class Bearer(HttpBearer):
@@ -41,6 +47,59 @@ class Bearer(HttpBearer):
 # page: Ninja's loads Swagger UI from a CDN, and nothing may load from the network.
 api = NinjaAPI(title="phocap", version="1", urls_namespace="api-v1", auth=Bearer(),
                docs_url=None)
+
+
+# Shared error handling: whatever goes wrong, the answer is JSON in Vietnamese.
+
+REQUEST_INVALID = {
+    "missing": "thiếu giá trị bắt buộc",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "date_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "string_type": "cần nội dung dạng chữ",
+    "bool_parsing": "cần true hoặc false",
+    "json_invalid": "nội dung gửi lên không phải JSON hợp lệ",
+}
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A request whose values do not even have the right type (Ninja's 422, in Vietnamese)."""
+    errors: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for error in exc.errors:
+        names = [str(p) for p in error.get("loc", ()) if isinstance(p, str | int)]
+        field = names[-1] if len(names) > 1 else None
+        reason = REQUEST_INVALID.get(error.get("type", ""), "giá trị không hợp lệ")
+        message = f"“{field}” {reason}." if field else f"Yêu cầu không hợp lệ: {reason}."
+        errors.append({"field": field, "value": error.get("input"), "message": message})
+        messages.append(message)
+    detail = " ".join(messages) or "Yêu cầu không hợp lệ."
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def refused_by_database(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """Every check passed, yet the database refused (a concurrent write): 409, not 500."""
+    return api.create_response(request, {"detail": uniqueness.COMMIT_REFUSED}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Không có quyền làm việc này."},
+                               status=403)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered in Vietnamese."""
+    log.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(request, {"detail": "Máy chủ gặp sự cố ngoài dự kiến; chưa có"
+                                                   " gì được ghi. Hãy thử lại hoặc báo quản"
+                                                   " trị hệ thống."}, status=500)
 
 
 class Credentials(Schema):
@@ -123,9 +182,14 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
     return unit
 
 
-@api.get("/units/{code}/results")
-def unit_results(request: HttpRequest, code: str, year: int) -> dict[str, Any]:
+@api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
+def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
+    if not FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
+        message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
+                   f" đến {LAST_SURVEY_YEAR}.")
+        return Status(422, {"detail": message,
+                            "errors": [{"field": "year", "value": year, "message": message}]})
     return results(_unit_in_scope(request, code, year), year)
 
 
@@ -156,8 +220,16 @@ def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return _person(found)
 
 
-@api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict})
+def _refused(problems: list[Problem]) -> dict[str, Any]:
+    return {"detail": " ".join(p.message for p in problems),
+            "errors": [{"field": p.field, "value": p.value, "message": p.message}
+                       for p in problems]}
+
+
+@api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
 def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> Any:
+    """Change a person's identity: checked as a file's row would be, refused with 422 and
+    one error per field (its value and a Vietnamese message) before anything is stored."""
     changes = patch.dict(exclude_unset=True)
     version = changes.pop("version")
     try:
@@ -168,6 +240,10 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
         raise HttpError(403, str(exc)) from None
     except editing.StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
+    except editing.Clash as exc:
+        return Status(409, _refused(exc.problems))
+    except editing.Invalid as exc:
+        return Status(422, _refused(exc.problems))
     return Status(200, _person(updated))
 
 
