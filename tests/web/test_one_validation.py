@@ -340,3 +340,25 @@ def test_the_survey_text_limits_are_the_registers_field_lengths() -> None:
             "current_school": PersonYear._meta.get_field("current_school")}
     assert {c.key for c in COLUMNS if c.kind is Kind.TEXT} == set(kept)
     assert {k: BY_KEY[k].max_chars for k in kept} == {k: f.max_length for k, f in kept.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recognition_workflow_refuses_hidden_characters_and_long_decision_numbers(
+        surveyed: dict[str, Any], make_user: Any) -> None:
+    """Its pages post comments, decision numbers and signers without a form."""
+    import datetime as dt
+
+    from phocap.recognition import workflow
+    from phocap.recognition.models import DossierEvent
+
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    with pytest.raises(workflow.Refused, match="“ý kiến” chứa ký tự ẩn U\\+202E"):
+        workflow.submit(staff, commune, "primary", YEAR, 1, "Đủ \u202eđiều kiện")
+    dossier = workflow.submit(staff, commune, "primary", YEAR, 1, "Hồ sơ điều kiện đã đủ.")
+    district = make_user("district_reviewer", surveyed["districts"][0])
+    with pytest.raises(workflow.Refused, match="ký tự ẩn U\\+0000"):
+        workflow.return_(district, dossier, "Thiếu\x00 biên bản.")
+    with pytest.raises(workflow.Refused, match="“số quyết định” dài 60 ký tự: tối đa 50"):
+        workflow.decide(district, dossier, "1" * 60, dt.date(2022, 3, 1), "Chủ tịch", 1)
+    assert DossierEvent.objects.count() == 1
