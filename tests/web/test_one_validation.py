@@ -362,3 +362,26 @@ def test_the_recognition_workflow_refuses_hidden_characters_and_long_decision_nu
     with pytest.raises(workflow.Refused, match="“số quyết định” dài 60 ký tự: tối đa 50"):
         workflow.decide(district, dossier, "1" * 60, dt.date(2022, 3, 1), "Chủ tịch", 1)
     assert DossierEvent.objects.count() == 1
+
+
+def test_a_class_list_refuses_hidden_characters_and_long_names(
+        surveyed: dict[str, Any], make_user: Any, tmp_path: Any) -> None:
+    from phocap.schools import classlists, services
+    from phocap.schools.models import Enrolment
+
+    officer = make_user("commune_staff", surveyed["communes"]["03319"])
+    school = services.save_school(officer, surveyed["communes"]["03319"], None, None, {
+        "code": "11100LC01", "name": "Trường PTCS Một", "level": "primary_lower_secondary"})
+    path = tmp_path / "lop.csv"
+    path.write_text("Lớp,STT,Họ và tên,Ngày sinh,Giới tính\n"
+                    "5A,1,Lò Văn \u202eMới,2010,nam\n"
+                    f"5A,2,{'B' * 121},2010,nữ\n"
+                    "5A\x00,3,Lò Thị Ba,2010,nữ\n", encoding="utf-8")
+    with pytest.raises(classlists.ClassListError) as raised:
+        classlists.import_file(officer, school, YEAR, path, "lop.csv")
+    problems = raised.value.problems
+    assert any(p.startswith("lop.csv, dòng 2: “Họ và tên” chứa ký tự ẩn U+202E")
+               for p in problems)
+    assert any("dòng 3: “Họ và tên” dài 121 ký tự: tối đa 120" in p for p in problems)
+    assert any("dòng 4: “Lớp” chứa ký tự ẩn U+0000" in p for p in problems)
+    assert not Enrolment.objects.exists()
