@@ -14,10 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import File, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -95,7 +96,11 @@ def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A fault of ours: logged with its traceback, answered in Vietnamese."""
+    """A fault of ours: logged with its traceback, answered in Vietnamese. A request the
+    parser refuses (a multipart body without a boundary, …) is the client's: 400."""
+    if isinstance(exc, BadRequest | MultiPartParserError | SuspiciousOperation):
+        return api.create_response(request, {"detail": "Yêu cầu không hợp lệ: nội dung gửi"
+                                                       " lên không đọc được."}, status=400)
     log.exception("API %s %s failed", request.method, request.path)
     return api.create_response(request, {"detail": "Máy chủ gặp sự cố ngoài dự kiến; chưa có"
                                                    " gì được ghi. Hãy thử lại hoặc báo quản"

@@ -385,3 +385,11 @@ def test_a_class_list_refuses_hidden_characters_and_long_names(
     assert any("dòng 3: “Họ và tên” dài 121 ký tự: tối đa 120" in p for p in problems)
     assert any("dòng 4: “Lớp” chứa ký tự ẩn U+0000" in p for p in problems)
     assert not Enrolment.objects.exists()
+
+
+def test_an_unreadable_request_body_is_the_clients_400_not_a_500(
+        tree: dict[str, Any], staff_user: Any) -> None:
+    response = Client().generic("POST", "/api/v1/imports", b"abc",
+                                content_type="multipart/form-data", **bearer(staff_user))
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.json()["detail"]
