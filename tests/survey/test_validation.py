@@ -86,6 +86,9 @@ CASES = [
     (0, {"vocational_level": ""}, "vocational_without_level", WARNING, "vocational_level",
      "Trình độ nghề"),
     (0, {"national_id": "11085000123"}, "national_id_padded", WARNING, "national_id", "số 0"),
+    # A number too long for any count or year is refused, not an overflow that stops the check.
+    (0, {"birth_date": "1" * 30}, "invalid_birth_date", ERROR, "birth_date", "Ngày sinh"),
+    (0, {"person_no": "9" * 25}, "invalid_person_no", ERROR, "person_no", "1 đến 99"),
     # Text the register would store as it is: no hidden control or bidi characters, no more
     # than its fields hold (the same sentences as on the pages and in the API).
     (0, {"full_name": "Lò Văn\x00 Hòa"}, "forbidden_character_full_name", ERROR, "full_name",
