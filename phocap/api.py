@@ -30,6 +30,7 @@ from phocap.register.checking import Problem
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
+from phocap.survey.text import text_problem
 from phocap.survey.validate import validate
 from phocap.units import vintage_for_year
 
@@ -88,6 +89,20 @@ def refused_by_database(request: HttpRequest, exc: IntegrityError) -> HttpRespon
     return api.create_response(request, {"detail": uniqueness.COMMIT_REFUSED}, status=409)
 
 
+def _refused(problems: list[Problem]) -> dict[str, Any]:
+    """The body of a refusal: every refused value with its field and a Vietnamese message."""
+    return {"detail": " ".join(p.message for p in problems),
+            "errors": [{"field": p.field, "value": p.value, "message": p.message}
+                       for p in problems]}
+
+
+def _hidden_characters(request: HttpRequest) -> list[Problem]:
+    """The request's path and query values that hold a character no text may hold."""
+    values = [("path", request.path), *((k, v) for k, v in request.GET.items())]
+    return [Problem(name, value, problem) for name, value in values
+            if (problem := text_problem(name, value))]
+
+
 @api.exception_handler(PermissionDenied)
 def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Không có quyền làm việc này."},
@@ -101,6 +116,9 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, BadRequest | MultiPartParserError | SuspiciousOperation):
         return api.create_response(request, {"detail": "Yêu cầu không hợp lệ: nội dung gửi"
                                                        " lên không đọc được."}, status=400)
+    if hidden := _hidden_characters(request):
+        # PostgreSQL refuses NUL in a query: the client's value, not our fault.
+        return api.create_response(request, _refused(hidden), status=422)
     log.exception("API %s %s failed", request.method, request.path)
     return api.create_response(request, {"detail": "Máy chủ gặp sự cố ngoài dự kiến; chưa có"
                                                    " gì được ghi. Hãy thử lại hoặc báo quản"
@@ -190,6 +208,8 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
 @api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
 def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
+    if not code.isdigit():
+        raise HttpError(404, "Không có đơn vị này.")
     if not FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
         message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
                    f" đến {LAST_SURVEY_YEAR}.")
@@ -223,12 +243,6 @@ def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     if found is None:
         raise HttpError(404, "Không tìm thấy người này.")
     return _person(found)
-
-
-def _refused(problems: list[Problem]) -> dict[str, Any]:
-    return {"detail": " ".join(p.message for p in problems),
-            "errors": [{"field": p.field, "value": p.value, "message": p.message}
-                       for p in problems]}
 
 
 @api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})

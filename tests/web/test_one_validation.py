@@ -393,3 +393,15 @@ def test_an_unreadable_request_body_is_the_clients_400_not_a_500(
                                 content_type="multipart/form-data", **bearer(staff_user))
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.json()["detail"]
+
+
+def test_a_hidden_character_in_a_query_is_never_a_server_error(
+        tree: dict[str, Any], staff_user: Any) -> None:
+    """PostgreSQL refuses NUL in a query: that is the client's 422 (or nothing found)."""
+    client = Client()
+    headers = bearer(staff_user)
+    assert client.get("/api/v1/units/0%00/results?year=2021", **headers).status_code == 404
+    response = client.get("/api/v1/households?commune=0%00&year=2021", **headers)
+    assert response.status_code in (200, 422), response.content
+    if response.status_code == 422:
+        assert "ký tự ẩn U+0000" in response.json()["errors"][0]["message"]
