@@ -4,6 +4,11 @@ The same scope as the pages: everything a user reads goes through
 ``for_user`` and every change through the register's services, so a person
 outside the user's units is "not found" (404), never shown, and a change the
 role may not make is refused (403).
+
+Refusals are JSON in Vietnamese, never a 500 for what the client sent: a value
+the register's checks refuse (the same as a file's and a page's) is a 422 with
+``errors``, a list of ``{field, value, message}`` under the API's field names;
+a clash the database finds at commit, or a stale edit, a 409.
 """
 
 from __future__ import annotations

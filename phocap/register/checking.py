@@ -1,9 +1,11 @@
-"""Checking one person's record typed on a page with the same validation as a file.
+"""Checking one person's record typed on a page, or sent to the API, as a file is checked.
 
-The page's values become a one-row survey file that the core validates
+The values become a one-row survey file that the core validates
 (phocap.survey.validate): the same parsing, the same rules (class against age,
-completion years, literacy, units) and the same Vietnamese messages as an
-import, so an edit can never store what an import would refuse.
+completion years, literacy, units, text without hidden characters and within
+the register's lengths) and the same Vietnamese messages as an import, so an
+edit can never store what an import would refuse. ``check`` serves the page's
+whole record, ``person_edit`` the API's identity changes (editing.update_person).
 """
 
 from __future__ import annotations
