@@ -4,29 +4,42 @@ The same scope as the pages: everything a user reads goes through
 ``for_user`` and every change through the register's services, so a person
 outside the user's units is "not found" (404), never shown, and a change the
 role may not make is refused (403).
+
+Refusals are JSON in Vietnamese, never a 500 for what the client sent: a value
+the register's checks refuse (the same as a file's and a page's) is a 422 with
+``errors``, a list of ``{field, value, message}`` under the API's field names;
+a clash the database finds at commit, or a stale edit, a 409.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import File, NinjaAPI, Schema, Status, UploadedFile
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from phocap.accounts import throttle, tokens, twofactor
 from phocap.accounts.models import Role
-from phocap.register import editing, importing
+from phocap.register import editing, importing, uniqueness
+from phocap.register.checking import Problem
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
+from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
+from phocap.survey.text import text_problem
 from phocap.survey.validate import validate
 from phocap.units import vintage_for_year
+
+log = logging.getLogger(__name__)
 
 
 class Bearer(HttpBearer):
@@ -41,6 +54,80 @@ class Bearer(HttpBearer):
 # page: Ninja's loads Swagger UI from a CDN, and nothing may load from the network.
 api = NinjaAPI(title="phocap", version="1", urls_namespace="api-v1", auth=Bearer(),
                docs_url=None)
+
+
+# Shared error handling: whatever goes wrong, the answer is JSON in Vietnamese.
+
+REQUEST_INVALID = {
+    "missing": "thiếu giá trị bắt buộc",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "date_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "string_type": "cần nội dung dạng chữ",
+    "bool_parsing": "cần true hoặc false",
+    "json_invalid": "nội dung gửi lên không phải JSON hợp lệ",
+}
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A request whose values do not even have the right type (Ninja's 422, in Vietnamese)."""
+    errors: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for error in exc.errors:
+        names = [str(p) for p in error.get("loc", ()) if isinstance(p, str | int)]
+        field = names[-1] if len(names) > 1 else None
+        reason = REQUEST_INVALID.get(error.get("type", ""), "giá trị không hợp lệ")
+        message = f"“{field}” {reason}." if field else f"Yêu cầu không hợp lệ: {reason}."
+        errors.append({"field": field, "value": error.get("input"), "message": message})
+        messages.append(message)
+    detail = " ".join(messages) or "Yêu cầu không hợp lệ."
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def refused_by_database(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """Every check passed, yet the database refused (a concurrent write): 409, not 500."""
+    return api.create_response(request, {"detail": uniqueness.COMMIT_REFUSED}, status=409)
+
+
+def _refused(problems: list[Problem]) -> dict[str, Any]:
+    """The body of a refusal: every refused value with its field and a Vietnamese message."""
+    return {"detail": " ".join(p.message for p in problems),
+            "errors": [{"field": p.field, "value": p.value, "message": p.message}
+                       for p in problems]}
+
+
+def _hidden_characters(request: HttpRequest) -> list[Problem]:
+    """The request's path and query values that hold a character no text may hold."""
+    values = [("path", request.path), *((k, v) for k, v in request.GET.items())]
+    return [Problem(name, value, problem) for name, value in values
+            if (problem := text_problem(name, value))]
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Không có quyền làm việc này."},
+                               status=403)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered in Vietnamese. A request the
+    parser refuses (a multipart body without a boundary, …) is the client's: 400."""
+    if isinstance(exc, BadRequest | MultiPartParserError | SuspiciousOperation):
+        return api.create_response(request, {"detail": "Yêu cầu không hợp lệ: nội dung gửi"
+                                                       " lên không đọc được."}, status=400)
+    if hidden := _hidden_characters(request):
+        # PostgreSQL refuses NUL in a query: the client's value, not our fault.
+        return api.create_response(request, _refused(hidden), status=422)
+    log.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(request, {"detail": "Máy chủ gặp sự cố ngoài dự kiến; chưa có"
+                                                   " gì được ghi. Hãy thử lại hoặc báo quản"
+                                                   " trị hệ thống."}, status=500)
 
 
 class Credentials(Schema):
@@ -136,9 +223,16 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
     return unit
 
 
-@api.get("/units/{code}/results")
-def unit_results(request: HttpRequest, code: str, year: int) -> dict[str, Any]:
+@api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
+def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
+    if not code.isdigit():
+        raise HttpError(404, "Không có đơn vị này.")
+    if not FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
+        message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
+                   f" đến {LAST_SURVEY_YEAR}.")
+        return Status(422, {"detail": message,
+                            "errors": [{"field": "year", "value": year, "message": message}]})
     return results(_unit_in_scope(request, code, year), year)
 
 
@@ -169,8 +263,10 @@ def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return _person(found)
 
 
-@api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict})
+@api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
 def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> Any:
+    """Change a person's identity: checked as a file's row would be, refused with 422 and
+    one error per field (its value and a Vietnamese message) before anything is stored."""
     changes = patch.dict(exclude_unset=True)
     version = changes.pop("version")
     try:
@@ -181,6 +277,10 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
         raise HttpError(403, str(exc)) from None
     except editing.StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
+    except editing.Clash as exc:
+        return Status(409, _refused(exc.problems))
+    except editing.Invalid as exc:
+        return Status(422, _refused(exc.problems))
     return Status(200, _person(updated))
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.models import ROLE_UNIT_TYPE, Role, User
 from phocap.register.models import AdministrativeUnit
+from phocap.register.textfields import CheckedForm
 
 ASSIGNABLE_ROLES: tuple[str, ...] = tuple(
     value for value in Role.values if value not in (Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER))
@@ -33,7 +34,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit_label(obj)
 
 
-class AccountForm(forms.Form):
+class AccountForm(CheckedForm):
     """Role, unit, name and (optionally) a new password for an account of the province.
 
     ``units`` is the province and every unit below it, in the order they are
@@ -141,7 +142,7 @@ class EditAccountForm(AccountForm):
 DIFFICULT_YEAR_RANGE = (1990, 2100)
 
 
-class DifficultYearForm(forms.Form):
+class DifficultYearForm(CheckedForm):
     """The survey year whose ĐBKK list is shown or saved."""
 
     year = forms.IntegerField(label=_("Năm điều tra"), min_value=DIFFICULT_YEAR_RANGE[0],

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.attendance.models import FollowUp, SchoolCalendar
+from phocap.register.textfields import CheckedModelForm
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(CheckedModelForm):
     class Meta:
         model = FollowUp
         fields = ["date", "kind", "outcome", "note"]
@@ -19,7 +20,7 @@ class FollowUpForm(forms.ModelForm):
                    "note": forms.Textarea(attrs={"rows": 3})}
 
 
-class CalendarForm(forms.ModelForm):
+class CalendarForm(CheckedModelForm):
     """A school's calendar for a year: the days its province set."""
 
     class Meta:

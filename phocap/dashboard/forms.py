@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from phocap.dashboard.models import MOBILISATION
+from phocap.register.textfields import CheckedForm
 
 
 class RateField(forms.CharField):
@@ -39,7 +40,7 @@ class RateField(forms.CharField):
         """Empty is allowed (no target); the rest was checked in to_python."""
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(CheckedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for indicator in MOBILISATION:

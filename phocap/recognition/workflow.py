@@ -38,6 +38,7 @@ from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached_results, subtree
 from phocap.rules import STANDARD_NAMES_VI
+from phocap.survey.text import text_problem
 
 TWO_LEVEL_VINTAGE = "2025-07-01"
 # From 2025 the province recognises itself up to these levels; above, the Ministry.
@@ -47,6 +48,14 @@ PROVINCE_SELF_LIMIT_DEFAULT = 2
 
 class Refused(Exception):
     """A step the workflow does not allow now (wrong state, level, missing field)."""
+
+
+def _refuse_bad_text(**values: str) -> None:
+    """The text an officer typed passes the one text check of forms, files and the API."""
+    for name, value in values.items():
+        field = DossierEvent._meta.get_field(name)
+        if problem := text_problem(str(field.verbose_name), value, field.max_length):
+            raise Refused(problem)
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
     """
     if not may_submit(user, unit):
         raise PermissionDenied(f"Chỉ cán bộ của {unit.name} được nộp hồ sơ của đơn vị mình.")
+    _refuse_bad_text(comment=comment)
     with transaction.atomic():
         dossier = (Dossier.objects.select_for_update()
                    .filter(unit=unit, standard=standard, survey_year=year).first())
@@ -187,6 +197,7 @@ def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
     """The reviewer sends the dossier back with what to fix; the year unfreezes."""
     if not comment.strip():
         raise Refused("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì.")
+    _refuse_bad_text(comment=comment)
     with transaction.atomic():
         locked = _awaiting(user, dossier)
         locked.status = Dossier.Status.RETURNED
@@ -207,6 +218,7 @@ def decide(user: Any, dossier: Dossier, number: str, date: dt.date, signer: str,
     """
     if not number.strip() or not signer.strip():
         raise Refused("Hãy ghi số quyết định và người ký.")
+    _refuse_bad_text(decision_number=number.strip(), signer=signer.strip(), comment=comment)
     with transaction.atomic():
         locked = _awaiting(user, dossier)
         if level > locked.level_claimed:

@@ -141,7 +141,10 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
     names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            # The driver's own COPY: its errors wrapped as Django's (IntegrityError, …)
+            # like any query's, so callers catch one kind whatever the database.
+            with connection.wrap_database_errors, cursor.cursor.copy(
+                    f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 _copy_rows(copy, _adapted(model, columns, rows))
         else:
             marks = ", ".join("%s" for _ in columns)
@@ -199,7 +202,8 @@ def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
             f'CREATE TEMPORARY TABLE bulk_incoming ON COMMIT DROP AS SELECT {names} FROM "{table}"'
             " WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY bulk_incoming ({names}) FROM STDIN") as copy:
+        with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY bulk_incoming ({names}) FROM STDIN") as copy:
             _copy_rows(copy, _adapted(model, every, rows))
         cursor.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM bulk_incoming WHERE {where}')
         changed = int(cursor.rowcount)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from phocap.recognition import freeze
-from phocap.register import audit, records
+from phocap.register import audit, checking, records, uniqueness
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear
 from phocap.register.scope import editable
 
@@ -27,6 +27,27 @@ class StaleEdit(Exception):
     """The person changed since the form was opened."""
 
 
+class Invalid(ValueError):
+    """Values the register refuses, each with its field and a Vietnamese message."""
+
+    def __init__(self, problems: list[checking.Problem]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = problems
+
+
+class Clash(Invalid):
+    """The database refused at commit what every check had let through (a race)."""
+
+
+def _refuse_clash(user: Any, national_id: str | None, person_id: int | None) -> None:
+    if message := uniqueness.edit_clash(user, national_id, person_id):
+        raise Invalid([checking.Problem("national_id", national_id, message)])
+
+
+def _commit_refused(national_id: str | None) -> Clash:
+    return Clash([checking.Problem("national_id", national_id, uniqueness.COMMIT_REFUSED)])
+
+
 STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
                 " để xem thay đổi mới rồi sửa lại.")
 
@@ -35,6 +56,9 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
     """Apply ``changes`` to a person the user may edit, if nobody changed it since ``version``.
 
     A person outside the user's scope does not exist for them (Person.DoesNotExist).
+    The changes pass the file validation first (checking.person_edit) and are stored
+    as an import would store them; refused values raise Invalid, a national ID
+    another person holds too, before anything is written.
     """
     unknown = set(changes) - set(EDITABLE_PERSON_FIELDS)
     if unknown:
@@ -46,10 +70,20 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         if not editable(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
         freeze.refuse_if_shared_frozen(person.household.commune)
+        checked = checking.person_edit(person, changes)
+        if checked.problems:
+            raise Invalid(checked.problems)
+        values = checked.values
+        if "national_id" in values:
+            _refuse_clash(user, values["national_id"], person.pk)
         before = audit.snapshot(person)
-        updated = Person.objects.filter(pk=person_id, version=version).update(
-            version=F("version") + 1, **changes
-        )
+        try:
+            with transaction.atomic():
+                updated = Person.objects.filter(pk=person_id, version=version).update(
+                    version=F("version") + 1, **values
+                )
+        except IntegrityError:
+            raise _commit_refused(values.get("national_id")) from None
         if not updated:
             raise StaleEdit(STALE_PERSON)
         person.refresh_from_db()
@@ -82,6 +116,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
         freeze.refuse_if_frozen(person.household.commune, year)
         freeze.refuse_if_shared_frozen(person.household.commune)
         _claim(person_id, version)
+        _refuse_clash(user, record["national_id"], person.pk)
         before = audit.snapshot(person)
         for name, value in records.wanted(record, records.PERSON_FIELDS).items():
             setattr(person, name, value)
@@ -90,7 +125,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
             with transaction.atomic():
                 person.save()
         except IntegrityError:
-            raise ValueError("Số định danh này đã có ở một người khác trong sổ.") from None
+            raise _commit_refused(record["national_id"]) from None
         audit.record(user, "update", person, before)
         surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
         values = records.wanted(record, records.YEAR_FIELDS)
@@ -113,6 +148,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freeze.refuse_if_frozen(household.commune, year)
+        _refuse_clash(user, record["national_id"], None)
         try:
             with transaction.atomic():
                 person = Person.objects.create(

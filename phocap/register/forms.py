@@ -1,7 +1,8 @@
 """Forms of the register's pages.
 
 A person's form holds the survey form's raw columns as text; what they mean is
-decided by the core's validation (register.checking), exactly as for a file.
+decided by the core's validation (register.checking), exactly as for a file. Every
+form's text fields pass the one text check (textfields.py).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phocap.register.checking import Problem
 from phocap.register.models import Household, Village
 from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
-from phocap.survey.schema import COLUMNS
+from phocap.register.textfields import CheckedForm, CheckedModelForm
+from phocap.survey.schema import BY_KEY, COLUMNS
 
 HEADERS = {c.key: c.header_vi for c in COLUMNS}
 CHOICES = {
@@ -31,7 +34,7 @@ HINTS = {
 }
 
 
-class RecordForm(forms.Form):
+class RecordForm(CheckedForm):
     """One person's identity and survey-year record, as raw survey text."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -43,13 +46,13 @@ class RecordForm(forms.Form):
         for key in columns:
             choices = CHOICES.get(key)
             label = HEADERS[key]
-            if choices is not None:
-                self.fields[key] = forms.ChoiceField(
-                    label=label, required=False,
-                    choices=[(c, c or "—") for c in choices])
-            else:
-                self.fields[key] = forms.CharField(label=label, required=False, max_length=120,
-                                                   help_text=HINTS.get(key, ""))
+            # Closed lists are offered as a select but read as text: what the select
+            # does not offer is refused by the validation, with the file's message.
+            widget = None if choices is None else forms.Select(
+                choices=[(c, c or "—") for c in choices])
+            self.fields[key] = forms.CharField(
+                label=label, required=False, widget=widget, help_text=HINTS.get(key, ""),
+                max_length=BY_KEY[key].max_chars or None)
 
     def raw(self) -> dict[str, str]:
         return {k: str(v or "").strip() for k, v in self.cleaned_data.items()
@@ -61,8 +64,15 @@ class RecordForm(forms.Form):
             for message in messages:
                 self.add_error(column if column in self.fields else None, message)
 
+    def add_refusal(self, problems: list[Problem]) -> None:
+        """Attach what the register's service refused (e.g. a national ID another holds)."""
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.field or "", []).append(problem.message)
+        self.add_problems(errors)
 
-class HouseholdForm(forms.ModelForm):
+
+class HouseholdForm(CheckedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     new_village = forms.CharField(label=_("hoặc thôn/xóm mới"), max_length=120, required=False)
 

@@ -33,10 +33,10 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from phocap.recognition.freeze import frozen
-from phocap.register import audit, bulk
+from phocap.register import audit, bulk, uniqueness
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -193,10 +193,22 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
     return _Plan(result, communes, register, todo)
 
 
-def preview(records: pl.DataFrame) -> Preview:
-    """What importing these records would do; nothing is written."""
+def preview(records: pl.DataFrame, user: Any = None) -> Preview:
+    """What importing these records would do; nothing is written.
+
+    A national ID another person of the register already holds is refused here
+    (ImportRefused, row by row), not left for the database to refuse at commit;
+    ``user`` decides whether the other person is named (uniqueness.py).
+    """
     year = _single_year(records)
-    return _plan(records, _communes(records, year), year).preview
+    planned = _plan(records, _communes(records, year), year).preview
+    _refuse_clashes(records, user)
+    return planned
+
+
+def _refuse_clashes(records: pl.DataFrame, user: Any) -> None:
+    if clashes := uniqueness.import_clashes(records, user):
+        raise ImportRefused(uniqueness.clash_refusal(clashes))
 
 
 def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
@@ -218,6 +230,16 @@ def load(records: pl.DataFrame, progress: Progress | None = None) -> Preview:
 
 def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
             expected: str | None, authorise: bool) -> Preview:
+    try:
+        return _commit_all(records, user, progress, expected, authorise)
+    except IntegrityError:
+        # Every check passed, yet the database refused: another writer took the
+        # same national ID (or form number) meanwhile. Nothing was kept.
+        raise ImportRefused(uniqueness.COMMIT_REFUSED) from None
+
+
+def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
+                expected: str | None, authorise: bool) -> Preview:
     year = _single_year(records)
     with transaction.atomic():
         communes = _communes(records, year)
@@ -238,6 +260,7 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
         plan = _plan(records, communes, year)
         if expected is not None and plan.preview.fingerprint != expected:
             raise ImportRefused(STALE)
+        _refuse_clashes(records, user)
         total = len(plan.todo)
         for start in range(0, total, BATCH_ROWS):
             _write(plan, plan.todo[start:start + BATCH_ROWS], user)

@@ -151,7 +151,7 @@ def check(job_id: int) -> None:
         records = result.records
         records.write_parquet(records_path(job))
         codes = records["commune_code"].unique().to_list()
-        planned = importing.preview(records)
+        planned = importing.preview(records, job.user)
         job.preview = _summarise(planned, records)
         job.progress_total = len(planned.new) + len(planned.changed)
         job.communes.set(AdministrativeUnit.objects.filter(

@@ -37,12 +37,14 @@ from phocap.schools.services import NOT_YOURS, may_keep_details
 from phocap.survey import parse, readers
 from phocap.survey.problems import SurveyFileError
 from phocap.survey.schema import COLUMNS
-from phocap.survey.text import fold, normalize
+from phocap.survey.text import fold, normalize, text_problem
 
 REQUIRED = {"current_class": "Lớp", "person_no": "STT", "full_name": "Họ và tên",
             "birth_date": "Ngày sinh", "sex": "Giới tính"}
 _GRADE = re.compile(r"^(NT|MG[345]|BT(?:[6-9]|1[0-2])|1[0-2]|[1-9])(?![0-9])", re.IGNORECASE)
 _SEX = next(c for c in COLUMNS if c.key == "sex")
+NAME_CHARS = Enrolment._meta.get_field("full_name").max_length
+CLASS_CHARS = SchoolClass._meta.get_field("name").max_length
 PUPIL_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "village_id",
                 "semi_boarding")
 
@@ -126,6 +128,11 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                 bad("person_no", "cần số thứ tự từ 1 đến 999.")
             if not name:
                 bad("full_name", "cần họ và tên học sinh.")
+            for key, value, limit in (("full_name", row["full_name"], NAME_CHARS),
+                                      ("current_class", row["current_class"], CLASS_CHARS)):
+                if value and (problem := text_problem(sheet.headers.get(key, key),
+                                                      normalize(value), limit)):
+                    problems.append(f"{at}: {problem}")
             if row["_year"] is None:
                 bad("birth_date", "cần ngày sinh dạng 05/09/2010 hoặc năm sinh 2010.")
             if row["_sex"] is None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.models import Village
+from phocap.register.textfields import CheckedForm, CheckedModelForm
 from phocap.schools import norms
 from phocap.schools.models import School, Staff
 
@@ -16,7 +17,7 @@ GRADES = [("NT", "NT"), ("MG3", "MG3"), ("MG4", "MG4"), ("MG5", "MG5"),
 SUBJECT_CHOICES = [("", "—"), *((k, v) for k, v in norms.SUBJECTS.items())]
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(CheckedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -51,7 +52,7 @@ class SchoolForm(forms.ModelForm):
         return data
 
 
-class FactsForm(forms.Form):
+class FactsForm(CheckedForm):
     classrooms = forms.IntegerField(label=_("số phòng học"), min_value=0, max_value=999)
     semi_boarding_pupils = forms.IntegerField(label=_("học sinh bán trú"), min_value=0,
                                               max_value=9999)
@@ -60,14 +61,14 @@ class FactsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(CheckedForm):
     full_name = forms.CharField(label=_("cán bộ theo dõi phổ cập (để trống nếu chưa phân công)"),
                                 max_length=120, required=False)
     decision = forms.CharField(label=_("số quyết định phân công"), max_length=60, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class StaffForm(forms.Form):
+class StaffForm(CheckedForm):
     full_name = forms.CharField(label=_("họ và tên"), max_length=120)
     role = forms.ChoiceField(label=_("chức vụ"), choices=Staff.Role.choices)
     subject = forms.ChoiceField(label=_("môn dạy"), choices=SUBJECT_CHOICES, required=False)
@@ -76,7 +77,7 @@ class StaffForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class SiteForm(forms.Form):
+class SiteForm(CheckedForm):
     name = forms.CharField(label=_("tên điểm trường"), max_length=120)
     main = forms.BooleanField(label=_("điểm chính"), required=False)
     distance_km = forms.DecimalField(label=_("cách điểm chính (km)"), max_digits=5,
@@ -84,7 +85,7 @@ class SiteForm(forms.Form):
                                      localize=True)
 
 
-class ClassForm(forms.Form):
+class ClassForm(CheckedForm):
     name = forms.CharField(label=_("tên lớp"), max_length=20)
     grade = forms.ChoiceField(label=_("khối"), choices=GRADES)
     site = forms.ChoiceField(label=_("điểm trường"), required=False)
@@ -99,7 +100,7 @@ class ClassForm(forms.Form):
                 active=True, role=Staff.Role.TEACHER).order_by("full_name"))]
 
 
-class PupilForm(forms.Form):
+class PupilForm(CheckedForm):
     full_name = forms.CharField(label=_("họ và tên"), max_length=120)
     birth_year = forms.IntegerField(label=_("năm sinh"), min_value=1990, max_value=2100)
     birth_date = forms.DateField(label=_("ngày sinh"), required=False,
@@ -122,5 +123,5 @@ class PupilForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(CheckedForm):
     file = forms.FileField(label=_("tệp danh sách lớp (CSV, XLSX, XLS)"))

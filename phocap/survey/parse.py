@@ -46,7 +46,10 @@ _FLAG_FALSE = ("0", "khong", "false")
 
 
 def _whole(raw: pl.Expr) -> pl.Expr:
-    return pl.when(raw.str.contains(_WHOLE)).then(raw.str.extract(r"^(\d+)", 1).cast(pl.Int64))
+    # Not strict: a number too long for Int64 (thirty digits typed into a year) is no
+    # value, refused as such, rather than an overflow that stops the whole check.
+    digits = raw.str.extract(r"^(\d+)", 1)
+    return pl.when(raw.str.contains(_WHOLE)).then(digits.cast(pl.Int64, strict=False))
 
 
 def year(raw: pl.Expr) -> pl.Expr:

@@ -38,6 +38,7 @@ class Column:
     choices: tuple[str, ...] = ()  # for CHOICE: canonical values, NFC Vietnamese
     low: int | None = None  # for INT: inclusive bounds
     high: int | None = None
+    max_chars: int = 0  # for TEXT: the longest value the register keeps (its model's max_length)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -46,11 +47,11 @@ COLUMNS: tuple[Column, ...] = (
     # Required before 2025 only; the year-dependent rule lives in validation.
     Column("district_code", "Mã huyện", Kind.CODE, False, width=3),
     Column("commune_code", "Mã xã", Kind.CODE, True, width=5),
-    Column("village", "Thôn/xóm", Kind.TEXT, True),
-    Column("household_no", "Số phiếu", Kind.TEXT, True),
+    Column("village", "Thôn/xóm", Kind.TEXT, True, max_chars=120),
+    Column("household_no", "Số phiếu", Kind.TEXT, True, max_chars=20),
     Column("person_no", "STT", Kind.INT, True, low=1, high=99),
     Column("national_id", "Số định danh", Kind.NATIONAL_ID, False),
-    Column("full_name", "Họ và tên", Kind.TEXT, True),
+    Column("full_name", "Họ và tên", Kind.TEXT, True, max_chars=120),
     Column("birth_date", "Ngày sinh", Kind.DATE, True),
     Column("sex", "Giới tính", Kind.CHOICE, True, choices=("nam", "nữ")),
     Column("ethnicity", "Dân tộc", Kind.ETHNICITY, False),
@@ -58,7 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Biến động", Kind.CHOICE, False, choices=("chuyển đến", "chuyển đi", "chết")),
     Column("disability", "Khuyết tật", Kind.CHOICE, False, choices=("học được", "không học được")),
     Column("current_class", "Lớp đang học", Kind.CLASS, False),
-    Column("current_school", "Trường đang học", Kind.TEXT, False),
+    Column("current_school", "Trường đang học", Kind.TEXT, False, max_chars=30),
     Column("preschool_completed", "Hoàn thành MN", Kind.YEAR, False),
     Column("primary_completed", "Hoàn thành TH", Kind.YEAR, False),
     Column("thcs_graduated", "Tốt nghiệp THCS", Kind.YEAR, False),
@@ -131,6 +132,10 @@ PROVENANCE: dict[str, pl.DataType] = {
 }
 
 RECORD_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, **PROVENANCE}
+
+# The survey years the system accepts anywhere (pages, API, imports): the register
+# starts with the universal-education surveys of the 1990s.
+FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR = 1990, 2100
 
 # The date the survey describes (ND20 Art 31): 30 September of the survey year.
 REFERENCE_MONTH = 9

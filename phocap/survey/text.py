@@ -81,3 +81,48 @@ def fold_expr(column: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[^0-9a-z]+", " ")
         .str.strip_chars()
     )
+
+
+# Characters no cell or field of text may hold: the C0 and C1 controls (NUL breaks
+# PostgreSQL and every export; tab, line feed and carriage return are allowed, they
+# are whitespace that ``normalize`` turns into a space) and the bidirectional
+# overrides and isolates U+202A–U+202E and U+2066–U+2069, which make a name display
+# as something other than what it is (the "Trojan Source" trick).
+FORBIDDEN = (
+    "["
+    + "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                               *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                               *range(0x2066, 0x206A)))
+    + "]"
+)
+_FORBIDDEN = re.compile(FORBIDDEN)
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first forbidden character of ``value`` as U+XXXX, or None."""
+    found = _FORBIDDEN.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def forbidden_message(label: str, value: str) -> str:
+    """The one sentence for a text holding a forbidden character (files, pages, API)."""
+    return (f"“{label}” chứa ký tự ẩn {forbidden_character(value)} (ký tự điều khiển hoặc"
+            " ký tự đổi chiều văn bản), không được phép: hãy xóa ký tự đó hoặc gõ lại ô này.")
+
+
+def too_long_message(label: str, value: str, max_chars: int) -> str:
+    """The one sentence for a text longer than the register can keep."""
+    return f"“{label}” dài {len(value)} ký tự: tối đa {max_chars} ký tự."
+
+
+def text_problem(label: str, value: str, max_chars: int | None = None) -> str | None:
+    """What is wrong with one text value, in Vietnamese, or None.
+
+    Survey validation checks every cell of text with the same two sentences
+    (validate.py), so a page, the API and a file say the same thing.
+    """
+    if forbidden_character(value) is not None:
+        return forbidden_message(label, value)
+    if max_chars is not None and len(value) > max_chars:
+        return too_long_message(label, value, max_chars)
+    return None

@@ -33,9 +33,10 @@ from phocap.survey.schema import (
     RECORD_SCHEMA,
     REFERENCE_DAY,
     REFERENCE_MONTH,
+    Column,
     Kind,
 )
-from phocap.survey.text import fold_expr
+from phocap.survey.text import FORBIDDEN, fold_expr, forbidden_message, too_long_message
 
 MAX_KEPT_PROBLEMS = 100_000  # beyond this, problems are counted, not listed
 MAX_AGE = 60  # the register covers ages 0–60
@@ -247,7 +248,36 @@ def _value_checks() -> list[_Check]:
                     pl.lit(f"Thiếu “{column.header_vi}”: ô này bắt buộc phải có."),
                 )
             )
+        if column.kind is Kind.TEXT:
+            checks += _text_checks(column)
     return checks
+
+
+def _text_checks(column: Column) -> list[_Check]:
+    """Hidden control or bidi characters, and text longer than the register keeps.
+
+    The messages come from text.py's single-value functions, evaluated only on
+    the failing rows, so a page, the API and a file say exactly the same.
+    """
+    header, max_chars = column.header_vi, column.max_chars
+    raw, value = pl.col(_raw(column.key)), pl.col(column.key)
+    return [
+        _Check(
+            f"forbidden_character_{column.key}",
+            ERROR,
+            column.key,
+            raw.str.contains(FORBIDDEN),
+            raw.map_elements(lambda v: forbidden_message(header, v), return_dtype=pl.String),
+        ),
+        _Check(
+            f"too_long_{column.key}",
+            ERROR,
+            column.key,
+            ~raw.str.contains(FORBIDDEN) & (value.str.len_chars() > max_chars),
+            value.map_elements(lambda v: too_long_message(header, v, max_chars),
+                               return_dtype=pl.String),
+        ),
+    ]
 
 
 def _rule_checks() -> list[_Check]:

@@ -86,6 +86,23 @@ CASES = [
     (0, {"vocational_level": ""}, "vocational_without_level", WARNING, "vocational_level",
      "Trình độ nghề"),
     (0, {"national_id": "11085000123"}, "national_id_padded", WARNING, "national_id", "số 0"),
+    # A number too long for any count or year is refused, not an overflow that stops the check.
+    (0, {"birth_date": "1" * 30}, "invalid_birth_date", ERROR, "birth_date", "Ngày sinh"),
+    (0, {"person_no": "9" * 25}, "invalid_person_no", ERROR, "person_no", "1 đến 99"),
+    # Text the register would store as it is: no hidden control or bidi characters, no more
+    # than its fields hold (the same sentences as on the pages and in the API).
+    (0, {"full_name": "Lò Văn\x00 Hòa"}, "forbidden_character_full_name", ERROR, "full_name",
+     "ký tự ẩn U+0000"),
+    (0, {"village": "Bản \u202ePồn"}, "forbidden_character_village", ERROR, "village",
+     "“Thôn/xóm” chứa ký tự ẩn U+202E"),
+    (2, {"current_school": "11100TH01\u2069"}, "forbidden_character_current_school", ERROR,
+     "current_school", "U+2069"),
+    (0, {"full_name": "A" * 121}, "too_long_full_name", ERROR, "full_name",
+     "“Họ và tên” dài 121 ký tự: tối đa 120 ký tự."),
+    (0, {"household_no": "1" * 21}, "too_long_household_no", ERROR, "household_no",
+     "tối đa 20 ký tự"),
+    (2, {"current_school": "T" * 31}, "too_long_current_school", ERROR, "current_school",
+     "tối đa 30 ký tự"),
 ]
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, sees_people
+from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
 
 def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
@@ -44,7 +45,7 @@ def communes_below(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
 def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None = None) -> int:
     """The year asked for (?year=), else the latest surveyed in these communes, else last year."""
     asked = request.GET.get("year", "")
-    if asked.isdigit() and 1990 <= int(asked) <= 2100:
+    if asked.isdigit() and FIRST_SURVEY_YEAR <= int(asked) <= LAST_SURVEY_YEAR:
         return int(asked)
     if communes is not None:
         # Cached per commune under its revision (results.survey_years): reading everyone

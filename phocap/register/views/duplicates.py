@@ -23,12 +23,13 @@ from phocap.register import duplicates as service
 from phocap.register.editing import StaleEdit
 from phocap.register.models import Person
 from phocap.register.scope import editable
+from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, commune_with_people, page_of
 
 CHOSEN_YEAR_PREFIX = "year_"
 
 
-class MergeForm(forms.Form):
+class MergeForm(CheckedForm):
     """A pair as the page showed it (ids and versions) and the person to keep."""
 
     first = forms.IntegerField(widget=forms.HiddenInput)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phocap.accounts.models import Role
 from phocap.register import audit, jobs
 from phocap.register.models import ImportJob
+from phocap.register.textfields import CheckedForm
 
 SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
 
@@ -34,7 +35,7 @@ def _last_year() -> int:
     return dt.date.today().year - 1
 
 
-class ImportForm(forms.Form):
+class ImportForm(CheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Tệp phiếu điều tra"),
         help_text=gettext_lazy("CSV, XLSX, XLS hoặc Parquet, theo mẫu phiếu điều tra."),

@@ -65,6 +65,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     if form.cleaned_data["relationship"] != person.relationship:
                         Person.objects.filter(pk=person.pk).update(
                             relationship=form.cleaned_data["relationship"])
+                except editing.Invalid as exc:
+                    form.add_refusal(exc.problems)
                 except (editing.StaleEdit, ValueError) as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -103,6 +105,8 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 person = editing.add_person(request.user, household, year, record,
                                             form.cleaned_data["relationship"])
+            except editing.Invalid as exc:
+                form.add_refusal(exc.problems)
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:

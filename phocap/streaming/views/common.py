@@ -16,6 +16,7 @@ from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import School, SchoolClass
 from phocap.schools.scope import schools_for
 from phocap.streaming.figures import GRADE_NINE
+from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
 
 def school_years(communes: list[AdministrativeUnit]) -> list[int]:
@@ -28,7 +29,7 @@ def school_years(communes: list[AdministrativeUnit]) -> list[int]:
 def school_year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int:
     """The year asked for (?year=), else the newest with grade-9 classes, else last year."""
     asked = request.GET.get("year", "")
-    if asked.isdigit() and 1990 <= int(asked) <= 2100:
+    if asked.isdigit() and FIRST_SURVEY_YEAR <= int(asked) <= LAST_SURVEY_YEAR:
         return int(asked)
     latest = (SchoolClass.objects.filter(school__commune__in=communes, grade__in=GRADE_NINE)
               .aggregate(latest=Max("school_year"))["latest"])

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
 from phocap.schools.scope import may_keep_school, own_school_id
@@ -33,7 +34,7 @@ def school_year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CheckedModelForm):
     class Meta:
         model = CareerGuidanceActivity
         fields = ("held_on", "title", "grades", "participants", "partners")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.register.scope import editable
+from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -32,7 +32,7 @@ from phocap.streaming.models import LabourDemand
 from phocap.streaming.views.common import school_year, school_years
 
 
-class LabourDemandForm(forms.ModelForm):
+class LabourDemandForm(CheckedModelForm):
     class Meta:
         model = LabourDemand
         fields = ("survey_year", "employer", "trade", "workers_wanted", "qualification")

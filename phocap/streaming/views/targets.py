@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from phocap.dashboard.compare import vi_points
 from phocap.dashboard.forms import RateField
 from phocap.register.models import AdministrativeUnit
+from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import province_targets
@@ -40,7 +41,7 @@ def _name(stream: Stream, difficult: bool) -> str:
     return f"{stream.value}-{'difficult' if difficult else 'normal'}"
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(CheckedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for stream in TARGETED:
