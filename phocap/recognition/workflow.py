@@ -141,6 +141,9 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
         # so the snapshot is exactly the data that stay frozen.
         communes = _communes(unit)
         freeze.hold_for_submission(communes)
+        # Pinned before the result is read: an identity edit committing meanwhile
+        # changes the person, neither the pin nor the result read from it.
+        freeze.pin(communes, year)
         snapshot = snapshot_of(unit, standard, year)
         claimed = snapshot["level"] if level is None else level
         _check_level(claimed, snapshot["level"], comment, "đề nghị")
@@ -160,7 +163,6 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
             raise Refused("Hồ sơ này vừa được nộp; hãy tải lại trang.") from None
         DossierEvent.objects.create(dossier=dossier, user=user, action=action,
                                     comment=comment.strip(), snapshot=snapshot)
-        freeze.pin(communes, year)
     return dossier
 
 
