@@ -17,7 +17,10 @@ every open year change, the frozen year's records, results, forms and name
 lists do not. A year the reviewer returns (or refuses) is released again and
 follows the person like any open year. The schools' staff, which are not kept
 per year either, are pinned the same way for the recognition conditions
-(schools/conditions.py).
+(schools/conditions.py). Everything else a frozen year's result is computed
+from is kept per year and refused for that year: its records and moves, new
+members, a file of the year, a merge moving its records, the roll-over into
+it, the ĐBKK flag, and the schools' yearly facts, classes and monitoring officer.
 
 A submission and an edit must not interleave: an edit that passed the check
 just before a submission and committed just after it would land after the
