@@ -32,6 +32,7 @@ from phocap.accounts.admin_forms import (
     NewAccountForm,
 )
 from phocap.accounts.models import Role, User
+from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
 from phocap.register.views.common import page_of, survey_year
@@ -193,7 +194,11 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
             messages.error(request, _("Năm điều tra không hợp lệ."))
             return redirect("admin-difficult")
         year = year_form.cleaned_data["year"]
-        changed = _save_flags(request, list(communes), year)
+        try:
+            changed = _save_flags(request, list(communes), year)
+        except freeze.Frozen as exc:
+            messages.error(request, _("Chưa lưu gì: %(reason)s") % {"reason": exc})
+            return redirect(f"{request.path}?year={year}")
         messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
                          % {"year": year, "n": changed})
         return redirect(f"{request.path}?year={year}")
@@ -212,7 +217,9 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
     """Store the checked communes as ĐBKK and the others as not; return how many changed.
 
     A commune id that is not one of the province's communes is refused (404)
-    before anything is written.
+    before anything is written; so is the whole list when a changed flag is of a
+    frozen year (freeze.Frozen naming the communes): the flag decides the
+    commune's cohorts and thresholds, so it is part of what a dossier certified.
     """
     by_pk = {c.pk: c for c in communes}
     chosen: set[int] = set()
@@ -224,12 +231,12 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
     with transaction.atomic():
         rows = {row.unit_id: row for row in
                 UnitYear.objects.select_for_update().filter(unit__in=communes, survey_year=year)}
-        for pk, commune in by_pk.items():
-            wanted, row = pk in chosen, rows.get(pk)
-            if row is None and not wanted:
-                continue
-            if row is not None and row.especially_difficult == wanted:
-                continue
+        changing = [
+            (commune, pk in chosen, rows.get(pk)) for pk, commune in by_pk.items()
+            if (rows[pk].especially_difficult if pk in rows else False) != (pk in chosen)
+        ]
+        freeze.refuse_if_any_frozen([entry[0] for entry in changing], year)
+        for commune, wanted, row in changing:
             before = audit.snapshot(row) if row is not None else None
             if row is None:
                 row = UnitYear.objects.create(unit=commune, survey_year=year,

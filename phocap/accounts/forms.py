@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts import throttle
+from phocap.register.textfields import CheckedForm
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -33,7 +34,7 @@ class ThrottledLoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class CodeForm(forms.Form):
+class CodeForm(CheckedForm):
     """The six digits an authenticator app shows (spaces are forgiven)."""
 
     code = forms.CharField(

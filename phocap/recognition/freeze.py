@@ -7,9 +7,20 @@ certified. A dossier of the district covers its communes too (its result is
 their roll-up, rules.md §4). To change frozen data the reviewer returns the
 dossier; a recognised year is not reopened.
 
-Households and a person's identity are shared by every survey year, so they
-follow the commune's latest surveyed year (the one being worked on): an older
-recognised year keeps its decision's snapshot either way.
+Households and a person's identity are shared by every survey year, so they are
+pinned instead: when a year freezes (``pin``, called by the workflow in the
+submission's transaction) each of its PersonYear rows keeps a copy of the
+identity the survey record view reads (name, birth, sex, ethnicity, national
+ID, village, form number), and the view reads that copy while it is pinned.
+An officer can therefore still correct a name or a birth date: the person and
+every open year change, the frozen year's records, results, forms and name
+lists do not. A year the reviewer returns (or refuses) is released again and
+follows the person like any open year. The schools' staff, which are not kept
+per year either, are pinned the same way for the recognition conditions
+(schools/conditions.py). Everything else a frozen year's result is computed
+from is kept per year and refused for that year: its records and moves, new
+members, a file of the year, a merge moving its records, the roll-over into
+it, the ĐBKK flag, and the schools' yearly facts, classes and monitoring officer.
 
 A submission and an edit must not interleave: an edit that passed the check
 just before a submission and committed just after it would land after the
@@ -25,13 +36,15 @@ already serialises them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
 from phocap.recognition.models import Dossier
-from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register import revisions
+from phocap.register.models import AdministrativeUnit, Person, PersonYear
 
 FREEZING = (Dossier.Status.SUBMITTED, Dossier.Status.RECOGNISED)
 
@@ -80,14 +93,63 @@ def refuse_if_frozen(commune: AdministrativeUnit, year: int) -> None:
         raise Frozen(reason)
 
 
-def latest_year(commune: AdministrativeUnit) -> int | None:
-    latest = PersonYear.objects.filter(person__household__commune=commune).aggregate(
-        latest=Max("survey_year"))["latest"]
-    return int(latest) if latest is not None else None
+def refuse_if_any_frozen(communes: Iterable[AdministrativeUnit], year: int) -> None:
+    """``refuse_if_frozen`` for several communes at once, naming every frozen one."""
+    reasons = [r for c in communes if (r := frozen(c, year)) is not None]
+    if reasons:
+        raise Frozen(" ".join(reasons))
 
 
-def refuse_if_shared_frozen(commune: AdministrativeUnit) -> None:
-    """For households and identities, which every year shares: the latest year decides."""
-    year = latest_year(commune)
-    if year is not None:
-        refuse_if_frozen(commune, year)
+# Where each pinned column comes from, as a lookup from the person (survey_record view).
+PINNED_FROM = {
+    "pinned_national_id": "national_id",
+    "pinned_full_name": "full_name",
+    "pinned_birth_date": "birth_date",
+    "pinned_birth_year": "birth_year",
+    "pinned_sex": "sex",
+    "pinned_ethnicity": "ethnicity",
+    "pinned_village": "household__village__name",
+    "pinned_household_no": "household__household_no",
+}
+
+
+def pinned_values(person_model: Any) -> dict[str, Any]:
+    """The UPDATE that copies each row's identity into its pinned columns.
+
+    ``person_model`` is Person, or its historical model in a data migration.
+    """
+    person = person_model.objects.filter(pk=OuterRef("person_id"))
+    return {"pinned": True} | {column: Subquery(person.values(lookup)[:1])
+                               for column, lookup in PINNED_FROM.items()}
+
+
+def pin(communes: Iterable[AdministrativeUnit], year: int) -> None:
+    """Keep the identity the communes' records of ``year`` have now: the year freezes.
+
+    Rows pinned already (by another dossier freezing the same year) keep their pin.
+    """
+    from phocap.schools.conditions import pin_staff
+
+    communes = list(communes)
+    PersonYear.objects.filter(person__household__commune__in=communes, survey_year=year,
+                              pinned=False).update(**pinned_values(Person))
+    pin_staff(communes, year)
+
+
+def release(communes: Iterable[AdministrativeUnit], year: int) -> None:
+    """Let the communes of ``year`` that no dossier freezes any more follow the register again.
+
+    Call it after the dossier's new status is saved; their cached results are
+    recomputed (the person may have been corrected meanwhile).
+    """
+    from phocap.schools.conditions import release_staff
+
+    freed = [c for c in communes if frozen(c, year) is None]
+    if not freed:
+        return
+    PersonYear.objects.filter(person__household__commune__in=freed, survey_year=year,
+                              pinned=True).update(
+        pinned=False, **{column: PersonYear._meta.get_field(column).get_default()
+                         for column in PINNED_FROM})
+    release_staff(freed, year)
+    revisions.bump(c.pk for c in freed)

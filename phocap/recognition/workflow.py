@@ -149,8 +149,11 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
             raise Refused(f"{unit.name} đã được công nhận cho tiêu chuẩn này năm {year}.")
         # Edits in flight finish first and later ones wait for the freeze (freeze.py),
         # so the snapshot is exactly the data that stay frozen.
-        freeze.hold_for_submission(u for u in subtree(unit)
-                                   if u.type == AdministrativeUnit.Type.COMMUNE)
+        communes = _communes(unit)
+        freeze.hold_for_submission(communes)
+        # Pinned before the result is read: an identity edit committing meanwhile
+        # changes the person, neither the pin nor the result read from it.
+        freeze.pin(communes, year)
         snapshot = snapshot_of(unit, standard, year)
         claimed = snapshot["level"] if level is None else level
         _check_level(claimed, snapshot["level"], comment, "đề nghị")
@@ -171,6 +174,11 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
         DossierEvent.objects.create(dossier=dossier, user=user, action=action,
                                     comment=comment.strip(), snapshot=snapshot)
     return dossier
+
+
+def _communes(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The communes whose data a dossier of ``unit`` covers (and freezes)."""
+    return [u for u in subtree(unit) if u.type == AdministrativeUnit.Type.COMMUNE]
 
 
 def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
@@ -206,6 +214,7 @@ def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
             dossier=locked, user=user, action=DossierEvent.Action.RETURN,
             comment=comment.strip(),
             snapshot=snapshot_of(locked.unit, locked.standard, locked.survey_year))
+        freeze.release(_communes(locked.unit), locked.survey_year)
     return locked
 
 
@@ -233,4 +242,6 @@ def decide(user: Any, dossier: Dossier, number: str, date: dt.date, signer: str,
             dossier=locked, user=user, action=DossierEvent.Action.DECIDE,
             comment=comment.strip(), decision_number=number.strip(), decision_date=date,
             signer=signer.strip(), level_granted=level, snapshot=locked.snapshot)
+        if locked.status == Dossier.Status.REFUSED:
+            freeze.release(_communes(locked.unit), locked.survey_year)
     return locked

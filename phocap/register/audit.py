@@ -120,7 +120,9 @@ def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
 
 def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """The fields an entry changed, named as the survey form names them, with the values
-    before and after (what a page shows an officer)."""
+    before and after (what a page shows an officer). The identity a frozen year pinned
+    (recognition/freeze.py) is the freeze's bookkeeping, not an officer's change."""
     before, after = entry.before or {}, entry.after or {}
     return [(field_label(k), before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
-            if k not in ("id", "version") and before.get(k) != after.get(k)]
+            if k not in ("id", "version") and not k.startswith("pinned")
+            and before.get(k) != after.get(k)]

@@ -209,10 +209,12 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
         scoped = Person.objects.for_user(user).filter(household__commune=commune)
         kept = scoped.select_related("household__commune").get(pk=keep_id)
         removed = scoped.select_related("household__commune").get(pk=remove_id)
-        for year in PersonYear.objects.filter(person__in=[kept, removed]).values_list(
-                "survey_year", flat=True).distinct():
+        # Every year of the removed person moves or is deleted (and a clash deletes
+        # one of the kept person's); the kept person's other years stay as they are,
+        # a frozen one reading the identity pinned when it froze.
+        for year in PersonYear.objects.filter(person=removed).values_list(
+                "survey_year", flat=True):
             freeze.refuse_if_frozen(commune, year)
-        freeze.refuse_if_shared_frozen(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
             if not Person.objects.filter(pk=person_id, version=version).update(
                     version=F("version") + 1):

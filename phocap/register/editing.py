@@ -4,6 +4,11 @@ Each edit names the version the user saw; the update only happens if the row
 still has it (a conditional UPDATE, so it holds on SQLite and PostgreSQL alike),
 otherwise the user is told someone else changed the person first. Nothing is
 silently overwritten.
+
+What belongs to one survey year (its record, a move) is refused while that
+year is frozen (recognition/freeze.py). A person's identity and a household
+are shared by every year: they may still be corrected, which changes the open
+years only, because a frozen year reads the identity pinned when it froze.
 """
 
 from __future__ import annotations
@@ -69,7 +74,6 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         )
         if not editable(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
-        freeze.refuse_if_shared_frozen(person.household.commune)
         checked = checking.person_edit(person, changes)
         if checked.problems:
             raise Invalid(checked.problems)
@@ -114,7 +118,6 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     with transaction.atomic():
         person = _editable_person(user, person_id)
         freeze.refuse_if_frozen(person.household.commune, year)
-        freeze.refuse_if_shared_frozen(person.household.commune)
         _claim(person_id, version)
         _refuse_clash(user, record["national_id"], person.pk)
         before = audit.snapshot(person)
@@ -196,7 +199,6 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
-        freeze.refuse_if_shared_frozen(commune)
         if household_id is None:
             try:
                 with transaction.atomic():

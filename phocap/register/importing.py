@@ -193,6 +193,17 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
     return _Plan(result, communes, register, todo)
 
 
+def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
+    """A frozen year takes no file (recognition/freeze.py): said at preview and at commit.
+
+    A file of an open year may still correct people's identities: the person and
+    the open years change, a frozen year keeps the identity it pinned.
+    """
+    for commune in communes.values():
+        if reason := frozen(commune, year):
+            raise ImportRefused(f"Không nhập được tệp năm {year}: {reason}")
+
+
 def preview(records: pl.DataFrame, user: Any = None) -> Preview:
     """What importing these records would do; nothing is written.
 
@@ -201,7 +212,9 @@ def preview(records: pl.DataFrame, user: Any = None) -> Preview:
     ``user`` decides whether the other person is named (uniqueness.py).
     """
     year = _single_year(records)
-    planned = _plan(records, _communes(records, year), year).preview
+    communes = _communes(records, year)
+    _refuse_frozen(communes, year)
+    planned = _plan(records, communes, year).preview
     _refuse_clashes(records, user)
     return planned
 
@@ -247,9 +260,7 @@ def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
             for commune in communes.values():
                 if not editable(user, commune):
                     raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
-        for commune in communes.values():
-            if reason := frozen(commune, year):
-                raise ImportRefused(reason)
+        _refuse_frozen(communes, year)
         # Two imports of one commune on PostgreSQL queue here instead of both
         # planning from the same state (SQLite's BEGIN IMMEDIATE already serialises
         # every writer; there select_for_update is a no-op). FOR NO KEY UPDATE, so

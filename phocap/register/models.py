@@ -4,8 +4,13 @@ A person is stable across years (identity, birth, sex, ethnicity); what the
 annual survey records about them (class, completions, dropout, literacy,
 disability, moves) lives in one PersonYear per survey year, so opening a new
 year never alters the previous one. The survey record of survey-format.md is
-exposed by the database view ``survey_record`` (migration 0002), which the
-engine reads in-database through Ibis.
+exposed by the database view ``survey_record`` (migrations 0002 and
+0005), which the engine reads in-database through Ibis.
+
+An open year reads the person's (and household's) current identity; a frozen
+year reads the identity pinned on its PersonYear when its dossier was
+submitted (recognition/freeze.py), so correcting a name for the open year
+never rewrites what a dossier certified.
 
 Households and people carry a version number: an edit made on a stale form is
 refused instead of silently overwriting someone else's change.
@@ -179,6 +184,18 @@ class PersonYear(models.Model):
     literacy_year = models.PositiveSmallIntegerField(null=True, blank=True)
     relapsed = models.BooleanField(_("tái mù"), default=False)
     warnings = models.JSONField(default=list, blank=True)
+    # The identity the year was frozen with (recognition/freeze.py pins and
+    # releases it; nothing else writes these). Unpinned, the year reads the
+    # person's and household's current values.
+    pinned = models.BooleanField(default=False)
+    pinned_national_id = models.CharField(max_length=12, null=True, blank=True)
+    pinned_full_name = models.CharField(max_length=120, blank=True)
+    pinned_birth_date = models.DateField(null=True, blank=True)
+    pinned_birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    pinned_sex = models.CharField(max_length=3, blank=True)
+    pinned_ethnicity = models.CharField(max_length=30, blank=True)
+    pinned_village = models.CharField(max_length=120, blank=True)
+    pinned_household_no = models.CharField(max_length=20, blank=True)
 
     objects = ScopedManager("person__household__commune")
 

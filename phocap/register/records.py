@@ -51,14 +51,22 @@ def wanted(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def raw(person: Any, year_record: Any | None) -> dict[str, str]:
-    """A stored person (and their year) as the raw text of the survey form's columns."""
+    """A stored person (and their year) as the raw text of the survey form's columns.
+
+    A frozen year shows the identity it pinned (recognition/freeze.py), which is
+    what its records say, rather than the person's corrected one.
+    """
+    pinned = year_record is not None and getattr(year_record, "pinned", False)
+    identity = {name: getattr(year_record, f"pinned_{name}") if pinned else getattr(person, name)
+                for name in PERSON_FIELDS}
+    birth_date = identity["birth_date"]
     values: dict[str, str] = {
-        "full_name": person.full_name,
-        "birth_date": person.birth_date.isoformat() if isinstance(person.birth_date, dt.date)
-        else str(person.birth_year),
-        "sex": person.sex,
-        "ethnicity": person.ethnicity or "",
-        "national_id": person.national_id or "",
+        "full_name": identity["full_name"],
+        "birth_date": birth_date.isoformat() if isinstance(birth_date, dt.date)
+        else str(identity["birth_year"]),
+        "sex": identity["sex"],
+        "ethnicity": identity["ethnicity"] or "",
+        "national_id": identity["national_id"] or "",
     }
     for name in RAW_YEAR_COLUMNS:
         value = getattr(year_record, name, None) if year_record is not None else None

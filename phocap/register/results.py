@@ -176,7 +176,11 @@ def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     The law recognises communes, not villages (ND20 Art 16); the village figures
     show an officer where in the commune a rate is made or lost.
     """
-    names = sorted(Village.objects.filter(commune=commune).values_list("name", flat=True))
+    # A frozen year reads the village names pinned when it froze (recognition/freeze.py).
+    names = sorted(set(Village.objects.filter(commune=commune).values_list("name", flat=True))
+                   | set(PersonYear.objects.filter(person__household__commune=commune,
+                                                   survey_year=year, pinned=True)
+                         .values_list("pinned_village", flat=True).distinct()))
     if not names:
         return []
     difficult = UnitYear.objects.filter(unit=commune, survey_year=year,

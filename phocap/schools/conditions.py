@@ -51,8 +51,26 @@ class SchoolYear:
         return norms.meets_classroom_norm(self.counts) and norms.meets_teacher_norm(self.counts)
 
 
+def _staff(school_ids: Iterable[int]) -> tuple[dict[int, Counter[str]], Counter[int]]:
+    """The active teachers (by subject) and nurses of each school, as they are now."""
+    teachers: dict[int, Counter[str]] = defaultdict(Counter)
+    nurses: Counter[int] = Counter()
+    for school_id, role, subject in Staff.objects.filter(
+            school_id__in=list(school_ids), active=True).values_list("school_id", "role",
+                                                                     "subject"):
+        if role == Staff.Role.TEACHER:
+            teachers[school_id][subject or "other"] += 1
+        elif role == Staff.Role.NURSE:
+            nurses[school_id] += 1
+    return teachers, nurses
+
+
 def school_years(schools: Iterable[School], year: int) -> dict[int, SchoolYear]:
-    """Counts of each school in school year ``year``: four queries whatever the number."""
+    """Counts of each school in school year ``year``: four queries whatever the number.
+
+    Staff are counted as they are now, except in a frozen year, which counts the
+    staff pinned when it froze (``pin_staff``).
+    """
     found = {s.pk: s for s in schools}
     classes: dict[int, Counter[str]] = defaultdict(Counter)
     fives: Counter[int] = Counter()
@@ -63,16 +81,15 @@ def school_years(schools: Iterable[School], year: int) -> dict[int, SchoolYear]:
             classes[school_id][level] += 1
         if grade.strip().upper() == "MG5":
             fives[school_id] += 1
-    facts = dict(SchoolYearFacts.objects.filter(school_id__in=found, school_year=year)
-                 .values_list("school_id", "classrooms"))
-    teachers: dict[int, Counter[str]] = defaultdict(Counter)
-    nurses: Counter[int] = Counter()
-    for school_id, role, subject in Staff.objects.filter(
-            school_id__in=found, active=True).values_list("school_id", "role", "subject"):
-        if role == Staff.Role.TEACHER:
-            teachers[school_id][subject or "other"] += 1
-        elif role == Staff.Role.NURSE:
-            nurses[school_id] += 1
+    facts: dict[int, int] = {}
+    teachers, nurses = _staff(found)
+    for school_id, classrooms, pinned in SchoolYearFacts.objects.filter(
+            school_id__in=found, school_year=year).values_list("school_id", "classrooms",
+                                                               "pinned_staff"):
+        facts[school_id] = classrooms
+        if pinned is not None:
+            teachers[school_id] = Counter(pinned["teachers"])
+            nurses[school_id] = pinned["nurses"]
     return {
         pk: SchoolYear(school, norms.SchoolCounts(
             classes=dict(classes[pk]), five_year_old_classes=fives[pk],
@@ -80,6 +97,27 @@ def school_years(schools: Iterable[School], year: int) -> dict[int, SchoolYear]:
             entered=pk in facts)
         for pk, school in found.items()
     }
+
+
+def pin_staff(communes: Iterable[AdministrativeUnit], year: int) -> None:
+    """Keep the staff counted in the communes' conditions of ``year``: the year freezes.
+
+    Only schools that entered the year's facts count towards the conditions
+    (``for_communes``); a year pinned already keeps its pin.
+    """
+    rows = list(SchoolYearFacts.objects.filter(school__commune__in=list(communes),
+                                               school_year=year, pinned_staff__isnull=True))
+    teachers, nurses = _staff(row.school_id for row in rows)
+    for row in rows:
+        row.pinned_staff = {"teachers": dict(teachers[row.school_id]),
+                            "nurses": nurses[row.school_id]}
+        row.save(update_fields=["pinned_staff"])
+
+
+def release_staff(communes: Iterable[AdministrativeUnit], year: int) -> None:
+    """Count the communes' staff of ``year`` as they are now again: the year is open."""
+    SchoolYearFacts.objects.filter(school__commune__in=list(communes), school_year=year,
+                                   pinned_staff__isnull=False).update(pinned_staff=None)
 
 
 def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:

@@ -86,6 +86,10 @@ class SchoolYearFacts(models.Model):
     semi_boarding_pupils = models.PositiveIntegerField(_("học sinh bán trú"), default=0)
     boarding_pupils = models.PositiveIntegerField(_("học sinh nội trú"), default=0)
     version = models.PositiveIntegerField(default=1)
+    # The staff counted for the year's conditions while it is frozen
+    # ({"teachers": {subject: n}, "nurses": n}): staff are not kept per year, so
+    # recognition/freeze.py pins them here (schools/conditions.pin_staff).
+    pinned_staff = models.JSONField(null=True, blank=True)
 
     objects = ScopedManager("school__commune")
 

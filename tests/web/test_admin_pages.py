@@ -254,6 +254,24 @@ def test_difficult_communes_saved_in_one_post_audited_and_seen_by_the_results(
     assert checked.count("checked") == 1
 
 
+def test_the_flag_of_a_frozen_year_is_refused_and_nothing_is_saved(
+        surveyed: dict[str, Any], admin: Client, make_user: Any) -> None:
+    """The flag sets the commune's cohorts and thresholds: part of what a dossier certified."""
+    from phocap.recognition import workflow
+
+    communes = surveyed["communes"]
+    workflow.submit(make_user("commune_staff", communes["03319"]), communes["03319"], "primary",
+                    2021, 1, "Hồ sơ đủ điều kiện.")
+    url = reverse("admin-difficult")
+    page = admin.post(url, {"year": 2021, "difficult": [communes["03319"].pk,
+                                                        communes["03370"].pk]}, follow=True)
+    text = page.content.decode()
+    assert "Chưa lưu gì" in text and "bị khóa" in text and communes["03319"].name in text
+    assert _flags(2021) == {}
+    admin.post(url, {"year": 2021, "difficult": [communes["03370"].pk]})
+    assert _flags(2021) == {"03370": True}  # a commune no dossier freezes still changes
+
+
 def test_a_commune_outside_the_province_is_404_and_nothing_is_saved(
         tree: dict[str, Any], admin: Client, other_province: dict[str, Any]) -> None:
     response = admin.post(reverse("admin-difficult"), {
