@@ -488,3 +488,31 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
                 row=offset + 1,
             )
         ) from exc
+
+
+def commune_codes(path: Path) -> set[str]:
+    """The commune codes a survey file names (blank cells left out), read before anything else.
+
+    The register asks this before validating an upload (register/scope.py): who may
+    import a file depends only on its communes. Parquet reads the one column; the
+    other formats are read as for validation but only this column is kept.
+    """
+    if path.suffix.lower() == ".parquet":
+        try:
+            names = pq.ParquetFile(path).schema_arrow.names
+        except Exception:
+            return _codes_of_sheets(path)
+        wanted = [n for n in names if header_key(n) == "commune_code"]
+        if not wanted:
+            return set()
+        column = pq.read_table(path, columns=wanted[:1]).column(0)
+        return {str(v).strip() for v in column.to_pylist() if v is not None and str(v).strip()}
+    return _codes_of_sheets(path)
+
+
+def _codes_of_sheets(path: Path) -> set[str]:
+    codes: set[str] = set()
+    for sheet in read(path):
+        if "commune_code" in sheet.data.columns:
+            codes.update(c for c in sheet.data["commune_code"].drop_nulls().to_list() if c)
+    return codes

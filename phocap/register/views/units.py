@@ -36,6 +36,7 @@ from phocap.register.views.common import (
     page_of,
     survey_year,
     unit_in_scope,
+    whole_unit,
 )
 from phocap.rules import STANDARD_NAMES_VI
 
@@ -145,7 +146,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 @login_required
 def households(request: HttpRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
-    commune = commune_with_people(request, pk)
+    commune = commune_with_people(request, pk, whole=False)
     year = survey_year(request, [commune])
     context = {"unit": commune, "year": year} | _household_page(request, commune, year)
     return render(request, "register/_households.html", context)
@@ -155,7 +156,7 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people behind it, and next year's outlook."""
-    found = unit_in_scope(request, pk)
+    found = whole_unit(request, pk)
     communes = communes_below(found)
     year = survey_year(request, communes)
     evaluation = cached_results(found, year)
@@ -208,6 +209,9 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    if frame.height:  # a name list on a page is the same read as its download
+        audit.exported(request.user, commune, {"year": year, "criterion": criterion,
+                                               "rows": frame.height, "page": True})
     return render(request, "register/people.html", {
         "unit": commune, "year": year, "criterion": criterion, "label": label(criterion),
         "breadcrumbs": breadcrumbs(commune, request.user),
