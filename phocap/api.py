@@ -116,12 +116,12 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
         raise HttpError(404, "Không có đơn vị này.")
     if user.role == Role.MINISTRY_VIEWER:
         return unit  # aggregates of any unit, never a person
-    if not scope.reads_whole_units(user):
-        raise HttpError(403, "Tài khoản của trường chỉ xem học sinh của trường mình.")
     covered = user.unit
     chain = [unit, *unit.ancestors()]
     if covered is None or all(u.pk != covered.pk for u in chain):
         raise HttpError(404, "Không có đơn vị này.")
+    if not scope.reads_whole_units(user):
+        raise HttpError(403, "Tài khoản của trường chỉ xem học sinh của trường mình.")
     return unit
 
 

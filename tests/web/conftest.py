@@ -12,7 +12,7 @@ OLD = "2025-01-04"
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
     """Province 11 → districts 100 and 101 → communes 03319, 03322 (in 100) and 03370 (in 101);
-    and another province, 12 → district 200 → commune 04001. One person in each commune."""
+    and another province, 01 → district 001 → commune 00001. One person in each commune."""
     from phocap.register.models import AdministrativeUnit, Household, Person, Village
 
     def unit(code: str, type_: str, parent: Any = None) -> Any:
@@ -22,13 +22,13 @@ def tree(db: Any) -> dict[str, Any]:
 
     province = unit("11", "province")
     district, other_district = unit("100", "district", province), unit("101", "district", province)
-    other_province = unit("12", "province")
-    far_district = unit("200", "district", other_province)
+    other_province = unit("01", "province")
+    far_district = unit("001", "district", other_province)
     communes = {
         "03319": unit("03319", "commune", district),
         "03322": unit("03322", "commune", district),
         "03370": unit("03370", "commune", other_district),
-        "04001": unit("04001", "commune", far_district),
+        "00001": unit("00001", "commune", far_district),
     }
     people = {}
     for code, commune in communes.items():

@@ -18,7 +18,7 @@ from tests.web.roles import COVERS, PASSWORD, ROLES
 
 YEAR = 2021
 # Own commune, its sibling, a commune of another district, a commune of another province.
-CODES = ["03319", "03322", "03370", "04001"]
+CODES = ["03319", "03322", "03370", "00001"]
 
 
 def signed_in(make_user: Any, role: str, unit: Any) -> Client:
@@ -280,7 +280,8 @@ def test_import_jobs_never_cross_scope(surveyed: Any, jobs: dict[str, Any], make
 
 def test_every_route_is_in_a_scope_matrix() -> None:
     """A new page cannot slip in untested: each named route is in this module's matrix or
-    in the named module that holds its own (role × own/sibling/parent) matrix."""
+    in the named module that holds its own (role × own/sibling/parent) matrix; and each
+    operation of the REST API is in tests/web/test_api.py's matrix."""
     from pathlib import Path
 
     from django.urls import get_resolver
@@ -326,6 +327,19 @@ def test_every_route_is_in_a_scope_matrix() -> None:
     for name, module in elsewhere.items():
         if module is not None:
             assert name in (folder / module).read_text(), f"{name} not tested in {module}"
+    # The API's operations (uploads included) are routes too: each is a row of
+    # tests/web/test_api.py's API_MATRIX, and each row names a real operation.
+    from phocap.api import api as api_v1
+    from tests.web.test_api import API_MATRIX
+
+    operations = {operation.view_func.__name__
+                  for _, router in api_v1._routers
+                  for view in router.path_operations.values()
+                  for operation in view.operations}
+    assert {"households", "import_file", "person"} <= operations
+    missing = operations - set(API_MATRIX)
+    assert not missing, f"API operations without a scope test: {sorted(missing)}"
+    assert set(API_MATRIX) <= operations, sorted(set(API_MATRIX) - operations)
 
 
 def test_vietnamese_unless_english_is_chosen(surveyed: Any) -> None:
