@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
-from phocap.register.models import AdministrativeUnit, Household, UnitYear, Village
+from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
     behind,
@@ -27,7 +27,7 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
-from phocap.register.scope import editable, sees_people
+from phocap.register.scope import editable, reads_whole_units, sees_people
 from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
@@ -76,6 +76,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(found, request.user)[:-1],
         "standards": _standards(own) if own else [],
         "sees_people": sees_people(request.user),
+        "reads_whole": reads_whole_units(request.user),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
         context |= _commune_context(request, found, year)
@@ -132,11 +133,12 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
         .order_by("village__name", "household_no")
     )
     query = request.GET.get("q", "").strip()
-    if query:
+    if query:  # members through for_user: a school's staff find their pupils by name only
+        named = Person.objects.for_user(request.user).filter(full_name__icontains=query)
         households = households.filter(
             Q(household_no__icontains=query) | Q(head_name__icontains=query)
-            | Q(members__full_name__icontains=query)
-        ).distinct()
+            | Q(pk__in=named.values("household_id"))
+        )
     village = request.GET.get("village", "")
     if village.isdigit():
         households = households.filter(village_id=int(village))
