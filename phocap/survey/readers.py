@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
+from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold
@@ -490,8 +491,11 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
         ) from exc
 
 
+
 def commune_codes(path: Path) -> set[str]:
-    """The commune codes a survey file names (blank cells left out), read before anything else.
+    """The commune codes a survey file names, as validation will read them (an XLSX cell
+    3319 is commune 03319), read before anything else; cells that are no code are left
+    out (validation reports them, and a file with errors is never previewed).
 
     The register asks this before validating an upload (register/scope.py): who may
     import a file depends only on its communes. Parquet reads the one column; the
@@ -506,7 +510,8 @@ def commune_codes(path: Path) -> set[str]:
         if not wanted:
             return set()
         column = pq.read_table(path, columns=wanted[:1]).column(0)
-        return {str(v).strip() for v in column.to_pylist() if v is not None and str(v).strip()}
+        return _codes(pl.Series([None if v is None else str(v) for v in column.to_pylist()],
+                                dtype=pl.String))
     return _codes_of_sheets(path)
 
 
@@ -514,5 +519,11 @@ def _codes_of_sheets(path: Path) -> set[str]:
     codes: set[str] = set()
     for sheet in read(path):
         if "commune_code" in sheet.data.columns:
-            codes.update(c for c in sheet.data["commune_code"].drop_nulls().to_list() if c)
+            codes |= _codes(sheet.data["commune_code"])
     return codes
+
+
+def _codes(raw: pl.Series) -> set[str]:
+    width = next(c.width for c in COLUMNS if c.key == "commune_code")
+    parsed = pl.DataFrame({"raw": raw.str.strip_chars()}).select(code(pl.col("raw"), width))
+    return set(parsed.to_series().drop_nulls().to_list())

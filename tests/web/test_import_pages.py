@@ -229,3 +229,22 @@ def test_viewing_a_preview_is_a_logged_read_of_personal_data(
         assert entry.after["import_job"] == job.pk and entry.after["preview"] is True
     signed_in(staff).get(reverse("import-progress", args=[job.pk]))
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 2
+
+
+def test_an_xlsx_whose_commune_cells_are_numbers_is_the_officers_own(
+    tree: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Excel drops the leading zero of 03319; the scope reads the code as validation does."""
+    import polars as pl
+
+    frame = pl.read_csv(io.BytesIO(commune_csv()), infer_schema=False).with_columns(
+        pl.col("commune_code").cast(pl.Int32))
+    buffer = io.BytesIO()
+    frame.write_excel(buffer)
+    client = signed_in(make_user("commune_staff", tree["communes"]["03319"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import-new"), {
+            "file": SimpleUploadedFile("xa-03319.xlsx", buffer.getvalue()), "survey_year": 2021})
+    job = ImportJob.objects.get()
+    assert job.status == Status.PREVIEWED, job.message
+    assert [c.code for c in job.communes.all()] == ["03319"]
