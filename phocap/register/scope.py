@@ -46,6 +46,7 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
 
 
 def is_school_staff(user: Any) -> bool:
+    """A school's account: attached to a commune, reading only its own school (below)."""
     from phocap.accounts.models import Role
 
     return getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
