@@ -30,7 +30,7 @@ from ninja.security import HttpBearer
 
 from phocap.accounts import throttle, tokens, twofactor
 from phocap.accounts.models import Role
-from phocap.register import editing, importing, uniqueness
+from phocap.register import audit, editing, importing, scope, uniqueness
 from phocap.register.checking import Problem
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
@@ -220,6 +220,8 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
     chain = [unit, *unit.ancestors()]
     if covered is None or all(u.pk != covered.pk for u in chain):
         raise HttpError(404, "Không có đơn vị này.")
+    if not scope.reads_whole_units(user):
+        raise HttpError(403, "Tài khoản của trường chỉ xem học sinh của trường mình.")
     return unit
 
 
@@ -239,7 +241,8 @@ def unit_results(request: HttpRequest, code: str, year: int) -> Any:
 @api.get("/households", response=list[HouseholdOut])
 def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, Any]]:
     """Households of a commune with their members who have a record in the survey year."""
-    surveyed = Person.objects.filter(years__survey_year=year).select_related("household")
+    surveyed = (Person.objects.for_user(request.user).filter(years__survey_year=year)
+                .select_related("household"))
     found = (
         Household.objects.for_user(request.user)
         .filter(commune__code=commune, members__years__survey_year=year)
@@ -247,10 +250,17 @@ def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, 
         .select_related("village")
         .prefetch_related(Prefetch("members", queryset=surveyed.order_by("person_no")))
     )
+    rows = list(found.order_by("household_no"))
+    # A bulk read of personal data, logged like export.xlsx (one entry per commune read).
+    for unit in AdministrativeUnit.objects.filter(pk__in={h.commune_id for h in rows}):
+        mine = [h for h in rows if h.commune_id == unit.pk]
+        audit.exported(request.user, unit, {
+            "year": year, "api": "GET /api/v1/households", "households": len(mine),
+            "rows": sum(len(h.members.all()) for h in mine)})
     return [
         {"id": h.pk, "household_no": h.household_no, "village": h.village.name,
          "head_name": h.head_name, "members": [_person(p) for p in h.members.all()]}
-        for h in found.order_by("household_no")
+        for h in rows
     ]
 
 
@@ -293,6 +303,10 @@ def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
         with path.open("wb") as handle:
             for chunk in file.chunks():
                 handle.write(chunk)
+        try:
+            scope.refuse_foreign_upload(request.user, path)
+        except scope.OutOfScope as exc:
+            return Status(403, {"detail": str(exc)})
         result = validate(path, keep_records=True)
     report = result.report
     if not report.ok or result.records is None:

@@ -352,7 +352,7 @@ def commune(request: HttpRequest, pk: int) -> HttpResponse:
     """The commune steering committee's report: attendance per school and month, the
     return after Tết per school and village, warnings by reason, follow-ups and outcomes.
     Counts only; a school's staff see their own school's."""
-    unit = commune_with_people(request, pk)
+    unit = commune_with_people(request, pk, whole=False)
     schools = schools_for(request.user).filter(commune=unit)
     all_classes = SchoolClass.objects.filter(school__in=schools)
     year = _year(request, all_classes)

@@ -22,8 +22,8 @@ from phocap.engine.export import label
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
 from phocap.register import audit
-from phocap.register.scope import covers, sees_people
-from phocap.register.views.common import breadcrumbs, unit_in_scope
+from phocap.register.scope import covers, reads_whole_units, sees_people
+from phocap.register.views.common import breadcrumbs, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
@@ -46,7 +46,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 @login_required
 def dossiers(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's dossiers by year and standard with their history; its staff submit here."""
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     can_submit = workflow.may_submit(request.user, unit)
     if request.method == "POST":
         if not can_submit:
@@ -82,6 +82,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Dossier.objects.select_related("unit__parent__parent"), pk=pk)
     if not covers(request.user, found.unit):
         raise Http404
+    if not reads_whole_units(request.user):
+        raise PermissionDenied
     reviews = workflow.may_review(request.user, found)
     submits = workflow.may_submit(request.user, found.unit)
     if request.method == "POST":
@@ -120,6 +122,8 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Dossier.objects.select_related("unit__parent__parent"), pk=pk)
     if not covers(request.user, found.unit):
         raise Http404
+    if not reads_whole_units(request.user):
+        raise PermissionDenied
     content = printing.content_of(found, with_people=sees_people(request.user))
     try:
         data = pdf.render(content)

@@ -110,7 +110,12 @@ def record_many(user: Any, entries: Sequence[Entry]) -> int:
 
 
 def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
-    """A download of a commune's personal data: who took what, when."""
+    """A bulk read of a commune's personal data: who took what, when.
+
+    The one record of every such read: downloads (export.xlsx, name lists, the
+    dossier PDF, reports), API lists (GET /api/v1/households), import previews and
+    name lists shown on a page. ``details`` says which (file, api, preview, rows).
+    """
     return AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=AuditEntry.Action.EXPORT, model="survey_record", object_id=None,

@@ -21,7 +21,7 @@ from django.db.models import F
 
 from phocap.recognition import freeze
 from phocap.register import audit, checking, records, uniqueness
-from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear
+from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
@@ -109,11 +109,13 @@ def _editable_person(user: Any, person_id: int) -> Person:
 
 
 def save_record(user: Any, person_id: int, version: int, year: int,
-                record: dict[str, Any]) -> Person:
+                record: dict[str, Any], relationship: str | None = None) -> Person:
     """Store a checked survey record (checking.check) as the person's identity and year.
 
     One version covers the person and all their years, so a form opened on
-    either is refused once anything of the person has changed.
+    either is refused once anything of the person has changed. ``relationship``
+    (to the head of household, not a survey column) is changed with the identity,
+    in the same audited update, when given.
     """
     with transaction.atomic():
         person = _editable_person(user, person_id)
@@ -123,6 +125,8 @@ def save_record(user: Any, person_id: int, version: int, year: int,
         before = audit.snapshot(person)
         for name, value in records.wanted(record, records.PERSON_FIELDS).items():
             setattr(person, name, value)
+        if relationship is not None:
+            person.relationship = relationship
         person.version = version + 1
         try:
             with transaction.atomic():
@@ -187,18 +191,34 @@ def move(user: Any, person_id: int, version: int, year: int, action: str) -> Per
     return surveyed
 
 
-HOUSEHOLD_FIELDS = ("village", "household_no", "head_name", "address", "residence", "phone")
+HOUSEHOLD_FIELDS = ("village", "household_no", "head_name", "address", "residence", "phone",
+                    "new_village")
+
+
+def _new_village(user: Any, commune: AdministrativeUnit, name: str) -> Village:
+    """The commune's village of that name, created (and audited) if it is new."""
+    village, created = Village.objects.get_or_create(commune=commune, name=name)
+    if created:
+        audit.record(user, "create", village, None)
+    return village
 
 
 def save_household(user: Any, commune: AdministrativeUnit, household_id: int | None,
                    version: int | None, changes: dict[str, Any]) -> Household:
-    """Create a household (``household_id`` None) or change one, refusing a stale form."""
+    """Create a household (``household_id`` None) or change one, refusing a stale form.
+
+    ``new_village`` (a name) puts the household in a village created by this save,
+    in its transaction: a refused save leaves no village behind.
+    """
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
+        changes = dict(changes)
+        if name := changes.pop("new_village", None):
+            changes["village"] = _new_village(user, commune, name)
         if household_id is None:
             try:
                 with transaction.atomic():

@@ -95,11 +95,11 @@ class HouseholdForm(CheckedModelForm):
         return data
 
     def changes(self) -> dict[str, Any]:
+        """The fields for editing.save_household; a new village goes as its name, created
+        by the service in the save's own transaction (audited, and not at all if refused)."""
         data = self.cleaned_data
-        village = data.get("village")
         name = data.get("new_village", "").strip()
-        if name:
-            village, _ = Village.objects.get_or_create(commune=self.commune, name=name)
-        return {"village": village} | {
+        village = {"new_village": name} if name else {"village": data.get("village")}
+        return village | {
             k: data[k] for k in ("household_no", "head_name", "address", "residence", "phone")
         }

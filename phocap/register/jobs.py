@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from phocap.accounts.models import Role
-from phocap.register import importing
+from phocap.register import importing, scope
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
@@ -132,12 +132,17 @@ def _finish(job: ImportJob, status: Any, message: str = "") -> None:
 
 
 def check(job_id: int) -> None:
-    """Validate the file, write the XLSX report, and preview what importing it would do."""
-    job = ImportJob.objects.get(pk=job_id)
+    """Validate the file, write the XLSX report, and preview what importing it would do.
+
+    First of all the scope: a file naming a commune its uploader may not edit is
+    refused before it is validated or compared with the register (scope.py).
+    """
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
     job.status = Status.VALIDATING
     job.save(update_fields=["status", "updated"])
     source = Path(job.path)
     try:
+        scope.refuse_foreign_upload(job.user, source, job.survey_year)
         result = validate(source, year=job.survey_year, keep_records=True)
         report = result.report
         report_file = folder(job) / "bao-cao-kiem-tra.xlsx"
@@ -157,7 +162,7 @@ def check(job_id: int) -> None:
         job.communes.set(AdministrativeUnit.objects.filter(
             vintage=_vintage(job.survey_year), code__in=codes))
         _finish(job, Status.PREVIEWED, summary(report))
-    except importing.ImportRefused as exc:
+    except (importing.ImportRefused, scope.OutOfScope) as exc:
         _finish(job, Status.REFUSED, str(exc))
     except Exception:
         log.exception("import job %s: checking failed", job_id)

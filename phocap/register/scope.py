@@ -4,14 +4,25 @@ Every register model has a ScopedManager; pages and API read through
 ``Model.objects.for_user(user)`` and write through ``editable``. A user sees
 the communes of the unit their role covers (a commune, or every commune below a
 district or province) and nothing else; a ministry viewer sees aggregates only,
-never a person.
+never a person. A school's staff member (Role.SCHOOL_STAFF) is attached to a
+commune but reads only their own school: its pupils (the people on its class
+lists), their households, and the school's own records; ``for_user`` narrows
+every scoped model to that, so no page or API call can forget it, and pages
+about a whole commune refuse them (``reads_whole_units``).
+
+Uploads ask the same module before anything of the file is validated or
+previewed (``refuse_foreign_upload``): a file naming a commune the uploader may
+not edit is refused outright, naming the communes.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from phocap.accounts.models import User
@@ -32,6 +43,64 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     if unit.type == AdministrativeUnit.Type.COMMUNE:
         return communes.filter(pk=unit.pk)
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
+
+
+def is_school_staff(user: Any) -> bool:
+    """A school's account: attached to a commune, reading only its own school (below)."""
+    from phocap.accounts.models import Role
+
+    return getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
+
+
+def reads_whole_units(user: Any) -> bool:
+    """Whether the user may open the pages about everything of a unit they cover (its
+    audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).
+
+    A school's staff member reads their own school's pupils only: a commune-wide page
+    would show them everyone else, and a page filtered to their pupils would mislead
+    (results and forms of a commune are about everyone), so they are refused.
+    """
+    return getattr(user, "is_authenticated", False) and not is_school_staff(user)
+
+
+def pupils(user: Any) -> models.QuerySet[Any]:
+    """The ids of the people a school's staff member reads: those on their school's class
+    lists (any school year); nobody if the account has no staff record."""
+    from phocap.schools.models import Enrolment
+    from phocap.schools.scope import own_school_id
+
+    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
+            .values("person_id"))
+
+
+def _school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
+    """What of ``model`` a school's staff member reads, within their commune.
+
+    School records reach their school through ``path`` (a class, a pupil, an
+    attendance day); the register's people, years, households and villages are
+    their pupils' own. Any other scoped model (e.g. the commune's audit trail)
+    holds nothing for them.
+    """
+    from phocap.register.models import Household, Person, PersonYear, Village
+    from phocap.schools.models import School
+    from phocap.schools.scope import own_school_id
+
+    school = own_school_id(user)
+    if model is School:
+        return models.Q(pk=school)
+    steps = path.split("__")
+    if "school" in steps:
+        return models.Q(**{"__".join(steps[:steps.index("school") + 1]): school})
+    people = pupils(user)
+    households = Person.objects.filter(pk__in=people).values("household_id")
+    by_model = {
+        Person: models.Q(pk__in=people),
+        PersonYear: models.Q(person_id__in=people),
+        Household: models.Q(pk__in=households),
+        Village: models.Q(pk__in=Household.objects.filter(pk__in=households)
+                          .values("village_id")),
+    }
+    return by_model.get(model, models.Q(pk__in=[]))
 
 
 def covers(user: Any, unit: AdministrativeUnit) -> bool:
@@ -88,4 +157,51 @@ class ScopedManager(models.Manager[Any]):
     def for_user(self, user: Any) -> models.QuerySet[Any]:
         if not self.path:
             raise TypeError("for_user needs the model's ScopedManager, not a related manager")
-        return self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
+        rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
+        if is_school_staff(user):
+            rows = rows.filter(_school_rows(self.model, self.path, user))
+        return rows
+
+
+class OutOfScope(PermissionDenied):
+    """An upload naming communes the uploader may not change; the message names them."""
+
+
+def refuse_foreign_upload(user: Any, path: Path, year: int | None = None) -> None:
+    """Refuse a survey file unless every commune it names is one the user may edit.
+
+    Asked by every import entry point before the file is validated or previewed:
+    validation and the preview compare the file with the register, so running them
+    on another commune's rows would show that commune's people. Only the commune-code
+    column is read (survey.readers.commune_codes). ``year`` picks the units' vintage
+    when known. Raises OutOfScope naming each foreign commune by code and, when the
+    units know it, name.
+    """
+    from phocap.register.models import AdministrativeUnit
+    from phocap.survey.problems import SurveyFileError
+    from phocap.survey.readers import commune_codes
+
+    try:
+        codes = commune_codes(path)
+    except SurveyFileError:
+        return  # unreadable: validation says why, and shows nothing of the register
+    units = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.COMMUNE,
+                                              code__in=codes)
+    if year is not None:
+        from phocap.units import vintage_for_year
+
+        units = units.filter(vintage=vintage_for_year(year).value)
+    found: dict[str, list[AdministrativeUnit]] = {}
+    for unit in units:
+        found.setdefault(unit.code, []).append(unit)
+    foreign = sorted(code for code in codes
+                     if not any(editable(user, unit) for unit in found.get(code, [])))
+    if not foreign:
+        return
+    named = ", ".join(f"{code} ({found[code][0].name})" if code in found
+                      else _("%(code)s (không có trong danh mục đơn vị)") % {"code": code}
+                      for code in foreign)
+    raise OutOfScope(_(
+        "Tệp có dòng của xã không thuộc quyền của bạn: %(communes)s. Chỉ cán bộ của xã được"
+        " nhập dữ liệu của xã mình; chưa kiểm tra và chưa xem trước gì. Hãy bỏ các dòng đó"
+        " (cột “Mã xã”) rồi tải tệp lên lại.") % {"communes": named})

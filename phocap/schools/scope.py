@@ -3,10 +3,11 @@
 Reading follows the register (register/scope.py): a user reads the schools of
 the communes their role covers, and a ministry viewer reads aggregates only. A
 school's staff member (Role.SCHOOL_STAFF with a Staff record linked to their
-login) reads only their own school's pupils, even though their account is
-attached to the commune. Writing belongs to whoever keeps the record: the
-school's own staff keep its classes, pupils and attendance; the commune's staff
-keep the commune's list of schools.
+login) reads only their own school and its pupils, even though their account is
+attached to the commune: ScopedManager.for_user narrows every scoped model so.
+Writing belongs to whoever keeps the record: the school's own staff keep its
+classes, pupils and attendance; the commune's staff keep the commune's list of
+schools.
 """
 
 from __future__ import annotations
@@ -26,11 +27,9 @@ def own_school_id(user: Any) -> int | None:
 
 
 def schools_for(user: Any) -> models.QuerySet[School]:
-    """The schools whose pupils the user may read."""
-    schools = School.objects.for_user(user)
-    if getattr(user, "role", None) == Role.SCHOOL_STAFF:
-        return schools.filter(pk=own_school_id(user))
-    return schools
+    """The schools whose pupils the user may read (a school's staff: their own, as
+    School.objects.for_user narrows it at the register's scope)."""
+    return School.objects.for_user(user)
 
 
 def classes_for(user: Any) -> models.QuerySet[SchoolClass]:

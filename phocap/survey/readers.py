@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
+from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold
@@ -488,3 +489,41 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
                 row=offset + 1,
             )
         ) from exc
+
+
+
+def commune_codes(path: Path) -> set[str]:
+    """The commune codes a survey file names, as validation will read them (an XLSX cell
+    3319 is commune 03319), read before anything else; cells that are no code are left
+    out (validation reports them, and a file with errors is never previewed).
+
+    The register asks this before validating an upload (register/scope.py): who may
+    import a file depends only on its communes. Parquet reads the one column; the
+    other formats are read as for validation but only this column is kept.
+    """
+    if path.suffix.lower() == ".parquet":
+        try:
+            names = pq.ParquetFile(path).schema_arrow.names
+        except Exception:
+            return _codes_of_sheets(path)
+        wanted = [n for n in names if header_key(n) == "commune_code"]
+        if not wanted:
+            return set()
+        column = pq.read_table(path, columns=wanted[:1]).column(0)
+        return _codes(pl.Series([None if v is None else str(v) for v in column.to_pylist()],
+                                dtype=pl.String))
+    return _codes_of_sheets(path)
+
+
+def _codes_of_sheets(path: Path) -> set[str]:
+    codes: set[str] = set()
+    for sheet in read(path):
+        if "commune_code" in sheet.data.columns:
+            codes |= _codes(sheet.data["commune_code"])
+    return codes
+
+
+def _codes(raw: pl.Series) -> set[str]:
+    width = next(c.width for c in COLUMNS if c.key == "commune_code")
+    parsed = pl.DataFrame({"raw": raw.str.strip_chars()}).select(code(pl.col("raw"), width))
+    return set(parsed.to_series().drop_nulls().to_list())

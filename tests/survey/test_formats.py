@@ -64,3 +64,24 @@ def test_unknown_columns_are_kept_and_reported_once(tmp_path: Path, fixtures: Pa
     assert unknown.height == 1 and "Ghi chú" in unknown["message"][0]
     assert result.records is not None
     assert '"Ghi chú":"ghi chú 0"' in result.records["extra"][0]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_commune_codes_are_read_alone_before_anything_else(fixtures: Path,
+                                                              name: str) -> None:
+    """What the register's scope asks before validating an upload (register/scope.py):
+    the same communes in every format and header language, as validation reads them."""
+    from phocap.survey.readers import commune_codes
+
+    assert commune_codes(fixtures / name) == set(records(fixtures / "en.csv")["commune_code"])
+
+
+def test_a_file_without_a_commune_column_names_no_commune(tmp_path: Path) -> None:
+    from phocap.survey.readers import commune_codes
+
+    path = tmp_path / "no-commune.csv"
+    path.write_text("household_no,person_no,full_name,birth_date\n0001,1,A,2010\n")
+    assert commune_codes(path) == set()
+    frame = pl.DataFrame({"household_no": ["0001"], "ghi_chu": ["03319"]})
+    frame.write_parquet(tmp_path / "x.parquet")
+    assert commune_codes(tmp_path / "x.parquet") == set()

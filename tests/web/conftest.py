@@ -11,7 +11,8 @@ OLD = "2025-01-04"
 
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
-    """Province 11 → districts 100 and 101 → communes 03319, 03322 (in 100) and 03370 (in 101)."""
+    """Province 11 → districts 100 and 101 → communes 03319, 03322 (in 100) and 03370 (in 101);
+    and another province, 01 → district 001 → commune 00001. One person in each commune."""
     from phocap.register.models import AdministrativeUnit, Household, Person, Village
 
     def unit(code: str, type_: str, parent: Any = None) -> Any:
@@ -21,10 +22,13 @@ def tree(db: Any) -> dict[str, Any]:
 
     province = unit("11", "province")
     district, other_district = unit("100", "district", province), unit("101", "district", province)
+    other_province = unit("01", "province")
+    far_district = unit("001", "district", other_province)
     communes = {
         "03319": unit("03319", "commune", district),
         "03322": unit("03322", "commune", district),
         "03370": unit("03370", "commune", other_district),
+        "00001": unit("00001", "commune", far_district),
     }
     people = {}
     for code, commune in communes.items():
@@ -33,7 +37,7 @@ def tree(db: Any) -> dict[str, Any]:
         people[code] = Person.objects.create(household=household, person_no=1,
                                              full_name=f"Người {code}", birth_year=2010, sex="nam")
     return {"province": province, "districts": (district, other_district), "communes": communes,
-            "people": people}
+            "people": people, "other_province": other_province}
 
 
 @pytest.fixture
@@ -74,3 +78,45 @@ def surveyed(tree: dict[str, Any]) -> dict[str, Any]:
         PersonYear.objects.create(person=person, survey_year=2021, current_class="5",
                                   class_level="primary", class_grade=5)
     return tree
+
+
+@pytest.fixture
+def two_schools(surveyed: dict[str, Any]) -> dict[str, Any]:
+    """Two schools of commune 03319, each with a class list of one pupil, and a staff login
+    for each; and a third person of the commune on no class list.
+
+    Primary school T1 teaches the tree's person of 03319 (household 0001); preschool T2
+    a child of household 0002; household 0003's adult goes to no school.
+    """
+    from phocap.accounts.models import User
+    from phocap.register.models import Household, Person, PersonYear, Village
+    from phocap.schools.models import Enrolment, School, SchoolClass, Staff
+
+    commune = surveyed["communes"]["03319"]
+    village = Village.objects.get(commune=commune)
+
+    def member(household_no: str, name: str, born: int) -> Any:
+        household = Household.objects.create(commune=commune, village=village,
+                                             household_no=household_no, head_name=name)
+        person = Person.objects.create(household=household, person_no=1, full_name=name,
+                                       birth_year=born, sex="nữ", national_id=f"0011{born}0000")
+        PersonYear.objects.create(person=person, survey_year=2021)
+        return person
+
+    pupils = {"own": surveyed["people"]["03319"], "other": member("0002", "Bé Trường Khác", 2017),
+              "none": member("0003", "Người Không Đi Học", 1990)}
+    schools, logins = {}, {}
+    for key, code, level, grade, pupil in (("own", "T1", "primary", "5", pupils["own"]),
+                                           ("other", "T2", "preschool", "MG4", pupils["other"])):
+        school = School.objects.create(code=code, name=f"Trường {code}", level=level,
+                                       commune=commune)
+        klass = SchoolClass.objects.create(school=school, school_year=2021, name=f"Lớp {grade}",
+                                           grade=grade)
+        Enrolment.objects.create(klass=klass, person=pupil, pupil_no=1, full_name=pupil.full_name,
+                                 birth_year=pupil.birth_year, sex=pupil.sex)
+        user = User.objects.create_user(username=f"truong-{code}",
+                                        password="mat-khau-du-manh-2021",
+                                        role="school_staff", unit=commune)
+        Staff.objects.create(school=school, full_name=f"Cán bộ {code}", role="teacher", user=user)
+        schools[key], logins[key] = school, user
+    return surveyed | {"schools": schools, "logins": logins, "pupils": pupils}

@@ -181,7 +181,7 @@ def twins(tree: dict[str, Any]) -> dict[str, tuple[Person, Person]]:
 
 
 @pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
-@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize("code", ["03319", "03322", "03370", "00001"])
 def test_scope_matrix_no_read_or_merge_crosses_scope(
         tree: dict[str, Any], make_user: Any, twins: dict[str, tuple[Person, Person]],
         role: str, unit_of: Any, code: str) -> None:
@@ -195,6 +195,8 @@ def test_scope_matrix_no_read_or_merge_crosses_scope(
     response = client.get(reverse("duplicates", args=[target.pk]))
     if role == "ministry_viewer":
         assert response.status_code == 403
+    elif role == "school_staff" and code in COVERS[role]:
+        assert response.status_code == 403  # a commune-wide list: not a school's to read
     elif code not in COVERS[role]:
         assert response.status_code == 404
     else:
@@ -242,3 +244,35 @@ def test_staff_cannot_merge_across_communes(tree: dict[str, Any], make_user: Any
         assert response.status_code == 404
     assert Person.objects.filter(pk__in=[own.pk, other.pk]).count() == 2
     assert not AuditEntry.objects.exists()
+
+
+def test_a_school_reads_no_duplicates_not_even_of_its_pupils(two_schools: dict[str, Any]
+                                                              ) -> None:
+    """The page lists the commune's people side by side with their national IDs: a
+    school's account, even one whose pupil is on it, is refused."""
+    pupil = two_schools["pupils"]["own"]
+    Person.objects.create(household=pupil.household, person_no=2, full_name=pupil.full_name,
+                          birth_year=pupil.birth_year, sex=pupil.sex)
+    client = Client()
+    client.force_login(two_schools["logins"]["own"])
+    response = client.get(reverse("duplicates", args=[pupil.household.commune_id]))
+    assert response.status_code == 403
+    assert pupil.full_name not in response.content.decode()
+
+
+def test_a_register_with_thousands_of_pairs_shows_the_best_and_says_so(
+        tree: dict[str, Any], make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page offers the best pairs only (SHOWN_PAIRS) and says how many there are."""
+    from phocap.register.views import duplicates as page
+
+    monkeypatch.setattr(page, "SHOWN_PAIRS", 2)
+    person = tree["people"]["03319"]
+    for number in (2, 3, 4):  # four copies of one person: six pairs
+        Person.objects.create(household=person.household, person_no=number,
+                              full_name=person.full_name, birth_year=person.birth_year,
+                              sex=person.sex)
+    client = Client()
+    client.force_login(make_user("commune_staff", tree["communes"]["03319"]))
+    response = client.get(reverse("duplicates", args=[person.household.commune_id]))
+    assert len(response.context["pairs"].object_list) == 2
+    assert "Có 6 cặp có thể trùng; chỉ hiện 2 cặp có điểm cao nhất" in response.content.decode()

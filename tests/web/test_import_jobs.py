@@ -109,14 +109,15 @@ def test_an_edit_after_the_preview_makes_the_job_refused_and_keeps_the_edit(
     assert not PersonYear.objects.exists()
 
 
-def test_a_file_of_a_commune_missing_from_the_register_is_refused_at_preview(
+def test_a_file_of_a_commune_missing_from_the_register_is_refused_before_validation(
     tree: dict[str, Any], make_user: Any
 ) -> None:
     # 03323 is an official commune of district 100, but not in this register's units.
     staff = make_user("commune_staff", tree["communes"]["03319"])
     job = upload(staff, commune_csv({(r, "commune_code"): "03323" for r in range(2, 9)}))
     assert job.status == Status.REFUSED
-    assert "03323" in job.message and "loadunits" in job.message
+    assert "03323" in job.message and "không có trong danh mục đơn vị" in job.message
+    assert job.preview is None and not job.report_path  # refused before validation
 
 
 def test_a_step_that_died_with_its_process_is_reported_failed(

@@ -167,3 +167,84 @@ def test_only_survey_files_are_accepted(tree: dict[str, Any], make_user: Any) ->
     assert response.status_code == 200
     assert "Chỉ nhận tệp .csv, .xlsx, .xls, .parquet" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+# Province and district codes of each commune of the tree, as a survey file writes them.
+PLACES = {"03322": ("11", "100"), "03370": ("11", "101"), "00001": ("01", "001")}
+
+
+def moved_to(code: str, rows: range = range(2, 9)) -> bytes:
+    """The 03319 file with ``rows`` rewritten to another commune of the tree."""
+    province, district = PLACES[code]
+    return commune_csv({(row, key): value for row in rows for key, value in (
+        ("province_code", province), ("district_code", district), ("commune_code", code))})
+
+
+@pytest.mark.parametrize("code", ["03322", "03370", "00001"], ids=["sibling", "other-district",
+                                                                  "other-province"])
+def test_a_file_of_another_commune_is_refused_before_validation_and_preview(
+    surveyed: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any,
+    code: str
+) -> None:
+    """The preview compared the file with that commune's register and listed its people with
+    their current values; now nothing of the file is checked and nothing of the register read."""
+    staff = make_user("commune_staff", surveyed["communes"]["03319"])
+    client = signed_in(staff)
+    job = upload(client, moved_to(code), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == Status.REFUSED
+    assert f"{code} (commune {code})" in job.message
+    assert job.preview is None and job.rows == 0 and not job.report_path
+    assert not job.communes.exists()
+    page = client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert f"{code} (commune {code})" in page
+    assert surveyed["people"][code].full_name not in page
+    assert client.get(reverse("import-report", args=[job.pk])).status_code == 404
+
+
+def test_one_foreign_row_refuses_the_file_and_names_only_that_commune(
+    surveyed: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in(make_user("commune_staff", surveyed["communes"]["03319"]))
+    job = upload(client, moved_to("03370", range(8, 9)), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == Status.REFUSED and job.preview is None
+    assert "03370 (commune 03370)" in job.message and "03319" not in job.message
+
+
+def test_viewing_a_preview_is_a_logged_read_of_personal_data(
+    surveyed: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Person 1 of household 0001 has a 2021 record under another name: the preview shows
+    the register's name beside the file's, and every reader of that page is logged."""
+    commune = surveyed["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    job = upload(signed_in(staff), commune_csv(), django_capture_on_commit_callbacks)
+    reviewer = make_user("district_reviewer", surveyed["districts"][0])
+    for user in (staff, reviewer):
+        page = signed_in(user).get(reverse("import-detail", args=[job.pk])).content.decode()
+        assert "Người 03319" in page
+        entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, user=user).get()
+        assert entry.commune == commune
+        assert entry.after["import_job"] == job.pk and entry.after["preview"] is True
+    signed_in(staff).get(reverse("import-progress", args=[job.pk]))
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 2
+
+
+def test_an_xlsx_whose_commune_cells_are_numbers_is_the_officers_own(
+    tree: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Excel drops the leading zero of 03319; the scope reads the code as validation does."""
+    import polars as pl
+
+    frame = pl.read_csv(io.BytesIO(commune_csv()), infer_schema=False).with_columns(
+        pl.col("commune_code").cast(pl.Int32))
+    buffer = io.BytesIO()
+    frame.write_excel(buffer)
+    client = signed_in(make_user("commune_staff", tree["communes"]["03319"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import-new"), {
+            "file": SimpleUploadedFile("xa-03319.xlsx", buffer.getvalue()), "survey_year": 2021})
+    job = ImportJob.objects.get()
+    assert job.status == Status.PREVIEWED, job.message
+    assert [c.code for c in job.communes.all()] == ["03319"]

@@ -17,6 +17,8 @@ from phocap.register.models import AuditEntry, Household, Person, PersonYear
 from tests.web.roles import COVERS, PASSWORD, ROLES
 
 YEAR = 2021
+# Own commune, its sibling, a commune of another district, a commune of another province.
+CODES = ["03319", "03322", "03370", "00001"]
 
 
 def signed_in(make_user: Any, role: str, unit: Any) -> Client:
@@ -80,7 +82,12 @@ WRITES = [p for p in PAGES if p[1] == "POST"]
 AGGREGATE_PAGES = {"unit", "unit-results", "unit-forms", "unit-form", "unit-forms-xlsx"}
 # Pages only an editor may open even to read (forms to create or change).
 EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
-
+# Pages about everyone of a unit: a school's staff, who read their own pupils only, are refused.
+WHOLE_UNIT_PAGES = {"unit-results", "unit-people", "unit-people:xlsx", "unit-forms", "unit-form",
+                    "unit-forms-xlsx", "unit-name-lists-xlsx", "unit-audit", "unit-export",
+                    "unit-rollover"}
+# Pages of one household or person: for a school's staff, only their pupils' exist.
+PERSON_PAGES = {"household", "household-edit", "person", "person-new"}
 
 
 def expected_read(role: str, page: str, code: str) -> set[int]:
@@ -88,13 +95,18 @@ def expected_read(role: str, page: str, code: str) -> set[int]:
         return {200} if page in AGGREGATE_PAGES else {403, 404}
     if code not in COVERS[role]:
         return {404}
+    if role == "school_staff":  # the matrix's account teaches nobody of the commune
+        if page in PERSON_PAGES:
+            return {404}
+        if page in WHOLE_UNIT_PAGES or page in EDITOR_PAGES:
+            return {403}
     if page in EDITOR_PAGES:
         return {200} if role == "commune_staff" else {403}
     return {200}
 
 
 @pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
-@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize(("page", "method", "url", "data"), READS, ids=[p[0] for p in READS])
 def test_reads_never_cross_scope(surveyed: Any, make_user: Any, role: str, unit_of: Any,
                                  code: str, page: str, method: str, url: Any,
@@ -107,7 +119,7 @@ def test_reads_never_cross_scope(surveyed: Any, make_user: Any, role: str, unit_
 
 
 @pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
-@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize(("page", "method", "url", "data"), WRITES, ids=[p[0] for p in WRITES])
 def test_writes_only_by_commune_staff_in_their_commune(
         surveyed: Any, make_user: Any, role: str, unit_of: Any, code: str, page: str,
@@ -129,6 +141,73 @@ def test_writes_only_by_commune_staff_in_their_commune(
              AuditEntry.objects.count())
     assert after == before
     assert Person.objects.get(pk=person.pk).full_name == person.full_name
+
+
+def school_reads(tree: dict[str, Any], login: str, page: str,
+                 target: dict[str, Any]) -> tuple[int, bytes]:
+    client = Client()
+    client.force_login(tree["logins"][login])
+    response = client.get(next(url for name, _, url, _ in READS if name == page)(target))
+    return response.status_code, response.content
+
+
+@pytest.mark.parametrize("login", ["own", "other"])
+@pytest.mark.parametrize("pupil", ["own", "other", "none"])
+@pytest.mark.parametrize("page", sorted(PERSON_PAGES - EDITOR_PAGES))
+def test_a_school_reads_its_own_pupils_only(two_schools: Any, login: str, pupil: str,
+                                            page: str) -> None:
+    """The primary school's and the preschool's accounts each open their own pupil's person
+    and household pages; another school's pupil and a person on no class list do not exist
+    for them, although all three live in the school's commune."""
+    person = two_schools["pupils"][pupil]
+    target = {"commune": person.household.commune, "person": person,
+              "household": person.household}
+    status, content = school_reads(two_schools, login, page, target)
+    assert status == (200 if login == pupil else 404)
+    if status == 404:
+        assert person.full_name.encode() not in content
+
+
+@pytest.mark.parametrize("login", ["own", "other"])
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize(("page", "method", "url", "data"), READS, ids=[p[0] for p in READS])
+def test_school_accounts_never_cross_scope(two_schools: Any, login: str, code: str, page: str,
+                                           method: str, url: Any, data: Any) -> None:
+    """Every page × own commune, sibling, other district, other province, for both schools'
+    accounts: the commune-wide pages refuse them, the other communes do not exist, and no
+    page of their commune shows a person who is not their pupil."""
+    status, content = school_reads(two_schools, login, page, targets(two_schools, code))
+    if code != "03319":
+        assert status == 404
+    elif page in WHOLE_UNIT_PAGES or page in EDITOR_PAGES - PERSON_PAGES:
+        assert status == 403
+    elif page in PERSON_PAGES:
+        assert status == (200 if login == "own" and page not in EDITOR_PAGES
+                          else 403 if login == "own" else 404)
+    else:
+        assert status == 200
+    mine = two_schools["pupils"][login]
+    for key, person in two_schools["pupils"].items():
+        if key != login:
+            assert person.full_name.encode() not in content, (key, page)
+    if status == 200 and page in ("unit", "unit-households"):
+        assert mine.household.household_no.encode() in content
+
+
+def test_a_schools_household_page_shows_its_pupil_not_the_other_members(
+        two_schools: Any) -> None:
+    from phocap.register.models import Person
+
+    pupil = two_schools["pupils"]["own"]
+    parent = Person.objects.create(household=pupil.household, person_no=2,
+                                   full_name="Cha Của Học Sinh", birth_year=1980, sex="nam")
+    status, content = school_reads(two_schools, "own", "household",
+                                   {"household": pupil.household})
+    assert status == 200
+    assert pupil.full_name.encode() in content and parent.full_name.encode() not in content
+    status, _ = school_reads(two_schools, "own", "person",
+                             {"person": parent})
+    assert status == 404
 
 
 def test_parent_unit_pages_are_not_found_for_a_commune(surveyed: Any, make_user: Any) -> None:
@@ -179,7 +258,7 @@ def jobs(surveyed: dict[str, Any], make_user: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("role", "unit_of"), ROLES, ids=[r[0] for r in ROLES])
-@pytest.mark.parametrize("code", ["03319", "03322", "03370"])
+@pytest.mark.parametrize("code", CODES)
 def test_import_jobs_never_cross_scope(surveyed: Any, jobs: dict[str, Any], make_user: Any,
                                        role: str, unit_of: Any, code: str) -> None:
     """Someone else's job: readable by the reviewers over its commune, committed by nobody."""
@@ -201,7 +280,8 @@ def test_import_jobs_never_cross_scope(surveyed: Any, jobs: dict[str, Any], make
 
 def test_every_route_is_in_a_scope_matrix() -> None:
     """A new page cannot slip in untested: each named route is in this module's matrix or
-    in the named module that holds its own (role × own/sibling/parent) matrix."""
+    in the named module that holds its own (role × own/sibling/parent) matrix; and each
+    operation of the REST API is in tests/web/test_api.py's matrix."""
     from pathlib import Path
 
     from django.urls import get_resolver
@@ -249,6 +329,19 @@ def test_every_route_is_in_a_scope_matrix() -> None:
     for name, module in elsewhere.items():
         if module is not None:
             assert name in (folder / module).read_text(), f"{name} not tested in {module}"
+    # The API's operations (uploads included) are routes too: each is a row of
+    # tests/web/test_api.py's API_MATRIX, and each row names a real operation.
+    from phocap.api import api as api_v1
+    from tests.web.test_api import API_MATRIX
+
+    operations = {operation.view_func.__name__
+                  for _, router in api_v1._routers
+                  for view in router.path_operations.values()
+                  for operation in view.operations}
+    assert {"households", "import_file", "person"} <= operations
+    missing = operations - set(API_MATRIX)
+    assert not missing, f"API operations without a scope test: {sorted(missing)}"
+    assert set(API_MATRIX) <= operations, sorted(set(API_MATRIX) - operations)
 
 
 def test_vietnamese_unless_english_is_chosen(surveyed: Any) -> None:

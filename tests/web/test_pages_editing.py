@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from phocap.register.models import AuditEntry, Household, Person, PersonYear
+from phocap.register.models import AuditEntry, Household, Person, PersonYear, Village
 
 PASSWORD = "mat-khau-du-manh-2021"
 YEAR = 2021
@@ -136,6 +136,44 @@ def test_households_are_created_and_edited_with_clear_refusals(pupil: Person,
     assert household.head_name == "Quàng Văn Chủ Mới"
     page = staff.get(f"/households/{household.pk}/").content.decode()
     assert "Lịch sử thay đổi" in page and "sửa" in page
+
+
+def test_a_relationship_change_from_the_person_form_is_audited(pupil: Person,
+                                                               staff: Client) -> None:
+    """It was a bare update after the audited save: the history never showed it."""
+    response = staff.post(f"/persons/{pupil.pk}/?year={YEAR}", form(relationship="con"))
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.relationship == "con" and pupil.version == 2
+    entry = AuditEntry.objects.filter(model="person", object_id=pupil.pk).latest("pk")
+    assert (entry.before["relationship"], entry.after["relationship"]) == ("", "con")
+
+
+def test_a_new_village_is_audited_with_the_household_that_made_it(pupil: Person,
+                                                                   staff: Client) -> None:
+    commune = pupil.household.commune
+    created = staff.post(f"/units/{commune.pk}/households/new/",
+                         {"household_no": "0002", "new_village": "Bản Mới"})
+    assert created.status_code == 302
+    village = Village.objects.get(commune=commune, name="Bản Mới")
+    entry = AuditEntry.objects.get(model="village", object_id=village.pk)
+    assert entry.action == "create" and entry.commune == commune
+    assert entry.after["name"] == "Bản Mới"
+
+
+def test_a_refused_household_save_creates_no_village(pupil: Person, staff: Client) -> None:
+    """A stale form and a household number already taken: nothing is written, not even
+    the village the form named."""
+    household = pupil.household
+    commune = household.commune
+    stale = staff.post(f"/households/{household.pk}/edit/",
+                       {"household_no": "0001", "new_village": "Bản Cũ Quá", "version": "7"})
+    assert "vừa được người khác sửa" in stale.content.decode()
+    taken = staff.post(f"/units/{commune.pk}/households/new/",
+                       {"household_no": "0001", "new_village": "Bản Trùng Số"})
+    assert "Số phiếu này đã có trong xã" in taken.content.decode()
+    assert not Village.objects.filter(name__in=["Bản Cũ Quá", "Bản Trùng Số"]).exists()
+    assert not AuditEntry.objects.filter(model="village").exists()
 
 
 def test_the_household_search_finds_members_by_name(pupil: Person, staff: Client) -> None:

@@ -288,7 +288,8 @@ def test_dossier_pages_scope_matrix(role: str, unit_of: Any, target: str,
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     inside = _covers(role, target)
-    read = 200 if inside else 404
+    # A school's account reads its pupils only: a unit's dossiers are refused (403).
+    read = (403 if role == "school_staff" else 200) if inside else 404
 
     assert client.get(f"/units/{unit.pk}/dossiers/").status_code == read, "dossier-list"
     assert client.get(f"/dossiers/{dossier.pk}/").status_code == read, "dossier"
@@ -450,8 +451,9 @@ def test_dossier_pdf_scope_matrix(role: str, unit_of: Any, target: str,
     assert client.login(username=user.username, password=PASSWORD)
     response = client.get(f"/dossiers/{dossier.pk}/pdf/")
     logged = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, user=user)
-    if not _covers(role, target):
-        assert response.status_code == 404, "dossier-pdf"
+    if not _covers(role, target) or role == "school_staff":
+        # The PDF carries the commune's name lists: not a school's to read.
+        assert response.status_code == (403 if _covers(role, target) else 404), "dossier-pdf"
         assert not response.content.startswith(b"%PDF")
         assert not logged.exists()
         return

@@ -17,7 +17,6 @@ def visible(user: Any) -> set[str]:
     ("role", "unit_path", "expected"),
     [
         ("commune_staff", ("communes", "03319"), {"03319"}),
-        ("school_staff", ("communes", "03322"), {"03322"}),
         ("district_reviewer", ("districts", 0), {"03319", "03322"}),
         ("district_reviewer", ("districts", 1), {"03370"}),
         ("province_reviewer", ("province",), {"03319", "03322", "03370"}),
@@ -34,6 +33,31 @@ def test_each_role_sees_exactly_its_units(
     user = make_user(role, unit)
     assert visible(user) == expected
     assert {h.commune.code for h in Household.objects.for_user(user)} == expected
+
+
+def test_a_school_sees_its_own_pupils_and_their_households_only(
+        two_schools: dict[str, Any]) -> None:
+    """Every scoped model narrows a school's account: its pupil, that pupil's years and
+    household and village; not the other school's pupil, not the adult on no class list,
+    not the commune's audit trail, not the other school's class list."""
+    from phocap.register.models import AuditEntry, Village
+    from phocap.schools.models import Enrolment, School
+
+    for login in ("own", "other"):
+        user, mine = two_schools["logins"][login], two_schools["pupils"][login]
+        assert list(Person.objects.for_user(user)) == [mine]
+        assert list(Household.objects.for_user(user)) == [mine.household]
+        assert {y.person_id for y in PersonYear.objects.for_user(user)} == {mine.pk}
+        assert list(Village.objects.for_user(user)) == [mine.household.village]
+        assert list(School.objects.for_user(user)) == [two_schools["schools"][login]]
+        assert [e.person_id for e in Enrolment.objects.for_user(user)] == [mine.pk]
+        assert not AuditEntry.objects.for_user(user).exists()
+
+
+def test_a_school_account_without_a_staff_record_sees_nobody(tree: dict[str, Any],
+                                                             make_user: Any) -> None:
+    user = make_user("school_staff", tree["communes"]["03322"])
+    assert visible(user) == set() and not Household.objects.for_user(user).exists()
 
 
 def test_ministry_viewer_sees_no_person(tree: dict[str, Any], make_user: Any) -> None:

@@ -20,7 +20,7 @@ from phocap.register.views.common import (
     communes_below,
     page_of,
     survey_year,
-    unit_in_scope,
+    whole_unit,
 )
 from phocap.survey.schema import COLUMNS
 from phocap.synth.writer import write_xlsx
@@ -28,7 +28,7 @@ from phocap.synth.writer import write_xlsx
 
 @login_required
 def log(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     if not sees_people(request.user):
         raise PermissionDenied
     entries = (AuditEntry.objects.for_user(request.user)
@@ -47,7 +47,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's (or district's) survey records for a year, as the survey file; logged."""
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     if not sees_people(request.user):
         raise PermissionDenied
     communes = communes_below(unit)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.results import survey_years
-from phocap.register.scope import covers, sees_people
+from phocap.register.scope import covers, reads_whole_units, sees_people
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
 
@@ -25,12 +25,26 @@ def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
     return unit
 
 
-def commune_with_people(request: HttpRequest, pk: int) -> AdministrativeUnit:
-    """A commune whose person-level pages the user may open (never for the ministry viewer)."""
+def whole_unit(request: HttpRequest, pk: int) -> AdministrativeUnit:
+    """A unit in scope for a page about everything of it (results, forms, audit trail,
+    export, dossiers); a school's staff, who read their own pupils only, are refused (403)."""
+    unit = unit_in_scope(request, pk)
+    if not reads_whole_units(request.user):
+        raise PermissionDenied
+    return unit
+
+
+def commune_with_people(request: HttpRequest, pk: int, whole: bool = True) -> AdministrativeUnit:
+    """A commune whose person-level pages the user may open (never for the ministry viewer).
+
+    ``whole``: the page is about everyone of the commune (a name list, the duplicates,
+    the roll-over), so a school's staff are refused; a page that reads people only
+    through ``for_user`` (which narrows them to their pupils) passes ``whole=False``.
+    """
     unit = unit_in_scope(request, pk)
     if unit.type != AdministrativeUnit.Type.COMMUNE:
         raise Http404
-    if not sees_people(request.user):
+    if not sees_people(request.user) or (whole and not reads_whole_units(request.user)):
         raise PermissionDenied
     return unit
 

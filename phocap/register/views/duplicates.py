@@ -27,6 +27,9 @@ from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, commune_with_people, page_of
 
 CHOSEN_YEAR_PREFIX = "year_"
+SHOWN_PAIRS = 300
+"""The best pairs a page offers (30 a page): a register typed in a hurry can propose
+thousands, more than anyone reviews at once; the rest appear as these are merged."""
 
 
 class MergeForm(CheckedForm):
@@ -50,9 +53,11 @@ class MergeForm(CheckedForm):
 @login_required
 def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
+    found = service.candidates(request.user, commune)
     return render(request, "register/duplicates.html", {
         "unit": commune, "breadcrumbs": breadcrumbs(commune, request.user),
-        "pairs": page_of(request, service.candidates(request.user, commune), per_page=30),
+        "pairs": page_of(request, found[:SHOWN_PAIRS], per_page=30),
+        "total": len(found), "shown": min(len(found), SHOWN_PAIRS),
         "can_merge": editable(request.user, commune),
         "year_prefix": CHOSEN_YEAR_PREFIX,
     })

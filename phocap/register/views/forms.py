@@ -25,7 +25,7 @@ from phocap.register.views.common import (
     commune_with_people,
     communes_below,
     survey_year,
-    unit_in_scope,
+    whole_unit,
 )
 from phocap.reports.model import Form, header_cells, shown
 from phocap.reports.xlsx import write_forms
@@ -43,7 +43,7 @@ def _workbook(forms: list[Form], name: str) -> HttpResponse:
 
 @login_required
 def forms(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = survey_year(request, communes)
     built = cached_forms(unit, year)
@@ -67,7 +67,7 @@ def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
 
 @login_required
 def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = survey_year(request, communes)
     found = next((f for f in cached_forms(unit, year)["forms"] if f.code == code), None)
@@ -86,7 +86,7 @@ def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 def forms_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = unit_in_scope(request, pk)
+    unit = whole_unit(request, pk)
     year = survey_year(request, communes_below(unit))
     return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
 

@@ -31,11 +31,12 @@ def household_in_scope(request: HttpRequest, pk: int) -> Household:
     return found
 
 
-def history(household: Household, people: list[Person]) -> Any:
-    """Audit entries of the household, its members and their survey years, newest first."""
+def history(user: Any, household: Household, people: list[Person]) -> Any:
+    """Audit entries of the household, its members and their survey years, newest first
+    (none for a school's staff, who do not read the commune's audit trail)."""
     person_ids = [p.pk for p in people]
     year_ids = PersonYear.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
-    return (AuditEntry.objects.filter(
+    return (AuditEntry.objects.for_user(user).filter(
         Q(model="household", object_id=household.pk)
         | Q(model="person", object_id__in=person_ids)
         | Q(model="personyear", object_id__in=list(year_ids)))
@@ -46,10 +47,12 @@ def history(household: Household, people: list[Person]) -> Any:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
     year = survey_year(request, [household.commune])
-    members = list(household.members.order_by("person_no").prefetch_related(
+    # Through for_user: a school's staff see the household's pupils, not its other members.
+    members = list(Person.objects.for_user(request.user).filter(household=household)
+                   .order_by("person_no").prefetch_related(
         Prefetch("years", queryset=PersonYear.objects.filter(survey_year=year),
                  to_attr="this_year")))
-    entries = [(e, audit.changes(e)) for e in history(household, members)]
+    entries = [(e, audit.changes(e)) for e in history(request.user, household, members)]
     return render(request, "register/household.html", {
         "household": household, "unit": household.commune, "year": year,
         "breadcrumbs": breadcrumbs(household.commune, request.user),

@@ -110,6 +110,14 @@ def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
+    preview = job.preview or {}
+    shown = len(preview.get("changed_sample", [])) + len(preview.get("missing_sample", []))
+    if shown:
+        # The preview names the register's people and their current values: a bulk read
+        # of personal data, logged like a download (the progress fragment shows no one).
+        for commune in job.communes.all():
+            audit.exported(request.user, commune, {"import_job": job.pk, "preview": True,
+                                                   "rows": shown, "file": job.file_name})
     return render(request, "register/imports/detail.html", _context(request, job))
 
 

@@ -61,10 +61,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if record is not None:
                 try:
                     editing.save_record(request.user, person.pk,
-                                        form.cleaned_data["version"] or 0, year, record)
-                    if form.cleaned_data["relationship"] != person.relationship:
-                        Person.objects.filter(pk=person.pk).update(
-                            relationship=form.cleaned_data["relationship"])
+                                        form.cleaned_data["version"] or 0, year, record,
+                                        relationship=form.cleaned_data["relationship"])
                 except editing.Invalid as exc:
                     form.add_refusal(exc.problems)
                 except (editing.StaleEdit, ValueError) as exc:
@@ -74,7 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(reverse("person", args=[person.pk]) + f"?year={year}")
     years = PersonYear.objects.filter(person=person).order_by("-survey_year")
     year_ids = list(years.values_list("pk", flat=True))
-    entries = [(e, audit.changes(e)) for e in AuditEntry.objects.filter(
+    entries = [(e, audit.changes(e)) for e in AuditEntry.objects.for_user(request.user).filter(
         Q(model="person", object_id=person.pk) | Q(model="personyear", object_id__in=year_ids)
     ).select_related("user")[:100]]
     return render(request, "register/person.html", {

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
-from phocap.register.models import AdministrativeUnit, Household, UnitYear, Village
+from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
     behind,
@@ -27,7 +27,7 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
-from phocap.register.scope import editable, sees_people
+from phocap.register.scope import editable, reads_whole_units, sees_people
 from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
@@ -36,6 +36,7 @@ from phocap.register.views.common import (
     page_of,
     survey_year,
     unit_in_scope,
+    whole_unit,
 )
 from phocap.rules import STANDARD_NAMES_VI
 
@@ -75,6 +76,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(found, request.user)[:-1],
         "standards": _standards(own) if own else [],
         "sees_people": sees_people(request.user),
+        "reads_whole": reads_whole_units(request.user),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
         context |= _commune_context(request, found, year)
@@ -131,11 +133,12 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
         .order_by("village__name", "household_no")
     )
     query = request.GET.get("q", "").strip()
-    if query:
+    if query:  # members through for_user: a school's staff find their pupils by name only
+        named = Person.objects.for_user(request.user).filter(full_name__icontains=query)
         households = households.filter(
             Q(household_no__icontains=query) | Q(head_name__icontains=query)
-            | Q(members__full_name__icontains=query)
-        ).distinct()
+            | Q(pk__in=named.values("household_id"))
+        )
     village = request.GET.get("village", "")
     if village.isdigit():
         households = households.filter(village_id=int(village))
@@ -145,7 +148,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 @login_required
 def households(request: HttpRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
-    commune = commune_with_people(request, pk)
+    commune = commune_with_people(request, pk, whole=False)
     year = survey_year(request, [commune])
     context = {"unit": commune, "year": year} | _household_page(request, commune, year)
     return render(request, "register/_households.html", context)
@@ -155,7 +158,7 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people behind it, and next year's outlook."""
-    found = unit_in_scope(request, pk)
+    found = whole_unit(request, pk)
     communes = communes_below(found)
     year = survey_year(request, communes)
     evaluation = cached_results(found, year)
@@ -208,6 +211,9 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    if frame.height:  # a name list on a page is the same read as its download
+        audit.exported(request.user, commune, {"year": year, "criterion": criterion,
+                                               "rows": frame.height, "page": True})
     return render(request, "register/people.html", {
         "unit": commune, "year": year, "criterion": criterion, "label": label(criterion),
         "breadcrumbs": breadcrumbs(commune, request.user),
