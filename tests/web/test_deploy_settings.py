@@ -75,7 +75,8 @@ def test_a_key_of_its_own_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     key = secrets.token_urlsafe(50)
     read = read_settings(monkeypatch, tmp_path, PHOCAP_SECRET_KEY=key,
                          PHOCAP_SECRET_KEY_FALLBACKS=" old-one , older-one ")
-    assert (read.SECRET_KEY, read.SECRET_KEY_FALLBACKS) == (key, ["old-one", "older-one"])
+    assert key == read.SECRET_KEY
+    assert read.SECRET_KEY_FALLBACKS == ["old-one", "older-one"]
 
 
 def test_defaults_serve_the_demo_over_plain_http_on_this_machine(
