@@ -31,6 +31,7 @@ def flag(name: str, default: bool = False) -> bool:
 
 
 def number(name: str, default: int) -> int:
+    """A whole number of seconds from the environment, or the default when unset."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -56,13 +57,13 @@ KEY_HOWTO = ('tạo một khóa bằng: python -c "import secrets; print(secrets
 
 def secret_key(value: str | None, development: bool) -> str:
     """PHOCAP_SECRET_KEY, or the development key for the demo and development only."""
+    if development and value in (None, "", DEVELOPMENT_KEY):
+        return DEVELOPMENT_KEY
     if not value:
-        if development:
-            return DEVELOPMENT_KEY
         raise ImproperlyConfigured(
             "Chưa đặt biến môi trường PHOCAP_SECRET_KEY: phocap không chạy với khóa mặc định "
             "công khai ngoài bản trình diễn (PHOCAP_DEMO=1). Hãy " + KEY_HOWTO + ".")
-    if value == DEVELOPMENT_KEY and not development:
+    if value == DEVELOPMENT_KEY:
         raise ImproperlyConfigured(
             "PHOCAP_SECRET_KEY là khóa mặc định công khai của bản trình diễn; hãy " + KEY_HOWTO
             + ".")
