@@ -136,6 +136,10 @@ LOGGING = {
     "loggers": {
         # Django's own handlers (console in DEBUG, mail to ADMINS) replaced by the root's.
         "django": {"handlers": [], "level": "WARNING", "propagate": True},
+        # A request for a host name phocap does not serve (scanners, mostly) is a 400 in
+        # the access log, not an error with a traceback to read each morning.
+        "django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL",
+                                           "propagate": False},
         "phocap": {"level": os.environ.get("PHOCAP_LOG_LEVEL", "INFO").strip().upper()},
     },
 }

@@ -55,3 +55,10 @@ def test_a_server_error_is_logged_with_its_traceback(db: Any, stderr: io.StringI
 def test_the_applications_own_messages_are_logged(stderr: io.StringIO) -> None:
     logging.getLogger("phocap.register.jobs").info("nhập xong 12 hộ")
     assert "INFO [phocap.register.jobs] nhập xong 12 hộ" in stderr.getvalue()
+
+
+def test_a_host_name_phocap_does_not_serve_is_refused_without_a_traceback(
+        db: Any, stderr: io.StringIO) -> None:
+    response = Client(raise_request_exception=False).get("/login/", HTTP_HOST="ke-gia.example")
+    assert response.status_code == 400
+    assert "Traceback" not in stderr.getvalue() and "DisallowedHost" not in stderr.getvalue()
