@@ -20,7 +20,7 @@ from ninja import File, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from phocap.accounts import tokens
+from phocap.accounts import throttle, tokens, twofactor
 from phocap.accounts.models import Role
 from phocap.register import editing, importing
 from phocap.register.models import AdministrativeUnit, Household, Person
@@ -46,6 +46,7 @@ api = NinjaAPI(title="phocap", version="1", urls_namespace="api-v1", auth=Bearer
 class Credentials(Schema):
     username: str
     password: str
+    code: str | None = None
 
 
 class TokenOut(Schema):
@@ -95,15 +96,27 @@ def _person(person: Person) -> dict[str, Any]:
     }
 
 
-@api.post("/token", auth=None, response={200: TokenOut, 401: dict, 429: dict})
+@api.post("/token", auth=None, response={200: TokenOut, 401: dict, 403: dict, 429: dict})
 def token(request: HttpRequest, credentials: Credentials) -> Any:
-    """Exchange a user name and password for a bearer token."""
+    """Exchange a user name and password (and, for an account with a second factor, the
+    current six-digit code in ``code``) for a bearer token."""
     try:
-        user = tokens.login(request, credentials.username, credentials.password)
-    except tokens.Throttled as exc:
-        return Status(429, {"detail": str(exc)})
-    if user is None:
-        return Status(401, {"detail": "Sai tên đăng nhập hoặc mật khẩu."})
+        user = throttle.login(request, credentials.username, credentials.password)
+        if user is None:
+            return Status(401, {"detail": "Sai tên đăng nhập hoặc mật khẩu."})
+        if twofactor.must_enrol(user):
+            return Status(403, {"detail": "Tài khoản này phải bật xác thực hai lớp trên trang "
+                                          "web (Xác thực hai lớp) trước khi lấy mã truy cập API."})
+        if twofactor.enrolled(user):
+            if not credentials.code:
+                return Status(401, {"detail": "Tài khoản này dùng xác thực hai lớp: gửi kèm mã "
+                                              "6 chữ số đang hiển thị trên ứng dụng xác thực "
+                                              "trong trường \"code\"."})
+            if not twofactor.verify(user, credentials.code):
+                return Status(401, {"detail": "Mã xác thực (trường \"code\") không đúng hoặc "
+                                              "đã dùng rồi."})
+    except throttle.Throttled as exc:
+        return Status(429, {"detail": exc.message()})
     return Status(200, {"token": tokens.issue(user),
                         "expires_in": int(tokens.TOKEN_LIFETIME.total_seconds())})
 

@@ -174,8 +174,8 @@ def database(url: str | None) -> dict[str, object]:
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"))}
 
 # One cache for every worker process on the machine: computed results (valid
-# until the data beneath a unit change) and the login throttle's counters are
-# shared, not recomputed or recounted per process.
+# until the data beneath a unit change) are shared, not recomputed per process.
+# (The login throttle counts in the database: this cache's increment is not atomic.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -257,6 +257,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in (accounts/throttle.py, accounts/address.py, accounts/twofactor.py).
+# PHOCAP_TRUSTED_PROXIES: how far X-Forwarded-For is believed. Empty (the
+# default): not at all, the client is REMOTE_ADDR. A number N: N reverse proxies
+# of yours stand in front of the application. Addresses or networks, comma
+# separated ("10.0.0.5,192.168.1.0/24"): those hops are your proxies.
+TRUSTED_PROXIES = os.environ.get("PHOCAP_TRUSTED_PROXIES", "")
+# Failed sign-ins (page and API alike) allowed per window before a pause:
+# per account name, per client address, and across all accounts together (a
+# password tried against many names). Each counter restarts when its window,
+# counted from its first failure, has passed.
+LOGIN_WINDOW = int(os.environ.get("PHOCAP_LOGIN_WINDOW_MINUTES", "15")) * 60  # seconds
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("PHOCAP_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("PHOCAP_LOGIN_FAILURES_PER_ADDRESS", "10"))
+LOGIN_FAILURES_GLOBAL = int(os.environ.get("PHOCAP_LOGIN_FAILURES_GLOBAL", "50"))
+# PHOCAP_TOTP_REQUIRED=1: province and ministry accounts must sign in with a
+# one-time code (they are sent to set it up at their next sign-in); otherwise
+# the code is asked only of those who turned it on.
+TOTP_REQUIRED = os.environ.get("PHOCAP_TOTP_REQUIRED", "0") == "1"
+TOTP_ISSUER = os.environ.get("PHOCAP_TOTP_ISSUER", "phocap")  # the name authenticator apps show
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -42,3 +42,33 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField()
+
+
+class LoginThrottle(models.Model):
+    """One counter of the login throttle (accounts/throttle.py): failed or in-flight
+    attempts under ``key`` since ``started``.
+
+    A table, not the cache: the file-based cache's increment is a read and a
+    write, so parallel guesses all read the same count; a conditional UPDATE on
+    one row is atomic on SQLite and PostgreSQL alike.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    started = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP secret (RFC 6238) for the second step of signing in.
+
+    ``confirmed`` stays empty until the user has typed a code the secret
+    produces, so an enrolment abandoned half-way never locks anyone out.
+    ``last_step`` is the time step of the last code accepted: a code is taken
+    only for a later step, so one seen over a shoulder cannot be replayed.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    confirmed = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)

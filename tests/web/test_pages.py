@@ -233,6 +233,8 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "streaming-destinations": "test_streaming.py", "streaming-guidance": "test_streaming.py",
         "streaming-guidance-new": "test_streaming.py", "streaming-labour": "test_streaming.py",
         "streaming-labour-new": "test_streaming.py",
+        # One's own second factor: province and ministry accounts only, each its own secret.
+        "two-factor": "test_two_factor.py", "login-code": "test_two_factor.py",
         # Signing in and out and the language switch show no one's data.
         "login": None, "logout": None, "set_language": None, "home": None,
     }
