@@ -166,7 +166,7 @@ def test_the_main_pages_of_each_role_run_under_the_policy(
     log_out(driver)
 
     log_in(driver, base, "quantri")
-    for name in ("admin-users", "admin-difficult"):
+    for name in ("admin-users", "admin-difficult", "two-factor"):
         open_page(driver, f"{base}{reverse(name)}", name)
     log_out(driver)
 
