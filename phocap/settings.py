@@ -275,7 +275,7 @@ LOGIN_FAILURES_GLOBAL = int(os.environ.get("PHOCAP_LOGIN_FAILURES_GLOBAL", "50")
 # PHOCAP_TOTP_REQUIRED=1: province and ministry accounts must sign in with a
 # one-time code (they are sent to set it up at their next sign-in); otherwise
 # the code is asked only of those who turned it on.
-TOTP_REQUIRED = os.environ.get("PHOCAP_TOTP_REQUIRED", "0") == "1"
+TOTP_REQUIRED = flag("PHOCAP_TOTP_REQUIRED")
 TOTP_ISSUER = os.environ.get("PHOCAP_TOTP_ISSUER", "phocap")  # the name authenticator apps show
 
 STATIC_URL = "static/"
