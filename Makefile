@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo may run with the published development key; nothing else may (docs/deploy.md).
+demo: export PHOCAP_DEMO = 1
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loadunits

@@ -196,7 +196,7 @@ def main() -> None:
         print(f"generated and validated the district in {time.perf_counter() - start:.1f} s")
         backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
         for backend in backends:
-            env = {**os.environ, "PHOCAP_VAR": str(Path(workdir) / backend)}
+            env = {**os.environ, "PHOCAP_VAR": str(Path(workdir) / backend), "PHOCAP_DEMO": "1"}
             env.pop("DATABASE_URL", None)
             if backend == "postgresql":
                 if subprocess.run(["pg_isready", "-h", "127.0.0.1"], capture_output=True,

@@ -380,7 +380,7 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 6
 
 def run_backend(backend: str, args: argparse.Namespace) -> None:
     var = Path(tempfile.mkdtemp(prefix=f"phocap-load-{backend}-"))
-    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0"}
+    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0", "PHOCAP_DEMO": "1"}
     env.pop("DATABASE_URL", None)
     if backend == "postgresql":
         postgres("create")

@@ -394,7 +394,7 @@ def main() -> None:
                         help="measure one server only")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="phocap-province-page-"))
-    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0",
+    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0", "PHOCAP_DEMO": "1",
                         "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{args.database}"}
     try:
         prepare_database(env, args)

@@ -1,21 +1,61 @@
-"""Vietnamese first: the interface is Vietnamese unless the user picks English.
+"""phocap's own middleware: the interface language, and the headers on every page.
 
-Office computers often run browsers set to English (en-US), which Django's
-LocaleMiddleware would follow. The language switch in the page header sets a
-cookie, and that choice, not the browser's, is what selects English.
+Each class is one rule that must hold on every response, so that a new view
+cannot forget it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
 class VietnameseFirstMiddleware:
+    """Vietnamese first: the interface is Vietnamese unless the user picks English.
+
+    Office computers often run browsers set to English (en-US), which Django's
+    LocaleMiddleware would follow. The language switch in the page header sets a
+    cookie, and that choice, not the browser's, is what selects English.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+def content_security_policy(directives: dict[str, list[str]]) -> str:
+    """The header's value for a SECURE_CSP dictionary (the format of Django 6's setting)."""
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+
+
+class PrivateResponseMiddleware:
+    """Nothing the application answers is kept by a browser or a proxy, and pages run
+    only phocap's own scripts and styles.
+
+    Almost every page and download carries children's personal data, and office
+    computers are shared: with ``Cache-Control: no-store`` the browser keeps no
+    copy, so Back after Logout asks the server again (and finds no session)
+    instead of showing a household. Static assets never get here, since WhiteNoise,
+    above in MIDDLEWARE, answers them with caching of their own.
+
+    The Content-Security-Policy (settings.SECURE_CSP) makes injected markup inert:
+    an inline script or style, or one from another site, is refused by the browser.
+    Django 5.2 has no CSP of its own; Django 6's middleware reads the same setting.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = content_security_policy(settings.SECURE_CSP)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"  # HTTP/1.0 proxies still found in some offices
+        if self.policy:
+            response.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -2,6 +2,8 @@
 
 SQLite (in WAL mode, so readers never wait for an import) is the embedded
 default; production sets DATABASE_URL=postgresql://user:password@host:port/name.
+Everything a deployment sets is an environment variable; docs/deploy.md lists
+them all with their defaults, which suit the demo on 127.0.0.1 and nothing else.
 """
 
 from __future__ import annotations
@@ -10,12 +12,137 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PHOCAP_VAR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("PHOCAP_SECRET_KEY", "phocap-development-key-not-for-production")
-DEBUG = os.environ.get("PHOCAP_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("PHOCAP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+
+def flag(name: str, default: bool = False) -> bool:
+    """An on/off environment variable; a value that is neither is refused, not read as off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: hãy đặt 1 (bật) hoặc 0 (tắt).")
+
+
+def number(name: str, default: int) -> int:
+    """A whole number of seconds from the environment, or the default when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r}: hãy đặt một số nguyên không âm (giây).")
+    return int(value)
+
+
+def listed(name: str, default: str = "") -> list[str]:
+    """A comma-separated environment variable, blanks dropped."""
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+# The demo on one's own machine (`make demo` sets PHOCAP_DEMO=1) and development
+# (PHOCAP_DEBUG=1) may run with the published key below; anything else must bring
+# its own, or anyone could sign session data and messages the server then trusts.
+DEMO = flag("PHOCAP_DEMO")
+DEBUG = flag("PHOCAP_DEBUG")
+DEVELOPMENT_KEY = "phocap-development-key-not-for-production"
+KEY_HOWTO = ('tạo một khóa bằng: python -c "import secrets; print(secrets.token_urlsafe(50))" '
+             "(xem docs/deploy.md)")
+
+
+def secret_key(value: str | None, development: bool) -> str:
+    """PHOCAP_SECRET_KEY, or the development key for the demo and development only."""
+    if development and value in (None, "", DEVELOPMENT_KEY):
+        return DEVELOPMENT_KEY
+    if not value:
+        raise ImproperlyConfigured(
+            "Chưa đặt biến môi trường PHOCAP_SECRET_KEY: phocap không chạy với khóa mặc định "
+            "công khai ngoài bản trình diễn (PHOCAP_DEMO=1). Hãy " + KEY_HOWTO + ".")
+    if value == DEVELOPMENT_KEY:
+        raise ImproperlyConfigured(
+            "PHOCAP_SECRET_KEY là khóa mặc định công khai của bản trình diễn; hãy " + KEY_HOWTO
+            + ".")
+    if len(value) < 50 or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"PHOCAP_SECRET_KEY quá ngắn hoặc quá đơn giản ({len(value)} ký tự, "
+            f"{len(set(value))} ký tự khác nhau; cần ít nhất 50 ký tự và 5 ký tự khác nhau): "
+            "hãy " + KEY_HOWTO + ".")
+    return value
+
+
+SECRET_KEY = secret_key(os.environ.get("PHOCAP_SECRET_KEY"), development=DEMO or DEBUG)
+# Old keys, still accepted for signatures while sessions made with them run out.
+SECRET_KEY_FALLBACKS = listed("PHOCAP_SECRET_KEY_FALLBACKS")
+ALLOWED_HOSTS = listed("PHOCAP_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = listed("PHOCAP_CSRF_TRUSTED_ORIGINS")
+
+# HTTPS. Off by default so that the demo works over http://127.0.0.1; production
+# behind TLS turns each on (docs/deploy.md; `manage.py check --deploy` says what is missing).
+SECURE_SSL_REDIRECT = flag("PHOCAP_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = number("PHOCAP_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("PHOCAP_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = flag("PHOCAP_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = flag(
+    "PHOCAP_SECURE_COOKIES")
+# The reverse proxy terminates TLS and says so in this header (e.g. X-Forwarded-Proto:
+# https); trusted only when set, since a client could send it too.
+_proxy_header = os.environ.get("PHOCAP_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, images and fonts from phocap's own static files only (everything
+# is vendored); no inline script or style, no plugin, no framing, forms post home.
+# The format of Django 6's SECURE_CSP, so that its middleware can take over on upgrade.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def log_handlers(log_file: str) -> dict[str, dict[str, object]]:
+    """stderr always (gunicorn and systemd keep it); a file as well when PHOCAP_LOG_FILE
+    names one (relative to VAR_DIR), reopened after logrotate moves it."""
+    handlers: dict[str, dict[str, object]] = {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"}}
+    if log_file:
+        path = VAR_DIR / log_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers["file"] = {"class": "logging.handlers.WatchedFileHandler", "filename": path,
+                            "formatter": "plain", "encoding": "utf-8"}
+    return handlers
+
+
+LOG_HANDLERS = log_handlers(os.environ.get("PHOCAP_LOG_FILE", "").strip())
+# Without this, Django sends request errors (a 500's traceback) only to ADMINS by
+# mail, which phocap does not set: they would reach no log at all.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(name)s] %(message)s"}},
+    "handlers": LOG_HANDLERS,
+    "root": {"handlers": list(LOG_HANDLERS), "level": "WARNING"},
+    "loggers": {
+        # Django's own handlers (console in DEBUG, mail to ADMINS) replaced by the root's.
+        "django": {"handlers": [], "level": "WARNING", "propagate": True},
+        # A request for a host name phocap does not serve (scanners, mostly) is a 400 in
+        # the access log, not an error with a traceback to read each morning.
+        "django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL",
+                                           "propagate": False},
+        "phocap": {"level": os.environ.get("PHOCAP_LOG_LEVEL", "INFO").strip().upper()},
+    },
+}
 
 
 def database(url: str | None) -> dict[str, object]:
@@ -80,6 +207,8 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: every response but a static asset's.
+    "phocap.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phocap.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,7 +275,7 @@ LOGIN_FAILURES_GLOBAL = int(os.environ.get("PHOCAP_LOGIN_FAILURES_GLOBAL", "50")
 # PHOCAP_TOTP_REQUIRED=1: province and ministry accounts must sign in with a
 # one-time code (they are sent to set it up at their next sign-in); otherwise
 # the code is asked only of those who turned it on.
-TOTP_REQUIRED = os.environ.get("PHOCAP_TOTP_REQUIRED", "0") == "1"
+TOTP_REQUIRED = flag("PHOCAP_TOTP_REQUIRED")
 TOTP_ISSUER = os.environ.get("PHOCAP_TOTP_ISSUER", "phocap")  # the name authenticator apps show
 
 STATIC_URL = "static/"

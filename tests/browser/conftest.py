@@ -156,6 +156,7 @@ def new_driver() -> Any:
                      "--disable-dev-shm-usage", "--window-size=1366,768"):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for test_csp
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.implicitly_wait(0)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
