@@ -48,13 +48,12 @@ from phocap.attendance.recording import (
 )
 from phocap.attendance.score import load_rules
 from phocap.dashboard.compare import vi_rate
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, may_keep_school, schools_for
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _rate(present: int, days: int) -> str:
@@ -273,11 +272,16 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
+        if upload is None:
             problems = [_("Hãy chọn một tệp XLSX hoặc CSV, tối đa 5 MB.")]
         else:
-            result = importing.read(request.user, found, upload.name, upload.read())
-            problems = result.problems
+            try:
+                uploads.refuse_large(upload, importing.limits())
+            except uploads.UploadRefused as error:
+                problems = [str(error)]
+            else:
+                result = importing.read(request.user, found, upload.name, upload.read())
+                problems = result.problems
             if not problems:
                 messages.success(request, _(
                     "Đã nhập %(days)d ngày điểm danh của các lớp; %(changed)d dòng thay đổi.")

@@ -35,12 +35,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 
 from phocap.accounts.models import Role
-from phocap.register import importing
+from phocap.register import importing, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
+from phocap.survey import limits
 from phocap.survey.report import ordered, summary, write_xlsx
 from phocap.survey.validate import validate
 
@@ -52,6 +54,7 @@ ABANDONED_AFTER = dt.timedelta(minutes=30)
 """A running step whose thread has not reported for this long died with its process
 (a restart, a killed worker): the transaction rolled back, so nothing was written."""
 REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
+REFUSALS = limits.REFUSALS
 
 
 def folder(job: ImportJob) -> Path:
@@ -91,16 +94,30 @@ def can_commit(user: Any, job: ImportJob) -> bool:
     )
 
 
+def running(user: Any) -> list[ImportJob]:
+    """The user's jobs still being checked or committed (those whose thread died end here)."""
+    return [job for job in ImportJob.objects.filter(user=user, status__in=RUNNING)
+            if refresh(job).status in RUNNING]
+
+
 def create(user: Any, upload: UploadedFile, survey_year: int) -> ImportJob:
-    """Store an uploaded file as a new job (nothing is checked yet)."""
+    """Store an uploaded file as a new job (its content is checked later, by ``check``).
+
+    Refused (uploads.UploadRefused) while the user already has
+    UPLOAD_MAX_RUNNING_JOBS jobs running, or when the file is above the size
+    limit: one user cannot hold every worker, nor fill the disk.
+    """
+    busy = running(user)
+    if len(busy) >= settings.UPLOAD_MAX_RUNNING_JOBS:
+        raise uploads.UploadRefused(
+            gettext("Bạn đang có %(count)d lần nhập chưa xong (%(files)s): hãy chờ chúng kiểm"
+                    " tra hoặc ghi xong rồi tải tệp tiếp theo.")
+            % {"count": len(busy), "files": ", ".join(f"“{job.file_name}”" for job in busy)})
+    uploads.refuse_large(upload)
     name = get_valid_filename(Path(upload.name or "survey.csv").name)
     job = ImportJob.objects.create(user=user, unit_id=user.unit_id, file_name=name,
                                    survey_year=survey_year)
-    target = folder(job) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as sink:
-        for chunk in upload.chunks():
-            sink.write(chunk)
+    target = uploads.store(upload, folder(job) / name)
     job.path = str(target)
     job.save(update_fields=["path", "updated"])
     return job
@@ -138,8 +155,14 @@ def check(job_id: int) -> None:
     job.save(update_fields=["status", "updated"])
     source = Path(job.path)
     try:
-        result = validate(source, year=job.survey_year, keep_records=True)
+        result = validate(source, year=job.survey_year, keep_records=True,
+                          limits=uploads.limits())
         report = result.report
+        refusal = _refusal(report.problems)
+        if refusal is not None:
+            job.rows, job.errors, job.warnings = 0, report.errors, report.warnings
+            _finish(job, Status.REFUSED, refusal)
+            return
         report_file = folder(job) / "bao-cao-kiem-tra.xlsx"
         write_xlsx(report, source, report_file)
         ordered(report.problems).write_parquet(problems_path(job))
@@ -159,10 +182,23 @@ def check(job_id: int) -> None:
         _finish(job, Status.PREVIEWED, summary(report))
     except importing.ImportRefused as exc:
         _finish(job, Status.REFUSED, str(exc))
-    except Exception:
+    except MemoryError:
+        log.exception("import job %s: out of memory while checking", job_id)
+        _finish(job, Status.FAILED, gettext(
+            "Tệp “%(name)s” cần nhiều bộ nhớ hơn máy chủ có để kiểm tra; chưa có gì được ghi"
+            " vào sổ. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần.")
+            % {"name": job.file_name})
+    except BaseException:
         log.exception("import job %s: checking failed", job_id)
         _finish(job, Status.FAILED, "Kiểm tra tệp gặp sự cố ngoài dự kiến; chưa có gì được"
                                     " ghi vào sổ. Hãy thử lại hoặc báo quản trị hệ thống.")
+        raise
+
+
+def _refusal(found: pl.DataFrame) -> str | None:
+    """The message of a limit the file broke (size, rows, zip bomb), if it broke one."""
+    broken = found.filter(pl.col("code").is_in(REFUSALS))
+    return broken["message"][0] if broken.height else None
 
 
 def _vintage(year: int) -> str:

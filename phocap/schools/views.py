@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import Role
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, sees_people
@@ -381,12 +381,11 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"class-list{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
             try:
+                path = uploads.store(upload, Path(folder) / f"class-list{suffix}")
                 outcome = classlists.import_file(request.user, found, year, path, upload.name)
+            except uploads.UploadRefused as error:
+                form.add_error("file", str(error))
             except classlists.ClassListError as error:
                 for problem in error.problems[:50]:
                     form.add_error("file", problem)

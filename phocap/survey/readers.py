@@ -21,6 +21,14 @@ import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
+from phocap.survey.limits import (
+    DEFAULT,
+    Limits,
+    check_size,
+    check_zip,
+    megabytes,
+    too_many_rows,
+)
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold
@@ -82,20 +90,24 @@ class Sheet:
     positional_headers: list[str] = field(default_factory=list)  # header of each file column
 
 
-def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
+def read(
+    path: Path, batch_rows: int = PARQUET_BATCH_ROWS, limits: Limits = DEFAULT
+) -> Iterator[Sheet]:
     """Yield the sheets of a survey file; large Parquet files come in batches.
 
-    Raises SurveyFileError when the file cannot be read at all.
+    Raises SurveyFileError when the file cannot be read at all, or would cost
+    more than ``limits`` allow (checked before the costly part is read).
     """
     suffix = path.suffix.lower()
     if not path.exists():
         raise SurveyFileError(Problem(ERROR, "file_missing", "Không tìm thấy tệp.", path.name))
+    check_size(path, limits)
     if suffix == ".csv" or suffix == ".txt":
-        yield _read_csv(path)
+        sheets: Iterator[Sheet] = iter([_read_csv(path, limits)])
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        yield from _read_excel(path)
+        sheets = _read_excel(path, limits)
     elif suffix == ".parquet":
-        yield from _read_parquet(path, batch_rows)
+        sheets = _read_parquet(path, batch_rows, limits)
     else:
         raise SurveyFileError(
             Problem(
@@ -105,6 +117,16 @@ def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
                 path.name,
             )
         )
+    rows = 0
+    for sheet in sheets:
+        rows += sheet.data.height
+        too_many_rows(path.name, rows, limits, sheet.name)
+        yield sheet
+
+
+def _rows_to_read(limits: Limits) -> int | None:
+    """Raw rows worth reading: the row limit, and room for banner rows and the header."""
+    return None if limits.max_rows is None else limits.max_rows + HEADER_SCAN_ROWS + 1
 
 
 # --- header handling -------------------------------------------------------------------------
@@ -268,7 +290,7 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(path: Path, limits: Limits) -> Sheet:
     content = path.read_bytes()
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
@@ -285,12 +307,19 @@ def _read_csv(path: Path) -> Sheet:
             infer_schema=False,
             separator=_delimiter(first_line),
             truncate_ragged_lines=True,
+            n_rows=_rows_to_read(limits),
         )
     except pl.exceptions.PolarsError as exc:
         raise SurveyFileError(
             Problem(ERROR, "csv_structure", f"Không đọc được cấu trúc CSV: {exc}", path.name)
         ) from exc
-    return _frame_from_rows(path.name, None, raw, 1)
+    return _bounded(_frame_from_rows(path.name, None, raw, 1), raw, limits)
+
+
+def _bounded(sheet: Sheet, raw: pl.DataFrame, limits: Limits) -> Sheet:
+    """The sheet, unless rows beyond the limit were left unread below its header."""
+    too_many_rows(sheet.file, raw.height - sheet.header_row, limits, sheet.name)
+    return sheet
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -350,8 +379,10 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _read_excel(path: Path) -> Iterator[Sheet]:
+def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
     is_xlsx = path.suffix.lower() != ".xls"
+    if is_xlsx:
+        check_zip(path, path.name, limits)
     try:
         reader = fastexcel.read_excel(str(path))
         formulas = _formulas_without_values(path) if is_xlsx else {}
@@ -380,7 +411,8 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
     skipped: list[str] = []
     for sheet_name in reader.sheet_names:
         try:
-            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_polars()
+            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string",
+                                    n_rows=_rows_to_read(limits)).to_polars()
         except Exception as exc:
             raise SurveyFileError(
                 Problem(
@@ -395,8 +427,11 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
             skipped.append(sheet_name)
             continue
         try:
-            sheet = _frame_from_rows(path.name, sheet_name, raw, 1)
-        except SurveyFileError:
+            sheet = _bounded(_frame_from_rows(path.name, sheet_name, raw, 1), raw, limits)
+        except SurveyFileError as exc:
+            if exc.problem.code == "too_many_rows":
+                raise
+
             skipped.append(sheet_name)
             continue
         part = parts.get(sheet_name)
@@ -437,10 +472,11 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
 # --- Parquet ---------------------------------------------------------------------------------
 
 
-def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
+def _read_parquet(path: Path, batch_rows: int, limits: Limits) -> Iterator[Sheet]:
     try:
         parquet = pq.ParquetFile(path)
         names = parquet.schema_arrow.names
+        metadata = parquet.metadata
     except Exception as exc:
         raise SurveyFileError(
             Problem(
@@ -457,6 +493,19 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
                 "header_missing",
                 "Tệp Parquet không có cột nào của mẫu phiếu (cần các cột như commune_code,"
                 f" household_no, person_no, full_name, birth_date). Có: {', '.join(names[:8])}.",
+                path.name,
+            )
+        )
+    too_many_rows(path.name, metadata.num_rows, limits)
+    groups = (metadata.row_group(i) for i in range(metadata.num_row_groups))
+    if any(group.total_byte_size > limits.max_expanded for group in groups):
+        raise SurveyFileError(
+            Problem(
+                ERROR,
+                "parquet_too_large",
+                f"Tệp “{path.name}” có nhóm dòng giải nén ra hơn"
+                f" {megabytes(limits.max_expanded)}: hãy ghi lại tệp với nhóm dòng nhỏ hơn"
+                " (row group).",
                 path.name,
             )
         )

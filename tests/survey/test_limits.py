@@ -1,0 +1,133 @@
+"""Bounds on reading a file: zip bombs, oversized files and too many rows are refused
+before they are read, in bounded memory, with a message naming the file."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from phocap.cli import app
+from phocap.survey import readers
+from phocap.survey.limits import MIB, Limits
+from phocap.survey.problems import ERROR
+from phocap.survey.validate import validate
+from tests.survey.zip_bombs import zip_bomb
+
+
+def only_error(path: Path, limits: Limits = Limits()) -> dict[str, Any]:
+    errors = validate(path, check_units=False, limits=limits).report.problems.filter(
+        pl.col("severity") == ERROR)
+    assert errors.height == 1, errors
+    return errors.row(0, named=True)
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bombs")
+    fixtures = Path(__file__).parent.parent / "fixtures" / "survey"
+    return zip_bomb(fixtures / "vi.xlsx", folder / "bom.xlsx", expanded=200 * MIB)
+
+
+@pytest.fixture(scope="module")
+def lying_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bombs")
+    fixtures = Path(__file__).parent.parent / "fixtures" / "survey"
+    return zip_bomb(fixtures / "vi.xlsx", folder / "noi-doi.xlsx", expanded=200 * MIB,
+                    lie=True)
+
+
+def test_the_bomb_is_small_and_would_inflate_to_hundreds_of_megabytes(bomb: Path) -> None:
+    assert bomb.stat().st_size < MIB
+
+
+@pytest.mark.parametrize("which", ["bomb", "lying_bomb"])
+def test_a_zip_bomb_is_refused_before_it_is_expanded(
+    which: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path: Path = request.getfixturevalue(which)
+
+    def never(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the spreadsheet library opened a zip bomb")
+
+    monkeypatch.setattr(readers.fastexcel, "read_excel", never)
+    tracemalloc.start()
+    try:
+        problem = only_error(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problem["code"] == "zip_bomb"
+    assert f"Tệp “{path.name}”" in problem["message"]
+    assert "xl/sharedStrings.xml" in problem["message"] and "bom nén" in problem["message"]
+    assert peak < 8 * MIB  # the check inflates in 64 KB pieces and keeps none of them
+
+
+def test_a_member_beyond_the_expanded_bound_is_refused_whatever_its_ratio(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    path = zip_bomb(fixtures / "vi.xlsx", tmp_path / "lon.xlsx", expanded=3 * MIB)
+    problem = only_error(path, Limits(max_expanded=2 * MIB, max_ratio=10_000))
+    assert problem["code"] == "zip_bomb" and "vượt quá 2 MB" in problem["message"]
+
+
+def test_ordinary_workbooks_pass_the_zip_check(fixtures: Path) -> None:
+    result = validate(fixtures / "vi.xlsx", year=2021, limits=Limits(max_expanded=MIB))
+    assert result.report.ok and result.report.rows == 10
+
+
+def test_the_command_line_prints_the_refusal_and_exits_2(lying_bomb: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(lying_bomb)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "bom nén" in result.output
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "lon.csv"
+    path.write_bytes((fixtures / "en.csv").read_bytes() * 20)
+
+    def never(self: Path) -> bytes:
+        raise AssertionError(f"{self.name} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    problem = only_error(path, Limits(max_bytes=4096))
+    assert problem["code"] == "file_too_large"
+    assert "Tệp “lon.csv”" in problem["message"] and "quá giới hạn 4 KB" in problem["message"]
+
+
+def csv_with_rows(path: Path, fixtures: Path, copies: int) -> Path:
+    lines = (fixtures / "en.csv").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0], *lines[1:] * copies]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_rows_beyond_the_limit_are_refused_and_left_unread(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = csv_with_rows(tmp_path / "dai.csv", fixtures, 3)  # 30 rows
+    asked: list[int | None] = []
+    read_csv = pl.read_csv
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        asked.append(kwargs.get("n_rows"))
+        return read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(readers.pl, "read_csv", counted)
+    problem = only_error(path, Limits(max_rows=25))
+    assert problem["code"] == "too_many_rows" and "hơn 25 dòng" in problem["message"]
+    assert asked == [25 + readers.HEADER_SCAN_ROWS + 1]
+    assert validate(path, check_units=False, limits=Limits(max_rows=30)).report.rows == 30
+
+
+def test_rows_are_counted_in_xlsx_xls_and_parquet(fixtures: Path) -> None:
+    for name in ("vi.xlsx", "en.xls", "en.parquet"):
+        problem = only_error(fixtures / name, Limits(max_rows=9))
+        assert problem["code"] == "too_many_rows", name
+        assert validate(fixtures / name, year=2021, limits=Limits(max_rows=10)).report.ok
