@@ -9,7 +9,6 @@ ministry viewer reads no pupil (404 or 403). Only the school's own staff save
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from fractions import Fraction
@@ -52,6 +51,7 @@ from phocap.register import audit, uploads
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, may_keep_school, schools_for
+from phocap.survey.cells import CsvWriter
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
 
@@ -308,7 +308,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="nguy-co-bo-hoc-{found.code}-{year}.csv"')
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = CsvWriter(response)
     writer.writerow([_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"),
                      _("Điểm"), _("Lý do")])
     for w in at_risk:

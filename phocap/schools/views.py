@@ -10,7 +10,6 @@ who keeps the record and write the audit.
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 from pathlib import Path
@@ -64,6 +63,7 @@ from phocap.schools.models import (
     Staff,
 )
 from phocap.schools.scope import may_keep_school_list, own_school_id
+from phocap.survey.cells import CsvWriter
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
@@ -428,7 +428,7 @@ def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what
     """A CSV of personal data, logged (audit.exported) before it leaves."""
     audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(headers)
     writer.writerows(rows)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -60,6 +60,11 @@ def megabytes(size: int) -> str:
     ) + " MB"
 
 
+def thousands(value: int) -> str:
+    """200000 → "200.000": Vietnamese thousands separator."""
+    return f"{value:,}".replace(",", ".")
+
+
 def check_size(path: Path, limits: Limits) -> None:
     """Refuse a file larger than ``max_bytes`` from its size on disk, before reading it."""
     if limits.max_bytes is None:
@@ -85,9 +90,8 @@ def too_many_rows(name: str, rows: int, limits: Limits, sheet: str | None = None
             Problem(
                 ERROR,
                 "too_many_rows",
-                f"Tệp “{name}” có hơn {limits.max_rows:,} dòng, quá giới hạn cho một lần tải"
-                " lên. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần."
-                .replace(",", "."),
+                f"Tệp “{name}” có hơn {thousands(limits.max_rows)} dòng, quá giới hạn cho một"
+                " lần tải lên. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần.",
                 name,
                 sheet,
             )

@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 from phocap.cli import app
 from phocap.survey import readers
-from phocap.survey.limits import MIB, Limits
+from phocap.survey.limits import DEFAULT, MIB, Limits
 from phocap.survey.problems import ERROR
 from phocap.survey.validate import validate
 from tests.survey.zip_bombs import zip_bomb
 
 
-def only_error(path: Path, limits: Limits = Limits()) -> dict[str, Any]:
+def only_error(path: Path, limits: Limits = DEFAULT) -> dict[str, Any]:
     errors = validate(path, check_units=False, limits=limits).report.problems.filter(
         pl.col("severity") == ERROR)
     assert errors.height == 1, errors

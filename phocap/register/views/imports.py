@@ -86,8 +86,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
         else:
             jobs.start_after_commit(jobs.check, job)
             return redirect("import-detail", job.pk)
-    return render(request, "register/imports/new.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "register/imports/new.html", {"form": form})
 
 
 def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
