@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
+from phocap.survey import legacy_fonts
 from phocap.survey.limits import (
     DEFAULT,
     Limits,
@@ -37,6 +38,7 @@ ROW = "source_row"
 HEADER_SCAN_ROWS = 20  # how far down a sheet the header row may sit
 MIN_HEADER_MATCHES = 3  # a row naming fewer known columns is not a header
 PARQUET_BATCH_ROWS = 1_000_000
+LEGACY_CELLS_LISTED = 200  # legacy-font cells warned one by one, per sheet
 
 # Other spellings officers use for the same columns. Folded (see text.fold).
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -121,6 +123,7 @@ def read(
     for sheet in sheets:
         rows += sheet.data.height
         too_many_rows(path.name, rows, limits, sheet.name)
+        sheet.problems.extend(_legacy_fonts(sheet))
         yield sheet
 
 
@@ -255,6 +258,63 @@ def _frame_from_rows(file: str, sheet: str | None, raw: pl.DataFrame, first_row:
     value_columns = [c for c in body.columns if c != ROW]
     body = body.filter(pl.any_horizontal(pl.col(value_columns).is_not_null()))
     return _map_columns(file, sheet, [*header_cells, ""], header_row, body)
+
+
+# --- legacy fonts ----------------------------------------------------------------------------
+
+
+def _legacy_fonts(sheet: Sheet) -> list[Problem]:
+    """A warning per cell that looks typed in TCVN3 or VNI (legacy_fonts.py), with its reading.
+
+    The scan is one regular expression over the text columns; only the few cells it
+    matches are read both ways. Past LEGACY_CELLS_LISTED cells a sheet gets one more
+    warning with the count.
+    """
+    columns = [c for c in sheet.data.columns if c != ROW]
+    if not columns or sheet.data.height == 0:
+        return []
+    suspect = sheet.data.filter(
+        pl.any_horizontal(pl.col(c).str.contains(legacy_fonts.SUSPECT) for c in columns))
+    found: list[Problem] = []
+    unlisted = 0
+    for row in suspect.iter_rows(named=True):
+        for column in columns:
+            value = row[column]
+            reading = legacy_fonts.legacy_reading(value) if value else None
+            if reading is None:
+                continue
+            if len(found) >= LEGACY_CELLS_LISTED:
+                unlisted += 1
+                continue
+            header = sheet.headers.get(column, column)
+            encoding, unicode_text = reading
+            found.append(
+                Problem(
+                    WARNING,
+                    "legacy_font",
+                    f"Ô “{header}” có vẻ được gõ bằng phông {encoding} (bảng mã cũ, không phải"
+                    f" Unicode): “{value}” đọc là “{unicode_text}”. Hãy chuyển tệp sang Unicode"
+                    " (lệnh “phocap unicode”, hoặc công cụ chuyển mã của Unikey) rồi tải lại.",
+                    sheet.file,
+                    sheet.name,
+                    row[ROW],
+                    None if column in sheet.unknown else column,
+                    header,
+                    value,
+                )
+            )
+    if unlisted:
+        found.append(
+            Problem(
+                WARNING,
+                "legacy_font",
+                f"Còn {unlisted} ô khác cũng có vẻ được gõ bằng phông TCVN3 hoặc VNI: hãy"
+                " chuyển cả tệp sang Unicode (lệnh “phocap unicode”) rồi tải lại.",
+                sheet.file,
+                sheet.name,
+            )
+        )
+    return found
 
 
 # --- CSV -------------------------------------------------------------------------------------
