@@ -16,7 +16,7 @@ from phocap.survey import readers
 from phocap.survey.limits import DEFAULT, MIB, Limits
 from phocap.survey.problems import ERROR
 from phocap.survey.validate import validate
-from tests.survey.zip_bombs import zip_bomb
+from tests.survey.zip_bombs import far_cell, rewritten, zip_bomb
 
 
 def only_error(path: Path, limits: Limits = DEFAULT) -> dict[str, Any]:
@@ -131,3 +131,39 @@ def test_rows_are_counted_in_xlsx_xls_and_parquet(fixtures: Path) -> None:
         problem = only_error(fixtures / name, Limits(max_rows=9))
         assert problem["code"] == "too_many_rows", name
         assert validate(fixtures / name, year=2021, limits=Limits(max_rows=10)).report.ok
+
+
+def test_cells_far_apart_are_refused_before_the_sheet_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 5 KB file with a header and one cell at XFD1048576 made the library ask for
+    512 GB and abort the process; a row far down without cell references, or a shared
+    strings count of billions, did the same."""
+    far = far_cell(tmp_path / "xa.xlsx")
+    far_row = rewritten(far_cell(tmp_path / "gan.xlsx", 1, 1), tmp_path / "dong.xlsx",
+                        "xl/worksheets/sheet1.xml", b'<row r="2" spans="1:5"><c r="B2"',
+                        b'<row r="300000000"><c')
+    counted = rewritten(far_cell(tmp_path / "gan2.xlsx", 1, 1), tmp_path / "chuoi.xlsx",
+                        "xl/sharedStrings.xml", b'uniqueCount="6"', b'uniqueCount="4000000000"')
+
+    def never(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the spreadsheet library opened the file")
+
+    monkeypatch.setattr(readers.fastexcel, "read_excel", never)
+    for path, words in ((far, "dòng 1.048.576, cột 16.384"),
+                        (far_row, "vượt quá giới hạn của Excel"),
+                        (counted, "khai báo 4.000.000.000 chuỗi")):
+        problem = only_error(path)
+        assert problem["code"] == "sheet_too_large", path.name
+        assert f"Tệp “{path.name}”" in problem["message"] and words in problem["message"]
+
+
+def test_a_sheet_within_the_cell_bound_passes(tmp_path: Path) -> None:
+    path = far_cell(tmp_path / "vua.xlsx", 99, 25)  # Z100: 2,600 cells
+
+    def codes(limits: Limits) -> list[str]:
+        return validate(path, check_units=False, limits=limits).report.problems[
+            "code"].to_list()
+
+    assert "sheet_too_large" not in codes(Limits(max_cells=2_600))
+    assert codes(Limits(max_cells=2_599)) == ["sheet_too_large"]

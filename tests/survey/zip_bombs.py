@@ -51,3 +51,30 @@ def _declare(path: Path, name: bytes, size: int) -> None:
                 struct.pack_into("<I", raw, at + size_at, size)
             at = raw.find(signature, at + 4)
     path.write_bytes(bytes(raw))
+
+
+def far_cell(target: Path, row: int = 1_048_575, column: int = 16_383) -> Path:
+    """A few KB: a header and one cell far away; the library would allocate every cell
+    between them (seventeen billion for XFD1048576)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(target))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Mã xã", "Số phiếu", "STT", "Họ và tên", "Ngày sinh"])
+    sheet.write(row, column, "x")
+    book.close()
+    return target
+
+
+def rewritten(source: Path, target: Path, member: str, old: bytes, new: bytes) -> Path:
+    """``source`` with ``old`` replaced by ``new`` in one member."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(
+        target, "w", zipfile.ZIP_DEFLATED
+    ) as out:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == member:
+                assert old in data, (member, old)
+                data = data.replace(old, new)
+            out.writestr(info.filename, data)
+    return target
