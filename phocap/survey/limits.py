@@ -294,3 +294,116 @@ def _column_number(letters: bytes) -> int:
     for letter in letters:
         number = number * 26 + letter - 64
     return number
+
+
+# --- XLS (BIFF in an OLE2 compound file) -------------------------------------------------------
+
+_CFB_SIGNATURE: Final = bytes.fromhex("d0cf11e0a1b11ae1")
+_END_OF_CHAIN: Final = 0xFFFFFFFE
+_XLS_ROWS, _XLS_COLUMNS = 65_536, 256  # BIFF8's sheet
+_DIMENSIONS: Final = 0x0200
+_CELL_RECORDS: Final = frozenset((0x0006, 0x00BD, 0x00BE, 0x00D6, 0x00FD, 0x0201, 0x0203,
+                                  0x0204, 0x0205, 0x027E))  # FORMULA, MULRK, …, RK
+
+
+def check_xls(path: Path, name: str, limits: Limits) -> None:
+    """Refuse an XLS whose sheets claim more rows or columns than the format has, before
+    the spreadsheet library allocates them: a DIMENSIONS record of two billion rows in a
+    13 KB file made it ask for 22 TB and abort the process. A file that is not a compound
+    document is left for the reader to refuse in its own words."""
+    content = path.read_bytes()
+    stream = _workbook_stream(content)
+    if stream is None:
+        return
+    rows = columns = 0
+    at = 0
+    while at + 4 <= len(stream):
+        record, length = struct.unpack_from("<HH", stream, at)
+        body = stream[at + 4: at + 4 + length]
+        if record == _DIMENSIONS and length >= 14:
+            _, last_row, _, last_column = struct.unpack_from("<IIHH", body)
+            rows, columns = max(rows, last_row), max(columns, last_column)
+        elif record == _DIMENSIONS and length >= 10:
+            _, last_row, _, last_column = struct.unpack_from("<HHHH", body)
+            rows, columns = max(rows, last_row), max(columns, last_column)
+        elif record in _CELL_RECORDS and length >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            if record in (0x00BD, 0x00BE) and length >= 6:  # MULRK, MULBLANK: last column
+                column = struct.unpack_from("<H", body, length - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        at += 4 + length
+    if rows > _XLS_ROWS or columns > _XLS_COLUMNS or rows * columns > limits.max_cells:
+        raise SurveyFileError(
+            Problem(
+                ERROR,
+                "sheet_too_large",
+                f"Tệp “{name}” không được mở: trang tính trong tệp XLS khai báo"
+                f" {thousands(rows)} dòng và {thousands(columns)} cột, vượt quá giới hạn của"
+                " tệp XLS hoặc của một lần tải lên (có thể là tệp độc hại). Hãy mở tệp bằng"
+                " Excel, chép dữ liệu sang một tệp mới rồi tải lại.",
+                name,
+            )
+        )
+
+
+def _workbook_stream(content: bytes) -> bytes | None:
+    """The "Workbook" (or BIFF5 "Book") stream of a compound file, or None if unreadable.
+
+    A minimal reader of the published format ([MS-CFB]): the header's sector sizes
+    and FAT sectors (the first 109, and the DIFAT chain), the directory, and the
+    stream's sector chain in the FAT, or in the mini FAT when it is small. Every
+    chain is bounded by the file's own number of sectors, so a looping chain ends.
+    """
+    if len(content) < 512 or content[:8] != _CFB_SIGNATURE:
+        return None
+    shift, mini_shift = struct.unpack_from("<HH", content, 0x1E)
+    if not 9 <= shift <= 12 or mini_shift != 6:
+        return None
+    size = 1 << shift
+    count = len(content) // size
+
+    def sector(number: int) -> bytes:
+        return content[(number + 1) * size: (number + 2) * size]
+
+    def chain(first: int, table: list[int]) -> list[int]:
+        found: list[int] = []
+        number = first
+        while number < len(table) and len(found) <= count:
+            found.append(number)
+            number = table[number]
+        return found
+
+    difat = list(struct.unpack_from("<109I", content, 0x4C))
+    next_difat = struct.unpack_from("<I", content, 0x44)[0]
+    for _ in range(count):
+        if next_difat >= count:
+            break
+        more = struct.unpack_from(f"<{size // 4}I", sector(next_difat))
+        difat.extend(more[:-1])
+        next_difat = more[-1]
+    fat: list[int] = []
+    for number in difat:
+        if number < count:
+            fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+    directory = b"".join(sector(n) for n in chain(struct.unpack_from("<I", content, 0x30)[0], fat))
+    entries = [directory[i: i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        return None
+    cutoff = struct.unpack_from("<I", content, 0x38)[0]
+    for entry in entries:
+        length = min(struct.unpack_from("<H", entry, 0x40)[0], 64)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+        if name not in ("Workbook", "Book") or entry[0x42] != 2:
+            continue
+        first, stream_size = struct.unpack_from("<II", entry, 0x74)
+        if stream_size >= cutoff:
+            data = b"".join(sector(n) for n in chain(first, fat))
+            return data[:stream_size]
+        root_first = struct.unpack_from("<I", entries[0], 0x74)[0]
+        mini_stream = b"".join(sector(n) for n in chain(root_first, fat))
+        mini_fat_bytes = b"".join(
+            sector(n) for n in chain(struct.unpack_from("<I", content, 0x3C)[0], fat))
+        mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+        data = b"".join(mini_stream[n * 64: (n + 1) * 64] for n in chain(first, mini_fat))
+        return data[:stream_size]
+    return None

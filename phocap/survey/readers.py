@@ -26,6 +26,7 @@ from phocap.survey.limits import (
     DEFAULT,
     Limits,
     check_size,
+    check_xls,
     check_zip,
     megabytes,
     too_many_rows,
@@ -443,6 +444,8 @@ def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
     is_xlsx = path.suffix.lower() != ".xls"
     if is_xlsx:
         check_zip(path, path.name, limits)
+    else:
+        check_xls(path, path.name, limits)
     try:
         reader = fastexcel.read_excel(str(path))
         formulas = _formulas_without_values(path) if is_xlsx else {}

@@ -3,6 +3,7 @@ before they are read, in bounded memory, with a message naming the file."""
 
 from __future__ import annotations
 
+import struct
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,32 @@ def test_a_sheet_within_the_cell_bound_passes(tmp_path: Path) -> None:
 
     assert "sheet_too_large" not in codes(Limits(max_cells=2_600))
     assert codes(Limits(max_cells=2_599)) == ["sheet_too_large"]
+
+
+def patched_xls(fixtures: Path, target: Path, record: bytes, values: bytes) -> Path:
+    """The fixture XLS with the body of its first ``record`` (id and length) overwritten."""
+    raw = bytearray((fixtures / "en.xls").read_bytes())
+    at = raw.find(record)
+    assert at > 0
+    raw[at + 4: at + 4 + len(values)] = values
+    target.write_bytes(bytes(raw))
+    return target
+
+
+def test_an_xls_claiming_billions_of_rows_is_refused_before_it_is_opened(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DIMENSIONS (0x0200, 14 bytes): first row, last row + 1, first column, last column + 1.
+    Two billion rows in the 10 KB fixture made the library ask for 22 TB and abort."""
+    huge = patched_xls(fixtures, tmp_path / "dai.xls", b"\x00\x02\x0e\x00",
+                       struct.pack("<IIHH", 0, 2_147_483_647, 0, 29))
+    monkeypatch.setattr(readers.fastexcel, "read_excel", lambda *a, **k: 1 / 0)
+    problem = only_error(huge)
+    assert problem["code"] == "sheet_too_large"
+    assert "Tệp “dai.xls”" in problem["message"] and "2.147.483.647 dòng" in problem["message"]
+
+
+def test_an_xls_within_the_format_passes_the_check(fixtures: Path) -> None:
+    assert validate(fixtures / "en.xls", year=2021, limits=Limits(max_cells=11 * 29)).report.ok
+    assert only_error(fixtures / "en.xls", Limits(max_cells=11 * 29 - 1))["code"] == (
+        "sheet_too_large")
