@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +72,11 @@ def problems_path(job: ImportJob) -> Path:
 
 def progress_path(job: ImportJob) -> Path:
     return folder(job) / "progress"
+
+
+def checker_path(job: ImportJob) -> Path:
+    """Which process checks the file ("host pid"), while it does."""
+    return folder(job) / "checker"
 
 
 def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
@@ -154,6 +160,9 @@ def check(job_id: int) -> None:
     job.status = Status.VALIDATING
     job.save(update_fields=["status", "updated"])
     source = Path(job.path)
+    checker = checker_path(job)
+    checker.parent.mkdir(parents=True, exist_ok=True)
+    checker.write_text(f"{socket.gethostname()} {os.getpid()}")
     try:
         result = validate(source, year=job.survey_year, keep_records=True,
                           limits=uploads.limits())
@@ -193,6 +202,25 @@ def check(job_id: int) -> None:
         _finish(job, Status.FAILED, "Kiểm tra tệp gặp sự cố ngoài dự kiến; chưa có gì được"
                                     " ghi vào sổ. Hãy thử lại hoặc báo quản trị hệ thống.")
         raise
+    finally:
+        checker.unlink(missing_ok=True)
+
+
+def _checker_died(job: ImportJob) -> bool:
+    """Whether the process that took the job on this machine no longer runs."""
+    try:
+        host, pid = checker_path(job).read_text().split()
+    except (OSError, ValueError):
+        return False
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
 
 
 def _refusal(found: pl.DataFrame) -> str | None:
@@ -314,8 +342,15 @@ def progress(job: ImportJob) -> tuple[int, int]:
 
 
 def refresh(job: ImportJob) -> ImportJob:
-    """The job, marked failed if its thread died with its process long ago."""
+    """The job, marked failed if its thread died with its process: at once when the
+    process that was checking it on this machine is gone, else after ABANDONED_AFTER."""
     if job.status not in RUNNING:
+        return job
+    if job.status == Status.VALIDATING and _checker_died(job):
+        _finish(job, Status.FAILED, gettext(
+            "Việc kiểm tra tệp “%(name)s” bị dừng giữa chừng (tiến trình máy chủ đã dừng);"
+            " chưa có gì được ghi vào sổ. Hãy tải tệp lên lại; nếu lặp lại, hãy chia tệp"
+            " theo xã hoặc theo thôn.") % {"name": job.file_name})
         return job
     last = job.updated
     marker = progress_path(job)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +182,26 @@ def test_attendance_sheets_keep_to_the_same_limits(
     response = client.post(f"/attendance/schools/{made['school'].pk}/import/",
                            {"file": SimpleUploadedFile("diem-danh.csv", b"x" * 2048)})
     assert response.status_code == 400 and "quá giới hạn 1 KB" in response.content.decode()
+
+
+def test_a_job_whose_checking_process_died_ends_failed_at_once(
+    tree: dict[str, Any], make_user: Any
+) -> None:
+    """A worker killed while checking (as the zip bomb's did) left its job "đang kiểm tra"
+    for 30 minutes; now the next look at the job sees the process gone."""
+    staff = staff_of(tree, make_user)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    for pid in (dead.pid, os.getpid()):
+        job = jobs.create(staff, SimpleUploadedFile(f"{pid}.csv", commune_csv()), 2021)
+        ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING)
+        jobs.checker_path(job).write_text(f"{socket.gethostname()} {pid}")
+    died, alive = (jobs.refresh(job) for job in ImportJob.objects.order_by("pk"))
+    assert died.status == Status.FAILED and "bị dừng giữa chừng" in died.message
+    assert f"“{dead.pid}.csv”" in died.message
+    assert alive.status == Status.VALIDATING  # this process still checks it
+
+
+def test_checking_leaves_no_process_marker_behind(tree: dict[str, Any], make_user: Any) -> None:
+    job = checked(staff_of(tree, make_user), "xa-03319.csv", commune_csv())
+    assert job.status == Status.PREVIEWED and not jobs.checker_path(job).exists()
