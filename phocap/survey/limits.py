@@ -11,10 +11,16 @@ that yields more than a megabyte may not have been compressed more than
 ``max_ratio`` times: spreadsheets compress ten to twenty times, a deflate bomb
 a thousand.
 
+The library also allocates the whole rectangle a sheet's cells span, and
+trusts an XLS's DIMENSIONS record and an XLSX's shared-strings count: a 5 KB
+file with one cell at XFD1048576 asked for 512 GB and aborted. So the cells a
+sheet reaches (every ``r="…"`` of the XML, measured as it inflates; an XLS's
+records, read from its workbook stream) are bounded by ``max_cells``.
+
 ``max_bytes`` bounds the file as stored (CSV and XLS are read whole) and
 ``max_rows`` the rows read; both are unbounded by default, for the command
 line and the province's own machines, and set by the web application from
-its settings (PHOCAP_UPLOAD_MAX_BYTES, PHOCAP_UPLOAD_MAX_ROWS).
+its settings (register/uploads.py; docs/uploads.md).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import numpy as np
 from phocap.survey.problems import ERROR, Problem, SurveyFileError
 
 MIB: Final = 1024 * 1024
-CHUNK: Final = 64 * 1024  # compressed bytes fed to zlib at a time
+CHUNK: Final = 64 * 1024  # bytes read, and inflated, at a time
 RATIO_FLOOR: Final = MIB  # members smaller than this are not held to max_ratio
 REFUSALS: Final = (
     "file_too_large", "too_many_rows", "zip_bomb", "sheet_too_large", "parquet_too_large")
