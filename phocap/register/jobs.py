@@ -55,7 +55,6 @@ ABANDONED_AFTER = dt.timedelta(minutes=30)
 """A running step whose thread has not reported for this long died with its process
 (a restart, a killed worker): the transaction rolled back, so nothing was written."""
 REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
-REFUSALS = limits.REFUSALS
 
 
 def folder(job: ImportJob) -> Path:
@@ -197,10 +196,13 @@ def check(job_id: int) -> None:
             "Tệp “%(name)s” cần nhiều bộ nhớ hơn máy chủ có để kiểm tra; chưa có gì được ghi"
             " vào sổ. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần.")
             % {"name": job.file_name})
-    except BaseException:
+    except Exception:
         log.exception("import job %s: checking failed", job_id)
         _finish(job, Status.FAILED, "Kiểm tra tệp gặp sự cố ngoài dự kiến; chưa có gì được"
                                     " ghi vào sổ. Hãy thử lại hoặc báo quản trị hệ thống.")
+    except BaseException:  # the worker is stopping: the job must not stay "checking"
+        _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
+                                    " gì được ghi vào sổ. Hãy tải tệp lên lại.")
         raise
     finally:
         checker.unlink(missing_ok=True)
@@ -225,7 +227,7 @@ def _checker_died(job: ImportJob) -> bool:
 
 def _refusal(found: pl.DataFrame) -> str | None:
     """The message of a limit the file broke (size, rows, zip bomb), if it broke one."""
-    broken = found.filter(pl.col("code").is_in(REFUSALS))
+    broken = found.filter(pl.col("code").is_in(limits.REFUSALS))
     return broken["message"][0] if broken.height else None
 
 
