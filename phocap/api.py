@@ -30,7 +30,7 @@ from ninja.security import HttpBearer
 
 from phocap.accounts import throttle, tokens, twofactor
 from phocap.accounts.models import Role
-from phocap.register import audit, editing, importing, scope, uniqueness
+from phocap.register import audit, editing, importing, scope, uniqueness, uploads
 from phocap.register.checking import Problem
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
@@ -294,20 +294,22 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
     return Status(200, _person(updated))
 
 
-@api.post("/imports", response={200: dict, 403: dict, 422: dict})
+@api.post("/imports", response={200: dict, 403: dict, 413: dict, 422: dict})
 def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Validate a survey file; commit it when clean, else return the validation report."""
     name = Path(file.name or "survey.csv").name
+    bounds = uploads.limits()
+    try:
+        uploads.refuse_large(file, bounds)
+    except uploads.UploadRefused as exc:
+        return Status(413, {"detail": str(exc)})
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as handle:
-            for chunk in file.chunks():
-                handle.write(chunk)
+        path = uploads.store(file, Path(folder) / name, bounds)
         try:
-            scope.refuse_foreign_upload(request.user, path)
+            scope.refuse_foreign_upload(request.user, path, limits=bounds)
         except scope.OutOfScope as exc:
             return Status(403, {"detail": str(exc)})
-        result = validate(path, keep_records=True)
+        result = validate(path, keep_records=True, limits=bounds)
     report = result.report
     if not report.ok or result.records is None:
         return Status(422, {"errors": report.errors, "warnings": report.warnings,

@@ -296,6 +296,63 @@ def forms(
     raise typer.Exit(EXIT_ERRORS)
 
 
+@app.command()
+def unicode(
+    file: Annotated[Path, typer.Argument(help="Tệp phiếu điều tra hoặc danh sách (CSV, XLSX).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Tệp kết quả: .xlsx, hoặc .csv (trang đầu).")
+    ],
+) -> None:
+    """Chuyển các ô gõ bằng phông TCVN3 (ABC) hoặc VNI sang Unicode, ghi ra tệp mới.
+
+    Mỗi trang của tệp thành một trang của tệp kết quả, bắt đầu từ dòng tiêu đề
+    (các dòng tiêu đề phụ phía trên bị bỏ); ô đã là Unicode giữ nguyên.
+    """
+    from collections import Counter
+
+    from phocap.survey.cells import CsvWriter, Workbook
+    from phocap.survey.legacy_fonts import convert_column
+    from phocap.survey.problems import SurveyFileError
+    from phocap.survey.readers import ROW, read
+
+    console = Console()
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        console.print(f"[red]Không ghi được “{output.name}”: cần tệp .xlsx hoặc .csv.[/red]")
+        raise typer.Exit(EXIT_ERRORS)
+    counts: Counter[str] = Counter()
+    sheets: list[tuple[str, list[str], list[list[str | None]]]] = []
+    try:
+        for number, sheet in enumerate(read(file), start=1):
+            columns = [c for c in sheet.data.columns if c != ROW]
+            converted = []
+            for column in columns:
+                values, found = convert_column(sheet.data[column].to_list())
+                converted.append(values)
+                counts.update(found)
+            rows = [list(r) for r in zip(*converted, strict=True)] if converted else []
+            sheets.append((sheet.name or f"Trang {number}",
+                           [sheet.headers.get(c, c) for c in columns], rows))
+    except SurveyFileError as exc:
+        console.print(f"[red]{exc.problem.message}[/red]")
+        raise typer.Exit(EXIT_ERRORS) from None
+    if output.suffix.lower() == ".csv":
+        with output.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = CsvWriter(handle)
+            for _, headers, rows in sheets[:1]:
+                writer.writerow(headers)
+                writer.writerows(rows)
+    else:
+        book = Workbook(str(output))
+        for name, headers, rows in sheets:
+            page = book.add_worksheet(name[:31])
+            page.write_row(0, 0, headers)
+            for index, row in enumerate(rows, start=1):
+                page.write_row(index, 0, row)
+        book.close()
+    done = ", ".join(f"{vi_number(n)} ô {encoding}" for encoding, n in sorted(counts.items()))
+    console.print(f"Đã chuyển sang Unicode: {done or 'không có ô nào cần chuyển'} → {output}")
+
+
 @units_app.command("build")
 def units_build(
     source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = Path(

@@ -290,3 +290,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Uploads (register/uploads.py, survey/limits.py). A district's survey file of
+# 150,000 people is about 23 MB as CSV and 12 MB as XLSX (118 MB of sheet XML
+# once inflated): the defaults pass it with room and refuse what would cost a
+# worker gigabytes. A running import job counts against its owner's cap until it
+# ends. The reverse proxy should refuse bodies above the size limit too.
+UPLOAD_MAX_BYTES = int(os.environ.get("PHOCAP_UPLOAD_MAX_MB", "64")) * 1024 * 1024
+UPLOAD_MAX_ROWS = int(os.environ.get("PHOCAP_UPLOAD_MAX_ROWS", "200000"))
+UPLOAD_MAX_EXPANDED = int(os.environ.get("PHOCAP_UPLOAD_MAX_EXPANDED_MB", "512")) * 1024 * 1024
+UPLOAD_MAX_RUNNING_JOBS = int(os.environ.get("PHOCAP_UPLOAD_MAX_RUNNING_JOBS", "2"))

@@ -39,9 +39,11 @@ from phocap.attendance.recording import (
     apply_day,
     check_school_day,
 )
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.schools.models import School, SchoolClass
 from phocap.schools.scope import may_keep_school
+from phocap.survey.limits import Limits, check_zip, too_many_rows
+from phocap.survey.problems import SurveyFileError
 from phocap.survey.text import fold
 
 COLUMNS = {"lop": "class", "stt": "pupil_no", "ngay": "date", "trang thai": "status",
@@ -51,6 +53,16 @@ LABELS = {"class": "Lớp", "pupil_no": "STT", "date": "Ngày", "status": "Trạ
 STATUS_CODES = {"c": "present", "co mat": "present", "p": "excused", "co phep": "excused",
                 "vang co phep": "excused", "k": "unexcused", "khong phep": "unexcused",
                 "vang khong phep": "unexcused"}
+
+
+MAX_BYTES = 5 * 1024 * 1024
+"""An attendance sheet is a school's month: far smaller than a survey file, and read
+into memory whole (openpyxl), so its bounds are lower than the register's."""
+MAX_EXPANDED = 64 * 1024 * 1024
+
+
+def limits() -> Limits:
+    return uploads.limits(max_bytes=MAX_BYTES, max_expanded=MAX_EXPANDED)
 
 
 @dataclass
@@ -171,8 +183,15 @@ def read(user: Any, school: School, name: str, content: bytes,
             % {"file": name, "row": row, "column": column, "value": value if value
                is not None else "", "expected": expected})
 
+    bounds = limits()
     try:
+        if name.lower().endswith(".xlsx"):
+            check_zip(io.BytesIO(content), name, bounds)
         rows = _rows(name, content)
+        too_many_rows(name, len(rows) - 1, bounds)
+    except SurveyFileError as error:
+        result.problems.append(error.problem.message)
+        return result
     except (UnicodeDecodeError, ValueError, OSError, KeyError):
         result.problems.append(_("Tệp %(file)s: không đọc được; cần tệp XLSX hoặc CSV (UTF-8).")
                                % {"file": name})

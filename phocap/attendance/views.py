@@ -9,7 +9,6 @@ ministry viewer reads no pupil (404 or 403). Only the school's own staff save
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from fractions import Fraction
@@ -48,13 +47,13 @@ from phocap.attendance.recording import (
 )
 from phocap.attendance.score import load_rules
 from phocap.dashboard.compare import vi_rate
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, may_keep_school, schools_for
+from phocap.survey.cells import CsvWriter
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _rate(present: int, days: int) -> str:
@@ -273,11 +272,16 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
+        if upload is None:
             problems = [_("Hãy chọn một tệp XLSX hoặc CSV, tối đa 5 MB.")]
         else:
-            result = importing.read(request.user, found, upload.name, upload.read())
-            problems = result.problems
+            try:
+                uploads.refuse_large(upload, importing.limits())
+            except uploads.UploadRefused as error:
+                problems = [str(error)]
+            else:
+                result = importing.read(request.user, found, upload.name, upload.read())
+                problems = result.problems
             if not problems:
                 messages.success(request, _(
                     "Đã nhập %(days)d ngày điểm danh của các lớp; %(changed)d dòng thay đổi.")
@@ -304,7 +308,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="nguy-co-bo-hoc-{found.code}-{year}.csv"')
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = CsvWriter(response)
     writer.writerow([_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"),
                      _("Điểm"), _("Lý do")])
     for w in at_risk:

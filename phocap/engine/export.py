@@ -6,7 +6,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import xlsxwriter
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +13,7 @@ from rich.text import Text
 from phocap.engine.outlook import GAIN, LOSE, Change
 from phocap.engine.result import CriterionResult, Evaluation, UnitResult, display_rate
 from phocap.rules import FACTS, STANDARD_NAMES_VI, Criterion, load, names
+from phocap.survey.cells import Workbook
 
 SHORT_VI = {
     "preschool_5": "MN 5 tuổi",
@@ -164,7 +164,7 @@ def outlook_table(changes: list[Change], year: int) -> Table:
 
 def write_xlsx(evaluation: Evaluation, path: Path) -> None:
     """One sheet of results, one of criteria, one of indicators."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = Workbook(str(path))
     bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     percent = workbook.add_format({"num_format": "0.00%"})
     results = workbook.add_worksheet("Kết quả")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -35,12 +36,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 
 from phocap.accounts.models import Role
-from phocap.register import importing, scope
+from phocap.register import importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
+from phocap.survey import limits
 from phocap.survey.report import ordered, summary, write_xlsx
 from phocap.survey.validate import validate
 
@@ -70,6 +73,11 @@ def progress_path(job: ImportJob) -> Path:
     return folder(job) / "progress"
 
 
+def checker_path(job: ImportJob) -> Path:
+    """Which process checks the file ("host pid"), while it does."""
+    return folder(job) / "checker"
+
+
 def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     """The jobs a user may open: their own, and for reviewers those of their communes."""
     if not getattr(user, "is_authenticated", False):
@@ -91,16 +99,30 @@ def can_commit(user: Any, job: ImportJob) -> bool:
     )
 
 
+def running(user: Any) -> list[ImportJob]:
+    """The user's jobs still being checked or committed (those whose thread died end here)."""
+    return [job for job in ImportJob.objects.filter(user=user, status__in=RUNNING)
+            if refresh(job).status in RUNNING]
+
+
 def create(user: Any, upload: UploadedFile, survey_year: int) -> ImportJob:
-    """Store an uploaded file as a new job (nothing is checked yet)."""
+    """Store an uploaded file as a new job (its content is checked later, by ``check``).
+
+    Refused (uploads.UploadRefused) while the user already has
+    UPLOAD_MAX_RUNNING_JOBS jobs running, or when the file is above the size
+    limit: one user cannot hold every worker, nor fill the disk.
+    """
+    busy = running(user)
+    if len(busy) >= settings.UPLOAD_MAX_RUNNING_JOBS:
+        raise uploads.UploadRefused(
+            gettext("Bạn đang có %(count)d lần nhập chưa xong (%(files)s): hãy chờ chúng kiểm"
+                    " tra hoặc ghi xong rồi tải tệp tiếp theo.")
+            % {"count": len(busy), "files": ", ".join(f"“{job.file_name}”" for job in busy)})
+    uploads.refuse_large(upload)
     name = get_valid_filename(Path(upload.name or "survey.csv").name)
     job = ImportJob.objects.create(user=user, unit_id=user.unit_id, file_name=name,
                                    survey_year=survey_year)
-    target = folder(job) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as sink:
-        for chunk in upload.chunks():
-            sink.write(chunk)
+    target = uploads.store(upload, folder(job) / name)
     job.path = str(target)
     job.save(update_fields=["path", "updated"])
     return job
@@ -141,10 +163,19 @@ def check(job_id: int) -> None:
     job.status = Status.VALIDATING
     job.save(update_fields=["status", "updated"])
     source = Path(job.path)
+    checker = checker_path(job)
+    checker.parent.mkdir(parents=True, exist_ok=True)
+    checker.write_text(f"{socket.gethostname()} {os.getpid()}")
     try:
-        scope.refuse_foreign_upload(job.user, source, job.survey_year)
-        result = validate(source, year=job.survey_year, keep_records=True)
+        bounds = uploads.limits()
+        scope.refuse_foreign_upload(job.user, source, job.survey_year, limits=bounds)
+        result = validate(source, year=job.survey_year, keep_records=True, limits=bounds)
         report = result.report
+        refusal = _refusal(report.problems)
+        if refusal is not None:
+            job.rows, job.errors, job.warnings = 0, report.errors, report.warnings
+            _finish(job, Status.REFUSED, refusal)
+            return
         report_file = folder(job) / "bao-cao-kiem-tra.xlsx"
         write_xlsx(report, source, report_file)
         ordered(report.problems).write_parquet(problems_path(job))
@@ -164,10 +195,45 @@ def check(job_id: int) -> None:
         _finish(job, Status.PREVIEWED, summary(report))
     except (importing.ImportRefused, scope.OutOfScope) as exc:
         _finish(job, Status.REFUSED, str(exc))
+    except MemoryError:
+        log.exception("import job %s: out of memory while checking", job_id)
+        _finish(job, Status.FAILED, gettext(
+            "Tệp “%(name)s” cần nhiều bộ nhớ hơn máy chủ có để kiểm tra; chưa có gì được ghi"
+            " vào sổ. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần.")
+            % {"name": job.file_name})
     except Exception:
         log.exception("import job %s: checking failed", job_id)
         _finish(job, Status.FAILED, "Kiểm tra tệp gặp sự cố ngoài dự kiến; chưa có gì được"
                                     " ghi vào sổ. Hãy thử lại hoặc báo quản trị hệ thống.")
+    except BaseException:  # the worker is stopping: the job must not stay "checking"
+        _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
+                                    " gì được ghi vào sổ. Hãy tải tệp lên lại.")
+        raise
+    finally:
+        checker.unlink(missing_ok=True)
+
+
+def _checker_died(job: ImportJob) -> bool:
+    """Whether the process that took the job on this machine no longer runs."""
+    try:
+        host, pid = checker_path(job).read_text().split()
+    except (OSError, ValueError):
+        return False
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
+
+
+def _refusal(found: pl.DataFrame) -> str | None:
+    """The message of a limit the file broke (size, rows, zip bomb), if it broke one."""
+    broken = found.filter(pl.col("code").is_in(limits.REFUSALS))
+    return broken["message"][0] if broken.height else None
 
 
 def _vintage(year: int) -> str:
@@ -283,8 +349,15 @@ def progress(job: ImportJob) -> tuple[int, int]:
 
 
 def refresh(job: ImportJob) -> ImportJob:
-    """The job, marked failed if its thread died with its process long ago."""
+    """The job, marked failed if its thread died with its process: at once when the
+    process that was checking it on this machine is gone, else after ABANDONED_AFTER."""
     if job.status not in RUNNING:
+        return job
+    if job.status == Status.VALIDATING and _checker_died(job):
+        _finish(job, Status.FAILED, gettext(
+            "Việc kiểm tra tệp “%(name)s” bị dừng giữa chừng (tiến trình máy chủ đã dừng);"
+            " chưa có gì được ghi vào sổ. Hãy tải tệp lên lại; nếu lặp lại, hãy chia tệp"
+            " theo xã hoặc theo thôn.") % {"name": job.file_name})
         return job
     last = job.updated
     marker = progress_path(job)

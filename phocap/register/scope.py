@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from phocap.survey.limits import DEFAULT, Limits
+
 if TYPE_CHECKING:
     from phocap.accounts.models import User
     from phocap.register.models import AdministrativeUnit
@@ -167,24 +169,25 @@ class OutOfScope(PermissionDenied):
     """An upload naming communes the uploader may not change; the message names them."""
 
 
-def refuse_foreign_upload(user: Any, path: Path, year: int | None = None) -> None:
+def refuse_foreign_upload(user: Any, path: Path, year: int | None = None,
+                          limits: Limits = DEFAULT) -> None:
     """Refuse a survey file unless every commune it names is one the user may edit.
 
     Asked by every import entry point before the file is validated or previewed:
     validation and the preview compare the file with the register, so running them
     on another commune's rows would show that commune's people. Only the commune-code
     column is read (survey.readers.commune_codes). ``year`` picks the units' vintage
-    when known. Raises OutOfScope naming each foreign commune by code and, when the
-    units know it, name.
+    when known; the upload's ``limits`` bound this first read. Raises OutOfScope
+    naming each foreign commune by code and, when the units know it, name.
     """
     from phocap.register.models import AdministrativeUnit
     from phocap.survey.problems import SurveyFileError
     from phocap.survey.readers import commune_codes
 
     try:
-        codes = commune_codes(path)
+        codes = commune_codes(path, limits)
     except SurveyFileError:
-        return  # unreadable: validation says why, and shows nothing of the register
+        return  # unreadable or over a limit: validation says why and shows no one
     units = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.COMMUNE,
                                               code__in=codes)
     if year is not None:

@@ -14,9 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from phocap.reports.model import Form, Value, header_cells
+from phocap.survey.cells import Workbook
 
 FONT = "Times New Roman"
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -128,7 +127,7 @@ def _merged(sheet: Any, row: int, first: int, last: int, text: str, style: Any) 
         sheet.merge_range(row, first, row, last, text, style)
 
 
-def _styles(book: xlsxwriter.Workbook) -> dict[str, Any]:
+def _styles(book: Workbook) -> dict[str, Any]:
     base = {"font_name": FONT, "font_size": 11}
     cell = {**base, "border": 1, "valign": "vcenter"}
     styles = {
@@ -153,7 +152,7 @@ def _styles(book: xlsxwriter.Workbook) -> dict[str, Any]:
 
 def write_forms(forms: Iterable[Form], path: Path) -> Path:
     """Write forms to one workbook, one sheet per form; returns the path."""
-    book = xlsxwriter.Workbook(str(path))
+    book = Workbook(str(path))
     taken: set[str] = set()
     try:
         styles = _styles(book)

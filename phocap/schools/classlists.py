@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from phocap.recognition import freeze
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.register.models import Person, Village
 from phocap.schools import matching
 from phocap.schools.models import Enrolment, School, SchoolClass
@@ -84,7 +84,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     try:
-        sheets = list(readers.read(path))
+        sheets = list(readers.read(path, limits=uploads.limits()))
     except SurveyFileError as error:
         raise ClassListError([f"{display_name}: {error.problem.message}"]) from None
     for sheet in sheets:

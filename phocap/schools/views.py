@@ -10,7 +10,6 @@ who keeps the record and write the audit.
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import Role
-from phocap.register import audit
+from phocap.register import audit, uploads
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, sees_people
@@ -64,6 +63,7 @@ from phocap.schools.models import (
     Staff,
 )
 from phocap.schools.scope import may_keep_school_list, own_school_id
+from phocap.survey.cells import CsvWriter
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
@@ -381,12 +381,11 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"class-list{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
             try:
+                path = uploads.store(upload, Path(folder) / f"class-list{suffix}")
                 outcome = classlists.import_file(request.user, found, year, path, upload.name)
+            except uploads.UploadRefused as error:
+                form.add_error("file", str(error))
             except classlists.ClassListError as error:
                 for problem in error.problems[:50]:
                     form.add_error("file", problem)
@@ -429,7 +428,7 @@ def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what
     """A CSV of personal data, logged (audit.exported) before it leaves."""
     audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(headers)
     writer.writerows(rows)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

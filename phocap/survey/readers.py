@@ -21,6 +21,16 @@ import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
+from phocap.survey import legacy_fonts
+from phocap.survey.limits import (
+    DEFAULT,
+    Limits,
+    check_size,
+    check_xls,
+    check_zip,
+    megabytes,
+    too_many_rows,
+)
 from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
@@ -30,6 +40,7 @@ ROW = "source_row"
 HEADER_SCAN_ROWS = 20  # how far down a sheet the header row may sit
 MIN_HEADER_MATCHES = 3  # a row naming fewer known columns is not a header
 PARQUET_BATCH_ROWS = 1_000_000
+LEGACY_CELLS_LISTED = 200  # legacy-font cells warned one by one, per sheet
 
 # Other spellings officers use for the same columns. Folded (see text.fold).
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -83,20 +94,24 @@ class Sheet:
     positional_headers: list[str] = field(default_factory=list)  # header of each file column
 
 
-def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
+def read(
+    path: Path, batch_rows: int = PARQUET_BATCH_ROWS, limits: Limits = DEFAULT
+) -> Iterator[Sheet]:
     """Yield the sheets of a survey file; large Parquet files come in batches.
 
-    Raises SurveyFileError when the file cannot be read at all.
+    Raises SurveyFileError when the file cannot be read at all, or would cost
+    more than ``limits`` allow (checked before the costly part is read).
     """
     suffix = path.suffix.lower()
     if not path.exists():
         raise SurveyFileError(Problem(ERROR, "file_missing", "Không tìm thấy tệp.", path.name))
+    check_size(path, limits)
     if suffix == ".csv" or suffix == ".txt":
-        yield _read_csv(path)
+        sheets: Iterator[Sheet] = iter([_read_csv(path, limits)])
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        yield from _read_excel(path)
+        sheets = _read_excel(path, limits)
     elif suffix == ".parquet":
-        yield from _read_parquet(path, batch_rows)
+        sheets = _read_parquet(path, batch_rows, limits)
     else:
         raise SurveyFileError(
             Problem(
@@ -106,6 +121,17 @@ def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
                 path.name,
             )
         )
+    rows = 0
+    for sheet in sheets:
+        rows += sheet.data.height
+        too_many_rows(path.name, rows, limits, sheet.name)
+        sheet.problems.extend(_legacy_fonts(sheet))
+        yield sheet
+
+
+def _rows_to_read(limits: Limits) -> int | None:
+    """Raw rows worth reading: the row limit, and room for banner rows and the header."""
+    return None if limits.max_rows is None else limits.max_rows + HEADER_SCAN_ROWS + 1
 
 
 # --- header handling -------------------------------------------------------------------------
@@ -236,6 +262,63 @@ def _frame_from_rows(file: str, sheet: str | None, raw: pl.DataFrame, first_row:
     return _map_columns(file, sheet, [*header_cells, ""], header_row, body)
 
 
+# --- legacy fonts ----------------------------------------------------------------------------
+
+
+def _legacy_fonts(sheet: Sheet) -> list[Problem]:
+    """A warning per cell that looks typed in TCVN3 or VNI (legacy_fonts.py), with its reading.
+
+    The scan is one regular expression over the text columns; only the few cells it
+    matches are read both ways. Past LEGACY_CELLS_LISTED cells a sheet gets one more
+    warning with the count.
+    """
+    columns = [c for c in sheet.data.columns if c != ROW]
+    if not columns or sheet.data.height == 0:
+        return []
+    suspect = sheet.data.filter(
+        pl.any_horizontal(pl.col(c).str.contains(legacy_fonts.SUSPECT) for c in columns))
+    found: list[Problem] = []
+    unlisted = 0
+    for row in suspect.iter_rows(named=True):
+        for column in columns:
+            value = row[column]
+            reading = legacy_fonts.legacy_reading(value) if value else None
+            if reading is None:
+                continue
+            if len(found) >= LEGACY_CELLS_LISTED:
+                unlisted += 1
+                continue
+            header = sheet.headers.get(column, column)
+            encoding, unicode_text = reading
+            found.append(
+                Problem(
+                    WARNING,
+                    "legacy_font",
+                    f"Ô “{header}” có vẻ được gõ bằng phông {encoding} (bảng mã cũ, không phải"
+                    f" Unicode): “{value}” đọc là “{unicode_text}”. Hãy chuyển tệp sang Unicode"
+                    " (lệnh “phocap unicode”, hoặc công cụ chuyển mã của Unikey) rồi tải lại.",
+                    sheet.file,
+                    sheet.name,
+                    row[ROW],
+                    None if column in sheet.unknown else column,
+                    header,
+                    value,
+                )
+            )
+    if unlisted:
+        found.append(
+            Problem(
+                WARNING,
+                "legacy_font",
+                f"Còn {unlisted} ô khác cũng có vẻ được gõ bằng phông TCVN3 hoặc VNI: hãy"
+                " chuyển cả tệp sang Unicode (lệnh “phocap unicode”) rồi tải lại.",
+                sheet.file,
+                sheet.name,
+            )
+        )
+    return found
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
@@ -269,7 +352,7 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(path: Path, limits: Limits) -> Sheet:
     content = path.read_bytes()
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
@@ -286,12 +369,19 @@ def _read_csv(path: Path) -> Sheet:
             infer_schema=False,
             separator=_delimiter(first_line),
             truncate_ragged_lines=True,
+            n_rows=_rows_to_read(limits),
         )
     except pl.exceptions.PolarsError as exc:
         raise SurveyFileError(
             Problem(ERROR, "csv_structure", f"Không đọc được cấu trúc CSV: {exc}", path.name)
         ) from exc
-    return _frame_from_rows(path.name, None, raw, 1)
+    return _bounded(_frame_from_rows(path.name, None, raw, 1), raw, limits)
+
+
+def _bounded(sheet: Sheet, raw: pl.DataFrame, limits: Limits) -> Sheet:
+    """The sheet, unless rows beyond the limit were left unread below its header."""
+    too_many_rows(sheet.file, raw.height - sheet.header_row, limits, sheet.name)
+    return sheet
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -351,8 +441,12 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _read_excel(path: Path) -> Iterator[Sheet]:
+def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
     is_xlsx = path.suffix.lower() != ".xls"
+    if is_xlsx:
+        check_zip(path, path.name, limits)
+    else:
+        check_xls(path, path.name, limits)
     try:
         reader = fastexcel.read_excel(str(path))
         formulas = _formulas_without_values(path) if is_xlsx else {}
@@ -381,7 +475,8 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
     skipped: list[str] = []
     for sheet_name in reader.sheet_names:
         try:
-            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_polars()
+            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string",
+                                    n_rows=_rows_to_read(limits)).to_polars()
         except Exception as exc:
             raise SurveyFileError(
                 Problem(
@@ -396,8 +491,11 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
             skipped.append(sheet_name)
             continue
         try:
-            sheet = _frame_from_rows(path.name, sheet_name, raw, 1)
-        except SurveyFileError:
+            sheet = _bounded(_frame_from_rows(path.name, sheet_name, raw, 1), raw, limits)
+        except SurveyFileError as exc:
+            if exc.problem.code == "too_many_rows":
+                raise
+
             skipped.append(sheet_name)
             continue
         part = parts.get(sheet_name)
@@ -438,10 +536,11 @@ def _read_excel(path: Path) -> Iterator[Sheet]:
 # --- Parquet ---------------------------------------------------------------------------------
 
 
-def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
+def _read_parquet(path: Path, batch_rows: int, limits: Limits) -> Iterator[Sheet]:
     try:
         parquet = pq.ParquetFile(path)
         names = parquet.schema_arrow.names
+        metadata = parquet.metadata
     except Exception as exc:
         raise SurveyFileError(
             Problem(
@@ -458,6 +557,19 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
                 "header_missing",
                 "Tệp Parquet không có cột nào của mẫu phiếu (cần các cột như commune_code,"
                 f" household_no, person_no, full_name, birth_date). Có: {', '.join(names[:8])}.",
+                path.name,
+            )
+        )
+    too_many_rows(path.name, metadata.num_rows, limits)
+    groups = (metadata.row_group(i) for i in range(metadata.num_row_groups))
+    if any(group.total_byte_size > limits.max_expanded for group in groups):
+        raise SurveyFileError(
+            Problem(
+                ERROR,
+                "parquet_too_large",
+                f"Tệp “{path.name}” có nhóm dòng giải nén ra hơn"
+                f" {megabytes(limits.max_expanded)}: hãy ghi lại tệp với nhóm dòng nhỏ hơn"
+                " (row group).",
                 path.name,
             )
         )
@@ -492,32 +604,37 @@ def _read_parquet(path: Path, batch_rows: int) -> Iterator[Sheet]:
 
 
 
-def commune_codes(path: Path) -> set[str]:
+def commune_codes(path: Path, limits: Limits = DEFAULT) -> set[str]:
     """The commune codes a survey file names, as validation will read them (an XLSX cell
     3319 is commune 03319), read before anything else; cells that are no code are left
     out (validation reports them, and a file with errors is never previewed).
 
     The register asks this before validating an upload (register/scope.py): who may
     import a file depends only on its communes. Parquet reads the one column; the
-    other formats are read as for validation but only this column is kept.
+    other formats are read as for validation but only this column is kept. The
+    upload's ``limits`` hold here too, since this is the first read of the file.
     """
+    if not path.exists():
+        raise SurveyFileError(Problem(ERROR, "file_missing", "Không tìm thấy tệp.", path.name))
+    check_size(path, limits)
     if path.suffix.lower() == ".parquet":
         try:
-            names = pq.ParquetFile(path).schema_arrow.names
+            parquet = pq.ParquetFile(path)
         except Exception:
-            return _codes_of_sheets(path)
-        wanted = [n for n in names if header_key(n) == "commune_code"]
+            return _codes_of_sheets(path, limits)
+        too_many_rows(path.name, parquet.metadata.num_rows, limits)
+        wanted = [n for n in parquet.schema_arrow.names if header_key(n) == "commune_code"]
         if not wanted:
             return set()
         column = pq.read_table(path, columns=wanted[:1]).column(0)
         return _codes(pl.Series([None if v is None else str(v) for v in column.to_pylist()],
                                 dtype=pl.String))
-    return _codes_of_sheets(path)
+    return _codes_of_sheets(path, limits)
 
 
-def _codes_of_sheets(path: Path) -> set[str]:
+def _codes_of_sheets(path: Path, limits: Limits) -> set[str]:
     codes: set[str] = set()
-    for sheet in read(path):
+    for sheet in read(path, limits=limits):
         if "commune_code" in sheet.data.columns:
             codes |= _codes(sheet.data["commune_code"])
     return codes

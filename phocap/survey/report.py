@@ -12,10 +12,10 @@ import contextlib
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 from rich.console import Console
 from rich.table import Table
 
+from phocap.survey.cells import Workbook
 from phocap.survey.problems import ERROR, SurveyFileError
 from phocap.survey.readers import ROW, read
 from phocap.survey.validate import Report
@@ -77,7 +77,7 @@ def print_report(report: Report, console: Console, limit: int = 200) -> None:
 def write_xlsx(report: Report, source: Path, out: Path) -> None:
     """Write the problems and a highlighted copy of each problematic row."""
     problems = ordered(report.problems)
-    workbook = xlsxwriter.Workbook(str(out))
+    workbook = Workbook(str(out))
     bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     red = workbook.add_format({"bg_color": "#F4B6B6", "border": 1})
     yellow = workbook.add_format({"bg_color": "#FFF2A8", "border": 1})
@@ -114,7 +114,7 @@ def write_xlsx(report: Report, source: Path, out: Path) -> None:
 
 
 def _write_rows(
-    workbook: xlsxwriter.Workbook,
+    workbook: Workbook,
     source: Path,
     located: pl.DataFrame,
     bold: object,

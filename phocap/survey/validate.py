@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
+from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.readers import ROW, Sheet, read
 from phocap.survey.schema import (
@@ -776,6 +777,7 @@ def validate(
     check_units: bool = True,
     batch_rows: int | None = None,
     records_to: Path | None = None,
+    limits: Limits = DEFAULT,
 ) -> Result:
     """Read and check a survey file; typed records too when ``keep_records``.
 
@@ -786,7 +788,8 @@ def validate(
     typed records to a Parquet file, written only when the file has no errors:
     the way to check a national file that does not fit in memory. Warnings
     found by comparing rows (likely duplicates) are in the report, not in that
-    file's ``warnings`` column.
+    file's ``warnings`` column. ``limits`` bound what reading the file may cost
+    (limits.py); a file beyond them is one error, found before it is read.
     """
     units = units or official_units
     report = Report(path.name)
@@ -796,7 +799,7 @@ def validate(
     sink = _ParquetSink(records_to) if records_to is not None else None
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     try:
-        for sheet in read(path, **options):
+        for sheet in read(path, limits=limits, **options):
             index = len(sheets)
             sheets.append(Sheet(sheet.file, sheet.name, pl.DataFrame(), sheet.headers))
             data, structural = _typed(sheet, year)

@@ -5,6 +5,8 @@
   one batch.
 - **CSV** is UTF-8 with a byte-order mark (so that Excel opens Vietnamese text
   correctly) and the English keys as headers, streamed batch by batch.
+
+Text that a spreadsheet would run as a formula is neutralised (survey/cells.py).
 - **XLSX** uses xlsxwriter's constant-memory mode with the Vietnamese headers
   of the contract; it writes cell by cell, so it is meant for a commune or a
   district, and it stops at Excel's row limit.
@@ -15,7 +17,6 @@ The units file (survey-format.md, "Units file") goes beside the survey as
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,8 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import xlsxwriter
 
+from phocap.survey.cells import CsvWriter, Workbook, csv_column
 from phocap.survey.schema import COLUMNS
 from phocap.synth.records import ARROW_SCHEMA
 
@@ -70,14 +71,15 @@ def write_csv(path: Path, batches: Iterable[pa.RecordBatch]) -> int:
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
         with pacsv.CSVWriter(sink, ARROW_SCHEMA, write_options=options) as writer:
             for batch in batches:
-                writer.write_batch(batch)
+                writer.write_batch(pa.RecordBatch.from_arrays(
+                    [csv_column(column) for column in batch.columns], schema=batch.schema))
                 rows += batch.num_rows
     return rows
 
 
 def write_xlsx(path: Path, batches: Iterable[pa.RecordBatch]) -> int:
     """Write an XLSX sheet with the contract's Vietnamese headers; returns the number of rows."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = Workbook(str(path), {"constant_memory": True})
     try:
         sheet = workbook.add_worksheet("Phiếu điều tra")
         sheet.write_row(0, 0, [c.header_vi for c in COLUMNS])
@@ -122,7 +124,7 @@ def units_path(path: Path) -> Path:
 def write_units(path: Path, rows: Sequence[UnitRow]) -> None:
     """Write the units file (UTF-8 with BOM)."""
     with path.open("w", encoding="utf-8-sig", newline="") as sink:
-        out = csv.writer(sink)
+        out = CsvWriter(sink)
         out.writerow(UNITS_HEADER)
         for row in rows:
             out.writerow(

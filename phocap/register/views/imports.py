@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phocap.accounts.models import Role
-from phocap.register import audit, jobs
+from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.register.textfields import CheckedForm
 
@@ -79,10 +79,14 @@ def job_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = jobs.create(request.user, form.cleaned_data["file"],
-                          form.cleaned_data["survey_year"])
-        jobs.start_after_commit(jobs.check, job)
-        return redirect("import-detail", job.pk)
+        try:
+            job = jobs.create(request.user, form.cleaned_data["file"],
+                              form.cleaned_data["survey_year"])
+        except uploads.UploadRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            jobs.start_after_commit(jobs.check, job)
+            return redirect("import-detail", job.pk)
     return render(request, "register/imports/new.html", {"form": form})
 
 

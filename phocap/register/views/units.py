@@ -39,6 +39,7 @@ from phocap.register.views.common import (
     whole_unit,
 )
 from phocap.rules import STANDARD_NAMES_VI
+from phocap.survey.cells import Workbook
 
 
 @login_required
@@ -205,7 +206,9 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         name = f"danh-sach-{commune.code}-{year}-{criterion}.xlsx"
         buffer = io.BytesIO()
-        frame.rename(FIELD_LABELS, strict=False).write_excel(buffer, worksheet="Danh sách")
+        book = Workbook(buffer)
+        frame.rename(FIELD_LABELS, strict=False).write_excel(book, worksheet="Danh sách")
+        book.close()
         audit.exported(request.user, commune, {"year": year, "criterion": criterion,
                                                "rows": frame.height, "file": name})
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
