@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import fastexcel
@@ -24,6 +25,9 @@ import pyarrow.parquet as pq
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold
+
+if TYPE_CHECKING:
+    from phocap.survey.official.reading import Context
 
 ROW = "source_row"
 HEADER_SCAN_ROWS = 20  # how far down a sheet the header row may sit
@@ -82,9 +86,13 @@ class Sheet:
     positional_headers: list[str] = field(default_factory=list)  # header of each file column
 
 
-def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
+def read(
+    path: Path, batch_rows: int = PARQUET_BATCH_ROWS, context: Context | None = None
+) -> Iterator[Sheet]:
     """Yield the sheets of a survey file; large Parquet files come in batches.
 
+    A workbook of the ministry's own template is recognised by its header and
+    read by phocap.survey.official, with ``context`` supplying what it lacks.
     Raises SurveyFileError when the file cannot be read at all.
     """
     suffix = path.suffix.lower()
@@ -93,7 +101,10 @@ def read(path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> Iterator[Sheet]:
     if suffix == ".csv" or suffix == ".txt":
         yield _read_csv(path)
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        yield from _read_excel(path)
+        from phocap.survey.official import reading as official  # it builds on this module
+
+        sheets = official.read(path, context)
+        yield from sheets if sheets is not None else _read_excel(path)
     elif suffix == ".parquet":
         yield from _read_parquet(path, batch_rows)
     else:

@@ -1,0 +1,263 @@
+"""Write survey records back into the ministry's data-entry template.
+
+One workbook per village, as the ministry's system hands them out and takes
+them back: the template's header cells, merges and row-4 numbering, people
+from row 5, ``.xls`` (Excel 97, what the system uses) or ``.xlsx``. A commune
+is a zip of its villages' files. The template cannot hold everything the
+record holds (it has no national ID, one graduation level a person, no year
+of the literacy class); ``carried`` says exactly what survives a round trip,
+and the writer returns a note for everything it could not write.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+import xlwt
+
+from phocap.survey import classes
+from phocap.survey.official import layout, values
+
+COMPLETION_ORDER = ("thpt_graduated", "thcs_graduated", "primary_completed", "preschool_completed")
+Cell = str | int
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    words = full_name.split()
+    return " ".join(words[:-1]), words[-1] if words else ""
+
+
+def _ordered(records: pl.DataFrame) -> pl.DataFrame:
+    return records.sort(["village", "household_no", "person_no"], nulls_last=True)
+
+
+def _highest_completion(person: dict[str, object]) -> str | None:
+    return next((k for k in COMPLETION_ORDER if person.get(k) is not None), None)
+
+
+def _class_cells(code: str | None) -> dict[str, Cell]:
+    parsed = classes.parse(code) if code else None
+    if parsed is None:
+        return {}
+    base = parsed.code.rstrip("*!")
+    marks = ("*" if parsed.two_sessions else "") + ("!" if parsed.repeater else "")
+    out: dict[str, Cell] = {}
+    if base in values.KHOI_OF_BASE:
+        out["R"] = values.KHOI_OF_BASE[base]
+    elif base.startswith("BT"):
+        out["R"], out["X"] = int(base[2:]), "X"
+    else:
+        out["R"] = int(base)
+    if marks:
+        out["S"] = marks
+    return out
+
+
+def row_cells(person: dict[str, object], number: int, head_name: str | None) -> dict[str, Cell]:
+    """The template's cells (by letter) of one person."""
+    cells: dict[str, Cell] = {"B": number}
+    family, given = _split_name(str(person["full_name"] or ""))
+    if family:
+        cells["C"] = family
+    cells["D"] = given
+    birth = person.get("birth_date")
+    if birth is not None:
+        cells["E"], cells["F"] = birth.day, birth.month  # type: ignore[attr-defined]
+    if person.get("birth_year") is not None:
+        cells["G"] = int(person["birth_year"])  # type: ignore[call-overload]
+    if person.get("sex") == "nữ":
+        cells["H"] = "X"
+    text_cells = {"I": "ethnicity", "O": "household_no", "V": "current_school"}
+    for letter, key in text_cells.items():
+        if person.get(key) is not None:
+            cells[letter] = str(person[key])
+    if head_name:
+        cells["L"], cells["M"] = _split_name(head_name)
+    for letter, key in (("P", "residence"), ("AT", "status")):
+        if person.get(key) is not None:
+            cells[letter] = str(person[key]).capitalize()
+    cells.update(_class_cells(person.get("current_class")))  # type: ignore[arg-type]
+    level = _highest_completion(person)
+    if level is not None:
+        cells["W"] = values.LEVEL_OF_KEY[level]
+        cells["Y"] = values.school_year_text(int(person[level]))  # type: ignore[call-overload]
+    if person.get("vocational_level") is not None:
+        cells["Z"] = values.VOCATIONAL_OF_LEVEL[str(person["vocational_level"])]
+    if person.get("vocational_completed") is not None:
+        cells["AB"] = values.school_year_text(int(person["vocational_completed"]))  # type: ignore[call-overload]
+    for letter, key in (("AC", "highest_grade"), ("AE", "dropout_grade")):
+        if person.get(key) is not None:
+            cells[letter] = int(person[key])  # type: ignore[call-overload]
+    if person.get("dropout_year") is not None:
+        cells["AF"] = values.school_year_text(int(person["dropout_year"]))  # type: ignore[call-overload]
+    if person.get("literacy_stage") is not None:
+        cells["AH"] = values.CLASS_OF_STAGE[int(person["literacy_stage"])]  # type: ignore[call-overload]
+    if person.get("relapsed"):
+        cells["AI"] = 1
+    if person.get("disability") is not None:
+        cells["AQ"] = "X"  # the record does not say which type (docs/official-files.md)
+        if person["disability"] == "học được":
+            cells["AS"] = "X"
+    return cells
+
+
+def village_rows(records: pl.DataFrame) -> list[dict[str, Cell]]:
+    """Cells of every person of one village, households together, the head first."""
+    out: list[dict[str, Cell]] = []
+    people = _ordered(records).to_dicts()
+    heads: dict[object, str] = {}
+    for person in people:
+        heads.setdefault(person["household_no"], str(person["full_name"]))
+    seen: set[object] = set()
+    for number, person in enumerate(people, start=1):
+        cells = row_cells(person, number, heads[person["household_no"]])
+        if person["household_no"] not in seen:
+            cells["AV"] = layout.HEAD
+            seen.add(person["household_no"])
+        out.append(cells)
+    return out
+
+
+# --- what survives -------------------------------------------------------------------------------
+
+
+def carried(records: pl.DataFrame) -> pl.DataFrame:
+    """The records as the template carries them: what reading a written file gives back."""
+    highest = [pl.col(k) for k in COMPLETION_ORDER]
+    keep = [
+        pl.when(pl.all_horizontal([pl.lit(True), *[h.is_null() for h in highest[:i]]]))
+        .then(highest[i])
+        .otherwise(None).alias(k)
+        for i, k in enumerate(COMPLETION_ORDER)
+    ]
+    dropped_before = pl.when(pl.col("dropout_grade") >= 2).then(pl.col("dropout_grade") - 1)
+    return records.with_columns(
+        *keep,
+        pl.lit(None, pl.String).alias("national_id"),
+        pl.lit(None, pl.Int16).alias("literacy_year"),
+        pl.max_horizontal("highest_grade", dropped_before).cast(pl.Int8).alias("highest_grade"),
+        pl.col("person_no").rank("ordinal").over("village", "household_no").cast(pl.Int16)
+        .alias("person_no"),
+    )
+
+
+def notes(records: pl.DataFrame) -> list[str]:
+    """What the template cannot hold of these records, in Vietnamese."""
+    lower = pl.sum_horizontal([pl.col(k).is_not_null().cast(pl.Int32) for k in COMPLETION_ORDER]) - 1
+    counts = records.select(
+        pl.col("national_id").is_not_null().sum().alias("national_id"),
+        pl.col("literacy_year").is_not_null().sum().alias("literacy_year"),
+        lower.clip(0).sum().alias("lower"),
+        pl.col("disability").is_not_null().sum().alias("disability"),
+    ).row(0, named=True)
+    found = []
+    if counts["national_id"]:
+        found.append(f"{counts['national_id']} số định danh không được ghi: mẫu của Bộ không có"
+                     " cột Số định danh.")
+    if counts["literacy_year"]:
+        found.append(f"{counts['literacy_year']} năm xóa mù chữ không được ghi: mẫu chỉ có lớp"
+                     " xóa mù chữ đã hoàn thành (cột AH), không có năm.")
+    if counts["lower"]:
+        found.append(f"{counts['lower']} năm hoàn thành cấp học thấp hơn không được ghi: mẫu chỉ"
+                     " ghi bậc tốt nghiệp cao nhất (cột W, Y).")
+    if counts["disability"]:
+        found.append(f"{counts['disability']} người khuyết tật được ghi ở cột AQ (Khuyết tật"
+                     " khác): sổ chưa ghi dạng khuyết tật.")
+    return found
+
+
+# --- workbooks -----------------------------------------------------------------------------------
+
+
+def _xls(rows: list[dict[str, Cell]]) -> bytes:
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(layout.SHEET_NAME)
+    header = xlwt.easyxf("font: bold on; align: horiz center, vert center, wrap on;"
+                         " borders: left thin, right thin, top thin, bottom thin")
+    cells = layout.header_cells()
+    merged: set[tuple[int, str]] = set()
+    for first_row, first, last_row, last in layout.merges():
+        sheet.write_merge(first_row - 1, last_row - 1, layout.index(first), layout.index(last),
+                          cells.get((first_row, first), ""), header)
+        merged.add((first_row, first))
+    for (row, letter), text in cells.items():
+        if (row, letter) not in merged:
+            sheet.write(row - 1, layout.index(letter), text, header)
+    for letter, number in layout.numbers().items():
+        sheet.write(layout.NUMBER_ROW - 1, layout.index(letter), number, header)
+    for offset, person in enumerate(rows):
+        for letter, value in person.items():
+            sheet.write(layout.FIRST_DATA_ROW - 1 + offset, layout.index(letter), value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx(rows: list[dict[str, Cell]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(layout.SHEET_NAME)
+    header = book.add_format({"bold": True, "align": "center", "valign": "vcenter",
+                              "text_wrap": True, "border": 1})
+    cells = layout.header_cells()
+    merged: set[tuple[int, str]] = set()
+    for first_row, first, last_row, last in layout.merges():
+        sheet.merge_range(first_row - 1, layout.index(first), last_row - 1, layout.index(last),
+                          cells.get((first_row, first), ""), header)
+        merged.add((first_row, first))
+    for (row, letter), text in cells.items():
+        if (row, letter) not in merged:
+            sheet.write_string(row - 1, layout.index(letter), text, header)
+    for letter, number in layout.numbers().items():
+        sheet.write_number(layout.NUMBER_ROW - 1, layout.index(letter), number, header)
+    for offset, person in enumerate(rows):
+        for letter, value in person.items():
+            row, column = layout.FIRST_DATA_ROW - 1 + offset, layout.index(letter)
+            if isinstance(value, int):
+                sheet.write_number(row, column, value)
+            else:
+                sheet.write_string(row, column, value)
+    sheet.freeze_panes(layout.FIRST_DATA_ROW - 1, layout.index("C"))
+    book.close()
+    return out.getvalue()
+
+
+def workbook(records: pl.DataFrame, suffix: str) -> bytes:
+    """One village's records as a template workbook (``.xls`` or ``.xlsx``)."""
+    rows = village_rows(records)
+    if suffix.lower() == ".xls":
+        return _xls(rows)
+    if suffix.lower() == ".xlsx":
+        return _xlsx(rows)
+    raise ValueError(f"the template is written as .xls or .xlsx, not {suffix}")
+
+
+def file_name(village: str, suffix: str) -> str:
+    """The village's file, named as officers name them ("Bản Pồn.xls")."""
+    return _UNSAFE.sub("-", village).strip() + suffix
+
+
+def villages(records: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    for (village,), part in _ordered(records).group_by("village", maintain_order=True):
+        yield str(village), part
+
+
+def write_village(records: pl.DataFrame, target: Path) -> list[str]:
+    """Write one village's records to ``target`` (.xls or .xlsx); notes on what was left out."""
+    target.write_bytes(workbook(records, target.suffix))
+    return notes(records)
+
+
+def write_commune(records: pl.DataFrame, target: Path, suffix: str = ".xls") -> list[str]:
+    """A zip of one template workbook per village; notes on what was left out."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for village, part in villages(records):
+            archive.writestr(file_name(village, suffix), workbook(part, suffix))
+    return notes(records)
