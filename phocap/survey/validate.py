@@ -775,7 +775,8 @@ def validate(
     to ``year``).
     """
     units = units or official_units
-    if context is not None and context.year is None:
+    context = context or Context()
+    if context.year is None:
         context.year = year
     paths = [path] if isinstance(path, Path) else list(path)
     report = Report(", ".join(p.name for p in paths))

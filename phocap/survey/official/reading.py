@@ -255,7 +255,7 @@ class _SheetReader:
             heads.append(person.head)
         self.households(records, heads, lost)
         self.report_lost(lost)
-        return self.build(records)
+        return self.build(records, list(unit))
 
     def households(self, records: list[dict[str, str | None]], heads: list[bool],
                    lost: Counter[str]) -> None:
@@ -346,9 +346,10 @@ class _SheetReader:
             severity=WARNING,
         )
 
-    def build(self, records: list[dict[str, str | None]]) -> Sheet:
-        keys = ["survey_year", "province_code", "district_code", "commune_code", "village",
-                "household_no", "person_no", *cells.RECORD_KEYS]
+    def build(self, records: list[dict[str, str | None]], unit: list[str]) -> Sheet:
+        """The Sheet; the unit's columns only when the context gave them (one message, not
+        one a row)."""
+        keys = [*unit, "village", "household_no", "person_no", *cells.RECORD_KEYS]
         data = pl.DataFrame(
             {k: [r.get(k) for r in records] for k in keys}, schema=dict.fromkeys(keys, pl.String)
         ).with_columns(pl.Series(ROW, [int(r[ROW] or 0) for r in records], dtype=pl.Int32))
