@@ -23,8 +23,8 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
-from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.official.reading import Context
+from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.readers import ROW, Sheet, read
 from phocap.survey.schema import (
     BY_KEY,

@@ -11,6 +11,7 @@ and the writer returns a note for everything it could not write.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -60,45 +61,60 @@ def _class_cells(code: str | None) -> dict[str, Cell]:
     return out
 
 
+def _number(person: dict[str, object], key: str) -> int | None:
+    value = person.get(key)
+    return int(value) if isinstance(value, int) else None
+
+
+def _text(person: dict[str, object], key: str) -> str | None:
+    value = person.get(key)
+    return None if value is None else str(value)
+
+
 def row_cells(person: dict[str, object], number: int, head_name: str | None) -> dict[str, Cell]:
     """The template's cells (by letter) of one person."""
     cells: dict[str, Cell] = {"B": number}
-    family, given = _split_name(str(person["full_name"] or ""))
+    family, given = _split_name(_text(person, "full_name") or "")
     if family:
         cells["C"] = family
     cells["D"] = given
     birth = person.get("birth_date")
-    if birth is not None:
-        cells["E"], cells["F"] = birth.day, birth.month  # type: ignore[attr-defined]
-    if person.get("birth_year") is not None:
-        cells["G"] = int(person["birth_year"])  # type: ignore[call-overload]
+    if isinstance(birth, dt.date):
+        cells["E"], cells["F"] = birth.day, birth.month
+    born = _number(person, "birth_year")
+    if born is not None:
+        cells["G"] = born
     if person.get("sex") == "nữ":
         cells["H"] = "X"
-    text_cells = {"I": "ethnicity", "O": "household_no", "V": "current_school"}
-    for letter, key in text_cells.items():
-        if person.get(key) is not None:
-            cells[letter] = str(person[key])
     if head_name:
         cells["L"], cells["M"] = _split_name(head_name)
+    for letter, key in (("I", "ethnicity"), ("O", "household_no"), ("V", "current_school")):
+        text = _text(person, key)
+        if text is not None:
+            cells[letter] = text
     for letter, key in (("P", "residence"), ("AT", "status")):
-        if person.get(key) is not None:
-            cells[letter] = str(person[key]).capitalize()
-    cells.update(_class_cells(person.get("current_class")))  # type: ignore[arg-type]
+        text = _text(person, key)
+        if text is not None:
+            cells[letter] = text.capitalize()
+    cells.update(_class_cells(_text(person, "current_class")))
     level = _highest_completion(person)
-    if level is not None:
-        cells["W"] = values.LEVEL_OF_KEY[level]
-        cells["Y"] = values.school_year_text(int(person[level]))  # type: ignore[call-overload]
-    if person.get("vocational_level") is not None:
-        cells["Z"] = values.VOCATIONAL_OF_LEVEL[str(person["vocational_level"])]
-    if person.get("vocational_completed") is not None:
-        cells["AB"] = values.school_year_text(int(person["vocational_completed"]))  # type: ignore[call-overload]
+    completed = _number(person, level) if level else None
+    if level is not None and completed is not None:
+        cells["W"], cells["Y"] = values.LEVEL_OF_KEY[level], values.school_year_text(completed)
+    vocational = _text(person, "vocational_level")
+    if vocational is not None:
+        cells["Z"] = values.VOCATIONAL_OF_LEVEL[vocational]
+    for letter, key in (("AB", "vocational_completed"), ("AF", "dropout_year")):
+        year = _number(person, key)
+        if year is not None:
+            cells[letter] = values.school_year_text(year)
     for letter, key in (("AC", "highest_grade"), ("AE", "dropout_grade")):
-        if person.get(key) is not None:
-            cells[letter] = int(person[key])  # type: ignore[call-overload]
-    if person.get("dropout_year") is not None:
-        cells["AF"] = values.school_year_text(int(person["dropout_year"]))  # type: ignore[call-overload]
-    if person.get("literacy_stage") is not None:
-        cells["AH"] = values.CLASS_OF_STAGE[int(person["literacy_stage"])]  # type: ignore[call-overload]
+        grade = _number(person, key)
+        if grade is not None:
+            cells[letter] = grade
+    stage = _number(person, "literacy_stage")
+    if stage is not None:
+        cells["AH"] = values.CLASS_OF_STAGE[stage]
     if person.get("relapsed"):
         cells["AI"] = 1
     if person.get("disability") is not None:
@@ -150,7 +166,8 @@ def carried(records: pl.DataFrame) -> pl.DataFrame:
 
 def notes(records: pl.DataFrame) -> list[str]:
     """What the template cannot hold of these records, in Vietnamese."""
-    lower = pl.sum_horizontal([pl.col(k).is_not_null().cast(pl.Int32) for k in COMPLETION_ORDER]) - 1
+    known = [pl.col(k).is_not_null().cast(pl.Int32) for k in COMPLETION_ORDER]
+    lower = pl.sum_horizontal(known) - 1
     counts = records.select(
         pl.col("national_id").is_not_null().sum().alias("national_id"),
         pl.col("literacy_year").is_not_null().sum().alias("literacy_year"),
