@@ -77,6 +77,14 @@ def test_a_household_without_its_head(tmp_path: Path) -> None:
     assert "dòng 5, 6" in str(problem["message"])
 
 
+def test_the_head_may_be_named_in_l_and_m_instead(tmp_path: Path) -> None:
+    head = {**HEAD, "L": "Lò Văn", "M": "Hòa"}
+    del head["AV"]
+    path = build(tmp_path / "Bản Pồn.xls", [head, {**WIFE, "L": "Lò Văn", "M": "Hòa"}])
+    result = validate(path, year=2021, context=Context(commune_code="03319"))
+    assert result.report.ok, result.report.problems.to_dicts()
+
+
 def test_a_household_with_two_heads(tmp_path: Path) -> None:
     found = errors(tmp_path, [HEAD, {**WIFE, "AV": "Chủ hộ"}])
     problem = the_one(found, "official_two_heads")

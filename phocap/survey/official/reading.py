@@ -250,9 +250,12 @@ class _SheetReader:
                 )
             lost.update(person.lost)
             record = {**unit, **person.raw, "village": self.village(row_cells), ROW: str(row)}
-            record["__head__"] = " ".join(v for v in (row_cells["L"], row_cells["M"]) if v)
+            head_name = " ".join(v for v in (row_cells["L"], row_cells["M"]) if v)
+            record["__head__"] = head_name
             records.append(record)
-            heads.append(person.head)
+            # The head says "Chủ hộ" in AV or, with AV blank, bears the name in L and M.
+            named = bool(head_name) and fold(head_name) == fold(record["full_name"] or "")
+            heads.append(person.head or (row_cells["AV"] is None and named))
         self.households(records, heads, lost)
         self.report_lost(lost)
         return self.build(records, list(unit))
