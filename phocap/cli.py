@@ -327,6 +327,50 @@ def forms(
     raise typer.Exit(EXIT_ERRORS)
 
 
+@app.command("export-official")
+def export_official(
+    files: Annotated[list[Path], typer.Argument(help="Tệp phiếu điều tra (mọi dạng phocap đọc).")],
+    output: Annotated[
+        Path,
+        typer.Option(help="Tệp .zip (một tệp mỗi thôn), hoặc .xls/.xlsx khi chỉ có một thôn."),
+    ],
+    year: YearOpt = None,
+    commune: CommuneOpt = None,
+    village: VillageOpt = None,
+    suffix: Annotated[
+        str, typer.Option("--format", help="Dạng tệp trong .zip: xls (như hệ thống) hoặc xlsx.")
+    ] = "xls",
+) -> None:
+    """Ghi sổ ra mẫu nhập liệu của Bộ (pcgd.moet.gov.vn) để tải lên hệ thống."""
+    from phocap.survey.official import writing
+
+    console = Console()
+    result = validate_file(files, year=year, keep_records=True,
+                           context=_context(commune, year, village))
+    if not result.report.ok or result.records is None:
+        print_report(result.report, console, limit=50)
+        raise typer.Exit(EXIT_ERRORS)
+    records = result.records
+    if commune is not None:
+        records = records.filter(records["commune_code"] == commune)
+    communes = records["commune_code"].unique().to_list()
+    villages = records["village"].unique().to_list()
+    if len(communes) != 1:
+        console.print(f"[red]Dữ liệu có {len(communes)} xã: chọn một xã bằng --commune.[/red]")
+        raise typer.Exit(EXIT_ERRORS)
+    if output.suffix.lower() == ".zip":
+        notes = writing.write_commune(records, output, f".{suffix.lstrip('.').lower()}")
+    elif output.suffix.lower() in (".xls", ".xlsx") and len(villages) == 1:
+        notes = writing.write_village(records, output)
+    else:
+        console.print(f"[red]Xã có {len(villages)} thôn: cần tệp .zip (một tệp mỗi thôn), hoặc"
+                      " .xls/.xlsx khi chỉ có một thôn.[/red]")
+        raise typer.Exit(EXIT_ERRORS)
+    console.print(f"Đã ghi {len(villages)} thôn, {records.height} người theo mẫu của Bộ: {output}")
+    for note in notes:
+        console.print(f"[yellow]Lưu ý:[/yellow] {note}")
+
+
 @units_app.command("build")
 def units_build(
     source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = Path(

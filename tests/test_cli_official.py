@@ -1,6 +1,7 @@
 """The command line on the ministry's files, as officers have them: several village files."""
 
 import json
+import zipfile
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -72,3 +73,23 @@ def test_evaluate_village_files_like_our_own_format(tmp_path: Path) -> None:
     assert mine == json.loads(expected.read_text(encoding="utf-8"))
     commune = next(u for u in mine["units"] if u["code"] == "03319")
     assert {s: v["level"] for s, v in commune["standards"].items()}  # levels were evaluated
+
+
+def test_export_official_then_read_it_back(tmp_path: Path) -> None:
+    target = tmp_path / "03319.zip"
+    result = runner.invoke(app, ["export-official", str(FIXTURES / "en.csv"), "--commune",
+                                 "03319", "--output", str(target)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "2 thôn, 7 người" in result.output and "số định danh" in result.output
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(tmp_path / "out")
+    files = sorted(str(p) for p in (tmp_path / "out").glob("*.xls"))
+    assert [Path(f).name for f in files] == ["Bản Pá Ngam.xls", "Bản Pồn.xls"]
+    result = runner.invoke(app, ["validate", *files, "--commune", "03319", "--year", "2021"])
+    assert result.exit_code == 0, result.output
+
+
+def test_export_official_needs_one_commune(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export-official", str(FIXTURES / "en.csv"), "--output",
+                                 str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and "--commune" in result.output
