@@ -239,6 +239,7 @@ class _SheetReader:
         unit = self.unit()
         records: list[dict[str, str | None]] = []
         heads: list[bool] = []
+        named_heads: list[bool] = []
         lost: Counter[str] = Counter()
         for row, row_cells in self.rows():
             person = cells.person(row_cells)
@@ -253,19 +254,20 @@ class _SheetReader:
             head_name = " ".join(v for v in (row_cells["L"], row_cells["M"]) if v)
             record["__head__"] = head_name
             records.append(record)
-            # The head says "Chủ hộ" in AV or, with AV blank, bears the name in L and M.
             named = bool(head_name) and fold(head_name) == fold(record["full_name"] or "")
-            heads.append(person.head or (row_cells["AV"] is None and named))
-        self.households(records, heads, lost)
+            heads.append(person.head)
+            named_heads.append(row_cells["AV"] is None and named)
+        self.households(records, heads, named_heads, lost)
         self.report_lost(lost)
         return self.build(records, list(unit))
 
     def households(self, records: list[dict[str, str | None]], heads: list[bool],
-                   lost: Counter[str]) -> None:
+                   named_heads: list[bool], lost: Counter[str]) -> None:
         """Number each household's members (the head first) and check its one head.
 
-        The template has no member number: the head is 1 and the others follow
-        in file order. A Số phiếu already used by another village of the same
+        The head says "Chủ hộ" in AV; in a household where no row does, the head is
+        the row with AV blank that bears the name written in L and M. The template
+        has no member number: the head is 1 and the others follow in file order. A Số phiếu already used by another village of the same
         import is refused, since the record keys households by commune.
         """
         groups: dict[tuple[str | None, str], list[int]] = {}
@@ -284,7 +286,9 @@ class _SheetReader:
             groups.setdefault((record["village"], number), []).append(i)
         for (village, number), members in groups.items():
             rows = [int(records[i][ROW] or 0) for i in members]
-            head_positions = [i for i in members if heads[i]]
+            head_positions = [i for i in members if heads[i]] or [
+                i for i in members if named_heads[i]
+            ]
             if not head_positions:
                 alone = len(members) == 1
                 text = (
