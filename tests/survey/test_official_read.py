@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from phocap.survey.official.reading import Context
+from phocap.survey.official.workbook import grids
 from phocap.survey.official.writing import carried
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
@@ -108,6 +109,19 @@ def test_what_the_template_cannot_hold_is_exactly_what_differs(tmp_path: Path) -
     assert hoa["thcs_graduated"] is None and hoa["primary_completed"] is None
     pao = records.filter(pl.col("full_name") == "Giàng A Páo").row(0, named=True)
     assert (pao["literacy_stage"], pao["literacy_year"], pao["relapsed"]) == (1, None, True)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsx"])
+def test_cells_are_read_by_absolute_letter_though_column_a_is_empty(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = build(tmp_path / f"Bản Pồn{suffix}", VILLAGES["Bản Pồn"][1])
+    found = grids(path)
+    assert found is not None
+    sheet = found[0]
+    assert sheet.frame["A"].null_count() == sheet.frame.height  # calamine's range starts at B
+    assert (sheet.row(1)["B"], sheet.row(1)["O"], sheet.row(4)["C"]) == ("TT", "Số phiếu",
+                                                                       "Lò Văn")
 
 
 def test_rows_and_households_are_numbered_as_the_officer_sees_them(tmp_path: Path) -> None:

@@ -183,7 +183,3 @@ DISTINCTIVE = frozenset(
     if row == HEADER_ROW and fold(text) not in _SHARED_WITH_SURVEY_FORMAT
 )
 
-
-def expected_header(letter: str, row: int) -> str | None:
-    """The caption the template puts at (row, letter) in rows 2–3; "" for a merged blank."""
-    return header_cells().get((row, letter), "")

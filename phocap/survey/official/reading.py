@@ -76,12 +76,6 @@ def _recognise(grid: Grid) -> _Found | None:
     return None
 
 
-def recognise(path: Path) -> bool:
-    """Whether a workbook holds a sheet of the ministry's template."""
-    found = grids(path, rows=HEADER_SCAN_ROWS)
-    return bool(found) and any(_recognise(g) for g in found or [])
-
-
 def read(path: Path, context: Context | None) -> list[Sheet] | None:
     """The template sheets of a workbook as Sheets; None when it has none."""
     heads = grids(path, rows=HEADER_SCAN_ROWS)
