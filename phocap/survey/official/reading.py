@@ -261,8 +261,9 @@ class _SheetReader:
 
         The head says "Chủ hộ" in AV; in a household where no row does, the head is
         the row with AV blank that bears the name written in L and M. The template
-        has no member number: the head is 1 and the others follow in file order. A Số phiếu already used by another village of the same
-        import is refused, since the record keys households by commune.
+        has no member number: the head is 1 and the others follow in file order.
+        A Số phiếu already used by another village of the same import is refused,
+        since the record keys households by commune.
         """
         groups: dict[tuple[str | None, str], list[int]] = {}
         av = layout.caption("AV")
