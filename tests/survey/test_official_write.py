@@ -75,6 +75,28 @@ def test_header_cells_merges_and_numbering_are_the_templates(tmp_path: Path) -> 
     assert sheet["AV5"].value == "Chủ hộ"
 
 
+def expected_merges() -> set[tuple[int, int, int, int]]:
+    """(first row, last row, first column, last column), 0-based, of the template."""
+    areas = set()
+    for area, _ in template.GROUPS:
+        first, last = area.split(":")
+        areas.add((0, 0, template.column(template.split(first)[0]),
+                   template.column(template.split(last)[0])))
+    for cell in template.HEADERS:
+        letters, row = template.split(cell)
+        if row == 2:
+            pair = letters in template.PAIRS
+            start = template.column(letters)
+            areas.add((1, 1 if pair else 2, start, start + 1 if pair else start))
+    return areas
+
+
+def test_the_xls_merges_are_the_templates() -> None:
+    sheet = writing.xls_book([]).get_sheet(0)
+    assert sheet.name == "MauNhapLieu"
+    assert set(sheet.merged_ranges) == expected_merges()
+
+
 def test_the_xls_has_the_same_cells(tmp_path: Path) -> None:
     records = our_records(FIXTURES / "en.csv").filter(pl.col("village") == "Bản Pồn")
     writing.write_village(records, tmp_path / "Bản Pồn.xls")

@@ -193,7 +193,8 @@ def notes(records: pl.DataFrame) -> list[str]:
 # --- workbooks -----------------------------------------------------------------------------------
 
 
-def _xls(rows: list[dict[str, Cell]]) -> bytes:
+def xls_book(rows: list[dict[str, Cell]]) -> xlwt.Workbook:
+    """The .xls workbook of one village's rows, before it is saved."""
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet(layout.SHEET_NAME)
     header = xlwt.easyxf("font: bold on; align: horiz center, vert center, wrap on;"
@@ -212,8 +213,12 @@ def _xls(rows: list[dict[str, Cell]]) -> bytes:
     for offset, person in enumerate(rows):
         for letter, value in person.items():
             sheet.write(layout.FIRST_DATA_ROW - 1 + offset, layout.index(letter), value)
+    return book
+
+
+def _xls(rows: list[dict[str, Cell]]) -> bytes:
     out = io.BytesIO()
-    book.save(out)
+    xls_book(rows).save(out)
     return out.getvalue()
 
 
