@@ -650,9 +650,12 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
             .join(names, on="sheet")
         )
         where = (
-            pl.when(pl.col("first_file") != pl.col("file"))
+            pl.when((pl.col("first_file") != pl.col("file"))
+                    & pl.col("first_sheet_name").is_not_null())
             .then(pl.format("dòng {} (tệp {}, trang “{}”)", "first_row", "first_file",
                             "first_sheet_name"))
+            .when(pl.col("first_file") != pl.col("file"))
+            .then(pl.format("dòng {} (tệp {})", "first_row", "first_file"))
             .when(pl.col("first_sheet_name").ne_missing(pl.col("sheet_name")))
             .then(pl.format("dòng {} (trang “{}”)", "first_row", "first_sheet_name"))
             .otherwise(pl.format("dòng {}", "first_row"))
