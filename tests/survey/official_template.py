@@ -5,7 +5,8 @@ cells and merges"), not from phocap's writer, so that a reader test does not
 read back what our own writer wrote. A person is a dict of cells by column
 letter. ``text=True`` writes every cell as text, as tools export it; otherwise
 numbers stay numbers (an .xls stores them as 1991.0). ``insert_at`` inserts
-an extra column there, shifting the rest right, as an officer might.
+an extra column there, shifting the rest right, as an officer might;
+``captions=False`` leaves rows 1–4 empty.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def build(
     sheet: str = "MauNhapLieu",
     insert_at: str | None = None,
     extra: dict[str, object] | None = None,
+    captions: bool = True,
 ) -> Path:
     def at(letters: str) -> int:
         index = column(letters)
@@ -85,6 +87,8 @@ def build(
             number += 1
     if insert_at:
         cells[(1, column(insert_at))] = "Tuổi"
+    if not captions:
+        cells, merges = {}, []
     for offset, person in enumerate(people):
         for letters, value in person.items():
             cells[(4 + offset, at(letters))] = str(value) if text else value

@@ -171,6 +171,16 @@ def test_the_commune_workbook(tmp_path: Path) -> None:
     same(result.records, carried(ours("03319")))
 
 
+def test_the_commune_workbook_without_captions_is_anchored_by_its_year(tmp_path: Path) -> None:
+    people = [{"A": "Bản Pồn", **person} for person in VILLAGES["Bản Pồn"][1]]
+    path = build(tmp_path / "Xã.xls", people, sheet="DATA", extra={"A2": 2021}, captions=False)
+    result = validate(path, keep_records=True, context=Context(commune_code="03319"))
+    assert result.report.ok, result.report.problems.to_dicts()
+    assert result.records is not None
+    assert result.records["source_row"].to_list() == [5, 6, 7, 8]
+    assert result.records["survey_year"].unique().to_list() == [2021]
+
+
 def test_not_carried_columns_are_reported_not_dropped(tmp_path: Path) -> None:
     head = {**VILLAGES["Bản Pồn"][1][0], "J": "Phật giáo", "Q": "Đang ở", "AX": "0912345678"}
     wife = {**VILLAGES["Bản Pồn"][1][1], "Q": "Đang ở", "AW": "Lò Văn Pọm"}

@@ -105,11 +105,11 @@ def test_each_special_circumstance(tmp_path: Path) -> None:
 
 
 def test_sex_ethnicity_and_residence(tmp_path: Path) -> None:
-    people = [{"H": "X", "I": "Mông", "P": "Tạm trú"}, {"I": "Kinh"}]
+    people = [{"H": "X", "I": "Mông", "P": "Tạm trú"}, {"I": "Kinh"}, {"H": "Nữ"}]
     records = read(tmp_path, people)
-    assert records["sex"].to_list() == ["nữ", "nam"]
-    assert records["ethnicity"].to_list() == ["Mông", "Kinh"]
-    assert records["residence"].to_list() == ["tạm trú", "thường trú"]
+    assert records["sex"].to_list() == ["nữ", "nam", "nữ"]
+    assert records["ethnicity"].to_list() == ["Mông", "Kinh", "Thái"]
+    assert records["residence"].to_list() == ["tạm trú", "thường trú", "thường trú"]
 
 
 def test_numbers_typed_as_text_or_decimals_read_the_same(tmp_path: Path) -> None:

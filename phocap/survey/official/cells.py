@@ -84,6 +84,14 @@ def _flag(person: Person, cells: dict[str, str | None], letter: str) -> bool:
     return mark
 
 
+def _sex(person: Person, cells: dict[str, str | None]) -> str:
+    """H is marked X for a woman; some officers write the word instead."""
+    written = fold(cells["H"] or "")
+    if written in ("nu", "nam"):
+        return "nữ" if written == "nu" else "nam"
+    return "nữ" if _flag(person, cells, "H") else "nam"
+
+
 def _birth(person: Person, cells: dict[str, str | None]) -> None:
     day_text, month_text, year_text = cells["E"], cells["F"], cells["G"]
     if year_text is None:
@@ -259,7 +267,7 @@ def person(cells: dict[str, str | None]) -> Person:
     names = [cells["C"], cells["D"]]
     raw["full_name"] = " ".join(n for n in names if n) or None
     _birth(found, cells)
-    raw["sex"] = "nữ" if _flag(found, cells, "H") else "nam"
+    raw["sex"] = _sex(found, cells)
     raw["ethnicity"] = cells["I"]
     residence = cells["P"]
     if residence is not None and fold(residence) == "khac":
