@@ -12,6 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from phocap.survey.official.reading import Context
 from phocap.survey.report import print_report, vi_number, write_xlsx
 from phocap.survey.summary import by_commune
 from phocap.survey.validate import validate as validate_file
@@ -28,10 +29,31 @@ app.add_typer(units_app, name="units")
 EXIT_ERRORS = 2
 
 
+CommuneOpt = Annotated[
+    str | None,
+    typer.Option("--commune", help="Mã xã của các tệp theo mẫu của Bộ (tệp không ghi xã)."),
+]
+VillageOpt = Annotated[
+    str | None,
+    typer.Option("--village", help="Thôn của tệp theo mẫu của Bộ; mặc định theo tên tệp."),
+]
+
+
+def _context(commune: str | None, year: int | None, village: str | None) -> Context:
+    """What the ministry's own files do not say, from the command line."""
+    return Context(commune_code=commune, year=year, village=village)
+
+
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="Tệp phiếu điều tra: CSV, XLSX, XLS hoặc Parquet.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tệp phiếu điều tra: CSV, XLSX, XLS, Parquet, hoặc các tệp thôn"
+                       " theo mẫu của Bộ (cùng một xã)."),
+    ],
     year: Annotated[int | None, typer.Option(help="Năm điều tra mà mọi dòng phải có.")] = None,
+    commune: CommuneOpt = None,
+    village: VillageOpt = None,
     xlsx: Annotated[
         Path | None, typer.Option(help="Ghi báo cáo ra tệp XLSX, tô màu các ô có vấn đề.")
     ] = None,
@@ -41,12 +63,13 @@ def validate(
         typer.Option(help="Ghi bản ghi đã chuẩn hóa ra tệp Parquet (chỉ khi không có lỗi)."),
     ] = None,
 ) -> None:
-    """Kiểm tra một tệp phiếu điều tra; mã thoát 0 khi không có lỗi, 2 khi có lỗi."""
+    """Kiểm tra tệp phiếu điều tra; mã thoát 0 khi không có lỗi, 2 khi có lỗi."""
     console = Console()
-    result = validate_file(file, year=year, records_to=records)
+    result = validate_file(files, year=year, records_to=records,
+                           context=_context(commune, year, village))
     print_report(result.report, console, limit=limit)
     if xlsx is not None:
-        write_xlsx(result.report, file, xlsx)
+        write_xlsx(result.report, files[0], xlsx)
         console.print(f"Đã ghi báo cáo: {xlsx}")
     if records is not None and result.report.ok:
         console.print(f"Đã ghi bản ghi chuẩn hóa: {records}")
@@ -108,11 +131,12 @@ class Backend(StrEnum):
 
 
 def _survey_table(
-    file: Path, year: int | None, backend: Backend, console: Console, workdir: Path
+    files: Path | list[Path], year: int | None, backend: Backend, console: Console,
+    workdir: Path, context: Context | None = None,
 ) -> Any:
-    """Validate a survey file; on errors print the report and stop with exit code 2."""
+    """Validate survey files; on errors print the report and stop with exit code 2."""
     store = workdir / "records.parquet"
-    result = validate_file(file, year=year, records_to=store)
+    result = validate_file(files, year=year, records_to=store, context=context)
     if not result.report.ok:
         print_report(result.report, console, limit=50)
         raise typer.Exit(EXIT_ERRORS)
@@ -150,7 +174,11 @@ BackendOpt = Annotated[Backend, typer.Option(help="Nơi tính toán.")]
 
 @app.command()
 def evaluate(
-    survey: SurveyArg,
+    survey: Annotated[
+        list[Path],
+        typer.Argument(help="Tệp phiếu điều tra, hoặc các tệp thôn theo mẫu của Bộ (cùng một"
+                       " xã)."),
+    ],
     units: UnitsOpt = None,
     conditions: ConditionsOpt = None,
     year: YearOpt = None,
@@ -158,6 +186,8 @@ def evaluate(
     backend: BackendOpt = Backend.duckdb,
     format: Annotated[Format, typer.Option("--format", help="Dạng kết quả.")] = Format.text,
     output: Annotated[Path | None, typer.Option(help="Ghi kết quả ra tệp.")] = None,
+    commune: CommuneOpt = None,
+    village: VillageOpt = None,
 ) -> None:
     """Tính mức đạt chuẩn phổ cập, xóa mù chữ của từng xã, huyện, tỉnh."""
     from phocap.engine import export
@@ -165,7 +195,8 @@ def evaluate(
 
     console = Console()
     with tempfile.TemporaryDirectory() as workdir:
-        table = _survey_table(survey, year, backend, console, Path(workdir))
+        table = _survey_table(survey, year, backend, console, Path(workdir),
+                              _context(commune, year, village))
         evaluation = run(table, year=year, ruleset=ruleset, units=_units(units, console),
                          conditions=_units(conditions, console, conditions=True))
     if format is Format.json:
@@ -173,7 +204,7 @@ def evaluate(
         if output is None:
             typer.echo(text)
     elif format is Format.xlsx:
-        target = output or survey.with_name(f"{survey.stem}-ket-qua.xlsx")
+        target = output or survey[0].with_name(f"{survey[0].stem}-ket-qua.xlsx")
         export.write_xlsx(evaluation, target)
         console.print(f"Đã ghi kết quả: {target}")
     else:
@@ -351,6 +382,50 @@ def unicode(
         book.close()
     done = ", ".join(f"{vi_number(n)} ô {encoding}" for encoding, n in sorted(counts.items()))
     console.print(f"Đã chuyển sang Unicode: {done or 'không có ô nào cần chuyển'} → {output}")
+
+
+@app.command("export-official")
+def export_official(
+    files: Annotated[list[Path], typer.Argument(help="Tệp phiếu điều tra (mọi dạng phocap đọc).")],
+    output: Annotated[
+        Path,
+        typer.Option(help="Tệp .zip (một tệp mỗi thôn), hoặc .xls/.xlsx khi chỉ có một thôn."),
+    ],
+    year: YearOpt = None,
+    commune: CommuneOpt = None,
+    village: VillageOpt = None,
+    suffix: Annotated[
+        str, typer.Option("--format", help="Dạng tệp trong .zip: xls (như hệ thống) hoặc xlsx.")
+    ] = "xls",
+) -> None:
+    """Ghi sổ ra mẫu nhập liệu của Bộ (pcgd.moet.gov.vn) để tải lên hệ thống."""
+    from phocap.survey.official import writing
+
+    console = Console()
+    result = validate_file(files, year=year, keep_records=True,
+                           context=_context(commune, year, village))
+    if not result.report.ok or result.records is None:
+        print_report(result.report, console, limit=50)
+        raise typer.Exit(EXIT_ERRORS)
+    records = result.records
+    if commune is not None:
+        records = records.filter(records["commune_code"] == commune)
+    communes = records["commune_code"].unique().to_list()
+    villages = records["village"].unique().to_list()
+    if len(communes) != 1:
+        console.print(f"[red]Dữ liệu có {len(communes)} xã: chọn một xã bằng --commune.[/red]")
+        raise typer.Exit(EXIT_ERRORS)
+    if output.suffix.lower() == ".zip":
+        notes = writing.write_commune(records, output, f".{suffix.lstrip('.').lower()}")
+    elif output.suffix.lower() in (".xls", ".xlsx") and len(villages) == 1:
+        notes = writing.write_village(records, output)
+    else:
+        console.print(f"[red]Xã có {len(villages)} thôn: cần tệp .zip (một tệp mỗi thôn), hoặc"
+                      " .xls/.xlsx khi chỉ có một thôn.[/red]")
+        raise typer.Exit(EXIT_ERRORS)
+    console.print(f"Đã ghi {len(villages)} thôn, {records.height} người theo mẫu của Bộ: {output}")
+    for note in notes:
+        console.print(f"[yellow]Lưu ý:[/yellow] {note}")
 
 
 @units_app.command("build")

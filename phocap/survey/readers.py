@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import fastexcel
@@ -35,6 +36,9 @@ from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold
+
+if TYPE_CHECKING:
+    from phocap.survey.official.reading import Context
 
 ROW = "source_row"
 HEADER_SCAN_ROWS = 20  # how far down a sheet the header row may sit
@@ -95,12 +99,16 @@ class Sheet:
 
 
 def read(
-    path: Path, batch_rows: int = PARQUET_BATCH_ROWS, limits: Limits = DEFAULT
+    path: Path, batch_rows: int = PARQUET_BATCH_ROWS, limits: Limits = DEFAULT,
+    context: Context | None = None,
 ) -> Iterator[Sheet]:
     """Yield the sheets of a survey file; large Parquet files come in batches.
 
+    A workbook of the ministry's own template is recognised by its header and
+    read by phocap.survey.official, with ``context`` supplying what it lacks.
     Raises SurveyFileError when the file cannot be read at all, or would cost
-    more than ``limits`` allow (checked before the costly part is read).
+    more than ``limits`` allow (checked before the costly part is read, and
+    before either reader of workbooks opens one).
     """
     suffix = path.suffix.lower()
     if not path.exists():
@@ -109,7 +117,11 @@ def read(
     if suffix == ".csv" or suffix == ".txt":
         sheets: Iterator[Sheet] = iter([_read_csv(path, limits)])
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        sheets = _read_excel(path, limits)
+        from phocap.survey.official import reading as official  # it builds on this module
+
+        _check_excel(path, limits)
+        found = official.read(path, context)
+        sheets = iter(found) if found is not None else _read_excel(path, limits)
     elif suffix == ".parquet":
         sheets = _read_parquet(path, batch_rows, limits)
     else:
@@ -441,12 +453,17 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
-    is_xlsx = path.suffix.lower() != ".xls"
-    if is_xlsx:
-        check_zip(path, path.name, limits)
-    else:
+def _check_excel(path: Path, limits: Limits) -> None:
+    """What a workbook would inflate to, measured before any library opens it."""
+    if path.suffix.lower() == ".xls":
         check_xls(path, path.name, limits)
+    else:
+        check_zip(path, path.name, limits)
+
+
+def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
+    """A workbook in phocap's own layout; read() has checked it (_check_excel)."""
+    is_xlsx = path.suffix.lower() != ".xls"
     try:
         reader = fastexcel.read_excel(str(path))
         formulas = _formulas_without_values(path) if is_xlsx else {}

@@ -29,8 +29,8 @@ def vi_number(value: int) -> str:
 
 
 def ordered(problems: pl.DataFrame) -> pl.DataFrame:
-    """File order: sheet, row; file-level problems first."""
-    return problems.sort(["sheet", "row"], nulls_last=False, maintain_order=True)
+    """File order: file, sheet, row; file-level problems first."""
+    return problems.sort(["file", "sheet", "row"], nulls_last=False, maintain_order=True)
 
 
 def summary(report: Report) -> str:
@@ -52,12 +52,15 @@ def print_report(report: Report, console: Console, limit: int = 200) -> None:
     problems = ordered(report.problems)
     if problems.height:
         table = Table(title=f"Kết quả kiểm tra {report.file}", show_lines=False)
-        for caption in ("Mức", "Trang", "Dòng", "Cột", "Giá trị", "Nội dung"):
+        several = problems["file"].n_unique() > 1  # the village files of one commune
+        for caption in ("Mức", *(("Tệp",) if several else ()), "Trang", "Dòng", "Cột", "Giá trị",
+                        "Nội dung"):
             table.add_column(caption, overflow="fold")
         for row in problems.head(limit).iter_rows(named=True):
             style = "red" if row["severity"] == ERROR else "yellow"
             table.add_row(
                 f"[{style}]{SEVERITY_VI[row['severity']]}[/{style}]",
+                *((row["file"],) if several else ()),
                 row["sheet"] or "",
                 "" if row["row"] is None else str(row["row"]),
                 row["header"] or row["column"] or "",

@@ -13,7 +13,7 @@ records in their ``warnings`` column.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
 from phocap.survey.limits import DEFAULT, Limits
+from phocap.survey.official.reading import Context
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.readers import ROW, Sheet, read
 from phocap.survey.schema import (
@@ -670,7 +671,8 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
             pl.col("sheet").first().alias("first_sheet"),
         ).join(
             names.select(pl.col("sheet").alias("first_sheet"),
-                         pl.col("sheet_name").alias("first_sheet_name")),
+                         pl.col("sheet_name").alias("first_sheet_name"),
+                         pl.col("file").alias("first_file")),
             on="first_sheet",
         )
         later = (
@@ -679,7 +681,13 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
             .join(names, on="sheet")
         )
         where = (
-            pl.when(pl.col("first_sheet_name").ne_missing(pl.col("sheet_name")))
+            pl.when((pl.col("first_file") != pl.col("file"))
+                    & pl.col("first_sheet_name").is_not_null())
+            .then(pl.format("dòng {} (tệp {}, trang “{}”)", "first_row", "first_file",
+                            "first_sheet_name"))
+            .when(pl.col("first_file") != pl.col("file"))
+            .then(pl.format("dòng {} (tệp {})", "first_row", "first_file"))
+            .when(pl.col("first_sheet_name").ne_missing(pl.col("sheet_name")))
             .then(pl.format("dòng {} (trang “{}”)", "first_row", "first_sheet_name"))
             .otherwise(pl.format("dòng {}", "first_row"))
         )
@@ -704,9 +712,14 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
 # --- orchestration ----------------------------------------------------------------------------
 
 
-def _without_formula_cells(found: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
-    """Drop what else is said of a cell whose formula has no value: the formula is the cause."""
-    cells = [(p.row, p.column) for p in sheet.problems if p.code == "formula_without_value"]
+def _without_reader_cells(found: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
+    """Drop what else is said of a cell the reader already refused (a formula without a
+    value, an official template's cell): the reader's message names the cause."""
+    cells = [
+        (p.row, p.column)
+        for p in sheet.problems
+        if p.severity == ERROR and p.row is not None and p.column is not None
+    ]
     if not cells:
         return found
     formula = pl.DataFrame(cells, schema={"row": pl.Int32, "column": pl.String}, orient="row")
@@ -770,7 +783,7 @@ class _ParquetSink:
 
 
 def validate(
-    path: Path,
+    path: Path | Sequence[Path],
     year: int | None = None,
     keep_records: bool = False,
     units: UnitTable | None = None,
@@ -778,6 +791,7 @@ def validate(
     batch_rows: int | None = None,
     records_to: Path | None = None,
     limits: Limits = DEFAULT,
+    context: Context | None = None,
 ) -> Result:
     """Read and check a survey file; typed records too when ``keep_records``.
 
@@ -790,16 +804,26 @@ def validate(
     found by comparing rows (likely duplicates) are in the report, not in that
     file's ``warnings`` column. ``limits`` bound what reading the file may cost
     (limits.py); a file beyond them is one error, found before it is read.
+
+    Several paths are checked as one import (the village files of a commune):
+    rows are compared across all of them. ``context`` gives what the
+    ministry's own workbooks do not say (commune, village; the year defaults
+    to ``year``).
     """
     units = units or official_units
-    report = Report(path.name)
+    context = context or Context()
+    if context.year is None:
+        context.year = year
+    paths = [path] if isinstance(path, Path) else list(path)
+    report = Report(", ".join(p.name for p in paths))
     keys = _Keys()
     sheets: list[Sheet] = []
     records: list[pl.DataFrame] = []
     sink = _ParquetSink(records_to) if records_to is not None else None
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     try:
-        for sheet in read(path, limits=limits, **options):
+        for sheet in (s for p in paths
+                      for s in read(p, limits=limits, context=context, **options)):
             index = len(sheets)
             sheets.append(Sheet(sheet.file, sheet.name, pl.DataFrame(), sheet.headers))
             data, structural = _typed(sheet, year)
@@ -810,7 +834,7 @@ def validate(
                 found.append(_year_problems(data, sheet, year))
             if check_units:
                 found.append(_unit_problems(data, sheet, units))
-            sheet_problems = _without_formula_cells(pl.concat(found, how="vertical"), sheet)
+            sheet_problems = _without_reader_cells(pl.concat(found, how="vertical"), sheet)
             report.add(sheet_problems)
             _gather_keys(keys, data, index)
             if keep_records or sink is not None:

@@ -223,3 +223,16 @@ def test_codes_are_read_in_their_vintage(tmp_path: Path) -> None:
     exists = {u.code for u in registry_for_year(2025).communes()}
     expected = sum(1 for row in rows if row["commune_code"] not in exists)
     assert unknown.height == expected
+
+
+def test_several_files_are_checked_as_one_import(tmp_path: Path, fixtures: Path) -> None:
+    # The same household member in two files: the second names the first file.
+    lines = (fixtures / "en.csv").read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    second.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")
+    report = validate([first, second], check_units=False).report
+    repeated = report.problems.filter(pl.col("code") == "duplicate_household_person")
+    assert repeated["file"].to_list() == ["b.csv"]
+    assert "dòng 3 (tệp a.csv" in repeated["message"].to_list()[0]
+    assert report.file == "a.csv, b.csv"

@@ -1,0 +1,285 @@
+"""Write survey records back into the ministry's data-entry template.
+
+One workbook per village, as the ministry's system hands them out and takes
+them back: the template's header cells, merges and row-4 numbering, people
+from row 5, ``.xls`` (Excel 97, what the system uses) or ``.xlsx``. A commune
+is a zip of its villages' files. The template cannot hold everything the
+record holds (it has no national ID, one graduation level a person, no year
+of the literacy class); ``carried`` says exactly what survives a round trip,
+and the writer returns a note for everything it could not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import xlwt
+
+from phocap.survey import classes
+from phocap.survey.cells import Workbook
+from phocap.survey.official import layout, values
+
+COMPLETION_ORDER = ("thpt_graduated", "thcs_graduated", "primary_completed", "preschool_completed")
+Cell = str | int
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    words = full_name.split()
+    return " ".join(words[:-1]), words[-1] if words else ""
+
+
+def _ordered(records: pl.DataFrame) -> pl.DataFrame:
+    return records.sort(["village", "household_no", "person_no"], nulls_last=True)
+
+
+def _highest_completion(person: dict[str, object]) -> str | None:
+    return next((k for k in COMPLETION_ORDER if person.get(k) is not None), None)
+
+
+def _class_cells(code: str | None) -> dict[str, Cell]:
+    parsed = classes.parse(code) if code else None
+    if parsed is None:
+        return {}
+    base = parsed.code.rstrip("*!")
+    marks = ("*" if parsed.two_sessions else "") + ("!" if parsed.repeater else "")
+    out: dict[str, Cell] = {}
+    if base in values.KHOI_OF_BASE:
+        out["R"] = values.KHOI_OF_BASE[base]
+    elif base.startswith("BT"):
+        out["R"], out["X"] = int(base[2:]), "X"
+    else:
+        out["R"] = int(base)
+    if marks:
+        out["S"] = marks
+    return out
+
+
+def _number(person: dict[str, object], key: str) -> int | None:
+    value = person.get(key)
+    return int(value) if isinstance(value, int) else None
+
+
+def _text(person: dict[str, object], key: str) -> str | None:
+    value = person.get(key)
+    return None if value is None else str(value)
+
+
+def row_cells(person: dict[str, object], number: int, head_name: str | None) -> dict[str, Cell]:
+    """The template's cells (by letter) of one person."""
+    cells: dict[str, Cell] = {"B": number}
+    family, given = _split_name(_text(person, "full_name") or "")
+    if family:
+        cells["C"] = family
+    cells["D"] = given
+    birth = person.get("birth_date")
+    if isinstance(birth, dt.date):
+        cells["E"], cells["F"] = birth.day, birth.month
+    born = _number(person, "birth_year")
+    if born is not None:
+        cells["G"] = born
+    if person.get("sex") == "nữ":
+        cells["H"] = "X"
+    if head_name:
+        cells["L"], cells["M"] = _split_name(head_name)
+    for letter, key in (("I", "ethnicity"), ("O", "household_no"), ("V", "current_school")):
+        text = _text(person, key)
+        if text is not None:
+            cells[letter] = text
+    for letter, key in (("P", "residence"), ("AT", "status")):
+        text = _text(person, key)
+        if text is not None:
+            cells[letter] = text.capitalize()
+    cells.update(_class_cells(_text(person, "current_class")))
+    level = _highest_completion(person)
+    completed = _number(person, level) if level else None
+    if level is not None and completed is not None:
+        cells["W"], cells["Y"] = values.LEVEL_OF_KEY[level], values.school_year_text(completed)
+    vocational = _text(person, "vocational_level")
+    if vocational is not None:
+        cells["Z"] = values.VOCATIONAL_OF_LEVEL[vocational]
+    for letter, key in (("AB", "vocational_completed"), ("AF", "dropout_year")):
+        year = _number(person, key)
+        if year is not None:
+            cells[letter] = values.school_year_text(year)
+    for letter, key in (("AC", "highest_grade"), ("AE", "dropout_grade")):
+        grade = _number(person, key)
+        if grade is not None:
+            cells[letter] = grade
+    stage = _number(person, "literacy_stage")
+    if stage is not None:
+        cells["AH"] = values.CLASS_OF_STAGE[stage]
+    if person.get("relapsed"):
+        cells["AI"] = 1
+    if person.get("disability") is not None:
+        cells["AQ"] = "X"  # the record does not say which type (docs/official-files.md)
+        if person["disability"] == "học được":
+            cells["AS"] = "X"
+    return cells
+
+
+def village_rows(records: pl.DataFrame) -> list[dict[str, Cell]]:
+    """Cells of every person of one village, households together, the head first."""
+    out: list[dict[str, Cell]] = []
+    people = _ordered(records).to_dicts()
+    heads: dict[object, str] = {}
+    for person in people:
+        heads.setdefault(person["household_no"], str(person["full_name"]))
+    seen: set[object] = set()
+    for number, person in enumerate(people, start=1):
+        cells = row_cells(person, number, heads[person["household_no"]])
+        if person["household_no"] not in seen:
+            cells["AV"] = layout.HEAD
+            seen.add(person["household_no"])
+        out.append(cells)
+    return out
+
+
+# --- what survives -------------------------------------------------------------------------------
+
+
+def carried(records: pl.DataFrame) -> pl.DataFrame:
+    """The records as the template carries them: what reading a written file gives back."""
+    highest = [pl.col(k) for k in COMPLETION_ORDER]
+    keep = [
+        pl.when(pl.all_horizontal([pl.lit(True), *[h.is_null() for h in highest[:i]]]))
+        .then(highest[i])
+        .otherwise(None).alias(k)
+        for i, k in enumerate(COMPLETION_ORDER)
+    ]
+    dropped_before = pl.when(pl.col("dropout_grade") >= 2).then(pl.col("dropout_grade") - 1)
+    return records.with_columns(
+        *keep,
+        pl.lit(None, pl.String).alias("national_id"),
+        pl.lit(None, pl.Int16).alias("literacy_year"),
+        pl.max_horizontal("highest_grade", dropped_before).cast(pl.Int8).alias("highest_grade"),
+        pl.col("person_no").rank("ordinal").over("village", "household_no").cast(pl.Int16)
+        .alias("person_no"),
+    )
+
+
+def notes(records: pl.DataFrame) -> list[str]:
+    """What the template cannot hold of these records, in Vietnamese."""
+    known = [pl.col(k).is_not_null().cast(pl.Int32) for k in COMPLETION_ORDER]
+    lower = pl.sum_horizontal(known) - 1
+    counts = records.select(
+        pl.col("national_id").is_not_null().sum().alias("national_id"),
+        pl.col("literacy_year").is_not_null().sum().alias("literacy_year"),
+        lower.clip(0).sum().alias("lower"),
+        pl.col("disability").is_not_null().sum().alias("disability"),
+    ).row(0, named=True)
+    found = []
+    if counts["national_id"]:
+        found.append(f"{counts['national_id']} số định danh không được ghi: mẫu của Bộ không có"
+                     " cột Số định danh.")
+    if counts["literacy_year"]:
+        found.append(f"{counts['literacy_year']} năm xóa mù chữ không được ghi: mẫu chỉ có lớp"
+                     " xóa mù chữ đã hoàn thành (cột AH), không có năm.")
+    if counts["lower"]:
+        found.append(f"{counts['lower']} năm hoàn thành cấp học thấp hơn không được ghi: mẫu chỉ"
+                     " ghi bậc tốt nghiệp cao nhất (cột W, Y).")
+    if counts["disability"]:
+        found.append(f"{counts['disability']} người khuyết tật được ghi ở cột AQ (Khuyết tật"
+                     " khác): sổ chưa ghi dạng khuyết tật.")
+    return found
+
+
+# --- workbooks -----------------------------------------------------------------------------------
+
+
+def xls_book(rows: list[dict[str, Cell]]) -> xlwt.Workbook:
+    """The .xls workbook of one village's rows, before it is saved."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(layout.SHEET_NAME)
+    header = xlwt.easyxf("font: bold on; align: horiz center, vert center, wrap on;"
+                         " borders: left thin, right thin, top thin, bottom thin")
+    cells = layout.header_cells()
+    merged: set[tuple[int, str]] = set()
+    for first_row, first, last_row, last in layout.merges():
+        sheet.write_merge(first_row - 1, last_row - 1, layout.index(first), layout.index(last),
+                          cells.get((first_row, first), ""), header)
+        merged.add((first_row, first))
+    for (row, letter), text in cells.items():
+        if (row, letter) not in merged:
+            sheet.write(row - 1, layout.index(letter), text, header)
+    for letter, number in layout.numbers().items():
+        sheet.write(layout.NUMBER_ROW - 1, layout.index(letter), number, header)
+    for offset, person in enumerate(rows):
+        for letter, value in person.items():
+            sheet.write(layout.FIRST_DATA_ROW - 1 + offset, layout.index(letter), value)
+    return book
+
+
+def _xls(rows: list[dict[str, Cell]]) -> bytes:
+    out = io.BytesIO()
+    xls_book(rows).save(out)
+    return out.getvalue()
+
+
+def _xlsx(rows: list[dict[str, Cell]]) -> bytes:
+    out = io.BytesIO()
+    book = Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(layout.SHEET_NAME)
+    header = book.add_format({"bold": True, "align": "center", "valign": "vcenter",
+                              "text_wrap": True, "border": 1})
+    cells = layout.header_cells()
+    merged: set[tuple[int, str]] = set()
+    for first_row, first, last_row, last in layout.merges():
+        sheet.merge_range(first_row - 1, layout.index(first), last_row - 1, layout.index(last),
+                          cells.get((first_row, first), ""), header)
+        merged.add((first_row, first))
+    for (row, letter), text in cells.items():
+        if (row, letter) not in merged:
+            sheet.write_string(row - 1, layout.index(letter), text, header)
+    for letter, number in layout.numbers().items():
+        sheet.write_number(layout.NUMBER_ROW - 1, layout.index(letter), number, header)
+    for offset, person in enumerate(rows):
+        for letter, value in person.items():
+            row, column = layout.FIRST_DATA_ROW - 1 + offset, layout.index(letter)
+            if isinstance(value, int):
+                sheet.write_number(row, column, value)
+            else:
+                sheet.write_string(row, column, value)
+    sheet.freeze_panes(layout.FIRST_DATA_ROW - 1, layout.index("C"))
+    book.close()
+    return out.getvalue()
+
+
+def workbook(records: pl.DataFrame, suffix: str) -> bytes:
+    """One village's records as a template workbook (``.xls`` or ``.xlsx``)."""
+    rows = village_rows(records)
+    if suffix.lower() == ".xls":
+        return _xls(rows)
+    if suffix.lower() == ".xlsx":
+        return _xlsx(rows)
+    raise ValueError(f"the template is written as .xls or .xlsx, not {suffix}")
+
+
+def file_name(village: str, suffix: str) -> str:
+    """The village's file, named as officers name them ("Bản Pồn.xls")."""
+    return _UNSAFE.sub("-", village).strip() + suffix
+
+
+def villages(records: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    for (village,), part in _ordered(records).group_by("village", maintain_order=True):
+        yield str(village), part
+
+
+def write_village(records: pl.DataFrame, target: Path) -> list[str]:
+    """Write one village's records to ``target`` (.xls or .xlsx); notes on what was left out."""
+    target.write_bytes(workbook(records, target.suffix))
+    return notes(records)
+
+
+def write_commune(records: pl.DataFrame, target: Path, suffix: str = ".xls") -> list[str]:
+    """A zip of one template workbook per village; notes on what was left out."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for village, part in villages(records):
+            archive.writestr(file_name(village, suffix), workbook(part, suffix))
+    return notes(records)
