@@ -5,23 +5,31 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# The demo installs what phocap needs to run; the tests add their tools (the dev extra).
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 DEMO_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: demo test lint typecheck install clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "phocap needs Python 3.11 or newer")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+install: $(DEV_STAMP)
 
 # The demo may run with the published development key; nothing else may (docs/deploy.md).
 demo: export PHOCAP_DEMO = 1
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loadunits
 	$(BIN)/python manage.py loaddemo
@@ -29,10 +37,10 @@ demo: $(STAMP)
 	@echo "phocap: http://$(DEMO_ADDRESS)/  (đăng nhập bằng một tài khoản ở bảng trên; Ctrl+C để dừng)"
 	$(BIN)/gunicorn phocap.wsgi --bind $(DEMO_ADDRESS) --workers 2 --threads 8 --access-logfile -
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check phocap tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy phocap
 
 test: lint typecheck
