@@ -20,6 +20,10 @@ result, so each waits for the other. FOR KEY SHARE conflicts with nothing but
 FOR UPDATE: edits and imports do not queue behind each other because of it.
 On SQLite every writing transaction begins IMMEDIATE (settings.py), which
 already serialises them.
+
+A commune held by an import in progress (SQLite, register/import_runs.py)
+may not change either, for as long as the import runs: every write path
+asks here, so the hold needs no check of its own in each of them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from django.db import connection
 from django.db.models import Max
 
 from phocap.recognition.models import Dossier
+from phocap.register import import_runs
 from phocap.register.models import AdministrativeUnit, PersonYear
 
 FREEZING = (Dossier.Status.SUBMITTED, Dossier.Status.RECOGNISED)
@@ -60,6 +65,8 @@ def frozen(commune: AdministrativeUnit, year: int) -> str | None:
     Inside a transaction the answer holds until it commits (see the module's docstring).
     """
     _hold_for_edit(commune)
+    if reason := import_runs.in_progress(commune):
+        return reason
     units = [commune, *commune.ancestors()]
     dossier = (Dossier.objects.filter(unit__in=units, survey_year=year, status__in=FREEZING)
                .select_related("unit").order_by("pk").first())
@@ -91,3 +98,5 @@ def refuse_if_shared_frozen(commune: AdministrativeUnit) -> None:
     year = latest_year(commune)
     if year is not None:
         refuse_if_frozen(commune, year)
+    elif reason := import_runs.in_progress(commune):
+        raise Frozen(reason)
