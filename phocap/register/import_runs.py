@@ -16,6 +16,9 @@ module keeps the import one logical, all-or-nothing change:
   nobody else writes the held communes, the import plans from the register
   outside a transaction and its preview fingerprint and versioned updates keep
   the guarantees of importing.py.
+- **Short batches.** A batch should hold the write lock for about a quarter
+  of a second (smaller batches follow a slow one), and the import pauses
+  after each so that writers waiting for the lock get it (``PAUSE``).
 - **An undo log.** Each batch writes, in its own transaction, how to undo it
   (ImportUndo): the id ranges it created in each table (ids are allocated
   inside the batch's transaction, so a range is the batch's alone) and every
@@ -30,11 +33,14 @@ module keeps the import one logical, all-or-nothing change:
   import) undoes it. SQLite is a file on one machine, so the owner is always
   on this host and its liveness is known exactly; a run owned elsewhere is
   never undone automatically.
-- **Results.** The import raises its communes' revisions only once, when it is
-  done or undone (register/revisions.py); before its first batch it counts the
-  held communes' rows for every survey year they have (results.count_now), so
-  the cached counts under the current revision are the register before the
-  import. A results page read during the import shows those, never half of it.
+- **Results.** A held commune's results are read under the revision it had
+  when the import began (register/revisions.py), whatever raises it meanwhile
+  (each batch's audit entries do); the revision readers see moves on only
+  when the import is done or undone. Before its
+  first batch the import counts the held communes' rows for every survey year
+  they have (results.count_now), so what is cached under that revision is the
+  register before the import: a results page read during the import shows
+  that, never half of it.
 
 Why an undo log rather than staging tables swapped in at the end: the swap
 would copy every row and audit entry of the import in one transaction, and on
@@ -85,6 +91,16 @@ INTERRUPTED = ("Lần nhập dữ liệu vào {commune} bị gián đoạn; hệ
 
 _HOST = socket.gethostname()
 
+BATCH_SECONDS = 0.25
+"""How long a batch should hold SQLite's write lock: a batch that took longer (a busy
+machine) makes the next one smaller, down to SMALLEST_BATCH records."""
+SMALLEST_BATCH = 100
+PAUSE = 0.1
+"""Seconds the import waits after each batch. SQLite does not queue writers: one that
+waits sleeps and retries, every 100 ms once it has waited a while, and an import that
+began its next batch at once would take the lock again before them, batch after batch,
+until their busy timeout ran out."""
+
 
 def chunked() -> bool:
     """Whether imports on this database are written in short transactions (SQLite)."""
@@ -124,11 +140,21 @@ def in_progress(commune: AdministrativeUnit) -> str | None:
     return HELD.format(commune=commune.name, time=started.strftime("%H:%M"))
 
 
+def next_batch(size: int, seconds: float, largest: int) -> int:
+    """The size of the next batch, after one of ``size`` records took ``seconds``."""
+    if seconds <= BATCH_SECONDS:
+        return min(largest, size * 2)
+    return max(min(largest, SMALLEST_BATCH), int(size * BATCH_SECONDS / seconds))
+
+
 def hold(communes: Iterable[AdministrativeUnit], year: int) -> ImportRun:
     """Hold the communes for a new run. Inside the caller's transaction, after it has asked
     ``in_progress`` (through freeze.frozen) of each: nobody else holds them."""
+    wanted = list(communes)
+    revision = revisions.of(c.pk for c in wanted)
     run = ImportRun.objects.create(owner=owner(), survey_year=year)
-    ImportHold.objects.bulk_create(ImportHold(run=run, commune=c) for c in communes)
+    ImportHold.objects.bulk_create(ImportHold(run=run, commune=c, revision=revision[c.pk])
+                                   for c in wanted)
     return run
 
 

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,8 +59,9 @@ from phocap.register.scope import editable
 from phocap.units import vintage_for_year
 
 BATCH_ROWS = 1000
-"""Records written per batch: progress is reported after each one. On SQLite a batch is a
-transaction of its own, a fraction of a second during which other writers wait."""
+"""Records written per batch (at most, on SQLite): progress is reported after each one. On
+SQLite a batch is a transaction of its own, a fraction of a second during which other
+writers wait (import_runs.next_batch)."""
 
 STALE = (
     "Dữ liệu của xã đã thay đổi sau khi xem trước (có người vừa sửa hoặc nhập dữ liệu):"
@@ -280,14 +283,19 @@ def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Pr
     try:
         count_now(list(communes.values()), year)
         plan = _planned(records, communes, year, expected)
-        total = len(plan.todo)
-        for number, start in enumerate(range(0, total, BATCH_ROWS)):
+        total, done, size = len(plan.todo), 0, BATCH_ROWS
+        for number in itertools.count():
+            if done >= total:
+                break
+            began = time.monotonic()
             with transaction.atomic():
-                created, before = _write(plan, plan.todo[start:start + BATCH_ROWS], user,
-                                         raise_revisions=False)
+                created, before = _write(plan, plan.todo[done:done + size], user)
                 import_runs.log(run, number, created, before)
+            done = min(done + size, total)
             if progress is not None:
-                progress(min(start + BATCH_ROWS, total), total)
+                progress(done, total)
+            size = import_runs.next_batch(size, time.monotonic() - began, BATCH_ROWS)
+            time.sleep(import_runs.PAUSE)
     except BaseException:
         import_runs.undo(run)
         raise
@@ -309,8 +317,7 @@ def _insert(model: type[Any], rows: list[Values]) -> None:
 Written = tuple[dict[str, list[int]], dict[str, list[Values]]]
 
 
-def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any,
-           raise_revisions: bool = True) -> Written:
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> Written:
     """Write one batch of new or changed records, with their audit entries.
 
     Returns what an undo needs (import_runs.log): the ids created per table,
@@ -411,7 +418,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any,
         entries.append(audit.Entry("update", "personyear", before["id"], commune_of[key],
                                    audit.snapshot_values(PersonYear, before),
                                    audit.snapshot_values(PersonYear, after)))
-    audit_ids = audit.record_many(user, entries, raise_revisions=raise_revisions)
+    audit_ids = audit.record_many(user, entries)
     ids = {
         "village": [v["id"] for v in villages], "household": [h["id"] for h in households],
         "person": [p["id"] for _, p in created], "personyear": [y["id"] for _, y in new_years],

@@ -288,11 +288,13 @@ class ImportRun(models.Model):
 
 
 class ImportHold(models.Model):
-    """A commune held by an import in progress: one import at a time per commune."""
+    """A commune held by an import in progress: one import at a time per commune. Its results
+    are read under the revision it had when the import began (register/revisions.py)."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="holds")
     commune = models.OneToOneField(AdministrativeUnit, on_delete=models.CASCADE,
                                    related_name="import_hold")
+    revision = models.PositiveBigIntegerField()  # the commune's, as the import found it
 
 
 class ImportUndo(models.Model):

@@ -27,7 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from phocap.register import importing, jobs
+from phocap.register import import_runs, importing, jobs
 from phocap.register.editing import update_person
 from phocap.register.models import (
     AuditEntry,
@@ -165,6 +165,14 @@ def test_other_communes_load_pages_and_edit_between_the_batches_of_an_import(
     assert patch(own_api, people["03319"], "Sửa sau khi nhập").status_code == 200
 
 
+def test_a_slow_batch_makes_the_next_smaller_and_a_quick_one_larger_again() -> None:
+    assert import_runs.next_batch(1000, 1.0, 1000) == 250  # a quarter of a second
+    assert import_runs.next_batch(1000, 20.0, 1000) == 100  # never below a hundred
+    assert import_runs.next_batch(250, 0.1, 1000) == 500
+    assert import_runs.next_batch(800, 0.1, 1000) == 1000
+    assert import_runs.next_batch(3, 5.0, 3) == 3  # the tests' tiny batches stay as they are
+
+
 def test_a_batch_that_fails_undoes_the_batches_already_written(
     tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame,
     monkeypatch: pytest.MonkeyPatch,
@@ -237,7 +245,7 @@ settings.DATABASES["default"]["NAME"] = sys.argv[1]
 settings.VAR_DIR = sys.argv[2]
 import django
 django.setup()
-from phocap.register import importing, jobs
+from phocap.register import import_runs, importing, jobs
 
 importing.BATCH_ROWS = 2
 commit = importing.commit
