@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -283,15 +282,13 @@ def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Pr
     try:
         count_now(list(communes.values()), year)
         plan = _planned(records, communes, year, expected)
-        total, done, size = len(plan.todo), 0, BATCH_ROWS
-        for number in itertools.count():
-            if done >= total:
-                break
+        total, done, size, number = len(plan.todo), 0, BATCH_ROWS, 0
+        while done < total:
             began = time.monotonic()
             with transaction.atomic():
                 created, before = _write(plan, plan.todo[done:done + size], user)
                 import_runs.log(run, number, created, before)
-            done = min(done + size, total)
+            done, number = min(done + size, total), number + 1
             if progress is not None:
                 progress(done, total)
             size = import_runs.next_batch(size, time.monotonic() - began, BATCH_ROWS)

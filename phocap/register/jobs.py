@@ -274,10 +274,11 @@ def commit(job_id: int) -> None:
 
 
 def _report(job: ImportJob) -> tuple[int, int, str] | None:
-    """The running commit's last report: records written, in all, and who writes them."""
+    """The running commit's last report: records written, in all, and who writes them
+    ("" when the report does not say)."""
     try:
-        done, total, writer = progress_path(job).read_text().split(maxsplit=2)
-        return int(done), int(total), writer
+        done, total, *writer = progress_path(job).read_text().split(maxsplit=2)
+        return int(done), int(total), "".join(writer)
     except (OSError, ValueError):
         return None
 
@@ -301,7 +302,7 @@ def refresh(job: ImportJob) -> ImportJob:
     if job.status not in RUNNING:
         return job
     found = _report(job) if job.status == Status.COMMITTING else None
-    if found is not None and not import_runs.alive(found[2]):
+    if found is not None and found[2] and not import_runs.alive(found[2]):
         import_runs.recover_abandoned()
         _finish(job, Status.FAILED, INTERRUPTED.format(done=found[0], total=found[1]))
         progress_path(job).unlink(missing_ok=True)
