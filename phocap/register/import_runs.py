@@ -36,11 +36,10 @@ module keeps the import one logical, all-or-nothing change:
 - **Results.** A held commune's results are read under the revision it had
   when the import began (register/revisions.py), whatever raises it meanwhile
   (each batch's audit entries do); the revision readers see moves on only
-  when the import is done or undone. Before its
-  first batch the import counts the held communes' rows for every survey year
-  they have (results.count_now), so what is cached under that revision is the
-  register before the import: a results page read during the import shows
-  that, never half of it.
+  when the import is done or undone. Before its first batch the import counts
+  the held communes' rows for every survey year they have (results.count_now),
+  so what is cached under that revision is the register before the import: a
+  results page read during the import shows that, never half of it.
 
 Why an undo log rather than staging tables swapped in at the end: the swap
 would copy every row and audit entry of the import in one transaction, and on
