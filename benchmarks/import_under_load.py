@@ -211,6 +211,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def district_file(people: int, folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT))  # this checkout's phocap, as manage.py and gunicorn use
     from phocap.survey.validate import validate
     from phocap.synth.generate import write
 
