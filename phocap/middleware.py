@@ -1,7 +1,8 @@
-"""phocap's own middleware: the interface language, and the headers on every page.
+"""phocap's own middleware: the interface language, sessions that slide without a write on
+every request, and the headers on every page.
 
-Each class is one rule that must hold on every response, so that a new view
-cannot forget it.
+Each class is one rule that must hold on every request or response, so that a
+new view cannot forget it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 
 class VietnameseFirstMiddleware:
@@ -58,4 +61,37 @@ class PrivateResponseMiddleware:
         response["Pragma"] = "no-cache"  # HTTP/1.0 proxies still found in some offices
         if self.policy:
             response.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+SESSION_REFRESH_AFTER = 5 * 60
+"""Seconds after which a request pushes its session's expiry forward again."""
+
+
+class SlidingSessionMiddleware:
+    """A session expires 30 minutes after the last activity, without a write on every request.
+
+    SESSION_SAVE_EVERY_REQUEST would write the session row on every page load:
+    on SQLite that is a write lock per request, so a read-only page waited for
+    any long write and failed when it did not end in time. Here a request
+    saves the session only when it was last saved SESSION_REFRESH_AFTER ago or
+    more (Django's SessionMiddleware then writes it with a new expiry). The
+    session so ends between 25 and 30 minutes after the last request, never
+    later than SESSION_COOKIE_AGE. It goes right after SessionMiddleware.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a signed-in session slides: one that has expired, or a visitor's, is left alone.
+        if session is None or not session.session_key or SESSION_KEY not in session:
+            return response
+        now = int(timezone.now().timestamp())
+        if session.modified or now - int(session.get(self.KEY, 0)) >= SESSION_REFRESH_AFTER:
+            session[self.KEY] = now
         return response

@@ -210,6 +210,7 @@ MIDDLEWARE = [
     # Below WhiteNoise: every response but a static asset's.
     "phocap.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "phocap.middleware.SlidingSessionMiddleware",
     "phocap.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,9 +245,12 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
-# Personal data of children: short sessions, cookies only over the session.
+# Personal data of children: short sessions, cookies only over the session. The
+# 30 minutes slide with activity (phocap.middleware.SlidingSessionMiddleware),
+# which saves a session at most every few minutes instead of on every request:
+# a page that only reads never writes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -31,6 +31,10 @@ result, so each waits for the other. FOR KEY SHARE conflicts with nothing but
 FOR UPDATE: edits and imports do not queue behind each other because of it.
 On SQLite every writing transaction begins IMMEDIATE (settings.py), which
 already serialises them.
+
+A commune held by an import in progress (SQLite, register/import_runs.py)
+may not change either, for as long as the import runs: every write path
+asks here, so the hold needs no check of its own in each of them.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from phocap.recognition.models import Dossier
-from phocap.register import revisions
+from phocap.register import import_runs, revisions
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 
 FREEZING = (Dossier.Status.SUBMITTED, Dossier.Status.RECOGNISED)
@@ -73,6 +77,8 @@ def frozen(commune: AdministrativeUnit, year: int) -> str | None:
     Inside a transaction the answer holds until it commits (see the module's docstring).
     """
     _hold_for_edit(commune)
+    if reason := import_runs.in_progress(commune):
+        return reason
     units = [commune, *commune.ancestors()]
     dossier = (Dossier.objects.filter(unit__in=units, survey_year=year, status__in=FREEZING)
                .select_related("unit").order_by("pk").first())
@@ -90,6 +96,14 @@ def refuse_if_frozen(commune: AdministrativeUnit, year: int) -> None:
     """``frozen`` as a refusal, for the register's services (raises Frozen with the reason)."""
     reason = frozen(commune, year)
     if reason is not None:
+        raise Frozen(reason)
+
+
+def refuse_if_held(commune: AdministrativeUnit) -> None:
+    """For households and identities, which no year freezes (a frozen year pinned what it
+    certified) but an import in progress holds whole, like every other write."""
+    _hold_for_edit(commune)
+    if reason := import_runs.in_progress(commune):
         raise Frozen(reason)
 
 

@@ -90,23 +90,25 @@ class Entry:
 ENTRY_COLUMNS = ("at", "user_id", "action", "model", "object_id", "commune_id", "before", "after")
 
 
-def record_many(user: Any, entries: Sequence[Entry]) -> int:
-    """Write many entries at once, in the caller's transaction, all with the same time.
+def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
+    """Write many entries at once, in the caller's transaction, all with the same time;
+    returns their ids.
 
     The rows are the ones ``record`` writes, entry for entry; only the way they
     reach the database differs (COPY or executemany instead of one INSERT each).
     """
     if not entries:
-        return 0
+        return []
     at = timezone.now()
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     ids = bulk.allocate_ids(AuditEntry, len(entries))
     revisions.bump(e.commune_id for e in entries)
-    return bulk.insert_rows(
+    bulk.insert_rows(
         AuditEntry, ("id", *ENTRY_COLUMNS),
         [(pk, at, user_id, e.action, e.model, e.object_id, e.commune_id, e.before, e.after)
          for pk, e in zip(ids, entries, strict=True)],
     )
+    return ids
 
 
 def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:

@@ -215,6 +215,7 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
         for year in PersonYear.objects.filter(person=removed).values_list(
                 "survey_year", flat=True):
             freeze.refuse_if_frozen(commune, year)
+        freeze.refuse_if_held(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
             if not Person.objects.filter(pk=person_id, version=version).update(
                     version=F("version") + 1):

@@ -74,6 +74,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         )
         if not editable(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+        freeze.refuse_if_held(person.household.commune)
         checked = checking.person_edit(person, changes)
         if checked.problems:
             raise Invalid(checked.problems)
@@ -216,6 +217,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
+        freeze.refuse_if_held(commune)
         changes = dict(changes)
         if name := changes.pop("new_village", None):
             changes["village"] = _new_village(user, commune, name)

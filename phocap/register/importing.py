@@ -4,9 +4,14 @@ A person is matched by commune, form number (household_no) and position in the
 household (person_no); their facts for the survey year live in PersonYear. The
 preview says what the file would create, change (field by field) and leave
 unchanged, and who is in the register for that commune and year but missing
-from the file (reported, never deleted). Committing applies exactly that in one
-transaction, records an audit entry for every household, person and survey year
+from the file (reported, never deleted). Committing applies exactly that, all or
+nothing, records an audit entry for every household, person and survey year
 created or changed, and changes nothing when the same file is imported again.
+On PostgreSQL the commit is one transaction. On SQLite, which has a single
+writer, one transaction would stop every other user's writes for as long as
+the import runs; there each batch is a short transaction of its own, the
+file's communes are held until the import ends and every batch is undone if
+one fails (register/import_runs.py says how and why).
 
 A district is over a hundred thousand people, so the commit never goes through
 the ORM row by row: it writes batches of plain rows (COPY on PostgreSQL,
@@ -15,8 +20,9 @@ executemany on SQLite, see bulk.py) and reports progress after each batch.
 What the officer confirmed is the preview, so the commit must apply that and
 nothing else. The preview carries a fingerprint of the register as it saw it
 (every matched person's version, who had a record for the year, who was
-missing, every difference); a commit given that fingerprint recomputes it in
-its own transaction and refuses, writing nothing, if someone edited or imported
+missing, every difference); a commit given that fingerprint recomputes it once
+nobody else can change the communes (in its transaction, or once it holds
+them) and refuses, writing nothing, if someone edited or imported
 in between. The people it changes are then updated only if they still have the
 version it read (a conditional UPDATE, as editing.update_person does) and get a
 new version, so an edit made on a form opened before the import is refused too
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +43,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from phocap.recognition.freeze import frozen
-from phocap.register import audit, bulk, uniqueness
+from phocap.register import audit, bulk, import_runs, uniqueness
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -46,11 +53,14 @@ from phocap.register.models import (
 )
 from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
+from phocap.register.results import count_now
 from phocap.register.scope import editable
 from phocap.units import vintage_for_year
 
-BATCH_ROWS = 5000
-"""Records written per batch: progress is reported after each one."""
+BATCH_ROWS = 1000
+"""Records written per batch (at most, on SQLite): progress is reported after each one. On
+SQLite a batch is a transaction of its own, a fraction of a second during which other
+writers wait (import_runs.next_batch)."""
 
 STALE = (
     "Dữ liệu của xã đã thay đổi sau khi xem trước (có người vừa sửa hoặc nhập dữ liệu):"
@@ -254,29 +264,75 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
 def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
                 expected: str | None, authorise: bool) -> Preview:
     year = _single_year(records)
+    if import_runs.chunked():
+        return _commit_in_batches(records, year, user, progress, expected, authorise)
     with transaction.atomic():
-        communes = _communes(records, year)
-        if authorise:
-            for commune in communes.values():
-                if not editable(user, commune):
-                    raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
-        _refuse_frozen(communes, year)
+        communes = _allowed(records, year, user, authorise)
         # Two imports of one commune on PostgreSQL queue here instead of both
-        # planning from the same state (SQLite's BEGIN IMMEDIATE already serialises
-        # every writer; there select_for_update is a no-op). FOR NO KEY UPDATE, so
-        # that edits, whose audit entries reference the commune (FOR KEY SHARE),
-        # are not held up by the import.
+        # planning from the same state. FOR NO KEY UPDATE, so that edits, whose
+        # audit entries reference the commune (FOR KEY SHARE), are not held up by
+        # the import.
         list(AdministrativeUnit.objects.select_for_update(no_key=True)
              .filter(pk__in=[u.pk for u in communes.values()]).order_by("pk"))
-        plan = _plan(records, communes, year)
-        if expected is not None and plan.preview.fingerprint != expected:
-            raise ImportRefused(STALE)
-        _refuse_clashes(records, user)
+        plan = _planned(records, communes, year, expected, user)
         total = len(plan.todo)
         for start in range(0, total, BATCH_ROWS):
             _write(plan, plan.todo[start:start + BATCH_ROWS], user)
             if progress is not None:
                 progress(min(start + BATCH_ROWS, total), total)
+    return plan.preview
+
+
+def _allowed(records: pl.DataFrame, year: int, user: Any,
+             authorise: bool) -> dict[str, AdministrativeUnit]:
+    """The file's communes, if the user may change them all now (not frozen, not held by
+    another import); in the caller's transaction."""
+    communes = _communes(records, year)
+    if authorise:
+        for commune in communes.values():
+            if not editable(user, commune):
+                raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
+    _refuse_frozen(communes, year)
+    return communes
+
+
+def _planned(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int,
+             expected: str | None, user: Any) -> _Plan:
+    """The plan, if it is still the preview the officer confirmed and no national ID of the
+    file was taken meanwhile (both asked again in the commit's own transaction)."""
+    plan = _plan(records, communes, year)
+    if expected is not None and plan.preview.fingerprint != expected:
+        raise ImportRefused(STALE)
+    _refuse_clashes(records, user)
+    return plan
+
+
+def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Progress | None,
+                       expected: str | None, authorise: bool) -> Preview:
+    """SQLite: each batch in a short transaction of its own, the whole still all or nothing
+    (register/import_runs.py: the communes held meanwhile, and undone on any failure)."""
+    import_runs.recover_abandoned()
+    with transaction.atomic():
+        communes = _allowed(records, year, user, authorise)
+        run = import_runs.hold(communes.values(), year)
+    try:
+        count_now(list(communes.values()), year)
+        plan = _planned(records, communes, year, expected, user)
+        total, done, size, number = len(plan.todo), 0, BATCH_ROWS, 0
+        while done < total:
+            began = time.monotonic()
+            with transaction.atomic():
+                created, before = _write(plan, plan.todo[done:done + size], user)
+                import_runs.log(run, number, created, before)
+            done, number = min(done + size, total), number + 1
+            if progress is not None:
+                progress(done, total)
+            size = import_runs.next_batch(size, time.monotonic() - began, BATCH_ROWS)
+            time.sleep(import_runs.PAUSE)
+    except BaseException:
+        import_runs.undo(run)
+        raise
+    import_runs.release(run)
     return plan.preview
 
 
@@ -291,8 +347,15 @@ def _insert(model: type[Any], rows: list[Values]) -> None:
     bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
 
 
-def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> None:
-    """Write one batch of new or changed records, with their audit entries."""
+Written = tuple[dict[str, list[int]], dict[str, list[Values]]]
+
+
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> Written:
+    """Write one batch of new or changed records, with their audit entries.
+
+    Returns what an undo needs (import_runs.log): the ids created per table,
+    and the rows changed as they were before.
+    """
     register, year = plan.register, plan.preview.survey_year
     entries: list[audit.Entry] = []
     commune_of = {key: plan.communes[key[0]].pk for key, _ in batch}
@@ -388,4 +451,11 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> N
         entries.append(audit.Entry("update", "personyear", before["id"], commune_of[key],
                                    audit.snapshot_values(PersonYear, before),
                                    audit.snapshot_values(PersonYear, after)))
-    audit.record_many(user, entries)
+    audit_ids = audit.record_many(user, entries)
+    ids = {
+        "village": [v["id"] for v in villages], "household": [h["id"] for h in households],
+        "person": [p["id"] for _, p in created], "personyear": [y["id"] for _, y in new_years],
+        "auditentry": audit_ids,
+    }
+    return ids, {"person": [before for _, before, _ in updated],
+                     "personyear": [before for _, before, _ in changed_years]}

@@ -8,9 +8,12 @@ worker keeps serving other users meanwhile (on SQLite, WAL lets them read while
 the import writes).
 
 While the commit runs, its progress goes to a small file beside the upload
-rather than to the job's row: the commit is one transaction and, on SQLite,
-the only writer there may be until it ends, so a progress write through another
-connection would wait for the very import it reports on.
+rather than to the job's row: on PostgreSQL the commit is one transaction, and
+a progress row written from inside it would be seen by nobody until it ends.
+The file also names the thread writing (import_runs.owner): a commit whose
+process died is reported failed as soon as its page is next looked at, once
+what it wrote is undone (on SQLite, register/import_runs.py), instead of
+showing its last progress for half an hour.
 
 A job is seen by its owner, and read (never committed) by the reviewers of a
 district or province that contains its communes; anyone else gets "not found".
@@ -39,7 +42,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 
 from phocap.accounts.models import Role
-from phocap.register import importing, scope, uploads
+from phocap.register import import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
@@ -55,6 +58,10 @@ ABANDONED_AFTER = dt.timedelta(minutes=30)
 """A running step whose thread has not reported for this long died with its process
 (a restart, a killed worker): the transaction rolled back, so nothing was written."""
 REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
+COMMIT_FAILED = ("Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi (mọi thay đổi đã được"
+                 " hoàn tác). Hãy thử lại hoặc báo quản trị hệ thống.")
+INTERRUPTED = ("Lần ghi vào sổ bị gián đoạn sau {done}/{total} bản ghi (máy chủ dừng giữa chừng);"
+               " phần đã ghi đã được hoàn tác, sổ như trước khi nhập. Hãy tải tệp lên lại.")
 
 
 def folder(job: ImportJob) -> Path:
@@ -310,13 +317,15 @@ def commit(job_id: int) -> None:
     """Write the previewed records into the register: all, or nothing and a reason."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     marker = progress_path(job)
+    writer = import_runs.owner()
 
     def report(done: int, total: int) -> None:
         partial = marker.with_suffix(".tmp")
-        partial.write_text(f"{done} {total}")
+        partial.write_text(f"{done} {total} {writer}")
         partial.replace(marker)
 
     try:
+        report(0, job.progress_total)
         records = pl.read_parquet(records_path(job))
         done = importing.commit(records, job.user, progress=report,
                                 expected=(job.preview or {}).get("fingerprint"))
@@ -324,9 +333,7 @@ def commit(job_id: int) -> None:
         _finish(job, Status.REFUSED, str(exc))
     except Exception:
         log.exception("import job %s: commit failed", job_id)
-        _finish(job, Status.FAILED, "Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi"
-                                    " (mọi thay đổi đã được hoàn tác). Hãy thử lại hoặc báo"
-                                    " quản trị hệ thống.")
+        _finish(job, Status.FAILED, COMMIT_FAILED)
     else:
         job.result = {"new": len(done.new), "changed": len(done.changed),
                       "unchanged": done.unchanged, "missing": len(done.missing)}
@@ -337,20 +344,33 @@ def commit(job_id: int) -> None:
         marker.unlink(missing_ok=True)
 
 
+def _report(job: ImportJob) -> tuple[int, int, str] | None:
+    """The running commit's last report: records written, in all, and who writes them
+    ("" when the report does not say)."""
+    try:
+        done, total, *writer = progress_path(job).read_text().split(maxsplit=2)
+        return int(done), int(total), "".join(writer)
+    except (OSError, ValueError):
+        return None
+
+
 def progress(job: ImportJob) -> tuple[int, int]:
     """Records written so far and in all (the commit's own report while it runs)."""
     if job.status == Status.COMMITTING:
-        try:
-            done, total = progress_path(job).read_text().split()
-            return int(done), int(total)
-        except (OSError, ValueError):
-            return 0, job.progress_total
+        found = _report(job)
+        return (found[0], found[1]) if found else (0, job.progress_total)
     return job.progress_done, job.progress_total
 
 
 def refresh(job: ImportJob) -> ImportJob:
-    """The job, marked failed if its thread died with its process: at once when the
-    process that was checking it on this machine is gone, else after ABANDONED_AFTER."""
+    """The job, marked failed if its thread died (with its process, or on its own).
+
+    A check names its process in a marker beside the upload, and a commit its
+    thread in its progress file: once that process or thread is gone, the job
+    says it failed at once (and whatever a commit wrote is undone,
+    import_runs.recover_abandoned). Any other step, or a commit that died before
+    its first report, is taken for dead when it has not reported for ABANDONED_AFTER.
+    """
     if job.status not in RUNNING:
         return job
     if job.status == Status.VALIDATING and _checker_died(job):
@@ -359,11 +379,18 @@ def refresh(job: ImportJob) -> ImportJob:
             " chưa có gì được ghi vào sổ. Hãy tải tệp lên lại; nếu lặp lại, hãy chia tệp"
             " theo xã hoặc theo thôn.") % {"name": job.file_name})
         return job
+    found = _report(job) if job.status == Status.COMMITTING else None
+    if found is not None and found[2] and not import_runs.alive(found[2]):
+        import_runs.recover_abandoned()
+        _finish(job, Status.FAILED, INTERRUPTED.format(done=found[0], total=found[1]))
+        progress_path(job).unlink(missing_ok=True)
+        return job
     last = job.updated
     marker = progress_path(job)
     if marker.exists():
         last = max(last, dt.datetime.fromtimestamp(os.path.getmtime(marker), dt.UTC))
     if timezone.now() - last > ABANDONED_AFTER:
+        import_runs.recover_abandoned()
         _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
                                     " gì được ghi vào sổ. Hãy tải tệp lên lại.")
     return job

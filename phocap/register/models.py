@@ -290,3 +290,38 @@ class CommuneRevision(models.Model):
     commune = models.OneToOneField(AdministrativeUnit, primary_key=True,
                                    on_delete=models.CASCADE, related_name="revision")
     revision = models.PositiveBigIntegerField(default=0)
+
+
+class ImportRun(models.Model):
+    """An import being written on SQLite in short transactions (register/import_runs.py).
+
+    While it exists, its communes are held (ImportHold): other edits of them are
+    refused, and what it has written so far can be undone (ImportUndo).
+    """
+
+    owner = models.CharField(max_length=200)  # host, process and thread writing it
+    survey_year = models.PositiveSmallIntegerField()
+    started = models.DateTimeField(auto_now_add=True)
+
+
+class ImportHold(models.Model):
+    """A commune held by an import in progress: one import at a time per commune. Its results
+    are read under the revision it had when the import began (register/revisions.py)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="holds")
+    commune = models.OneToOneField(AdministrativeUnit, on_delete=models.CASCADE,
+                                   related_name="import_hold")
+    revision = models.PositiveBigIntegerField()  # the commune's, as the import found it
+
+
+class ImportUndo(models.Model):
+    """How to undo one batch an import wrote: the id ranges it created and the rows it changed,
+    as they were, per table."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="undo")
+    batch = models.PositiveIntegerField()
+    created = models.JSONField()
+    before = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "batch"], name="one_undo_per_batch")]

@@ -34,7 +34,7 @@ from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
-from phocap.rules import STANDARD_NAMES_VI, Ruleset, for_year
+from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
 from phocap.schools.conditions import for_communes as school_conditions
 from phocap.survey.schema import SCHEMA
 
@@ -246,6 +246,23 @@ def survey_years(communes: list[AdministrativeUnit]) -> list[int]:
         cache.set_many(stored, 7 * 24 * 3600)
         found |= stored
     return sorted({year for key in keys.values() for year in found[key]}, reverse=True)
+
+
+def count_now(communes: list[AdministrativeUnit], year: int) -> None:
+    """Count the communes' rows now, for every survey year they have and ``year``, and cache
+    them under the communes' current revisions.
+
+    An import on SQLite (register/import_runs.py) calls this once it holds the
+    communes and before its first batch: it raises their revisions only when it
+    is done, so a page read meanwhile finds these counts, the register before
+    the import, instead of counting half of it.
+    """
+    for wanted in sorted({*survey_years(communes), year}):
+        for kind in (NOW, NEXT):
+            try:
+                cached_counts(kind, communes, wanted)
+            except RulesetError:
+                continue  # a year no ruleset judges is never shown with results
 
 
 _LOCKS: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()

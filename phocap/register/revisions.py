@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from phocap.register.models import CommuneRevision
+from phocap.register.models import CommuneRevision, ImportHold
 
 _TABLE = CommuneRevision._meta.db_table
 
@@ -53,8 +53,16 @@ def _raise(commune_ids: list[int]) -> None:
 
 
 def of(commune_ids: Iterable[int]) -> dict[int, int]:
-    """The revision of each commune; 0 for one never changed since revisions exist."""
+    """The revision of each commune; 0 for one never changed since revisions exist.
+
+    A commune held by an import in progress (register/import_runs.py) answers
+    the revision it had when the import began, whatever is raised meanwhile:
+    what is cached under it is the register before the import, and nothing
+    counted from half of it is ever cached under a revision a reader asks for.
+    """
     wanted = list(commune_ids)
     found = dict(CommuneRevision.objects.filter(commune_id__in=wanted)
                  .values_list("commune_id", "revision"))
+    found |= dict(ImportHold.objects.filter(commune_id__in=wanted)
+                  .values_list("commune_id", "revision"))
     return {pk: found.get(pk, 0) for pk in wanted}

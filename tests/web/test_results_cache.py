@@ -19,7 +19,7 @@ from django.db import transaction
 from phocap.engine.evaluate import evaluate
 from phocap.engine.export import label
 from phocap.engine.outlook import outlook
-from phocap.register import commune_counts, editing, importing, results
+from phocap.register import commune_counts, editing, import_runs, importing, results
 from phocap.register.models import CommuneRevision, Person, UnitYear
 from phocap.survey.validate import validate
 from phocap.synth import prepare, select
@@ -162,7 +162,10 @@ def test_an_import_recounts_the_communes_it_changed(
     changed = records.filter(records["commune_code"] == "03319")
     importing.load(changed)
     assert results.cached_results(top, YEAR) == reference(top, YEAR)[0]
-    assert counted == [list(CODES), ["03319"]]
+    # Before writing, the import (SQLite) keeps what 03319 counted before it
+    # (results.count_now: this year's counts were cached, next year's were not).
+    before_import = [["03319"]] if import_runs.chunked() else []
+    assert counted == [list(CODES), *before_import, ["03319"]]
 
 
 def test_the_survey_years_follow_an_import_of_a_new_year(
