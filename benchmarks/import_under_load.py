@@ -53,6 +53,7 @@ from load_register import (
     Sample,
     User,
     free_port,
+    manage,
     parse,
     quantile,
     wait_until_up,
@@ -200,14 +201,6 @@ def report(baseline: dict[str, Any], during: dict[str, Any]) -> None:
         print(f"  {count:>5} × {kind}")
     verdict = load["all"]["errors"] == 0 and load["all"]["p95"] < 1.0
     print(f"target (no error, p95 < 1 s during the commit): {'met' if verdict else 'NOT met'}")
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def district_file(people: int, folder: Path) -> Path:
