@@ -10,8 +10,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from phocap import numbers
 from phocap.engine.outlook import GAIN, LOSE, Change
-from phocap.engine.result import CriterionResult, Evaluation, UnitResult, display_rate
+from phocap.engine.result import CriterionResult, Evaluation, UnitResult
 from phocap.rules import FACTS, STANDARD_NAMES_VI, Criterion, load, names
 from phocap.survey.cells import Workbook
 
@@ -60,8 +61,8 @@ def criterion_sentence(c: CriterionResult) -> str:
         return f"{what}: không áp dụng (không có ai trong diện)"
     sign = "≥" if c.passed else "<"
     text = (
-        f"{what}: {c.numerator}/{c.denominator} = {display_rate(c.rate)} {sign}"
-        f" {display_rate(c.threshold)}"
+        f"{what}: {c.numerator}/{c.denominator} = {numbers.percent(c.rate)} {sign}"
+        f" {numbers.percent(c.threshold)}"
     )
     if not c.passed:
         unit = "người" if c.ages is not None else "đơn vị"
