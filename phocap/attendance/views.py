@@ -185,7 +185,7 @@ def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
             messages.success(request, _(
                 "Đã lưu chuyên cần lớp %(klass)s ngày %(day)s: %(present)d có mặt, "
                 "%(excused)d vắng có phép, %(unexcused)d vắng không phép.") % {
-                "klass": klass.name, "day": date.strftime("%d/%m/%Y"),
+                "klass": klass.name, "day": numbers.date(date),
                 "present": saved.present, "excused": saved.excused,
                 "unexcused": saved.unexcused})
         return redirect("attendance-day", pk=klass.pk, day=date.isoformat())

@@ -192,7 +192,7 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                 criteria.write_row(row, 0, [unit.code, unit.name, SHORT_VI.get(standard, standard),
                                             c.level, c.key, ages, c.numerator, c.denominator])
                 if c.rate is not None:
-                    criteria.write_number(row, 8, float(c.rate), percent)
+                    criteria.write_number(row, 8, numbers.cell_rate(c.rate), percent)
                 criteria.write_number(row, 9, float(c.threshold), percent)
                 criteria.write_row(row, 10, [passed, c.gap, c.source,
                                              c.mark if c.mark != "law" else ""])
@@ -209,7 +209,7 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
             indicators.write_row(row, 0, [unit.code, unit.name, indicator.label_vi,
                                           indicator.numerator, indicator.denominator])
             if indicator.rate is not None:
-                indicators.write_number(row, 5, float(indicator.rate), percent)
+                indicators.write_number(row, 5, numbers.cell_rate(indicator.rate), percent)
             indicators.write(row, 6, indicator.source)
             row += 1
     indicators.set_column(2, 2, 40)

@@ -121,7 +121,7 @@ class Step:
             return self.comment
         verdict = (f"công nhận mức {self.level_granted}" if self.level_granted
                    else "không công nhận")
-        when = self.decision_date.strftime("%d/%m/%Y") if self.decision_date else "…"
+        when = numbers.date(self.decision_date) if self.decision_date else "…"
         text = f"Quyết định số {self.decision_number} ngày {when}, {self.signer} ký: {verdict}."
         return f"{text} {self.comment}".strip()
 

@@ -234,7 +234,7 @@ class _Writer:
         rows: list[list[Flowable]] = [[self.p(h, "head") for h in
                                        ("Ngày", "Thao tác", "Người thực hiện", "Nội dung")]]
         for step in self.content.history:
-            rows.append([self.p(step.at.strftime("%d/%m/%Y"), "cell"),
+            rows.append([self.p(numbers.date(step.at.date()), "cell"),
                          self.p(ACTIONS_VI.get(step.action, step.action), "cell"),
                          self.p(step.by or "—", "cell"), self.p(step.describe(), "cell")])
         widths = [22, 25, 35, 83]
