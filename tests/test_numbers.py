@@ -149,3 +149,18 @@ def test_the_guard_sees_a_formatter(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert FORMATTERS["html"].search("{{ c.rate_pct|floatformat:2 }}")
     assert not FORMATTERS["python"].search('x = f"{day.day:02d}/{year}"')
     assert (PACKAGE / "reports" / "dossier.py").exists()
+
+
+def test_the_engine_sentence_says_when_rounding_crosses_the_threshold() -> None:
+    """`phocap evaluate` prints 1899/1999 as 95,00% like every output, and since that is
+    below 95% (94,9975…%), says so rather than "95,00% < 95,00%" alone."""
+    from phocap.engine.export import criterion_sentence
+    from phocap.engine.result import CriterionResult
+
+    failing = CriterionResult("primary.1.grade_1_at_6", 1, 1899, 1999, Fraction(19, 20),
+                              "ND20 Art 9", ages=(6, 6))
+    assert "1.899/1.999 = 95,00% < 95,00% (94,9975% trước khi làm tròn)" in (
+        criterion_sentence(failing))
+    at = CriterionResult("primary.1.grade_1_at_6", 1, 1900, 2000, Fraction(19, 20),
+                         "ND20 Art 9", ages=(6, 6))
+    assert "1.900/2.000 = 95,00% ≥ 95,00% [" in criterion_sentence(at)

@@ -52,7 +52,11 @@ def write_json(evaluation: Evaluation, path: Path | None) -> str:
 
 
 def criterion_sentence(c: CriterionResult) -> str:
-    """"tốt nghiệp THCS 15–18 tuổi: 180/200 = 90,00% < 95,00% (thiếu 10 người)"."""
+    """"tốt nghiệp THCS 15–18 tuổi: 180/200 = 90,00% < 95,00% (thiếu 10 người)".
+
+    A rate that rounds onto the other side of its threshold says so: "1.899/1.999 =
+    95,00% < 95,00% (94,9975% trước khi làm tròn)" (docs/numbers.md).
+    """
     if c.ages is not None:
         what = f"{FACTS.get(c.fact, c.fact)}, {c.ages[0]}–{c.ages[1]} tuổi"
     else:
@@ -61,9 +65,11 @@ def criterion_sentence(c: CriterionResult) -> str:
         return f"{what}: không áp dụng (không có ai trong diện)"
     sign = "≥" if c.passed else "<"
     text = (
-        f"{what}: {c.numerator}/{c.denominator} = {numbers.percent(c.rate)} {sign}"
-        f" {numbers.percent(c.threshold)}"
+        f"{what}: {numbers.integer(c.numerator)}/{numbers.integer(c.denominator)}"
+        f" = {numbers.percent(c.rate)} {sign} {numbers.percent(c.threshold)}"
     )
+    if numbers.rounds_across(c.numerator, c.denominator, c.threshold):
+        text += f" ({numbers.percent(c.rate, places=4)} trước khi làm tròn)"
     if not c.passed:
         unit = "người" if c.ages is not None else "đơn vị"
         text += f" (thiếu {c.gap} {unit})"
