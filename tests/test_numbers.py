@@ -110,7 +110,7 @@ FORMATTERS = {
         r"|%\.\d+f"                                       # "%.2f" % x
         r"|% 100:02d"                                     # hundredths split by hand
         r"|strftime\(\"%d/%m/%Y\"\)"),                       # a date by hand
-    "html": re.compile(r"floatformat|intcomma"),
+    "html": re.compile(r"floatformat|intcomma|date:[\"']d/m/Y[\"']"),
 }
 # Not a figure an officer compares: elapsed seconds of the demo loader, SVG coordinates,
 # and reading a typed target ("50,5" → 50.5), which is parsing, not showing.

@@ -8,6 +8,7 @@ disagree with the forms, the PDF and the charts (docs/numbers.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 from django import template
@@ -34,6 +35,12 @@ def rate(numerator: int, denominator: int) -> str:
 def threshold(value: Fraction | float) -> str:
     """{{ c.threshold|threshold }} → "95%"."""
     return numbers.threshold(value)
+
+
+@register.filter
+def day(value: dt.date | None) -> str:
+    """{{ person.birth_date|day }} → "31/05/2023"; empty for no date."""
+    return "" if value is None else numbers.date(value)
 
 
 @register.filter
