@@ -1,9 +1,11 @@
 """Template filters that print figures through phocap.numbers, the one formatter.
 
 Here, in the register (the lowest app that renders pages), so every app's templates
-can ``{% load figures %}``; Django's own ``floatformat`` and ``intcomma`` are not used:
-they round binary floats half-even and group by the active locale, so a page would
-disagree with the forms, the PDF and the charts (docs/numbers.md).
+can ``{% load figures %}``. Django's own ``floatformat`` and ``intcomma`` are not used:
+they format the float a template is handed (the stored JSON keeps a rate to four
+decimals, so 3/160 reached the page as 0.0187, "1,87%") and group by the active locale,
+so a page disagreed with the forms, the PDF and the charts (docs/numbers.md). The
+filters take the exact counts instead.
 """
 
 from __future__ import annotations
