@@ -253,7 +253,7 @@ def main() -> None:
         return
 
     var = Path(tempfile.mkdtemp(prefix="phocap-import-load-"))
-    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0"}
+    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0", "PHOCAP_DEMO": "1"}
     env.pop("DATABASE_URL", None)
     server = None
     try:
