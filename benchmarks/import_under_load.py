@@ -107,6 +107,10 @@ class Officer(User):
              seed: int) -> None:
         """Sign in, wait for every officer to have done so, then work until the end."""
         self.rng.seed(seed)
+        # Officers arrive a third of a second apart, not all in the same instant: the login
+        # throttle holds a place per attempt until its password is checked (accounts/
+        # throttle.py), and twenty at once from one address would exceed the address's places.
+        time.sleep(seed / 3)
         try:
             unit = self.log_in()
         except RuntimeError as exc:
@@ -232,6 +236,14 @@ def finished(phase: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(out))
 
 
+def signed_in(phase: dict[str, Any]) -> dict[str, Any]:
+    """The phase, unless an officer could not sign in (then the others never began)."""
+    failed = [s["error"] for s in phase["samples"] if s["action"] == "login"]
+    if failed:
+        raise SystemExit("officers could not sign in: " + "; ".join(failed[:5]))
+    return phase
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=150_000)
@@ -278,14 +290,14 @@ def main() -> None:
             wait_until_up(base, server)
 
             print(f"baseline: {len(usernames)} officers, no import, {args.baseline_seconds:.0f} s")
-            baseline = finished(load_phase(base, usernames, args.think, args.baseline_seconds,
-                                           var / "baseline"))
+            baseline = signed_in(finished(load_phase(base, usernames, args.think,
+                                                     args.baseline_seconds, var / "baseline")))
 
             stop = var / "stop"
             phase = load_phase(base, usernames, args.think, args.max_seconds, stop)
             while not stop.with_suffix(".ready").exists():  # every officer has signed in
                 if phase["process"].poll() is not None:
-                    finished(phase)
+                    signed_in(finished(phase))
                 time.sleep(0.2)
             commit = subprocess.Popen(
                 [str(BIN / "python"), "manage.py", "shell", "-c",
