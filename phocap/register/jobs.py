@@ -344,7 +344,8 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
 
 def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, Any]]:
     """New, changed, unchanged and missing people per village (of the file; of the register
-    for the missing), so that a commune's twenty villages can be checked one by one."""
+    for the missing), so that a commune's twenty villages can be checked one by one, in
+    the order of the files."""
     new, changed = set(planned.new), set(planned.changed)
     counts: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -361,7 +362,7 @@ def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[
         where = _villages(planned.missing)
         for key in planned.missing:
             count(key[0], where.get(key))["missing"] += 1
-    return [counts[k] for k in sorted(counts)]
+    return list(counts.values())  # in file order ("01. …", "02. …"), then the register's
 
 
 def _villages(keys: list[importing.Key]) -> dict[importing.Key, str]:
