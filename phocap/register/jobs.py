@@ -162,6 +162,8 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
                                    village=village,
                                    file_name=", ".join(uploads.file_name(f.name) for f in files))
     target = files_folder(job)
+    # A folder left under this number (a database restored or reset) must not join the import.
+    shutil.rmtree(folder(job), ignore_errors=True)
     try:
         stored: list[Path] = []
         for upload in files:
@@ -170,9 +172,11 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
                 archive = uploads.store(upload, folder(job) / "archives" / name, bounds)
                 stored += uploads.unpack(archive, target, SUFFIXES, bounds)
             elif (target / name).exists():
+                if _same(upload, target / name):
+                    continue  # the same file picked twice is one file
                 raise uploads.UploadRefused(gettext(
-                    "Có hai tệp cùng tên “%(name)s”; mỗi thôn một tệp, tên khác nhau.")
-                    % {"name": name})
+                    "Có hai tệp khác nhau cùng tên “%(name)s”; mỗi thôn một tệp, tên khác"
+                    " nhau.") % {"name": name})
             else:
                 stored.append(uploads.store(upload, target / name, bounds))
         if not stored:
@@ -185,6 +189,13 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
     job.file_name = ", ".join(p.name for p in stored)
     job.save(update_fields=["path", "file_name", "updated"])
     return job
+
+
+def _same(upload: UploadedFile, stored: Path) -> bool:
+    if upload.size != stored.stat().st_size:
+        return False
+    with stored.open("rb") as held:
+        return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
 def start(step: Callable[[int], None], job: ImportJob) -> threading.Thread:

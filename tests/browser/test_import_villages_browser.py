@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import MISSING, SKIP_REASON, YEAR, Camera
-from tests.browser.test_journey import click_link, log_in, text_of, wait_for_text
+from tests.browser.test_journey import click_link, log_in, text_of, wait_for, wait_for_text
 from tests.web.import_helpers import village_workbooks
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=SKIP_REASON)]
@@ -33,6 +33,7 @@ def test_twenty_villages_previewed_on_a_desk_and_a_phone(
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(
         "\n".join(str(p) for p in files))
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(browser, lambda d: "/imports/new/" not in d.current_url, 60, "the upload")
     wait_for_text(browser, "Xem trước các thay đổi", timeout=120)
     assert "Nhập 20 tệp" in text_of(browser)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.by-village tbody tr")

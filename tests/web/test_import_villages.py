@@ -225,3 +225,18 @@ def test_the_scope_check_sees_the_commune_given_to_the_ministrys_workbooks(
     scope.refuse_foreign_upload(staff, paths, 2021, context=Context(commune_code="03319"))
     with pytest.raises(scope.OutOfScope, match="03322"):
         scope.refuse_foreign_upload(staff, paths, 2021, context=Context(commune_code="03322"))
+
+
+def test_the_same_file_twice_is_one_file_and_two_files_of_one_name_are_refused(
+    staff_client: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    first, second = village_files(tmp_path / "files")
+    job = imported(staff_client, [uploaded(first), uploaded(first), uploaded(second)],
+                   django_capture_on_commit_callbacks)
+    assert job.status == Status.PREVIEWED and job.preview["new"] == 7
+    assert job.file_name == f"{first.name}, {second.name}"
+    other = SimpleUploadedFile(first.name, second.read_bytes())
+    response = post(staff_client, [uploaded(first), other], django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert f"Có hai tệp khác nhau cùng tên “{first.name}”" in response.content.decode()
+    assert ImportJob.objects.count() == 1
