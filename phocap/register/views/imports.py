@@ -49,7 +49,7 @@ class _FilesField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
+            return [single(d, initial) for d in data] if data else [single(None, initial)]
         return [single(data, initial)]
 
 
