@@ -53,6 +53,7 @@ from load_register import (
     Sample,
     User,
     free_port,
+    manage,
     parse,
     quantile,
     wait_until_up,
@@ -202,14 +203,6 @@ def report(baseline: dict[str, Any], during: dict[str, Any]) -> None:
     print(f"target (no error, p95 < 1 s during the commit): {'met' if verdict else 'NOT met'}")
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
 def district_file(people: int, folder: Path) -> Path:
     sys.path.insert(0, str(ROOT))  # this checkout's phocap, as manage.py and gunicorn use
     from phocap.survey.validate import validate
@@ -260,7 +253,7 @@ def main() -> None:
         return
 
     var = Path(tempfile.mkdtemp(prefix="phocap-import-load-"))
-    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0"}
+    env = os.environ | {"PHOCAP_VAR": str(var), "PHOCAP_DEBUG": "0", "PHOCAP_DEMO": "1"}
     env.pop("DATABASE_URL", None)
     server = None
     try:

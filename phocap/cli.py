@@ -12,8 +12,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from phocap.numbers import integer
 from phocap.survey.official.reading import Context
-from phocap.survey.report import print_report, vi_number, write_xlsx
+from phocap.survey.report import print_report, write_xlsx
 from phocap.survey.summary import by_commune
 from phocap.survey.validate import validate as validate_file
 from phocap.units import registry_for_year
@@ -112,7 +113,7 @@ def summary(
             name = "Tổng" if row["commune_code"] == "Tổng" else names.get(
                 row["commune_code"], row["commune_code"]
             )
-            table.add_row(name, *[vi_number(row[c]) for c in SUMMARY_CAPTIONS])
+            table.add_row(name, *[integer(row[c]) for c in SUMMARY_CAPTIONS])
         console.print(table)
     console.print("DTTS: người dân tộc thiểu số; MN, TH, THCS, THPT: số người đang học cấp đó.")
 
@@ -266,7 +267,7 @@ def people(
         frame = people_behind(table, found[0], commune, chosen_year, difficult)
     columns = ["village", "household_no", "full_name", "birth_year", "current_class",
                "situation"]
-    table_out = Table(title=f"{criterion} – xã {commune}: {vi_number(frame.height)} người")
+    table_out = Table(title=f"{criterion} – xã {commune}: {integer(frame.height)} người")
     for caption in ("Thôn", "Số phiếu", "Họ và tên", "Năm sinh", "Lớp", "Tình trạng"):
         table_out.add_column(caption)
     for row in frame.select(columns).iter_rows():
@@ -380,7 +381,7 @@ def unicode(
             for index, row in enumerate(rows, start=1):
                 page.write_row(index, 0, row)
         book.close()
-    done = ", ".join(f"{vi_number(n)} ô {encoding}" for encoding, n in sorted(counts.items()))
+    done = ", ".join(f"{integer(n)} ô {encoding}" for encoding, n in sorted(counts.items()))
     console.print(f"Đã chuyển sang Unicode: {done or 'không có ô nào cần chuyển'} → {output}")
 
 

@@ -28,6 +28,13 @@ def test_core_does_not_import_django() -> None:
     assert offenders == []
 
 
+def test_the_number_formatter_imports_nothing_of_the_project_or_django() -> None:
+    """phocap/numbers.py sits below every layer (docs/numbers.md): pages, forms, PDF and
+    charts all use it, so it may import neither Django nor any other phocap module."""
+    imported = imported_modules(PACKAGE / "numbers.py")
+    assert not {m for m in imported if m.split(".")[0] in ("django", "phocap")}
+
+
 def test_the_core_packages_exist() -> None:
     # Guard against the test above passing because it looks in the wrong place.
     assert (PACKAGE / "survey" / "validate.py").exists()

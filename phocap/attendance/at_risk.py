@@ -17,11 +17,11 @@ from typing import Any
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from phocap import numbers
 from phocap.attendance import score as scoring
 from phocap.attendance.frames import frames
 from phocap.attendance.models import ClassDay, calendar_for
 from phocap.attendance.rates import Counts, pupil_days
-from phocap.dashboard.compare import vi_points, vi_rate
 from phocap.register.models import PersonYear
 from phocap.schools.models import Enrolment, SchoolClass
 
@@ -56,10 +56,11 @@ def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
     figure = reason.figure
     if reason.key == "low_attendance" and isinstance(figure, Fraction):
         return _("Chuyên cần %(rate)s trong %(weeks)d tuần gần đây (dưới %(limit)s)") % {
-            "rate": vi_rate(figure * 100), "weeks": rules.recent_weeks,
-            "limit": vi_rate(Fraction(threshold or 0) * 100)}
+            "rate": numbers.percent(figure), "weeks": rules.recent_weeks,
+            "limit": numbers.threshold(Fraction(threshold or 0))}
     if reason.key == "very_low_attendance":
-        return _("Chuyên cần dưới %(limit)s") % {"limit": vi_rate(Fraction(threshold or 0) * 100)}
+        return _("Chuyên cần dưới %(limit)s") % {
+            "limit": numbers.threshold(Fraction(threshold or 0))}
     if reason.key == "repeating":
         return _("Đang lưu ban")
     if reason.key == "over_age":
@@ -69,11 +70,11 @@ def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
     if reason.key == "satellite_site":
         return _("Học ở điểm trường lẻ")
     if reason.key == "long_distance" and isinstance(figure, Fraction):
-        return _("Nhà cách trường %(km)s km") % {"km": vi_points(figure)}
+        return _("Nhà cách trường %(km)s km") % {"km": numbers.decimal(figure, trim=True)}
     if reason.key == "semi_boarding":
         return _("Học sinh bán trú")
     return _("Chuyên cần sau kỳ nghỉ Tết giảm %(points)s điểm phần trăm") % {
-        "points": vi_points(Fraction(figure or 0) * 100)}
+        "points": numbers.difference(Fraction(figure or 0) * 100)}
 
 
 def as_of_day(classes: Any, today: dt.date | None = None) -> dt.date:

@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from phocap import numbers
 from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
     NOT_YOURS,
@@ -259,7 +260,7 @@ def read(user: Any, school: School, name: str, content: bytes,
         if pupil is None:
             problem(mark.row, LABELS["pupil_no"], mark.pupil_cell,
                     _("lớp %(klass)s không có học sinh số này vào ngày %(day)s")
-                    % {"klass": klass.name, "day": mark.day.strftime("%d/%m/%Y")})
+                    % {"klass": klass.name, "day": numbers.date(mark.day)})
             continue
         statuses = saved[(klass.pk, mark.day)]
         if statuses.get(pupil.pk, status) != status:

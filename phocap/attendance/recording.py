@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from phocap import numbers
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
 from phocap.schools.models import Enrolment, SchoolClass
@@ -52,12 +53,12 @@ def check_school_day(klass: SchoolClass, day: dt.date, today: dt.date | None = N
     calendar = calendar_for(klass.school_id, klass.school_year)
     if day > (today or dt.date.today()):
         raise NotASchoolDay(_("Chưa đến ngày %(day)s: chưa ghi chuyên cần được.")
-                            % {"day": day.strftime("%d/%m/%Y")})
+                            % {"day": numbers.date(day)})
     if day not in calendar.school_days():
         raise NotASchoolDay(
             _("Ngày %(day)s không phải ngày học của năm học %(first)d–%(last)d (ngoài năm học, "
               "nghỉ Tết hoặc ngày nghỉ trong tuần).")
-            % {"day": day.strftime("%d/%m/%Y"), "first": klass.school_year,
+            % {"day": numbers.date(day), "first": klass.school_year,
                "last": klass.school_year + 1})
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from phocap import numbers
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.calendar import (
@@ -46,7 +46,6 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
-from phocap.dashboard.compare import vi_rate
 from phocap.register import audit, uploads
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
@@ -57,7 +56,7 @@ STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
 
 
 def _rate(present: int, days: int) -> str:
-    return vi_rate(Fraction(present * 100, days)) if days else "—"
+    return numbers.rate(present, days)
 
 
 def _year(request: HttpRequest, classes: Any) -> int:
@@ -186,7 +185,7 @@ def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
             messages.success(request, _(
                 "Đã lưu chuyên cần lớp %(klass)s ngày %(day)s: %(present)d có mặt, "
                 "%(excused)d vắng có phép, %(unexcused)d vắng không phép.") % {
-                "klass": klass.name, "day": date.strftime("%d/%m/%Y"),
+                "klass": klass.name, "day": numbers.date(date),
                 "present": saved.present, "excused": saved.excused,
                 "unexcused": saved.unexcused})
         return redirect("attendance-day", pk=klass.pk, day=date.isoformat())

@@ -2,18 +2,15 @@
 
 The rate is numerator / denominator kept as a fraction and the target a decimal
 percentage, so "129/250 against 50.5%" is exactly 51.6 − 50.5 = 1.1 points;
-rounding happens only when shown (rules.md §1: two decimals for a rate).
+rounding happens only when shown, by phocap.numbers (rules.md §1: two decimals
+for a rate, half-up).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
-
-from phocap.reports.charts import vi_number
-
-HUNDREDTH = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -37,20 +34,3 @@ class Comparison:
             return None
         return rate - Fraction(self.target)
 
-
-def rounded(value: Fraction, places: Decimal = HUNDREDTH) -> Decimal:
-    """Half away from zero, as officers round by hand (51,605 → 51,61)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(places, rounding=ROUND_HALF_UP)
-
-
-def vi_rate(rate: Fraction | None) -> str:
-    """"51,60%"; "—" when not applicable."""
-    return "—" if rate is None else f"{vi_number(float(rounded(rate)))}%"
-
-
-def vi_points(value: Decimal | Fraction) -> str:
-    """1.10 → "1,1"; 2 → "2"; at most two decimals, none that say nothing."""
-    number = abs(rounded(Fraction(value)))
-    text = f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"
-    return text.replace(".", ",")

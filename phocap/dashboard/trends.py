@@ -21,10 +21,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phocap.dashboard.compare import vi_rate
+from phocap import numbers
 from phocap.dashboard.models import MOBILISATION
 from phocap.engine.export import SHORT_VI
-from phocap.reports.charts import Reference, Series, level_chart, line_chart, vi_percent
+from phocap.reports.charts import Reference, Series, level_chart, line_chart, percent_label
 from phocap.rules import FACTS, STANDARD_NAMES_VI
 
 YearResults = dict[int, dict[str, Any] | None]
@@ -56,10 +56,6 @@ class Chart:
 
 def _rate(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator * 100, denominator) if denominator else None
-
-
-def _as_float(rate: Fraction | None) -> float | None:
-    return None if rate is None else float(rate)
 
 
 def _ages(ages: list[int] | None) -> str:
@@ -130,7 +126,7 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
             first = next(iter(criteria.values()))
             points = _points(first["years"], years)
             latest = next((v for _, v in reversed(points) if v is not None), None)
-            series = [Series(vi_percent(latest) if latest is not None else "—", points)]
+            series = [Series(percent_label(latest) if latest is not None else "—", points)]
         svg = line_chart(f"criteria-{index}", group["title"], series,
                          _references(group["thresholds"]), empty_text=_("Chưa có số liệu"))
         charts.append(Chart(key, group["title"], svg, rows))
@@ -138,8 +134,8 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
 
 
 def _points(by_year: dict[int, dict[str, Any]],
-            years: list[int]) -> tuple[tuple[int, float | None], ...]:
-    return tuple((y, _as_float(_rate(by_year[y]["numerator"], by_year[y]["denominator"])))
+            years: list[int]) -> tuple[tuple[int, Fraction | None], ...]:
+    return tuple((y, _rate(by_year[y]["numerator"], by_year[y]["denominator"]))
                  for y in years if y in by_year)
 
 
@@ -152,11 +148,11 @@ def _criterion_row(key: str, criterion: dict[str, Any], years: list[int]) -> Row
         if c is None:
             cells.append(Cell("—"))
             continue
-        cells.append(Cell(vi_rate(_rate(c["numerator"], c["denominator"])),
-                          f"{c['numerator']}/{c['denominator']}", c["passed"]))
+        cells.append(Cell(numbers.rate(c["numerator"], c["denominator"]),
+                          f"{numbers.integer(c['numerator'])}/"
+                          f"{numbers.integer(c['denominator'])}", c["passed"]))
     return Row(key, _level_label([criterion["level"]]),
-               " / ".join(vi_percent(t * 100, 0 if (t * 100).is_integer() else 1)
-                          for t in thresholds), cells)
+               " / ".join(numbers.threshold(t) for t in thresholds), cells)
 
 
 def levels_chart(years: list[int], per_year: YearResults) -> Chart:
@@ -195,10 +191,11 @@ def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
         found = {y: unit["indicators"][indicator.key] for y in years
                  if (unit := per_year.get(y)) and indicator.key in unit.get("indicators", {})}
         series.append(Series(str(MOBILISATION_SHORT[indicator.key]), tuple(
-            (y, _as_float(_rate(i["numerator"], i["denominator"]))) for y, i in found.items())))
+            (y, _rate(i["numerator"], i["denominator"])) for y, i in found.items())))
         rows.append(Row(indicator.key, indicator.label_vi, "", [
-            Cell(vi_rate(_rate(found[y]["numerator"], found[y]["denominator"])),
-                 f"{found[y]['numerator']}/{found[y]['denominator']}")
+            Cell(numbers.rate(found[y]["numerator"], found[y]["denominator"]),
+                 f"{numbers.integer(found[y]['numerator'])}/"
+                 f"{numbers.integer(found[y]['denominator'])}")
             if y in found else Cell("—") for y in years]))
     title = _("Tỷ lệ huy động theo năm điều tra")
     svg = line_chart("mobilisation", title, [s for s in series if s.points],

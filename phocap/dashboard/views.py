@@ -8,7 +8,6 @@ may change its targets (targets.may_set_targets).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from phocap import numbers
 from phocap.dashboard import trends as trend
-from phocap.dashboard.compare import Comparison, rounded, vi_points, vi_rate
+from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
 from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
@@ -44,7 +44,7 @@ def _words(comparison: Comparison) -> tuple[str, str]:
         return "n/a", _("không áp dụng (không có trẻ trong độ tuổi)")
     if points == 0:
         return "equal", _("bằng kế hoạch")
-    amount = vi_points(points) if rounded(abs(points)) else _("chưa đến 0,01")
+    amount = numbers.difference(points) if numbers.rounded(points) else _("chưa đến 0,01")
     if points > 0:
         return "above", _("cao hơn kế hoạch %(points)s điểm") % {"points": amount}
     return "below", _("thấp hơn kế hoạch %(points)s điểm") % {"points": amount}
@@ -64,9 +64,9 @@ def _figures(unit: AdministrativeUnit, unit_json: dict[str, Any] | None,
         rows.append({
             "key": indicator.key, "label": indicator.label_vi,
             "numerator": comparison.numerator, "denominator": comparison.denominator,
-            "rate": vi_rate(comparison.rate_pct),
-            "rate_sort": "" if comparison.rate_pct is None else f"{float(comparison.rate_pct):.4f}",
-            "target": f"{vi_points(resolved.rate)}%" if resolved else "—",
+            "rate": numbers.rate(comparison.numerator, comparison.denominator),
+            "rate_sort": "" if comparison.rate_pct is None else repr(float(comparison.rate_pct)),
+            "target": numbers.target(resolved.rate if resolved else None),
             "inherited_from": resolved.set_by_unit if resolved and resolved.inherited_by(unit)
             else None,
             "sign": sign, "words": words,
@@ -81,12 +81,12 @@ def _delta(points: Any) -> str:
         return ""
     if points == 0:
         return "±0"
-    return ("+" if points > 0 else "−") + vi_points(points)
+    return ("+" if points > 0 else "−") + numbers.difference(points)
 
 
 def _initial(unit: AdministrativeUnit, targets: dict[tuple[int, str], Resolved]) -> dict[str, str]:
     """The unit's own targets as it would type them ("50,5"); inherited ones stay empty."""
-    return {key: vi_points(r.rate) for (pk, key), r in targets.items()
+    return {key: numbers.decimal(r.rate, trim=True) for (pk, key), r in targets.items()
             if pk == unit.pk and not r.inherited_by(unit)}
 
 
@@ -140,16 +140,12 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
     labels = {i.key: i.label_vi for i in MOBILISATION}
     changes = [
         {"change": c, "label": labels.get(c.indicator, c.indicator),
-         "before": _percent(c.before), "after": _percent(c.after)}
+         "before": numbers.target(c.before), "after": numbers.target(c.after)}
         for c in PlanTargetChange.objects.filter(unit=found).select_related("user")[:500]
     ]
     return render(request, "dashboard/target_history.html", {
         "unit": found, "breadcrumbs": breadcrumbs(found, request.user), "changes": changes,
     })
-
-
-def _percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{vi_points(value)}%"
 
 
 @login_required

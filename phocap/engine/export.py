@@ -10,8 +10,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from phocap import numbers
 from phocap.engine.outlook import GAIN, LOSE, Change
-from phocap.engine.result import CriterionResult, Evaluation, UnitResult, display_rate
+from phocap.engine.result import CriterionResult, Evaluation, UnitResult
 from phocap.rules import FACTS, STANDARD_NAMES_VI, Criterion, load, names
 from phocap.survey.cells import Workbook
 
@@ -51,7 +52,11 @@ def write_json(evaluation: Evaluation, path: Path | None) -> str:
 
 
 def criterion_sentence(c: CriterionResult) -> str:
-    """"tốt nghiệp THCS 15–18 tuổi: 180/200 = 90,00% < 95,00% (thiếu 10 người)"."""
+    """"tốt nghiệp THCS 15–18 tuổi: 180/200 = 90,00% < 95,00% (thiếu 10 người)".
+
+    A rate that rounds onto the other side of its threshold says so: "1.899/1.999 =
+    95,00% < 95,00% (94,9975% trước khi làm tròn)" (docs/numbers.md).
+    """
     if c.ages is not None:
         what = f"{FACTS.get(c.fact, c.fact)}, {c.ages[0]}–{c.ages[1]} tuổi"
     else:
@@ -60,9 +65,11 @@ def criterion_sentence(c: CriterionResult) -> str:
         return f"{what}: không áp dụng (không có ai trong diện)"
     sign = "≥" if c.passed else "<"
     text = (
-        f"{what}: {c.numerator}/{c.denominator} = {display_rate(c.rate)} {sign}"
-        f" {display_rate(c.threshold)}"
+        f"{what}: {numbers.integer(c.numerator)}/{numbers.integer(c.denominator)}"
+        f" = {numbers.percent(c.rate)} {sign} {numbers.percent(c.threshold)}"
     )
+    if numbers.rounds_across(c.numerator, c.denominator, c.threshold):
+        text += f" ({numbers.percent(c.rate, places=4)} trước khi làm tròn)"
     if not c.passed:
         unit = "người" if c.ages is not None else "đơn vị"
         text += f" (thiếu {c.gap} {unit})"
@@ -191,7 +198,7 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                 criteria.write_row(row, 0, [unit.code, unit.name, SHORT_VI.get(standard, standard),
                                             c.level, c.key, ages, c.numerator, c.denominator])
                 if c.rate is not None:
-                    criteria.write_number(row, 8, float(c.rate), percent)
+                    criteria.write_number(row, 8, numbers.cell_rate(c.rate), percent)
                 criteria.write_number(row, 9, float(c.threshold), percent)
                 criteria.write_row(row, 10, [passed, c.gap, c.source,
                                              c.mark if c.mark != "law" else ""])
@@ -208,7 +215,7 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
             indicators.write_row(row, 0, [unit.code, unit.name, indicator.label_vi,
                                           indicator.numerator, indicator.denominator])
             if indicator.rate is not None:
-                indicators.write_number(row, 5, float(indicator.rate), percent)
+                indicators.write_number(row, 5, numbers.cell_rate(indicator.rate), percent)
             indicators.write(row, 6, indicator.source)
             row += 1
     indicators.set_column(2, 2, 40)

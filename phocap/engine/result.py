@@ -1,6 +1,7 @@
 """What the engine answers, with every number explained.
 
-Rates are exact fractions; they are rounded only when shown (rules.md §1).
+Rates are exact fractions; they are rounded only when shown (rules.md §1), by
+phocap.numbers.
 """
 
 from __future__ import annotations
@@ -23,13 +24,6 @@ def gap(numerator: int, denominator: int, threshold: Fraction) -> int:
     if denominator == 0:
         return 0
     return max(0, math.ceil(threshold * denominator - numerator))
-
-
-def display_rate(rate: Fraction | None) -> str:
-    """Vietnamese display: two decimals, comma as decimal mark ("95,24%")."""
-    if rate is None:
-        return "—"
-    return f"{float(rate) * 100:.2f}%".replace(".", ",")
 
 
 @dataclass

@@ -33,10 +33,7 @@ REVIEWING_ROLES = {"district_reviewer", "province_reviewer", "province_admin", "
 
 
 def _criteria(result: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return [c | {"label": label(c["key"]),
-                 "rate_pct": None if c["rate"] is None else c["rate"] * 100,
-                 "threshold_pct": c["threshold"] * 100}
-            for c in (result or {}).get("criteria", [])]
+    return [c | {"label": label(c["key"])} for c in (result or {}).get("criteria", [])]
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:

@@ -67,6 +67,15 @@ class Query:
         return (f"WITH {SLICE} AS (SELECT {', '.join(SCHEMA)} FROM survey_record"
                 f" WHERE survey_year = %s AND commune_code IN ({marks})){self.body}")
 
+    def village_sql(self) -> str:
+        """The same statement over one commune's villages, each counted as if a commune:
+        the slice names the village where the commune's code stands. Parameters are the
+        year and the commune's code."""
+        columns = ", ".join("village AS commune_code" if c == "commune_code" else c
+                            for c in SCHEMA)
+        return (f"WITH {SLICE} AS (SELECT {columns} FROM survey_record"
+                f" WHERE survey_year = %s AND commune_code = %s){self.body}")
+
 
 def _sql(expr: Any, dialect: str) -> str:
     text = ibis.to_sql(expr, dialect=dialect)
@@ -111,12 +120,35 @@ def count(q: Query, year: int, codes: Sequence[str]) -> dict[str, tuple[int, ...
         for start in range(0, len(codes), _CHUNK):
             chunk = list(codes[start:start + _CHUNK])
             cursor.execute(q.sql(len(chunk)), [year, *chunk])
-            names = [d[0] for d in cursor.description]
-            for row in cursor.fetchall():
-                values = dict(zip(names, row, strict=True))
-                age = values[counting.AGE]
-                ages.setdefault(str(values["commune_code"]), []).append(
-                    (None if age is None else int(age), values))
+            _collect(cursor, ages)
+    return _totals(q, ages)
+
+
+def count_villages(q: Query, year: int, commune_code: str) -> dict[str, tuple[int, ...]]:
+    """Run the count query over one commune's villages: each village name → its counts.
+
+    A commune's results page shows each village measured as a commune would be;
+    the compiled query serves it too, so an edit costs that page one query, not
+    building and compiling the engine's expression again.
+    """
+    ages: dict[str, list[tuple[int | None, dict[str, int]]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(q.village_sql(), [year, commune_code])
+        _collect(cursor, ages)
+    return _totals(q, ages)
+
+
+def _collect(cursor: Any, ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> None:
+    names = [d[0] for d in cursor.description]
+    for row in cursor.fetchall():
+        values = dict(zip(names, row, strict=True))
+        age = values[counting.AGE]
+        ages.setdefault(str(values["commune_code"]), []).append(
+            (None if age is None else int(age), values))
+
+
+def _totals(q: Query,
+            ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> dict[str, tuple[int, ...]]:
     found = {}
     for code, rows in ages.items():
         totals = counting.totals_from_ages(rows, q.counts)

@@ -41,6 +41,7 @@ from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from phocap import numbers
 from phocap.accounts.models import Role
 from phocap.register import import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
@@ -316,7 +317,7 @@ def _vintage(year: int) -> str:
 
 def _json(value: Any) -> Any:
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return numbers.date(value)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value

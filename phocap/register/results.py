@@ -25,13 +25,13 @@ from django.core.cache import cache
 from django.db import connection
 
 from phocap.engine.backends import survey_schema, typed
-from phocap.engine.evaluate import evaluate, evaluate_counts
+from phocap.engine.evaluate import evaluate_counts
 from phocap.engine.export import label
 from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
 from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.register import revisions
+from phocap.register import commune_counts, revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
@@ -185,12 +185,11 @@ def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
         return []
     difficult = UnitYear.objects.filter(unit=commune, survey_year=year,
                                         especially_difficult=True).exists()
-    table = survey_table()
-    table = table.filter((table.commune_code == commune.code) & (table.survey_year == year))
-    table = table.mutate(commune_code=table.village)
+    q = commune_counts.query(NOW, year)
+    counts = commune_counts.frame(q, year, commune_counts.count_villages(q, year, commune.code))
     units = pl.DataFrame([(n, n, "commune", None, difficult) for n in names],
                          schema=UNITS_SCHEMA, orient="row")
-    evaluation = evaluate(table, year=year, units=units)
+    evaluation = evaluate_counts(counts, year, q.ruleset, units)
     return [
         {"name": u.name, "standards": [
             {"key": key, "level": result.level, "criteria": {

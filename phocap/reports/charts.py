@@ -17,7 +17,9 @@ Why SVG written here rather than a vendored JavaScript chart library:
 
 Values are percentages (0–100) for line charts and levels (0–3) for the step
 chart; a value of ``None`` is a year where the rate does not apply (an empty
-cohort), drawn as a gap, never as zero.
+cohort), drawn as a gap, never as zero. A rate is best given as its exact Fraction:
+it is placed as a float but labelled by phocap.numbers, so the chart reads the
+same digits as the table beside it and every other output.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from html import escape
 from itertools import pairwise
+
+from phocap import numbers
 
 # A small drawing with large type: scaled to a phone's 350 px the 12 px text stays
 # about 10 px high; on a desktop the page caps the chart's width instead.
@@ -70,7 +75,7 @@ class Series:
     """One line: a label and a value per survey year (None where it does not apply)."""
 
     label: str
-    points: tuple[tuple[int, float | None], ...]
+    points: tuple[tuple[int, Fraction | float | None], ...]
 
 
 @dataclass(frozen=True)
@@ -94,15 +99,14 @@ class Scale:
         return [self.low + i * self.step for i in range(count + 1)]
 
 
-def vi_number(value: float, decimals: int = 2) -> str:
-    """1234.5 → "1.234,50": the Vietnamese thousands and decimal marks."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+def percent_label(value: Fraction | float) -> str:
+    """A rate in percent as every output shows it: 51.6 → "51,60%"."""
+    return numbers.points(numbers.exact(value))
 
 
-def vi_percent(value: float, decimals: int = 2) -> str:
-    """51.6 → "51,60%"; with decimals=0, 95.0 → "95%"."""
-    return f"{vi_number(value, decimals)}%"
+def level_label(value: Fraction | float) -> str:
+    """A threshold, target or tick in percent, without needless zeros: 95.0 → "95%"."""
+    return numbers.threshold(numbers.exact(value) / 100)
 
 
 def rate_scale(values: Sequence[float]) -> Scale:
@@ -282,7 +286,7 @@ def _series(frame: Frame, index: int, series: Series, step: bool,
             offset: float = 0.0) -> tuple[list[str], tuple[float, float] | None]:
     """A series' line and markers, and where its last point is (for the end label)."""
     style = STYLES[index % len(STYLES)]
-    placed = [None if v is None else (frame.x(year), frame.y(v) + offset)
+    placed = [None if v is None else (frame.x(year), frame.y(float(v)) + offset)
               for year, v in series.points]
     parts = [f'<g class="series series-{index + 1}" data-label="{escape(series.label)}">']
     for run in (r for r in _runs(placed) if len(r) > 1):
@@ -326,14 +330,16 @@ def _years(series: Sequence[Series]) -> tuple[int, ...]:
 
 def _describe(series: Sequence[Series], show: dict[int, str] | None,
               references: Sequence[Reference] = ()) -> str:
-    def value(v: float | None) -> str:
+    def value(v: Fraction | float | None) -> str:
         if v is None:
             return "không áp dụng"
-        return show.get(round(v), vi_number(v)) if show is not None else vi_percent(v)
+        if show is not None:
+            return show.get(round(v), numbers.decimal(numbers.exact(v)))
+        return percent_label(v)
 
     parts = [f"{s.label}: " + ", ".join(f"{year} {value(v)}" for year, v in s.points)
              for s in series]
-    parts += [f"{r.label}: {vi_percent(r.value, _decimals(r.value))}" for r in references]
+    parts += [f"{r.label}: {level_label(r.value)}" for r in references]
     return "; ".join(parts) + "."
 
 
@@ -349,12 +355,11 @@ def line_chart(chart_id: str, title: str, series: Sequence[Series],
     years = _years(series)
     if not years:
         return _empty(chart_id, title, empty_text)
-    values = [v for s in series for _, v in s.points if v is not None]
+    values = [float(v) for s in series for _, v in s.points if v is not None]
     scale = scale or rate_scale(values + [r.value for r in references])
     frame = Frame(years, scale, right=label_room(series))
-    step_decimals = 0 if float(scale.step).is_integer() else 1
     parts = _open(chart_id, title, _describe(series, None, references), frame)
-    parts += _grid(frame, {t: vi_percent(t, step_decimals) for t in scale.ticks()})
+    parts += _grid(frame, {t: level_label(t) for t in scale.ticks()})
     parts.append('<g class="references" stroke="#5b6575" stroke-width="1.5" '
                  'stroke-dasharray="5 4">')
     for reference in references:
@@ -364,7 +369,7 @@ def line_chart(chart_id: str, title: str, series: Sequence[Series],
     parts.append("</g>")
     ys = spread([frame.y(r.value) - 3 for r in references], LABEL_GAP, frame.y0 + 8, frame.y1)
     parts.append('<g class="reference-labels" fill="#5b6575">')
-    parts += [_text(frame.x0 + 4, y, f"{r.label}: {vi_percent(r.value, _decimals(r.value))}",
+    parts += [_text(frame.x0 + 4, y, f"{r.label}: {level_label(r.value)}",
                     "reference-label") for r, y in zip(references, ys, strict=True)]
     parts.append("</g>")
     ends = []
@@ -375,14 +380,6 @@ def line_chart(chart_id: str, title: str, series: Sequence[Series],
     parts += _end_labels(frame, series, ends)
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _decimals(value: float) -> int:
-    """As few decimals as the value needs, at most two: 90 → "90%", 51.6 → "51,6%"."""
-    for decimals in (0, 1):
-        if abs(value - round(value, decimals)) < 1e-9:
-            return decimals
-    return 2
 
 
 def level_chart(chart_id: str, title: str, series: Sequence[Series],

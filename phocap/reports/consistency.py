@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
 
-from phocap.engine.result import CriterionResult, Evaluation, display_rate
+from phocap import numbers
+from phocap.engine.result import CriterionResult, Evaluation
 from phocap.reports.forms.common import count, level_text, rate
 from phocap.reports.forms.literacy import CMC_1_RATES, XMC_4_CRITERIA, XMC_4_RATES
 from phocap.reports.forms.lower_secondary import THCS_CRITERIA, THCS_M2_RATES, THCS_TK_RATES
 from phocap.reports.forms.names import NAME_LISTS
 from phocap.reports.forms.preschool import MN_02_CRITERIA, MN_02_RATES
 from phocap.reports.forms.primary import TH_02_CRITERIA, TH_02_RATES
-from phocap.reports.model import Form, Row, Value
+from phocap.reports.model import Form, Row, Value, shown
 
 SUMMARY_CRITERIA: dict[str, dict[tuple[str, int, int], tuple[str, str]]] = {
     "MN-02": MN_02_CRITERIA,
@@ -96,9 +96,7 @@ LIST_FIGURES: dict[str, Cell] = {
 
 
 def _show(value: Value) -> str:
-    if isinstance(value, Fraction) or (value is None):
-        return display_rate(value)
-    return str(value)
+    return numbers.percent(None) if value is None else shown(value)
 
 
 def _where(form: Form, row: Row, key: str) -> str:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+from phocap import numbers
 from phocap.engine.export import label
-from phocap.engine.result import display_rate
 from phocap.reports.model import Form
 from phocap.rules import STANDARD_NAMES_VI
 
@@ -35,17 +35,6 @@ MINUTES_TITLES: dict[MinutesKind, str] = {
 ACTIONS_VI = {"submit": "Nộp hồ sơ", "return": "Trả lại", "resubmit": "Nộp lại",
               "decide": "Ra quyết định"}
 PASSED_VI = {True: "Đạt", False: "Chưa đạt", None: "Không áp dụng"}
-
-
-def vi_number(value: int) -> str:
-    """12345 → "12.345" (the Vietnamese thousands separator)."""
-    return f"{value:,}".replace(",", ".")
-
-
-def vi_percent(value: Fraction) -> str:
-    """A threshold without needless decimals: 9/10 → "90%", 19/20 → "95%", 0.925 → "92,5%"."""
-    text = f"{float(value) * 100:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
 
 
 def vi_date(day: dt.date) -> str:
@@ -107,10 +96,11 @@ class Criterion:
         """"… : 20/21 người, tỷ lệ 95,24% (yêu cầu từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt."."""
         if self.rate is None:
             return f"{self.label}: không có ai trong diện phải phổ cập, không áp dụng."
-        counted = f"{vi_number(self.numerator)}/{vi_number(self.denominator)} {self.counts}"
+        counted = (f"{numbers.integer(self.numerator)}/{numbers.integer(self.denominator)}"
+                   f" {self.counts}")
         verdict = PASSED_VI[self.passed].lower()
-        return (f"{self.label}: {counted}, tỷ lệ {display_rate(self.rate)} (yêu cầu từ"
-                f" {vi_percent(self.threshold)}, {source_vi(self.source)}): {verdict}.")
+        return (f"{self.label}: {counted}, tỷ lệ {numbers.percent(self.rate)} (yêu cầu từ"
+                f" {numbers.threshold(self.threshold)}, {source_vi(self.source)}): {verdict}.")
 
 
 @dataclass(frozen=True)
@@ -131,7 +121,7 @@ class Step:
             return self.comment
         verdict = (f"công nhận mức {self.level_granted}" if self.level_granted
                    else "không công nhận")
-        when = self.decision_date.strftime("%d/%m/%Y") if self.decision_date else "…"
+        when = numbers.date(self.decision_date) if self.decision_date else "…"
         text = f"Quyết định số {self.decision_number} ngày {when}, {self.signer} ký: {verdict}."
         return f"{text} {self.comment}".strip()
 

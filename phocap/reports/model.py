@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from phocap.engine.result import display_rate
+from phocap import numbers
 
 Value = int | Fraction | str | None
 """A cell: a count, an exact rate (shown as a percentage), text, or empty."""
@@ -23,9 +23,9 @@ def shown(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, Fraction):
-        return display_rate(value)
+        return numbers.percent(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return numbers.integer(value)
     return value
 
 

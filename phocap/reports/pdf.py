@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from phocap.engine.result import display_rate
+from phocap import numbers
 from phocap.reports import typeface
 from phocap.reports.dossier import (
     ACTIONS_VI,
@@ -50,8 +50,6 @@ from phocap.reports.dossier import (
     Minutes,
     source_vi,
     vi_date,
-    vi_number,
-    vi_percent,
 )
 from phocap.reports.model import Form, Signature
 from phocap.reports.pdf_tables import form_table, natural_widths
@@ -172,11 +170,11 @@ class _Writer:
                 "Kết quả"]
         rows: list[list[Flowable]] = [[self.p(h, "head") for h in head]]
         for c in self.content.criteria:
-            rate = display_rate(c.rate)
+            rate = numbers.percent(c.rate)
             rows.append([self.p(c.label, "cell"), self.p(str(c.level), "num"),
-                         self.p(vi_number(c.numerator), "num"),
-                         self.p(vi_number(c.denominator), "num"), self.p(rate, "num"),
-                         self.p(vi_percent(c.threshold), "num"),
+                         self.p(numbers.integer(c.numerator), "num"),
+                         self.p(numbers.integer(c.denominator), "num"), self.p(rate, "num"),
+                         self.p(numbers.threshold(c.threshold), "num"),
                          self.p(source_vi(c.source), "cell"),
                          self.p(PASSED_VI[c.passed], "cellbold" if c.passed is False
                                 else "cell")])
@@ -236,7 +234,7 @@ class _Writer:
         rows: list[list[Flowable]] = [[self.p(h, "head") for h in
                                        ("Ngày", "Thao tác", "Người thực hiện", "Nội dung")]]
         for step in self.content.history:
-            rows.append([self.p(step.at.strftime("%d/%m/%Y"), "cell"),
+            rows.append([self.p(numbers.date(step.at.date()), "cell"),
                          self.p(ACTIONS_VI.get(step.action, step.action), "cell"),
                          self.p(step.by or "—", "cell"), self.p(step.describe(), "cell")])
         widths = [22, 25, 35, 83]

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from fractions import Fraction
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from phocap.engine.result import display_rate
-from phocap.reports.dossier import vi_number
-from phocap.reports.model import Column, Form, Value, header_cells
+from phocap.reports.model import Column, Form, Value, header_cells, shown
 from phocap.reports.typeface import BOLD, REGULAR
 
 Cell = Callable[[str, str], Paragraph]  # (text, style name) → a cell
@@ -29,13 +26,7 @@ MAX_TEXT = 50 * mm  # a long unit or person's name wraps instead of crowding the
 
 
 def cell_text(value: Value, column: Column) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Fraction):
-        return display_rate(value)
-    if isinstance(value, int):
-        return vi_number(value)
-    return value
+    return shown(value)
 
 
 def natural_widths(form: Form, size: float) -> list[float]:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from phocap import numbers
 from phocap.reports.model import Form, Value, header_cells
 from phocap.survey.cells import Workbook
 
@@ -27,7 +28,7 @@ def _header_depth(form: Form) -> int:
 
 def _value(value: Value) -> Any:
     if isinstance(value, Fraction):
-        return float(value)
+        return numbers.cell_rate(value)
     return "" if value is None else value
 
 
@@ -75,6 +76,8 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
             value = body.values.get(column.key)
             if column.rate:
                 style = styles[f"{bold}rate"]
+            elif isinstance(value, numbers.Year):
+                style = styles[f"{bold}year"]
             elif isinstance(value, int):
                 style = styles[f"{bold}number"]
             else:
@@ -147,6 +150,7 @@ def _styles(book: Workbook) -> dict[str, Any]:
                                                      "num_format": "#,##0"})
         styles[f"{prefix}rate"] = book.add_format({**cell, "bold": bold,
                                                    "num_format": "0.00%"})
+        styles[f"{prefix}year"] = book.add_format({**cell, "bold": bold, "num_format": "0"})
     return styles
 
 

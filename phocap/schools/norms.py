@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from phocap import numbers
+
 LAW, INTERPRETATION, UNVERIFIED = "law", "interpretation", "unverified"
 
 # The school levels a class grade belongs to (the survey's class codes without marks).
@@ -190,15 +192,13 @@ def meets_classroom_norm(counts: SchoolCounts) -> bool:
 def rate(numerator: int, denominator: int) -> str:
     """"57/65 (87,69%)": Vietnamese decimal comma, two decimals; "—" with nothing to divide."""
     if denominator == 0:
-        return "—"
-    percent = Fraction(numerator * 100, denominator)
-    hundredths = math.floor(percent * 100 + Fraction(1, 2))
-    return f"{numerator}/{denominator} ({hundredths // 100},{hundredths % 100:02d}%)"
+        return numbers.DASH
+    return (f"{numbers.integer(numerator)}/{numbers.integer(denominator)}"
+            f" ({numbers.rate(numerator, denominator)})")
 
 
 def per(numerator: int, denominator: int) -> str:
     """A ratio such as classrooms per class, two decimals with a comma ("0,75")."""
     if denominator == 0:
-        return "—"
-    hundredths = math.floor(Fraction(numerator * 100, denominator) + Fraction(1, 2))
-    return f"{hundredths // 100},{hundredths % 100:02d}"
+        return numbers.DASH
+    return numbers.decimal(Fraction(numerator, denominator))

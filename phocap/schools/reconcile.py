@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from phocap import numbers
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.schools.models import Enrolment, School
 
@@ -54,7 +55,7 @@ def unenrolled_people(commune: AdministrativeUnit, year: int) -> QuerySet[Person
 
 def pupil_rows(pupils: Iterable[Enrolment]) -> list[list[Any]]:
     return [[p.klass.school.name, p.klass.name, p.pupil_no, p.full_name,
-             p.birth_date.strftime("%d/%m/%Y") if p.birth_date else p.birth_year, p.sex,
+             numbers.date(p.birth_date) if p.birth_date else p.birth_year, p.sex,
              p.village.name if p.village else ""] for p in pupils]
 
 
@@ -67,7 +68,7 @@ def person_rows(years: Iterable[PersonYear]) -> list[list[Any]]:
         person: Person = y.person
         rows.append([person.household.village.name, person.household.household_no,
                      person.person_no, person.full_name,
-                     person.birth_date.strftime("%d/%m/%Y") if person.birth_date
+                     numbers.date(person.birth_date) if person.birth_date
                      else person.birth_year, person.sex, y.current_class, y.current_school])
     return rows
 

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phocap import numbers
 from phocap.accounts.models import Role
 from phocap.register import audit, uploads
 from phocap.register.models import AdministrativeUnit, Village
@@ -141,14 +142,12 @@ LEVEL_NAMES = {norms.PRESCHOOL: "mầm non", norms.PRIMARY: "tiểu học",
 
 def _marks() -> list[dict[str, str]]:
     """The norms the figures are judged by, with their sources and marks, for the page."""
-    def shown(value: Any) -> str:
-        return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
     rows = [{"what": _("Phòng học/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
-             "value": shown(n.value), "source": n.source, "mark": n.mark}
+             "value": numbers.decimal(n.value, trim=True), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
     rows += [{"what": _("Giáo viên/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
-              "value": shown(n.value), "source": n.source, "mark": n.mark}
+              "value": numbers.decimal(n.value, trim=True), "source": n.source,
+              "mark": n.mark}
              for level, n in norms.TEACHERS_PER_CLASS.items()]
     return rows
 

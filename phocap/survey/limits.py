@@ -31,11 +31,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Final
 
 import numpy as np
 
+from phocap.numbers import decimal, integer
 from phocap.survey.problems import ERROR, Problem, SurveyFileError
 
 MIB: Final = 1024 * 1024
@@ -67,15 +69,8 @@ def megabytes(size: int) -> str:
     """A size for a message: "64 MB", "1,5 MB", "64 KB"."""
     if size < MIB:
         return f"{max(size // 1024, 1)} KB"
-    value = size / MIB
-    return (f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}").replace(
-        ".", ","
-    ) + " MB"
-
-
-def thousands(value: int) -> str:
-    """200000 → "200.000": Vietnamese thousands separator."""
-    return f"{value:,}".replace(",", ".")
+    value = Fraction(size, MIB)
+    return decimal(value, 0 if value >= 10 else 1, trim=True) + " MB"
 
 
 def check_size(path: Path, limits: Limits) -> None:
@@ -103,7 +98,7 @@ def too_many_rows(name: str, rows: int, limits: Limits, sheet: str | None = None
             Problem(
                 ERROR,
                 "too_many_rows",
-                f"Tệp “{name}” có hơn {thousands(limits.max_rows)} dòng, quá giới hạn cho một"
+                f"Tệp “{name}” có hơn {integer(limits.max_rows)} dòng, quá giới hạn cho một"
                 " lần tải lên. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng phần.",
                 name,
                 sheet,
@@ -155,8 +150,8 @@ def check_archive(source: Path | IO[bytes], name: str, limits: Limits,
     with archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
-            raise refused(f"có {thousands(len(members))} phần, quá giới hạn"
-                          f" {thousands(limits.max_members)} cho một lần tải lên.")
+            raise refused(f"có {integer(len(members))} phần, quá giới hạn"
+                          f" {integer(limits.max_members)} cho một lần tải lên.")
         kept = []
         for info in members:
             member = member_name(info)
@@ -289,8 +284,8 @@ class _Member:
         for attribute, value in _STRING_COUNT.findall(head[:4096]):
             if int(value) > self.limits.max_cells:
                 raise self.refused(
-                    f"khai báo {thousands(int(value))} chuỗi ({attribute.decode()}), quá"
-                    f" giới hạn {thousands(self.limits.max_cells)}", "sheet_too_large")
+                    f"khai báo {integer(int(value))} chuỗi ({attribute.decode()}), quá"
+                    f" giới hạn {integer(self.limits.max_cells)}", "sheet_too_large")
 
 
 _SHEET: Final = re.compile(r"xl/worksheets/[^/]+\.xml")
@@ -327,8 +322,8 @@ class _Extent:
         cells = self.rows * max(self.columns, 1)
         if cells > self.member.limits.max_cells:
             raise self.member.refused(
-                f"có ô ở dòng {thousands(self.rows)}, cột {thousands(self.columns)}: trải ra"
-                f" hơn {thousands(self.member.limits.max_cells)} ô", "sheet_too_large")
+                f"có ô ở dòng {integer(self.rows)}, cột {integer(self.columns)}: trải ra"
+                f" hơn {integer(self.member.limits.max_cells)} ô", "sheet_too_large")
 
     def _measure(self, refs: np.ndarray) -> None:
         """The farthest row and column among references, one per line of ``refs``.
@@ -413,7 +408,7 @@ def check_xls(path: Path, name: str, limits: Limits) -> None:
                 ERROR,
                 "sheet_too_large",
                 f"Tệp “{name}” không được mở: trang tính trong tệp XLS khai báo"
-                f" {thousands(rows)} dòng và {thousands(columns)} cột, vượt quá giới hạn của"
+                f" {integer(rows)} dòng và {integer(columns)} cột, vượt quá giới hạn của"
                 " tệp XLS hoặc của một lần tải lên (có thể là tệp độc hại). Hãy mở tệp bằng"
                 " Excel, chép dữ liệu sang một tệp mới rồi tải lại.",
                 name,

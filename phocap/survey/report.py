@@ -18,6 +18,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from phocap.numbers import integer
 from phocap.survey.cells import Workbook
 from phocap.survey.official.reading import Context
 from phocap.survey.problems import ERROR, SurveyFileError
@@ -25,11 +26,6 @@ from phocap.survey.readers import ROW, read
 from phocap.survey.validate import Report
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
-
-
-def vi_number(value: int) -> str:
-    """12345 → "12.345": Vietnamese thousands separator."""
-    return f"{value:,}".replace(",", ".")
 
 
 def ordered(problems: pl.DataFrame) -> pl.DataFrame:
@@ -43,12 +39,12 @@ def summary(report: Report) -> str:
         else "có lỗi: chưa thể nhập tệp này, hãy sửa các ô được chỉ ra"
     )
     text = (
-        f"Tệp {report.file}: {vi_number(report.rows)} dòng, {vi_number(report.errors)} lỗi,"
-        f" {vi_number(report.warnings)} cảnh báo: {verdict}."
+        f"Tệp {report.file}: {integer(report.rows)} dòng, {integer(report.errors)} lỗi,"
+        f" {integer(report.warnings)} cảnh báo: {verdict}."
     )
     omitted = sum(report.omitted.values())
     if omitted:
-        text += f" ({vi_number(omitted)} vấn đề không liệt kê chi tiết.)"
+        text += f" ({integer(omitted)} vấn đề không liệt kê chi tiết.)"
     return text
 
 
@@ -74,7 +70,7 @@ def print_report(report: Report, console: Console, limit: int = 200) -> None:
         console.print(table)
         if problems.height > limit:
             console.print(
-                f"… và {vi_number(problems.height - limit)} vấn đề nữa"
+                f"… và {integer(problems.height - limit)} vấn đề nữa"
                 " (ghi báo cáo ra tệp XLSX bằng --xlsx để xem tất cả)."
             )
     style = "green" if report.ok else "bold red"

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from phocap.survey.report import vi_number
+from phocap.numbers import integer
 from phocap.synth.evolve import write_years
 from phocap.synth.generate import NATION, write
 from phocap.synth.profiles import PROFILES, get_profile
@@ -95,7 +95,7 @@ def synth(
             raise typer.Exit(1) from None
     records = "bản ghi" if span else "người"
     console.print(
-        f"Đã tạo {vi_number(summary.people)} {records} trong {vi_number(summary.communes)} xã"
+        f"Đã tạo {integer(summary.people)} {records} trong {integer(summary.communes)} xã"
         + (f", các năm {span[0]}–{span[1]}" if span else "")
         + f" → {summary.path}"
     )

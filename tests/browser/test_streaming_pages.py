@@ -55,12 +55,12 @@ def test_streaming_rates_read_at_both_sizes(live_server: Any, browser: Any, coho
 
     browser.get(f"{base}/units/{units['commune'].pk}/streaming/?year={YEAR}")
     wait_for_text(browser, "Phân luồng học sinh sau THCS")
-    wait_for_text(browser, f"vào học nghề 20%, thấp hơn mục tiêu {target - 20} điểm")
+    wait_for_text(browser, f"vào học nghề 20,00%, thấp hơn mục tiêu {target - 20} điểm")
     wait_for_text(browser, "20 học sinh tốt nghiệp THCS (mẫu số)")
     camera.shoot("commune-rates")
 
     browser.get(f"{base}/units/{units['district'].pk}/streaming/?year={YEAR}")
-    wait_for_text(browser, f"vào học nghề 20%, thấp hơn mục tiêu {target - 20} điểm")
+    wait_for_text(browser, f"vào học nghề 20,00%, thấp hơn mục tiêu {target - 20} điểm")
     camera.shoot("district-rates")
 
     browser.get(f"{base}/units/{units['province'].pk}/streaming/targets/?year={YEAR}")

@@ -25,7 +25,8 @@ from fractions import Fraction
 import pytest
 from engine_builder import Survey, Units, add_commune_at, criterion, run
 
-from phocap.engine.result import Evaluation, display_rate, gap
+from phocap.engine.result import Evaluation, gap
+from phocap.numbers import percent
 
 Y = 2021
 FULL = (1, 3, 3, 2)
@@ -106,6 +107,6 @@ def test_not_applicable_has_no_gap() -> None:
 
 
 def test_rates_are_rounded_only_for_display() -> None:
-    assert display_rate(Fraction(20, 21)) == "95,24%"
-    assert display_rate(Fraction(19, 20)) == "95,00%"
-    assert display_rate(None) == "—"
+    assert percent(Fraction(20, 21)) == "95,24%"
+    assert percent(Fraction(19, 20)) == "95,00%"
+    assert percent(None) == "—"

@@ -16,10 +16,11 @@ from phocap.reports.charts import (
     Scale,
     Series,
     level_chart,
+    level_label,
     line_chart,
+    percent_label,
     rate_scale,
     spread,
-    vi_percent,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -158,9 +159,9 @@ def test_the_axis_shows_where_high_rates_are() -> None:
 
 
 def test_vietnamese_percentages() -> None:
-    assert vi_percent(51.6) == "51,60%"
-    assert vi_percent(95, 0) == "95%"
-    assert vi_percent(1234.5, 1) == "1.234,5%"
+    assert percent_label(51.6) == "51,60%"
+    assert level_label(95) == "95%"
+    assert level_label(1234.5) == "1.234,5%"
 
 
 def test_years_are_thinned_when_they_do_not_fit() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from reportlab.platypus import Table
 
+from phocap.numbers import integer, threshold
 from phocap.reports import pdf, typeface
 from phocap.reports.dossier import (
     Criterion,
@@ -27,8 +28,6 @@ from phocap.reports.dossier import (
     Step,
     source_vi,
     vi_date,
-    vi_number,
-    vi_percent,
 )
 from phocap.reports.model import Column, Form, Row, Signature
 
@@ -40,7 +39,7 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dossier"
 
 # Primary level 1 of a commune in 2021, as the engine's JSON stores it in a dossier:
 # 20 of the 21 six-year-olds in grade 1 or higher (95,24% ≥ 90%), and 1.234 of the
-# 1.600 fourteen-year-olds having completed primary (77,12% < 80%).
+# 1.600 fourteen-year-olds having completed primary (77,13% half-up < 80%).
 SNAPSHOT: dict[str, Any] = {"ruleset": "nd20-2014", "year": 2021, "level": 0, "result": {
     "level": 0, "conditions": "not_assessed", "unmet_prerequisites": [], "criteria": [
         {"key": "primary.1.grade_1_at_6", "level": 1, "numerator": 20, "denominator": 21,
@@ -126,9 +125,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_vietnamese_numbers_dates_and_citations() -> None:
-    assert vi_number(1234567) == "1.234.567"
-    assert vi_percent(Fraction(9, 10)) == "90%"
-    assert vi_percent(Fraction(37, 40)) == "92,5%"
+    assert integer(1234567) == "1.234.567"
+    assert threshold(Fraction(9, 10)) == "90%"
+    assert threshold(Fraction(37, 40)) == "92,5%"
     # Decree 30/2020: a zero before days 1–9 and months 1–2 only.
     assert vi_date(dt.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
     assert vi_date(dt.date(2022, 1, 15)) == "ngày 15 tháng 01 năm 2022"
@@ -142,9 +141,10 @@ def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
         "Tiểu học mức 1: đang học lớp 1 trở lên, 6 tuổi: 20/21 người, tỷ lệ 95,24% (yêu cầu"
         " từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt.")
     # Exact, from the counts (the stored rate is rounded); shown to two decimals as the
-    # engine shows it everywhere (display_rate).
+    # engine shows it everywhere (phocap.numbers).
     assert second.rate == Fraction(1234, 1600)
-    assert "1.234/1.600 người, tỷ lệ 77,12%" in second.sentence()
+    # 1234 × 100 / 1600 = 77.125 exactly: half-up gives 77,13 (binary float gave 77,12).
+    assert "1.234/1.600 người, tỷ lệ 77,13%" in second.sentence()
     assert second.sentence().endswith(": chưa đạt.")
     empty = Criterion("primary.1.grade_1_at_6", "Tiểu học", 1, 0, 0, Fraction(9, 10),
                       "ND20 Art 9", None)
@@ -166,7 +166,7 @@ def test_the_dossier_reads_back_in_correct_vietnamese(rendered: Path) -> None:
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                      "Mường Pồn, ngày 05 tháng 10 năm 2021", "BÁO CÁO",
                      "BIÊN BẢN TỰ KIỂM TRA", "BIÊN BẢN KIỂM TRA", "Biên bản",
-                     "Lò Thị Ngọc Hường", "95,24%", "77,12%", "1.234", "Quyết định số 12/QĐ-UBND",
+                     "Lò Thị Ngọc Hường", "95,24%", "77,13%", "1.234", "Quyết định số 12/QĐ-UBND",
                      "TRƯỞNG ĐOÀN KIỂM TRA", "(Ký tên, đóng dấu)", "NGƯỜI LẬP BIỂU",
                      "THEO DÕI QUÁ TRÌNH XÉT HỒ SƠ", "Nộp hồ sơ"):
         assert expected in text, expected

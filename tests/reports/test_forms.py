@@ -13,7 +13,7 @@ from phocap.engine.result import Evaluation
 from phocap.reports.consistency import check
 from phocap.reports.figures import Figures, compute
 from phocap.reports.forms import CODES, forms_for, name_lists_for
-from phocap.reports.model import Form
+from phocap.reports.model import Form, shown
 
 
 @dataclasses.dataclass
@@ -110,6 +110,8 @@ def test_xmc_3_rows_by_age_with_running_totals(built: Built) -> None:
     grade 3 only → illiterate at level 2, a woman: 1. Birth year of age 16: 2005."""
     form = built.forms[("90101", "XMC-3")]
     assert cell(form, "a16", "birth_year") == 2005
+    # A year, printed "2005" on every output, never "2.005" like a count (docs/numbers.md).
+    assert shown(cell(form, "a16", "birth_year")) == "2005"
     assert cell(form, "a15_60", "in_scope") == 3
     assert cell(form, "a15_60", "literate_2") == 2
     assert cell(form, "a15_60", "illiterate_2__female") == 1

@@ -120,3 +120,14 @@ def two_schools(surveyed: dict[str, Any]) -> dict[str, Any]:
         Staff.objects.create(school=school, full_name=f"Cán bộ {code}", role="teacher", user=user)
         schools[key], logins[key] = school, user
     return surveyed | {"schools": schools, "logins": logins, "pupils": pupils}
+
+
+@pytest.fixture
+def pupil(tree: dict[str, Any]) -> Any:
+    """The own commune's person, a pupil in grade 5 in 2021: the person edits are tried on."""
+    from phocap.register.models import PersonYear
+
+    person = tree["people"]["03319"]
+    PersonYear.objects.create(person=person, survey_year=2021, current_class="5",
+                              class_level="primary", class_grade=5)
+    return person

@@ -223,7 +223,7 @@ def test_rates_and_the_commune_report(schools: dict[str, Any], keeper: Any,
     assert "<th class=\"num\">2021-09</th>" in school_page
     assert '<td class="num">50,00%</td><td class="num">50,00%</td>' in school_page
     # Pupil 2, present 1 of 2 days: below 90% and below 80%, on the list.
-    assert "Chuyên cần 50,00% trong 4 tuần gần đây (dưới 90,00%)" in school_page
+    assert "Chuyên cần 50,00% trong 4 tuần gần đây (dưới 90%)" in school_page
     assert "Chưa có số liệu sau kỳ nghỉ Tết." in school_page
     # The school's total row is the class's (one class); by ISO week 36 the same 3 of 6.
     assert '<th>Toàn trường</th><th></th><th class="num">50,00%</th>' in school_page

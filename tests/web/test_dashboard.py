@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from phocap.dashboard.compare import Comparison, vi_points, vi_rate
+from phocap.dashboard.compare import Comparison
 from phocap.dashboard.models import PlanTarget, PlanTargetChange
+from phocap.numbers import difference, points
 from phocap.register.models import Household, Person, PersonYear, Village
 from tests.web.roles import COVERS, PASSWORD, ROLES
 
@@ -95,14 +96,14 @@ def test_the_difference_is_exact_arithmetic() -> None:
     against 52% → 0.4 below; nobody of that age → not applicable."""
     above = Comparison(129, 250, Decimal("50.5"))
     assert above.rate_pct == Fraction(516, 10) and above.points == Fraction(11, 10)
-    assert (vi_rate(above.rate_pct), vi_points(above.points)) == ("51,60%", "1,1")
+    assert (points(above.rate_pct), difference(above.points)) == ("51,60%", "1,1")
     below = Comparison(129, 250, Decimal("52"))
-    assert below.points == Fraction(-4, 10) and vi_points(below.points) == "0,4"
+    assert below.points == Fraction(-4, 10) and difference(below.points) == "0,4"
     assert Comparison(0, 0, Decimal("50")).points is None
     assert Comparison(129, 250, None).points is None
     # 1/3 = 33.333…%: the rate is rounded only when shown, half away from zero.
-    assert vi_rate(Comparison(1, 3, None).rate_pct) == "33,33%"
-    assert vi_rate(Fraction(51605, 1000)) == "51,61%"
+    assert points(Comparison(1, 3, None).rate_pct) == "33,33%"
+    assert points(Fraction(51605, 1000)) == "51,61%"
 
 
 @pytest.fixture

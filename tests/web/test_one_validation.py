@@ -40,14 +40,6 @@ def fresh_throttle() -> None:
 
 
 @pytest.fixture
-def pupil(tree: dict[str, Any]) -> Person:
-    person = tree["people"]["03319"]
-    PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
-                              class_level="primary", class_grade=5)
-    return person
-
-
-@pytest.fixture
 def staff_user(tree: dict[str, Any], make_user: Any) -> Any:
     return make_user("commune_staff", tree["communes"]["03319"])
 

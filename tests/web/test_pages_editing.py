@@ -17,14 +17,6 @@ YEAR = 2021
 
 
 @pytest.fixture
-def pupil(tree: dict[str, Any]) -> Person:
-    person = tree["people"]["03319"]
-    PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
-                              class_level="primary", class_grade=5)
-    return person
-
-
-@pytest.fixture
 def staff(tree: dict[str, Any], make_user: Any) -> Client:
     client = Client()
     user = make_user("commune_staff", tree["communes"]["03319"])

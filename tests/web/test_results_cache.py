@@ -112,6 +112,35 @@ def test_the_compiled_query_counts_what_the_ibis_expression_counts(
     assert mine.height == 3
 
 
+def test_the_village_breakdown_is_the_engines_answer_over_each_village(
+        province: dict[str, Any]) -> None:
+    """results.villages runs the compiled count query with villages in the communes' place;
+    the reference is engine.evaluate through Ibis over the same rows, as the page computed
+    it before (each village judged as a commune would be)."""
+    import polars as pl
+
+    from phocap.engine.units import UNITS_SCHEMA
+
+    many = 0
+    for commune in province["communes"].values():
+        found = results.villages(commune, YEAR)
+        table = results.survey_table()
+        table = table.filter((table.commune_code == commune.code) & (table.survey_year == YEAR))
+        names = [v["name"] for v in found]
+        units = pl.DataFrame([(n, n, "commune", None, False) for n in names],
+                             schema=UNITS_SCHEMA, orient="row")
+        expected = evaluate(table.mutate(commune_code=table.village), year=YEAR, units=units)
+        assert found == [
+            {"name": u.name, "standards": [
+                {"key": key, "level": r.level, "criteria": {
+                    c.key: {"numerator": c.numerator, "denominator": c.denominator,
+                            "passed": c.passed} for c in r.criteria}}
+                for key, r in u.standards.items()]}
+            for u in expected.units]
+        many += len(names) > 1
+    assert many  # not vacuous: some commune has several villages to tell apart
+
+
 def test_an_edit_recounts_its_commune_only_and_changes_the_roll_up(
         province: dict[str, Any], make_user: Any, counted: list[list[str]]) -> None:
     top, edited = province["province"], province["communes"]["03322"]

@@ -168,10 +168,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     standards = []
     for key, result in (own or {"standards": {}})["standards"].items():
         criteria = [
-            c | {"label": label(c["key"]),
-                 "rate_pct": None if c["rate"] is None else c["rate"] * 100,
-                 "threshold_pct": c["threshold"] * 100}
-            for c in result["criteria"]
+            c | {"label": label(c["key"])} for c in result["criteria"]
         ]
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
                           "level": result["level"], "conditions": result["conditions"],

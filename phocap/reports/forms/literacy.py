@@ -8,6 +8,7 @@ docs/report-forms.md.
 
 from __future__ import annotations
 
+from phocap.numbers import Year
 from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, summary_form
 from phocap.reports.model import Column, Form, Row, Value
@@ -38,7 +39,7 @@ def xmc_3(context: Context) -> Form:
     f, year = context.own, context.year
     rows: list[Row] = []
     for age in range(15, 61):
-        rows.append(Row(str(age), {"label": str(age), "birth_year": year - age,
+        rows.append(Row(str(age), {"label": str(age), "birth_year": Year(year - age),
                                    **_cells(f, age, age)}, code=f"a{age}"))
         for lo, hi in BANDS:
             if age == hi:

@@ -9,12 +9,14 @@ numerator printed on the forms. They hold personal data: callers log exports.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis.expr.types as ir
 import polars as pl
 
+from phocap import numbers
 from phocap.engine import facts
 from phocap.reports.forms.common import Context
 from phocap.reports.model import Column, Form, Row, Value
@@ -71,9 +73,10 @@ def people(table: ir.Table, spec: NameList, communes: list[str], year: int) -> p
 
 def _birth(row: dict[str, object]) -> str:
     date = row["birth_date"]
-    if date is not None and hasattr(date, "strftime"):
-        return str(date.strftime("%d/%m/%Y"))
-    return str(row["birth_year"])
+    if isinstance(date, dt.date):
+        return numbers.date(date)
+    born = row["birth_year"]
+    return numbers.year(born) if isinstance(born, int) else ""
 
 
 def name_list(context: Context, frame: pl.DataFrame, spec: NameList) -> Form:

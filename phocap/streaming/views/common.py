@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from phocap.dashboard.compare import rounded, vi_points
+from phocap import numbers
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import School, SchoolClass
 from phocap.schools.scope import schools_for
@@ -44,24 +44,19 @@ def school_in_scope(request: HttpRequest, pk: int) -> School:
     return found
 
 
-def percent(value: Fraction | None) -> str:
-    """27.5 → "27,5%"; "—" when not applicable."""
-    return "—" if value is None else f"{vi_points(value)}%"
-
-
 def against_target(label: str, rate: Fraction | None, target: Fraction | None) -> tuple[str, str]:
     """("above" | "below" | "equal" | "none" | "n/a", e.g. "vào học nghề 27,5%, thấp hơn
     mục tiêu 12,5 điểm")."""
     if rate is None:
         return "n/a", _("%(label)s: không áp dụng (chưa có học sinh tốt nghiệp)") % {
             "label": label}
-    shown = {"label": label, "rate": percent(rate)}
+    shown = {"label": label, "rate": numbers.points(rate)}
     if target is None:
         return "none", _("%(label)s %(rate)s, chưa có mục tiêu") % shown
     points = rate - target
     if points == 0:
         return "equal", _("%(label)s %(rate)s, bằng mục tiêu") % shown
-    amount = vi_points(points) if rounded(abs(points)) else _("chưa đến 0,01")
+    amount = numbers.difference(points) if numbers.rounded(points) else _("chưa đến 0,01")
     if points > 0:
         return "above", _("%(label)s %(rate)s, cao hơn mục tiêu %(points)s điểm") % (
             shown | {"points": amount})

@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from phocap.dashboard.compare import vi_points
+from phocap import numbers
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.scope import schools_for
 from phocap.streaming.figures import Figures, UnitFigures, province_of
 from phocap.streaming.models import STREAM_CHOICES
 from phocap.streaming.rates import HISTORIC_SOURCE, TARGETED, Stream, gap
-from phocap.streaming.views.common import against_target, percent, school_year, school_years
+from phocap.streaming.views.common import against_target, school_year, school_years
 
 LABELS = dict(STREAM_CHOICES)
 
@@ -33,9 +33,9 @@ def _row(figures: Figures) -> dict[str, Any]:
         sign, words = against_target(str(LABELS[stream.value]), rate, target)
         streams.append({
             "key": stream.value, "label": LABELS[stream.value], "count": found.count(stream),
-            "rate": percent(rate), "target": percent(target) if target is not None else "—",
+            "rate": numbers.points(rate), "target": numbers.target(target),
             "targeted": stream in TARGETED, "sign": sign, "words": words,
-            "rate_sort": "" if rate is None else f"{float(rate):.4f}",
+            "rate_sort": "" if rate is None else repr(float(rate)),
             "delta": _delta(gap(rate, target)),
         })
     return {"figures": figures, "graduates": found.graduate_count,
@@ -49,7 +49,7 @@ def _delta(points: Fraction | None) -> str:
         return ""
     if points == 0:
         return "±0"
-    return ("+" if points > 0 else "−") + vi_points(points)
+    return ("+" if points > 0 else "−") + numbers.difference(points)
 
 
 @login_required

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from phocap.dashboard.compare import vi_points
+from phocap import numbers
 from phocap.dashboard.forms import RateField
 from phocap.register.models import AdministrativeUnit
 from phocap.register.textfields import CheckedForm
@@ -78,7 +78,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('streaming-targets', args=[province.pk])}?year={year}")
     if form is None and allowed:
         form = TargetsForm(initial={
-            _name(s, d): vi_points(own.get((s, d), HISTORIC_TARGETS[(s, d)]))
+            _name(s, d): numbers.decimal(own.get((s, d), HISTORIC_TARGETS[(s, d)]), trim=True)
             for s in TARGETED for d, _k in KINDS if (s, d) in own or (s, d) in HISTORIC_TARGETS})
     rows = []
     for stream in TARGETED:
@@ -87,7 +87,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
             key = (stream, difficult)
             rate = own.get(key, HISTORIC_TARGETS.get(key))
             cells.append({
-                "kind": kind, "value": "—" if rate is None else f"{vi_points(rate)}%",
+                "kind": kind, "value": numbers.target(rate),
                 "historic": key not in own and key in HISTORIC_TARGETS,
                 "field": form[_name(stream, difficult)] if form is not None else None,
             })

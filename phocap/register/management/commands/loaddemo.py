@@ -30,11 +30,12 @@ from django.db import transaction
 
 from phocap.accounts.models import Role, User
 from phocap.attendance import demo as attendance_demo
+from phocap.numbers import integer, school_year
 from phocap.register import importing
 from phocap.register.models import AdministrativeUnit, UnitYear
 from phocap.schools import demo as schools_demo
 from phocap.streaming import demo as streaming_demo
-from phocap.survey.report import summary, vi_number
+from phocap.survey.report import summary
 from phocap.survey.validate import validate
 from phocap.synth import get_profile, prepare
 from phocap.synth.evolve import evolve_years
@@ -117,7 +118,7 @@ class Command(BaseCommand):
 
         def shown(done: int, total: int) -> None:
             if terminal:
-                self.stdout.write(f"  đã ghi {vi_number(done)}/{vi_number(total)} người",
+                self.stdout.write(f"  đã ghi {integer(done)}/{integer(total)} người",
                                   ending="\r")
 
         done = importing.load(result.records, progress=shown)
@@ -130,8 +131,8 @@ class Command(BaseCommand):
                         unit=communes[row.code], survey_year=year,
                         defaults={"especially_difficult": row.especially_difficult})
         self.stdout.write(
-            f"Huyện mẫu {PROFILE}, năm {year}: {vi_number(len(done.new))} người mới,"
-            f" {vi_number(len(done.changed))} thay đổi, {vi_number(done.unchanged)} không đổi"
+            f"Huyện mẫu {PROFILE}, năm {year}: {integer(len(done.new))} người mới,"
+            f" {integer(len(done.changed))} thay đổi, {integer(done.unchanged)} không đổi"
             f" ({time.perf_counter() - started:.1f} giây)."
         )
 
@@ -146,15 +147,15 @@ class Command(BaseCommand):
             made = schools_demo.load_demo(communes, year, seed)
             streamed = streaming_demo.load_demo(year, seed)
             self.stdout.write(
-                f"Trường học năm học {year}–{year + 1}: {vi_number(made.get('schools', 0))}"
-                f" trường mới, {vi_number(made.get('pupils', 0))} học sinh mới trong danh sách"
-                f" lớp, {vi_number(streamed['destinations'])} hướng đi sau lớp 9"
+                f"Trường học năm học {school_year(year)}: {integer(made.get('schools', 0))}"
+                f" trường mới, {integer(made.get('pupils', 0))} học sinh mới trong danh sách"
+                f" lớp, {integer(streamed['destinations'])} hướng đi sau lớp 9"
                 f" ({time.perf_counter() - started:.1f} giây).")
         started = time.perf_counter()
         attended = attendance_demo.load_demo(years[-1], seed)
         self.stdout.write(
-            f"Chuyên cần năm học {years[-1]}–{years[-1] + 1}: {vi_number(attended['classes'])}"
-            f" lớp, {vi_number(attended['class_days'])} ngày điểm danh"
+            f"Chuyên cần năm học {school_year(years[-1])}: {integer(attended['classes'])}"
+            f" lớp, {integer(attended['class_days'])} ngày điểm danh"
             f" ({time.perf_counter() - started:.1f} giây).")
 
     def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
