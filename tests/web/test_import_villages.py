@@ -199,6 +199,7 @@ def test_one_bad_cell_in_one_village_file_writes_nothing_and_names_that_file(
     assert ('<td>02. Bản Pá Ngam.xlsx</td><td>MauNhapLieu</td><td class="num">6</td>\n'
             "        <td>G (Năm sinh)</td><td>X</td>") in page
     report = staff_client.get(reverse("import-report", args=[job.pk]))
+    assert f"bao-cao-nhap-{job.pk}.xlsx" in report["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))
     # The problems, then the faulty row copied from the one file that has it.
     assert book.sheetnames == ["Lỗi và cảnh báo", "1. 02. Bản Pá Ngam"]

@@ -182,8 +182,8 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.report_path or not Path(job.report_path).exists():
         raise Http404
-    files = jobs.sources(job)
-    name = f"bao-cao-{files[0].stem if len(files) == 1 else 'nhap-' + str(job.pk)}.xlsx"
+    files = job.file_name.split(", ")  # the names stay when cleanup has deleted the files
+    name = f"bao-cao-{Path(files[0]).stem if len(files) == 1 else f'nhap-{job.pk}'}.xlsx"
     # The report repeats the file's faulty rows: a download of personal data, logged.
     # A file refused by validation has no communes recorded: log it under the uploader's unit.
     for commune in list(job.communes.all()) or [job.unit]:
