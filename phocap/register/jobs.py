@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import socket
 import threading
 from collections.abc import Callable
@@ -38,7 +39,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, models, transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 
 from phocap import numbers
@@ -48,6 +48,7 @@ from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import editable, visible_communes
 from phocap.survey import limits
+from phocap.survey.official.reading import Context
 from phocap.survey.report import ordered, summary, write_xlsx
 from phocap.survey.validate import validate
 
@@ -113,27 +114,89 @@ def running(user: Any) -> list[ImportJob]:
             if refresh(job).status in RUNNING]
 
 
-def create(user: Any, upload: UploadedFile, survey_year: int) -> ImportJob:
-    """Store an uploaded file as a new job (its content is checked later, by ``check``).
+SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+"""Survey files an upload may hold; a ZIP may hold them too."""
+
+
+def files_folder(job: ImportJob) -> Path:
+    return folder(job) / "files"
+
+
+def sources(job: ImportJob) -> list[Path]:
+    """The job's survey files, by name (a job from before several files held one file)."""
+    stored = Path(job.path)
+    if stored.is_dir():
+        return sorted((p for p in stored.iterdir() if p.is_file()), key=lambda p: p.name)
+    return [stored]
+
+
+def survey_context(job: ImportJob) -> Context:
+    """What a ministry's workbook lacks, from the import page: the uploader's commune, the
+    year chosen, and the village when one file was named for it."""
+    unit = job.user.unit
+    return Context(commune_code=unit.code if unit is not None else None,
+                   year=job.survey_year, village=job.village or None)
+
+
+def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int,
+           village: str = "") -> ImportJob:
+    """Store uploaded survey files (or ZIPs of them) as one new job; their content is
+    checked later, by ``check``.
 
     Refused (uploads.UploadRefused) while the user already has
-    UPLOAD_MAX_RUNNING_JOBS jobs running, or when the file is above the size
-    limit: one user cannot hold every worker, nor fill the disk.
+    UPLOAD_MAX_RUNNING_JOBS jobs running, when a file is above the size limit, or
+    when a ZIP is not what a commune's village files make (uploads.unpack): one
+    user cannot hold every worker, nor fill the disk. Nothing stays of a refused
+    upload.
     """
+    files = files if isinstance(files, list) else [files]
     busy = running(user)
     if len(busy) >= settings.UPLOAD_MAX_RUNNING_JOBS:
         raise uploads.UploadRefused(
             gettext("Bạn đang có %(count)d lần nhập chưa xong (%(files)s): hãy chờ chúng kiểm"
                     " tra hoặc ghi xong rồi tải tệp tiếp theo.")
             % {"count": len(busy), "files": ", ".join(f"“{job.file_name}”" for job in busy)})
-    uploads.refuse_large(upload)
-    name = get_valid_filename(Path(upload.name or "survey.csv").name)
-    job = ImportJob.objects.create(user=user, unit_id=user.unit_id, file_name=name,
-                                   survey_year=survey_year)
-    target = uploads.store(upload, folder(job) / name)
+    bounds = uploads.limits()
+    for upload in files:
+        uploads.refuse_large(upload, bounds)
+    job = ImportJob.objects.create(user=user, unit_id=user.unit_id, survey_year=survey_year,
+                                   village=village,
+                                   file_name=", ".join(uploads.file_name(f.name) for f in files))
+    target = files_folder(job)
+    # A folder left under this number (a database restored or reset) must not join the import.
+    shutil.rmtree(folder(job), ignore_errors=True)
+    try:
+        stored: list[Path] = []
+        for upload in files:
+            name = uploads.file_name(upload.name)
+            if name.lower().endswith(".zip"):
+                archive = uploads.store(upload, folder(job) / "archives" / name, bounds)
+                stored += uploads.unpack(archive, target, SUFFIXES, bounds)
+            elif (target / name).exists():
+                if _same(upload, target / name):
+                    continue  # the same file picked twice is one file
+                raise uploads.UploadRefused(gettext(
+                    "Có hai tệp khác nhau cùng tên “%(name)s”; mỗi thôn một tệp, tên khác"
+                    " nhau.") % {"name": name})
+            else:
+                stored.append(uploads.store(upload, target / name, bounds))
+        if not stored:
+            raise uploads.UploadRefused(gettext("Tệp nén không có tệp phiếu điều tra nào."))
+    except BaseException:
+        shutil.rmtree(folder(job), ignore_errors=True)
+        job.delete()
+        raise
     job.path = str(target)
-    job.save(update_fields=["path", "updated"])
+    job.file_name = ", ".join(p.name for p in stored)
+    job.save(update_fields=["path", "file_name", "updated"])
     return job
+
+
+def _same(upload: UploadedFile, stored: Path) -> bool:
+    if upload.size != stored.stat().st_size:
+        return False
+    with stored.open("rb") as held:
+        return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
 def start(step: Callable[[int], None], job: ImportJob) -> threading.Thread:
@@ -170,14 +233,16 @@ def check(job_id: int) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     job.status = Status.VALIDATING
     job.save(update_fields=["status", "updated"])
-    source = Path(job.path)
+    paths = sources(job)
     checker = checker_path(job)
     checker.parent.mkdir(parents=True, exist_ok=True)
     checker.write_text(f"{socket.gethostname()} {os.getpid()}")
     try:
         bounds = uploads.limits()
-        scope.refuse_foreign_upload(job.user, source, job.survey_year, limits=bounds)
-        result = validate(source, year=job.survey_year, keep_records=True, limits=bounds)
+        scope.refuse_foreign_upload(job.user, paths, job.survey_year, limits=bounds,
+                                    context=survey_context(job))
+        result = validate(paths, year=job.survey_year, keep_records=True, limits=bounds,
+                          context=survey_context(job))
         report = result.report
         refusal = _refusal(report.problems)
         if refusal is not None:
@@ -185,7 +250,7 @@ def check(job_id: int) -> None:
             _finish(job, Status.REFUSED, refusal)
             return
         report_file = folder(job) / "bao-cao-kiem-tra.xlsx"
-        write_xlsx(report, source, report_file)
+        write_xlsx(report, paths, report_file, survey_context(job))
         ordered(report.problems).write_parquet(problems_path(job))
         job.rows, job.errors, job.warnings = report.rows, report.errors, report.warnings
         job.report_path = str(report_file)
@@ -270,6 +335,7 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
     }
     missing = planned.missing[:SAMPLE]
     return {
+        "villages": _by_village(planned, records),
         "survey_year": planned.survey_year,
         "fingerprint": planned.fingerprint,
         "new": len(planned.new),
@@ -285,6 +351,40 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
         "missing_sample": [
             {"key": list(key), "full_name": name} for key, name in _names(missing)
         ],
+    }
+
+
+def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, Any]]:
+    """New, changed, unchanged and missing people per village (of the file; of the register
+    for the missing), so that a commune's twenty villages can be checked one by one, in
+    the order of the files."""
+    new, changed = set(planned.new), set(planned.changed)
+    counts: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def count(code: str, village: str | None) -> dict[str, Any]:
+        return counts.setdefault((code, village or ""), {
+            "commune": code, "village": village or "", "new": 0, "changed": 0,
+            "unchanged": 0, "missing": 0})
+
+    for row in records.select("commune_code", "household_no", "person_no", "village").iter_rows():
+        key = (row[0], row[1], row[2])
+        kind = "new" if key in new else "changed" if key in changed else "unchanged"
+        count(row[0], row[3])[kind] += 1
+    if planned.missing:
+        where = _villages(planned.missing)
+        for key in planned.missing:
+            count(key[0], where.get(key))["missing"] += 1
+    return list(counts.values())  # in file order ("01. …", "02. …"), then the register's
+
+
+def _villages(keys: list[importing.Key]) -> dict[importing.Key, str]:
+    return {
+        (code, number, person_no): village
+        for code, number, person_no, village in Person.objects.filter(
+            household__commune__code__in={k[0] for k in keys},
+            household__household_no__in={k[1] for k in keys},
+        ).values_list("household__commune__code", "household__household_no", "person_no",
+                      "household__village__name")
     }
 
 

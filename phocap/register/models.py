@@ -232,11 +232,15 @@ class AuditEntry(models.Model):
 
 
 class ImportJob(models.Model):
-    """One uploaded survey file on its way into the register: validate, preview, commit.
+    """One upload on its way into the register: validate, preview, commit.
 
-    The work runs in the background (register/jobs.py), so the upload returns at
-    once and the page polls this row; the file, the typed records and the XLSX
-    validation report are kept under VAR_DIR/imports/<id>/.
+    An upload is one survey file, or a commune's village files (several at once,
+    or a ZIP of them) checked and committed together. The work runs in the
+    background (register/jobs.py), so the upload returns at once and the page
+    polls this row; the files (``path`` is their folder; ``file_name`` lists
+    their names), the typed records and the XLSX validation report are kept
+    under VAR_DIR/imports/<id>/. ``village`` names the village of a single
+    ministry's workbook when its file name does not.
     """
 
     class Status(models.TextChoices):
@@ -256,7 +260,8 @@ class ImportJob(models.Model):
     communes = models.ManyToManyField(AdministrativeUnit, blank=True, related_name="import_jobs",
                                       verbose_name=_("các xã trong tệp"))
     path = models.CharField(max_length=500)
-    file_name = models.CharField(_("tệp"), max_length=255)
+    file_name = models.TextField(_("tệp"))
+    village = models.CharField(_("thôn/xóm"), max_length=120, blank=True)
     survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices,
                               default=Status.UPLOADED)

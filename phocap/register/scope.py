@@ -17,6 +17,8 @@ not edit is refused outright, naming the communes.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from phocap.survey.limits import DEFAULT, Limits
+from phocap.survey.official.reading import Context
 
 if TYPE_CHECKING:
     from phocap.accounts.models import User
@@ -169,25 +172,31 @@ class OutOfScope(PermissionDenied):
     """An upload naming communes the uploader may not change; the message names them."""
 
 
-def refuse_foreign_upload(user: Any, path: Path, year: int | None = None,
-                          limits: Limits = DEFAULT) -> None:
-    """Refuse a survey file unless every commune it names is one the user may edit.
+def refuse_foreign_upload(user: Any, path: Path | Sequence[Path], year: int | None = None,
+                          limits: Limits = DEFAULT, context: Context | None = None) -> None:
+    """Refuse survey files unless every commune they name is one the user may edit.
 
     Asked by every import entry point before the file is validated or previewed:
     validation and the preview compare the file with the register, so running them
     on another commune's rows would show that commune's people. Only the commune-code
     column is read (survey.readers.commune_codes). ``year`` picks the units' vintage
-    when known; the upload's ``limits`` bound this first read. Raises OutOfScope
-    naming each foreign commune by code and, when the units know it, name.
+    when known; the upload's ``limits`` bound this first read. Several paths are
+    one import (a commune's village files); a ministry's workbook names the
+    ``context``'s commune, as validation will read it. Raises OutOfScope naming
+    each foreign commune by code and, when the units know it, name.
     """
     from phocap.register.models import AdministrativeUnit
     from phocap.survey.problems import SurveyFileError
     from phocap.survey.readers import commune_codes
 
-    try:
-        codes = commune_codes(path, limits)
-    except SurveyFileError:
-        return  # unreadable or over a limit: validation says why and shows no one
+    codes: set[str] = set()
+    for one in [path] if isinstance(path, Path) else path:
+        fresh = None if context is None else dataclasses.replace(
+            context, households={}, year=context.year or year)
+        try:
+            codes |= commune_codes(one, limits, fresh)
+        except SurveyFileError:
+            continue  # unreadable or over a limit: validation says why and shows no one
     units = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.COMMUNE,
                                               code__in=codes)
     if year is not None:

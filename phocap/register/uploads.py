@@ -11,13 +11,18 @@ documented in settings.py) so that a province with larger files can raise them.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from phocap.survey.limits import Limits, megabytes
+from phocap.survey.limits import Limits, check_archive, megabytes, member_name
+from phocap.survey.problems import SurveyFileError
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
 
 class UploadRefused(Exception):
@@ -53,3 +58,43 @@ def store(upload: UploadedFile, target: Path, bounds: Limits | None = None) -> P
         for chunk in upload.chunks():
             sink.write(chunk)
     return target
+
+
+def file_name(raw: str | None, default: str = "survey.csv") -> str:
+    """A stored file's name: the uploaded one without its folders or characters a file
+    system refuses, but with its spaces and Vietnamese letters, since the village of a
+    ministry's workbook is read from its name ("01. Bản Pồn.xls")."""
+    name = _UNSAFE.sub("", (raw or "").replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return name[:200] or default
+
+
+def unpack(archive: Path, target: Path, suffixes: tuple[str, ...],
+           bounds: Limits | None = None) -> list[Path]:
+    """Extract a stored ZIP of survey files into ``target``, once its members are measured
+    (survey/limits.check_archive: their count, what they inflate to, paths that leave the
+    folder, nested archives); each member is then held to the size limit of one upload."""
+    bounds = bounds or limits()
+    try:
+        members = check_archive(archive, archive.name, bounds, suffixes)
+    except SurveyFileError as exc:
+        raise UploadRefused(exc.problem.message) from exc
+    target.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    with zipfile.ZipFile(archive) as opened:
+        for info in members:
+            name = file_name(member_name(info))
+            if (target / name).exists():
+                raise UploadRefused(
+                    _("Tệp nén “%(archive)s” có hai tệp cùng tên “%(name)s”; mỗi thôn một tệp,"
+                      " tên khác nhau.") % {"archive": archive.name, "name": name})
+            if bounds.max_bytes is not None and info.file_size > bounds.max_bytes:
+                raise UploadRefused(
+                    _("Tệp “%(name)s” trong tệp nén “%(archive)s” nặng %(size)s, quá giới hạn"
+                      " %(limit)s cho một tệp.")
+                    % {"name": name, "archive": archive.name,
+                       "size": megabytes(info.file_size), "limit": megabytes(bounds.max_bytes)})
+            with opened.open(info) as source, (target / name).open("wb") as sink:
+                while chunk := source.read(1024 * 1024):
+                    sink.write(chunk)
+            out.append(target / name)
+    return out

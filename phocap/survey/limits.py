@@ -59,6 +59,7 @@ class Limits:
     max_expanded: int = 1024 * MIB
     max_ratio: int = 100
     max_cells: int = 20_000_000
+    max_members: int = 500
 
 
 DEFAULT: Final = Limits()
@@ -123,6 +124,70 @@ def check_zip(source: Path | IO[bytes], name: str, limits: Limits) -> None:
                 total += _Member(archive, info, name, limits).inflate(limits.max_expanded - total)
 
 
+ARCHIVE_JUNK: Final = re.compile(r"(^|/)(__MACOSX/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)", re.I)
+"""Members an archiver adds by itself (macOS resource forks, hidden files, Windows thumbnails)."""
+
+
+def check_archive(source: Path | IO[bytes], name: str, limits: Limits,
+                  suffixes: tuple[str, ...]) -> list[zipfile.ZipInfo]:
+    """The members of a ZIP of survey files (a commune's village files), measured before
+    anything is extracted; archiver junk is left out.
+
+    Refused: a file that is no ZIP, more than ``max_members`` members, a member whose
+    path leaves the folder (absolute, a drive, ".."), a ZIP inside the ZIP, a member that
+    is not one of ``suffixes``, and members that inflate beyond the bounds of an XLSX's
+    (the same measure, ``_Member``, on what each really yields).
+    """
+    def refused(message: str) -> SurveyFileError:
+        return SurveyFileError(Problem(ERROR, "zip_bomb", f"Tệp nén “{name}” không được mở: "
+                                       f"{message}", name))
+
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise refused("tệp bị hỏng hoặc không phải tệp ZIP. Hãy nén lại các tệp của thôn"
+                      " bằng ZIP rồi tải lên.") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > limits.max_members:
+            raise refused(f"có {integer(len(members))} phần, quá giới hạn"
+                          f" {integer(limits.max_members)} cho một lần tải lên.")
+        kept = []
+        for info in members:
+            member = member_name(info)
+            parts = member.replace("\\", "/").split("/")
+            if (member.startswith(("/", "\\")) or ".." in parts
+                    or re.match(r"^[A-Za-z]:", member)):
+                raise refused(f"phần “{member}” trỏ ra ngoài thư mục của tệp nén (có thể là tệp"
+                              " độc hại). Hãy nén lại chỉ các tệp của thôn.")
+            if info.is_dir() or ARCHIVE_JUNK.search(member):
+                continue
+            suffix = Path(parts[-1]).suffix.lower()
+            if suffix in (".zip", ".rar", ".7z", ".gz", ".tar"):
+                raise refused(f"phần “{member}” lại là một tệp nén; hãy giải nén nó và đặt các"
+                              " tệp của thôn trực tiếp trong tệp nén.")
+            if suffix not in suffixes:
+                raise refused(f"phần “{member}” không phải tệp phiếu điều tra (cần"
+                              f" {', '.join(suffixes)}).")
+            kept.append(info)
+        total = 0
+        for info in kept:
+            total += _Member(archive, info, name, limits, "ZIP").inflate(
+                limits.max_expanded - total)
+        return kept
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its archiver wrote it: names not flagged UTF-8 are often UTF-8
+    all the same (Python reads them as CP437), else left as read."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
 @dataclass
 class _Member:
     """One member of an archive, inflated only to count what it yields (and, for a sheet or
@@ -132,15 +197,19 @@ class _Member:
     info: zipfile.ZipInfo
     name: str
     limits: Limits
+    kind: str = "XLSX"
 
     def refused(self, why: str, code: str = "zip_bomb") -> SurveyFileError:
+        advice = ("Hãy mở tệp bằng Excel, chép dữ liệu sang một tệp mới rồi tải lại."
+                  if self.kind == "XLSX" else "Hãy nén lại các tệp của thôn rồi tải lên.")
         return SurveyFileError(
             Problem(
                 ERROR,
                 code,
-                f"Tệp “{self.name}” không được mở: phần “{self.info.filename}” bên trong tệp"
-                f" XLSX {why}, bất thường với một bảng tính (có thể là tệp độc hại “bom nén”)."
-                " Hãy mở tệp bằng Excel, chép dữ liệu sang một tệp mới rồi tải lại.",
+                f"Tệp “{self.name}” không được mở: phần “{member_name(self.info)}” bên trong"
+                f" tệp {self.kind} {why}, bất thường với một"
+                f" {'bảng tính' if self.kind == 'XLSX' else 'tệp nén'} (có thể là tệp độc hại"
+                f" “bom nén”). {advice}",
                 self.name,
             )
         )

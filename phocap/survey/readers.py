@@ -621,7 +621,8 @@ def _read_parquet(path: Path, batch_rows: int, limits: Limits) -> Iterator[Sheet
 
 
 
-def commune_codes(path: Path, limits: Limits = DEFAULT) -> set[str]:
+def commune_codes(path: Path, limits: Limits = DEFAULT,
+                  context: Context | None = None) -> set[str]:
     """The commune codes a survey file names, as validation will read them (an XLSX cell
     3319 is commune 03319), read before anything else; cells that are no code are left
     out (validation reports them, and a file with errors is never previewed).
@@ -630,6 +631,8 @@ def commune_codes(path: Path, limits: Limits = DEFAULT) -> set[str]:
     import a file depends only on its communes. Parquet reads the one column; the
     other formats are read as for validation but only this column is kept. The
     upload's ``limits`` hold here too, since this is the first read of the file.
+    A ministry's workbook names no commune: its code is the ``context``'s, as
+    validation will read it.
     """
     if not path.exists():
         raise SurveyFileError(Problem(ERROR, "file_missing", "Không tìm thấy tệp.", path.name))
@@ -638,7 +641,7 @@ def commune_codes(path: Path, limits: Limits = DEFAULT) -> set[str]:
         try:
             parquet = pq.ParquetFile(path)
         except Exception:
-            return _codes_of_sheets(path, limits)
+            return _codes_of_sheets(path, limits, context)
         too_many_rows(path.name, parquet.metadata.num_rows, limits)
         wanted = [n for n in parquet.schema_arrow.names if header_key(n) == "commune_code"]
         if not wanted:
@@ -646,12 +649,12 @@ def commune_codes(path: Path, limits: Limits = DEFAULT) -> set[str]:
         column = pq.read_table(path, columns=wanted[:1]).column(0)
         return _codes(pl.Series([None if v is None else str(v) for v in column.to_pylist()],
                                 dtype=pl.String))
-    return _codes_of_sheets(path, limits)
+    return _codes_of_sheets(path, limits, context)
 
 
-def _codes_of_sheets(path: Path, limits: Limits) -> set[str]:
+def _codes_of_sheets(path: Path, limits: Limits, context: Context | None) -> set[str]:
     codes: set[str] = set()
-    for sheet in read(path, limits=limits):
+    for sheet in read(path, limits=limits, context=context):
         if "commune_code" in sheet.data.columns:
             codes |= _codes(sheet.data["commune_code"])
     return codes

@@ -9,6 +9,9 @@ can be made where the mistake is.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +20,7 @@ from rich.table import Table
 
 from phocap.numbers import integer
 from phocap.survey.cells import Workbook
+from phocap.survey.official.reading import Context
 from phocap.survey.problems import ERROR, SurveyFileError
 from phocap.survey.readers import ROW, read
 from phocap.survey.validate import Report
@@ -73,8 +77,12 @@ def print_report(report: Report, console: Console, limit: int = 200) -> None:
     console.print(f"[{style}]{summary(report)}[/{style}]")
 
 
-def write_xlsx(report: Report, source: Path, out: Path) -> None:
-    """Write the problems and a highlighted copy of each problematic row."""
+def write_xlsx(report: Report, source: Path | Sequence[Path], out: Path,
+               context: Context | None = None) -> None:
+    """Write the problems and a highlighted copy of each problematic row.
+
+    ``source`` is the file, or the files of one import (a commune's villages), read
+    again with the import's ``context`` for the rows to copy."""
     problems = ordered(report.problems)
     workbook = Workbook(str(out))
     bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
@@ -108,7 +116,11 @@ def write_xlsx(report: Report, source: Path, out: Path) -> None:
     if located.height:
         # An unreadable file has no rows to copy: the problems sheet says why.
         with contextlib.suppress(SurveyFileError):
-            _write_rows(workbook, source, located, bold, red, yellow)
+            sources = [source] if isinstance(source, Path) else list(source)
+            for path in sources:
+                fresh = None if context is None else dataclasses.replace(context, households={})
+                _write_rows(workbook, path, located.filter(pl.col("file") == path.name),
+                            bold, red, yellow, fresh, len(sources) > 1)
     workbook.close()
 
 
@@ -119,8 +131,10 @@ def _write_rows(
     bold: object,
     red: object,
     yellow: object,
+    context: Context | None = None,
+    several: bool = False,
 ) -> None:
-    for part in read(source):
+    for part in read(source, context=context):
         mine = located.filter(
             pl.col("sheet").is_null() if part.name is None else pl.col("sheet") == part.name
         )
@@ -130,6 +144,9 @@ def _write_rows(
         if rows.height == 0:
             continue
         title = f"Dòng lỗi - {part.name}"[:31] if part.name else "Dòng có vấn đề"
+        if several:
+            number = len(workbook.worksheets())
+            title = re.sub(r"[\[\]:*?/\\']", "", f"{number}. {source.stem}")[:31]
         out = workbook.add_worksheet(title)
         columns = [c for c in part.data.columns if c != ROW]
         out.write_row(0, 0, ["Dòng", *[part.headers.get(c, c) for c in columns]], bold)

@@ -28,29 +28,67 @@ from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.register.textfields import CheckedForm
 
-SUFFIXES = (".csv", ".xlsx", ".xls", ".parquet")
+ACCEPTED = (*jobs.SUFFIXES, ".zip")
 
 
 def _last_year() -> int:
     return dt.date.today().year - 1
 
 
+class _SeveralFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _FilesField(forms.FileField):
+    """One file or several (a commune's village files), or a ZIP of them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _SeveralFiles(attrs={"accept": ",".join(ACCEPTED)}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] if data else [single(None, initial)]
+        return [single(data, initial)]
+
+
 class ImportForm(CheckedForm):
-    file = forms.FileField(
+    file = _FilesField(
         label=gettext_lazy("Tệp phiếu điều tra"),
-        help_text=gettext_lazy("CSV, XLSX, XLS hoặc Parquet, theo mẫu phiếu điều tra."),
+        help_text=gettext_lazy(
+            "CSV, XLSX, XLS hoặc Parquet theo mẫu phiếu điều tra, hoặc tệp nhập liệu của hệ"
+            " thống PCGD–XMC của Bộ (mỗi thôn một tệp). Chọn được nhiều tệp một lúc (các thôn"
+            " của xã), hoặc một tệp ZIP chứa chúng; tất cả được kiểm tra và ghi vào sổ cùng"
+            " nhau."),
     )
     survey_year = forms.IntegerField(label=gettext_lazy("Năm điều tra"), min_value=1990,
                                      max_value=2100, initial=_last_year)
+    village = forms.CharField(
+        label=gettext_lazy("Thôn/xóm (không bắt buộc)"), max_length=120, required=False,
+        help_text=gettext_lazy(
+            "Chỉ khi tải một tệp nhập liệu của Bộ mà tên tệp không phải tên thôn; nếu để trống,"
+            " tên thôn lấy từ tên tệp (“01. Bản Pồn.xls” là thôn Bản Pồn)."))
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError(
-                _("Chỉ nhận tệp %(kinds)s; tệp “%(name)s” không phải loại đó.")
-                % {"kinds": ", ".join(SUFFIXES), "name": upload.name}
-            )
-        return upload
+        files = self.cleaned_data["file"]
+        for upload in files:
+            if Path(upload.name).suffix.lower() not in ACCEPTED:
+                raise forms.ValidationError(
+                    _("Chỉ nhận tệp %(kinds)s; tệp “%(name)s” không phải loại đó.")
+                    % {"kinds": ", ".join(ACCEPTED), "name": upload.name}
+                )
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        files = cleaned.get("file") or []
+        several = len(files) > 1 or any(f.name.lower().endswith(".zip") for f in files)
+        if cleaned.get("village") and several:
+            self.add_error("village", _(
+                "Tên thôn chỉ dùng khi tải một tệp; với nhiều tệp, tên thôn lấy từ tên từng"
+                " tệp."))
+        return cleaned
 
 
 def may_upload(user: Any) -> bool:
@@ -81,13 +119,14 @@ def job_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = jobs.create(request.user, form.cleaned_data["file"],
-                              form.cleaned_data["survey_year"])
+                              form.cleaned_data["survey_year"], form.cleaned_data["village"])
         except uploads.UploadRefused as exc:
             form.add_error("file", str(exc))
         else:
             jobs.start_after_commit(jobs.check, job)
             return redirect("import-detail", job.pk)
-    return render(request, "register/imports/new.html", {"form": form})
+    return render(request, "register/imports/new.html", {"form": form,
+                                                         "commune": request.user.unit})
 
 
 def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
@@ -99,6 +138,7 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,
         "preview": job.preview, "problems": problems,
         "may_commit": jobs.can_commit(request.user, job),
+        "files": job.file_name.split(", ") if job.file_name else [],
     }
 
 
@@ -142,7 +182,8 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.report_path or not Path(job.report_path).exists():
         raise Http404
-    name = f"bao-cao-{Path(job.file_name).stem}.xlsx"
+    files = job.file_name.split(", ")  # the names stay when cleanup has deleted the files
+    name = f"bao-cao-{Path(files[0]).stem if len(files) == 1 else f'nhap-{job.pk}'}.xlsx"
     # The report repeats the file's faulty rows: a download of personal data, logged.
     # A file refused by validation has no communes recorded: log it under the uploader's unit.
     for commune in list(job.communes.all()) or [job.unit]:
