@@ -238,7 +238,7 @@ def finished(phase: dict[str, Any]) -> dict[str, Any]:
 
 def signed_in(phase: dict[str, Any]) -> dict[str, Any]:
     """The phase, unless an officer could not sign in (then the others never began)."""
-    failed = [s["error"] for s in phase["samples"] if s["action"] == "login"]
+    failed = [s["error"] for s in phase["samples"] if s["action"] == "login" and s["error"]]
     if failed:
         raise SystemExit("officers could not sign in: " + "; ".join(failed[:5]))
     return phase
