@@ -41,7 +41,11 @@ def wait_for(driver: Any, condition: Any, timeout: float = 60, what: str = "") -
 
 
 def text_of(driver: Any) -> str:
-    return str(driver.find_element(By.TAG_NAME, "main").text)
+    """The page's main text, read in one script call: finding the element and then asking
+    for its text is two calls, and a page swapped in between (the upload's redirect, an
+    htmx refresh) fails the second with an inspector error rather than a stale element."""
+    return str(driver.execute_script(
+        "const main = document.querySelector('main'); return main ? main.innerText : '';"))
 
 
 def wait_for_text(driver: Any, text: str, timeout: float = 60) -> None:
