@@ -246,15 +246,20 @@ def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
     return _commit(records, user, progress, expected, authorise=True)
 
 
-def load(records: pl.DataFrame, progress: Progress | None = None) -> Preview:
-    """Apply the records as the system (no user, no scope check): for management commands."""
-    return _commit(records, None, progress, None, authorise=False)
+def load(records: pl.DataFrame, progress: Progress | None = None, alone: bool = False) -> Preview:
+    """Apply the records as the system (no user, no scope check): for management commands.
+
+    ``alone``: nobody else uses the database (the demo being built), so even on
+    SQLite the records go in one transaction, without the batches, holds and
+    undo log that keep other users' writes moving (import_runs.py).
+    """
+    return _commit(records, None, progress, None, authorise=False, alone=alone)
 
 
 def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
-            expected: str | None, authorise: bool) -> Preview:
+            expected: str | None, authorise: bool, alone: bool = False) -> Preview:
     try:
-        return _commit_all(records, user, progress, expected, authorise)
+        return _commit_all(records, user, progress, expected, authorise, alone)
     except IntegrityError:
         # Every check passed, yet the database refused: another writer took the
         # same national ID (or form number) meanwhile. Nothing was kept.
@@ -262,9 +267,9 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
 
 
 def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
-                expected: str | None, authorise: bool) -> Preview:
+                expected: str | None, authorise: bool, alone: bool) -> Preview:
     year = _single_year(records)
-    if import_runs.chunked():
+    if import_runs.chunked() and not alone:
         return _commit_in_batches(records, year, user, progress, expected, authorise)
     with transaction.atomic():
         communes = _allowed(records, year, user, authorise)
