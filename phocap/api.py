@@ -32,6 +32,7 @@ from phocap.accounts import throttle, tokens, twofactor
 from phocap.accounts.models import Role
 from phocap.register import audit, editing, importing, scope, uniqueness, uploads
 from phocap.register.checking import Problem
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
@@ -285,7 +286,7 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
         raise HttpError(404, "Không tìm thấy người này.") from None
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from None
-    except editing.StaleEdit as exc:
+    except StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
     except editing.Clash as exc:
         return Status(409, _refused(exc.problems))

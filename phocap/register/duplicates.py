@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from phocap.recognition import freeze
 from phocap.register import audit
-from phocap.register.editing import EDITABLE_PERSON_FIELDS, StaleEdit
+from phocap.register.editing import EDITABLE_PERSON_FIELDS
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.register.scope import editable
 from phocap.survey.text import fold, normalize

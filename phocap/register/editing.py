@@ -21,15 +21,12 @@ from django.db.models import F
 
 from phocap.recognition import freeze
 from phocap.register import audit, checking, records, uniqueness
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
                           "ethnicity", "relationship")
-
-
-class StaleEdit(Exception):
-    """The person changed since the form was opened."""
 
 
 class Invalid(ValueError):

@@ -26,7 +26,7 @@ them) and refuses, writing nothing, if someone edited or imported
 in between. The people it changes are then updated only if they still have the
 version it read (a conditional UPDATE, as editing.update_person does) and get a
 new version, so an edit made on a form opened before the import is refused too
-(editing.StaleEdit). Either way nothing is silently overwritten.
+(register/locking.StaleEdit). Either way nothing is silently overwritten.
 """
 
 from __future__ import annotations
@@ -414,7 +414,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
                                    audit.snapshot_values(Person, person)))
     _insert(Person, [person for _, person in created])
     # Every existing person the file touches gets a new version, so a form opened
-    # before the import is refused (editing.StaleEdit); one edited since the plan
+    # before the import is refused (locking.StaleEdit); one edited since the plan
     # was read is not updated, and then nothing of the import is kept.
     done = bulk.update_rows(
         Person, PERSON_FIELDS,

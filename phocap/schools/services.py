@@ -20,6 +20,7 @@ from django.db.models import F
 
 from phocap.recognition import freeze
 from phocap.register import audit
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import (
     MonitoringOfficer,
@@ -42,10 +43,6 @@ STALE = ("Dữ liệu này vừa được người khác sửa sau khi bạn m�
          " để xem thay đổi mới rồi sửa lại.")
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
-
-
-class StaleEdit(Exception):
-    """The record changed since the form was opened."""
 
 
 def may_keep_details(user: Any, school: School) -> bool:

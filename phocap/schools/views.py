@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from phocap import numbers
 from phocap.accounts.models import Role
 from phocap.register import audit, uploads
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, sees_people
@@ -189,7 +190,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.save_school(request.user, school.commune, school.pk,
                                  form.cleaned_data.get("version"),
                                  {k: form.cleaned_data[k] for k in wanted})
-        except (services.StaleEdit, ValueError) as error:
+        except (StaleEdit, ValueError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu thông tin trường."))
@@ -254,7 +255,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_facts(request.user, found, year, form.cleaned_data.get("version"),
                                 values)
-        except (services.StaleEdit, PermissionDenied) as error:
+        except (StaleEdit, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu số liệu năm học."))
@@ -289,7 +290,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_staff(request.user, found, member.pk, form.cleaned_data.get("version"),
                                 values)
-        except services.StaleEdit as error:
+        except StaleEdit as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu."))
@@ -413,7 +414,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_officer(request.user, commune, year, form.cleaned_data.get("version"),
                                   form.cleaned_data["full_name"], form.cleaned_data["decision"])
-        except (services.StaleEdit, PermissionDenied) as error:
+        except (StaleEdit, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu cán bộ theo dõi phổ cập."))

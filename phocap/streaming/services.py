@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from phocap.register import audit
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.scope import editable
 from phocap.schools.models import Enrolment, School
@@ -33,10 +34,6 @@ from phocap.streaming.rates import Destination, NextYear, Stream, Suggestion, su
 # of education drafts (province reviewers are that department's staff) and the
 # province administrator works for too. A district receives the province's targets.
 TARGET_ROLES = {"province_reviewer", "province_admin"}
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record since the form was opened."""
 
 
 def may_set_targets(user: Any, province: AdministrativeUnit) -> bool:

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from phocap.register import duplicates
-from phocap.register.editing import StaleEdit, update_person
+from phocap.register.editing import update_person
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 from tests.web.roles import COVERS, ROLES
 

@@ -20,7 +20,8 @@ import pytest
 from django.db import connection
 
 from phocap.register import import_runs, importing
-from phocap.register.editing import StaleEdit, update_person
+from phocap.register.editing import update_person
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear, Village
 from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE

@@ -7,8 +7,9 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from phocap.register.editing import StaleEdit, update_person
+from phocap.register.editing import update_person
 from phocap.register.importing import ImportRefused, commit, preview
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
 from phocap.survey.validate import validate
 

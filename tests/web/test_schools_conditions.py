@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from phocap.register import results
+from phocap.register.locking import StaleEdit
 from phocap.schools import conditions, services
 from phocap.schools.models import School, Staff
 from phocap.schools.norms import SPECIALISTS
@@ -107,5 +108,5 @@ def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
                                  officer: Any) -> None:
     facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
     services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3})
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phocap.register import duplicates as service
-from phocap.register.editing import StaleEdit
+from phocap.register.locking import StaleEdit
 from phocap.register.models import Person
 from phocap.register.scope import editable
 from phocap.register.textfields import CheckedForm

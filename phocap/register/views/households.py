@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 from phocap.register.scope import editable, sees_people
 from phocap.register.views.common import breadcrumbs, commune_with_people, survey_year
@@ -79,7 +80,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             editing.save_household(request.user, commune, household.pk,
                                    form.cleaned_data.get("version"), form.changes())
-        except (editing.StaleEdit, ValueError) as exc:
+        except (StaleEdit, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Đã lưu thông tin hộ."))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
 from phocap.register.scope import editable, sees_people
 from phocap.register.views.common import breadcrumbs, survey_year
@@ -65,7 +66,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                                         relationship=form.cleaned_data["relationship"])
                 except editing.Invalid as exc:
                     form.add_refusal(exc.problems)
-                except (editing.StaleEdit, ValueError) as exc:
+                except (StaleEdit, ValueError) as exc:
                     form.add_error(None, str(exc))
                 else:
                     messages.success(request, _("Đã lưu %(name)s.") % {"name": record["full_name"]})
@@ -129,7 +130,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(_("Yêu cầu không hợp lệ."), status=400)
     try:
         editing.move(request.user, person.pk, int(version), year, action)
-    except (editing.StaleEdit, ValueError) as exc:
+    except (StaleEdit, ValueError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã ghi biến động của %(name)s.") % {

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phocap.register.locking import StaleEdit
 from phocap.register.views.common import breadcrumbs
 from phocap.schools.models import Enrolment, School
 from phocap.schools.scope import may_keep_school
@@ -83,7 +84,7 @@ def _save(request: HttpRequest, pupils: list[Enrolment],
                 request.user, pupil, Destination(value),
                 request.POST.get(f"grad-{pupil.pk}") == "on", found[pupil.pk].destination,
                 int(version) if version.isdigit() else None)
-        except services.StaleEdit:
+        except StaleEdit:
             stale += 1
             continue
         changed += done is not None
