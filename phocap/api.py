@@ -163,7 +163,6 @@ class PersonPatch(Schema):
     sex: str | None = None
     ethnicity: str | None = None
     national_id: str | None = None
-    relationship: str | None = None
 
 
 class HouseholdOut(Schema):

@@ -26,7 +26,7 @@ from phocap.register.models import AdministrativeUnit, Household, Person, Person
 from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
-                          "ethnicity", "relationship")
+                          "ethnicity")
 
 
 class Invalid(ValueError):
@@ -107,13 +107,11 @@ def _editable_person(user: Any, person_id: int) -> Person:
 
 
 def save_record(user: Any, person_id: int, version: int, year: int,
-                record: dict[str, Any], relationship: str | None = None) -> Person:
+                record: dict[str, Any]) -> Person:
     """Store a checked survey record (checking.check) as the person's identity and year.
 
     One version covers the person and all their years, so a form opened on
-    either is refused once anything of the person has changed. ``relationship``
-    (to the head of household, not a survey column) is changed with the identity,
-    in the same audited update, when given.
+    either is refused once anything of the person has changed.
     """
     with transaction.atomic():
         person = _editable_person(user, person_id)
@@ -123,8 +121,6 @@ def save_record(user: Any, person_id: int, version: int, year: int,
         before = audit.snapshot(person)
         for name, value in records.wanted(record, records.PERSON_FIELDS).items():
             setattr(person, name, value)
-        if relationship is not None:
-            person.relationship = relationship
         person.version = version + 1
         try:
             with transaction.atomic():
@@ -146,8 +142,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     return person
 
 
-def add_person(user: Any, household: Household, year: int, record: dict[str, Any],
-               relationship: str = "") -> Person:
+def add_person(user: Any, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
     if not editable(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
@@ -158,7 +153,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
             with transaction.atomic():
                 person = Person.objects.create(
                     household=household, person_no=record["person_no"],
-                    relationship=relationship, **records.wanted(record, records.PERSON_FIELDS))
+                    **records.wanted(record, records.PERSON_FIELDS))
         except IntegrityError:
             raise ValueError("Số thứ tự hoặc số định danh này đã có trong sổ.") from None
         audit.record(user, "create", person, None)

@@ -218,5 +218,9 @@ def test_carried_keeps_everything_the_template_has_a_cell_for() -> None:
     records = our_records(FIXTURES / "en.csv")
     kept = writing.carried(records)
     changed = [c for c in SCHEMA if kept[c].to_list() != records[c].to_list()]
-    assert sorted(changed) == ["literacy_year", "national_id", "preschool_completed",
-                               "primary_completed", "thcs_graduated"]
+    # Lost: the national ID, the literacy year, completions below the highest. Restated
+    # in the template's terms: the highest grade finished becomes column AC's "finished
+    # grade", a literacy stage the last class of that stage (AH), a relapse its level 1 (AI).
+    assert sorted(changed) == ["finished_grade", "literacy_completed", "literacy_year",
+                               "national_id", "preschool_completed", "primary_completed",
+                               "relapse_level", "thcs_graduated"]
