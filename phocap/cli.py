@@ -18,6 +18,7 @@ from phocap.survey.report import print_report, write_xlsx
 from phocap.survey.summary import by_commune
 from phocap.survey.validate import validate as validate_file
 from phocap.units import registry_for_year
+from phocap.units.build import PACKAGE_DATA_DIR, SOURCE_DIR, build_main
 
 app = typer.Typer(
     help="Phổ cập giáo dục – xóa mù chữ: kiểm tra, tạo dữ liệu và tính kết quả.",
@@ -431,16 +432,10 @@ def export_official(
 
 @units_app.command("build")
 def units_build(
-    source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = Path(
-        "../shared/data/units"
-    ),
-    out: Annotated[Path, typer.Option(help="Thư mục dữ liệu của gói.")] = Path(
-        "phocap/units/data"
-    ),
+    source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = SOURCE_DIR,
+    out: Annotated[Path, typer.Option(help="Thư mục dữ liệu của gói.")] = PACKAGE_DATA_DIR,
 ) -> None:
-    """Dựng lại dữ liệu đơn vị hành chính của gói từ danh mục gốc."""
-    from phocap.units.build import build_main
-
+    """Dựng lại dữ liệu đơn vị hành chính của gói từ danh mục gốc (phocap/units/sources)."""
     build_main(source, out)
 
 

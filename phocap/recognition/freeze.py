@@ -4,7 +4,7 @@ While a dossier covering a commune's survey year is submitted or recognised, the
 commune's records of that year are frozen: the reviewing level inspects exactly
 what was submitted (TT07 Art 9), and a recognised year stays what was
 certified. A dossier of the district covers its communes too (its result is
-their roll-up, rules.md §4). To change frozen data the reviewer returns the
+their roll-up, docs/rules.md §4). To change frozen data the reviewer returns the
 dossier; a recognised year is not reopened.
 
 Households and a person's identity are shared by every survey year, so they are

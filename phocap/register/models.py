@@ -3,7 +3,7 @@
 A person is stable across years (identity, birth, sex, ethnicity); what the
 annual survey records about them (class, completions, dropout, literacy,
 disability, moves) lives in one PersonYear per survey year, so opening a new
-year never alters the previous one. The survey record of survey-format.md is
+year never alters the previous one. The survey record of docs/survey-format.md is
 exposed by the database view ``survey_record`` (migrations 0002 and
 0005), which the engine reads in-database through Ibis.
 
@@ -157,7 +157,7 @@ class Person(models.Model):
 
 
 class PersonYear(models.Model):
-    """What the survey of one year records about one person (survey-format.md)."""
+    """What the survey of one year records about one person (docs/survey-format.md)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="years")
     survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))

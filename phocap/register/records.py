@@ -1,4 +1,4 @@
-"""The survey record (survey-format.md) ↔ the register's fields.
+"""The survey record (docs/survey-format.md) ↔ the register's fields.
 
 The import and the edit forms both go through the core's validation and store
 its typed record the same way, so a value typed on a page means exactly what
