@@ -16,9 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from phocap.register import jobs, scope
-from phocap.register.models import ImportJob, Person, PersonYear
+from phocap.register.models import Household, ImportJob, Person, PersonYear
 from phocap.survey.official.reading import Context
 from tests.survey.official_template import build
+from tests.survey.test_official_bad import HEAD, WIFE
 from tests.survey.test_official_read import VILLAGES
 from tests.web.import_helpers import village_workbooks
 from tests.web.test_api import bearer
@@ -319,3 +320,39 @@ def test_the_api_refuses_the_files_for_a_commune_not_the_callers(
                         commune="03322")
     assert response.status_code == 403 and "03322" in response.json()["detail"]
     assert not PersonYear.objects.exists()
+
+
+# Each bad input of the issue, on the import page: named at its cell, and nothing written.
+BAD_INPUTS = {
+    "shifted column": ([HEAD, WIFE], {"insert_at": "H"}, 2, "H (Nữ)", "Tuổi"),
+    "X in a year cell": ([{**HEAD, "W": "THCS", "Y": "X"}], {}, 5, "Y (Năm tốt nghiệp)", "X"),
+    "31 February": ([HEAD, {**WIFE, "E": 31, "F": 2, "G": 2000}], {}, 6,
+                    "E–G (Ngày, Tháng, Năm sinh)", "31/2/2000"),
+    "no head": ([{**HEAD, "AV": "Chồng"}, WIFE], {}, 5, "AV (Quan hệ với chủ hộ)", "1"),
+    "two heads": ([HEAD, {**WIFE, "AV": "Chủ hộ"}], {}, 6, "AV (Quan hệ với chủ hộ)", "Chủ hộ"),
+    "no such household": ([HEAD, WIFE, {**WIFE, "D": "Hoa", "O": "7", "AV": "Con"}], {}, 7,
+                          "O (Số phiếu)", "7"),
+    "unknown Khối học": ([HEAD, {**WIFE, "G": 2012, "R": "Lớp năm"}], {}, 6, "R (Khối học)",
+                         "Lớp năm"),
+    "school year backwards": ([{**HEAD, "AE": 7, "AF": "2024-2023"}], {}, 5,
+                              "AF (Bỏ học – Năm)", "2024-2023"),
+}
+
+
+@pytest.mark.parametrize(("people", "options", "row", "header", "value"),
+                         list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
+def test_each_bad_input_is_named_on_the_page_and_nothing_is_written(
+    staff_client: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any,
+    people: list[dict[str, object]], options: dict[str, Any], row: int, header: str,
+    value: str
+) -> None:
+    held = (Household.objects.count(), Person.objects.count(), PersonYear.objects.count())
+    path = build(tmp_path / "03. Bản Cang.xls", people, **options)
+    job = imported(staff_client, [uploaded(path)], django_capture_on_commit_callbacks)
+    assert job.status == Status.INVALID, job.message
+    assert job.preview is None and not job.communes.exists()
+    assert (Household.objects.count(), Person.objects.count(),
+            PersonYear.objects.count()) == held
+    page = staff_client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert (f'<td>03. Bản Cang.xls</td><td>MauNhapLieu</td><td class="num">{row}</td>\n'
+            f"        <td>{header}</td><td>{value}</td>") in page
