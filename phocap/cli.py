@@ -67,11 +67,11 @@ def validate(
 ) -> None:
     """Kiểm tra tệp phiếu điều tra; mã thoát 0 khi không có lỗi, 2 khi có lỗi."""
     console = Console()
-    result = validate_file(files, year=year, records_to=records,
-                           context=_context(commune, year, village))
+    context = _context(commune, year, village)
+    result = validate_file(files, year=year, records_to=records, context=context)
     print_report(result.report, console, limit=limit)
     if xlsx is not None:
-        write_xlsx(result.report, files[0], xlsx)
+        write_xlsx(result.report, files, xlsx, context)  # every file's faulty rows
         console.print(f"Đã ghi báo cáo: {xlsx}")
     if records is not None and result.report.ok:
         console.print(f"Đã ghi bản ghi chuẩn hóa: {records}")

@@ -83,8 +83,7 @@ class ImportForm(CheckedForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         files = cleaned.get("file") or []
-        several = len(files) > 1 or any(f.name.lower().endswith(".zip") for f in files)
-        if cleaned.get("village") and several:
+        if cleaned.get("village") and jobs.several([f.name for f in files]):
             self.add_error("village", _(
                 "Tên thôn chỉ dùng khi tải một tệp; với nhiều tệp, tên thôn lấy từ tên từng"
                 " tệp."))
