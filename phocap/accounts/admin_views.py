@@ -32,8 +32,7 @@ from phocap.accounts.admin_forms import (
     NewAccountForm,
 )
 from phocap.accounts.models import Role, User
-from phocap.recognition import freeze
-from phocap.register import audit
+from phocap.register import audit, freezing
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
 from phocap.register.views.common import page_of, survey_year
 
@@ -196,7 +195,7 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
         year = year_form.cleaned_data["year"]
         try:
             changed = _save_flags(request, list(communes), year)
-        except freeze.Frozen as exc:
+        except freezing.Frozen as exc:
             messages.error(request, _("Chưa lưu gì: %(reason)s") % {"reason": exc})
             return redirect(f"{request.path}?year={year}")
         messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
@@ -218,7 +217,7 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
 
     A commune id that is not one of the province's communes is refused (404)
     before anything is written; so is the whole list when a changed flag is of a
-    frozen year (freeze.Frozen naming the communes): the flag decides the
+    frozen year (freezing.Frozen naming the communes): the flag decides the
     commune's cohorts and thresholds, so it is part of what a dossier certified.
     """
     by_pk = {c.pk: c for c in communes}
@@ -235,7 +234,7 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
             (commune, pk in chosen, rows.get(pk)) for pk, commune in by_pk.items()
             if (rows[pk].especially_difficult if pk in rows else False) != (pk in chosen)
         ]
-        freeze.refuse_if_any_frozen([entry[0] for entry in changing], year)
+        freezing.refuse_if_any_frozen([entry[0] for entry in changing], year)
         for commune, wanted, row in changing:
             before = audit.snapshot(row) if row is not None else None
             if row is None:
