@@ -7,8 +7,9 @@ district or province) and nothing else; a ministry viewer sees aggregates only,
 never a person. A school's staff member (Role.SCHOOL_STAFF) is attached to a
 commune but reads only their own school: its pupils (the people on its class
 lists), their households, and the school's own records; ``for_user`` narrows
-every scoped model to that, so no page or API call can forget it, and pages
-about a whole commune refuse them (``reads_whole_units``).
+every scoped model to that (what of each model they read is the schools'
+answer, asked through hooks.school_rows), so no page or API call can forget
+it, and pages about a whole commune refuse them (``reads_whole_units``).
 
 Uploads ask the same module before anything of the file is validated or
 previewed (``refuse_foreign_upload``): a file naming a commune the uploader may
