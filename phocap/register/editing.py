@@ -6,7 +6,7 @@ otherwise the user is told someone else changed the person first. Nothing is
 silently overwritten.
 
 What belongs to one survey year (its record, a move) is refused while that
-year is frozen (recognition/freeze.py). A person's identity and a household
+year is frozen (register/freezing.py). A person's identity and a household
 are shared by every year: they may still be corrected, which changes the open
 years only, because a frozen year reads the identity pinned when it froze.
 """
@@ -19,8 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from phocap.recognition import freeze
-from phocap.register import audit, checking, records, uniqueness
+from phocap.register import audit, checking, freezing, records, uniqueness
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 from phocap.register.scope import editable
@@ -71,7 +70,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         )
         if not editable(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
-        freeze.refuse_if_held(person.household.commune)
+        freezing.refuse_if_held(person.household.commune)
         checked = checking.person_edit(person, changes)
         if checked.problems:
             raise Invalid(checked.problems)
@@ -115,7 +114,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     """
     with transaction.atomic():
         person = _editable_person(user, person_id)
-        freeze.refuse_if_frozen(person.household.commune, year)
+        freezing.refuse_if_frozen(person.household.commune, year)
         _claim(person_id, version)
         _refuse_clash(user, record["national_id"], person.pk)
         before = audit.snapshot(person)
@@ -147,7 +146,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
     if not editable(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
-        freeze.refuse_if_frozen(household.commune, year)
+        freezing.refuse_if_frozen(household.commune, year)
         _refuse_clash(user, record["national_id"], None)
         try:
             with transaction.atomic():
@@ -172,7 +171,7 @@ def move(user: Any, person_id: int, version: int, year: int, action: str) -> Per
         raise ValueError(f"unknown move: {action}")
     with transaction.atomic():
         person = _editable_person(user, person_id)
-        freeze.refuse_if_frozen(person.household.commune, year)
+        freezing.refuse_if_frozen(person.household.commune, year)
         surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
         if surveyed is None:
             raise ValueError(f"Người này chưa có bản ghi năm {year}.")
@@ -209,7 +208,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     if not editable(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
-        freeze.refuse_if_held(commune)
+        freezing.refuse_if_held(commune)
         changes = dict(changes)
         if name := changes.pop("new_village", None):
             changes["village"] = _new_village(user, commune, name)

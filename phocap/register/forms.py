@@ -2,7 +2,7 @@
 
 A person's form holds the survey form's raw columns as text; what they mean is
 decided by the core's validation (register.checking), exactly as for a file. Every
-form's text fields pass the one text check (textfields.py).
+form's text fields pass the one text check (phocap/textfields.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from phocap.register.checking import Problem
 from phocap.register.models import Household, Village
 from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
-from phocap.register.textfields import CheckedForm, CheckedModelForm
 from phocap.survey.schema import BY_KEY, COLUMNS
+from phocap.textfields import CheckedForm, CheckedModelForm
 
 HEADERS = {c.key: c.header_vi for c in COLUMNS}
 CHOICES = {

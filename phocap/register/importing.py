@@ -42,8 +42,8 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from phocap.recognition.freeze import frozen
 from phocap.register import audit, bulk, import_runs, uniqueness
+from phocap.register.freezing import frozen
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -289,7 +289,7 @@ def _household_changes(register: _Register, given: dict[tuple[Any, ...], Values]
 
 
 def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
-    """A frozen year takes no file (recognition/freeze.py): said at preview and at commit.
+    """A frozen year takes no file (register/freezing.py): said at preview and at commit.
 
     A file of an open year may still correct people's identities: the person and
     the open years change, a frozen year keeps the identity it pinned.

@@ -18,8 +18,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from phocap.recognition.freeze import frozen
 from phocap.register import audit
+from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.scope import editable
 from phocap.survey import classes

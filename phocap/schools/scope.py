@@ -17,13 +17,48 @@ from typing import Any
 from django.db import models
 
 from phocap.accounts.models import Role
-from phocap.schools.models import School, SchoolClass
+from phocap.register.models import Household, Person, PersonYear, Village
+from phocap.schools.models import Enrolment, School, SchoolClass
 
 
 def own_school_id(user: Any) -> int | None:
     """The school of a school staff member's Staff record, or None."""
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     return staff.school_id if staff is not None else None
+
+
+def pupils(user: Any) -> models.QuerySet[Any]:
+    """The ids of the people a school's staff member reads: those on their school's class
+    lists (any school year); nobody if the account has no staff record."""
+    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
+            .values("person_id"))
+
+
+def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
+    """What of ``model`` a school's staff member reads, within their commune.
+
+    The register's ScopedManager.for_user asks this through hooks.school_rows
+    (provided in apps.py). School records reach their school through ``path``
+    (a class, a pupil, an attendance day); the register's people, years,
+    households and villages are their pupils' own. Any other scoped model (e.g.
+    the commune's audit trail) holds nothing for them.
+    """
+    school = own_school_id(user)
+    if model is School:
+        return models.Q(pk=school)
+    steps = path.split("__")
+    if "school" in steps:
+        return models.Q(**{"__".join(steps[:steps.index("school") + 1]): school})
+    people = pupils(user)
+    households = Person.objects.filter(pk__in=people).values("household_id")
+    by_model = {
+        Person: models.Q(pk__in=people),
+        PersonYear: models.Q(person_id__in=people),
+        Household: models.Q(pk__in=households),
+        Village: models.Q(pk__in=Household.objects.filter(pk__in=households)
+                          .values("village_id")),
+    }
+    return by_model.get(model, models.Q(pk__in=[]))
 
 
 def schools_for(user: Any) -> models.QuerySet[School]:

@@ -288,7 +288,7 @@ def _every_form() -> list[type[forms.BaseForm]]:
 
 def test_every_form_checks_its_text_fields_the_one_way(db: Any) -> None:
     from phocap.accounts.forms import ThrottledLoginForm
-    from phocap.register.textfields import CheckedForm, CheckedModelForm
+    from phocap.textfields import CheckedForm, CheckedModelForm
 
     unchecked = [f.__qualname__ for f in _every_form()
                  if not issubclass(f, CheckedForm | CheckedModelForm)

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from phocap.recognition import workflow
-from phocap.recognition.freeze import Frozen, frozen
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register import editing, rollover
+from phocap.register.freezing import Frozen, frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from tests.web.roles import COVERS, PASSWORD, ROLES
 

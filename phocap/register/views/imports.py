@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phocap.accounts.models import Role
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
-from phocap.register.textfields import CheckedForm
+from phocap.textfields import CheckedForm
 
 ACCEPTED = (*jobs.SUFFIXES, ".zip")
 

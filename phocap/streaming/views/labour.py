@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.register.scope import editable
-from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -30,6 +29,7 @@ from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import LabourDemand
 from phocap.streaming.views.common import school_year, school_years
+from phocap.textfields import CheckedModelForm
 
 
 class LabourDemandForm(CheckedModelForm):
