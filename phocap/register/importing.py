@@ -55,6 +55,7 @@ from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
 from phocap.register.scope import editable
+from phocap.survey.official.values import CLASS_OF_STAGE
 from phocap.survey.text import fold
 from phocap.units import vintage_for_year
 
@@ -197,7 +198,23 @@ def _year_wanted(row: dict[str, Any], before: Values | None) -> Values:
     for name in _COMPLETIONS[:max(given, default=0)]:
         if wanted[name] is None:
             wanted[name] = before[name]
+    for name, restated in _restated(before).items():
+        if before[name] is None and wanted[name] == restated:
+            wanted[name] = None
     return wanted
+
+
+def _restated(before: Values) -> Values:
+    """The finer fields the ministry's template writes in place of the register's coarser
+    ones (survey/official/writing.py): its "finished grade" column holds the highest grade
+    finished, its literacy class the stage's last class, its relapse level 1 for a relapse.
+    A file giving exactly these restates what the register holds; it adds nothing."""
+    stage = before["literacy_stage"]
+    return {
+        "finished_grade": before["highest_grade"],
+        "literacy_completed": CLASS_OF_STAGE.get(stage) if stage is not None else None,
+        "relapse_level": 1 if before["relapsed"] else None,
+    }
 
 
 def _households_given(records: pl.DataFrame) -> dict[tuple[Any, ...], Values]:
