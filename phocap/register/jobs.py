@@ -344,10 +344,10 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
     shown = list(planned.changed.items())[:SAMPLE]
     wanted = {key for key, _ in shown}
     names = {
-        (row["commune_code"], row["household_no"], row["person_no"]): row["full_name"]
-        for row in records.select("commune_code", "household_no", "person_no", "full_name")
-        .iter_rows(named=True)
-        if (row["commune_code"], row["household_no"], row["person_no"]) in wanted
+        key: full_name
+        for *key_values, full_name in records.select(
+            "commune_code", "village", "household_no", "person_no", "full_name").iter_rows()
+        if (key := tuple(key_values)) in wanted
     }
     missing = planned.missing[:SAMPLE]
     return {
@@ -382,38 +382,25 @@ def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[
             "commune": code, "village": village or "", "new": 0, "changed": 0,
             "unchanged": 0, "missing": 0})
 
-    for row in records.select("commune_code", "household_no", "person_no", "village").iter_rows():
-        key = (row[0], row[1], row[2])
+    for key in records.select("commune_code", "village", "household_no", "person_no").iter_rows():
         kind = "new" if key in new else "changed" if key in changed else "unchanged"
-        count(row[0], row[3])[kind] += 1
-    if planned.missing:
-        where = _villages(planned.missing)
-        for key in planned.missing:
-            count(key[0], where.get(key))["missing"] += 1
+        count(key[0], key[1])[kind] += 1
+    for key in planned.missing:
+        count(key[0], key[1])["missing"] += 1
     return list(counts.values())  # in file order ("01. …", "02. …"), then the register's
-
-
-def _villages(keys: list[importing.Key]) -> dict[importing.Key, str]:
-    return {
-        (code, number, person_no): village
-        for code, number, person_no, village in Person.objects.filter(
-            household__commune__code__in={k[0] for k in keys},
-            household__household_no__in={k[1] for k in keys},
-        ).values_list("household__commune__code", "household__household_no", "person_no",
-                      "household__village__name")
-    }
 
 
 def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
     if not keys:
         return []
     found = {
-        (code, number, person_no): name
-        for code, number, person_no, name in Person.objects.filter(
+        (code, village, number, person_no): name
+        for code, village, number, person_no, name in Person.objects.filter(
             household__commune__code__in={k[0] for k in keys},
-            household__household_no__in={k[1] for k in keys},
-        ).values_list("household__commune__code", "household__household_no", "person_no",
-                      "full_name")
+            household__village__name__in={k[1] for k in keys},
+            household__household_no__in={k[2] for k in keys},
+        ).values_list("household__commune__code", "household__village__name",
+                      "household__household_no", "person_no", "full_name")
     }
     return [(key, found.get(key, "")) for key in keys]
 

@@ -18,7 +18,10 @@ refused instead of silently overwriting someone else's change.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -118,12 +121,28 @@ class Household(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["commune", "household_no"],
-                                    name="household_no_per_commune")
+            # The ministry numbers households within each village (each village's
+            # file starts at 1): two villages of a commune may both have household 1.
+            models.UniqueConstraint(fields=["village", "household_no"],
+                                    name="household_no_per_village")
         ]
 
     def __str__(self) -> str:
         return f"{self.household_no} {self.head_name}".strip()
+
+    def unique_error_message(self, model_class: Any, unique_check: Any) -> ValidationError:
+        """A form that would give the household a number its village already has says so in
+        the words of the register (number_taken), not Django's generic sentence."""
+        if tuple(unique_check) == ("village", "household_no"):
+            return ValidationError(number_taken(self.village.name, self.household_no),
+                                   code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
+
+
+def number_taken(village: str, household_no: str) -> str:
+    """Why a household cannot have this number in this village."""
+    return (f"Thôn {village} đã có hộ số {household_no}: trong một thôn mỗi hộ có một số"
+            " phiếu riêng. Chọn số phiếu khác hoặc thôn khác.")
 
 
 class Person(models.Model):

@@ -47,7 +47,8 @@ from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE, commune_csv
 from tests.web.threads import on_another_connection, started
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 sqlite_only = pytest.mark.skipif(
     "DATABASE_URL" in os.environ,
     reason="PostgreSQL commits an import in one transaction and holds no commune (import_runs.py)")

@@ -12,7 +12,8 @@ from phocap.register.editing import update_person
 from phocap.register.models import AuditEntry, ImportJob, PersonYear
 from tests.web.import_helpers import commune_csv, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 Status = ImportJob.Status
 
 
