@@ -108,6 +108,17 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
     return found, problems
 
 
+def _rows(sheet: Any, width: int, bounds: Limits) -> list[tuple[Any, ...]] | None:
+    """The sheet's rows, only as wide as the form (a stray cell far to the right costs
+    nothing); None past the row bound, before reading further."""
+    rows: list[tuple[Any, ...]] = []
+    for row in sheet.iter_rows(min_row=1, max_col=width, values_only=True):
+        if bounds.max_rows is not None and len(rows) >= bounds.max_rows:
+            return None
+        rows.append(tuple(row))
+    return rows
+
+
 def read_workbook(content: bytes, name: str, forms: list[Form], bounds: Limits
                   ) -> tuple[dict[str, Theirs], list[str]]:
     """The ministry's figures of every form in the workbook (form code → cells) and the
@@ -132,9 +143,10 @@ def read_workbook(content: bytes, name: str, forms: list[Form], bounds: Limits
                 problems.append(f"Tệp “{name}”: trang tính “{sheet.title}” không phải biểu nào "
                                 f"của phocap (các biểu: {', '.join(by_code)}).")
                 continue
-            rows = [tuple(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
-            if bounds.max_rows is not None and len(rows) > bounds.max_rows:
-                problems.append(f"Tệp “{name}”, trang tính “{sheet.title}”: quá nhiều dòng.")
+            rows = _rows(sheet, len(form.columns), bounds)
+            if rows is None:
+                problems.append(f"Tệp “{name}”, trang tính “{sheet.title}”: quá nhiều dòng "
+                                f"(tối đa {bounds.max_rows}).")
                 continue
             cells, wrong = read_sheet(name, sheet.title, rows, form)
             problems += wrong
