@@ -73,6 +73,8 @@ def test_typed_figures_are_kept_audited_and_explained_by_name(commune: Any,
     kept.refresh_from_db()
     assert kept.cells == {"in_scope": {"a11": 2}}
     assert AuditEntry.objects.filter(model="ministryfigures", action="update").count() == 1
+    log = staff.get(f"/units/{commune.pk}/audit/").content.decode()
+    assert f'số liệu của Bộ: <a href="{url.split("?")[0]}?year={YEAR}">TH-M1</a> 2021' in log
 
 
 def test_a_word_typed_in_a_cell_is_refused_naming_row_column_and_value(
