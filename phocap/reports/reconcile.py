@@ -164,9 +164,9 @@ SOURCES = "shared/docs/official-formats.md"
 RULES: tuple[Rule, ...] = (
     Rule(
         "disabled_can_study", "Khuyết tật có khả năng học tập",
-        "Sổ phổ cập của hệ thống Bộ loại mọi người khuyết tật khỏi số phải phổ cập; phocap chỉ "
-        "loại người khuyết tật không có khả năng học tập, người khuyết tật học được vẫn phải "
-        "phổ cập.",
+        "Sổ phổ cập của xã (theo cách tính nguồn S3 tái hiện) loại mọi người khuyết tật khỏi "
+        "số phải phổ cập; phocap chỉ loại người khuyết tật không có khả năng học tập, người "
+        "khuyết tật học được vẫn phải phổ cập.",
         f"{SOURCES} §2 (nguồn S3: loại mọi người khuyết tật khỏi mẫu số); rules.md §1 (PPC).",
         who=lambda t: facts.resident(t) & _true(t.disability == "học được"),
         as_ministry=lambda t: {"disability": ibis.literal(facts.CANNOT_STUDY)},
@@ -174,8 +174,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "moves_ignored", "Chuyển đến, chuyển đi, chết",
-        "Sổ phổ cập của hệ thống Bộ bỏ qua cột tình trạng cư trú (AT): người chuyển đi, đã chết "
-        "vẫn được tính phải phổ cập, và không ai được ghi là chuyển đến, chuyển đi hay chết.",
+        "Sổ phổ cập của xã (theo cách tính nguồn S3 tái hiện) bỏ qua cột tình trạng cư trú "
+        "(AT): người chuyển đi, đã chết vẫn được tính phải phổ cập, và không ai được ghi là "
+        "chuyển đến, chuyển đi hay chết.",
         f"{SOURCES} §2 (nguồn S3 bỏ qua cột AT) và §5 (cột AT: chuyển đến / chuyển đi / chết).",
         who=lambda t: _true(t.status.isin(("chuyển đến", "chuyển đi", "chết"))),
         as_ministry=lambda t: {"status": ibis.null().cast("string")},
