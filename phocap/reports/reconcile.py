@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import polars as pl
 
 from phocap.engine import facts
@@ -50,7 +51,6 @@ POPULATION_ROWS = frozenset({
     "moved_away", "deceased",
 })
 IDENTITY = ("commune_code", "village", "household_no", "person_no", "full_name")
-BATCH = 150  # cells per query: two columns each, well under SQLite's 2,000 columns
 
 
 @dataclass(frozen=True)
@@ -283,42 +283,78 @@ class Reconciliation:
         return [c for c in self.cells if c.difference]
 
 
-def _in_cell(t: ir.Table, trace: Trace) -> ir.BooleanValue:
-    """Whether a record is counted in the cell: the forms' own condition, communes and ages."""
-    age = facts.age(t)
-    where = [t.commune_code.isin(p.communes) & age.between(p.lo, p.hi) for p in trace.parts]
-    return _true(METRICS[trace.metric](t)) & functools.reduce(operator.or_, where)
+ORIGINAL = -1  # the side of a record as it is; 0, 1, …: as rule i reads it
 
 
-def _people(table: ir.Table, year: int, rule: Rule, traces: Sequence[Trace]) -> pl.DataFrame:
-    """The rule's people whose counting differs in any of the cells: ``_o{i}`` whether phocap
-    counts them in cell i, ``_t{i}`` whether the ministry's practice does."""
-    communes = sorted({c for trace in traces for p in trace.parts for c in p.communes})
+def _records(table: ir.Table, year: int, rules: Sequence[Rule], metrics: Sequence[str],
+             communes: Sequence[str]) -> pl.DataFrame:
+    """The people any rule concerns, once as recorded (``_side`` = ORIGINAL) and once per
+    rule as its practice reads them (``_side`` = the rule's index), with their age and
+    whether each metric holds (``_m{i}``).
+
+    One query for the whole form, a column per metric (not per cell): compiling a
+    query is what costs, and the cells are then picked from these few people in memory."""
     t = table.filter((table.survey_year == year) & table.commune_code.isin(communes))
-    t = t.filter(rule.who(t))
-    t = t.mutate(_born=t.birth_year,
-                 **{f"_o{i}": _in_cell(t, trace) for i, trace in enumerate(traces)})
-    m = t.mutate(**rule.as_ministry(t))
-    m = m.mutate(**{f"_t{i}": _in_cell(m, trace) for i, trace in enumerate(traces)})
-    m = m.filter(functools.reduce(operator.or_,
-                                  [m[f"_o{i}"] != m[f"_t{i}"] for i in range(len(traces))]))
-    flags = [f"_{side}{i}" for i in range(len(traces)) for side in "ot"]
-    query = m.select(*IDENTITY, "_born", *flags).order_by(["village", "household_no",
-                                                            "person_no"])
+    columns = list(t.columns)
+    sides = [t.filter(functools.reduce(operator.or_, [rule.who(t) for rule in rules]))
+             .mutate(_side=ibis.literal(ORIGINAL, type="int8")).select(*columns, "_side")]
+    for index, rule in enumerate(rules):
+        concerned = t.filter(rule.who(t))
+        read = {k: v.cast(t[k].type()) for k, v in rule.as_ministry(concerned).items()}
+        sides.append(concerned.mutate(**read, _side=ibis.literal(index, type="int8"))
+                     .select(*columns, "_side"))
+    both = ibis.union(*sides, distinct=False)
+    query = both.select(*IDENTITY, "birth_year", "_side", _age=facts.age(both),
+                        **{f"_m{i}": _true(METRICS[m](both)) for i, m in enumerate(metrics)})
     frame = pl.from_arrow(query.to_pyarrow())
     assert isinstance(frame, pl.DataFrame)
     return frame
 
 
-def _person(row: dict[str, object]) -> Person:
-    return Person(str(row["commune_code"]), str(row["village"]), str(row["household_no"]),
-                  int(str(row["person_no"])), str(row["full_name"]), int(str(row["_born"])))
+@dataclass(frozen=True)
+class _Sides:
+    """One rule's people, each with their record as it is (o) and as the rule reads it (t)."""
 
+    people: list[Person]
+    commune: np.ndarray
+    age: dict[str, np.ndarray]  # side → ages
+    holds: dict[str, np.ndarray]  # side → (people × metrics) booleans
 
-def _split(frame: pl.DataFrame, index: int) -> tuple[list[Person], list[Person]]:
-    ours, theirs = pl.col(f"_o{index}"), pl.col(f"_t{index}")
-    return ([_person(r) for r in frame.filter(ours & ~theirs).to_dicts()],
-            [_person(r) for r in frame.filter(~ours & theirs).to_dicts()])
+    @classmethod
+    def of(cls, frame: pl.DataFrame, rule_index: int, metrics: int) -> _Sides:
+        flags = [f"_m{i}" for i in range(metrics)]
+        original = frame.filter(pl.col("_side") == ORIGINAL).drop("_side")
+        read = frame.filter(pl.col("_side") == rule_index).select(
+            *IDENTITY, pl.col("_age").alias("_age_t"),
+            *[pl.col(f).alias(f"{f}_t") for f in flags])
+        joined = original.join(read, on=list(IDENTITY), how="inner").sort(
+            ["village", "household_no", "person_no"])
+        people = [Person(str(r["commune_code"]), str(r["village"]), str(r["household_no"]),
+                         int(r["person_no"]), str(r["full_name"]), int(r["birth_year"]))
+                  for r in joined.select(*IDENTITY, "birth_year").to_dicts()]
+        return cls(
+            people, joined["commune_code"].cast(pl.String).to_numpy(),
+            {"o": joined["_age"].to_numpy(), "t": joined["_age_t"].to_numpy()},
+            {"o": joined.select(flags).to_numpy().astype(bool).reshape(len(people), metrics),
+             "t": joined.select([f"{f}_t" for f in flags]).to_numpy().astype(bool)
+             .reshape(len(people), metrics)})
+
+    def counted(self, trace: Trace, side: str, metric: int) -> np.ndarray:
+        """Whether each person is counted in the cell on one side: the forms' condition (the
+        metric), one of the cell's communes and its ages."""
+        age = self.age[side]
+        where = np.zeros(len(self.people), dtype=bool)
+        for part in trace.parts:
+            where |= np.isin(self.commune, part.communes) & (age >= part.lo) & (age <= part.hi)
+        return self.holds[side][:, metric] & where
+
+    def split(self, trace: Trace, metric: int) -> tuple[list[Person], list[Person]]:
+        """The people counted in the cell by phocap only, and by the rule's reading only."""
+        if not self.people:
+            return [], []
+        ours, theirs = self.counted(trace, "o", metric), self.counted(trace, "t", metric)
+        return ([p for p, yes in zip(self.people, ours & ~theirs, strict=True) if yes],
+                [p for p, yes in zip(self.people, ~ours & theirs, strict=True) if yes])
 
 
 def _explain(difference: int, candidates: list[tuple[Rule, list[Person], list[Person]]]
@@ -359,16 +395,18 @@ def reconcile(table: ir.Table, form: Form, theirs: Theirs,
     traces = {i: trace_of(form, form.row(cells[i].row_code), cells[i].column_key)
               for i in differing}
     found: dict[int, list[tuple[Rule, list[Person], list[Person]]]] = {i: [] for i in differing}
-    for rule in rules:
-        wanted = [i for i in differing
-                  if (trace := traces[i]) is not None and rule.metrics(trace.metric)]
-        for start in range(0, len(wanted), BATCH):
-            batch = wanted[start:start + BATCH]
-            frame = _people(table, form.year, rule, [t for i in batch
-                                                     if (t := traces[i]) is not None])
-            for index, cell in enumerate(batch):
-                ours_only, theirs_only = _split(frame, index)
-                found[cell].append((rule, ours_only, theirs_only))
+    traced = {i: trace for i, trace in traces.items() if trace is not None}
+    if traced and rules:
+        metrics = sorted({trace.metric for trace in traced.values()})
+        communes = sorted({c for trace in traced.values() for p in trace.parts
+                           for c in p.communes})
+        frame = _records(table, form.year, rules, metrics, communes)
+        for index, rule in enumerate(rules):
+            sides = _Sides.of(frame, index, len(metrics))
+            for cell, trace in traced.items():
+                if rule.metrics(trace.metric):
+                    ours_only, theirs_only = sides.split(trace, metrics.index(trace.metric))
+                    found[cell].append((rule, ours_only, theirs_only))
     for i in differing:
         difference = cells[i].difference
         assert difference is not None
