@@ -112,3 +112,12 @@ def test_counts_as_written(raw: Any, expected: int | None) -> None:
 def test_what_is_not_a_count(raw: Any) -> None:
     with pytest.raises(ValueError):
         count(raw)
+
+
+def test_a_sheet_beyond_the_row_bound_is_refused(forms: list[Form], tmp_path: Path) -> None:
+    """TH-M1 as phocap writes it has more than 20 rows (22 figures under a 3-row header)."""
+    small = Limits(max_bytes=5_000_000, max_rows=20, max_expanded=50_000_000)
+    th = [f for f in forms if f.code == "TH-M1"]
+    found, problems = read_workbook(workbook(th, tmp_path), NAME, th, small)
+    assert found == {}
+    assert problems == [f"Tệp “{NAME}”, trang tính “TH-M1”: quá nhiều dòng (tối đa 20)."]
