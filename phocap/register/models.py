@@ -370,3 +370,27 @@ class ImportUndo(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "batch"], name="one_undo_per_batch")]
+
+
+class MinistryFigures(models.Model):
+    """The figures the ministry's system (pcgd.moet.gov.vn) reports for one form of a unit
+    and year, as an officer typed or uploaded them, kept so that the reconciliation with
+    phocap's form (reports/reconcile.py) can be opened again. ``cells`` maps a row code to
+    a column key to a count; a cell not entered is absent."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
+    form_code = models.CharField(_("biểu"), max_length=12)
+    cells = models.JSONField(_("số liệu của Bộ"), default=dict)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)  # a file's name, or blank
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("nhập lúc"), auto_now=True)
+
+    objects = ScopedManager("unit")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "survey_year", "form_code"],
+                                    name="ministry_figures_per_unit_year_form")
+        ]
