@@ -40,11 +40,10 @@ from django.utils import timezone
 from phocap.register.models import BackgroundTask
 
 Status = BackgroundTask.Status
-ACTIVE = (Status.QUEUED, Status.RUNNING)
 _HOST = socket.gethostname()
 
 
-class Interrupted(BaseException):  # noqa: N818 (a signal to stop, not an error)
+class Interrupted(BaseException):
     """Raised inside a running task at its next progress report when the worker is stopping
     (SIGTERM) or lost the task to another: the work unwinds and undoes what it wrote.
 

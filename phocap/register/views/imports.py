@@ -2,8 +2,8 @@
 
 Validation and the commit run in a worker process (register/jobs.py,
 ``manage.py runjobs``): these views only queue them and show the job, whose
-progress fragment htmx polls every second while it runs. A job outside the user's reach is "not found" (404), as
-everything of another commune is.
+progress fragment htmx polls every second while it runs. A job outside the
+user's reach is "not found" (404), as everything of another commune is.
 """
 
 from __future__ import annotations
