@@ -186,3 +186,9 @@ def reclaim_all() -> int:
         if reclaim(task).status != Status.RUNNING:
             found += 1
     return found
+
+
+def finished_deleted(cutoff: dt.datetime) -> int:
+    """Forget the tasks that ended before ``cutoff`` (the nightly cleanup); how many."""
+    return BackgroundTask.objects.filter(status__in=(Status.DONE, Status.FAILED),
+                                         finished__lt=cutoff).delete()[0]
