@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from phocap.register import jobs
 from phocap.register.editing import update_person
@@ -147,6 +149,10 @@ def test_a_commit_whose_last_worker_died_is_reported_failed(
     assert "gián đoạn sau 2/7 bản ghi" in job.message and "đã được hoàn tác" in job.message
     assert jobs.task(job).status == BackgroundTask.Status.FAILED
     assert not PersonYear.objects.exists()
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert "gián đoạn sau 2/7 bản ghi" in page and "Đang chờ máy chủ" not in page
 
 
 def test_a_commit_whose_first_worker_stopped_beating_elsewhere_waits_for_another(

@@ -211,6 +211,32 @@ def test_a_worker_killed_mid_commit_leaves_nothing_and_the_next_worker_commits_i
     assert "Đã ghi vào sổ lúc" in page(staff, job)
 
 
+def test_a_commit_killed_on_its_last_attempt_is_undone_and_reported_failed(
+    confirmed: tuple[Any, ImportJob], settings: Any
+) -> None:
+    staff, job = confirmed
+    BackgroundTask.objects.filter(kind=jobs.COMMIT.name, subject=job.pk).update(
+        attempts=jobs.COMMIT.attempts - 1)  # a worker died on it once already
+    before = state()
+    worker = stalling_worker(settings, 600)
+    try:
+        first_batch_written(worker)
+        until(lambda: jobs.progress(ImportJob.objects.get(pk=job.pk)) == (2, 4), "2/4 written")
+        worker.send_signal(signal.SIGKILL)
+    finally:
+        worker.kill()
+        worker.wait(30)
+
+    job.refresh_from_db()
+    job = jobs.refresh(job)  # what the import's page does first
+    assert job.status == Status.FAILED
+    assert "bị gián đoạn sau 2/4 bản ghi" in job.message and "đã được hoàn tác" in job.message
+    assert state() == before  # SQLite's first batch undone; PostgreSQL rolled back
+    assert not (ImportRun.objects.exists() or ImportHold.objects.exists())
+    shown = page(staff, job)
+    assert "bị gián đoạn sau 2/4 bản ghi" in shown and "Đang chờ máy chủ" not in shown
+
+
 def test_a_worker_asked_to_stop_mid_commit_undoes_it_and_puts_it_back_in_the_queue(
     confirmed: tuple[Any, ImportJob], settings: Any
 ) -> None:
