@@ -22,7 +22,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from phocap.register import background
 from phocap.register.models import BackgroundTask
@@ -55,10 +55,11 @@ class _Heartbeat(threading.Thread):
                 if self.ending.is_set():
                     break
                 try:
+                    close_old_connections()  # one broken since the last beat (a restart)
                     if not background.beat(self.task, self.who, self.done, self.total):
                         self.lost = True
                         return
-                except OperationalError:  # SQLite busy past its timeout: try at the next beat
+                except DatabaseError:  # SQLite busy past its timeout, a lost connection: next beat
                     log.warning("task %s: heartbeat not written", self.task.pk, exc_info=True)
                 self.ending.wait(min(1.0, every))  # progress at most once a second
         finally:
@@ -80,6 +81,8 @@ class Worker:
         """Run tasks until stopped; with ``once``, until none is queued. How many ran."""
         ran = 0
         while not self.stopping.is_set():
+            # As a request would: drop a connection that broke or outlived CONN_MAX_AGE.
+            close_old_connections()
             background.reclaim_all()
             task = background.claim(self.who)
             if task is None:
