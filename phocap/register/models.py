@@ -394,3 +394,38 @@ class MinistryFigures(models.Model):
             models.UniqueConstraint(fields=["unit", "survey_year", "form_code"],
                                     name="ministry_figures_per_unit_year_form")
         ]
+
+
+class BackgroundTask(models.Model):
+    """One piece of long work for the worker process (register/background.py, ``runjobs``).
+
+    The web request only adds a row; a worker claims it with a conditional UPDATE
+    (queued → running, naming itself in ``claimed_by``), so two workers never run
+    the same task, and keeps ``heartbeat_at`` and the progress fresh while it runs.
+    A task whose worker died is queued again or failed (background.reclaim).
+    ``kind`` names the work (background.KINDS) and ``subject`` the row it is about.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang chạy")
+        DONE = "done", _("xong")
+        FAILED = "failed", _("gặp sự cố")
+
+    kind = models.CharField(max_length=40)
+    subject = models.BigIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims so far
+    claimed_by = models.CharField(max_length=200, blank=True)  # "host pid" of the worker
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"]),
+                   models.Index(fields=["kind", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} ({self.status})"

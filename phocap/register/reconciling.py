@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from phocap.recognition import freeze
-from phocap.register import audit
+from phocap.register import audit, freezing
 from phocap.register.models import AdministrativeUnit, MinistryFigures, Person
 from phocap.register.reporting import sources
 from phocap.register.results import subtree
@@ -31,7 +30,7 @@ def save(user: Any, unit: AdministrativeUnit, year: int, code: str, cells: Their
          source: str = "") -> MinistryFigures:
     """Keep the ministry's figures of one form (replacing those entered before), audited."""
     with transaction.atomic():
-        freeze.refuse_if_any_frozen(
+        freezing.refuse_if_any_frozen(
             [u for u in subtree(unit) if u.type == AdministrativeUnit.Type.COMMUNE], year)
         found = (MinistryFigures.objects.select_for_update()
                  .filter(unit=unit, survey_year=year, form_code=code).first())

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from phocap.recognition.freeze import Frozen
 from phocap.register import audit, reconciling, uploads
+from phocap.register.freezing import Frozen
 from phocap.register.models import AdministrativeUnit
 from phocap.register.reporting import cached_forms
 from phocap.register.scope import editable, sees_people
