@@ -39,6 +39,24 @@ HINTS = {
 }
 
 
+# The person's form in the groups of the ministry's data-entry form (its row 1), so an
+# officer finds each field where the paper form has it.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (_("Thông tin đối tượng"), ("full_name", "birth_date", "sex", "ethnicity", "national_id",
+                                "religion", "priority", "relationship")),
+    (_("Nơi đang ở"), ("residence", "residence_status", "status", "status_detail")),
+    (_("Thông tin học tập"), (
+        "current_class", "class_name", "continuing", "current_school", "school_name",
+        "school_district", "preschool_completed", "primary_completed", "thcs_graduated",
+        "thpt_graduated", "vocational_level", "vocational_completed", "diploma_no",
+        "highest_grade", "finished_grade", "finished_year", "dropout_grade", "dropout_year")),
+    (_("Xóa mù chữ"), ("literacy_stage", "literacy_year", "literacy_class",
+                       "literacy_completed", "relapsed", "relapse_level")),
+    (_("Khuyết tật"), ("disability", "disability_types", "disability_certified")),
+    (_("Thông tin liên lạc"), ("parent_name", "phone", "note")),
+)
+
+
 class RecordForm(CheckedForm):
     """One person's identity and survey-year record, as raw survey text."""
 
@@ -57,6 +75,12 @@ class RecordForm(CheckedForm):
             self.fields[key] = forms.CharField(
                 label=label, required=False, widget=widget, help_text=HINTS.get(key, ""),
                 max_length=BY_KEY[key].max_chars or None)
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The visible fields by the form's groups; every field is in exactly one."""
+        return [(title, [self[key] for key in keys if key in self.fields])
+                for title, keys in GROUPS
+                if any(key in self.fields for key in keys)]
 
     def raw(self) -> dict[str, str]:
         return {k: str(v or "").strip() for k, v in self.cleaned_data.items()

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from phocap.accounts import totp
 from phocap.accounts.models import User
-from phocap.register import jobs, revisions
+from phocap.register import revisions
 from phocap.register.models import AuditEntry, ImportJob, PersonYear
 from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
 from tests.web.import_helpers import commune_csv
@@ -76,7 +76,6 @@ def world(surveyed: dict[str, Any], make_user: Any, settings: Any, tmp_path: Any
     """Commune 03319 of the tree with a primary school (a site, a teacher whose login is
     the school's staff account, a class of 2021 with one pupil) and its commune staff."""
     settings.VAR_DIR = tmp_path
-    monkeypatch.setattr(jobs, "start", lambda step, job: step(job.pk))  # in this thread
     commune = surveyed["communes"]["03319"]
     school = School.objects.create(code="S03319", name="Trường 03319", level="primary",
                                    commune=commune)
@@ -160,6 +159,12 @@ def attendance_import(w: dict[str, Any]) -> Write:
     rows = "Lớp,STT,Ngày,Trạng thái\n5A,1,06/09/2021,K\n"
     return Write(w["keeper"], f"/attendance/schools/{w['school'].pk}/import/",
                  {"file": SimpleUploadedFile("chuyen-can.csv", rows.encode())}, w["commune"])
+
+
+def ministry_figures(w: dict[str, Any]) -> Write:
+    """The commune officer types one of the ministry's figures of a form."""
+    return Write(w["officer"], f"/units/{w['commune'].pk}/forms/TH-M1/reconcile/?year={YEAR}",
+                 {"c:in_scope:a11": "1"}, w["commune"])
 
 
 def import_commit(w: dict[str, Any]) -> Write:
@@ -251,6 +256,7 @@ WRITES: dict[str, Callable[[dict[str, Any]], Write]] = {
     "attendance-calendar": attendance_calendar,
     "attendance-import": attendance_import,
     "import-commit": import_commit,
+    "unit-form-reconcile": ministry_figures,
     "duplicates-merge": duplicates_merge,
     "admin-difficult": admin_difficult,
     "admin-user-new": admin_user_new,

@@ -42,7 +42,8 @@ from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE, commune_csv
 from tests.web.threads import started
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 ROOT = Path(__file__).resolve().parents[2]
 Status = ImportJob.Status
 

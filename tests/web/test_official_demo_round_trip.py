@@ -28,7 +28,6 @@ from typer.testing import CliRunner
 
 from phocap.accounts.models import User
 from phocap.cli import app
-from phocap.register import jobs
 from phocap.register.models import Household, ImportJob, Person, PersonYear
 from phocap.survey.official import writing
 from phocap.survey.schema import SCHEMA
@@ -40,9 +39,8 @@ Status = ImportJob.Status
 
 
 @pytest.fixture(autouse=True)
-def inline_steps(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.VAR_DIR = tmp_path / "var"
-    monkeypatch.setattr(jobs, "start", lambda step, job: step(job.pk))
+def own_files(settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path / "var"  # the import's files; its steps run inline (tests)
 
 
 def exported(client: Client, commune_pk: int, target: Path) -> pl.DataFrame:

@@ -233,3 +233,19 @@ def test_the_history_names_fields_as_the_survey_form_does(pupil: Person, staff: 
     page = staff.get(f"/persons/{pupil.pk}/").content.decode()
     assert "Biến động: <del>∅</del> → <ins>chuyển đi</ins>" in page
     assert "status: " not in page
+
+
+def test_the_person_form_groups_every_field_as_the_ministrys_form_does(pupil: Person,
+                                                                       staff: Client) -> None:
+    """Six groups, in the order of the form's row 1; no field left out or shown twice."""
+    from phocap.register.forms import GROUPS, RecordForm
+    from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
+
+    grouped = [key for _, keys in GROUPS for key in keys]
+    assert sorted(grouped) == sorted(RAW_PERSON_COLUMNS + RAW_YEAR_COLUMNS)
+    assert len(RecordForm().groups()) == 6
+    page = staff.get(f"/persons/{pupil.pk}/?year={YEAR}").content.decode()
+    legends = ["Thông tin đối tượng", "Nơi đang ở", "Thông tin học tập", "Xóa mù chữ",
+               "Khuyết tật", "Thông tin liên lạc"]
+    assert [page.index(f"<legend>{title}</legend>") for title in legends] == sorted(
+        page.index(f"<legend>{title}</legend>") for title in legends)
