@@ -1,14 +1,14 @@
-"""The demo commune through the ministry's files and back: exported as the register's
+"""The demo through the ministry's files and back: a commune exported as the register's
 survey file (the unit's export), written into the ministry's template (``phocap
 export-official``, a ZIP of one .xls a village), imported on the import page (preview,
-commit), and imported again.
+commit), and imported again; then every commune of the demo district, through the
+template and the import's preview.
 
 The template holds less than the register (docs/official-files.md §2, writing.notes):
 the national ID, the year of the literacy class and the completion years below the
-highest. Importing its files therefore changes those fields and nothing else (what
-reconciliation with the register's own values will keep is a separate step of issue 12);
-every other field of every survey record comes back as it was, no household, person or
-survey year is added or lost, and the second import of the same files changes nothing.
+highest. A blank it leaves for them never erases the register's value, and what it only
+restates (the grade finished, the literacy class, the relapse level) adds nothing, so
+nothing changes: no household, person or survey year is added, lost or altered.
 """
 
 from __future__ import annotations
@@ -28,13 +28,15 @@ from typer.testing import CliRunner
 
 from phocap.accounts.models import User
 from phocap.cli import app
+from phocap.register import importing
 from phocap.register.models import Household, ImportJob, Person, PersonYear
 from phocap.survey.official import writing
+from phocap.survey.official.reading import Context
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
 
 YEAR = 2021
-KEY = ["household_no", "person_no"]
+KEY = ["village", "household_no", "person_no"]
 Status = ImportJob.Status
 
 
@@ -113,3 +115,24 @@ def test_the_demo_commune_exported_to_the_ministrys_files_imports_back_unchanged
     assert again.result == {"new": 0, "changed": 0, "unchanged": before.height, "missing": 0}
     assert counts() == held
     assert exported(client, commune.pk, tmp_path / "again.xlsx").equals(after)
+
+    # Every commune of the district: its records written to the template, one file a
+    # village, read back with the commune chosen, and previewed against the register.
+    district = User.objects.get(username="huyen")
+    client.force_login(district)
+    everyone = exported(client, district.unit.pk, tmp_path / "district.xlsx")
+    communes = everyone["commune_code"].unique().sort().to_list()
+    assert len(communes) == 21
+    for code in communes:
+        records = everyone.filter(pl.col("commune_code") == code)
+        folder = tmp_path / "district" / code
+        folder.mkdir(parents=True)
+        writing.write_commune(records, folder / "files.zip", ".xls")
+        with zipfile.ZipFile(folder / "files.zip") as opened:
+            opened.extractall(folder)
+        result = validate(sorted(folder.glob("*.xls")), year=YEAR, keep_records=True,
+                          context=Context(commune_code=code))
+        assert result.report.ok and result.records is not None, code
+        planned = importing.preview(result.records)
+        assert (len(planned.new), len(planned.changed), len(planned.missing),
+                planned.unchanged) == (0, 0, 0, records.height), code

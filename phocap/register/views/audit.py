@@ -22,7 +22,7 @@ from phocap.register.views.common import (
     survey_year,
     whole_unit,
 )
-from phocap.survey.schema import COLUMNS
+from phocap.survey.schema import COLUMNS, Kind
 from phocap.synth.writer import write_xlsx
 
 
@@ -55,7 +55,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     table = survey_table()
     table = table.filter(table.commune_code.isin([c.code for c in communes])
                          & (table.survey_year == year))
-    keys = [c.key for c in COLUMNS]
+    keys = [c.key for c in COLUMNS] + ["birth_year"]
     frame = as_survey_text(table.select(*keys).order_by(
         ["commune_code", "village", "household_no", "person_no"]).to_polars())
     name = f"phieu-dieu-tra-{unit.code}-{year}.xlsx"
@@ -75,8 +75,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def as_survey_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Typed records back to the survey file's text (dates ISO, "x" for relapsed)."""
+    """Typed records back to the survey file's text: dates ISO, the birth year alone when
+    the day is not known, "x" for a mark; the survey's own columns, in its order."""
+    marks = [c.key for c in COLUMNS if c.kind is Kind.FLAG]
+    birth = pl.coalesce(pl.col("birth_date").cast(pl.String), pl.col("birth_year").cast(pl.String))
     return frame.with_columns(
-        pl.when(pl.col("relapsed")).then(pl.lit("x")).otherwise(pl.lit("")).alias("relapsed"),
-        *[pl.col(c).cast(pl.String) for c in frame.columns if c != "relapsed"],
-    )
+        *[pl.when(pl.col(c)).then(pl.lit("x")).otherwise(pl.lit("")).alias(c) for c in marks],
+        birth.alias("birth_date"),
+        *[pl.col(c).cast(pl.String) for c in frame.columns
+          if c not in marks and c not in ("birth_date", "birth_year")],
+    ).select([c.key for c in COLUMNS])
