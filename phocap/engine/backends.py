@@ -81,6 +81,5 @@ def load(con: Any, records: pl.DataFrame | Path, name: str = "survey") -> ir.Tab
     if con.name == "pyspark":
         # A temporary view: Spark's managed tables would be written to a warehouse
         # folder in the working directory.
-        con._session.createDataFrame(arrow).createOrReplaceTempView(name)
-        return con.table(name)
+        return con.create_view(name, ibis.memtable(arrow), overwrite=True)
     return con.create_table(name, arrow, overwrite=True)

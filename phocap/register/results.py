@@ -8,7 +8,8 @@ recomputes the edited commune only, then judges levels and rolls up in Python
 (engine.evaluate_counts), which takes milliseconds. The finished answer for a
 unit is cached too, under the revisions of all its communes and their ĐBKK
 flags, so an unchanged province is one cache read. The village breakdown and
-the people behind a criterion read the survey_record view through Ibis.
+the people behind a criterion read the survey_record view through Ibis
+(register/engine_table.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
-import ibis
 import polars as pl
 from django.core.cache import cache
-from django.db import connection
 
-from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import evaluate_counts
 from phocap.engine.export import label
 from phocap.engine.outlook import compare
@@ -33,27 +31,10 @@ from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import commune_counts, revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
 from phocap.schools.conditions import for_communes as school_conditions
-from phocap.survey.schema import SCHEMA
-
-
-def survey_table() -> Any:
-    """The survey_record view of the application's database, as a typed Ibis table."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        con = ibis.sqlite.connect(str(settings["NAME"]))
-    else:
-        con = ibis.postgres.connect(
-            host=settings["HOST"] or None, port=settings["PORT"] or None,
-            user=settings["USER"], password=settings["PASSWORD"] or None,
-            database=settings["NAME"],
-        )
-    # The schema is given, not inspected: SQLite infers a view's column types from
-    # its rows, and a register with no rows yet must still answer (with nothing).
-    columns = ", ".join(SCHEMA)
-    return typed(con.sql(f"SELECT {columns} FROM survey_record", schema=survey_schema()))
 
 
 def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -207,7 +188,8 @@ def behind(commune: AdministrativeUnit, year: int, criterion_key: str) -> pl.Dat
         raise KeyError(criterion_key)
     difficult = UnitYear.objects.filter(unit=commune, survey_year=year,
                                         especially_difficult=True).exists()
-    return people_behind(survey_table(), criterion, commune.code, year, difficult)
+    return people_behind(survey_record(year, [commune.code]), criterion, commune.code, year,
+                         difficult)
 
 
 def _revision(unit: AdministrativeUnit, year: int) -> str:

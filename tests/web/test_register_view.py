@@ -9,8 +9,8 @@ from django.db import models
 
 from phocap.engine.backends import connect, load
 from phocap.engine.evaluate import evaluate
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
-from phocap.register.results import survey_table
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
 
@@ -56,6 +56,6 @@ def test_engine_on_the_view_matches_the_engine_on_the_file() -> None:
     assert result.records is not None
     store(result.records)
     expected = evaluate(load(connect("duckdb"), result.records)).to_json()
-    view = survey_table()
+    view = survey_record()
     assert view.count().to_pyarrow().as_py() == 10
     assert evaluate(view).to_json() == expected

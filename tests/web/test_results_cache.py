@@ -20,6 +20,7 @@ from phocap.engine.evaluate import evaluate
 from phocap.engine.export import label
 from phocap.engine.outlook import outlook
 from phocap.register import commune_counts, editing, import_runs, importing, results
+from phocap.register.engine_table import survey_record
 from phocap.register.models import CommuneRevision, Person, UnitYear
 from phocap.survey.validate import validate
 from phocap.synth import prepare, select
@@ -66,9 +67,7 @@ def reference(unit: Any, year: int) -> tuple[dict[str, Any], list[tuple[Any, ...
     """The engine's own answer through Ibis: the evaluation's JSON and the outlook's changes."""
     units = results.subtree(unit)
     frame = results._units_frame(unit, units, year)
-    table = results.survey_table()
-    communes = [u.code for u in units if u.type == "commune"]
-    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    table = survey_record(year, [u.code for u in units if u.type == "commune"])
     wanted = {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
     evaluation = evaluate(table, year=year, units=frame).to_json()
     evaluation["units"] = [u for u in evaluation["units"] if u["code"] in wanted]
@@ -99,22 +98,21 @@ def test_cached_counts_give_the_engines_answer_for_every_unit(province: dict[str
                for c in s["criteria"])
 
 
-def test_the_compiled_query_counts_what_the_ibis_expression_counts(
+def test_the_count_by_age_counts_what_the_engines_count_expression_counts(
         province: dict[str, Any]) -> None:
     from phocap.engine import counts as counting
     from phocap.engine.evaluate import needed_counts
 
     q = commune_counts.query(commune_counts.NOW, YEAR)
     mine = commune_counts.frame(q, YEAR, commune_counts.count(q, YEAR, list(CODES)))
-    table = results.survey_table()
-    table = table.filter(table.commune_code.isin(list(CODES)) & (table.survey_year == YEAR))
+    table = survey_record(YEAR, list(CODES))
     assert mine.equals(counting.compute(table, needed_counts(q.ruleset)))
     assert mine.height == 3
 
 
 def test_the_village_breakdown_is_the_engines_answer_over_each_village(
         province: dict[str, Any]) -> None:
-    """results.villages runs the compiled count query with villages in the communes' place;
+    """results.villages runs the count query with villages in the communes' place;
     the reference is engine.evaluate through Ibis over the same rows, as the page computed
     it before (each village judged as a commune would be)."""
     import polars as pl
@@ -124,8 +122,7 @@ def test_the_village_breakdown_is_the_engines_answer_over_each_village(
     many = 0
     for commune in province["communes"].values():
         found = results.villages(commune, YEAR)
-        table = results.survey_table()
-        table = table.filter((table.commune_code == commune.code) & (table.survey_year == YEAR))
+        table = survey_record(YEAR, [commune.code])
         names = [v["name"] for v in found]
         units = pl.DataFrame([(n, n, "commune", None, False) for n in names],
                              schema=UNITS_SCHEMA, orient="row")
