@@ -236,7 +236,7 @@ def unit_results(request: HttpRequest, code: str, year: int) -> Any:
                    f" đến {LAST_SURVEY_YEAR}.")
         return Status(422, {"detail": message,
                             "errors": [{"field": "year", "value": year, "message": message}]})
-    return results(_unit_in_scope(request, code, year), year)
+    return results(_unit_in_scope(request, code, year), year).to_json()
 
 
 @api.get("/households", response=list[HouseholdOut])

@@ -110,8 +110,8 @@ def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[st
     return school_conditions(_communes(units), year)
 
 
-def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
-    """The engine's JSON for ``unit`` and its direct children in survey year ``year``.
+def results(unit: AdministrativeUnit, year: int) -> Evaluation:
+    """The engine's evaluation of ``unit`` and its direct children in survey year ``year``.
 
     The same answer as engine.evaluate over the unit's communes (tested), from
     the communes' counts, cached or counted now.
@@ -120,9 +120,9 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     q, counts = cached_counts(NOW, _communes(units), year)
     evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year),
                             _conditions(units, year))
-    # Only the unit and its children are shown; the rest is not worth serialising.
+    # Only the unit and its children are shown; the rest is not worth caching.
     wanted = _beneath(unit, units)
-    return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted]).to_json()
+    return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted])
 
 
 def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
@@ -276,9 +276,14 @@ def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
     return found
 
 
-def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
-    """``results``, reused until the data beneath the unit change."""
-    return cached("results", unit, year, results)
+def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:
+    """``results``, reused until the data beneath the unit change.
+
+    The evaluation is cached as itself (the engine's dataclasses, pickled by the
+    cache), so pages read typed results with exact fractions, not the JSON.
+    """
+    found: Evaluation = cached("evaluation", unit, year, results)
+    return found
 
 
 def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
