@@ -2,14 +2,14 @@
 
 The people never leave the database. A unit's results and next year's outlook
 are levels and roll-ups over one row of counts per commune; those rows are
-computed in-database by the engine's compiled count query and cached per
-commune revision (register/commune_counts.py), so a province page after an edit
+computed in-database by the engine's count expression and cached per commune
+revision (register/commune_counts.py), so a province page after an edit
 recomputes the edited commune only, then judges levels and rolls up in Python
 (engine.evaluate_counts), which takes milliseconds. The finished answer for a
-unit is cached too, under the revisions of all its communes and their ĐBKK
-flags, so an unchanged province is one cache read. The village breakdown and
-the people behind a criterion read the survey_record view through Ibis
-(register/engine_table.py).
+unit is cached too (the engine's Evaluation itself), under the revisions of all
+its communes and their ĐBKK flags, so an unchanged province is one cache read.
+Every read of the people goes through the survey_record view as an Ibis table
+on Django's connection (register/engine_table.py).
 """
 
 from __future__ import annotations
