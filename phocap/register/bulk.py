@@ -190,9 +190,9 @@ def read_values(queryset: models.QuerySet[Any], columns: Sequence[str]) -> list[
 
     On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are
     parsed by Polars. Without psycopg's C extension the ORM took a minute to
-    preview a district; with it (psycopg[binary]), ``values()`` over 100,000
-    audit entries still took 1.14 times as long as this (BENCHMARKS.md), so
-    the COPY stays.
+    preview a district; with it (psycopg[binary]), ``values()`` over a
+    district's audit entries still took 1.09 times as long as this
+    (BENCHMARKS.md), so the COPY stays.
     """
     if connection.vendor != "postgresql":
         return list(queryset.values(*columns))

@@ -16,6 +16,8 @@ Two things Ibis does to a connection it is handed are undone or avoided:
   engine's expressions use no LIKE.
 - On PostgreSQL every Ibis query runs in psycopg's ``transaction()`` block:
   inside Django's atomic block that is a savepoint, released after the read.
+  Ibis also sets the session's time zone to UTC, which Django (USE_TZ) has
+  already set.
 
 The table is declared with the survey record's schema rather than inspected:
 SQLite cannot type a view's computed columns while the view has no rows, and a
