@@ -17,6 +17,11 @@ measures in the same run, on an empty register:
 - PostgreSQL only: the changed survey years written by the temporary-table
   ``UPDATE … FROM`` of bulk.update_rows against psycopg's pipelined executemany
   of one UPDATE per row (both rolled back).
+- PostgreSQL only: every survey year and audit entry copied again into a
+  temporary table by bulk's COPY (psycopg's ``write_row``) against the rows
+  formatted as COPY text in Python (the previous bulk._copy_rows, kept below
+  as the baseline), three times each in turn, rolled back; and the audit
+  entries read back by bulk.read_values (COPY TO, Polars) against ``values()``.
 
 Each backend runs in a child process of its own (Django is configured once
 per process).
@@ -25,12 +30,15 @@ per process).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
@@ -88,6 +96,96 @@ def old_commit(records: object, user: object) -> None:
         audit.record(user, "create", surveyed, None)
 
 
+def old_copy_text(value: Any) -> str:
+    """A value in COPY's text format, as the previous bulk._copy_value wrote it (git dc920a0)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if "\n" in value or "\r" in value or "\t" in value:
+            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def old_copy_rows(statement: str, rows: Iterable[Sequence[Any]]) -> None:
+    """The previous bulk._copy_rows: COPY text built in Python, sent in 1 MiB chunks."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+        lines: list[str] = []
+        size = 0
+        for row in rows:
+            line = "\t".join(map(old_copy_text, row)) + "\n"
+            lines.append(line)
+            size += len(line)
+            if size >= 1 << 20:
+                copy.write("".join(lines))
+                lines, size = [], 0
+        if lines:
+            copy.write("".join(lines))
+
+
+def copy_comparison(model: Any) -> None:
+    """PostgreSQL: bulk's COPY against the previous COPY text, on the rows just imported."""
+    import statistics
+
+    from django.db import connection
+
+    from phocap.register import bulk
+
+    columns = [f.column for f in model._meta.concrete_fields]
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = [tuple(r[c] for c in columns) for r in bulk.read_values(
+        model.objects.all(), [f.attname for f in model._meta.concrete_fields])]
+    ways = {"write_row": bulk._copy_rows, "COPY text in Python": old_copy_rows}
+    times: dict[str, list[float]] = {name: [] for name in ways}
+
+    def copy_again(way: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE TEMPORARY TABLE again (LIKE "{table}") ON COMMIT DROP')
+        way(f"COPY again ({names}) FROM STDIN", bulk._adapted(model, columns, rows))
+
+    for turn in range(3):
+        for name in (ways if turn % 2 == 0 else reversed(ways)):
+            times[name].append(rolled_back(lambda way=ways[name]: copy_again(way)))
+    median = {name: statistics.median(found) for name, found in times.items()}
+    for name, seconds in median.items():
+        print(f"[postgresql] {len(rows):,} {table} rows by COPY, {name}:"
+              f" {seconds:.2f} s (median of 3)")
+    print(f"[postgresql] ratio COPY text in Python / write_row:"
+          f" {median['COPY text in Python'] / median['write_row']:.2f}x")
+
+
+def read_comparison(model: Any) -> None:
+    """PostgreSQL: bulk.read_values (COPY TO, parsed by Polars) against the ORM's values()."""
+    import statistics
+
+    from phocap.register import bulk
+
+    columns = [f.attname for f in model._meta.concrete_fields]
+    ways = {"read_values": lambda: bulk.read_values(model.objects.all(), columns),
+            "values()": lambda: list(model.objects.values(*columns))}
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for turn in range(3):
+        for name in (ways if turn % 2 == 0 else reversed(ways)):
+            times[name].append(timed(ways[name]))
+    median = {name: statistics.median(found) for name, found in times.items()}
+    for name, seconds in median.items():
+        print(f"[postgresql] {model._meta.db_table} read by {name}: {seconds:.2f} s (median of 3)")
+    print(f"[postgresql] ratio values()/read_values: "
+          f"{median['values()'] / median['read_values']:.2f}x")
+
+
 def timed(action: object) -> float:
     assert callable(action)
     start = time.perf_counter()
@@ -121,7 +219,7 @@ def run_backend(store: Path, sample: int) -> None:
     from django.db import connection
 
     from phocap.register import bulk, importing
-    from phocap.register.models import AdministrativeUnit, PersonYear
+    from phocap.register.models import AdministrativeUnit, AuditEntry, PersonYear
     from phocap.units import registry_for_year
 
     call_command("migrate", verbosity=0)
@@ -176,6 +274,9 @@ def run_backend(store: Path, sample: int) -> None:
         slow, fast = measured["executemany of single-row UPDATEs"], measured[
             "temporary table + UPDATE FROM"]
         print(f"[{vendor}] ratio executemany/UPDATE FROM: {slow / fast:.1f}x")
+        copy_comparison(PersonYear)
+        copy_comparison(AuditEntry)
+        read_comparison(AuditEntry)
 
 
 def main() -> None:

@@ -157,23 +157,23 @@ def baseline_app() -> Any:
 def _subtree_table(unit: Any, year: int) -> tuple[list[Any], Any, Any, set[str]]:
     """The unit's units, their frame for the engine, the survey of its communes through Ibis,
     and the codes shown (the unit and its children)."""
-    from phocap.register.results import _units_frame, subtree, survey_table
+    from phocap.register.engine_table import survey_record
+    from phocap.register.results import _units_frame, subtree
 
     units = subtree(unit)
-    table = survey_table()
-    communes = [u.code for u in units if u.type == "commune"]
-    table = table.filter(table.commune_code.isin(communes) & table.survey_year.isin([year]))
+    table = survey_record(year, [u.code for u in units if u.type == "commune"])
     shown = {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
     return units, _units_frame(unit, units, year), table, shown
 
 
-def _results(unit: Any, year: int) -> dict[str, Any]:
+def _results(unit: Any, year: int) -> Any:
+    from dataclasses import replace
+
     from phocap.engine.evaluate import evaluate
 
     _, frame, table, shown = _subtree_table(unit, year)
-    evaluation = evaluate(table, year=year, units=frame).to_json()
-    evaluation["units"] = [u for u in evaluation["units"] if u["code"] in shown]
-    return evaluation
+    evaluation = evaluate(table, year=year, units=frame)
+    return replace(evaluation, units=[u for u in evaluation.units if u.code in shown])
 
 
 def _next_year(unit: Any, year: int) -> list[dict[str, Any]]:

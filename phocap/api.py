@@ -236,7 +236,7 @@ def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     refused = _year_refused("year", year)
     if refused is not None:
         return refused
-    return results(_unit_in_scope(request, code, year), year)
+    return results(_unit_in_scope(request, code, year), year).to_json()
 
 
 def _year_refused(field: str, year: int) -> Status[Any] | None:

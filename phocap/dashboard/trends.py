@@ -1,6 +1,6 @@
 """A unit's results over its survey years: levels, criteria rates and mobilisation.
 
-Everything here reads the engine's JSON of the unit, one per survey year (as
+Everything here reads the engine's result for the unit, one per survey year (as
 ``results.cached_results`` gives it), and returns charts (phocap.reports.charts)
 with the same numbers as table rows, so a page shows both and a printout or a
 screen reader loses nothing.
@@ -24,11 +24,12 @@ from django.utils.translation import gettext_lazy
 from phocap import numbers
 from phocap.dashboard.models import MOBILISATION
 from phocap.engine.export import SHORT_VI
+from phocap.engine.result import CriterionResult, IndicatorResult, UnitResult
 from phocap.reports.charts import Reference, Series, level_chart, line_chart, percent_label
 from phocap.rules import FACTS, STANDARD_NAMES_VI
 
-YearResults = dict[int, dict[str, Any] | None]
-"""Survey year → the unit's entry of the engine's JSON (None: nothing computed)."""
+YearResults = dict[int, UnitResult | None]
+"""Survey year → the unit's result (None: nothing computed)."""
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _rate(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator * 100, denominator) if denominator else None
 
 
-def _ages(ages: list[int] | None) -> str:
+def _ages(ages: tuple[int, int] | None) -> str:
     if not ages:
         return ""
     lo, hi = ages
@@ -77,26 +78,26 @@ def _share_title(key: str) -> str:
     }.get(kind, key)
 
 
-def _group_of(standard: str, criterion: dict[str, Any]) -> tuple[str, str, bool]:
+def _group_of(standard: str, criterion: CriterionResult) -> tuple[str, str, bool]:
     """(group key, title, whether each level is its own line) of a criterion."""
-    if criterion.get("fact"):
-        ages = criterion.get("ages")
-        key = f"{standard}:{criterion['fact']}:{ages}"
-        title = f"{FACTS.get(criterion['fact'], criterion['fact'])} ({_ages(ages)})"
+    if criterion.fact:
+        ages = criterion.ages
+        key = f"{standard}:{criterion.fact}:{None if ages is None else list(ages)}"
+        title = f"{FACTS.get(criterion.fact, criterion.fact)} ({_ages(ages)})"
         return key, title, False
-    share = criterion["key"].split(".share_of_")[-1]
-    return f"{standard}:share:{share}", _share_title(criterion["key"]), True
+    share = criterion.key.split(".share_of_")[-1]
+    return f"{standard}:share:{share}", _share_title(criterion.key), True
 
 
 def _level_label(levels: list[int]) -> str:
     return _("Mức %(levels)s") % {"levels": ", ".join(str(n) for n in sorted(levels))}
 
 
-def _references(thresholds: dict[int, float]) -> list[Reference]:
+def _references(thresholds: dict[int, Fraction]) -> list[Reference]:
     """One dashed line per threshold value, naming every level that uses it."""
     by_value: dict[float, list[int]] = {}
     for level, value in thresholds.items():
-        by_value.setdefault(round(value * 100, 4), []).append(level)
+        by_value.setdefault(round(float(value) * 100, 4), []).append(level)
     return [Reference(_level_label(levels), value) for value, levels in sorted(by_value.items())]
 
 
@@ -105,15 +106,15 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
     groups: dict[str, dict[str, Any]] = {}
     for year in years:
         unit = per_year.get(year)
-        for standard, result in (unit or {}).get("standards", {}).items():
-            for c in result["criteria"]:
+        for standard, result in (unit.standards if unit else {}).items():
+            for c in result.criteria:
                 key, title, per_level = _group_of(standard, c)
                 group = groups.setdefault(key, {
                     "title": f"{SHORT_VI.get(standard, standard)}: {title}",
                     "per_level": per_level, "criteria": {}, "thresholds": {}})
-                group["criteria"].setdefault(c["key"], {"level": c["level"], "years": {}})
-                group["criteria"][c["key"]]["years"][year] = c
-                group["thresholds"][c["level"]] = c["threshold"]  # the latest year's wins
+                group["criteria"].setdefault(c.key, {"level": c.level, "years": {}})
+                group["criteria"][c.key]["years"][year] = c
+                group["thresholds"][c.level] = c.threshold  # the latest year's wins
     charts = []
     for index, (key, group) in enumerate(groups.items()):
         criteria = group["criteria"]
@@ -133,24 +134,24 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
     return charts
 
 
-def _points(by_year: dict[int, dict[str, Any]],
+def _points(by_year: dict[int, CriterionResult] | dict[int, IndicatorResult],
             years: list[int]) -> tuple[tuple[int, Fraction | None], ...]:
-    return tuple((y, _rate(by_year[y]["numerator"], by_year[y]["denominator"]))
+    return tuple((y, _rate(by_year[y].numerator, by_year[y].denominator))
                  for y in years if y in by_year)
 
 
 def _criterion_row(key: str, criterion: dict[str, Any], years: list[int]) -> Row:
     by_year = criterion["years"]
-    thresholds = sorted({c["threshold"] for c in by_year.values()})
+    thresholds = sorted({c.threshold for c in by_year.values()})
     cells = []
     for year in years:
         c = by_year.get(year)
         if c is None:
             cells.append(Cell("—"))
             continue
-        cells.append(Cell(numbers.rate(c["numerator"], c["denominator"]),
-                          f"{numbers.integer(c['numerator'])}/"
-                          f"{numbers.integer(c['denominator'])}", c["passed"]))
+        cells.append(Cell(numbers.rate(c.numerator, c.denominator),
+                          f"{numbers.integer(c.numerator)}/"
+                          f"{numbers.integer(c.denominator)}", c.passed))
     return Row(key, _level_label([criterion["level"]]),
                " / ".join(numbers.threshold(t) for t in thresholds), cells)
 
@@ -159,8 +160,9 @@ def levels_chart(years: list[int], per_year: YearResults) -> Chart:
     """Each standard's level per year, as steps, and the same as rows."""
     standards: dict[str, dict[int, int]] = {}
     for year in years:
-        for standard, result in ((per_year.get(year) or {}).get("standards") or {}).items():
-            standards.setdefault(standard, {})[year] = result["level"]
+        unit = per_year.get(year)
+        for standard, result in (unit.standards if unit else {}).items():
+            standards.setdefault(standard, {})[year] = result.level
     names = (_("Chưa đạt"), _("Mức 1"), _("Mức 2"), _("Mức 3"))
     series = [Series(SHORT_VI.get(s, s), tuple((y, float(by_year[y])) for y in years
                                                if y in by_year))
@@ -188,14 +190,14 @@ def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
     """The mobilisation rates (docs/rules.md §7) over the years, one line each."""
     series, rows = [], []
     for indicator in MOBILISATION:
-        found = {y: unit["indicators"][indicator.key] for y in years
-                 if (unit := per_year.get(y)) and indicator.key in unit.get("indicators", {})}
+        found = {y: unit.indicators[indicator.key] for y in years
+                 if (unit := per_year.get(y)) and indicator.key in unit.indicators}
         series.append(Series(str(MOBILISATION_SHORT[indicator.key]), tuple(
-            (y, _rate(i["numerator"], i["denominator"])) for y, i in found.items())))
+            (y, _rate(i.numerator, i.denominator)) for y, i in found.items())))
         rows.append(Row(indicator.key, indicator.label_vi, "", [
-            Cell(numbers.rate(found[y]["numerator"], found[y]["denominator"]),
-                 f"{numbers.integer(found[y]['numerator'])}/"
-                 f"{numbers.integer(found[y]['denominator'])}")
+            Cell(numbers.rate(found[y].numerator, found[y].denominator),
+                 f"{numbers.integer(found[y].numerator)}/"
+                 f"{numbers.integer(found[y].denominator)}")
             if y in found else Cell("—") for y in years]))
     title = _("Tỷ lệ huy động theo năm điều tra")
     svg = line_chart("mobilisation", title, [s for s in series if s.points],

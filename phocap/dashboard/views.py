@@ -25,6 +25,7 @@ from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
 from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
+from phocap.engine.result import UnitResult
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import (
@@ -50,15 +51,16 @@ def _words(comparison: Comparison) -> tuple[str, str]:
     return "below", _("thấp hơn kế hoạch %(points)s điểm") % {"points": amount}
 
 
-def _figures(unit: AdministrativeUnit, unit_json: dict[str, Any] | None,
+def _figures(unit: AdministrativeUnit, result: UnitResult | None,
              targets: dict[tuple[int, str], Resolved]) -> list[dict[str, Any]]:
     """Per indicator: counts, rate, the target that applies, where it comes from, the words."""
-    indicators = (unit_json or {}).get("indicators", {})
+    indicators = result.indicators if result else {}
     rows = []
     for indicator in MOBILISATION:
-        counts = indicators.get(indicator.key, {"numerator": 0, "denominator": 0})
+        counts = indicators.get(indicator.key)
         resolved = targets.get((unit.pk, indicator.key))
-        comparison = Comparison(counts["numerator"], counts["denominator"],
+        comparison = Comparison(counts.numerator if counts else 0,
+                                counts.denominator if counts else 0,
                                 resolved.rate if resolved else None)
         sign, words = _words(comparison)
         rows.append({
@@ -111,7 +113,7 @@ def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
                 len(changes)) % {"year": year, "count": len(changes)})
             return redirect(f"{reverse('dashboard-mobilisation', args=[found.pk])}?year={year}")
     evaluation = cached_results(found, year)
-    by_code = {u["code"]: u for u in evaluation["units"]}
+    by_code = {u.code: u for u in evaluation.units}
     children = list(AdministrativeUnit.objects.filter(parent=found)
                     .select_related("parent__parent").order_by("code"))
     targets = resolve([found, *children], year)
@@ -157,7 +159,7 @@ def trends(request: HttpRequest, pk: int) -> HttpResponse:
     per_year: trend.YearResults = {}
     for year in years:
         evaluation = cached_results(found, year)
-        per_year[year] = next((u for u in evaluation["units"] if u["code"] == found.code), None)
+        per_year[year] = next((u for u in evaluation.units if u.code == found.code), None)
     return render(request, "dashboard/trends.html", {
         "unit": found, "years": years, "year": years[-1] if years else None,
         "breadcrumbs": breadcrumbs(found, request.user),

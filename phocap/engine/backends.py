@@ -73,14 +73,27 @@ def typed(table: ir.Table) -> ir.Table:
 
 def load(con: Any, records: pl.DataFrame | Path, name: str = "survey") -> ir.Table:
     """Put typed survey records into the backend as a table."""
+    if con.name == "pyspark":
+        return _spark_view(con, records, name)
     if isinstance(records, Path):
         if hasattr(con, "read_parquet") and con.name == "duckdb":
             return con.read_parquet(str(records), table_name=name).select(*SCHEMA)
         records = pl.read_parquet(records)
     arrow = records.select(list(SCHEMA)).to_arrow()
-    if con.name == "pyspark":
-        # A temporary view: Spark's managed tables would be written to a warehouse
-        # folder in the working directory.
-        con._session.createDataFrame(arrow).createOrReplaceTempView(name)
-        return con.table(name)
     return con.create_table(name, arrow, overwrite=True)
+
+
+def _spark_view(con: Any, records: pl.DataFrame | Path, name: str) -> ir.Table:
+    """Records as a temporary Spark view read from Parquet.
+
+    A temporary view, because Spark's managed tables would be written to a
+    warehouse folder in the working directory; read from Parquet, because
+    Ibis hands in-memory tables to Spark through pandas, which turns nullable
+    integers into floats. Records in memory are written to a temporary folder
+    first, kept for the session: Spark reads the file whenever the view is queried.
+    """
+    if not isinstance(records, Path):
+        path = Path(tempfile.mkdtemp(prefix="phocap-spark-")) / f"{name}.parquet"
+        records.select(list(SCHEMA)).write_parquet(path)
+        records = path
+    return con.read_parquet(str(records), table_name=name).select(*SCHEMA)

@@ -113,13 +113,14 @@ def may_submit(user: Any, unit: AdministrativeUnit) -> bool:
 def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
     """The engine's result for the unit's standard now, with the ruleset that computed it."""
     evaluation = cached_results(unit, year)
-    own = next((u for u in evaluation["units"] if u["code"] == unit.code), None)
-    result = (own or {"standards": {}})["standards"].get(standard)
+    own = next((u for u in evaluation.units if u.code == unit.code), None)
+    result = own.standards.get(standard) if own else None
     if result is None:
-        raise Refused(f"Bộ quy tắc năm {year} ({evaluation['ruleset']}) không có tiêu chuẩn"
+        raise Refused(f"Bộ quy tắc năm {year} ({evaluation.ruleset}) không có tiêu chuẩn"
                       f" “{STANDARD_NAMES_VI.get(standard, standard)}” cho {unit.name}.")
-    return {"ruleset": evaluation["ruleset"], "year": year, "level": result["level"],
-            "result": result}
+    # Stored with the dossier as the engine's JSON: it must read the same in years to come.
+    return {"ruleset": evaluation.ruleset, "year": year, "level": result.level,
+            "result": result.to_json()}
 
 
 def _check_level(level: int, computed: int, comment: str, what: str) -> None:

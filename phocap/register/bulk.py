@@ -15,7 +15,6 @@ people at their households and audit entries at their objects.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import json
@@ -63,48 +62,21 @@ def _adapted(model: type[models.Model], columns: Sequence[str],
         yield adapted
 
 
-COPY_CHUNK = 1 << 20  # characters sent to the server at a time
+def _copy_rows(statement: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Send rows to a COPY … FROM STDIN, in the caller's transaction.
 
-
-def _copy_value(value: Any) -> str:
-    """A value in COPY's text format (NULL is \\N; backslash, tab and line ends escaped)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        # str.replace is C-level and returns the same string when there is nothing
-        # to escape; a translate table is several times slower on long JSON text.
-        if "\\" in value:
-            value = value.replace("\\", "\\\\")
-        if "\n" in value or "\r" in value or "\t" in value:
-            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        return value
-    if isinstance(value, dt.date):  # dates, and aware datetimes with their offset
-        return value.isoformat()
-    return str(value)
-
-
-def _copy_rows(copy: Any, rows: Iterable[Sequence[Any]]) -> None:
-    """Send rows to a COPY … FROM STDIN as text, in large chunks.
-
-    Formatting the text here is several times faster than psycopg's write_row
-    when psycopg runs without its C extension (as it does in this project's
-    environment: its pure-Python dumpers convert value by value).
+    psycopg's ``Cursor.copy`` is reached through the DB-API connection Django
+    holds (``connection.connection``); its errors are wrapped as Django's
+    (IntegrityError, …) like any query's, so callers catch one kind whatever
+    the database. psycopg formats each row (``Copy.write_row``) in its C
+    extension; benchmarks/import_register.py measured it against rows
+    formatted as COPY text in Python (BENCHMARKS.md).
     """
-    lines: list[str] = []
-    size = 0
-    for row in rows:
-        line = "\t".join(map(_copy_value, row)) + "\n"
-        lines.append(line)
-        size += len(line)
-        if size >= COPY_CHUNK:
-            copy.write("".join(lines))
-            lines, size = [], 0
-    if lines:
-        copy.write("".join(lines))
+    connection.ensure_connection()
+    with (connection.wrap_database_errors, connection.connection.cursor() as cursor,
+          cursor.copy(statement) as copy):
+        for row in rows:
+            copy.write_row(row)
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -114,14 +86,11 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One text value rather than a row per id: reading rows one by one is
-            # most of the cost when psycopg runs without its C extension.
             cursor.execute(
-                "SELECT string_agg(nextval(pg_get_serial_sequence(%s, 'id'))::text, ',')"
-                " FROM generate_series(1, %s)",
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, count],
             )
-            return [int(pk) for pk in cursor.fetchone()[0].split(",")]
+            return [pk for (pk,) in cursor.fetchall()]
         # AUTOINCREMENT never reuses an id, even of a deleted row: start after both
         # the counter and the largest id.
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
@@ -139,17 +108,13 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
         return 0
     table = model._meta.db_table
     names = ", ".join(f'"{c}"' for c in columns)
+    if connection.vendor == "postgresql":
+        _copy_rows(f'COPY "{table}" ({names}) FROM STDIN', _adapted(model, columns, rows))
+        return len(rows)
+    marks = ", ".join("%s" for _ in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The driver's own COPY: its errors wrapped as Django's (IntegrityError, …)
-            # like any query's, so callers catch one kind whatever the database.
-            with connection.wrap_database_errors, cursor.cursor.copy(
-                    f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                _copy_rows(copy, _adapted(model, columns, rows))
-        else:
-            marks = ", ".join("%s" for _ in columns)
-            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                               list(_adapted(model, columns, rows)))
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                           list(_adapted(model, columns, rows)))
     return len(rows)
 
 
@@ -202,9 +167,7 @@ def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
             f'CREATE TEMPORARY TABLE bulk_incoming ON COMMIT DROP AS SELECT {names} FROM "{table}"'
             " WITH NO DATA"
         )
-        with connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY bulk_incoming ({names}) FROM STDIN") as copy:
-            _copy_rows(copy, _adapted(model, every, rows))
+        _copy_rows(f"COPY bulk_incoming ({names}) FROM STDIN", _adapted(model, every, rows))
         cursor.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM bulk_incoming WHERE {where}')
         changed = int(cursor.rowcount)
         cursor.execute("DROP TABLE bulk_incoming")
@@ -226,15 +189,18 @@ def read_values(queryset: models.QuerySet[Any], columns: Sequence[str]) -> list[
     """The queryset's rows as dicts of ``columns`` (attnames), like ``.values(*columns)``.
 
     On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are
-    parsed by Polars: psycopg without its C extension converts values one by one
-    in Python, which made previewing a district take a minute.
+    parsed by Polars. Without psycopg's C extension the ORM took a minute to
+    preview a district; with it (psycopg[binary]), ``values()`` over a
+    district's audit entries still took 1.09 times as long as this
+    (BENCHMARKS.md), so the COPY stays.
     """
     if connection.vendor != "postgresql":
         return list(queryset.values(*columns))
     fields = {f.attname: f for f in queryset.model._meta.concrete_fields}
     sql, params = queryset.values_list(*columns).query.sql_with_params()
     data = io.BytesIO()
-    with connection.cursor() as cursor, cursor.cursor.copy(
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(
         f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", params
     ) as copy:
         for block in copy:

@@ -8,17 +8,14 @@ reuses every row whose commune has not changed and recomputes the others,
 all of them in one query. An edit in one commune of a province recomputes one
 commune, not the province.
 
-The query is the engine's own Ibis expression (engine.counts.by_age_expr, over
-engine.outlook.roll_forward for next year's counts), compiled to SQL once per
-process for each kind, survey year (its ruleset) and database dialect, over a
-named slice of the survey_record view. Building and compiling that expression
-costs about half a second, far more than counting a commune's people; a
-request only binds the survey year and the commune codes and runs the text
-through Django's connection. tests/web/test_results_cache.py checks that it
-counts exactly what the engine's evaluate counts through Ibis. It sums each
-population and fact per age and adds the ages up here (engine.counts.
-totals_from_ages): a third of the conditions per person that count_expr
-evaluates, which halves the time to count a large commune on PostgreSQL.
+The count is the engine's own Ibis expression (engine.counts.by_age_expr,
+over engine.outlook.roll_forward for next year's counts) over the communes'
+slice of the survey_record view, run on Django's connection
+(register/engine_table.py). tests/web/test_results_cache.py checks that it
+counts exactly what the engine's evaluate counts. It sums each population and
+fact per age and adds the ages up here (engine.counts.totals_from_ages): a
+third of the conditions per person that count_expr evaluates, which halves the
+time to count a large commune on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,10 +23,11 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 import polars as pl
 from django.core.cache import cache
 from django.db import connection
@@ -39,6 +37,7 @@ from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import needed_counts
 from phocap.engine.outlook import roll_forward
 from phocap.register import revisions
+from phocap.register.engine_table import VIEW, raw_records, survey_record
 from phocap.register.models import AdministrativeUnit
 from phocap.rules import Ruleset, for_year
 from phocap.survey.schema import SCHEMA
@@ -46,102 +45,70 @@ from phocap.survey.schema import SCHEMA
 NOW, NEXT = "now", "next"
 """This survey year's counts, and next year's if nothing but time passes (engine.outlook)."""
 
-SLICE, ROLLED = "phocap_commune_slice", "phocap_rolled_slice"
 _DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
-_CHUNK = 500  # commune codes per statement, well under SQLite's limit on parameters
+_CHUNK = 500  # commune codes per query: a province's list in a few statements of modest size
 _TIMEOUT = 7 * 24 * 3600  # a row stays right until its commune changes; this only bounds disk
 
 
 @dataclass(frozen=True)
 class Query:
-    """The compiled count query of one kind, survey year and dialect."""
+    """What the count of one kind and survey year asks for."""
 
+    kind: str
+    year: int
     ruleset: Ruleset
     counts: tuple[counting.Count, ...]  # in the order of a cached row
-    body: str  # the rest of the statement after the slice, '%' escaped for the driver
-    digest: str  # of the SQL text: a new engine or ruleset never reads an old row
+    digest: str  # of the expression's SQL: a new engine or ruleset never reads an old row
 
-    def sql(self, communes: int) -> str:
-        """The statement for ``communes`` codes: parameters are the year, then the codes."""
-        marks = ", ".join(["%s"] * communes)
-        return (f"WITH {SLICE} AS (SELECT {', '.join(SCHEMA)} FROM survey_record"
-                f" WHERE survey_year = %s AND commune_code IN ({marks})){self.body}")
-
-    def village_sql(self) -> str:
-        """The same statement over one commune's villages, each counted as if a commune:
-        the slice names the village where the commune's code stands. Parameters are the
-        year and the commune's code."""
-        columns = ", ".join("village AS commune_code" if c == "commune_code" else c
-                            for c in SCHEMA)
-        return (f"WITH {SLICE} AS (SELECT {columns} FROM survey_record"
-                f" WHERE survey_year = %s AND commune_code = %s){self.body}")
-
-
-def _sql(expr: Any, dialect: str) -> str:
-    text = ibis.to_sql(expr, dialect=dialect)
-    # Put after our own WITH clause: Ibis must not have started one itself.
-    if text.lstrip().upper().startswith("WITH"):
-        raise AssertionError("the compiled count query starts with its own WITH clause")
-    return text
+    def expr(self, records: ir.Table) -> ir.Table:
+        """The count per commune, year and age over ``records`` (typed survey records)."""
+        if self.kind == NEXT:
+            records = roll_forward(records, self.year).select(*SCHEMA)
+        return counting.by_age_expr(records, self.counts)
 
 
 @functools.lru_cache(maxsize=32)
-def compiled(kind: str, year: int, dialect: str) -> Query:
-    """Build and compile the count query once per process (see the module's docstring).
+def _query(kind: str, year: int, dialect: str) -> Query:
+    """The count's ruleset and columns, and a digest of its SQL in the dialect.
 
-    Next year's counts read the slice rolled forward as a second common table
-    expression, materialised on PostgreSQL: otherwise the planner inlines the
-    roll's expressions into each of the thirty sums, and the query takes a
-    third longer.
+    Compiled once per process, for the digest only: the query itself runs as
+    an Ibis expression (``Query.expr``).
     """
     ruleset = for_year(year)
-    wanted = needed_counts(ruleset)
-    table = typed(ibis.table(survey_schema(), name=SLICE))
-    if kind == NOW:
-        body = " " + _sql(counting.by_age_expr(table, wanted), dialect)
-    else:
-        rolled = _sql(roll_forward(table, year).select(*SCHEMA), dialect)
-        counted = _sql(counting.by_age_expr(typed(ibis.table(survey_schema(), name=ROLLED)),
-                                            wanted), dialect)
-        fence = "MATERIALIZED " if dialect == "postgres" else ""
-        body = f", {ROLLED} AS {fence}({rolled}) {counted}"
-    return Query(ruleset, tuple(wanted), body.replace("%", "%%"),
-                 hashlib.sha1(body.encode()).hexdigest()[:16])
+    draft = Query(kind, year, ruleset, tuple(needed_counts(ruleset)), "")
+    text = ibis.to_sql(draft.expr(typed(ibis.table(survey_schema(), name=VIEW))),
+                       dialect=dialect)
+    return replace(draft, digest=hashlib.sha1(text.encode()).hexdigest()[:16])
 
 
 def query(kind: str, year: int) -> Query:
-    return compiled(kind, year, _DIALECTS[connection.vendor])
+    return _query(kind, year, _DIALECTS[connection.vendor])
 
 
 def count(q: Query, year: int, codes: Sequence[str]) -> dict[str, tuple[int, ...]]:
-    """Run the count query for these communes: each code with people → its counts."""
+    """Run the count for these communes: each code with people → its counts."""
     ages: dict[str, list[tuple[int | None, dict[str, int]]]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(codes), _CHUNK):
-            chunk = list(codes[start:start + _CHUNK])
-            cursor.execute(q.sql(len(chunk)), [year, *chunk])
-            _collect(cursor, ages)
+    for start in range(0, len(codes), _CHUNK):
+        chunk = list(codes[start:start + _CHUNK])
+        _collect(q.expr(survey_record(year, chunk)), ages)
     return _totals(q, ages)
 
 
 def count_villages(q: Query, year: int, commune_code: str) -> dict[str, tuple[int, ...]]:
-    """Run the count query over one commune's villages: each village name → its counts.
+    """Run the count over one commune's villages: each village name → its counts.
 
-    A commune's results page shows each village measured as a commune would be;
-    the compiled query serves it too, so an edit costs that page one query, not
-    building and compiling the engine's expression again.
+    A commune's results page shows each village measured as a commune would be:
+    the slice names the village where the commune's code stands.
     """
+    records = raw_records()
+    records = records.filter(records.survey_year == year, records.commune_code == commune_code)
     ages: dict[str, list[tuple[int | None, dict[str, int]]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(q.village_sql(), [year, commune_code])
-        _collect(cursor, ages)
+    _collect(q.expr(typed(records.mutate(commune_code=records.village))), ages)
     return _totals(q, ages)
 
 
-def _collect(cursor: Any, ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> None:
-    names = [d[0] for d in cursor.description]
-    for row in cursor.fetchall():
-        values = dict(zip(names, row, strict=True))
+def _collect(expr: ir.Table, ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> None:
+    for values in expr.to_pyarrow().to_pylist():
         age = values[counting.AGE]
         ages.setdefault(str(values["commune_code"]), []).append(
             (None if age is None else int(age), values))

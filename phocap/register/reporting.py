@@ -15,8 +15,9 @@ import polars as pl
 from phocap.engine.evaluate import evaluate
 from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, UnitYear
-from phocap.register.results import cached, subtree, survey_table
+from phocap.register.results import cached, subtree
 from phocap.reports import figures
 from phocap.reports.consistency import check
 from phocap.reports.figures import Figures
@@ -40,8 +41,7 @@ def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figur
     """The unit's survey table of the year, the engine's evaluation and the forms' figures."""
     frame = units_frame(unit, year)
     communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
-    table = survey_table()
-    table = table.filter(table.commune_code.isin(communes) & (table.survey_year == year))
+    table = survey_record(year, communes)
     return table, evaluate(table, year, units=frame), figures.compute(table, year)
 
 

@@ -2,13 +2,14 @@
 
 The people never leave the database. A unit's results and next year's outlook
 are levels and roll-ups over one row of counts per commune; those rows are
-computed in-database by the engine's compiled count query and cached per
-commune revision (register/commune_counts.py), so a province page after an edit
+computed in-database by the engine's count expression and cached per commune
+revision (register/commune_counts.py), so a province page after an edit
 recomputes the edited commune only, then judges levels and rolls up in Python
 (engine.evaluate_counts), which takes milliseconds. The finished answer for a
-unit is cached too, under the revisions of all its communes and their ĐBKK
-flags, so an unchanged province is one cache read. The village breakdown and
-the people behind a criterion read the survey_record view through Ibis.
+unit is cached too (the engine's Evaluation itself), under the revisions of all
+its communes and their ĐBKK flags, so an unchanged province is one cache read.
+Every read of the people goes through the survey_record view as an Ibis table
+on Django's connection (register/engine_table.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
-import ibis
 import polars as pl
 from django.core.cache import cache
-from django.db import connection
 
-from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import evaluate_counts
 from phocap.engine.export import label
 from phocap.engine.outlook import compare
@@ -33,26 +31,9 @@ from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import commune_counts, hooks, revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
-from phocap.survey.schema import SCHEMA
-
-
-def survey_table() -> Any:
-    """The survey_record view of the application's database, as a typed Ibis table."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        con = ibis.sqlite.connect(str(settings["NAME"]))
-    else:
-        con = ibis.postgres.connect(
-            host=settings["HOST"] or None, port=settings["PORT"] or None,
-            user=settings["USER"], password=settings["PASSWORD"] or None,
-            database=settings["NAME"],
-        )
-    # The schema is given, not inspected: SQLite infers a view's column types from
-    # its rows, and a register with no rows yet must still answer (with nothing).
-    columns = ", ".join(SCHEMA)
-    return typed(con.sql(f"SELECT {columns} FROM survey_record", schema=survey_schema()))
 
 
 def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -129,8 +110,8 @@ def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[st
     return hooks.school_conditions(_communes(units), year)
 
 
-def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
-    """The engine's JSON for ``unit`` and its direct children in survey year ``year``.
+def results(unit: AdministrativeUnit, year: int) -> Evaluation:
+    """The engine's evaluation of ``unit`` and its direct children in survey year ``year``.
 
     The same answer as engine.evaluate over the unit's communes (tested), from
     the communes' counts, cached or counted now.
@@ -139,9 +120,9 @@ def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     q, counts = cached_counts(NOW, _communes(units), year)
     evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year),
                             _conditions(units, year))
-    # Only the unit and its children are shown; the rest is not worth serialising.
+    # Only the unit and its children are shown; the rest is not worth caching.
     wanted = _beneath(unit, units)
-    return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted]).to_json()
+    return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted])
 
 
 def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
@@ -207,7 +188,8 @@ def behind(commune: AdministrativeUnit, year: int, criterion_key: str) -> pl.Dat
         raise KeyError(criterion_key)
     difficult = UnitYear.objects.filter(unit=commune, survey_year=year,
                                         especially_difficult=True).exists()
-    return people_behind(survey_table(), criterion, commune.code, year, difficult)
+    return people_behind(survey_record(year, [commune.code]), criterion, commune.code, year,
+                         difficult)
 
 
 def _revision(unit: AdministrativeUnit, year: int) -> str:
@@ -294,9 +276,14 @@ def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
     return found
 
 
-def cached_results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
-    """``results``, reused until the data beneath the unit change."""
-    return cached("results", unit, year, results)
+def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:
+    """``results``, reused until the data beneath the unit change.
+
+    The evaluation is cached as itself (the engine's dataclasses, pickled by the
+    cache), so pages read typed results with exact fractions, not the JSON.
+    """
+    found: Evaluation = cached("evaluation", unit, year, results)
+    return found
 
 
 def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:

@@ -372,7 +372,9 @@ def _page_number(canvas: Canvas, document: BaseDocTemplate) -> None:
     number = canvas.getPageNumber()
     if number < 2:
         return
-    width, height = canvas._pagesize
+    # The page's template fixes its size (portrait or landscape, set in _document);
+    # reportlab sizes the canvas from it before calling onPage.
+    width, height = document.pageTemplate.pagesize or document.pagesize
     canvas.saveState()
     canvas.setFont(typeface.REGULAR, BODY_SIZE)
     canvas.drawCentredString(width / 2, height - 12 * mm, str(number))

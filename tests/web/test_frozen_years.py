@@ -96,14 +96,13 @@ def state(commune: Any, year: int) -> dict[str, Any]:
 
 
 def criterion(found: dict[str, Any], key: str) -> tuple[int, int]:
-    unit = next(u for u in found["results"]["units"] if u["code"] == "03319")
-    hit = next(c for c in unit["standards"]["primary"]["criteria"] if c["key"] == key)
-    return hit["numerator"], hit["denominator"]
+    standard = found["results"].unit("03319").standards["primary"]
+    hit = next(c for c in standard.criteria if c.key == key)
+    return hit.numerator, hit.denominator
 
 
 def conditions(found: dict[str, Any]) -> str:
-    unit = next(u for u in found["results"]["units"] if u["code"] == "03319")
-    return str(unit["standards"]["primary"]["conditions"])
+    return str(found["results"].unit("03319").standards["primary"].conditions)
 
 
 def names(rows: list[tuple[Any, ...]]) -> list[str]:

@@ -25,7 +25,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from phocap.engine.result import CriterionResult
+from phocap.engine.result import CriterionResult, Evaluation, StandardResult, UnitResult
 from phocap.reports import pdf
 from phocap.reports.dossier import DossierContent
 from phocap.reports.model import Column, Form, Row
@@ -53,17 +53,16 @@ SHOWN: dict[tuple[int, int], str] = {
 RATE = re.compile(r"(?<![\d,.])\d{1,3},\d\d%")
 
 
-def criteria() -> list[dict[str, Any]]:
-    """The engine's own JSON for one criterion per fraction (primary level 1, 95%)."""
+def criteria() -> list[CriterionResult]:
+    """One criterion per fraction (primary level 1, 95%)."""
     return [CriterionResult("primary.1.grade_1_at_6", 1, n, d, NINETY_FIVE, "ND20 Art 9",
-                            ages=(6, 6)).to_json() for n, d in SHOWN]
+                            ages=(6, 6)) for n, d in SHOWN]
 
 
-def evaluation(code: str, found: list[dict[str, Any]]) -> dict[str, Any]:
-    standard = {"level": 0, "conditions": "not_assessed", "unmet_prerequisites": [],
-                "criteria": found}
-    return {"ruleset": "nd20-2014", "unverified": [],
-            "units": [{"code": code, "standards": {"primary": standard}, "indicators": {}}]}
+def evaluation(code: str, found: list[CriterionResult]) -> Evaluation:
+    standard = StandardResult("primary", 0, found)
+    return Evaluation(2021, "nd20-2014", [UnitResult(code, code, "commune", None, False,
+                                                      {"primary": standard})])
 
 
 def client_for(make_user: Any, unit: Any) -> Client:
@@ -108,7 +107,7 @@ def test_the_forms_xlsx(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_the_printed_dossier() -> None:
     snapshot = {"ruleset": "nd20-2014", "year": 2021, "level": 0,
-                "result": {"level": 0, "criteria": criteria()}}
+                "result": {"level": 0, "criteria": [c.to_json() for c in criteria()]}}
     content = DossierContent.from_snapshot(
         snapshot, unit_name="Xã Mường Pồn", unit_type="commune", parents=("Tỉnh Điện Biên",),
         standard="primary", level_claimed=1, reviewer="Ủy ban nhân dân huyện")
@@ -153,8 +152,8 @@ def test_a_rate_that_rounds_onto_its_threshold_is_explained(
     the level (decided on the exact fraction) and the printed rate disagree, and the page
     says so, on the results page and in the recognition workflow's criteria table."""
     found = [CriterionResult("primary.1.grade_1_at_6", 1, numerator, denominator,
-                             NINETY_FIVE, "ND20 Art 9").to_json()]
-    assert found[0]["passed"] is (Fraction(numerator, denominator) >= NINETY_FIVE)
+                             NINETY_FIVE, "ND20 Art 9")]
+    assert found[0].passed is (Fraction(numerator, denominator) >= NINETY_FIVE)
     commune = tree["communes"]["03319"]
     monkeypatch.setattr("phocap.register.views.units.cached_results",
                         lambda unit, year: evaluation(unit.code, found))
@@ -163,7 +162,7 @@ def test_a_rate_that_rounds_onto_its_threshold_is_explained(
     page = client_for(make_user, commune).get(
         f"/units/{commune.pk}/results/?year=2021").content.decode()
     table = render_to_string("recognition/_criteria.html",
-                             {"criteria": [found[0] | {"label": "Tiểu học mức 1"}]})
+                             {"criteria": [found[0].to_json() | {"label": "Tiểu học mức 1"}]})
     for html in (page, table):
         row = re.search(r'<tr data-criterion="[^"]+">(.*?)</tr>', html, re.S)
         assert row is not None and RATE.findall(row.group(1))[0] == rate

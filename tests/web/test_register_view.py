@@ -9,8 +9,8 @@ from django.db import models
 
 from phocap.engine.backends import connect, load
 from phocap.engine.evaluate import evaluate
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
-from phocap.register.results import survey_table
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
 
@@ -57,6 +57,30 @@ def test_engine_on_the_view_matches_the_engine_on_the_file() -> None:
     assert result.records is not None
     store(result.records)
     expected = evaluate(load(connect("duckdb"), result.records)).to_json()
-    view = survey_table()
+    view = survey_record()
     assert view.count().to_pyarrow().as_py() == 10
     assert evaluate(view).to_json() == expected
+
+
+@pytest.mark.django_db
+def test_the_engine_reads_the_transactions_own_rows_on_djangos_connection() -> None:
+    """The test's rows are not committed: only Django's own connection can see them."""
+    result = validate(FIXTURE, keep_records=True)
+    assert result.records is not None
+    store(result.records)
+    year = int(result.records["survey_year"][0])
+    communes = result.records["commune_code"].unique().to_list()
+    assert survey_record().count().to_pyarrow().as_py() == 10
+    # The filters: the fixture's 10 people are all of one year, in these communes.
+    assert survey_record(year, communes).count().to_pyarrow().as_py() == 10
+    assert survey_record(year + 1).count().to_pyarrow().as_py() == 0
+    assert survey_record(year, ["00000"]).count().to_pyarrow().as_py() == 0
+
+
+@pytest.mark.django_db
+def test_django_lookups_keep_sqlites_case_folding_once_ibis_holds_the_connection() -> None:
+    """Ibis turns on SQLite's case-sensitive LIKE; icontains relies on it being off."""
+    AdministrativeUnit.objects.create(vintage="2025-01-04", code="99", name="Tinh Thu",
+                                      type="province", kind="province")
+    survey_record().count().to_pyarrow()
+    assert AdministrativeUnit.objects.filter(name__icontains="tinh thu").count() == 1

@@ -42,9 +42,7 @@ def school(surveyed: dict[str, Any], officer: Any) -> School:
 
 
 def primary_conditions(commune: Any) -> str:
-    answer = results.cached_results(commune, YEAR)
-    unit = next(u for u in answer["units"] if u["code"] == commune.code)
-    return str(unit["standards"]["primary"]["conditions"])
+    return results.cached_results(commune, YEAR).unit(commune.code).standards["primary"].conditions
 
 
 def test_nothing_entered_is_not_assessed(surveyed: dict[str, Any], school: School) -> None:

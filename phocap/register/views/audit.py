@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phocap.register import audit
+from phocap.register.engine_table import survey_record
 from phocap.register.models import AuditEntry
-from phocap.register.results import survey_table
 from phocap.register.scope import sees_people
 from phocap.register.views.common import (
     breadcrumbs,
@@ -52,9 +52,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     communes = communes_below(unit)
     year = survey_year(request, communes)
-    table = survey_table()
-    table = table.filter(table.commune_code.isin([c.code for c in communes])
-                         & (table.survey_year == year))
+    table = survey_record(year, [c.code for c in communes])
     keys = [c.key for c in COLUMNS] + ["birth_year"]
     frame = as_survey_text(table.select(*keys).order_by(
         ["commune_code", "village", "household_no", "person_no"]).to_polars())

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from phocap.engine.export import SHORT_VI, label
+from phocap.engine.result import UnitResult
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
@@ -56,11 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _standards(unit_json: dict[str, Any]) -> list[dict[str, Any]]:
+def _standards(result: UnitResult) -> list[dict[str, Any]]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
-         "level": result["level"]}
-        for key, result in unit_json["standards"].items()
+         "level": standard.level}
+        for key, standard in result.standards.items()
     ]
 
 
@@ -70,7 +71,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     communes = communes_below(found)
     year = survey_year(request, communes)
     evaluation = cached_results(found, year)
-    by_code = {u["code"]: u for u in evaluation["units"]}
+    by_code = {u.code: u for u in evaluation.units}
     own = by_code.get(found.code)
     context: dict[str, Any] = {
         "unit": found, "year": year, "years": survey_years(communes),
@@ -163,24 +164,23 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     communes = communes_below(found)
     year = survey_year(request, communes)
     evaluation = cached_results(found, year)
-    own = next((u for u in evaluation["units"] if u["code"] == found.code), None)
+    own = next((u for u in evaluation.units if u.code == found.code), None)
     ahead = {(c["code"], c["standard"]): c for c in cached_next_year(found, year)}
-    standards = []
-    for key, result in (own or {"standards": {}})["standards"].items():
-        criteria = [
-            c | {"label": label(c["key"])} for c in result["criteria"]
-        ]
+    standards: list[dict[str, Any]] = []
+    for key, result in (own.standards if own else {}).items():
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
-                          "level": result["level"], "conditions": result["conditions"],
-                          "criteria": criteria, "next": ahead.get((found.code, key))})
+                          "level": result.level, "conditions": result.conditions,
+                          "criteria": [{"result": c, "label": label(c.key)}
+                                       for c in result.criteria],
+                          "next": ahead.get((found.code, key))})
     children_next = [c for c in ahead.values() if c["code"] != found.code
                      and c["change"] != "keep"]
     return render(request, "register/results.html", {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
-        "standards": standards, "ruleset": evaluation["ruleset"],
-        "unverified": [label(k) for k in evaluation["unverified"]],
-        "indicators": (own or {}).get("indicators", {}),
+        "standards": standards, "ruleset": evaluation.ruleset,
+        "unverified": [label(k) for k in evaluation.unverified],
+        "indicators": own.indicators if own else {},
         "lists_people": found.type == AdministrativeUnit.Type.COMMUNE
         and sees_people(request.user),
         "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
