@@ -26,6 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.scope import ScopedManager
+from phocap.survey.text import village_named
 
 VINTAGES = [
     ("2025-01-04", _("trước 01/7/2025 (có cấp huyện)")),
@@ -141,8 +142,9 @@ class Household(models.Model):
 
 def number_taken(village: str, household_no: str) -> str:
     """Why a household cannot have this number in this village."""
-    return (f"Thôn {village} đã có hộ số {household_no}: trong một thôn mỗi hộ có một số"
-            " phiếu riêng. Chọn số phiếu khác hoặc thôn khác.")
+    named = village_named(village)
+    return (f"{named[0].upper()}{named[1:]} đã có hộ số {household_no}: trong một thôn mỗi hộ"
+            " có một số phiếu riêng. Chọn số phiếu khác hoặc thôn khác.")
 
 
 class Person(models.Model):

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from phocap.register.models import Person
+from phocap.survey.text import village_named
 
 CHUNK = 5000
 """IDs looked up per query (SQLite limits the parameters of one statement)."""
@@ -54,7 +55,7 @@ def holders(national_ids: Iterable[str]) -> dict[str, Holder]:
 def _who(holder: Holder, visible: set[int]) -> str:
     if holder.commune_id in visible:
         _, village, number, person_no = holder.key
-        return (f"{holder.full_name} (hộ số {number}, thôn {village}, STT {person_no},"
+        return (f"{holder.full_name} (hộ số {number}, {village_named(village)}, STT {person_no},"
                 f" {holder.commune_name})")
     return "một người ở xã khác (ngoài phạm vi bạn được xem)"
 

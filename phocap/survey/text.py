@@ -58,6 +58,24 @@ def fold(text: str) -> str:
     return words.strip()
 
 
+# The words a settlement's own name may start with ("Thôn 5", "Bản Pồn", "Tổ 3", "Ấp
+# Long Bình"): such a name is said as it is, any other after the word "thôn". Matched
+# with their tone marks, which tell "Tổ 3" from "Tô Hiệu".
+_SETTLEMENT = re.compile(
+    r"^(thôn|xóm|bản|tổ|ấp|buôn|bon|làng|khu|khối|sóc|phum|khóm|plei|đội|cụm|tiểu khu)(\s|$)")
+
+
+def village_named(name: str) -> str:
+    """A village as a sentence names it: "thôn Nà Sản", but "Bản Pồn", "Thôn 5"."""
+    return name if _SETTLEMENT.match(normalize(name).lower()) else f"thôn {name}"
+
+
+def village_named_expr(column: pl.Expr) -> pl.Expr:
+    """Column-wise ``village_named``."""
+    own = normalize_expr(column).str.to_lowercase().str.contains(_SETTLEMENT.pattern)
+    return pl.when(own).then(column).otherwise(pl.lit("thôn ") + column)
+
+
 def normalize_expr(column: pl.Expr) -> pl.Expr:
     """Column-wise ``normalize``; nulls stay null, blanks become null."""
     nfd = column.str.normalize("NFD")

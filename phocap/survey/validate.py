@@ -38,7 +38,13 @@ from phocap.survey.schema import (
     Column,
     Kind,
 )
-from phocap.survey.text import FORBIDDEN, fold_expr, forbidden_message, too_long_message
+from phocap.survey.text import (
+    FORBIDDEN,
+    fold_expr,
+    forbidden_message,
+    too_long_message,
+    village_named_expr,
+)
 
 MAX_KEPT_PROBLEMS = 100_000  # beyond this, problems are counted, not listed
 MAX_AGE = 60  # the register covers ages 0–60
@@ -709,7 +715,7 @@ _CROSS = {
         ("household_no", "village"),
         ERROR,
         "person_no",
-        "Trùng Số phiếu + STT với {} (hộ số {}, thôn {}): mỗi người trong hộ cần một STT"
+        "Trùng Số phiếu + STT với {} (hộ số {}, {}): mỗi người trong hộ cần một STT"
         " riêng.",
     ),
     "duplicate_person": (
@@ -799,7 +805,9 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
                 pl.lit(column).alias("column"),
                 "header",
                 pl.lit(None, pl.String).alias("value"),
-                pl.format(template, where, *(f"label{i}" for i in range(len(labels))))
+                pl.format(template, where, *(
+                    village_named_expr(pl.col(f"label{i}")) if key == "village"
+                    else pl.col(f"label{i}") for i, key in enumerate(labels)))
                 .alias("message"),
             )
         )

@@ -6,7 +6,14 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phocap.survey.text import fold, fold_expr, normalize, normalize_expr
+from phocap.survey.text import (
+    fold,
+    fold_expr,
+    normalize,
+    normalize_expr,
+    village_named,
+    village_named_expr,
+)
 
 
 def test_tone_placement_is_unified_to_the_traditional_style() -> None:
@@ -60,3 +67,15 @@ def test_column_functions_agree_with_scalar_ones(texts: list[str]) -> None:
     )
     assert frame["n"].to_list() == [normalize(t) or None for t in texts]
     assert frame["f"].to_list() == [fold(t) for t in texts]
+
+
+def test_a_village_is_named_once_as_a_village() -> None:
+    """"thôn Thôn 5" read twice the word: a name that starts with its own kind is said as
+    it is, any other after "thôn"."""
+    names = ["Nà Sản", "Thôn 5", "Bản Pồn", "BẢN PỒN", "Tổ 3", "Ấp Long Bình", "Xóm Đồng",
+             "Tô Hiệu", "Bảng"]
+    said = ["thôn Nà Sản", "Thôn 5", "Bản Pồn", "BẢN PỒN", "Tổ 3", "Ấp Long Bình", "Xóm Đồng",
+            "thôn Tô Hiệu", "thôn Bảng"]
+    assert [village_named(n) for n in names] == said
+    frame = pl.DataFrame({"v": names}).select(village_named_expr(pl.col("v")))
+    assert frame["v"].to_list() == said
