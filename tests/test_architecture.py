@@ -1,6 +1,8 @@
-"""The core (rules, survey, engine, units, synth, reports) never imports Django."""
+"""What the code base must keep true of itself: the core never imports Django, and each
+cross-cutting mechanism (permissions, year picker, downloads, optimistic lock) exists once."""
 
 import ast
+import re
 from pathlib import Path
 
 CORE = ("rules", "survey", "engine", "units", "synth", "reports")
@@ -39,3 +41,56 @@ def test_the_core_packages_exist() -> None:
     # Guard against the test above passing because it looks in the wrong place.
     assert (PACKAGE / "survey" / "validate.py").exists()
     assert (PACKAGE / "units" / "registry.py").exists()
+
+
+PERMISSIONS = PACKAGE / "accounts" / "permissions.py"
+
+
+def python_files() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts]
+
+
+def defined_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.name for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def test_every_permission_predicate_lives_in_the_permissions_home() -> None:
+    """A may_*/can_* predicate, ``covers`` or ``school_in_scope`` defined a second time
+    would decide the same question its own way (issue 13: two school_in_scope refused
+    the ministry with 403 and 404); accounts/permissions.py holds the predicates and
+    schools/scope.py the one school lookup."""
+    homes = {"may_": PERMISSIONS, "can_": PERMISSIONS, "covers": PERMISSIONS,
+             "school_in_scope": PACKAGE / "schools" / "scope.py"}
+    offenders = [f"{path.relative_to(PACKAGE)}: {name}"
+                 for path in python_files()
+                 for name in defined_functions(path)
+                 for prefix, home in homes.items()
+                 if (name.startswith(prefix) if prefix.endswith("_") else name == prefix)
+                 and path != home]
+    assert offenders == []
+    assert "may_edit" in defined_functions(PERMISSIONS)  # looking in the right place
+
+
+ROLE_NAMES = {"commune_staff", "school_staff", "district_reviewer", "province_reviewer",
+              "province_admin", "ministry_viewer"}
+
+
+def test_roles_are_never_spelled_as_strings() -> None:
+    """Roles are Role members (accounts/models.py defines the names once): a string
+    "commune" or "province_reviewer" compared with user.role passes silently when
+    the role is renamed or mistyped. Templates ask the navigation context's flags."""
+    from phocap.accounts.models import Role
+
+    assert set(Role.values) == ROLE_NAMES  # the list below is the real one
+    models = PACKAGE / "accounts" / "models.py"
+    spelled = [f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value}"
+               for path in python_files() if path != models
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and node.value in ROLE_NAMES]
+    compared = [f"{path.relative_to(PACKAGE)}: {line.strip()[:80]}"
+                for path in PACKAGE.rglob("*.html")
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if re.search(r"\.role\s*(==|!=|in)\s*['\"]", line)]
+    assert spelled == [] and compared == []

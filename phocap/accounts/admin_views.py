@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts import permissions
 from phocap.accounts.admin_forms import (
     ASSIGNABLE_ROLES,
     DifficultYearForm,
@@ -47,7 +48,7 @@ def province_admin(view: AdminView) -> AdminView:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user: Any = request.user
-        if (user.role != Role.PROVINCE_ADMIN or user.unit is None
+        if (not permissions.administers_accounts(user) or user.unit is None
                 or user.unit.type != AdministrativeUnit.Type.PROVINCE):
             raise PermissionDenied
         return view(request, user.unit, *args, **kwargs)

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
     NOT_YOURS,
@@ -42,7 +43,6 @@ from phocap.attendance.recording import (
 )
 from phocap.register import audit, uploads
 from phocap.schools.models import School, SchoolClass
-from phocap.schools.scope import may_keep_school
 from phocap.survey.limits import Limits, check_zip, too_many_rows
 from phocap.survey.problems import SurveyFileError
 from phocap.survey.text import fold

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
 from phocap.schools.models import Enrolment, SchoolClass
-from phocap.schools.scope import may_keep_school
 
 PRESENT = "present"
 STATUSES = (PRESENT, "excused", "unexcused")  # Absence.Kind values, and present

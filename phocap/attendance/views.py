@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.calendar import (
@@ -49,7 +50,7 @@ from phocap.attendance.score import load_rules
 from phocap.register import audit, uploads
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
-from phocap.schools.scope import classes_for, may_keep_school, schools_for
+from phocap.schools.scope import classes_for, school_in_scope, schools_for
 from phocap.survey.cells import CsvWriter
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
@@ -135,7 +136,7 @@ def _tet(classes: Any, data: Frames, school_year: int,
 @login_required
 def school(request: HttpRequest, pk: int) -> HttpResponse:
     """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    found = school_in_scope(request, pk)
     year = _year(request, found.classes.all())
     classes = classes_for(request.user).filter(school=found, school_year=year).order_by("name")
     period = _period(request)
@@ -265,7 +266,7 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a school's attendance spreadsheet; every problem listed, or all saved."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    found = school_in_scope(request, pk)
     if not may_keep_school(request.user, found):
         raise PermissionDenied
     problems: list[str] = []
@@ -296,7 +297,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
     for the steering committee's meeting: personal data, so the download is logged."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    found = school_in_scope(request, pk)
     year = _year(request, found.classes.all())
     classes = classes_for(request.user).filter(school=found, school_year=year)
     at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
@@ -323,7 +324,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
 def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's calendar for a year: its own if entered, else the default, with the
     Lunar New Year it is built around; the school's staff change it."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    found = school_in_scope(request, pk)
     year = _year(request, found.classes.all())
     can_keep = may_keep_school(request.user, found)
     own = SchoolCalendar.objects.filter(school=found, school_year=year).first()

@@ -1,9 +1,9 @@
 """The mobilisation dashboard against plan targets, its target history, and trends.
 
 Scope as on the results pages: a unit is shown to whoever covers it
-(scope.covers; the ministry viewer sees every unit's aggregates). Figures are
+(permissions.covers; the ministry viewer sees every unit's aggregates). Figures are
 aggregates from the engine, never a person. Only the unit's own planning staff
-may change its targets (targets.may_set_targets).
+may change its targets (permissions.may_set_targets).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from phocap import numbers
+from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard import trends as trend
 from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
-from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
+from phocap.dashboard.targets import Resolved, resolve, set_targets
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import (

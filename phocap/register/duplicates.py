@@ -29,12 +29,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from phocap.accounts.permissions import may_edit
 from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.editing import EDITABLE_PERSON_FIELDS
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
-from phocap.register.scope import editable
 from phocap.survey.text import fold, normalize
 
 # Weights of the evidence; a pair is shown with the sum, capped at 100.
@@ -203,7 +203,7 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
     """
     if keep_id == remove_id:
         raise ValueError("Không thể gộp một người với chính họ.")
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     take_removed = take_removed or {}
     with transaction.atomic():

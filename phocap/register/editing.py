@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from phocap.accounts.permissions import may_edit
 from phocap.recognition import freeze
 from phocap.register import audit, checking, records, uniqueness
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
-from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
                           "ethnicity", "relationship")
@@ -69,7 +69,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         person = Person.objects.for_user(user).select_related("household__commune").get(
             pk=person_id
         )
-        if not editable(user, person.household.commune):
+        if not may_edit(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
         freeze.refuse_if_held(person.household.commune)
         checked = checking.person_edit(person, changes)
@@ -101,7 +101,7 @@ def _claim(person_id: int, version: int) -> None:
 
 def _editable_person(user: Any, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
-    if not editable(user, person.household.commune):
+    if not may_edit(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     return person
 
@@ -149,7 +149,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
 def add_person(user: Any, household: Household, year: int, record: dict[str, Any],
                relationship: str = "") -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
-    if not editable(user, household.commune):
+    if not may_edit(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freeze.refuse_if_frozen(household.commune, year)
@@ -211,7 +211,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freeze.refuse_if_held(commune)

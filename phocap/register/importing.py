@@ -42,6 +42,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.permissions import may_edit
 from phocap.recognition.freeze import frozen
 from phocap.register import audit, bulk, import_runs, uniqueness
 from phocap.register.models import (
@@ -54,7 +55,6 @@ from phocap.register.models import (
 from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
-from phocap.register.scope import editable
 from phocap.units import vintage_for_year
 
 BATCH_ROWS = 1000
@@ -295,7 +295,7 @@ def _allowed(records: pl.DataFrame, year: int, user: Any,
     communes = _communes(records, year)
     if authorise:
         for commune in communes.values():
-            if not editable(user, commune):
+            if not may_edit(user, commune):
                 raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
     _refuse_frozen(communes, year)
     return communes

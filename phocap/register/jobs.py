@@ -17,7 +17,7 @@ showing its last progress for half an hour.
 
 A job is seen by its owner, and read (never committed) by the reviewers of a
 district or province that contains its communes; anyone else gets "not found".
-Only the owner commits, and only if scope.editable allows them every commune
+Only the owner commits, and only if permissions.can_commit allows them every commune
 of the file (the commune's own staff), as importing.commit checks again.
 """
 
@@ -42,11 +42,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
-from phocap.accounts.models import Role
+from phocap.accounts.permissions import can_commit, opens_others_imports
 from phocap.register import import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
-from phocap.register.scope import editable, visible_communes
+from phocap.register.scope import visible_communes
 from phocap.survey import limits
 from phocap.survey.official.reading import Context
 from phocap.survey.report import ordered, summary, write_xlsx
@@ -59,7 +59,6 @@ RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.COMMITTING)
 ABANDONED_AFTER = dt.timedelta(minutes=30)
 """A running step whose thread has not reported for this long died with its process
 (a restart, a killed worker): the transaction rolled back, so nothing was written."""
-REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
 COMMIT_FAILED = ("Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi (mọi thay đổi đã được"
                  " hoàn tác). Hãy thử lại hoặc báo quản trị hệ thống.")
 INTERRUPTED = ("Lần ghi vào sổ bị gián đoạn sau {done}/{total} bản ghi (máy chủ dừng giữa chừng);"
@@ -92,20 +91,9 @@ def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()
     mine = models.Q(user=user)
-    if user.role in REVIEWERS:
+    if opens_others_imports(user):
         mine |= models.Q(communes__in=visible_communes(user))
     return ImportJob.objects.filter(mine).distinct()
-
-
-def can_commit(user: Any, job: ImportJob) -> bool:
-    """The owner, once the preview is ready, if they may edit every commune of the file."""
-    communes = list(job.communes.all())
-    return (
-        job.status == Status.PREVIEWED
-        and job.user_id == getattr(user, "pk", None)
-        and bool(communes)
-        and all(editable(user, c) for c in communes)
-    )
 
 
 def running(user: Any) -> list[ImportJob]:

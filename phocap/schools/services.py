@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from phocap.accounts.permissions import may_keep_school_details, may_keep_school_list
 from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.locking import StaleEdit
@@ -30,7 +31,6 @@ from phocap.schools.models import (
     SchoolYearFacts,
     Staff,
 )
-from phocap.schools.scope import may_keep_school, may_keep_school_list
 
 # The list the commune keeps, and the details a school keeps about itself.
 LIST_FIELDS = ("code", "name", "level", "public")
@@ -43,11 +43,6 @@ STALE = ("Dữ liệu này vừa được người khác sửa sau khi bạn m�
          " để xem thay đổi mới rồi sửa lại.")
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
-
-
-def may_keep_details(user: Any, school: School) -> bool:
-    """The school's own staff, or the commune's staff (many schools have no accounts)."""
-    return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
 
 
 def _update(model: type[models.Model], instance: Any, version: int | None,
@@ -80,7 +75,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
                     return school
                 school = School.objects.for_user(user).select_related("commune").get(
                     pk=school_id, commune=commune)
-                if not may_keep_details(user, school):
+                if not may_keep_school_details(user, school):
                     raise PermissionDenied(NOT_YOURS)
                 if not may_keep_school_list(user, commune) and set(changes) - set(DETAIL_FIELDS):
                     raise PermissionDenied(NOT_COMMUNE)
@@ -92,7 +87,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
 def save_facts(user: Any, school: School, year: int, version: int | None,
                values: dict[str, int]) -> SchoolYearFacts:
     """A school's rooms and boarding pupils of a school year (created at the first save)."""
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         freeze.refuse_if_frozen(school.commune, year)
@@ -132,7 +127,7 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
     unknown = set(values) - set(STAFF_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         if staff_id is None:
@@ -145,7 +140,7 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
 
 def add_site(user: Any, school: School, name: str, main: bool,
              distance_km: Any = None) -> SchoolSite:
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         try:
@@ -161,7 +156,7 @@ def add_site(user: Any, school: School, name: str, main: bool,
 def add_class(user: Any, school: School, year: int, name: str, grade: str,
               site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
     """A class of a school year; its number counts towards the room and teacher norms."""
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         freeze.refuse_if_frozen(school.commune, year)

@@ -24,12 +24,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
-from phocap.accounts.models import Role
+from phocap.accounts.permissions import (
+    may_keep_school_details,
+    may_keep_school_list,
+    opens_school,
+    sees_people,
+)
 from phocap.register import audit, uploads
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
-from phocap.register.scope import covers, sees_people
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -64,36 +68,15 @@ from phocap.schools.models import (
     SchoolYearFacts,
     Staff,
 )
-from phocap.schools.scope import may_keep_school_list, own_school_id
+from phocap.schools.scope import school_in_scope
 from phocap.survey.cells import CsvWriter
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
 
 
-def school_in_scope(request: HttpRequest, pk: int) -> School:
-    """A school whose pages the user may open: in a unit they cover, their own if they are a
-    school's staff; never for the ministry viewer (the page names staff and pupils)."""
-    school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
-    user: Any = request.user
-    if not covers(user, school.commune):
-        raise Http404
-    if user.role == Role.SCHOOL_STAFF and own_school_id(user) != school.pk:
-        raise Http404
-    if not sees_people(user):
-        raise PermissionDenied
-    return school
-
-
-def _opens(user: Any, school: School) -> bool:
-    """Whether school_in_scope would let the user open the school's pages."""
-    if not sees_people(user):
-        return False
-    return user.role != Role.SCHOOL_STAFF or own_school_id(user) == school.pk
-
-
 def _keeps(request: HttpRequest, school: School) -> None:
-    if not services.may_keep_details(request.user, school):
+    if not may_keep_school_details(request.user, school):
         raise PermissionDenied
 
 
@@ -133,7 +116,7 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
                        for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
         "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
-        "opens": {r.school.pk for r in rows if _opens(request.user, r.school)},
+        "opens": {r.school.pk for r in rows if opens_school(request.user, r.school)},
     })
 
 
@@ -220,7 +203,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
         "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
                                         "total": _("tổng số giáo viên")}.get(k, k)), n)
                       for k, n in sorted(figures.shortages.items())],
-        "keeps": services.may_keep_details(request.user, found),
+        "keeps": may_keep_school_details(request.user, found),
     })
 
 
@@ -343,7 +326,7 @@ def school_class(request: HttpRequest, pk: int) -> HttpResponse:
     """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
     klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
     found = school_in_scope(request, klass.school_id)
-    keeps = services.may_keep_details(request.user, found)
+    keeps = may_keep_school_details(request.user, found)
     form = None
     if keeps:
         form = PupilForm(request.POST or None, school=found)
@@ -466,8 +449,6 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
-    if request.user.role == Role.SCHOOL_STAFF:
-        raise PermissionDenied
     year = survey_year(request, [commune])
     schools = School.objects.filter(commune=commune)
     wanted = request.GET.get("format")

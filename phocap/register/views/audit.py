@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from phocap.accounts.permissions import sees_people
 from phocap.register import audit
 from phocap.register.models import AuditEntry
 from phocap.register.results import survey_table
-from phocap.register.scope import sees_people
 from phocap.register.views.common import (
     breadcrumbs,
     communes_below,

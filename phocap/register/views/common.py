@@ -11,9 +11,9 @@ from django.db.models import Max, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from phocap.accounts.permissions import covers, reads_whole_units, sees_people
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.results import survey_years
-from phocap.register.scope import covers, reads_whole_units, sees_people
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
 

@@ -16,10 +16,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from phocap.accounts.permissions import sees_people
 from phocap.register import audit
 from phocap.register.reporting import cached_forms, name_lists
 from phocap.register.results import survey_years
-from phocap.register.scope import sees_people
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,

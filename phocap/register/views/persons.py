@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from phocap.accounts.permissions import may_edit, sees_people
 from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
-from phocap.register.scope import editable, sees_people
 from phocap.register.views.common import breadcrumbs, survey_year
 from phocap.register.views.households import household_in_scope
 
@@ -48,7 +48,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     commune = household.commune
     year = survey_year(request, [commune])
     surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
-    can_edit = editable(request.user, commune)
+    can_edit = may_edit(request.user, commune)
     initial = records.raw(person, surveyed) | {"version": person.version,
                                                "relationship": person.relationship}
     form = RecordForm(request.POST or None, initial=initial)
@@ -90,7 +90,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new member of a household: a newborn, or someone moving in (status "chuyển đến")."""
     household = household_in_scope(request, pk)
     commune = household.commune
-    if not editable(request.user, commune):
+    if not may_edit(request.user, commune):
         raise PermissionDenied
     year = survey_year(request, [commune])
     form = RecordForm(request.POST or None,

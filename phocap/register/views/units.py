@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
 from phocap.engine.export import SHORT_VI, label
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
@@ -27,7 +28,6 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
-from phocap.register.scope import editable, reads_whole_units, sees_people
 from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
@@ -110,7 +110,7 @@ def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
     context: dict[str, Any] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
-        "can_edit": editable(request.user, commune),
+        "can_edit": may_edit(request.user, commune),
     }
     if not sees_people(request.user):
         return context

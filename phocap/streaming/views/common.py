@@ -1,5 +1,5 @@
-"""What the streaming pages share: the school year shown, a school in the reader's scope,
-and the sentence that compares a rate with its target."""
+"""What the streaming pages share: the school year shown and the sentence that compares
+a rate with its target."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import datetime as dt
 from fractions import Fraction
 
 from django.db.models import Max
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.register.models import AdministrativeUnit
-from phocap.schools.models import School, SchoolClass
-from phocap.schools.scope import schools_for
+from phocap.schools.models import SchoolClass
 from phocap.streaming.figures import GRADE_NINE
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
@@ -34,14 +32,6 @@ def school_year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int
     latest = (SchoolClass.objects.filter(school__commune__in=communes, grade__in=GRADE_NINE)
               .aggregate(latest=Max("school_year"))["latest"])
     return int(latest) if latest else dt.date.today().year - 1
-
-
-def school_in_scope(request: HttpRequest, pk: int) -> School:
-    """A school whose pupils the user may read; otherwise it does not exist for them."""
-    found = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
-    if not schools_for(request.user).filter(pk=found.pk).exists():
-        raise Http404
-    return found
 
 
 def against_target(label: str, rate: Fraction | None, target: Fraction | None) -> tuple[str, str]:

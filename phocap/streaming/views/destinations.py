@@ -20,15 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phocap.accounts.permissions import may_keep_school
 from phocap.register.locking import StaleEdit
 from phocap.register.views.common import breadcrumbs
 from phocap.schools.models import Enrolment, School
-from phocap.schools.scope import may_keep_school
+from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import GRADE_NINE
 from phocap.streaming.models import DESTINATION_CHOICES
 from phocap.streaming.rates import Destination, Suggestion
-from phocap.streaming.views.common import school_in_scope, school_year, school_years
+from phocap.streaming.views.common import school_year, school_years
 
 REASONS = {
     "no_record": gettext_lazy("không có phiếu điều tra năm sau"),

@@ -19,14 +19,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phocap.accounts.permissions import may_keep_school, own_school_id
 from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
-from phocap.schools.scope import may_keep_school, own_school_id
+from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import CareerGuidanceActivity
-from phocap.streaming.views.common import school_in_scope, school_year, school_years
+from phocap.streaming.views.common import school_year, school_years
 
 
 def school_year_of(day: dt.date) -> int:

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from phocap.register.scope import editable
+from phocap.accounts.permissions import may_edit
 from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import (
     breadcrumbs,
@@ -66,14 +66,14 @@ def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
         "province": province_of(found), "breadcrumbs": breadcrumbs(found, request.user),
         "entries": listed, "summary": by_trade(entries),
         "total": sum(e.workers_wanted for e in listed),
-        "can_add": found.type == "commune" and editable(request.user, found),
+        "can_add": found.type == "commune" and may_edit(request.user, found),
     })
 
 
 @login_required
 def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
-    allowed = editable(request.user, commune)
+    allowed = may_edit(request.user, commune)
     if not allowed:
         raise PermissionDenied
     if request.method == "POST":

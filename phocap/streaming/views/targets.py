@@ -1,7 +1,7 @@
 """A province's streaming targets for a school year, for normal and ĐBKK communes.
 
 Read by whoever covers the province; changed by its province reviewers and
-administrator (services.may_set_targets says why). The form comes pre-filled:
+administrator (permissions.may_set_targets says why). The form comes pre-filled:
 the province's own target where it set one, else the historic national target
 (Decision 522/QĐ-TTg), labelled as such. Saving a field left at the historic
 default stores nothing, since that default applies anyway; clearing a field
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard.forms import RateField
 from phocap.register.models import AdministrativeUnit
 from phocap.register.textfields import CheckedForm
@@ -62,7 +63,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     communes = communes_below(province)
     year = school_year(request, communes)
-    allowed = services.may_set_targets(request.user, province)
+    allowed = may_set_targets(request.user, province)
     own = province_targets(province, year)
     form = TargetsForm(request.POST) if request.method == "POST" else None
     if form is not None:
