@@ -26,14 +26,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.permissions import may_edit
 from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.editing import EDITABLE_PERSON_FIELDS
-from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.survey.text import fold, normalize
 
@@ -218,12 +216,10 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
             freeze.refuse_if_frozen(commune, year)
         freeze.refuse_if_held(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
-            if not Person.objects.filter(pk=person_id, version=version).update(
-                    version=F("version") + 1):
-                raise StaleEdit(
-                    "Một trong hai người vừa được người khác sửa sau khi bạn mở trang; hãy tải"
-                    " lại trang để xem thay đổi mới rồi gộp lại."
-                )
+            Person.update_if_unchanged(
+                person_id, version,
+                "Một trong hai người vừa được người khác sửa sau khi bạn mở trang; hãy tải"
+                " lại trang để xem thay đổi mới rồi gộp lại.")
         kept_before, removed_before = audit.snapshot(kept), audit.snapshot(removed)
         moved, discarded = _move_years(user, kept, removed, take_removed)
         filled = [name for name in EDITABLE_PERSON_FIELDS

@@ -17,12 +17,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from phocap.accounts.permissions import may_edit
 from phocap.recognition import freeze
 from phocap.register import audit, checking, records, uniqueness
-from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
@@ -50,6 +48,8 @@ def _commit_refused(national_id: str | None) -> Clash:
     return Clash([checking.Problem("national_id", national_id, uniqueness.COMMIT_REFUSED)])
 
 
+STALE_HOUSEHOLD = ("Hộ này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
+                   " để xem thay đổi mới rồi sửa lại.")
 STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
                 " để xem thay đổi mới rồi sửa lại.")
 
@@ -81,13 +81,9 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         before = audit.snapshot(person)
         try:
             with transaction.atomic():
-                updated = Person.objects.filter(pk=person_id, version=version).update(
-                    version=F("version") + 1, **values
-                )
+                Person.update_if_unchanged(person_id, version, STALE_PERSON, **values)
         except IntegrityError:
             raise _commit_refused(values.get("national_id")) from None
-        if not updated:
-            raise StaleEdit(STALE_PERSON)
         person.refresh_from_db()
         audit.record(user, "update", person, before)
     return person
@@ -95,8 +91,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
 
 def _claim(person_id: int, version: int) -> None:
     """Take the person's version or refuse: the one check every edit of a person passes."""
-    if not Person.objects.filter(pk=person_id, version=version).update(version=F("version") + 1):
-        raise StaleEdit(STALE_PERSON)
+    Person.update_if_unchanged(person_id, version, STALE_PERSON)
 
 
 def _editable_person(user: Any, person_id: int) -> Person:
@@ -230,13 +225,9 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
         before = audit.snapshot(household)
         try:
             with transaction.atomic():
-                updated = Household.objects.filter(pk=household_id, version=version).update(
-                    version=F("version") + 1, **changes)
+                Household.update_if_unchanged(household_id, version, STALE_HOUSEHOLD, **changes)
         except IntegrityError:
             raise ValueError("Số phiếu này đã có trong xã.") from None
-        if not updated:
-            raise StaleEdit("Hộ này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải"
-                            " lại trang để xem thay đổi mới rồi sửa lại.")
         household.refresh_from_db()
         audit.record(user, "update", household, before)
     return household

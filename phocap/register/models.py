@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phocap.register.locking import VersionedModel
 from phocap.register.scope import ScopedManager
 
 VINTAGES = [
@@ -98,7 +99,7 @@ class Village(models.Model):
         return self.name
 
 
-class Household(models.Model):
+class Household(VersionedModel):
     class Residence(models.TextChoices):
         PERMANENT = "thường trú", _("thường trú")
         TEMPORARY = "tạm trú", _("tạm trú")
@@ -112,7 +113,6 @@ class Household(models.Model):
     residence = models.CharField(_("diện cư trú"), max_length=12, choices=Residence.choices,
                                  blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("commune")
 
@@ -126,7 +126,7 @@ class Household(models.Model):
         return f"{self.household_no} {self.head_name}".strip()
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A stable identity; the yearly survey facts are in PersonYear."""
 
     class Sex(models.TextChoices):
@@ -143,7 +143,6 @@ class Person(models.Model):
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=30, blank=True)
     relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=30, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("household__commune")
 

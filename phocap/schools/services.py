@@ -15,13 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 
 from phocap.accounts.permissions import may_keep_school_details, may_keep_school_list
 from phocap.recognition import freeze
 from phocap.register import audit
-from phocap.register.locking import StaleEdit
+from phocap.register.locking import STALE, StaleEdit, VersionedModel
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import (
     MonitoringOfficer,
@@ -39,20 +38,15 @@ DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
 FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 
-STALE = ("Dữ liệu này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
-         " để xem thay đổi mới rồi sửa lại.")
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
 
 
-def _update(model: type[models.Model], instance: Any, version: int | None,
+def _update(model: type[VersionedModel], instance: Any, version: int | None,
             changes: dict[str, Any], user: Any) -> Any:
-    """The conditional UPDATE of editing.py, then the audit entry."""
+    """The optimistic lock's conditional UPDATE (register/locking.py), then the audit entry."""
     before = audit.snapshot(instance)
-    updated = model._default_manager.filter(pk=instance.pk, version=version).update(
-        version=F("version") + 1, **changes)
-    if not updated:
-        raise StaleEdit(STALE)
+    model.update_if_unchanged(instance.pk, version, **changes)
     instance.refresh_from_db()
     audit.record(user, "update", instance, before)
     return instance
