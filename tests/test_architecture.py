@@ -94,3 +94,52 @@ def test_roles_are_never_spelled_as_strings() -> None:
                 for line in path.read_text(encoding="utf-8").splitlines()
                 if re.search(r"\.role\s*(==|!=|in)\s*['\"]", line)]
     assert spelled == [] and compared == []
+
+
+def reads_query_year(path: Path) -> bool:
+    """Whether the module reads "year" from a request's query (GET.get("year"), GET["year"])."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner, args = node.func.value, node.args
+        elif isinstance(node, ast.Subscript):
+            owner, args = node.value, [node.slice]
+        else:
+            continue
+        if (isinstance(owner, ast.Attribute) and owner.attr == "GET"
+                and any(isinstance(a, ast.Constant) and a.value == "year" for a in args)):
+            return True
+    return False
+
+
+def test_one_year_picker() -> None:
+    """Three pickers treated ?year=abc three ways (issue 13); kit/years.py is the one."""
+    home = PACKAGE / "kit" / "years.py"
+    assert reads_query_year(home)  # the check sees the picker it protects
+    assert [str(p.relative_to(PACKAGE)) for p in python_files()
+            if p != home and reads_query_year(p)] == []
+
+
+def test_one_optimistic_lock() -> None:
+    """One StaleEdit (register/locking.py), raised and caught everywhere."""
+    found = [f"{path.relative_to(PACKAGE)}: {node.name}" for path in python_files()
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef) and node.name == "StaleEdit"]
+    assert found == ["register/locking.py: StaleEdit"]
+
+
+def test_every_versioned_model_uses_the_one_lock() -> None:
+    """A model with a ``version`` field inherits VersionedModel, whose conditional UPDATE
+    is the only "save if nobody changed it" check (register/locking.py)."""
+    from django.apps import apps
+
+    from phocap.register.locking import VersionedModel
+
+    versioned = [m for m in apps.get_models()
+                 if any(f.name == "version" for f in m._meta.get_fields())]
+    assert [m.__name__ for m in versioned if not issubclass(m, VersionedModel)] == []
+    assert {"Person", "Household", "School", "PupilDestination"} <= {
+        m.__name__ for m in versioned}
+    hand_written = [str(path.relative_to(PACKAGE)) for path in python_files()
+                    if path.name != "locking.py"
+                    and 'F("version")' in path.read_text(encoding="utf-8")]
+    assert hand_written == []

@@ -33,10 +33,12 @@ from phocap.accounts.admin_forms import (
     NewAccountForm,
 )
 from phocap.accounts.models import Role, User
+from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.recognition import freeze
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
-from phocap.register.views.common import page_of, survey_year
+from phocap.register.results import survey_years
+from phocap.register.views.common import page_of
 
 AdminView = Callable[..., HttpResponse]
 
@@ -203,7 +205,10 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
         messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
                          % {"year": year, "n": changed})
         return redirect(f"{request.path}?year={year}")
-    year = survey_year(request, list(communes))
+    # A designation may precede the survey it applies to: every year the system accepts,
+    # opening on the newest surveyed.
+    year = year_shown(request, EVERY_YEAR,
+                      opens_on=survey_years(list(communes)))
     flagged = set(UnitYear.objects.filter(unit__in=communes, survey_year=year,
                                           especially_difficult=True)
                   .values_list("unit_id", flat=True))

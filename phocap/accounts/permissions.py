@@ -54,8 +54,9 @@ def signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def has_role(user: Any, *roles: Role) -> bool:
-    """Whether the signed-in user holds one of ``roles``."""
+def has_role(user: Any, *roles: Any) -> bool:
+    """Whether the signed-in user holds one of ``roles`` (Role members; typed Any as the
+    type checker reads a TextChoices member as its (value, label) tuple)."""
     return signed_in(user) and user.role in roles
 
 

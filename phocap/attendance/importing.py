@@ -41,6 +41,7 @@ from phocap.attendance.recording import (
     apply_day,
     check_school_day,
 )
+from phocap.kit.years import school_year_of
 from phocap.register import audit, uploads
 from phocap.schools.models import School, SchoolClass
 from phocap.survey.limits import Limits, check_zip, too_many_rows
@@ -101,11 +102,6 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def school_year_of(day: dt.date) -> int:
-    """A school year starts in August at the earliest: January–July belong to the one before."""
-    return day.year if day.month >= 8 else day.year - 1
 
 
 @dataclass(frozen=True)

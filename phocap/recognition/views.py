@@ -27,9 +27,10 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.engine.export import label
+from phocap.kit.downloads import PDF, PersonData, download
+from phocap.kit.years import year_asked
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
-from phocap.register import audit
 from phocap.register.views.common import breadcrumbs, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
@@ -135,14 +136,11 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                                   " trong sổ rồi tải lại.") % {"reason": exc})
         return redirect("dossier", found.pk)
     name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
-    if content.name_lists:
-        audit.exported(request.user, found.unit, {
-            "year": found.survey_year, "dossier": found.pk, "file": name,
-            "lists": [f.code for f in content.name_lists],
-            "rows": sum(len(f.rows) for f in content.name_lists)})
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    people = PersonData(request.user, [found.unit], {
+        "year": found.survey_year, "dossier": found.pk, "file": name,
+        "lists": [f.code for f in content.name_lists],
+        "rows": sum(len(f.rows) for f in content.name_lists)}) if content.name_lists else None
+    return download(data, name, PDF, people)
 
 
 def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:
@@ -184,7 +182,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).select_related(
         "unit__parent__parent").order_by("updated", "pk")
     standard = request.GET.get("standard", "")
-    year = _int(request.GET.get("year"))
+    year = year_asked(request)
     if standard in STANDARDS:
         rows = rows.filter(standard=standard)
     if year is not None:

@@ -10,7 +10,6 @@ who keeps the record and write the audit.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,9 @@ from phocap.accounts.permissions import (
     opens_school,
     sees_people,
 )
-from phocap.register import audit, uploads
+from phocap.kit.downloads import PersonData, csv_download
+from phocap.kit.years import year_shown
+from phocap.register import uploads
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
@@ -38,7 +39,6 @@ from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
-    survey_year,
     unit_in_scope,
 )
 from phocap.schools import (
@@ -69,7 +69,6 @@ from phocap.schools.models import (
     Staff,
 )
 from phocap.schools.scope import school_in_scope
-from phocap.survey.cells import CsvWriter
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
@@ -94,7 +93,7 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     schools = list(School.objects.filter(commune__in=communes).select_related("commune__parent")
                    .order_by("commune__code", "level", "name"))
     rows = summary.per_school(schools, year)
@@ -187,7 +186,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, survey_years([found.commune]))
     [figures] = summary.per_school([found], year)
     staff = list(found.staff.order_by("-active", "role", "subject", "full_name"))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
@@ -227,7 +226,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
     initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
                 "boarding_pupils": facts.boarding_pupils, "version": facts.version}
@@ -303,7 +302,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 def class_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, survey_years([found.commune]))
     form = ClassForm(request.POST or None, school=found)
     if request.method == "POST" and form.is_valid():
         site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
@@ -357,7 +356,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, survey_years([found.commune]))
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -388,7 +387,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not may_keep_school_list(request.user, commune):
         raise PermissionDenied
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
     form = OfficerForm(request.POST or None, initial={
         "full_name": officer.full_name, "decision": officer.decision,
@@ -408,15 +407,9 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
               headers: list[str], rows: list[list[Any]]) -> HttpResponse:
-    """A CSV of personal data, logged (audit.exported) before it leaves."""
-    audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """A CSV of personal data, logged before it leaves (kit/downloads.py)."""
+    return csv_download(name, headers, rows,
+                        PersonData(request.user, [commune], {"what": what, "rows": len(rows)}))
 
 
 def _explained(commune: AdministrativeUnit, year: int,
@@ -432,7 +425,7 @@ def _explained(commune: AdministrativeUnit, year: int,
 def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, survey_years([found.commune]))
     pupils = list(reconcile.unlinked_pupils([found], year))
     if request.GET.get("format") == "csv":
         return _download(request, found.commune, f"hoc-sinh-chua-co-trong-so-{found.code}.csv",
@@ -449,7 +442,7 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     schools = School.objects.filter(commune=commune)
     wanted = request.GET.get("format")
     if wanted == "csv-pupils":

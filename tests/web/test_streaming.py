@@ -381,16 +381,20 @@ def test_the_sentence_at_below_and_above_the_target() -> None:
     graduates is not applicable; no target says so."""
     from fractions import Fraction
 
-    from phocap.streaming.views.common import against_target
+    from phocap.kit.targets import against_target
+    from phocap.streaming.views.common import WORDING
 
-    assert against_target("vào học nghề", Fraction(40), Fraction(40)) == (
+    def sentence(label: str, rate: Fraction | None, target: Fraction | None) -> tuple[str, str]:
+        return against_target(rate, target, WORDING, label)
+
+    assert sentence("vào học nghề", Fraction(40), Fraction(40)) == (
         "equal", "vào học nghề 40,00%, bằng mục tiêu")
-    assert against_target("vào học nghề", Fraction(39996, 1000), Fraction(40)) == (
+    assert sentence("vào học nghề", Fraction(39996, 1000), Fraction(40)) == (
         "below", "vào học nghề 40,00%, thấp hơn mục tiêu chưa đến 0,01 điểm")
-    assert against_target("vào học nghề", Fraction(81, 2), Fraction(40))[1] == (
+    assert sentence("vào học nghề", Fraction(81, 2), Fraction(40))[1] == (
         "vào học nghề 40,50%, cao hơn mục tiêu 0,5 điểm")
-    assert against_target("vào THPT", Fraction(50), None)[0] == "none"
-    assert against_target("vào THPT", None, Fraction(40))[0] == "n/a"
+    assert sentence("vào THPT", Fraction(50), None)[0] == "none"
+    assert sentence("vào THPT", None, Fraction(40))[0] == "n/a"
 
 
 @pytest.mark.parametrize(("day", "year"), [("2021-09-01", 2021), ("2022-08-31", 2021),

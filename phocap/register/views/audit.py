@@ -12,14 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phocap.accounts.permissions import sees_people
+from phocap.kit.downloads import XLSX, PersonData, download
+from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.models import AuditEntry
-from phocap.register.results import survey_table
+from phocap.register.results import survey_table, survey_years
 from phocap.register.views.common import (
     breadcrumbs,
     communes_below,
     page_of,
-    survey_year,
     whole_unit,
 )
 from phocap.survey.schema import COLUMNS
@@ -51,7 +52,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     if not sees_people(request.user):
         raise PermissionDenied
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     table = survey_table()
     table = table.filter(table.commune_code.isin([c.code for c in communes])
                          & (table.survey_year == year))
@@ -62,16 +63,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         rows = write_xlsx(path, frame.to_arrow().to_batches())
-        for commune in communes:
-            audit.exported(request.user, commune, {"year": year, "unit": unit.code,
-                                                   "rows": rows, "file": name})
         content = path.read_bytes()
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(content, name, XLSX, PersonData(
+        request.user, communes, {"year": year, "unit": unit.code, "rows": rows, "file": name}))
 
 
 def as_survey_text(frame: pl.DataFrame) -> pl.DataFrame:

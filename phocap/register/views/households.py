@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts.permissions import may_edit, sees_people
+from phocap.kit.years import year_shown
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
-from phocap.register.views.common import breadcrumbs, commune_with_people, survey_year
+from phocap.register.results import survey_years
+from phocap.register.views.common import breadcrumbs, commune_with_people
 
 
 def household_in_scope(request: HttpRequest, pk: int) -> Household:
@@ -47,7 +49,7 @@ def history(user: Any, household: Household, people: list[Person]) -> Any:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
-    year = survey_year(request, [household.commune])
+    year = year_shown(request, survey_years([household.commune]))
     # Through for_user: a school's staff see the household's pupils, not its other members.
     members = list(Person.objects.for_user(request.user).filter(household=household)
                    .order_by("person_no").prefetch_related(
@@ -124,7 +126,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     """Open survey year Y+1 from Y ("lên lớp"), then confirm diplomas awaited."""
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     can_edit = may_edit(request.user, commune)
     if request.method == "POST":
         if not can_edit:

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 
 from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
 from phocap.engine.export import SHORT_VI, label
+from phocap.kit.downloads import XLSX, PersonData, download
+from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
@@ -28,13 +30,11 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
-from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
     page_of,
-    survey_year,
     unit_in_scope,
     whole_unit,
 )
@@ -68,7 +68,7 @@ def _standards(unit_json: dict[str, Any]) -> list[dict[str, Any]]:
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     by_code = {u["code"]: u for u in evaluation["units"]}
     own = by_code.get(found.code)
@@ -150,7 +150,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 def households(request: HttpRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
     commune = commune_with_people(request, pk, whole=False)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     context = {"unit": commune, "year": year} | _household_page(request, commune, year)
     return render(request, "register/_households.html", context)
 
@@ -161,7 +161,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     source, the gap, the people behind it, and next year's outlook."""
     found = whole_unit(request, pk)
     communes = communes_below(found)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation["units"] if u["code"] == found.code), None)
     ahead = {(c["code"], c["standard"]): c for c in cached_next_year(found, year)}
@@ -195,7 +195,7 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
     with ?format=xlsx (a download of personal data, logged)."""
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     try:
         frame = behind(commune, year, criterion)
     except KeyError:
@@ -206,11 +206,9 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
         book = Workbook(buffer)
         frame.rename(FIELD_LABELS, strict=False).write_excel(book, worksheet="Danh sách")
         book.close()
-        audit.exported(request.user, commune, {"year": year, "criterion": criterion,
-                                               "rows": frame.height, "file": name})
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(buffer.getvalue(), name, XLSX, PersonData(
+            request.user, [commune], {"year": year, "criterion": criterion,
+                                      "rows": frame.height, "file": name}))
     if frame.height:  # a name list on a page is the same read as its download
         audit.exported(request.user, commune, {"year": year, "criterion": criterion,
                                                "rows": frame.height, "page": True})

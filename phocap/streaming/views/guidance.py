@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_keep_school, own_school_id
+from phocap.kit.years import year_shown
 from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
@@ -27,7 +28,7 @@ from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import CareerGuidanceActivity
-from phocap.streaming.views.common import school_year, school_years
+from phocap.streaming.views.common import school_years
 
 
 def school_year_of(day: dt.date) -> int:
@@ -50,7 +51,7 @@ class ActivityForm(CheckedModelForm):
 def activities(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = school_year(request, communes)
+    year = year_shown(request, school_years(communes), school=True)
     listed = list(CareerGuidanceActivity.objects
                   .filter(school__commune__in=communes, school_year=year)
                   .select_related("school__commune"))

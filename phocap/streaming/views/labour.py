@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_edit
+from phocap.kit.years import year_shown
 from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import (
     breadcrumbs,
@@ -29,7 +30,7 @@ from phocap.register.views.common import (
 from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import LabourDemand
-from phocap.streaming.views.common import school_year, school_years
+from phocap.streaming.views.common import school_years
 
 
 class LabourDemandForm(CheckedModelForm):
@@ -58,7 +59,7 @@ def by_trade(entries: Any) -> list[dict[str, Any]]:
 def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = school_year(request, communes)
+    year = year_shown(request, school_years(communes), school=True)
     entries = LabourDemand.objects.filter(commune__in=communes, survey_year=year)
     listed = list(entries.select_related("commune"))
     return render(request, "streaming/labour.html", {
@@ -85,7 +86,8 @@ def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('streaming-labour', args=[commune.pk])}"
                             f"?year={made.survey_year}")
     else:
-        form = LabourDemandForm(initial={"survey_year": school_year(request, [commune])})
+        year = year_shown(request, school_years([commune]), school=True)
+        form = LabourDemandForm(initial={"survey_year": year})
     return render(request, "streaming/labour_new.html", {
         "unit": commune, "form": form, "breadcrumbs": breadcrumbs(commune, request.user),
     }, status=400 if form.is_bound else 200)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from phocap import numbers
 from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard.forms import RateField
+from phocap.kit.years import year_shown
 from phocap.register.models import AdministrativeUnit
 from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
@@ -32,7 +33,7 @@ from phocap.streaming import services
 from phocap.streaming.figures import province_targets
 from phocap.streaming.models import STREAM_CHOICES
 from phocap.streaming.rates import HISTORIC_SOURCE, HISTORIC_TARGETS, TARGETED, Stream
-from phocap.streaming.views.common import school_year, school_years
+from phocap.streaming.views.common import school_years
 
 LABELS = dict(STREAM_CHOICES)
 KINDS = ((False, "normal"), (True, "difficult"))
@@ -62,7 +63,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     if province.type != AdministrativeUnit.Type.PROVINCE:
         raise Http404
     communes = communes_below(province)
-    year = school_year(request, communes)
+    year = year_shown(request, school_years(communes), school=True)
     allowed = may_set_targets(request.user, province)
     own = province_targets(province, year)
     form = TargetsForm(request.POST) if request.method == "POST" else None
