@@ -143,3 +143,14 @@ def test_every_versioned_model_uses_the_one_lock() -> None:
                     if path.name != "locking.py"
                     and 'F("version")' in path.read_text(encoding="utf-8")]
     assert hand_written == []
+
+
+def test_one_download_helper() -> None:
+    """Files leave through kit/downloads.py, which encodes the name (RFC 6266/5987),
+    neutralises CSV cells and logs a download of people; a hand-built response would
+    skip one of the three."""
+    home = PACKAGE / "kit" / "downloads.py"
+    assert "Content-Disposition" in home.read_text(encoding="utf-8")
+    assert [str(p.relative_to(PACKAGE)) for p in python_files() if p != home
+            and any(s in p.read_text(encoding="utf-8")
+                    for s in ("Content-Disposition", "text/csv"))] == []

@@ -60,12 +60,16 @@ def _rate(present: int, days: int) -> str:
     return numbers.rate(present, days)
 
 
+def _calendar_years() -> set[int]:
+    """The school years whose Lunar New Year is known: a school year's calendar is built
+    around its Tết break, so attendance can be kept for no other."""
+    return {year - 1 for year in lunar_new_years()}
+
+
 def _years(classes: Any) -> list[int]:
-    """The school years the classes have whose Lunar New Year is known (the calendar of
-    a school year needs its Tết break); the page shows one of them (kit/years.py)."""
-    tet_known = lunar_new_years()
-    return [year for year in classes.values_list("school_year", flat=True).distinct()
-            if year + 1 in tet_known]
+    """The school years the classes have that a calendar can be built for; the page shows
+    one of them (kit/years.py)."""
+    return sorted(set(classes.values_list("school_year", flat=True)) & _calendar_years())
 
 
 def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
@@ -316,7 +320,9 @@ def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's calendar for a year: its own if entered, else the default, with the
     Lunar New Year it is built around; the school's staff change it."""
     found = school_in_scope(request, pk)
-    year = year_shown(request, _years(found.classes.all()), school=True)
+    # A calendar is set ahead of the year's classes: any year it can be built for.
+    year = year_shown(request, _calendar_years(), school=True,
+                      opens_on=_years(found.classes.all()))
     can_keep = may_keep_school(request.user, found)
     own = SchoolCalendar.objects.filter(school=found, school_year=year).first()
     try:

@@ -6,6 +6,11 @@ only their own school (schools/scope.py); the ministry viewer reads the unit
 summaries, which name schools but no person, and nothing else (403). Every
 change goes through schools/services.py or schools/classlists.py, which check
 who keeps the record and write the audit.
+
+The year (kit/years.py): a school's pages and the reconciliations show the years of
+the survey and of the class lists; a school year's facts, classes, class lists and
+monitoring officer are recorded ahead of the survey, so those forms take every
+accepted year.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.kit.downloads import PersonData, csv_download
-from phocap.kit.years import year_shown
+from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import uploads
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
@@ -74,6 +79,12 @@ STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
 
 
+def _class_years(classes: Any) -> list[int]:
+    """The school years of these classes: a school's year has data once its class lists
+    are in, before or without the commune's survey of that year."""
+    return list(classes.values_list("school_year", flat=True).distinct())
+
+
 def _keeps(request: HttpRequest, school: School) -> None:
     if not may_keep_school_details(request.user, school):
         raise PermissionDenied
@@ -93,7 +104,8 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
     communes = communes_below(unit)
-    year = year_shown(request, survey_years(communes))
+    year = year_shown(request, [*survey_years(communes), *_class_years(
+        SchoolClass.objects.filter(school__commune__in=communes))])
     schools = list(School.objects.filter(commune__in=communes).select_related("commune__parent")
                    .order_by("commune__code", "level", "name"))
     rows = summary.per_school(schools, year)
@@ -186,7 +198,8 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
-    year = year_shown(request, survey_years([found.commune]))
+    year = year_shown(request, [*survey_years([found.commune]),
+                               *_class_years(found.classes.all())])
     [figures] = summary.per_school([found], year)
     staff = list(found.staff.order_by("-active", "role", "subject", "full_name"))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
@@ -226,7 +239,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = year_shown(request, survey_years([found.commune]))
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
     initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
                 "boarding_pupils": facts.boarding_pupils, "version": facts.version}
@@ -302,7 +315,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 def class_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = year_shown(request, survey_years([found.commune]))
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     form = ClassForm(request.POST or None, school=found)
     if request.method == "POST" and form.is_valid():
         site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
@@ -356,7 +369,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = year_shown(request, survey_years([found.commune]))
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -387,7 +400,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not may_keep_school_list(request.user, commune):
         raise PermissionDenied
-    year = year_shown(request, survey_years([commune]))
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([commune]))
     officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
     form = OfficerForm(request.POST or None, initial={
         "full_name": officer.full_name, "decision": officer.decision,
@@ -425,7 +438,8 @@ def _explained(commune: AdministrativeUnit, year: int,
 def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
-    year = year_shown(request, survey_years([found.commune]))
+    year = year_shown(request, [*survey_years([found.commune]),
+                               *_class_years(found.classes.all())])
     pupils = list(reconcile.unlinked_pupils([found], year))
     if request.GET.get("format") == "csv":
         return _download(request, found.commune, f"hoc-sinh-chua-co-trong-so-{found.code}.csv",
@@ -442,7 +456,8 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
-    year = year_shown(request, survey_years([commune]))
+    year = year_shown(request, [*survey_years([commune]), *_class_years(
+        SchoolClass.objects.filter(school__commune=commune))])
     schools = School.objects.filter(commune=commune)
     wanted = request.GET.get("format")
     if wanted == "csv-pupils":

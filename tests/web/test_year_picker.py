@@ -97,3 +97,20 @@ def test_a_list_filtered_by_year_reads_a_bad_value_as_every_year() -> None:
     assert year_asked(factory.get("/", {"year": "abc"})) is None
     assert year_asked(factory.get("/", {"year": "1989"})) is None
     assert year_asked(factory.get("/")) is None
+
+
+def test_a_school_year_is_recorded_ahead_of_its_survey(
+        pages: tuple[Client, dict[str, str]]) -> None:
+    """2023 has no survey and no class: the class form still takes it (a class list
+    comes before the survey), and once the class exists the school's page shows 2023;
+    a value that is not a year opens the form on the newest surveyed year, 2021."""
+    client, _urls = pages
+    school = School.objects.get(code="THCS03319")
+    form = f"/schools/{school.pk}/classes/new/"
+    assert "Thêm lớp năm học 2023–2024" in client.get(form, {"year": "2023"}).content.decode()
+    assert "Thêm lớp năm học 2021–2022" in client.get(form, {"year": "abc"}).content.decode()
+    posted = client.post(f"{form}?year=2023", {"name": "6A", "grade": "6"})
+    assert posted.status_code == 302 and posted["Location"].endswith("?year=2023")
+    assert client.get(f"/schools/{school.pk}/", {"year": "2023"}).context["year"] == 2023
+    calendar = client.get(f"/attendance/schools/{school.pk}/calendar/", {"year": "2023"})
+    assert calendar.context["year"] == 2023

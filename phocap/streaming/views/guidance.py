@@ -51,7 +51,9 @@ class ActivityForm(CheckedModelForm):
 def activities(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = year_shown(request, school_years(communes), school=True)
+    held = CareerGuidanceActivity.objects.filter(school__commune__in=communes).values_list(
+        "school_year", flat=True)
+    year = year_shown(request, [*school_years(communes), *held], school=True)
     listed = list(CareerGuidanceActivity.objects
                   .filter(school__commune__in=communes, school_year=year)
                   .select_related("school__commune"))

@@ -59,7 +59,9 @@ def by_trade(entries: Any) -> list[dict[str, Any]]:
 def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = year_shown(request, school_years(communes), school=True)
+    entered = LabourDemand.objects.filter(commune__in=communes).values_list("survey_year",
+                                                                            flat=True)
+    year = year_shown(request, [*school_years(communes), *entered], school=True)
     entries = LabourDemand.objects.filter(commune__in=communes, survey_year=year)
     listed = list(entries.select_related("commune"))
     return render(request, "streaming/labour.html", {

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from phocap import numbers
 from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard.forms import RateField
-from phocap.kit.years import year_shown
+from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register.models import AdministrativeUnit
 from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
@@ -63,7 +63,8 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     if province.type != AdministrativeUnit.Type.PROVINCE:
         raise Http404
     communes = communes_below(province)
-    year = year_shown(request, school_years(communes), school=True)
+    # A plan's targets are set ahead of the classes they measure (kit/years.py).
+    year = year_shown(request, EVERY_YEAR, school=True, opens_on=school_years(communes))
     allowed = may_set_targets(request.user, province)
     own = province_targets(province, year)
     form = TargetsForm(request.POST) if request.method == "POST" else None
