@@ -146,11 +146,26 @@ def test_every_versioned_model_uses_the_one_lock() -> None:
 
 
 def test_one_download_helper() -> None:
-    """Files leave through kit/downloads.py, which encodes the name (RFC 6266/5987),
+    """Files leave through register/downloads.py, which encodes the name (RFC 6266/5987),
     neutralises CSV cells and logs a download of people; a hand-built response would
     skip one of the three."""
-    home = PACKAGE / "kit" / "downloads.py"
+    home = PACKAGE / "register" / "downloads.py"
     assert "Content-Disposition" in home.read_text(encoding="utf-8")
     assert [str(p.relative_to(PACKAGE)) for p in python_files() if p != home
             and any(s in p.read_text(encoding="utf-8")
                     for s in ("Content-Disposition", "text/csv"))] == []
+
+
+APPS = ("accounts", "register", "recognition", "schools", "attendance", "streaming",
+        "dashboard")
+
+
+def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
+    """The kit serves every app, so it imports none; the permissions' home is in the
+    lowest app, so it imports no other (not even inside a function)."""
+    kit = {str(p.relative_to(PACKAGE)): sorted(m for m in imported_modules(p)
+                                               if m.split(".")[:2][-1] in APPS)
+           for p in (PACKAGE / "kit").glob("*.py")}
+    assert kit and all(found == [] for found in kit.values()), kit
+    assert sorted(m for m in imported_modules(PERMISSIONS)
+                  if m.startswith("phocap.") and not m.startswith("phocap.accounts")) == []

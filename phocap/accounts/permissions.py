@@ -15,9 +15,12 @@ for a school's staff), so a guessed id tells nothing; what they can see but may 
 do answers 403 (the ministry viewer on a page naming people of a unit it reads
 aggregates of, a reviewer posting an edit).
 
-Accounts is the lowest app: this module imports only the roles at load time; the
-register's unit types, import statuses and the recognition's reviewing level are
-read when a predicate runs.
+Accounts is the lowest app, so this module imports no other app, not even inside a
+function: a predicate reads what it judges from the object it is given (a unit's
+``type`` as the core names levels, "province", "district", "commune"; an import's
+owner and communes; the level that reviews a dossier, worked out by
+recognition/workflow.py). Whether an import is ready to commit, or a dossier
+awaits review, is the owning app's state, not a permission.
 """
 
 from __future__ import annotations
@@ -34,6 +37,13 @@ from phocap.accounts.models import Role
 # secondary school (its department of education's staff are the province reviewers);
 # the province administrator works for the province too.
 PLANNERS = frozenset({Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN})
+# A unit's own staff, by the unit's level: they submit its dossier, and a district's or
+# province's review the dossiers it recognises.
+UNIT_STAFF = {
+    "commune": frozenset({Role.COMMUNE_STAFF}),
+    "district": frozenset({Role.DISTRICT_REVIEWER}),
+    "province": frozenset({Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN}),
+}
 # The roles that review recognition dossiers at some level (recognition/workflow.py).
 DOSSIER_REVIEWERS = frozenset({Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER,
                                Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER})
@@ -129,17 +139,11 @@ def may_upload(user: Any) -> bool:
     return has_role(user, Role.COMMUNE_STAFF) and user.unit_id is not None
 
 
-def can_commit(user: Any, job: Any) -> bool:
-    """The owner, once the preview is ready, if they may edit every commune of the file."""
-    from phocap.register.models import ImportJob
-
+def may_commit(user: Any, job: Any) -> bool:
+    """An import job: its owner, if they may edit every commune of the file."""
     communes = list(job.communes.all())
-    return (
-        job.status == ImportJob.Status.PREVIEWED
-        and job.user_id == getattr(user, "pk", None)
-        and bool(communes)
-        and all(may_edit(user, c) for c in communes)
-    )
+    return (job.user_id == getattr(user, "pk", None) and bool(communes)
+            and all(may_edit(user, c) for c in communes))
 
 
 def may_keep_school(user: Any, school: Any) -> bool:
@@ -164,41 +168,27 @@ def may_set_targets(user: Any, unit: Any) -> bool:
     The plan is adopted by a district or a province; a commune receives its targets
     from the plan above it, and a district's plan is not the province's to write.
     """
-    from phocap.register.models import AdministrativeUnit
-
-    return (has_role(user, *PLANNERS) and user.unit_id == unit.pk
-            and unit.type != AdministrativeUnit.Type.COMMUNE)
+    return has_role(user, *PLANNERS) and user.unit_id == unit.pk and unit.type != "commune"
 
 
 def may_submit(user: Any, unit: Any) -> bool:
     """A unit's recognition dossier: the unit's own staff (a commune's officers, a
     district's or province's reviewers; recognition/workflow.py says why)."""
-    from phocap.register.models import AdministrativeUnit
-
     if not signed_in(user) or user.unit_id != unit.pk:
         return False
-    roles = {
-        AdministrativeUnit.Type.COMMUNE: {Role.COMMUNE_STAFF},
-        AdministrativeUnit.Type.DISTRICT: {Role.DISTRICT_REVIEWER},
-        AdministrativeUnit.Type.PROVINCE: {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN},
-    }[AdministrativeUnit.Type(unit.type)]
-    return user.role in roles
+    return user.role in UNIT_STAFF[unit.type]
 
 
-def may_review(user: Any, dossier: Any) -> bool:
-    """A dossier: the staff of the level that recognises it (rules.md §4), or the
-    ministry for what only the ministry recognises."""
-    from phocap.recognition.workflow import reviewer_of
-
+def may_review(user: Any, reviewer: Any) -> bool:
+    """A dossier whose recognising level (rules.md §4) is ``reviewer`` (its ``type`` and
+    ``unit``, recognition/workflow.reviewing): that unit's staff, or the ministry for
+    what only the ministry recognises."""
     if not signed_in(user):
         return False
-    reviewer = reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
     if reviewer.type == "ministry":
         return bool(user.role == Role.MINISTRY_VIEWER)
-    assert reviewer.unit is not None
-    roles = {"district": {Role.DISTRICT_REVIEWER},
-             "province": {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN}}[reviewer.type]
-    return user.role in roles and user.unit_id == reviewer.unit.pk
+    return user.role in UNIT_STAFF[reviewer.type] - {Role.COMMUNE_STAFF} and (
+        user.unit_id == reviewer.unit.pk)
 
 
 def reviews_dossiers(user: Any) -> bool:

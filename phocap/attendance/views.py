@@ -46,9 +46,9 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
-from phocap.kit.downloads import PersonData, csv_download
 from phocap.kit.years import year_shown
 from phocap.register import uploads
+from phocap.register.downloads import PersonData, csv_download
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, school_in_scope, schools_for

@@ -27,10 +27,10 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.engine.export import label
-from phocap.kit.downloads import PDF, PersonData, download
 from phocap.kit.years import year_asked
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
+from phocap.register.downloads import PDF, PersonData, download
 from phocap.register.views.common import breadcrumbs, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
@@ -88,7 +88,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not reads_whole_units(request.user):
         raise PermissionDenied
-    reviews = may_review(request.user, found)
+    reviews = may_review(request.user, workflow.reviewing(found))
     submits = may_submit(request.user, found.unit)
     if request.method == "POST":
         return _act(request, found, reviews, submits)
@@ -188,7 +188,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if year is not None:
         rows = rows.filter(survey_year=year)
     awaiting = [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows
-                if covers(user, d.unit) and may_review(user, d)]
+                if covers(user, d.unit) and may_review(user, workflow.reviewing(d))]
     years = sorted(set(Dossier.objects.values_list("survey_year", flat=True)), reverse=True)
     return render(request, "recognition/queue.html", {
         "awaiting": awaiting, "standard": standard, "year": year, "years": years,

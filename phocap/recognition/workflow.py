@@ -86,6 +86,11 @@ def reviewer_of(unit: AdministrativeUnit, standard: str, level: int) -> Reviewer
     return Reviewer(parent.type, parent)
 
 
+def reviewing(dossier: Dossier) -> Reviewer:
+    """The level that reviews the dossier, for the level it claims."""
+    return reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
+
+
 def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
     """The engine's result for the unit's standard now, with the ruleset that computed it."""
     evaluation = cached_results(unit, year)
@@ -167,7 +172,7 @@ def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
 
 
 def _awaiting(user: Any, dossier: Dossier) -> Dossier:
-    if not permissions.may_review(user, dossier):
+    if not permissions.may_review(user, reviewing(dossier)):
         raise PermissionDenied(
             f"Chỉ {reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed).name}"
             " được xét hồ sơ này.")

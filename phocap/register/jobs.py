@@ -17,7 +17,7 @@ showing its last progress for half an hour.
 
 A job is seen by its owner, and read (never committed) by the reviewers of a
 district or province that contains its communes; anyone else gets "not found".
-Only the owner commits, and only if permissions.can_commit allows them every commune
+Only the owner commits, and only if permissions.may_commit allows them every commune
 of the file (the commune's own staff), as importing.commit checks again.
 """
 
@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
-from phocap.accounts.permissions import can_commit, opens_others_imports
+from phocap.accounts.permissions import may_commit, opens_others_imports
 from phocap.register import import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, ImportJob, Person
 from phocap.register.records import field_label
@@ -94,6 +94,12 @@ def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     if opens_others_imports(user):
         mine |= models.Q(communes__in=visible_communes(user))
     return ImportJob.objects.filter(mine).distinct()
+
+
+def committable(user: Any, job: ImportJob) -> bool:
+    """Whether the user may commit the job now: its preview is ready, and they may
+    (permissions.may_commit)."""
+    return job.status == Status.PREVIEWED and may_commit(user, job)
 
 
 def running(user: Any) -> list[ImportJob]:
@@ -392,7 +398,7 @@ def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
 
 def request_commit(user: Any, job: ImportJob) -> bool:
     """Move a previewed job to committing (once: a second click finds it taken) and start it."""
-    if not can_commit(user, job):
+    if not committable(user, job):
         return False
     taken = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
         status=Status.COMMITTING, progress_done=0, updated=timezone.now())

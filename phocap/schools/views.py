@@ -34,9 +34,9 @@ from phocap.accounts.permissions import (
     opens_school,
     sees_people,
 )
-from phocap.kit.downloads import PersonData, csv_download
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import uploads
+from phocap.register.downloads import PersonData, csv_download
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
@@ -420,7 +420,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
               headers: list[str], rows: list[list[Any]]) -> HttpResponse:
-    """A CSV of personal data, logged before it leaves (kit/downloads.py)."""
+    """A CSV of personal data, logged before it leaves (register/downloads.py)."""
     return csv_download(name, headers, rows,
                         PersonData(request.user, [commune], {"what": what, "rows": len(rows)}))
 

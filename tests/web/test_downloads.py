@@ -1,11 +1,11 @@
-"""The one download helper (kit/downloads.py): the file name as typed, cells that never
+"""The one download helper (register/downloads.py): the file name as typed, cells that never
 run as formulas, and an audit entry per commune for a file of people."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from phocap.kit.downloads import PersonData, content_disposition, csv_download, download
+from phocap.register.downloads import PersonData, content_disposition, csv_download, download
 from phocap.register.models import AuditEntry
 
 

@@ -123,7 +123,7 @@ def test_a_district_dossier_goes_to_the_province_and_freezes_its_communes(
     district = surveyed["districts"][0]
     dossier = submit(make_user("district_reviewer", district), district)
     assert not permissions.may_review(make_user("district_reviewer", surveyed["districts"][1]),
-                                   dossier)
+                                      workflow.reviewing(dossier))
     assert frozen(surveyed["communes"]["03322"], YEAR)
     assert frozen(surveyed["communes"]["03370"], YEAR) is None
     workflow.return_(make_user("province_reviewer", surveyed["province"]), dossier, "Bổ sung.")

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phocap.accounts.permissions import sees_people
-from phocap.kit.downloads import XLSX, PersonData, download
 from phocap.kit.years import year_shown
 from phocap.register import audit
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import AuditEntry
 from phocap.register.results import survey_table, survey_years
 from phocap.register.views.common import (

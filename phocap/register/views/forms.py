@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phocap.accounts.permissions import sees_people
-from phocap.kit.downloads import XLSX, PersonData, download
 from phocap.kit.years import year_shown
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.reporting import cached_forms, name_lists
 from phocap.register.results import survey_years
 from phocap.register.views.common import (

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phocap.accounts.permissions import can_commit, may_upload
+from phocap.accounts.permissions import may_upload
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.register.textfields import CheckedForm
@@ -131,7 +131,7 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     return {
         "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,
         "preview": job.preview, "problems": problems,
-        "may_commit": can_commit(request.user, job),
+        "may_commit": jobs.committable(request.user, job),
         "files": job.file_name.split(", ") if job.file_name else [],
     }
 

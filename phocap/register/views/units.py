@@ -18,9 +18,9 @@ from django.shortcuts import redirect, render
 
 from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
 from phocap.engine.export import SHORT_VI, label
-from phocap.kit.downloads import XLSX, PersonData, download
 from phocap.kit.years import year_shown
 from phocap.register import audit
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
