@@ -187,8 +187,8 @@ def may_review(user: Any, reviewer: Any) -> bool:
         return False
     if reviewer.type == "ministry":
         return bool(user.role == Role.MINISTRY_VIEWER)
-    return user.role in UNIT_STAFF[reviewer.type] - {Role.COMMUNE_STAFF} and (
-        user.unit_id == reviewer.unit.pk)
+    # A district or a province: no commune recognises anyone.
+    return user.role in UNIT_STAFF[reviewer.type] and user.unit_id == reviewer.unit.pk
 
 
 def reviews_dossiers(user: Any) -> bool:
