@@ -32,7 +32,7 @@ from phocap.engine.counts import Count
 from phocap.engine.evaluate import evaluate, needed_counts
 from phocap.rules import for_year
 
-# The individual standards of rules.md §2, written by hand in DuckDB SQL over the
+# The individual standards of docs/rules.md §2, written by hand in DuckDB SQL over the
 # typed survey record. They are the baseline's own definitions, independent of
 # phocap.engine.facts, so equal counts also cross-check the Ibis expressions.
 PRIMARY_UP = ("'primary','lower_secondary','upper_secondary','continuing_lower_secondary',"

@@ -24,16 +24,17 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import File, NinjaAPI, Schema, Status, UploadedFile
+from ninja import File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from phocap.accounts import permissions, throttle, tokens, twofactor
-from phocap.register import audit, editing, importing, scope, uniqueness, uploads
+from phocap.register import audit, editing, importing, jobs, scope, uniqueness, uploads
 from phocap.register.checking import Problem
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
+from phocap.survey.official.reading import Context
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 from phocap.survey.text import text_problem
 from phocap.survey.validate import validate
@@ -162,7 +163,6 @@ class PersonPatch(Schema):
     sex: str | None = None
     ethnicity: str | None = None
     national_id: str | None = None
-    relationship: str | None = None
 
 
 class HouseholdOut(Schema):
@@ -226,12 +226,19 @@ def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
     if not code.isdigit():
         raise HttpError(404, "Không có đơn vị này.")
-    if not FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
-        message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
-                   f" đến {LAST_SURVEY_YEAR}.")
-        return Status(422, {"detail": message,
-                            "errors": [{"field": "year", "value": year, "message": message}]})
+    refused = _year_refused("year", year)
+    if refused is not None:
+        return refused
     return results(_unit_in_scope(request, code, year), year)
+
+
+def _year_refused(field: str, year: int) -> Status[Any] | None:
+    if FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
+        return None
+    message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
+               f" đến {LAST_SURVEY_YEAR}.")
+    return Status(422, {"detail": message,
+                        "errors": [{"field": field, "value": year, "message": message}]})
 
 
 @api.get("/households", response=list[HouseholdOut])
@@ -291,21 +298,44 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
 
 
 @api.post("/imports", response={200: dict, 403: dict, 413: dict, 422: dict})
-def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    """Validate a survey file; commit it when clean, else return the validation report."""
-    name = Path(file.name or "survey.csv").name
+def import_file(request: HttpRequest, file: File[list[UploadedFile]],
+                survey_year: Form[int | None] = None, commune: Form[str | None] = None,
+                village: Form[str | None] = None) -> Any:
+    """Validate survey files; commit them when clean, else return the validation report.
+
+    ``file`` is one survey file, or a commune's village files of the ministry's template
+    (the field repeated, or a ZIP of them): stored, checked for scope and validated as the
+    import page does (jobs.store_files, scope.refuse_foreign_upload, validate with the
+    same Context), then committed all or nothing. What the ministry's files do not say
+    is given here as on the page: ``survey_year``, ``commune`` (by default the caller's
+    own) and, for a single file not named after its village, ``village``.
+    """
     bounds = uploads.limits()
     try:
-        uploads.refuse_large(file, bounds)
+        for upload in file:
+            uploads.refuse_large(upload, bounds)
     except uploads.UploadRefused as exc:
         return Status(413, {"detail": str(exc)})
+    if survey_year is not None and (refused := _year_refused("survey_year", survey_year)):
+        return refused
+    if village and jobs.several([upload.name or "" for upload in file]):
+        return _not_importable("Tên thôn (village) chỉ dùng khi gửi một tệp; với nhiều tệp,"
+                               " tên thôn lấy từ tên từng tệp.")
+    own = getattr(request.user, "unit", None)
+    context = Context(commune_code=commune or (own.code if own is not None else None),
+                      year=survey_year, village=village or None)
     with tempfile.TemporaryDirectory() as folder:
-        path = uploads.store(file, Path(folder) / name, bounds)
         try:
-            scope.refuse_foreign_upload(request.user, path, limits=bounds)
+            paths = jobs.store_files(list(file), Path(folder), bounds)
+        except uploads.UploadRefused as exc:
+            return _not_importable(str(exc))
+        try:
+            scope.refuse_foreign_upload(request.user, paths, survey_year, limits=bounds,
+                                        context=context)
         except scope.OutOfScope as exc:
             return Status(403, {"detail": str(exc)})
-        result = validate(path, keep_records=True, limits=bounds)
+        result = validate(paths, year=survey_year, keep_records=True, limits=bounds,
+                          context=context)
     report = result.report
     if not report.ok or result.records is None:
         return Status(422, {"errors": report.errors, "warnings": report.warnings,
@@ -315,7 +345,12 @@ def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     except importing.ImportRefused as exc:
-        return Status(422, {"errors": 1, "warnings": 0, "problems": [{"message": str(exc)}]})
+        return _not_importable(str(exc))
     return Status(200, {"survey_year": done.survey_year, "new": len(done.new),
                         "changed": len(done.changed), "unchanged": done.unchanged,
                         "missing": len(done.missing), "warnings": report.warnings})
+
+
+def _not_importable(message: str) -> Status[Any]:
+    """A refusal in the shape of a validation report, with one problem and no cell."""
+    return Status(422, {"errors": 1, "warnings": 0, "problems": [{"message": message}]})

@@ -18,6 +18,7 @@ from phocap.survey.report import print_report, write_xlsx
 from phocap.survey.summary import by_commune
 from phocap.survey.validate import validate as validate_file
 from phocap.units import registry_for_year
+from phocap.units.build import PACKAGE_DATA_DIR, SOURCE_DIR, build_main
 
 app = typer.Typer(
     help="Phổ cập giáo dục – xóa mù chữ: kiểm tra, tạo dữ liệu và tính kết quả.",
@@ -66,11 +67,11 @@ def validate(
 ) -> None:
     """Kiểm tra tệp phiếu điều tra; mã thoát 0 khi không có lỗi, 2 khi có lỗi."""
     console = Console()
-    result = validate_file(files, year=year, records_to=records,
-                           context=_context(commune, year, village))
+    context = _context(commune, year, village)
+    result = validate_file(files, year=year, records_to=records, context=context)
     print_report(result.report, console, limit=limit)
     if xlsx is not None:
-        write_xlsx(result.report, files[0], xlsx)
+        write_xlsx(result.report, files, xlsx, context)  # every file's faulty rows
         console.print(f"Đã ghi báo cáo: {xlsx}")
     if records is not None and result.report.ok:
         console.print(f"Đã ghi bản ghi chuẩn hóa: {records}")
@@ -431,16 +432,10 @@ def export_official(
 
 @units_app.command("build")
 def units_build(
-    source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = Path(
-        "../shared/data/units"
-    ),
-    out: Annotated[Path, typer.Option(help="Thư mục dữ liệu của gói.")] = Path(
-        "phocap/units/data"
-    ),
+    source: Annotated[Path, typer.Option(help="Thư mục danh mục gốc.")] = SOURCE_DIR,
+    out: Annotated[Path, typer.Option(help="Thư mục dữ liệu của gói.")] = PACKAGE_DATA_DIR,
 ) -> None:
-    """Dựng lại dữ liệu đơn vị hành chính của gói từ danh mục gốc."""
-    from phocap.units.build import build_main
-
+    """Dựng lại dữ liệu đơn vị hành chính của gói từ danh mục gốc (phocap/units/sources)."""
     build_main(source, out)
 
 

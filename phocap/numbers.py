@@ -5,15 +5,15 @@ same fraction printed "1,87%" on the results page and "1,88%" in the dossier is 
 discrepancy someone has to explain in a sealed report. The rule (docs/numbers.md):
 
 - a rate is a percentage of the exact fraction a/b, rounded **half-up to two
-  decimals** and written with a decimal comma, "95,24%" (the ministry's own tool,
-  ../shared/docs/official-formats.md §3, one source); an empty denominator is "—",
+  decimals** and written with a decimal comma, "95,24%" (the ministry's own tool, one
+  source: docs/numbers.md, "Source and confidence"); an empty denominator is "—",
   never 0%. Arithmetic is exact (Fraction, Decimal): binary floats turn the tie
   3/160 = 1,875% into 1,87 in one place and 1,88 in another;
 - a threshold or a plan target is written as the law or the plan states it, without
   needless zeros ("95%", "92,5%"): it is a given, not a computed rate;
 - whole numbers take "." between thousands ("14.804"); a year never does ("2008"),
   a school year is "2023–2024", a date "31/05/2023";
-- levels are decided on exact fractions (rules.md §1), so a rate a hair under its
+- levels are decided on exact fractions (docs/rules.md §1), so a rate a hair under its
   threshold can print as the threshold: ``rounds_across`` finds those, and the pages
   say so.
 

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("phocap.accounts.urls")),
+    path("", include("phocap.register.urls_admin")),
     path("imports/", include("phocap.register.urls_imports")),
     path("", include("phocap.register.urls")),
     path("", include("phocap.register.urls_duplicates")),

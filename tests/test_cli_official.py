@@ -4,6 +4,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import openpyxl
 from typer.testing import CliRunner
 
 from phocap.cli import app
@@ -45,6 +46,26 @@ def test_validate_names_the_bad_cell(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     for part in ("Bản Pồn.xls", "1998-1997", "AF (Bỏ học – Năm)"):
         assert part in result.output
+
+
+def test_the_xlsx_report_covers_every_file(tmp_path: Path) -> None:
+    # A bad cell in each of the two village files: the report copies both faulty rows.
+    files = village_files(tmp_path)
+    for path, village, row in ((files[0], "Bản Pồn", 1), (files[1], "Bản Pá Ngam", 2)):
+        people = [dict(p) for p in VILLAGES[village][1]]
+        people[row]["G"] = "X"
+        build(Path(path), people)
+    report = tmp_path / "bao-cao.xlsx"
+    result = runner.invoke(app, ["validate", *files, "--commune", "03319", "--year", "2021",
+                                 "--xlsx", str(report)])
+    assert result.exit_code == 2, result.output
+    book = openpyxl.load_workbook(report)
+    assert book.sheetnames == ["Lỗi và cảnh báo", "1. Bản Pồn", "2. Bản Pá Ngam"]
+    problems = [[c.value for c in r] for r in book["Lỗi và cảnh báo"].iter_rows(min_row=2)]
+    assert sorted((p[0], p[2], p[3], p[4]) for p in problems if p[5] == "Lỗi") == [
+        ("Bản Pá Ngam.xls", 7, "G (Năm sinh)", "X"), ("Bản Pồn.xls", 6, "G (Năm sinh)", "X")]
+    assert [c.value for c in book["1. Bản Pồn"]["A"]] == ["Dòng", 6]
+    assert [c.value for c in book["2. Bản Pá Ngam"]["A"]] == ["Dòng", 7]
 
 
 def test_validate_without_the_commune_says_what_to_give(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts import throttle
-from phocap.register.textfields import CheckedForm
+from phocap.textfields import CheckedForm
 
 
 class ThrottledLoginForm(AuthenticationForm):

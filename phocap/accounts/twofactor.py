@@ -20,9 +20,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from phocap.accounts import throttle, totp
+from phocap.accounts import hooks, throttle, totp
 from phocap.accounts.models import Role, TotpDevice, User
-from phocap.register.models import AuditEntry
 
 ROLES = (Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER)
 
@@ -80,9 +79,9 @@ def verify(user: User, code: str) -> bool:
 
 
 def recorded(actor: User | None, user: User, on: bool) -> None:
-    """The audit trail's entry for turning it on or off (``actor`` None: the operator)."""
-    AuditEntry.objects.create(user=actor, action="update", model="user", object_id=user.pk,
-                              before={"two_factor": not on}, after={"two_factor": on})
+    """The audit trail's entry for turning it on or off (``actor`` None: the operator);
+    the register keeps the trail, reached through accounts/hooks.py."""
+    hooks.record_account(actor, "update", user, {"two_factor": not on}, {"two_factor": on})
 
 
 def confirm(user: User, code: str) -> bool:

@@ -1,5 +1,5 @@
 """Signing in (password, then a one-time code where the account has one), and setting the
-code up; the province administrator's pages live in admin_views.
+code up; the province administrator's pages live in register/views/admin.py.
 
 After a right password an account with a second factor gets no session
 yet: the session only remembers, for five minutes, who passed the password

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.attendance.models import FollowUp, SchoolCalendar
-from phocap.register.textfields import CheckedModelForm
+from phocap.textfields import CheckedModelForm
 
 
 class FollowUpForm(CheckedModelForm):

@@ -1,6 +1,6 @@
 """Saving a class's day of attendance and recording follow-ups: scoped and audited.
 
-Only the school's own staff save (schools/scope.may_keep_school). A day is saved
+Only the school's own staff save (permissions.may_keep_school). A day is saved
 whole, in one transaction: the class day is marked taken and each pupil's
 absence created, changed or removed to match what was entered; every row that
 changes gets an audit entry (audit.record_many, filed under the school's

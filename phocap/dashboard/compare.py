@@ -2,7 +2,7 @@
 
 The rate is numerator / denominator kept as a fraction and the target a decimal
 percentage, so "129/250 against 50.5%" is exactly 51.6 − 50.5 = 1.1 points;
-rounding happens only when shown, by phocap.numbers (rules.md §1: two decimals
+rounding happens only when shown, by phocap.numbers (docs/rules.md §1: two decimals
 for a rate, half-up).
 """
 

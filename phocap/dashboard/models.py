@@ -1,7 +1,7 @@
 """Plan targets for the mobilisation indicators, and every change made to them.
 
 A district or province adopts, each year, a plan (kế hoạch phổ cập) with the
-mobilisation rate it aims at for each age band (rules.md §7); the dashboard
+mobilisation rate it aims at for each age band (docs/rules.md §7); the dashboard
 shows how far the register's rates are above or below it. A target is set for
 one unit and one survey year; units below without their own target follow the
 nearest unit above that has one (see ``targets.resolve``).

@@ -185,7 +185,7 @@ MOBILISATION_SHORT = {
 
 
 def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
-    """The mobilisation rates (rules.md §7) over the years, one line each."""
+    """The mobilisation rates (docs/rules.md §7) over the years, one line each."""
     series, rows = [], []
     for indicator in MOBILISATION:
         found = {y: unit["indicators"][indicator.key] for y in years

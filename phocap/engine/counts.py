@@ -2,7 +2,7 @@
 
 A count is "how many people of a population, aged lo–hi, hold a fact". The
 criteria of a ruleset, their cohorts' totals and exclusions, and the indicators
-of rules.md §7 are all such counts; they are gathered, de-duplicated and
+of docs/rules.md §7 are all such counts; they are gathered, de-duplicated and
 computed in a single GROUP BY over the survey so that a national store is read
 once. Everything after this works on a few thousand rows per year.
 """

@@ -1,4 +1,4 @@
-"""Person facts: the individual standards of rules.md §2 as Ibis expressions.
+"""Person facts: the individual standards of docs/rules.md §2 as Ibis expressions.
 
 Every fact is a boolean expression over one typed survey record (the columns of
 phocap.survey.schema.SCHEMA), written once and compiled by Ibis for DuckDB,
@@ -53,7 +53,7 @@ def _by(column: ir.IntegerValue, table: ir.Table) -> ir.BooleanValue:
 
 
 def age(t: ir.Table) -> ir.IntegerValue:
-    """Y − year of birth, whatever the day and month [practice] (rules.md §1)."""
+    """Y − year of birth, whatever the day and month [practice] (docs/rules.md §1)."""
     return (t.survey_year - t.birth_year).cast("int32")
 
 
@@ -166,7 +166,7 @@ FACTS: dict[str, Fact] = {
     "literate_2": literate_2,
 }
 
-# Populations and enrolments for the indicators of rules.md §7.
+# Populations and enrolments for the indicators of docs/rules.md §7.
 POPULATIONS: dict[str, Fact] = {
     "in_scope": in_scope,
     "resident": resident,

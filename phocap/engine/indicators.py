@@ -1,4 +1,4 @@
-"""Mobilisation and SDG 4 indicators reported beside the standards (rules.md §7).
+"""Mobilisation and SDG 4 indicators reported beside the standards (docs/rules.md §7).
 
 Each indicator is a numerator count over a denominator count, both computed in
 the engine's single pass, so they add up from communes to districts and
@@ -33,17 +33,17 @@ def _enrolled_any_age(fact: str) -> Count:
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("mobilisation.nursery_0_2", "Huy động trẻ nhà trẻ (3–36 tháng)",
-              _resident(0, 2, "in_nursery"), _resident(0, 2), "rules.md §7"),
+              _resident(0, 2, "in_nursery"), _resident(0, 2), "docs/rules.md §7"),
     Indicator("mobilisation.kindergarten_3_5", "Huy động trẻ mẫu giáo (3–5 tuổi)",
-              _resident(3, 5, "in_kindergarten"), _resident(3, 5), "rules.md §7"),
+              _resident(3, 5, "in_kindergarten"), _resident(3, 5), "docs/rules.md §7"),
     Indicator("mobilisation.kindergarten_5", "Huy động trẻ 5 tuổi ra lớp",
-              _resident(5, 5, "in_kindergarten"), _resident(5, 5), "rules.md §7"),
+              _resident(5, 5, "in_kindergarten"), _resident(5, 5), "docs/rules.md §7"),
     Indicator("mobilisation.primary_6_10", "Huy động trẻ 6–10 tuổi học tiểu học",
-              _resident(6, 10, "in_primary"), _resident(6, 10), "rules.md §7"),
+              _resident(6, 10, "in_primary"), _resident(6, 10), "docs/rules.md §7"),
     Indicator("mobilisation.grade_6_at_11", "Huy động trẻ 11 tuổi vào lớp 6",
-              _resident(11, 11, "in_grade_6"), _resident(11, 11), "rules.md §7"),
+              _resident(11, 11, "in_grade_6"), _resident(11, 11), "docs/rules.md §7"),
     Indicator("mobilisation.lower_secondary_11_14", "Huy động trẻ 11–14 tuổi học THCS",
-              _resident(11, 14, "in_lower_secondary"), _resident(11, 14), "rules.md §7"),
+              _resident(11, 14, "in_lower_secondary"), _resident(11, 14), "docs/rules.md §7"),
     Indicator("enrolment.gross.primary", "Tỷ lệ nhập học chung tiểu học",
               _enrolled_any_age("in_primary"), _resident(6, 10), "GSO"),
     Indicator("enrolment.net.primary", "Tỷ lệ nhập học đúng tuổi tiểu học",
@@ -71,13 +71,13 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("completion.upper_secondary", "Tỷ lệ hoàn thành THPT (20–22 tuổi)",
               _resident(20, 22, "upper_secondary_graduate"), _resident(20, 22), "UIS SDG 4.1.2"),
     Indicator("upper_secondary_diploma_18_21", "Người 18–21 tuổi có bằng THPT",
-              _resident(18, 21, "upper_secondary_graduate"), _resident(18, 21), "rules.md §7"),
+              _resident(18, 21, "upper_secondary_graduate"), _resident(18, 21), "docs/rules.md §7"),
     Indicator("repetition.primary", "Tỷ lệ lưu ban tiểu học",
               _enrolled_any_age("repeating_primary"), _enrolled_any_age("in_primary"),
-              "rules.md §7"),
+              "docs/rules.md §7"),
     Indicator("repetition.lower_secondary", "Tỷ lệ lưu ban THCS",
               _enrolled_any_age("repeating_lower_secondary"),
-              _enrolled_any_age("in_lower_secondary"), "rules.md §7"),
+              _enrolled_any_age("in_lower_secondary"), "docs/rules.md §7"),
     # Inclusion (TT07 Art 2): people with disabilities who can study and have access
     # to education; school ages 3–18 [interpretation].
     Indicator("inclusion.disabled_in_education", "Người khuyết tật có khả năng học được đi học",

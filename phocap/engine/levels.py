@@ -1,9 +1,9 @@
-"""A commune's level for each standard, from its counts (rules.md §3).
+"""A commune's level for each standard, from its counts (docs/rules.md §3).
 
 A commune's level for a standard is the highest level whose criteria and
 prerequisites all hold; 0 means not recognised. A criterion whose cohort is
 empty is not applicable and does not block a level, but a commune whose every
-cohort for a standard is empty is not recognised (rules.md §1). Conditions
+cohort for a standard is empty is not recognised (docs/rules.md §1). Conditions
 (TT07 Arts 3–6) are applied when they are known and reported as not assessed
 otherwise, never silently treated as met.
 

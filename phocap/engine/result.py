@@ -1,6 +1,6 @@
 """What the engine answers, with every number explained.
 
-Rates are exact fractions; they are rounded only when shown (rules.md §1), by
+Rates are exact fractions; they are rounded only when shown (docs/rules.md §1), by
 phocap.numbers.
 """
 
@@ -95,7 +95,7 @@ class StandardResult:
     criteria: list[CriterionResult]
     conditions: str = NOT_ASSESSED
     unmet_prerequisites: list[str] = field(default_factory=list)
-    empty: bool = False  # every cohort empty: not recognised (rules.md §1)
+    empty: bool = False  # every cohort empty: not recognised (docs/rules.md §1)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,4 +1,4 @@
-"""Roll-up to districts and provinces (rules.md §4).
+"""Roll-up to districts and provinces (docs/rules.md §4).
 
 Before 1 July 2025 a district holds a level when a share of its communes hold
 it or a higher one, and a province when a share of its districts do. From 1 July

@@ -1,6 +1,6 @@
 """The units an evaluation reports on: communes with their parents and ĐBKK flags.
 
-From a units file (survey-format.md "Units file": code, name, type, parent_code,
+From a units file (docs/survey-format.md "Units file": code, name, type, parent_code,
 especially_difficult for the survey year), or, without one, from the official
 lists of the survey year's vintage restricted to the communes in the survey, in
 which case no commune is especially difficult. Communes of the file that have

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RecognitionConfig(AppConfig):
     name = "phocap.recognition"
     verbose_name = "Công nhận đạt chuẩn phổ cập"
+
+    def ready(self) -> None:
+        # The register asks whether a dossier freezes a year through its hook
+        # (register/hooks.py): it sits below recognition and does not import it.
+        from phocap.recognition import freeze
+        from phocap.register import hooks
+
+        hooks.dossier_freeze.provide(freeze.dossier_reason)

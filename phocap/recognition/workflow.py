@@ -1,6 +1,6 @@
 """Submitting a dossier, returning it, deciding on it: who may, and what is kept.
 
-Who recognises whom (rules.md §4):
+Who recognises whom (docs/rules.md §4):
 
 - before 1 July 2025 (units of the vintage with districts, ND20 Art 31): the
   district recognises its communes, the province its districts, the Ministry
@@ -75,7 +75,7 @@ class Reviewer:
 
 
 def reviewer_of(unit: AdministrativeUnit, standard: str, level: int) -> Reviewer:
-    """The recognising level for ``unit`` claiming ``level`` of ``standard`` (rules.md §4)."""
+    """The recognising level for ``unit`` claiming ``level`` of ``standard`` (docs/rules.md §4)."""
     if unit.type == AdministrativeUnit.Type.PROVINCE:
         limit = PROVINCE_SELF_LIMIT.get(standard, PROVINCE_SELF_LIMIT_DEFAULT)
         if unit.vintage == TWO_LEVEL_VINTAGE and level <= limit:

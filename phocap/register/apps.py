@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RegisterConfig(AppConfig):
     name = "phocap.register"
     verbose_name = "Sổ theo dõi phổ cập"
+
+    def ready(self) -> None:
+        # accounts, below the register, writes its entries to the register's audit
+        # trail through its hook (accounts/hooks.py).
+        from phocap.accounts import hooks
+        from phocap.register import audit
+
+        hooks.record_account.provide(audit.record_account)

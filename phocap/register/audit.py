@@ -4,7 +4,9 @@ Entries keep the values before and after, as JSON, so a page can show exactly
 what changed; they are written in the same transaction as the change itself.
 Writing an entry about a commune's data also raises the commune's revision
 once the change commits (register/revisions.py), which is what invalidates its
-cached results.
+cached results. This module is the only writer of AuditEntry rows
+(tests/test_architecture.py): a write path cannot record a change and forget
+the revision.
 """
 
 from __future__ import annotations
@@ -61,18 +63,37 @@ def commune_of(instance: models.Model) -> Any:
 
 
 def record(user: Any, action: str, instance: models.Model,
-           before: dict[str, Any] | None) -> AuditEntry:
+           before: dict[str, Any] | None, commune: Any = None) -> AuditEntry:
+    """The one way a change to a commune's data is written down: the entry, and the
+    commune's revision raised once the change commits (register/revisions.py).
+
+    The commune is the instance's own (``commune_of``); ``commune`` names it for a
+    model that no ScopedManager ties to one (a commune's UnitYear).
+    """
     entry = AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         model=instance._meta.model_name,
         object_id=instance.pk,
-        commune=commune_of(instance),
+        commune=commune_of(instance) if commune is None else commune,
         before=before,
         after=None if action == "delete" else snapshot(instance),
     )
     revisions.bump([entry.commune_id])
     return entry
+
+
+def record_account(actor: Any, action: str, user: Any, before: dict[str, Any] | None,
+                   after: dict[str, Any]) -> None:
+    """An entry about an account (created, changed, its second factor turned on or off).
+
+    ``before`` and ``after`` are what the caller chose to keep (never the password
+    hash, see register/views/admin.py). An account belongs to no commune's data,
+    so no revision is raised. ``actor`` None: the operator, from a command.
+    """
+    AuditEntry.objects.create(
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action, model="user", object_id=user.pk, before=before, after=after)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from phocap.register import records
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.survey.problems import ERROR
 from phocap.survey.schema import COLUMNS
-from phocap.survey.text import text_problem
 from phocap.survey.validate import validate
 from phocap.units import vintage_for_year
 
@@ -71,9 +70,7 @@ def check(values: dict[str, str], year: int) -> Checked:
     return Checked(record, errors, warnings)
 
 
-RELATIONSHIP_CHARS = Person._meta.get_field("relationship").max_length
-IDENTITY = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "national_id",
-            "relationship")
+IDENTITY = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "national_id")
 
 
 @dataclass
@@ -151,11 +148,6 @@ def person_edit(person: Person, changes: dict[str, Any]) -> CheckedEdit:
 
     problems = [Problem(field(column), changes.get(field(column) or ""), message)
                 for column, messages in errors.items() for message in messages]
-    relationship = changes.get("relationship")
-    if relationship is not None and (
-            problem := text_problem(records.field_label("relationship"), relationship,
-                                    RELATIONSHIP_CHARS)):
-        problems.append(Problem("relationship", relationship, problem))
     record = checked.record
     if (record is not None and changes.get("birth_date") is not None
             and changes.get("birth_year") is not None
@@ -170,6 +162,4 @@ def person_edit(person: Person, changes: dict[str, Any]) -> CheckedEdit:
     touched = {n for n in changes if n in typed} | (
         {"birth_date", "birth_year"} if {"birth_date", "birth_year"} & set(changes) else set())
     values = {n: typed[n] for n in sorted(touched)}
-    if "relationship" in changes:
-        values["relationship"] = (relationship or "").strip()
     return CheckedEdit(values, [])

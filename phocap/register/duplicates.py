@@ -29,8 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.permissions import may_edit
-from phocap.recognition import freeze
-from phocap.register import audit
+from phocap.register import audit, freezing
 from phocap.register.editing import EDITABLE_PERSON_FIELDS
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.survey.text import fold, normalize
@@ -213,8 +212,8 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
         # a frozen one reading the identity pinned when it froze.
         for year in PersonYear.objects.filter(person=removed).values_list(
                 "survey_year", flat=True):
-            freeze.refuse_if_frozen(commune, year)
-        freeze.refuse_if_held(commune)
+            freezing.refuse_if_frozen(commune, year)
+        freezing.refuse_if_held(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
             Person.update_if_unchanged(
                 person_id, version,

@@ -6,7 +6,7 @@ otherwise the user is told someone else changed the person first. Nothing is
 silently overwritten.
 
 What belongs to one survey year (its record, a move) is refused while that
-year is frozen (recognition/freeze.py). A person's identity and a household
+year is frozen (register/freezing.py). A person's identity and a household
 are shared by every year: they may still be corrected, which changes the open
 years only, because a frozen year reads the identity pinned when it froze.
 """
@@ -19,12 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from phocap.accounts.permissions import may_edit
-from phocap.recognition import freeze
-from phocap.register import audit, checking, records, uniqueness
+from phocap.register import audit, checking, freezing, records, uniqueness
 from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
-                          "ethnicity", "relationship")
+                          "ethnicity")
 
 
 class Invalid(ValueError):
@@ -71,7 +70,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         )
         if not may_edit(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
-        freeze.refuse_if_held(person.household.commune)
+        freezing.refuse_if_held(person.household.commune)
         checked = checking.person_edit(person, changes)
         if checked.problems:
             raise Invalid(checked.problems)
@@ -102,24 +101,20 @@ def _editable_person(user: Any, person_id: int) -> Person:
 
 
 def save_record(user: Any, person_id: int, version: int, year: int,
-                record: dict[str, Any], relationship: str | None = None) -> Person:
+                record: dict[str, Any]) -> Person:
     """Store a checked survey record (checking.check) as the person's identity and year.
 
     One version covers the person and all their years, so a form opened on
-    either is refused once anything of the person has changed. ``relationship``
-    (to the head of household, not a survey column) is changed with the identity,
-    in the same audited update, when given.
+    either is refused once anything of the person has changed.
     """
     with transaction.atomic():
         person = _editable_person(user, person_id)
-        freeze.refuse_if_frozen(person.household.commune, year)
+        freezing.refuse_if_frozen(person.household.commune, year)
         _claim(person_id, version)
         _refuse_clash(user, record["national_id"], person.pk)
         before = audit.snapshot(person)
         for name, value in records.wanted(record, records.PERSON_FIELDS).items():
             setattr(person, name, value)
-        if relationship is not None:
-            person.relationship = relationship
         person.version = version + 1
         try:
             with transaction.atomic():
@@ -141,19 +136,18 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     return person
 
 
-def add_person(user: Any, household: Household, year: int, record: dict[str, Any],
-               relationship: str = "") -> Person:
+def add_person(user: Any, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
     if not may_edit(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
-        freeze.refuse_if_frozen(household.commune, year)
+        freezing.refuse_if_frozen(household.commune, year)
         _refuse_clash(user, record["national_id"], None)
         try:
             with transaction.atomic():
                 person = Person.objects.create(
                     household=household, person_no=record["person_no"],
-                    relationship=relationship, **records.wanted(record, records.PERSON_FIELDS))
+                    **records.wanted(record, records.PERSON_FIELDS))
         except IntegrityError:
             raise ValueError("Số thứ tự hoặc số định danh này đã có trong sổ.") from None
         audit.record(user, "create", person, None)
@@ -172,7 +166,7 @@ def move(user: Any, person_id: int, version: int, year: int, action: str) -> Per
         raise ValueError(f"unknown move: {action}")
     with transaction.atomic():
         person = _editable_person(user, person_id)
-        freeze.refuse_if_frozen(person.household.commune, year)
+        freezing.refuse_if_frozen(person.household.commune, year)
         surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
         if surveyed is None:
             raise ValueError(f"Người này chưa có bản ghi năm {year}.")
@@ -209,7 +203,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
-        freeze.refuse_if_held(commune)
+        freezing.refuse_if_held(commune)
         changes = dict(changes)
         if name := changes.pop("new_village", None):
             changes["village"] = _new_village(user, commune, name)

@@ -2,7 +2,7 @@
 
 A person's form holds the survey form's raw columns as text; what they mean is
 decided by the core's validation (register.checking), exactly as for a file. Every
-form's text fields pass the one text check (textfields.py).
+form's text fields pass the one text check (phocap/textfields.py).
 """
 
 from __future__ import annotations
@@ -15,22 +15,27 @@ from django.utils.translation import gettext_lazy as _
 from phocap.register.checking import Problem
 from phocap.register.models import Household, Village
 from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
-from phocap.register.textfields import CheckedForm, CheckedModelForm
 from phocap.survey.schema import BY_KEY, COLUMNS
+from phocap.textfields import CheckedForm, CheckedModelForm
 
 HEADERS = {c.key: c.header_vi for c in COLUMNS}
 CHOICES = {
     "sex": ["nam", "nữ"],
-    "residence": ["", "thường trú", "tạm trú"],
+    "residence": ["", "thường trú", "tạm trú", "khác"],
     "status": ["", "chuyển đến", "chuyển đi", "chết"],
     "disability": ["", "học được", "không học được"],
-    "vocational_level": ["", "sơ cấp", "trung cấp", "cao đẳng"],
+    "vocational_level": ["", *BY_KEY["vocational_level"].choices],
     "relapsed": ["", "x"],
+    "relapse_level": ["", "1", "2"],
+    "disability_certified": ["", "x"],
+    "continuing": ["", "x"],
 }
 HINTS = {
     "birth_date": _("DD/MM/YYYY, YYYY-MM-DD hoặc chỉ năm"),
     "current_class": _("NT, MG3–MG5, 1–12, BT6–BT12, SC, TC, CD, DH; ! lưu ban, * 2 buổi/ngày"),
     "national_id": _("12 chữ số"),
+    "disability_types": _("vận động; nghe nói; nhìn; thần kinh, tâm thần; trí tuệ; học tập;"
+                          " tự kỷ; khác — cách nhau bởi dấu chấm phẩy"),
 }
 
 
@@ -38,7 +43,6 @@ class RecordForm(CheckedForm):
     """One person's identity and survey-year record, as raw survey text."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    relationship = forms.CharField(label=_("Quan hệ với chủ hộ"), max_length=30, required=False)
 
     def __init__(self, *args: Any, with_year: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +60,7 @@ class RecordForm(CheckedForm):
 
     def raw(self) -> dict[str, str]:
         return {k: str(v or "").strip() for k, v in self.cleaned_data.items()
-                if k not in ("version", "relationship")}
+                if k != "version"}
 
     def add_problems(self, errors: dict[str, list[str]]) -> None:
         """Attach the validation's messages to their fields (the rest to the whole form)."""

@@ -9,7 +9,7 @@ module keeps the import one logical, all-or-nothing change:
 
 - **A hold on its communes.** Before anything is written the import holds
   each commune of the file (ImportHold, one import per commune). Every write
-  path asks recognition/freeze.py before it writes, and freeze asks here
+  path asks register/freezing.py before it writes, and freezing asks here
   (``in_progress``): an edit, a move, a merge, a roll-over or another import of
   a held commune is refused with a Vietnamese message saying why and until
   when. Other communes are edited freely between the import's batches. Since
@@ -148,7 +148,7 @@ def next_batch(size: int, seconds: float, largest: int) -> int:
 
 def hold(communes: Iterable[AdministrativeUnit], year: int) -> ImportRun:
     """Hold the communes for a new run. Inside the caller's transaction, after it has asked
-    ``in_progress`` (through freeze.frozen) of each: nobody else holds them."""
+    ``in_progress`` (through freezing.frozen) of each: nobody else holds them."""
     wanted = list(communes)
     revision = revisions.of(c.pk for c in wanted)
     run = ImportRun.objects.create(owner=owner(), survey_year=year)

@@ -43,8 +43,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from phocap.accounts.permissions import may_edit
-from phocap.recognition.freeze import frozen
 from phocap.register import audit, bulk, import_runs, uniqueness
+from phocap.register.freezing import frozen
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -55,6 +55,7 @@ from phocap.register.models import (
 from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
+from phocap.survey.text import fold
 from phocap.units import vintage_for_year
 
 BATCH_ROWS = 1000
@@ -127,6 +128,7 @@ class _Register:
     years: dict[int, Values]  # person id → their PersonYear of the survey year
     households: dict[tuple[int, str], int]  # (commune id, household_no) → id
     villages: dict[tuple[int, str], int]  # (commune id, name) → id
+    household_rows: dict[tuple[Any, ...], Values]  # a person key less person_no → household
 
 
 def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
@@ -134,10 +136,12 @@ def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
     code_of = {u.pk: u.code for u in units}
     households: dict[tuple[int, str], int] = {}
     where: dict[int, tuple[str, str]] = {}
+    household_rows: dict[int, Values] = {}
     for row in bulk.read_values(Household.objects.filter(commune__in=units),
-                                ("id", "commune_id", "household_no")):
+                                _columns(Household)):
         households[(row["commune_id"], row["household_no"])] = row["id"]
         where[row["id"]] = (code_of[row["commune_id"]], row["household_no"])
+        household_rows[row["id"]] = row
     people: dict[Key, Values] = {}
     for values in bulk.read_values(Person.objects.filter(household__commune__in=units),
                                    _columns(Person)):
@@ -154,12 +158,59 @@ def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
         for row in bulk.read_values(Village.objects.filter(commune__in=units),
                                     ("id", "commune_id", "name"))
     }
-    return _Register(people, years, households, villages)
+    return _Register(people, years, households, villages,
+                     {place: household_rows[pk] for pk, place in where.items()})
 
 
 def _rows(records: pl.DataFrame) -> Iterator[tuple[Key, dict[str, Any]]]:
     for row in records.iter_rows(named=True):
         yield (row["commune_code"], row["household_no"], row["person_no"]), row
+
+
+# A household's own fields that a survey file gives: its head's name (the member whose
+# relationship is "Chủ hộ") and its address. A blank in the file never erases them.
+HOUSEHOLD_FIELDS = ("head_name", "address")
+HEAD = "Chủ hộ"
+
+
+# A blank a file leaves where it cannot say (the ministry's template has no national ID
+# and no literacy year, and keeps only a person's highest completion) is unknown, not
+# "none": it never erases what the register holds (docs/official-files.md).
+_COMPLETIONS = ("preschool_completed", "primary_completed", "thcs_graduated",
+                "thpt_graduated")
+
+
+def _person_wanted(row: dict[str, Any], before: Values | None) -> Values:
+    wanted = stored_values(row, PERSON_FIELDS)
+    if before is not None and wanted["national_id"] is None:
+        wanted["national_id"] = before["national_id"]
+    return wanted
+
+
+def _year_wanted(row: dict[str, Any], before: Values | None) -> Values:
+    wanted = stored_values(row, YEAR_FIELDS)
+    if before is None:
+        return wanted
+    if wanted["literacy_year"] is None and wanted["literacy_stage"] is not None:
+        wanted["literacy_year"] = before["literacy_year"]
+    given = [i for i, name in enumerate(_COMPLETIONS) if wanted[name] is not None]
+    for name in _COMPLETIONS[:max(given, default=0)]:
+        if wanted[name] is None:
+            wanted[name] = before[name]
+    return wanted
+
+
+def _households_given(records: pl.DataFrame) -> dict[tuple[Any, ...], Values]:
+    """What the file says of each household (keyed like a person, less person_no)."""
+    given: dict[tuple[Any, ...], Values] = {}
+    for key, row in _rows(records):
+        values = given.setdefault(key[:-1], {})
+        if (row["relationship"] and fold(row["relationship"]) == fold(HEAD)
+                and "head_name" not in values):
+            values["head_name"] = row["full_name"]
+        if row["address"] and "address" not in values:
+            values["address"] = row["address"]
+    return given
 
 
 @dataclass
@@ -168,6 +219,8 @@ class _Plan:
     communes: dict[str, AdministrativeUnit]
     register: _Register
     todo: list[tuple[Key, dict[str, Any]]]  # rows to write (new or changed), in file order
+    households: dict[tuple[Any, ...], Values] = field(default_factory=dict)  # as the file says
+    household_changes: list[tuple[Values, Values]] = field(default_factory=list)  # before, after
 
 
 def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int) -> _Plan:
@@ -187,24 +240,56 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
             todo.append((key, row))
             continue
         changes = _differences({k: person[k] for k in PERSON_FIELDS},
-                               stored_values(row, PERSON_FIELDS))
+                               _person_wanted(row, person))
         changes |= _differences({k: surveyed[k] for k in YEAR_FIELDS},
-                                stored_values(row, YEAR_FIELDS))
+                                _year_wanted(row, surveyed))
         if changes:
             result.changed[key] = changes
             todo.append((key, row))
         else:
             result.unchanged += 1
+    households = _households_given(records)
+    changes_of_households = _household_changes(register, households, result)
+    digest.update(repr(sorted((b["id"], b["version"]) for b, _ in changes_of_households))
+                  .encode())
     result.missing = sorted(
         k for k, p in register.people.items() if p["id"] in register.years and k not in seen
     )
     digest.update(repr((result.missing, sorted(result.changed.items()))).encode())
     result.fingerprint = digest.hexdigest()
-    return _Plan(result, communes, register, todo)
+    return _Plan(result, communes, register, todo, households, changes_of_households)
+
+
+def _household_changes(register: _Register, given: dict[tuple[Any, ...], Values],
+                       result: Preview) -> list[tuple[Values, Values]]:
+    """The registered households whose head or address the file changes.
+
+    The preview shows each change on the household's first member in the file,
+    as the officer reads a household by its people.
+    """
+    changes: list[tuple[Values, Values]] = []
+    for place, values in given.items():
+        before = register.household_rows.get(place)
+        if before is None:
+            continue
+        differences = {name: (before[name], value) for name, value in values.items()
+                       if value and value != before[name]}
+        if not differences:
+            continue
+        changes.append((before, {**before, **{n: new for n, (_, new) in differences.items()}}))
+        new = set(result.new)
+        shown = min((k for k in register.people if k[:-1] == place and k not in new
+                     and register.people[k]["id"] in register.years), default=None)
+        if shown is None:
+            continue  # shown with the household's new members
+        if shown not in result.changed:
+            result.unchanged -= 1
+        result.changed[shown] = result.changed.get(shown, {}) | differences
+    return changes
 
 
 def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
-    """A frozen year takes no file (recognition/freeze.py): said at preview and at commit.
+    """A frozen year takes no file (register/freezing.py): said at preview and at commit.
 
     A file of an open year may still correct people's identities: the person and
     the open years change, a frozen year keeps the identity it pinned.
@@ -238,7 +323,7 @@ def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
            expected: str | None = None) -> Preview:
     """Apply the records in one transaction, audited; returns what was done.
 
-    Only the commune's own staff may (scope.editable). ``expected`` is the
+    Only the commune's own staff may (permissions.may_edit). ``expected`` is the
     fingerprint of the preview the user confirmed: if the register changed
     since, nothing is written and ImportRefused says to preview again.
     ``progress(done, total)`` is called after each batch of records written.
@@ -377,8 +462,9 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
             villages.append({**_defaults(Village), "commune_id": commune_id,
                              "name": row["village"]})
             register.villages[(commune_id, row["village"])] = 0  # id allocated below
-        households.append({**household_defaults, "commune_id": commune_id,
-                           "village": row["village"], "household_no": key[1]})
+        households.append({**household_defaults, **plan.households.get(key[:-1], {}),
+                           "commune_id": commune_id, "village": row["village"],
+                           "household_no": key[1]})
         register.households[(commune_id, key[1])] = 0  # its id is allocated below
     for pk, village in zip(bulk.allocate_ids(Village, len(villages)), villages, strict=True):
         village["id"] = register.villages[(village["commune_id"], village["name"])] = pk
@@ -392,6 +478,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
         entries.append(audit.Entry("create", "household", pk, household["commune_id"], None,
                                    audit.snapshot_values(Household, household)))
     _insert(Household, households)
+    changed_households = _write_household_changes(plan, entries)
 
     # People: new ones inserted, existing ones updated if still at the version read.
     person_defaults = _defaults(Person)
@@ -399,7 +486,7 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
     updated: list[tuple[Key, Values, Values]] = []  # key, before, after
     for key, row in batch:
         before = register.people.get(key)
-        wanted = stored_values(row, PERSON_FIELDS)
+        wanted = _person_wanted(row, before)
         if before is None:
             created.append((key, {
                 **person_defaults, **wanted, "person_no": key[2],
@@ -436,8 +523,8 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
     new_years: list[tuple[Key, Values]] = []
     changed_years: list[tuple[Key, Values, Values]] = []
     for key, row in batch:
-        wanted = stored_values(row, YEAR_FIELDS)
         before = register.years.get(person_id[key]) if key in register.people else None
+        wanted = _year_wanted(row, before)
         if before is None:
             new_years.append((key, {**year_defaults, **wanted, "person_id": person_id[key],
                                     "survey_year": year}))
@@ -463,4 +550,24 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
         "auditentry": audit_ids,
     }
     return ids, {"person": [before for _, before, _ in updated],
-                     "personyear": [before for _, before, _ in changed_years]}
+                 "personyear": [before for _, before, _ in changed_years],
+                 "household": changed_households}
+
+
+def _write_household_changes(plan: _Plan, entries: list[audit.Entry]) -> list[Values]:
+    """The households' head and address the file changes, with the first batch; returns
+    them as they were, for an undo."""
+    changes, plan.household_changes = plan.household_changes, []
+    done = bulk.update_rows(
+        Household, HOUSEHOLD_FIELDS,
+        [(before["id"], before["version"], *(after[n] for n in HOUSEHOLD_FIELDS))
+         for before, after in changes],
+        versioned=True,
+    )
+    if done != len(changes):
+        raise ImportRefused(STALE)
+    for before, after in changes:
+        entries.append(audit.Entry("update", "household", before["id"], before["commune_id"],
+                                   {n: before[n] for n in HOUSEHOLD_FIELDS},
+                                   {n: after[n] for n in HOUSEHOLD_FIELDS}))
+    return [before for before, _ in changes]

@@ -160,22 +160,7 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
     # A folder left under this number (a database restored or reset) must not join the import.
     shutil.rmtree(folder(job), ignore_errors=True)
     try:
-        stored: list[Path] = []
-        for upload in files:
-            name = uploads.file_name(upload.name)
-            if name.lower().endswith(".zip"):
-                archive = uploads.store(upload, folder(job) / "archives" / name, bounds)
-                stored += uploads.unpack(archive, target, SUFFIXES, bounds)
-            elif (target / name).exists():
-                if _same(upload, target / name):
-                    continue  # the same file picked twice is one file
-                raise uploads.UploadRefused(gettext(
-                    "Có hai tệp khác nhau cùng tên “%(name)s”; mỗi thôn một tệp, tên khác"
-                    " nhau.") % {"name": name})
-            else:
-                stored.append(uploads.store(upload, target / name, bounds))
-        if not stored:
-            raise uploads.UploadRefused(gettext("Tệp nén không có tệp phiếu điều tra nào."))
+        stored = store_files(files, folder(job), bounds)
     except BaseException:
         shutil.rmtree(folder(job), ignore_errors=True)
         job.delete()
@@ -184,6 +169,37 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
     job.file_name = ", ".join(p.name for p in stored)
     job.save(update_fields=["path", "file_name", "updated"])
     return job
+
+
+def store_files(files: list[UploadedFile], where: Path, bounds: limits.Limits) -> list[Path]:
+    """The survey files of one upload, stored under ``where``/files: each file as it came,
+    each ZIP unpacked (uploads.unpack); the same file picked twice is kept once, two
+    different files of one name are refused (uploads.UploadRefused), as is an upload
+    with no survey file at all. The import page and the REST API both store through here."""
+    target = where / "files"
+    stored: list[Path] = []
+    for upload in files:
+        name = uploads.file_name(upload.name)
+        if name.lower().endswith(".zip"):
+            archive = uploads.store(upload, where / "archives" / name, bounds)
+            stored += uploads.unpack(archive, target, SUFFIXES, bounds)
+        elif (target / name).exists():
+            if _same(upload, target / name):
+                continue  # the same file picked twice is one file
+            raise uploads.UploadRefused(gettext(
+                "Có hai tệp khác nhau cùng tên “%(name)s”; mỗi thôn một tệp, tên khác"
+                " nhau.") % {"name": name})
+        else:
+            stored.append(uploads.store(upload, target / name, bounds))
+    if not stored:
+        raise uploads.UploadRefused(gettext("Tệp nén không có tệp phiếu điều tra nào."))
+    return stored
+
+
+def several(names: list[str]) -> bool:
+    """Whether an upload holds several survey files (or may: a ZIP), so that no one village
+    can be given for all of them."""
+    return len(names) > 1 or any(n.lower().endswith(".zip") for n in names)
 
 
 def _same(upload: UploadedFile, stored: Path) -> bool:

@@ -3,7 +3,7 @@
 A person is stable across years (identity, birth, sex, ethnicity); what the
 annual survey records about them (class, completions, dropout, literacy,
 disability, moves) lives in one PersonYear per survey year, so opening a new
-year never alters the previous one. The survey record of survey-format.md is
+year never alters the previous one. The survey record of docs/survey-format.md is
 exposed by the database view ``survey_record`` (migrations 0002 and
 0005), which the engine reads in-database through Ibis.
 
@@ -142,7 +142,6 @@ class Person(VersionedModel):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=30, blank=True)
-    relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=30, blank=True)
 
     objects = ScopedManager("household__commune")
 
@@ -157,7 +156,7 @@ class Person(VersionedModel):
 
 
 class PersonYear(models.Model):
-    """What the survey of one year records about one person (survey-format.md)."""
+    """What the survey of one year records about one person (docs/survey-format.md)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="years")
     survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
@@ -182,6 +181,28 @@ class PersonYear(models.Model):
     literacy_stage = models.PositiveSmallIntegerField(null=True, blank=True)
     literacy_year = models.PositiveSmallIntegerField(null=True, blank=True)
     relapsed = models.BooleanField(_("tái mù"), default=False)
+    # What the ministry's form also records (docs/official-files.md): kept per year, as
+    # the survey asks it every year, so a frozen year keeps what it was certified with.
+    relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=30, blank=True)
+    religion = models.CharField(_("tôn giáo"), max_length=30, blank=True)
+    priority = models.CharField(_("diện ưu tiên"), max_length=60, blank=True)
+    parent_name = models.CharField(_("họ tên cha hoặc mẹ"), max_length=120, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    residence_status = models.CharField(_("tình trạng cư trú"), max_length=30, blank=True)
+    status_detail = models.CharField(_("chi tiết hoàn cảnh"), max_length=200, blank=True)
+    disability_types = models.CharField(_("dạng khuyết tật"), max_length=120, blank=True)
+    disability_certified = models.BooleanField(_("có chứng nhận khuyết tật"), default=False)
+    class_name = models.CharField(_("tên lớp"), max_length=10, blank=True)
+    continuing = models.BooleanField(_("bổ túc"), default=False)
+    school_name = models.CharField(_("tên trường"), max_length=120, blank=True)
+    school_district = models.CharField(_("quận/huyện đang học"), max_length=60, blank=True)
+    diploma_no = models.CharField(_("số bằng"), max_length=30, blank=True)
+    finished_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    finished_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    literacy_class = models.PositiveSmallIntegerField(null=True, blank=True)
+    literacy_completed = models.PositiveSmallIntegerField(null=True, blank=True)
+    relapse_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     # The identity the year was frozen with (recognition/freeze.py pins and
     # releases it; nothing else writes these). Unpinned, the year reads the

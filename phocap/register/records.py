@@ -1,4 +1,4 @@
-"""The survey record (survey-format.md) ↔ the register's fields.
+"""The survey record (docs/survey-format.md) ↔ the register's fields.
 
 The import and the edit forms both go through the core's validation and store
 its typed record the same way, so a value typed on a page means exactly what
@@ -14,24 +14,41 @@ from typing import Any
 from phocap.survey.schema import COLUMNS
 
 PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
+# What the ministry's form records beside the survey's own facts (docs/official-files.md).
+FORM_FIELDS = (
+    "relationship", "religion", "priority", "parent_name", "phone", "residence_status",
+    "status_detail", "disability_types", "disability_certified", "class_name", "continuing",
+    "school_name", "school_district", "diploma_no", "finished_grade", "finished_year",
+    "literacy_class", "literacy_completed", "relapse_level", "note",
+)
 YEAR_FIELDS = (
     "residence", "status", "disability", "current_class", "class_level", "class_grade",
     "class_repeater", "class_two_sessions", "current_school", "preschool_completed",
     "primary_completed", "thcs_graduated", "thpt_graduated", "vocational_level",
     "vocational_completed", "highest_grade", "dropout_grade", "dropout_year", "literacy_stage",
-    "literacy_year", "relapsed", "warnings",
+    "literacy_year", "relapsed", *FORM_FIELDS, "warnings",
 )
+# The household's own fields a survey record carries (each member's row repeats them).
+HOUSEHOLD_FIELDS = ("address",)
 # The raw survey columns a person's page edits for one year, in the form's order.
 RAW_YEAR_COLUMNS = (
-    "residence", "status", "disability", "current_class", "current_school",
-    "preschool_completed", "primary_completed", "thcs_graduated", "thpt_graduated",
-    "vocational_level", "vocational_completed", "highest_grade", "dropout_grade",
-    "dropout_year", "literacy_stage", "literacy_year", "relapsed",
+    "relationship", "residence", "residence_status", "status", "status_detail", "disability",
+    "disability_types", "disability_certified", "current_class", "class_name", "continuing",
+    "current_school", "school_name", "school_district", "preschool_completed",
+    "primary_completed", "thcs_graduated", "thpt_graduated", "vocational_level",
+    "vocational_completed", "diploma_no", "highest_grade", "finished_grade", "finished_year",
+    "dropout_grade", "dropout_year", "literacy_stage", "literacy_year", "literacy_class",
+    "literacy_completed", "relapsed", "relapse_level", "religion", "priority", "parent_name",
+    "phone", "note",
 )
 RAW_PERSON_COLUMNS = ("full_name", "birth_date", "sex", "ethnicity", "national_id")
 _TEXT = ("ethnicity", "residence", "status", "disability", "current_class", "class_level",
-         "current_school", "vocational_level")
-_FLAGS = ("class_repeater", "class_two_sessions", "relapsed")
+         "current_school", "vocational_level", "relationship", "religion", "priority",
+         "parent_name", "phone", "residence_status", "status_detail", "disability_types",
+         "class_name", "school_name", "school_district", "diploma_no", "note", "address")
+_FLAGS = ("class_repeater", "class_two_sessions", "relapsed", "disability_certified",
+          "continuing")
+_MARKS = ("relapsed", "disability_certified", "continuing")  # written "x" on the form
 
 
 def stored(field_name: str, value: Any) -> Any:
@@ -70,7 +87,7 @@ def raw(person: Any, year_record: Any | None) -> dict[str, str]:
     }
     for name in RAW_YEAR_COLUMNS:
         value = getattr(year_record, name, None) if year_record is not None else None
-        if name == "relapsed":
+        if name in _MARKS:
             values[name] = "x" if value else ""
         else:
             values[name] = "" if value is None else str(value)
@@ -82,8 +99,7 @@ def raw(person: Any, year_record: Any | None) -> dict[str, str]:
 FIELD_LABELS: dict[str, str] = {c.key: c.header_vi for c in COLUMNS} | {
     "birth_year": "Năm sinh", "class_level": "Cấp học", "class_grade": "Lớp (số)",
     "class_repeater": "Lưu ban", "class_two_sessions": "Học 2 buổi/ngày",
-    "warnings": "Cảnh báo", "relationship": "Quan hệ với chủ hộ", "head_name": "Chủ hộ",
-    "address": "Địa chỉ", "phone": "Điện thoại", "village_id": "Thôn/xóm",
+    "warnings": "Cảnh báo", "head_name": "Chủ hộ", "village_id": "Thôn/xóm",
     "in_final_grade": "Đang học lớp cuối cấp", "dropped_out": "Đã bỏ học",
     "situation": "Tình trạng và cách khắc phục",
 }

@@ -31,11 +31,10 @@ from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
 from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
-from phocap.register import commune_counts, revisions
+from phocap.register import commune_counts, hooks, revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
-from phocap.schools.conditions import for_communes as school_conditions
 from phocap.survey.schema import SCHEMA
 
 
@@ -121,12 +120,13 @@ def _evaluated(counts: pl.DataFrame, year: int, ruleset: Ruleset,
 
 
 def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
-    """The recognition conditions the schools and communes entered (schools/conditions.py).
+    """The recognition conditions the schools and communes entered (schools/conditions.py,
+    reached through hooks.school_conditions: the register does not import schools).
 
     Every change to them is audited under its commune, which raises the revision
     the cached answers are keyed on, so they need no invalidation of their own.
     """
-    return school_conditions(_communes(units), year)
+    return hooks.school_conditions(_communes(units), year)
 
 
 def results(unit: AdministrativeUnit, year: int) -> dict[str, Any]:

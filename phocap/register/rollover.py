@@ -19,8 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from phocap.accounts.permissions import may_edit
-from phocap.recognition.freeze import frozen
 from phocap.register import audit
+from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.survey import classes
 

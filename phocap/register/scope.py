@@ -1,17 +1,17 @@
 """Which rows of which units a user reads: the one place every query passes through.
 
 Every register model has a ScopedManager; pages and API read through
-``Model.objects.for_user(user)``. Whether a user may *do* something (open a
-unit's pages, change a commune, keep a school) is a predicate of
-accounts/permissions.py, the permissions' one home; this module holds the
-queryset scoping only. A user sees
-the communes of the unit their role covers (a commune, or every commune below a
-district or province) and nothing else; a ministry viewer sees aggregates only,
-never a person. A school's staff member (Role.SCHOOL_STAFF) is attached to a
-commune but reads only their own school: its pupils (the people on its class
-lists), their households, and the school's own records; ``for_user`` narrows
-every scoped model to that, so no page or API call can forget it, and pages
-about a whole commune refuse them (``reads_whole_units``).
+``Model.objects.for_user(user)``. Whether a user may *do* something (open a unit's
+pages, change a commune, keep a school) is a predicate of accounts/permissions.py, the
+permissions' one home; this module holds the queryset scoping only. A user sees the
+communes of the unit their role covers (a commune, or every commune below a district or
+province) and nothing else; a ministry viewer sees aggregates only, never a person. A
+school's staff member (Role.SCHOOL_STAFF) is attached to a commune but reads only their
+own school: its pupils (the people on its class lists), their households, and the
+school's own records; ``for_user`` narrows every scoped model to that (what of each
+model they read is the schools' answer, asked through hooks.school_rows), so no page or
+API call can forget it, and pages about a whole commune refuse them
+(permissions.reads_whole_units).
 
 Uploads ask the same module before anything of the file is validated or
 previewed (``refuse_foreign_upload``): a file naming a commune the uploader may
@@ -29,7 +29,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-from phocap.accounts.permissions import is_school_staff, may_edit, own_school_id
+from phocap.accounts.permissions import is_school_staff, may_edit
+from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
 
@@ -53,44 +54,6 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
 
 
-def pupils(user: Any) -> models.QuerySet[Any]:
-    """The ids of the people a school's staff member reads: those on their school's class
-    lists (any school year); nobody if the account has no staff record."""
-    from phocap.schools.models import Enrolment
-
-    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
-            .values("person_id"))
-
-
-def _school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
-    """What of ``model`` a school's staff member reads, within their commune.
-
-    School records reach their school through ``path`` (a class, a pupil, an
-    attendance day); the register's people, years, households and villages are
-    their pupils' own. Any other scoped model (e.g. the commune's audit trail)
-    holds nothing for them.
-    """
-    from phocap.register.models import Household, Person, PersonYear, Village
-    from phocap.schools.models import School
-
-    school = own_school_id(user)
-    if model is School:
-        return models.Q(pk=school)
-    steps = path.split("__")
-    if "school" in steps:
-        return models.Q(**{"__".join(steps[:steps.index("school") + 1]): school})
-    people = pupils(user)
-    households = Person.objects.filter(pk__in=people).values("household_id")
-    by_model = {
-        Person: models.Q(pk__in=people),
-        PersonYear: models.Q(person_id__in=people),
-        Household: models.Q(pk__in=households),
-        Village: models.Q(pk__in=Household.objects.filter(pk__in=households)
-                          .values("village_id")),
-    }
-    return by_model.get(model, models.Q(pk__in=[]))
-
-
 class ScopedManager(models.Manager[Any]):
     """A manager whose ``for_user`` keeps only rows of the user's communes.
 
@@ -112,7 +75,7 @@ class ScopedManager(models.Manager[Any]):
             raise TypeError("for_user needs the model's ScopedManager, not a related manager")
         rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
         if is_school_staff(user):
-            rows = rows.filter(_school_rows(self.model, self.path, user))
+            rows = rows.filter(hooks.school_rows(self.model, self.path, user))
         return rows
 
 

@@ -26,7 +26,7 @@ from phocap.survey import classes
 
 Condition = Callable[[ir.Table], ir.BooleanValue]
 KINH = "Kinh"
-MAX_AGE = 60  # the register holds people aged 0–60 (rules.md §1)
+MAX_AGE = 60  # the register holds people aged 0–60 (docs/rules.md §1)
 
 
 def _true(value: ir.BooleanValue) -> ir.BooleanValue:

@@ -19,7 +19,7 @@ Value = int | Fraction | str | None
 
 
 def shown(value: Value) -> str:
-    """A cell as printed: "1.234", "95,24%" (rules.md §1: rounded only for display), text."""
+    """A cell as printed: "1.234", "95,24%" (docs/rules.md §1: rounded only for display), text."""
     if value is None:
         return ""
     if isinstance(value, Fraction):

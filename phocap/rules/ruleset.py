@@ -8,7 +8,7 @@ a new decree is a new TOML file here, not a code change. A file may extend
 another and replace its entries by key.
 
 Thresholds are exact fractions, written as decimal strings ("0.95"), so that a
-rate is compared with them without rounding (rules.md §1).
+rate is compared with them without rounding (docs/rules.md §1).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-# The individual standards of rules.md §2 (and §5) the engine knows how to count.
+# The individual standards of docs/rules.md §2 (and §5) the engine knows how to count.
 FACTS: dict[str, str] = {
     "attends_preschool": "đang học mẫu giáo (hoặc đã vào tiểu học)",
     "completed_preschool": "đã hoàn thành chương trình giáo dục mầm non",

@@ -29,8 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from phocap.accounts.permissions import may_keep_school_details
-from phocap.recognition import freeze
-from phocap.register import audit, uploads
+from phocap.register import audit, freezing, uploads
 from phocap.register.models import Person, Village
 from phocap.schools import matching
 from phocap.schools.models import Enrolment, School, SchoolClass
@@ -178,7 +177,7 @@ def import_file(user: Any, school: School, year: int, path: Path,
     rows = read(path, display_name, villages)
     outcome = Outcome()
     with transaction.atomic():
-        freeze.refuse_if_frozen(school.commune, year)
+        freezing.refuse_if_frozen(school.commune, year)
         classes = {c.name: c for c in SchoolClass.objects.filter(school=school, school_year=year)}
         touched: list[Enrolment] = []
         for row in rows:
@@ -222,7 +221,7 @@ def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolmen
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
-        freeze.refuse_if_frozen(school.commune, klass.school_year)
+        freezing.refuse_if_frozen(school.commune, klass.school_year)
         number = (Enrolment.objects.filter(klass=klass).order_by("-pupil_no")
                   .values_list("pupil_no", flat=True).first() or 0) + 1
         pupil = Enrolment.objects.create(klass=klass, pupil_no=number, **values)

@@ -1,6 +1,6 @@
 """The recognition conditions of each commune and year, from what the schools entered.
 
-rules.md §3 (TT07 Arts 3–6): besides the rates, recognition needs preschool ≥ 1
+docs/rules.md §3 (TT07 Arts 3–6): besides the rates, recognition needs preschool ≥ 1
 classroom per 5-year-olds' class, primary ≥ 0,7 and THCS ≥ 0,5 classrooms per
 class, teachers meeting the staffing norm and a monitoring officer appointed.
 The answer has the shape engine.evaluate_counts takes, ``{commune code:
@@ -16,7 +16,7 @@ levels (tiểu học và THCS) is judged on the sum of both levels' needs.
 [interpretation] Literacy (XMC) depends on the monitoring officer only: its
 classes are not school classes.
 
-Survey year Y is school year Y–(Y+1) (rules.md §1), so both use the same number.
+Survey year Y is school year Y–(Y+1) (docs/rules.md §1), so both use the same number.
 """
 
 from __future__ import annotations

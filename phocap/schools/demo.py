@@ -56,7 +56,7 @@ DEFAULT_CLASS_SIZE = 35
 SATELLITE_GRADES = {"NT", "MG3", "MG4", "MG5", "1", "2", "3"}
 MIN_SATELLITE_PUPILS = 12
 # Shares of schools below the norms. A shortage of teachers or rooms fails the
-# commune's recognition conditions (rules.md §3), and the district the demo
+# commune's recognition conditions (docs/rules.md §3), and the district the demo
 # reproduces was recognised at its levels, so such shortages are rare; a missing
 # specialist (informatics, English), which does not block recognition, is common
 # in a mountainous district. Every commune has appointed its monitoring officer.

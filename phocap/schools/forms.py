@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.models import Village
-from phocap.register.textfields import CheckedForm, CheckedModelForm
 from phocap.schools import norms
 from phocap.schools.models import School, Staff
+from phocap.textfields import CheckedForm, CheckedModelForm
 
 GRADES = [("NT", "NT"), ("MG3", "MG3"), ("MG4", "MG4"), ("MG5", "MG5"),
           *((str(g), str(g)) for g in range(1, 13))]

@@ -193,7 +193,7 @@ class Enrolment(VersionedModel):
 
 class MonitoringOfficer(VersionedModel):
     """Whether a commune has appointed an officer to follow universalisation (PCGD–XMC)
-    in a school year: one of the recognition conditions (rules.md §3, TT07 Arts 3–6).
+    in a school year: one of the recognition conditions (docs/rules.md §3, TT07 Arts 3–6).
 
     A row means the commune has answered for the year; a blank ``full_name`` says
     nobody is appointed (the condition is not met). No row: not assessed.

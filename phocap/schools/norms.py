@@ -3,7 +3,7 @@
 Why data: the norms change with each circular (Circular 06/2015 gave way to
 Circular 19/2023 for preschools, Circular 16/2017 to Circular 20/2023 for
 general education), and a province must be able to see and check the numbers
-an answer was judged by. Each norm carries its source and a mark, as rules.md
+an answer was judged by. Each norm carries its source and a mark, as docs/rules.md
 does: **[law]** read in the legal text, **[interpretation]** our reading where
 the text is silent, **[unverified]** restated from a secondary source (here the
 project's issue) because the circular's own text could not be read. The page
@@ -58,12 +58,14 @@ class Norm:
     mark: str
 
 
-# Classrooms per class that recognition requires (rules.md §3, TT07 Arts 3–6).
+# Classrooms per class that recognition requires (docs/rules.md §3, TT07 Arts 3–6).
 # For preschool the class counted is the 5-year-olds' class (MG5).
 CLASSROOMS_PER_CLASS: dict[str, Norm] = {
-    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3 (rules.md §3)", UNVERIFIED),
-    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4 (rules.md §3)", UNVERIFIED),
-    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5 (rules.md §3)",
+    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3 (docs/rules.md §3)",
+                    UNVERIFIED),
+    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4 (docs/rules.md §3)",
+                  UNVERIFIED),
+    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5 (docs/rules.md §3)",
                           UNVERIFIED),
 }
 
@@ -140,7 +142,7 @@ def teachers_needed(counts: SchoolCounts) -> Fraction:
 
 def classrooms_needed(counts: SchoolCounts) -> Fraction:
     """Σ over the school's levels of classes × classrooms per class; for preschool the
-    5-year-olds' classes only (rules.md §3)."""
+    5-year-olds' classes only (docs/rules.md §3)."""
     need = Fraction(0)
     for level, n in counts.classes.items():
         if level == PRESCHOOL:

@@ -1,14 +1,14 @@
 """The class lists against the household register, both ways.
 
 Two lists an officer works through before the survey's reference date
-(30 September, rules.md §1): pupils on a class list with no register entry
+(30 September, docs/rules.md §1): pupils on a class list with no register entry
 (not matched, or matched ambiguously: schools/matching.py), and school-age
 people of the register with no class list entry at any school.
 
-School age here is 6–14 in survey year Y (age = Y − birth year, rules.md §1):
+School age here is 6–14 in survey year Y (age = Y − birth year, docs/rules.md §1):
 the ages of primary (6–10) and THCS (11–14) [interpretation: the ages the
-compulsory levels are counted on in rules.md §7]. "In scope" is the
-population to be universalised (PPC, rules.md §1): not moved away, not
+compulsory levels are counted on in docs/rules.md §7]. "In scope" is the
+population to be universalised (PPC, docs/rules.md §1): not moved away, not
 deceased, not disabled so as to be unable to study. The register's year Y is
 school year Y–(Y+1).
 """

@@ -1,14 +1,13 @@
 """Which schools a user reads, and the one lookup of a school a page is about.
 
-Reading follows the register (register/scope.py): a user reads the schools of
-the communes their role covers, and a ministry viewer reads aggregates only. A
-school's staff member (Role.SCHOOL_STAFF with a Staff record linked to their
-login) reads only their own school and its pupils, even though their account is
-attached to the commune: ScopedManager.for_user narrows every scoped model so.
-Who keeps which record (the school's own staff its classes, pupils and
-attendance; the commune's staff the commune's list of schools) is decided by
-accounts/permissions.py, like every other permission.
-"""
+Reading follows the register (register/scope.py): a user reads the schools of the
+communes their role covers, and a ministry viewer reads aggregates only. A school's
+staff member (Role.SCHOOL_STAFF with a Staff record linked to their login) reads only
+their own school and its pupils, even though their account is attached to the commune:
+ScopedManager.for_user narrows every scoped model so, asking ``school_rows`` here
+through hooks.school_rows. Who keeps which record (the school's own staff its classes,
+pupils and attendance; the commune's staff the commune's list of schools) is decided by
+accounts/permissions.py, like every other permission. """
 
 from __future__ import annotations
 
@@ -18,8 +17,43 @@ from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from phocap.accounts.permissions import knows_school, refuse, sees_people
-from phocap.schools.models import School, SchoolClass
+from phocap.accounts.permissions import knows_school, own_school_id, refuse, sees_people
+from phocap.register.models import Household, Person, PersonYear, Village
+from phocap.schools.models import Enrolment, School, SchoolClass
+
+
+def pupils(user: Any) -> models.QuerySet[Any]:
+    """The ids of the people a school's staff member reads: those on their school's class
+    lists (any school year); nobody if the account has no staff record."""
+    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
+            .values("person_id"))
+
+
+def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
+    """What of ``model`` a school's staff member reads, within their commune.
+
+    The register's ScopedManager.for_user asks this through hooks.school_rows
+    (provided in apps.py). School records reach their school through ``path``
+    (a class, a pupil, an attendance day); the register's people, years,
+    households and villages are their pupils' own. Any other scoped model (e.g.
+    the commune's audit trail) holds nothing for them.
+    """
+    school = own_school_id(user)
+    if model is School:
+        return models.Q(pk=school)
+    steps = path.split("__")
+    if "school" in steps:
+        return models.Q(**{"__".join(steps[:steps.index("school") + 1]): school})
+    people = pupils(user)
+    households = Person.objects.filter(pk__in=people).values("household_id")
+    by_model = {
+        Person: models.Q(pk__in=people),
+        PersonYear: models.Q(person_id__in=people),
+        Household: models.Q(pk__in=households),
+        Village: models.Q(pk__in=Household.objects.filter(pk__in=households)
+                          .values("village_id")),
+    }
+    return by_model.get(model, models.Q(pk__in=[]))
 
 
 def schools_for(user: Any) -> models.QuerySet[School]:

@@ -18,8 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from phocap.accounts.permissions import may_keep_school_details, may_keep_school_list
-from phocap.recognition import freeze
-from phocap.register import audit
+from phocap.register import audit, freezing
 from phocap.register.locking import STALE, StaleEdit, VersionedModel
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import (
@@ -84,7 +83,7 @@ def save_facts(user: Any, school: School, year: int, version: int | None,
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
-        freeze.refuse_if_frozen(school.commune, year)
+        freezing.refuse_if_frozen(school.commune, year)
         facts = SchoolYearFacts.objects.filter(school=school, school_year=year).first()
         if facts is None:
             if version not in (None, 0):
@@ -102,7 +101,7 @@ def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int
         raise PermissionDenied(NOT_COMMUNE)
     values = {"full_name": full_name.strip(), "decision": decision.strip()}
     with transaction.atomic():
-        freeze.refuse_if_frozen(commune, year)
+        freezing.refuse_if_frozen(commune, year)
         officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
         if officer is None:
             if version not in (None, 0):
@@ -153,7 +152,7 @@ def add_class(user: Any, school: School, year: int, name: str, grade: str,
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
-        freeze.refuse_if_frozen(school.commune, year)
+        freezing.refuse_if_frozen(school.commune, year)
         try:
             with transaction.atomic():
                 klass = SchoolClass.objects.create(school=school, school_year=year,

@@ -11,7 +11,7 @@ register can *suggest* a destination and the officer confirms it.
 Streaming rates count graduates only: Decision 522/QĐ-TTg of 14 May 2018 sets
 its targets as shares of lower-secondary graduates, and a pupil who repeats
 grade 9 has not been streamed anywhere yet. Rates are exact fractions; rounding
-happens only when shown (rules.md §1).
+happens only when shown (docs/rules.md §1).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ _GONE = {"chuyển đi", "chết"}
 
 @dataclass(frozen=True)
 class NextYear:
-    """What the survey of Y+1 records about the pupil (survey-format.md fields)."""
+    """What the survey of Y+1 records about the pupil (docs/survey-format.md fields)."""
 
     current_class: str = ""
     status: str = ""

@@ -1,4 +1,4 @@
-"""Class codes of the survey record (survey-format.md, "Class codes").
+"""Class codes of the survey record (docs/survey-format.md, "Class codes").
 
 ``NT`` nursery; ``MG3``–``MG5`` kindergarten by age group; ``1``–``12`` general
 education; ``BT6``–``BT12`` continuing education (GDTX) at that grade; ``SC``,

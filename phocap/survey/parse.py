@@ -23,7 +23,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 # Folded spellings accepted for closed lists, beyond the canonical value itself.
 CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "sex": {"nu": "nữ", "nam": "nam", "male": "nam", "female": "nữ"},
-    "residence": {"thuong tru": "thường trú", "tam tru": "tạm trú", "tt": "thường trú"},
+    "residence": {"thuong tru": "thường trú", "tam tru": "tạm trú", "tt": "thường trú",
+                  "khac": "khác"},
     "status": {
         "chuyen den": "chuyển đến",
         "chuyen di": "chuyển đi",
@@ -38,7 +39,29 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
         "kt hoc duoc": "học được",
         "kt khong hoc duoc": "không học được",
     },
-    "vocational_level": {"so cap": "sơ cấp", "trung cap": "trung cấp", "cao dang": "cao đẳng"},
+    "vocational_level": {
+        "so cap": "sơ cấp",
+        "trung cap": "trung cấp",
+        "thcn": "trung cấp",
+        "trung hoc chuyen nghiep": "trung cấp",
+        "cao dang": "cao đẳng",
+        "dai hoc": "đại học",
+        "thac si": "thạc sĩ",
+        "tien si": "tiến sĩ",
+    },
+    # Each part of a list of disability kinds; "thần kinh, tâm thần" is one kind whose
+    # name holds the list's own separator, so either half names it.
+    "disability_types": {
+        "khuyet tat van dong": "vận động",
+        "nghe": "nghe nói",
+        "noi": "nghe nói",
+        "khiem thinh": "nghe nói",
+        "khiem thi": "nhìn",
+        "than kinh": "thần kinh, tâm thần",
+        "tam than": "thần kinh, tâm thần",
+        "than kinh tam than": "thần kinh, tâm thần",
+        "tu ki": "tự kỷ",
+    },
 }
 
 _FLAG_TRUE = ("x", "co", "1", "true")
@@ -91,6 +114,25 @@ def choice(raw: pl.Expr, column: Column) -> pl.Expr:
     return fold_expr(raw).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
+def choices(raw: pl.Expr, column: Column) -> pl.Expr:
+    """Several values of a closed list ("vận động; nhìn"), in the list's own order and each
+    once, joined by "; "; null when any part is unknown."""
+    position = {fold(c): i for i, c in enumerate(column.choices)}
+    for alias, value in CHOICE_ALIASES.get(column.key, {}).items():
+        position[alias] = column.choices.index(value)
+    parts = raw.str.replace_all(",", ";", literal=True).str.split(";")
+    folded = fold_expr(pl.element())
+    found = parts.list.eval(
+        folded.filter(folded != "").replace_strict(position, default=None,
+                                                   return_dtype=pl.Int64)
+    )
+    names = found.list.sort().list.unique(maintain_order=True).list.eval(
+        pl.element().replace_strict(dict(enumerate(column.choices)), return_dtype=pl.String)
+    ).list.join("; ")
+    unknown = found.list.eval(pl.element().is_null()).list.any() | (found.list.len() == 0)
+    return pl.when(raw.is_not_null() & ~unknown).then(names)
+
+
 def ethnic_group(raw: pl.Expr) -> pl.Expr:
     key = fold_expr(raw).str.replace_all(" ", "", literal=True)
     return key.replace_strict(ethnicity.LOOKUP, default=None, return_dtype=pl.String)
@@ -132,6 +174,8 @@ def parser(column: Column) -> Parser:
         return lambda raw: integer(raw, low, high)
     if kind is Kind.CHOICE:
         return lambda raw: choice(raw, column)
+    if kind is Kind.CHOICES:
+        return lambda raw: choices(raw, column)
     if kind is Kind.ETHNICITY:
         return ethnic_group
     if kind is Kind.FLAG:
@@ -156,6 +200,9 @@ def expectation(column: Column) -> str:
         return "cần ngày dạng DD/MM/YYYY, YYYY-MM-DD, hoặc chỉ năm sinh (ví dụ 15/03/2010)"
     if kind is Kind.CHOICE:
         return "cần một trong các giá trị: " + ", ".join(column.choices) + " (hoặc để trống)"
+    if kind is Kind.CHOICES:
+        return ("cần một hoặc vài giá trị, cách nhau bởi dấu chấm phẩy: "
+                + "; ".join(column.choices))
     if kind is Kind.ETHNICITY:
         return "cần tên một trong 54 dân tộc (ví dụ Kinh, Thái, Mông) hoặc mã dân tộc 01–54"
     if kind is Kind.CLASS:

@@ -1,7 +1,7 @@
 """A descriptive summary of survey records per commune.
 
 Counts only, straight from the records: who is in the register, where they
-study. Recognition rates and levels are the engine's job (rules.md); this is
+study. Recognition rates and levels are the engine's job (docs/rules.md); this is
 what an officer checks first to see that a file holds the commune they expect.
 """
 

@@ -50,6 +50,7 @@ MIN_AGE_AT = {  # youngest plausible age at each completion (birth year + n ≤ 
     "vocational_completed": 14,
     "dropout_year": 5,
     "literacy_year": 8,
+    "finished_year": 6,
 }
 ORDER = (  # completions that cannot come before the previous one
     ("preschool_completed", "primary_completed", "hoàn thành mầm non", "hoàn thành tiểu học"),
@@ -217,7 +218,31 @@ def _typed(sheet: Sheet, year: int | None) -> tuple[pl.DataFrame, list[Problem]]
             typed += [e.alias(k) for k, e in classes.parse_expr(source).items()]
         else:
             typed.append(parse.parser(column)(source).alias(column.key))
-    return raw.with_columns(typed), found
+    return raw.with_columns(typed).with_columns(_implied()), found
+
+
+def _implied() -> list[pl.Expr]:
+    """Fields another field of the row already says, so the engine reads one fact.
+
+    The ministry's form states a relapse by its level, literacy by the class
+    completed and continuing education by a mark; the record's own columns say
+    the same thing more coarsely, and a row giving only the finer one must mean
+    the same to the engine (docs/official-files.md).
+    """
+    completed = pl.col("literacy_completed")
+    continuing = pl.col("class_level").is_in(
+        [classes.CONTINUING_LOWER_SECONDARY, classes.CONTINUING_UPPER_SECONDARY])
+    # Only where the coarse cell is blank: a coarse value that did not parse must stay
+    # null, so that its own message says so.
+    return [
+        pl.when(pl.col("relapse_level").is_not_null() & pl.col(_raw("relapsed")).is_null())
+        .then(pl.lit(True)).otherwise(pl.col("relapsed")).alias("relapsed"),
+        pl.when(pl.col(_raw("literacy_stage")).is_null())
+        .then(pl.when(completed >= 5).then(pl.lit(2)).when(completed >= 3).then(pl.lit(1)))
+        .otherwise(pl.col("literacy_stage")).cast(pl.Int64).alias("literacy_stage"),
+        pl.when(continuing.fill_null(False) & pl.col(_raw("continuing")).is_null())
+        .then(pl.lit(True)).otherwise(pl.col("continuing")).alias("continuing"),
+    ]
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -420,6 +445,46 @@ def _rule_checks() -> list[_Check]:
             "vocational_level",
             pl.col("vocational_completed").is_not_null() & pl.col("vocational_level").is_null(),
             pl.lit("Có “Tốt nghiệp nghề” nhưng không ghi “Trình độ nghề”."),
+        ),
+        _Check(
+            "disability_types_without_disability",
+            WARNING,
+            "disability_types",
+            (pl.col("disability_types").is_not_null() | pl.col("disability_certified"))
+            & pl.col("disability").is_null(),
+            pl.lit("Có dạng khuyết tật hoặc chứng nhận khuyết tật nhưng không ghi “Khuyết tật”"
+                   " (học được hoặc không học được)."),
+        ),
+        _Check(
+            "finished_incomplete",
+            WARNING,
+            "finished_year",
+            pl.col("finished_grade").is_null() & pl.col("finished_year").is_not_null(),
+            pl.lit("Có “Năm học xong” nhưng không ghi “Học xong lớp chưa có bằng”."),
+        ),
+        _Check(
+            "finished_above_highest",
+            WARNING,
+            "finished_grade",
+            pl.col("finished_grade") > pl.col("highest_grade"),
+            pl.format("Học xong lớp {} (chưa có bằng) nhưng “Học xong lớp” chỉ ghi {}.",
+                      pl.col("finished_grade"), pl.col("highest_grade")),
+        ),
+        _Check(
+            "literacy_class_below_completed",
+            WARNING,
+            "literacy_class",
+            pl.col("literacy_class") <= pl.col("literacy_completed"),
+            pl.format("Đang học lớp {} xóa mù chữ nhưng đã hoàn thành lớp {}: kiểm tra lại.",
+                      pl.col("literacy_class"), pl.col("literacy_completed")),
+        ),
+        _Check(
+            "phone_not_a_number",
+            WARNING,
+            "phone",
+            ~pl.col("phone").str.contains(r"^\+?[0-9 .\-]{6,20}$"),
+            pl.format("Điện thoại “{}” không phải một số điện thoại (chỉ gồm chữ số).",
+                      pl.col("phone")),
         ),
         _Check(
             "national_id_padded",

@@ -328,7 +328,14 @@ def evolve(
         people.unique("_hh")["_c"].to_numpy().astype(np.int64), minlength=len(plans))
     movers = _movers(rng, plans, profile, seed, year, households, lineage, taken)
     everyone = pl.concat([_contract(f) for f in (people, newborns, movers)], how="vertical")
-    everyone = _schools(everyone, frame, lineage)
+    everyone = _schools(everyone, frame, lineage).with_columns(
+        # A new household's first member is its head; the continuing-education mark
+        # follows the class the person is in this year.
+        pl.when(pl.col("relationship").is_null() & (pl.col("person_no") == 1))
+        .then(pl.lit("Chủ hộ")).otherwise(pl.col("relationship")).alias("relationship"),
+        pl.when(pl.col("current_class").str.starts_with("BT")).then(pl.lit("x"))
+        .alias("continuing"),
+    )
     out = everyone.sort(
         "commune_code", pl.col("household_no").str.len_chars(), "household_no", "person_no"
     )
@@ -381,6 +388,7 @@ def _newborns(
         pl.Series("disability", [choices[d] for d in disability.tolist()], dtype=pl.String),
         pl.Series("current_class", np.where(nursery, "NT", "")).replace("", None),
         pl.lit(None, pl.String).alias("status"),
+        pl.lit("Con", pl.String).alias("relationship"),
     )
     born = born.with_columns(_new_ids(lineage, born, rng.random(n) < share, taken))
     blank = [k for k in KEYS if k not in born.columns]

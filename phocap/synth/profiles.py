@@ -38,7 +38,7 @@ Curve = tuple[tuple[int, float], ...]
 SettingName = Literal["lowland", "mountain"]
 
 MAX_AGE: Final = 60
-"""The register covers ages 0–60 (rules.md §1)."""
+"""The register covers ages 0–60 (docs/rules.md §1)."""
 
 
 def _source(text: str) -> dict[str, str]:
@@ -345,7 +345,7 @@ class Profile:
     especially_difficult: tuple[float, float, float]
     """Probability that a commune is especially difficult: lowland commune, mountain commune
     with no minorities, mountain commune entirely minority (linear in between). synthetic; the
-    real flag is the government's list for the year (rules.md §3)."""
+    real flag is the government's list for the year (docs/rules.md §3)."""
     default_year: int = 2024
     default_unit: str | None = None
     communes: Mapping[str, CommuneOverride] = field(default_factory=dict)

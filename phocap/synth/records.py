@@ -2,9 +2,9 @@
 
 Column names, order and value lists come from :mod:`phocap.survey.schema`; the
 types are the typed record's (codes as zero-padded text, years Int16, small
-integers Int8), except two columns that keep the contract's *raw* form because
+integers Int8), except the columns that keep the contract's *raw* form because
 the typed one cannot hold every valid value: ``birth_date`` is text, DD/MM/YYYY
-or a year alone, and ``relapsed`` is "x" or blank.
+or a year alone, and the marks (``relapsed``…) are "x" or blank.
 
 Every text column is built by ``take`` from a small vocabulary (names, codes,
 class codes, Vietnamese choices), so a million rows cost a few C++ passes.
@@ -33,7 +33,7 @@ _ARROW_TYPES: Final[dict[type[pl.DataType], pa.DataType]] = {
     pl.Int16: pa.int16(),
     pl.String: pa.string(),
 }
-_RAW_TEXT: Final = ("birth_date", "relapsed")
+_RAW_TEXT: Final = ("birth_date", "relapsed", "disability_certified", "continuing")
 
 
 def _arrow_type(key: str) -> pa.DataType:
@@ -109,6 +109,52 @@ def _flag(values: Bools) -> pa.Array:
     return _take(pa.array(["x"], pa.string()), np.where(values, 0, -1))
 
 
+def _heads(people: Population) -> Ints:
+    """Each person's household head: the household's first row (person 1; rows are in
+    commune, household, person order)."""
+    n = people.age.size
+    if n == 0:
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, (np.diff(people.commune) != 0)
+                                  | (np.diff(people.household) != 0)])
+    return np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
+_RELATIONSHIPS: Final = pa.array(["Chủ hộ", "Vợ", "Chồng", "Con", "Người thân"], pa.string())
+
+
+def _relationships(people: Population, head: Ints) -> pa.Array:
+    """How each member relates to the head: the survey's "Quan hệ với chủ hộ"."""
+    row = np.arange(head.size)
+    wife_of = np.full(head.size, -1)
+    wives = np.flatnonzero(people.husband >= 0)
+    wife_of[people.husband[wives]] = wives  # a husband's row → his wife's row
+    head_wife = wife_of[head]
+    code = np.select(
+        [row == head, people.husband == head, people.husband[head] == row,
+         (people.mother >= 0) & ((people.mother == head) | (people.mother == head_wife))],
+        [0, 1, 2, 3], default=4,
+    )
+    return _take(_RELATIONSHIPS, code)
+
+
+def _phones(people: Population, head: Ints) -> pa.Array:
+    """A mobile number for each head (10 digits from 09), none for the other members."""
+    row = np.arange(head.size)
+    digits = 90_000_000 + (row * 7_919 + people.commune * 104_729) % 10_000_000
+    numbers = pc.binary_join_element_wise("09", _padded(digits % 100_000_000, 8), "")
+    return pc.if_else(pa.array(row == head), numbers, pa.scalar(None, pa.string()))
+
+
+def _disability_types(people: Population) -> tuple[pa.Array, pa.Array]:
+    """A kind of disability for each disabled person, and a certificate for every other one."""
+    row = np.arange(people.age.size)
+    disabled = people.disability > 0
+    kinds = pa.array(BY_KEY["disability_types"].choices, pa.string())
+    return (_take(kinds, np.where(disabled, row % len(kinds), -1)),
+            _flag(disabled & (row % 2 == 0)))
+
+
 def record_batch(
     plans: Sequence[CommunePlan],
     year: int,
@@ -120,6 +166,11 @@ def record_batch(
     """One batch of survey records in the contract's column order."""
     n = people.age.size
     communes = [p.commune for p in plans]
+    head = _heads(people)
+    disability_types, certified = _disability_types(people)
+    child = (people.age < 18) & (people.mother >= 0)
+    parents = names.take(pa.array(np.where(child, people.mother, 0), pa.int64()))
+    classes = _take(pa.array(CLASS_CODES, pa.string()), school.current_class)
     c = people.commune
     columns: dict[str, pa.Array] = {
         "survey_year": pa.array(np.full(n, year, np.int16), pa.int16()),
@@ -137,22 +188,43 @@ def record_batch(
         "birth_date": _birth_dates(people, year),
         "sex": _choice("sex", people.female.astype(np.int64)),
         "ethnicity": _take(pa.array(ethnicity.NAMES, pa.string()), people.ethnicity),
+        "relationship": _relationships(people, head),
+        "religion": pa.nulls(n, pa.string()),
+        "priority": pa.nulls(n, pa.string()),
+        "parent_name": pc.if_else(pa.array(child), parents, pa.scalar(None, pa.string())),
+        "phone": _phones(people, head),
+        "address": pa.nulls(n, pa.string()),
         "residence": _choice("residence", people.temporary.astype(np.int64)),
+        "residence_status": pa.nulls(n, pa.string()),
         "status": _choice("status", people.status - 1),
+        "status_detail": pa.nulls(n, pa.string()),
         "disability": _choice("disability", people.disability - 1),
-        "current_class": _take(pa.array(CLASS_CODES, pa.string()), school.current_class),
+        "disability_types": disability_types,
+        "disability_certified": certified,
+        "current_class": classes,
+        "class_name": pa.nulls(n, pa.string()),
+        "continuing": _flag(np.asarray(pc.fill_null(pc.starts_with(classes, "BT"), False))),
         "current_school": _take(pa.array(school.schools, pa.string()), school.current_school),
+        "school_name": pa.nulls(n, pa.string()),
+        "school_district": pa.nulls(n, pa.string()),
         "preschool_completed": _int(school.preschool_completed, "preschool_completed"),
         "primary_completed": _int(school.primary_completed, "primary_completed"),
         "thcs_graduated": _int(school.thcs_graduated, "thcs_graduated"),
         "thpt_graduated": _int(school.thpt_graduated, "thpt_graduated"),
         "vocational_level": _choice("vocational_level", school.vocational_level),
         "vocational_completed": _int(school.vocational_completed, "vocational_completed"),
+        "diploma_no": pa.nulls(n, pa.string()),
         "highest_grade": _int(school.highest_grade, "highest_grade"),
+        "finished_grade": pa.nulls(n, pa.int8()),
+        "finished_year": pa.nulls(n, pa.int16()),
         "dropout_grade": _int(school.dropout_grade, "dropout_grade"),
         "dropout_year": _int(school.dropout_year, "dropout_year"),
         "literacy_stage": _int(school.literacy_stage, "literacy_stage"),
         "literacy_year": _int(school.literacy_year, "literacy_year"),
+        "literacy_class": pa.nulls(n, pa.int8()),
+        "literacy_completed": pa.nulls(n, pa.int8()),
         "relapsed": _flag(school.relapsed),
+        "relapse_level": pa.nulls(n, pa.int8()),
+        "note": pa.nulls(n, pa.string()),
     }
     return pa.RecordBatch.from_arrays([columns[k] for k in KEYS], schema=ARROW_SCHEMA)

@@ -4,7 +4,7 @@ A record of year Y says where a person is in school year Y–(Y+1); the record
 of Y + 1 says what happened at its end (June of Y + 1) and where they are in
 school year (Y+1)–(Y+2). Completion years are therefore Y + 1: a child in MG5
 in Y has completed the preschool programme in Y + 1 and is 6 in Y + 1, which
-is the cohort rules.md §3 judges ("the 5-year-olds of the school year that
+is the cohort docs/rules.md §3 judges ("the 5-year-olds of the school year that
 ended in Y"); a grade-5 pupil completes primary in Y + 1, and so on.
 
 Every probability is the profile's (:mod:`phocap.synth.profiles`), turned

@@ -17,7 +17,7 @@ for the survey year Y, so the record cannot contradict itself:
   second year of a repeated grade; a dropout leaves in the school year after
   completing F, so the dropout year is at most Y.
 
-The rates the rules engine judges (rules.md §2–3) are all per commune and age,
+The rates the rules engine judges (docs/rules.md §2–3) are all per commune and age,
 so the draws that decide them are stratified by commune and age
 (:func:`phocap.synth.draws.stratified`): a commune's rate is its expected value
 to within one person, whatever the seed.

@@ -11,7 +11,7 @@ Text that a spreadsheet would run as a formula is neutralised (survey/cells.py).
   of the contract; it writes cell by cell, so it is meant for a commune or a
   district, and it stops at Excel's row limit.
 
-The units file (survey-format.md, "Units file") goes beside the survey as
+The units file (docs/survey-format.md, "Units file") goes beside the survey as
 ``<name>.units.csv``.
 """
 

@@ -8,7 +8,8 @@ that ship in ``phocap/units/data`` and are read by :mod:`phocap.units.registry`.
 Every decision about the sources lives here, in code, and a test rebuilds the
 data and compares it with the committed files.
 
-Sources (in ``source_dir``):
+Sources (in ``source_dir``; by default ``SOURCE_DIR``, the copies vendored in
+``phocap/units/sources``, whose README gives their provenance):
 
 - ``communes-2025-01-04.csv``: every unit before 1 July 2025, one row per
   commune, plus one row for each island district that has no communes.
@@ -74,6 +75,7 @@ from .registry import (
 
 SOURCE_UNITS: Final = "communes-2025-01-04.csv"
 SOURCE_CONVERSION: Final = "conversion-2025-07-01.csv"
+SOURCE_DIR: Final = Path(__file__).resolve().parent / "sources"
 PACKAGE_DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 
 _OLD_HEADER: Final = (
@@ -522,6 +524,7 @@ def build_main(source: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: python -m phocap.units.build SOURCE_DIR [OUT_DIR]")
-    build_main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) == 3 else PACKAGE_DATA_DIR)
+    if len(sys.argv) > 3:
+        sys.exit("usage: python -m phocap.units.build [SOURCE_DIR [OUT_DIR]]")
+    build_main(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE_DIR,
+               Path(sys.argv[2]) if len(sys.argv) == 3 else PACKAGE_DATA_DIR)

@@ -12,7 +12,7 @@ communes 90101…) and a survey built cohort by cohort::
     survey.add("90101", 1, age=6)                      # one 6-year-old not at school
     evaluation = run(tmp_path, survey)
 
-Ages are ages in the survey year (rules.md §1: Y − year of birth), so every row is
+Ages are ages in the survey year (docs/rules.md §1: Y − year of birth), so every row is
 written with a birth year alone. Each person is a household of their own (person_no 1).
 Files are validated exactly as an officer's file would be, with ``check_units=False``
 because the codes are invented.
@@ -146,7 +146,7 @@ def add_commune_at(
 ) -> None:
     """A normal (not ĐBKK) commune whose ND20 levels are exactly the ones asked for.
 
-    The fewest people that give each level (rules.md §3, normal thresholds):
+    The fewest people that give each level (docs/rules.md §3, normal thresholds):
 
     - preschool_5: one 5-year-old in MG5 (1/1 ≥ 95%) or at home (0/1 → 0); one
       6-year-old who completed preschool (1/1 ≥ 85%).

@@ -1,4 +1,4 @@
-"""Literacy levels 1–2 (ND20 Arts 19–21; rules.md §2–3) at every threshold and age range.
+"""Literacy levels 1–2 (ND20 Arts 19–21; docs/rules.md §2–3) at every threshold and age range.
 
 Survey year 2021, ruleset nd20-2014, one commune per case. Both levels need 90%; an
 ĐBKK commune counts other ages: level 1 over 15–35 (ĐBKK 15–25), level 2 over 15–60

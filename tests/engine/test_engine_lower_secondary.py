@@ -1,4 +1,4 @@
-"""Lower secondary (THCS) levels 1–3 (ND20 Arts 14–16; rules.md §3) at every threshold.
+"""Lower secondary (THCS) levels 1–3 (ND20 Arts 14–16; docs/rules.md §3) at every threshold.
 
 Survey year 2021, ruleset nd20-2014, one commune per case.
 
@@ -33,7 +33,7 @@ B. Studying beyond THCS (level 3: 80% / ĐBKK 70%). All 20 are graduates (levels
      normal: 15/20 = 75% → 2;  16/20 = 80% → 3;  17/20 = 85% → 3
      ĐBKK:   13/20 = 65% → 2;  14/20 = 70% → 3;  15/20 = 75% → 3
 
-C. What counts (rules.md §2), commune 90150, ages 15–18, eleven people:
+C. What counts (docs/rules.md §2), commune 90150, ages 15–18, eleven people:
      graduates (THCS 2020 or earlier) studying beyond THCS (8): in grade 10; grade 12;
        GDTX grade 10 (BT10); sơ cấp (SC); trung cấp (TC); cao đẳng (CD); university (DH,
        THPT diploma 2021); holding a sơ cấp certificate of 2020, not studying

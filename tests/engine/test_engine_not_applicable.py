@@ -1,4 +1,4 @@
-"""Empty cohorts (rules.md §1): a denominator of 0 makes a criterion "not applicable".
+"""Empty cohorts (docs/rules.md §1): a denominator of 0 makes a criterion "not applicable".
 
 Survey year 2021, ruleset nd20-2014. A not-applicable criterion has passed None (never
 a division by zero) and does not block its level; a commune whose every cohort of a

@@ -1,4 +1,4 @@
-"""Who is counted (rules.md §1): PPC exclusions and relapsed illiteracy.
+"""Who is counted (docs/rules.md §1): PPC exclusions and relapsed illiteracy.
 
 Fixture tests/fixtures/engine/ppc_exclusions (survey year 2021, one normal commune
 90101); its README.md has the table of people. In short:

@@ -1,4 +1,4 @@
-"""Prerequisites between levels (rules.md §3), ruleset nd20-2014, survey year 2021.
+"""Prerequisites between levels (docs/rules.md §3), ruleset nd20-2014, survey year 2021.
 
 1. Committed fixture tests/fixtures/engine/thcs_blocked_by_literacy (see its README.md):
    the same 24 people in a normal commune (90101) and an ĐBKK one (90102) — one
@@ -18,10 +18,10 @@
    90114 THCS perfect, primary fails as in 90113 and literacy fails (3 illiterate aged 30:
          20/23) → THCS 0, unmet "primary.1" and "literacy.1".
    90115 THCS perfect but nobody aged 6, 11 or 14: every primary cohort is empty → primary
-         not recognised (rules.md §1) → THCS 0, unmet "primary.1".
+         not recognised (docs/rules.md §1) → THCS 0, unmet "primary.1".
    90116 literacy 2 passes, literacy 1 fails: aged 20, 1 literate and 1 illiterate (15–35:
          1/2 = 50%); 18 aged 50 who completed primary (15–60: 19/20 = 95% ≥ 90%)
-         → literacy 0: level 2 needs level 1 [interpretation, rules.md §3].
+         → literacy 0: level 2 needs level 1 [interpretation, docs/rules.md §3].
 
 3. "Level n needs level n − 1" as a mechanism: in nd20-2014 the level 3 primary criteria
    are stricter versions of level 2's, so level 3 can never pass while level 2 fails on

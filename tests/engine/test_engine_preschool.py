@@ -1,8 +1,8 @@
-"""Preschool for 5-year-olds (ND20 Art 6; rules.md §3) at, below and above each threshold.
+"""Preschool for 5-year-olds (ND20 Art 6; docs/rules.md §3) at, below and above each threshold.
 
 Survey year 2021, ruleset nd20-2014. One commune per case, holding only the cohort
 of the criterion under test; the other criterion of the standard has an empty
-cohort, so it is not applicable and does not block (rules.md §1). The standard has
+cohort, so it is not applicable and does not block (docs/rules.md §1). The standard has
 one level, so the level is 1 exactly when the criterion under test passes.
 
 preschool_5.attending — age 5, 20 children, "yes" in an MG5 class, the rest at home:
@@ -67,7 +67,7 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
             survey.add(code, yes, age=6, current_class="1", preschool_completed=Y)
             survey.add(code, total - yes, age=6, current_class="1")
     # "Attends preschool" = in a kindergarten (mẫu giáo) class or already in primary
-    # (rules.md §2): 18 in MG5 + 1 in grade 1 count, 1 in a nursery (NT) class does not
+    # (docs/rules.md §2): 18 in MG5 + 1 in grade 1 count, 1 in a nursery (NT) class does not
     # → 19/20 = 95% → passes at a normal commune's 95%.
     units.commune(FACTS_COMMUNE, "901")
     survey.add(FACTS_COMMUNE, 18, age=5, current_class="MG5")

@@ -1,4 +1,4 @@
-"""Universal preschool for ages 3–5 (ND277; rules.md §5), survey year 2025, ruleset nd277-2025.
+"""Universal preschool for ages 3–5 (ND277; docs/rules.md §5), survey year 2025, ruleset nd277-2025.
 
 The ruleset is chosen from the data (2025 → nd277-2025). Commune criteria as encoded in
 nd277-2025.toml (normal / ĐBKK thresholds):

@@ -1,4 +1,4 @@
-"""Primary levels 1–3 (ND20 Arts 9–11; rules.md §3) at, below and above every threshold.
+"""Primary levels 1–3 (ND20 Arts 9–11; docs/rules.md §3) at, below and above every threshold.
 
 Survey year 2021, ruleset nd20-2014, one commune per case.
 
@@ -43,7 +43,7 @@ D. Every other 11-year-old in PPC is in a primary class (levels 2 and 3: 100%). 
      neither completed nor attends     → 9/10 = 90% < 100% → fails levels 2 and 3 → 1
    ("above" 100% is impossible.)
 
-E. Age is 2021 − year of birth, whatever the day and month (rules.md §1): children born
+E. Age is 2021 − year of birth, whatever the day and month (docs/rules.md §1): children born
    01/01/2015, 30/09/2015, 01/10/2015 and 31/12/2015 are all 6 (4 in the cohort, all in
    grade 1); those born 31/12/2014 (7, grade 2) and 01/01/2016 (5, MG5) are not
    → grade 1 at 6: 4/4.

@@ -1,4 +1,4 @@
-"""Roll-up before 1 July 2025 (rules.md §4), survey year 2021, ruleset nd20-2014.
+"""Roll-up before 1 July 2025 (docs/rules.md §4), survey year 2021, ruleset nd20-2014.
 
 Shares of communes a district needs: 90% for every level except THCS 2 (95%) and THCS 3
 (100%). Shares of districts a province needs: 100% except literacy 1 (90%). Commune

@@ -1,4 +1,4 @@
-"""Roll-up from 1 July 2025 (rules.md §4): no districts, a province judged on its communes.
+"""Roll-up from 1 July 2025 (docs/rules.md §4): no districts, a province judged on its communes.
 
 Survey year 2025 (district_code blank; communes' parent is the province), ruleset
 nd20-2014+2025-two-level chosen explicitly. Shares of the province's communes (the

@@ -1,4 +1,4 @@
-"""Rulesets as data (rules.md §6): the shipped files load, match rules.md, and the loader
+"""Rulesets as data (docs/rules.md §6): the shipped files load, match docs/rules.md, and the loader
 rejects inconsistent ones with a message that says where and why."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from phocap.rules.ruleset import parse
 
 SHIPPED = ["nd20-2014", "nd20-2014+2025-two-level", "nd277-2025"]
 
-# rules.md §3: key → (fact, ages, ĐBKK ages, threshold, ĐBKK threshold)
+# docs/rules.md §3: key → (fact, ages, ĐBKK ages, threshold, ĐBKK threshold)
 ND20_CRITERIA = {
     "preschool_5.attending": ("attends_preschool", (5, 5), (5, 5), "0.95", "0.90"),
     "preschool_5.completed": ("completed_preschool", (6, 6), (6, 6), "0.85", "0.80"),
@@ -39,7 +39,7 @@ ND20_CRITERIA = {
     "literacy.1.literate": ("literate_1", (15, 35), (15, 25), "0.90", "0.90"),
     "literacy.2.literate": ("literate_2", (15, 60), (15, 35), "0.90", "0.90"),
 }
-# rules.md §3: (standard, level) → prerequisites
+# docs/rules.md §3: (standard, level) → prerequisites
 ND20_REQUIRES = {
     ("preschool_5", 1): (),
     ("primary", 1): (),
@@ -51,7 +51,7 @@ ND20_REQUIRES = {
     ("literacy", 1): (),
     ("literacy", 2): (("literacy", 1),),
 }
-# rules.md §4: (standard, level) → (district share, province share before 2025, from 2025)
+# docs/rules.md §4: (standard, level) → (district share, province share before 2025, from 2025)
 SHARES = {
     ("preschool_5", 1): ("0.90", "1", "0.90"),
     ("primary", 1): ("0.90", "1", "0.90"),
@@ -63,7 +63,7 @@ SHARES = {
     ("literacy", 1): ("0.90", "0.90", "0.81"),
     ("literacy", 2): ("0.90", "1", "0.90"),
 }
-# rules.md §5 and nd277-2025.toml: key → (fact, ages, threshold, ĐBKK threshold)
+# docs/rules.md §5 and nd277-2025.toml: key → (fact, ages, threshold, ĐBKK threshold)
 ND277_CRITERIA = {
     "preschool_3_5.attending": ("attends_preschool", (3, 5), "0.90", "0.85"),
     "preschool_3_5.completed_age_3": ("in_mg4_or_higher", (4, 4), "0.85", "0.80"),

@@ -1,7 +1,7 @@
 """A small district for the form tests, person by person, so every cell can be counted by hand.
 
 Survey year 2021; province 90, district 901; commune 90101 (normal) and 90102
-(especially difficult, ĐBKK). Ages are ages in 2021 (rules.md §1).
+(especially difficult, ĐBKK). Ages are ages in 2021 (docs/rules.md §1).
 
 Commune 90101:
   A  6, nữ, Thái, grade 1, completed preschool 2021

@@ -181,15 +181,31 @@ def test_the_commune_workbook_without_captions_is_anchored_by_its_year(tmp_path:
     assert result.records["survey_year"].unique().to_list() == [2021]
 
 
-def test_not_carried_columns_are_reported_not_dropped(tmp_path: Path) -> None:
-    head = {**VILLAGES["Bản Pồn"][1][0], "J": "Phật giáo", "Q": "Đang ở", "AX": "0912345678"}
-    wife = {**VILLAGES["Bản Pồn"][1][1], "Q": "Đang ở", "AW": "Lò Văn Pọm"}
+def test_every_column_of_the_template_is_kept(tmp_path: Path) -> None:
+    head = {**VILLAGES["Bản Pồn"][1][0], "J": "Phật giáo", "K": "Con thương binh",
+            "N": "Tổ 3", "Q": "Đang ở", "AX": 912345678, "AY": "Hộ nghèo"}
+    wife = {**VILLAGES["Bản Pồn"][1][1], "Q": "Đang ở", "AW": "Lò Văn Pọm", "AR": "X",
+            "AJ": "X", "AL": "X", "AS": "X", "AU": "Mồ côi cha", "AG": 4, "AH": 3, "AI": 2,
+            "AC": 9, "AD": "2019-2020", "T": "Huyện Mường Ảng", "U": "THCS Búng Lao",
+            "AA": "B-123"}
     path = build(tmp_path / "Bản Pồn.xls", [head, wife])
-    result = validate(path, year=2021, context=Context(commune_code="03319"))
-    assert result.report.ok
-    warning = result.report.problems.filter(pl.col("code") == "official_not_carried")
-    message = warning["message"].to_list()[0]
-    for part in ("J (Tôn giáo): 1 ô", "Q (Tình trạng cư trú): 2 ô", "AV (Quan hệ với chủ hộ): 1 ô",
-                 "AW (Họ tên cha hoặc mẹ): 1 ô", "AX (Điện thoại): 1 ô",
-                 "sẽ được giữ lại khi sổ có các trường này"):
-        assert part in message
+    result = validate(path, year=2021, keep_records=True,
+                      context=Context(commune_code="03319"))
+    assert result.report.ok, result.report.problems.to_dicts()
+    assert result.report.problems.filter(pl.col("code") == "official_not_carried").height == 0
+    assert result.records is not None
+    first, second = result.records.sort("person_no").to_dicts()
+    assert (first["religion"], first["priority"], first["address"], first["residence_status"],
+            first["phone"], first["note"]) == ("Phật giáo", "Con thương binh", "Tổ 3", "Đang ở",
+                                               "0912345678", "Hộ nghèo")  # the 0 Excel dropped
+    assert (second["parent_name"], second["disability_types"], second["disability_certified"],
+            second["disability"], second["status_detail"]) == (
+        "Lò Văn Pọm", "vận động; nhìn", True, "học được", "Mồ côi cha")
+    # AH 3 is literacy stage 1 (classes 1–3); AI 2 is a relapse at level 2.
+    assert (second["literacy_class"], second["literacy_completed"], second["literacy_stage"],
+            second["relapse_level"], second["relapsed"]) == (4, 3, 1, 2, True)
+    assert (second["finished_grade"], second["finished_year"], second["school_district"],
+            second["school_name"], second["diploma_no"]) == (
+        9, 2020, "Huyện Mường Ảng", "THCS Búng Lao", "B-123")
+    assert (first["relationship"], second["relationship"]) == ("Chủ hộ",
+                                                               VILLAGES["Bản Pồn"][1][1]["AV"])

@@ -16,11 +16,12 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from phocap.survey import ethnicity
 from phocap.survey.official import writing
 from phocap.survey.official.reading import Context
 from phocap.survey.official.workbook import grids
-from phocap.survey.schema import KEYS, SCHEMA
-from phocap.survey.validate import validate
+from phocap.survey.schema import COLUMNS, KEYS, SCHEMA, Column, Kind
+from phocap.survey.validate import MIN_AGE_AT, ORDER, validate
 from tests.survey import official_template as template
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "survey"
@@ -120,66 +121,102 @@ def test_a_commune_is_a_zip_of_village_files(tmp_path: Path) -> None:
 
 
 # --- the round trip, for generated registers ------------------------------------------------
+#
+# The generator walks the survey record's own columns (schema.COLUMNS) and draws each from
+# every value its kind allows, so a field added to the record is generated, written and read
+# back here without touching this test; a kind with no strategy below fails the guard test.
+# Only the household structure, the import's context and what validation itself refuses
+# (validate.MIN_AGE_AT, validate.ORDER, the dead at school) shape the draws.
 
-NAMES = ["Lò", "Văn", "Thị", "Giàng", "A", "Páo", "Mỷ", "Nguyễn", "Đức", "Hòa", "Thủy", "Ngọc"]
-CLASSES = ["NT", "MG3", "MG4", "MG5", *map(str, range(1, 13)), *[f"BT{g}" for g in range(6, 13)],
-           "SC", "TC", "CD", "DH"]
-LEVELS = [("preschool_completed", 3), ("primary_completed", 8), ("thcs_graduated", 11),
-          ("thpt_graduated", 14)]
+WORDS = ["Lò", "Văn", "Thị", "Giàng", "A", "Páo", "Mỷ", "Nguyễn", "Đức", "Hòa", "Thủy", "Ngọc"]
+CLASSES = [f"{base}{marks}" for base in
+           ["NT", "MG3", "MG4", "MG5", *map(str, range(1, 13)),
+            *[f"BT{g}" for g in range(6, 13)], "SC", "TC", "CD", "DH"]
+           for marks in ["", "!", "*", "*!"]]
+STRUCTURE = ("survey_year", "province_code", "district_code", "commune_code", "village",
+             "household_no", "person_no")  # the import's context and the household's place
+SHORTEST_LIFE = 2  # the youngest person generated: a nursery child
+
+
+def value(draw: st.DrawFn, column: Column, born: int, serial: int) -> str:
+    """Raw text for one column of one person born in ``born`` (blank when optional)."""
+    if not column.required and draw(st.integers(0, 2)) == 0:
+        return ""
+    kind = column.kind
+    if kind is Kind.CHOICE:
+        return draw(st.sampled_from(column.choices))
+    if kind is Kind.FLAG:
+        return "x"
+    if kind is Kind.ETHNICITY:
+        return draw(st.sampled_from(ethnicity.NAMES))
+    if kind is Kind.CLASS:
+        return draw(st.sampled_from(CLASSES))
+    if kind is Kind.INT:
+        assert column.low is not None and column.high is not None
+        return str(draw(st.integers(column.low, column.high)))
+    if kind is Kind.YEAR:
+        earliest = born + MIN_AGE_AT.get(column.key, 0)
+        return str(draw(st.integers(earliest, YEAR))) if earliest <= YEAR else ""
+    if kind is Kind.DATE:
+        if draw(st.booleans()):
+            return str(born)
+        return dt.date(born, draw(st.integers(1, 12)), draw(st.integers(1, 28))).strftime(
+            "%d/%m/%Y")
+    if kind is Kind.TEXT:
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
+        return " ".join(words)[: column.max_chars or None].strip()
+    if kind is Kind.NATIONAL_ID:
+        return f"011{serial:09d}"  # unique: two people never share one
+    raise AssertionError(f"no strategy for {column.key} ({kind})")
+
+
+def coherent(row: dict[str, str]) -> None:
+    """What validation refuses as errors, undone: completions out of order, the dead at
+    school."""
+    chain = [ORDER[0][0], *(later for _, later, _, _ in ORDER)]
+    known = [key for key in chain if row[key]]
+    # The k-th smallest year is no younger than the k-th key's own minimum age allows.
+    for key, year in zip(known, sorted(int(row[k]) for k in known), strict=True):
+        row[key] = str(year)
+    if row["status"] == "chết":
+        row["current_class"] = ""
 
 
 @st.composite
-def person(draw: st.DrawFn, household: str, village: str, number: int) -> dict[str, str]:
-    born = draw(st.integers(YEAR - 60, YEAR - 2))
-    row = dict.fromkeys(KEYS, "")
-    row.update(survey_year=str(YEAR), province_code="11", district_code="100",
+def person(draw: st.DrawFn, household: str, village: str, number: int,
+           serial: int) -> dict[str, str]:
+    born = draw(st.integers(YEAR - 60, YEAR - SHORTEST_LIFE))
+    row = dict(survey_year=str(YEAR), province_code="11", district_code="100",
                commune_code="03319", village=village, household_no=household,
-               person_no=str(number),
-               full_name=" ".join(draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4))),
-               sex=draw(st.sampled_from(["nam", "nữ"])),
-               ethnicity=draw(st.sampled_from(["Kinh", "Thái", "Mông", "Dao"])),
-               residence=draw(st.sampled_from(["", "thường trú", "tạm trú"])),
-               status=draw(st.sampled_from(["", "", "chuyển đến", "chuyển đi", "chết"])),
-               disability=draw(st.sampled_from(["", "", "học được", "không học được"])))
-    if draw(st.booleans()):
-        row["birth_date"] = dt.date(born, draw(st.integers(1, 12)),
-                                    draw(st.integers(1, 28))).strftime("%d/%m/%Y")
-    else:
-        row["birth_date"] = str(born)
-    if row["status"] != "chết" and draw(st.booleans()):
-        row["current_class"] = draw(st.sampled_from(CLASSES)) + draw(
-            st.sampled_from(["", "!", "*", "*!"]))
-        row["current_school"] = draw(st.sampled_from(["", "11100TH01", "11100THCS01"]))
-    year = YEAR
-    for key, age in reversed(LEVELS):
-        if born + age <= year and draw(st.integers(0, 3)) == 0:
-            year = draw(st.integers(born + age, year))
-            row[key] = str(year)
-    if born + 14 <= YEAR and draw(st.integers(0, 3)) == 0:
-        row["vocational_level"] = draw(st.sampled_from(["", "sơ cấp", "trung cấp", "cao đẳng"]))
-        row["vocational_completed"] = str(draw(st.integers(born + 14, YEAR)))
-    if draw(st.booleans()):
-        row["highest_grade"] = str(draw(st.integers(0, 12)))
-    if born + 5 <= YEAR and draw(st.integers(0, 3)) == 0:
-        row["dropout_grade"] = str(draw(st.integers(1, 12)))
-        row["dropout_year"] = str(draw(st.integers(born + 5, YEAR)))
-    if draw(st.integers(0, 3)) == 0:
-        row["literacy_stage"] = str(draw(st.integers(1, 2)))
-        if born + 8 <= YEAR and draw(st.booleans()):
-            row["literacy_year"] = str(draw(st.integers(born + 8, YEAR)))
-    row["relapsed"] = draw(st.sampled_from(["", "", "x"]))
+               person_no=str(number))
+    for column in COLUMNS:
+        if column.key not in STRUCTURE:
+            row[column.key] = value(draw, column, born, serial)
+    coherent(row)
     return row
 
 
 @st.composite
 def register(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Up to three villages of up to three households each, one to four people a household."""
     rows: list[dict[str, str]] = []
-    households = draw(st.integers(1, 4))
-    for number in range(1, households + 1):
-        village = draw(st.sampled_from(["Bản Pồn", "Bản Pá Ngam", "Tổ 3"]))
-        size = draw(st.integers(1, 4))
-        rows += [draw(person(f"{number:03d}", village, p)) for p in range(1, size + 1)]
+    villages = draw(st.lists(st.sampled_from(["Bản Pồn", "Bản Pá Ngam", "Tổ 3"]),
+                             min_size=1, max_size=3, unique=True))
+    number = 0
+    for village in villages:
+        for _ in range(draw(st.integers(1, 3))):
+            number += 1
+            size = draw(st.integers(1, 4))
+            rows += [draw(person(f"{number:03d}", village, p, len(rows) + p))
+                     for p in range(1, size + 1)]
     return rows
+
+
+@settings(max_examples=5, deadline=None)
+@given(register())
+def test_every_column_of_the_record_is_generated(rows: list[dict[str, str]]) -> None:
+    # A kind without a strategy, or a column the generator skips, fails here first.
+    assert all(set(row) == set(KEYS) for row in rows)
 
 
 def round_trip(rows: list[dict[str, str]], suffix: str) -> None:
@@ -197,7 +234,7 @@ def round_trip(rows: list[dict[str, str]], suffix: str) -> None:
         assert_same(read_back(paths, YEAR, "03319"), writing.carried(records))
 
 
-SETTINGS = settings(max_examples=25, deadline=None,
+SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -218,5 +255,9 @@ def test_carried_keeps_everything_the_template_has_a_cell_for() -> None:
     records = our_records(FIXTURES / "en.csv")
     kept = writing.carried(records)
     changed = [c for c in SCHEMA if kept[c].to_list() != records[c].to_list()]
-    assert sorted(changed) == ["literacy_year", "national_id", "preschool_completed",
-                               "primary_completed", "thcs_graduated"]
+    # Lost: the national ID, the literacy year, completions below the highest. Restated
+    # in the template's terms: the highest grade finished becomes column AC's "finished
+    # grade", a literacy stage the last class of that stage (AH), a relapse its level 1 (AI).
+    assert sorted(changed) == ["finished_grade", "literacy_completed", "literacy_year",
+                               "national_id", "preschool_completed", "primary_completed",
+                               "relapse_level", "thcs_graduated"]

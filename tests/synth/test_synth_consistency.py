@@ -1,4 +1,4 @@
-"""Generated records are internally consistent (survey-format.md; brief point 3).
+"""Generated records are internally consistent (docs/survey-format.md; brief point 3).
 
 Checked with polars over a generated district (2023, with districts) and a
 province of the two-level era (2025), and by the project's own validator, which

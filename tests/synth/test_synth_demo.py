@@ -1,7 +1,7 @@
 """The Điện Biên demo: every commune meets the standards, mobilisation matches the report.
 
 The rules engine does not exist yet, so :func:`commune_rates` computes the
-criteria of rules.md §1–3 directly with polars from the generated records:
+criteria of docs/rules.md §1–3 directly with polars from the generated records:
 age = Y − birth year; the population to be universalised (PPC) excludes people
 with a disability preventing study, people who moved away and the deceased;
 every rate has PPC as its denominator.
@@ -23,7 +23,7 @@ MARGIN = 0.01  # every criterion must hold with at least one point to spare
 # Reported mobilisation for Huyện Điện Biên, school year 2021–2022.
 REPORTED = {"nursery": 0.516, "primary_6_10": 0.999, "grade6_at_11": 0.983, "thcs_11_14": 0.981}
 
-# (criterion, threshold normal, threshold especially difficult), rules.md §3.
+# (criterion, threshold normal, threshold especially difficult), docs/rules.md §3.
 THRESHOLDS = {
     "preschool_attending_5": (0.95, 0.90),
     "preschool_completed_6": (0.85, 0.80),
@@ -38,7 +38,7 @@ THRESHOLDS = {
 
 
 def facts(records: pl.DataFrame) -> pl.DataFrame:
-    """Individual facts of rules.md §2, with age and PPC membership."""
+    """Individual facts of docs/rules.md §2, with age and PPC membership."""
     y = pl.col("survey_year")
     parsed = classes.parse_expr(pl.col("current_class"))
     # Computed once: the class-level expression is costly to evaluate repeatedly.
@@ -112,7 +112,7 @@ def commune_rates(records: pl.DataFrame, difficult: dict[str, bool]) -> pl.DataF
 
 
 def mobilisation(records: pl.DataFrame) -> dict[str, float]:
-    """District mobilisation rates (rules.md §7) over PPC."""
+    """District mobilisation rates (docs/rules.md §7) over PPC."""
     f = facts(records)
     a = pl.col("age")
     row = f.select(

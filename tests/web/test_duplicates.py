@@ -45,7 +45,7 @@ def commune(tree: dict[str, Any]) -> dict[str, Any]:
     people = {
         "thuy1": person(first, "Nguyễn Thị Thuỷ", 2012, "nữ", ethnicity="Thái"),
         "thuy2": person(second, "NGUYỄN THỊ THỦY", 2012, "nữ", national_id="011312000777",
-                        birth_date=dt.date(2012, 5, 4), relationship="con"),
+                        birth_date=dt.date(2012, 5, 4)),
         "minh1": person(first, "Lò Văn Minh", 2011, "nam", national_id="011211000456"),
         "minh2": person(second, "Lo Van Minh", 2011, "nam", national_id="01121100045"),
         "lan1": person(first, "Cà Thị Lan", 2015, "nữ"),
@@ -110,8 +110,8 @@ def test_merge_moves_years_fills_blanks_and_audits(tree: dict[str, Any], make_us
         response.content.decode())
     assert not Person.objects.filter(pk=removed.pk).exists()
     kept.refresh_from_db()
-    assert (kept.national_id, kept.birth_date, kept.relationship, kept.ethnicity, kept.version
-            ) == ("011312000777", dt.date(2012, 5, 4), "con", "Thái", 2)
+    assert (kept.national_id, kept.birth_date, kept.ethnicity, kept.version
+            ) == ("011312000777", dt.date(2012, 5, 4), "Thái", 2)
     years = dict(PersonYear.objects.filter(person=kept).values_list("survey_year",
                                                                      "current_class"))
     assert years == {2022: "41", 2023: "51", 2024: "62"}

@@ -35,9 +35,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from phocap.recognition import freeze, workflow
+from phocap.recognition import workflow
 from phocap.recognition.models import Dossier
-from phocap.register import duplicates, editing, importing, records, reporting, rollover
+from phocap.register import duplicates, editing, freezing, importing, records, reporting, rollover
 from phocap.register.models import Person, PersonYear, UnitYear
 from phocap.register.results import results
 from phocap.reports.forms import forms_for
@@ -186,7 +186,7 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
 
     refused = post_record(an, frozen_year, birth_date=str(frozen_year - 12))
     assert refused.status_code == 200
-    assert (freeze.frozen(commune, frozen_year) or "?") in refused.content.decode()
+    assert (freezing.frozen(commune, frozen_year) or "?") in refused.content.decode()
     unchanged("a record of the frozen year")
     saved = post_record(an, open_year, birth_date=str(frozen_year - 12),
                         full_name="Lò Văn Ân")
@@ -218,12 +218,12 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
     unchanged("a household edit")
 
     # A new member and a move: refused in the frozen year, recorded in the open one.
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         editing.add_person(staff, household, frozen_year,
                            _record(commune, frozen_year, "Lò Văn Út"))
     editing.add_person(staff, household, open_year, _record(commune, open_year, "Lò Văn Út"))
     binh.refresh_from_db()
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         editing.move(staff, binh.pk, binh.version, frozen_year, "moved_out")
     editing.move(staff, binh.pk, binh.version, open_year, "moved_out")
     assert len(survey_records(commune, open_year)) == 4
@@ -251,7 +251,7 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
     assert an.national_id == "011210000009"
     other = Person.objects.create(household=an.household, person_no=10, full_name=an.full_name,
                                   birth_year=an.birth_year, sex="nam")
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         duplicates.merge(staff, commune, other.pk, other.version, an.pk, an.version)
     unchanged("a merge")
 
@@ -277,11 +277,11 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
     # The school: the frozen year's facts, classes and officer are refused; the staff
     # (not kept per year) may change, and fail the open year's conditions only.
     facts = SchoolYearFacts.objects.get(school=school, school_year=frozen_year)
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         services.save_facts(staff, school, frozen_year, facts.version, {"classrooms": 0})
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         services.add_class(staff, school, frozen_year, "3A", "3")
-    with pytest.raises(freeze.Frozen):
+    with pytest.raises(freezing.Frozen):
         services.save_officer(staff, commune, frozen_year, 1, "", "")
     for teacher in Staff.objects.filter(school=school, role="teacher"):
         services.save_staff(staff, school, teacher.pk, teacher.version, {"active": False})

@@ -16,11 +16,13 @@ from django.test import Client
 from django.urls import reverse
 
 from phocap.register import jobs, scope
-from phocap.register.models import ImportJob, Person, PersonYear
+from phocap.register.models import Household, ImportJob, Person, PersonYear
 from phocap.survey.official.reading import Context
 from tests.survey.official_template import build
+from tests.survey.test_official_bad import HEAD, WIFE
 from tests.survey.test_official_read import VILLAGES
 from tests.web.import_helpers import village_workbooks
+from tests.web.test_api import bearer
 from tests.web.test_import_pages import moved_to
 
 Status = ImportJob.Status
@@ -241,3 +243,116 @@ def test_the_same_file_twice_is_one_file_and_two_files_of_one_name_are_refused(
     assert response.status_code == 200
     assert f"Có hai tệp khác nhau cùng tên “{first.name}”" in response.content.decode()
     assert ImportJob.objects.count() == 1
+
+
+# --- the same files through the REST API ---------------------------------------------------
+
+def api_post(staff: Any, files: list[SimpleUploadedFile], **fields: Any) -> Any:
+    return Client().post("/api/v1/imports", {"file": files, **fields}, **staff)
+
+
+@pytest.fixture
+def api_staff(tree: dict[str, Any], make_user: Any) -> dict[str, str]:
+    return bearer(make_user("commune_staff", tree["communes"]["03319"]))
+
+
+@pytest.mark.parametrize("as_zip", [False, True], ids=["files", "zip"])
+def test_the_api_imports_a_communes_village_files_with_their_context(
+    api_staff: dict[str, str], tmp_path: Path, as_zip: bool
+) -> None:
+    paths = village_files(tmp_path / "files")
+
+    def files() -> list[SimpleUploadedFile]:
+        if as_zip:
+            return [zipped("xa-03319.zip", {p.name: p.read_bytes() for p in paths})]
+        return [uploaded(p) for p in paths]
+
+    done = api_post(api_staff, files(), survey_year=2021)
+    assert done.status_code == 200, done.content
+    assert (done.json()["survey_year"], done.json()["new"]) == (2021, 7)
+    assert PersonYear.objects.filter(survey_year=2021).count() == 7
+    assert Person.objects.filter(household__village__name="Bản Pá Ngam").count() == 3
+    years = list(PersonYear.objects.order_by("pk").values())
+    again = api_post(api_staff, files(), survey_year=2021, commune="03319")
+    assert again.status_code == 200, again.content
+    assert (again.json()["new"], again.json()["changed"], again.json()["unchanged"]) == (0, 0, 7)
+    assert list(PersonYear.objects.order_by("pk").values()) == years
+
+
+def test_the_api_takes_the_village_of_a_single_file(
+    api_staff: dict[str, str], tmp_path: Path
+) -> None:
+    path = build(tmp_path / "tep-1.xls", VILLAGES["Bản Pá Ngam"][1])
+    done = api_post(api_staff, [uploaded(path)], survey_year=2021, village="Bản Mới")
+    assert done.status_code == 200, done.content
+    assert Person.objects.filter(household__village__name="Bản Mới").count() == 3
+    assert not Person.objects.filter(household__village__name="tep-1").exists()
+    paths = village_files(tmp_path / "files")
+    refused = api_post(api_staff, [uploaded(p) for p in paths], survey_year=2021,
+                       village="Bản Mới")
+    assert refused.status_code == 422
+    assert "chỉ dùng khi gửi một tệp" in refused.json()["problems"][0]["message"]
+
+
+def test_the_api_says_what_the_ministrys_files_lack_and_writes_nothing(
+    api_staff: dict[str, str], tmp_path: Path
+) -> None:
+    paths = village_files(tmp_path / "files")
+    response = api_post(api_staff, [uploaded(p) for p in paths])
+    assert response.status_code == 422
+    assert "official_year_missing" in {p["code"] for p in response.json()["problems"]}
+    bad_people = [dict(p) for p in VILLAGES["Bản Pá Ngam"][1]]
+    bad_people[1]["G"] = "X"
+    bad = build(tmp_path / "02. Bản Pá Ngam.xlsx", bad_people)
+    response = api_post(api_staff, [uploaded(paths[0]), uploaded(bad)], survey_year=2021)
+    assert response.status_code == 422
+    problem = next(p for p in response.json()["problems"] if p["severity"] == "error")
+    assert (problem["file"], problem["sheet"], problem["row"], problem["header"],
+            problem["value"]) == ("02. Bản Pá Ngam.xlsx", "MauNhapLieu", 6, "G (Năm sinh)", "X")
+    assert not PersonYear.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_the_api_refuses_the_files_for_a_commune_not_the_callers(
+    api_staff: dict[str, str], tmp_path: Path
+) -> None:
+    paths = village_files(tmp_path / "files")
+    response = api_post(api_staff, [uploaded(p) for p in paths], survey_year=2021,
+                        commune="03322")
+    assert response.status_code == 403 and "03322" in response.json()["detail"]
+    assert not PersonYear.objects.exists()
+
+
+# Each bad input of the issue, on the import page: named at its cell, and nothing written.
+BAD_INPUTS = {
+    "shifted column": ([HEAD, WIFE], {"insert_at": "H"}, 2, "H (Nữ)", "Tuổi"),
+    "X in a year cell": ([{**HEAD, "W": "THCS", "Y": "X"}], {}, 5, "Y (Năm tốt nghiệp)", "X"),
+    "31 February": ([HEAD, {**WIFE, "E": 31, "F": 2, "G": 2000}], {}, 6,
+                    "E–G (Ngày, Tháng, Năm sinh)", "31/2/2000"),
+    "no head": ([{**HEAD, "AV": "Chồng"}, WIFE], {}, 5, "AV (Quan hệ với chủ hộ)", "1"),
+    "two heads": ([HEAD, {**WIFE, "AV": "Chủ hộ"}], {}, 6, "AV (Quan hệ với chủ hộ)", "Chủ hộ"),
+    "no such household": ([HEAD, WIFE, {**WIFE, "D": "Hoa", "O": "7", "AV": "Con"}], {}, 7,
+                          "O (Số phiếu)", "7"),
+    "unknown Khối học": ([HEAD, {**WIFE, "G": 2012, "R": "Lớp năm"}], {}, 6, "R (Khối học)",
+                         "Lớp năm"),
+    "school year backwards": ([{**HEAD, "AE": 7, "AF": "2024-2023"}], {}, 5,
+                              "AF (Bỏ học – Năm)", "2024-2023"),
+}
+
+
+@pytest.mark.parametrize(("people", "options", "row", "header", "value"),
+                         list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
+def test_each_bad_input_is_named_on_the_page_and_nothing_is_written(
+    staff_client: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any,
+    people: list[dict[str, object]], options: dict[str, Any], row: int, header: str,
+    value: str
+) -> None:
+    held = (Household.objects.count(), Person.objects.count(), PersonYear.objects.count())
+    path = build(tmp_path / "03. Bản Cang.xls", people, **options)
+    job = imported(staff_client, [uploaded(path)], django_capture_on_commit_callbacks)
+    assert job.status == Status.INVALID, job.message
+    assert job.preview is None and not job.communes.exists()
+    assert (Household.objects.count(), Person.objects.count(),
+            PersonYear.objects.count()) == held
+    page = staff_client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert (f'<td>03. Bản Cang.xls</td><td>MauNhapLieu</td><td class="num">{row}</td>\n'
+            f"        <td>{header}</td><td>{value}</td>") in page

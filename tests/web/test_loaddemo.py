@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from phocap.accounts.models import Role, User
 from phocap.attendance.models import ClassDay
-from phocap.register.management.commands.loaddemo import PASSWORD
+from phocap.demo.management.commands.loaddemo import PASSWORD
 from phocap.register.models import AuditEntry, Person, PersonYear, UnitYear
 from phocap.schools.models import Enrolment, School, SchoolClass, Staff
 from phocap.streaming.models import PupilDestination

@@ -1,7 +1,7 @@
 """The recognition workflow: who submits, who reviews, what freezes, in both eras.
 
 Before 1 July 2025 a commune's dossier goes to its district (ND20 Art 31); from
-then on, with no districts, to its province (rules.md §4). The page matrix
+then on, with no districts, to its province (docs/rules.md §4). The page matrix
 (role × own/sibling/parent) is here too, and test_pages.py checks every route
 of this app is in it.
 """
@@ -17,9 +17,9 @@ from django.test import Client
 
 from phocap.accounts import permissions
 from phocap.recognition import workflow
-from phocap.recognition.freeze import Frozen, frozen
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register import editing, rollover
+from phocap.register.freezing import Frozen, frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from tests.web.roles import COVERS, PASSWORD, ROLES
 

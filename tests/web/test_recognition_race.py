@@ -1,4 +1,4 @@
-"""A submission racing an edit, on separate connections, in both orders (freeze.py).
+"""A submission racing an edit, on separate connections, in both orders (register/freezing.py).
 
 Each side runs on a thread of its own (its own connection) and pauses at the
 worst moment: the edit just after it passed the freeze check, the submission
@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from phocap.recognition import freeze, workflow
+from phocap.recognition import workflow
 from phocap.recognition.models import Dossier
-from phocap.register import editing
+from phocap.register import editing, freezing
 from phocap.register.models import PersonYear
 from tests.web.threads import started
 
@@ -36,14 +36,14 @@ def test_an_edit_in_flight_lands_before_the_submission_reads_the_result(
     commune, person = surveyed["communes"]["03319"], surveyed["people"]["03319"]
     staff = make_user("commune_staff", commune)
     checked, go = threading.Event(), threading.Event()
-    original = freeze.refuse_if_frozen
+    original = freezing.refuse_if_frozen
 
     def pausing(unit: Any, year: int) -> None:
         original(unit, year)
         checked.set()
         go.wait(20)
 
-    monkeypatch.setattr(freeze, "refuse_if_frozen", pausing)
+    monkeypatch.setattr(freezing, "refuse_if_frozen", pausing)
     edited: dict[str, Any] = {}
     edit = started(lambda: editing.move(staff, person.pk, person.version, YEAR, "moved_out"),
                    edited)
@@ -88,7 +88,7 @@ def test_an_edit_arriving_during_the_submission_waits_and_is_refused(
     submission.join(30)
     edit.join(30)
     assert "error" not in submitted, submitted
-    assert isinstance(edited.get("error"), freeze.Frozen), edited
+    assert isinstance(edited.get("error"), freezing.Frozen), edited
     assert PersonYear.objects.get(person=person, survey_year=YEAR).status == ""
     dossier = Dossier.objects.get(unit=commune, standard="primary", survey_year=YEAR)
     assert age_11_denominators(dossier.snapshot) == {1}

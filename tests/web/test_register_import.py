@@ -46,8 +46,9 @@ def test_preview_then_commit_then_nothing_changes_on_reimport(
     )
     assert PersonYear.objects.filter(survey_year=2021).count() == 7
     entries = AuditEntry.objects.count()
-    # household 0002 created; 6 people created and 1 renamed; 7 person-years created
-    assert entries == 1 + 6 + 1 + 7
+    # household 0002 created; 6 people created and 1 renamed; 7 person-years created;
+    # household 0001 gets the head the file names ("Chủ hộ")
+    assert entries == 1 + 6 + 1 + 7 + 1
 
     again = preview(commune_file)
     assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 7)

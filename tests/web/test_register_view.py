@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 PERSON = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
 YEARLY = [c for c in SCHEMA if c not in PERSON and c not in (
     "survey_year", "province_code", "district_code", "commune_code", "village", "household_no",
-    "person_no")]
+    "person_no", "address")]
 
 
 def store(records: pl.DataFrame) -> None:
@@ -37,7 +37,8 @@ def store(records: pl.DataFrame) -> None:
         commune = unit(row["commune_code"], "commune", district)
         village, _ = Village.objects.get_or_create(commune=commune, name=row["village"])
         household, _ = Household.objects.get_or_create(
-            commune=commune, household_no=row["household_no"], defaults={"village": village})
+            commune=commune, household_no=row["household_no"],
+            defaults={"village": village, "address": row["address"] or ""})
         person = Person.objects.create(
             household=household, person_no=row["person_no"],
             **{k: (row[k] if row[k] is not None else ("" if k == "ethnicity" else None))

@@ -1,4 +1,4 @@
-"""The survey record (survey-format.md) as a database view, for the engine to read in place.
+"""The survey record (docs/survey-format.md) as a database view, for the engine to read in place.
 
 One row per person and survey year with exactly the typed record's columns
 (phocap.survey.schema.SCHEMA); blank text becomes NULL so the engine's facts

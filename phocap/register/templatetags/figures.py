@@ -55,7 +55,7 @@ def school_year(start: int) -> str:
 def rounding_note(numerator: int, denominator: int, needed: Fraction | float) -> str:
     """Empty, or the sentence that warns where the rounded rate and the verdict disagree:
     "94,9975% — hiển thị làm tròn 95,00% nhưng chưa đạt 95%" (levels are decided on the
-    exact fraction, rules.md §1; the shown rate is rounded half-up, docs/numbers.md)."""
+    exact fraction, docs/rules.md §1; the shown rate is rounded half-up, docs/numbers.md)."""
     if not numbers.rounds_across(numerator, denominator, needed):
         return ""
     ratio = Fraction(numerator, denominator)

@@ -23,8 +23,8 @@ from phocap.accounts.permissions import may_edit
 from phocap.register import duplicates as service
 from phocap.register.locking import StaleEdit
 from phocap.register.models import Person
-from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, commune_with_people, page_of
+from phocap.textfields import CheckedForm
 
 CHOSEN_YEAR_PREFIX = "year_"
 SHOWN_PAIRS = 300

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phocap.accounts.permissions import may_upload
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
-from phocap.register.textfields import CheckedForm
+from phocap.textfields import CheckedForm
 
 ACCEPTED = (*jobs.SUFFIXES, ".zip")
 
@@ -83,8 +83,7 @@ class ImportForm(CheckedForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         files = cleaned.get("file") or []
-        several = len(files) > 1 or any(f.name.lower().endswith(".zip") for f in files)
-        if cleaned.get("village") and several:
+        if cleaned.get("village") and jobs.several([f.name for f in files]):
             self.add_error("village", _(
                 "Tên thôn chỉ dùng khi tải một tệp; với nhiều tệp, tên thôn lấy từ tên từng"
                 " tệp."))

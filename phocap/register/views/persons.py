@@ -51,8 +51,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     year = year_shown(request, survey_years([commune]))
     surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
     can_edit = may_edit(request.user, commune)
-    initial = records.raw(person, surveyed) | {"version": person.version,
-                                               "relationship": person.relationship}
+    initial = records.raw(person, surveyed) | {"version": person.version}
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -64,8 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if record is not None:
                 try:
                     editing.save_record(request.user, person.pk,
-                                        form.cleaned_data["version"] or 0, year, record,
-                                        relationship=form.cleaned_data["relationship"])
+                                        form.cleaned_data["version"] or 0, year, record)
                 except editing.Invalid as exc:
                     form.add_refusal(exc.problems)
                 except (StaleEdit, ValueError) as exc:
@@ -104,8 +102,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
         record = _checked(form, place, year)
         if record is not None:
             try:
-                person = editing.add_person(request.user, household, year, record,
-                                            form.cleaned_data["relationship"])
+                person = editing.add_person(request.user, household, year, record)
             except editing.Invalid as exc:
                 form.add_refusal(exc.problems)
             except ValueError as exc:

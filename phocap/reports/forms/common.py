@@ -28,7 +28,7 @@ HEAD_OF_UNIT = {
 
 
 def rate(numerator: int, denominator: int) -> Fraction | None:
-    """An exact rate; None (shown as a dash) when the cohort is empty (rules.md §1)."""
+    """An exact rate; None (shown as a dash) when the cohort is empty (docs/rules.md §1)."""
     return Fraction(numerator, denominator) if denominator else None
 
 
@@ -115,7 +115,7 @@ def age_columns(
 
 def population_rows(children: bool) -> tuple[tuple[str, str], ...]:
     """The rows every age form opens with: the cohort, its exclusions and what remains to
-    be universalised (PPC = total − moved away − deceased − cannot study, rules.md §1).
+    be universalised (PPC = total − moved away − deceased − cannot study, docs/rules.md §1).
     The children's forms (MN-01, TH-M1) say "trẻ"; the others do not."""
     child = "trẻ " if children else ""
     return (

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_keep_school, own_school_id
 from phocap.kit.years import year_shown
-from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
 from phocap.schools.scope import school_in_scope
@@ -29,6 +28,7 @@ from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import CareerGuidanceActivity
 from phocap.streaming.views.common import school_years
+from phocap.textfields import CheckedModelForm
 
 
 def school_year_of(day: dt.date) -> int:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_edit
 from phocap.kit.years import year_shown
-from phocap.register.textfields import CheckedModelForm
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -31,6 +30,7 @@ from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import LabourDemand
 from phocap.streaming.views.common import school_years
+from phocap.textfields import CheckedModelForm
 
 
 class LabourDemandForm(CheckedModelForm):

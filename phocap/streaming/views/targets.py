@@ -24,16 +24,16 @@ from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.accounts.permissions import may_set_targets
-from phocap.dashboard.forms import RateField
 from phocap.kit.years import EVERY_YEAR, year_shown
+from phocap.ratefield import RateField
 from phocap.register.models import AdministrativeUnit
-from phocap.register.textfields import CheckedForm
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import province_targets
 from phocap.streaming.models import STREAM_CHOICES
 from phocap.streaming.rates import HISTORIC_SOURCE, HISTORIC_TARGETS, TARGETED, Stream
 from phocap.streaming.views.common import school_years
+from phocap.textfields import CheckedForm
 
 LABELS = dict(STREAM_CHOICES)
 KINDS = ((False, "normal"), (True, "difficult"))

@@ -4,8 +4,8 @@ The record is what validation types and checks, so the row is turned into the
 very text our own survey format would hold ("12/03/1985", "MG5", "2003"), and
 every existing check and message applies unchanged. What only this template
 can get wrong (a school year, a split birth date, a Khối học value) is said
-here, at its cell. Cells whose content the record has no field for are
-counted, so that the reader can say what it did not keep.
+here, at its cell. Every column of the template has a field of the record
+(docs/official-files.md); B, the running number, is the only cell not kept.
 """
 
 from __future__ import annotations
@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 from phocap.survey.official import values
 from phocap.survey.official.layout import DISABILITY_LETTERS, HEAD, caption
 from phocap.survey.official.values import Bad
+from phocap.survey.schema import DISABILITY_TYPES
 from phocap.survey.text import fold
 
-# Columns the survey record has no field for at all (docs/official-files.md
-# lists the field each will need). B (TT) is only a running number.
-NOT_CARRIED = ("J", "K", "N", "Q", "T", "U", "AA", "AD", "AG", "AR", "AU", "AW", "AX", "AY")
+# Columns read as text into a field of the record, as written.
+TEXT_COLUMNS = {
+    "J": "religion", "K": "priority", "N": "address", "Q": "residence_status",
+    "T": "school_district", "U": "school_name", "V": "current_school", "AA": "diploma_no",
+    "AU": "status_detail", "AV": "relationship", "AW": "parent_name", "AX": "phone",
+    "AY": "note",
+}
 BIRTH = "E–G (Ngày, Tháng, Năm sinh)"
 
 # The record's keys a row gives, and the template column each comes from.
@@ -34,8 +39,11 @@ HEADERS: dict[str, str] = {
     "residence": caption("P"),
     "status": caption("AT"),
     "disability": "AJ–AS (Khuyết tật, Khả năng học tập)",
+    "disability_types": "AJ–AQ (Khuyết tật)",
+    "disability_certified": caption("AR"),
     "current_class": "R, S, X (Khối học, Lớp học, Bổ túc)",
-    "current_school": caption("V"),
+    "class_name": caption("S"),
+    "continuing": caption("X"),
     "preschool_completed": "W, Y (Bậc tốt nghiệp MN, Năm tốt nghiệp)",
     "primary_completed": "W, Y (Bậc tốt nghiệp TH, Năm tốt nghiệp)",
     "thcs_graduated": "W, Y (Bậc tốt nghiệp THCS, Năm tốt nghiệp)",
@@ -43,10 +51,14 @@ HEADERS: dict[str, str] = {
     "vocational_level": caption("Z"),
     "vocational_completed": caption("AB"),
     "highest_grade": "AC, AE (Học xong – Lớp; Bỏ học – Lớp)",
+    "finished_grade": caption("AC"),
+    "finished_year": caption("AD"),
     "dropout_grade": caption("AE"),
     "dropout_year": caption("AF"),
-    "literacy_stage": caption("AH"),
-    "relapsed": caption("AI"),
+    "literacy_class": caption("AG"),
+    "literacy_completed": caption("AH"),
+    "relapse_level": caption("AI"),
+    **{key: caption(letter) for letter, key in TEXT_COLUMNS.items()},
 }
 RECORD_KEYS = tuple(k for k in HEADERS if k != "household_no")
 
@@ -129,23 +141,18 @@ def _birth(person: Person, cells: dict[str, str | None]) -> None:
 def _class(person: Person, cells: dict[str, str | None]) -> None:
     khoi_text, name, continuing = cells["R"], cells["S"] or "", _flag(person, cells, "X")
     marks = "".join(m for m in "*!" if m in name)
+    person.raw["class_name"] = name.replace("!", "").replace("*", "").strip() or None
+    person.raw["continuing"] = "x" if continuing else None
     if khoi_text is None:
-        if name:
-            person.lost["S"] += 1
-        if continuing:
-            person.lost["X"] += 1
+        if marks:
+            person.lost["S"] += 1  # a repeater or two-session mark with no class to carry it
         return
-    if name.replace("!", "").replace("*", "").strip():
-        person.lost["S"] += 1  # the class's name ("5A"); its marks are carried
     base = values.khoi(khoi_text)
     if isinstance(base, Bad):
         _bad(person, "R", "current_class", khoi_text, base)
         return
-    if continuing:
-        if base.isdigit() and int(base) >= 6:
-            base = "BT" + base
-        else:
-            person.lost["X"] += 1  # continuing education below grade 6 has no class code
+    if continuing and base.isdigit() and int(base) >= 6:
+        base = "BT" + base
     person.raw["current_class"] = base + marks
 
 
@@ -186,13 +193,7 @@ def _school_year(person: Person, letter: str, key: str | None, text: str) -> int
 def _vocational(person: Person, cells: dict[str, str | None]) -> None:
     level_text, year_text = cells["Z"], cells["AB"]
     if level_text is not None:
-        key = fold(level_text)
-        if key in values.VOCATIONAL_NOT_CARRIED:
-            person.lost["Z"] += 1
-            if year_text is not None:
-                person.lost["AB"] += 1
-            return
-        level = values.VOCATIONAL.get(key)
+        level = values.VOCATIONAL.get(fold(level_text))
         if level is None:
             _bad(person, "Z", "vocational_level", level_text, values.VOCATIONAL_EXPECTED)
             return
@@ -214,8 +215,11 @@ def _history(person: Person, cells: dict[str, str | None]) -> None:
         person.raw["highest_grade"] = finished  # validation names it
     elif grades:
         person.raw["highest_grade"] = str(max(grades))
+    person.raw["finished_grade"] = values.whole_text(finished)
     if cells["AD"] is not None:
-        _school_year(person, "AD", None, cells["AD"])
+        year = _school_year(person, "AD", "finished_year", cells["AD"])
+        if year is not None:
+            person.raw["finished_year"] = str(year)
     person.raw["dropout_grade"] = values.whole_text(dropped)
     if cells["AF"] is not None:
         year = _school_year(person, "AF", "dropout_year", cells["AF"])
@@ -224,39 +228,27 @@ def _history(person: Person, cells: dict[str, str | None]) -> None:
 
 
 def _literacy(person: Person, cells: dict[str, str | None]) -> None:
-    completed, relapse = cells["AH"], cells["AI"]
-    if completed is not None:
-        number = values.whole(completed)
-        if number is None or not 1 <= number <= 5:
-            _bad(person, "AH", "literacy_stage", completed,
-                 "cần số lớp xóa mù chữ đã hoàn thành, từ 1 đến 5")
+    """AG, AH and AI as written; validation derives the stage and the relapse from them."""
+    for letter, key, top in (("AG", "literacy_class", 5), ("AH", "literacy_completed", 5),
+                             ("AI", "relapse_level", 2)):
+        text = cells[letter]
+        if text is None:
+            continue
+        number = values.whole(text)
+        if number is None or not 1 <= number <= top:
+            _bad(person, letter, key, text, f"cần một số từ 1 đến {top}")
         else:
-            stage = values.literacy_stage(number)
-            if stage is None:
-                person.lost["AH"] += 1  # classes 1–2: no stage completed yet
-            else:
-                person.raw["literacy_stage"] = str(stage)
-                if number not in values.CLASS_OF_STAGE.values():
-                    person.lost["AH"] += 1  # class 4: stage 1, and part of stage 2
-    if relapse is not None:
-        level = values.whole(relapse)
-        if level not in (1, 2):
-            _bad(person, "AI", "relapsed", relapse, "cần mức tái mù chữ 1 hoặc 2")
-        else:
-            person.raw["relapsed"] = "x"
-            if level == 2:
-                person.lost["AI"] += 1  # the level; the relapse itself is carried
+            person.raw[key] = str(number)
 
 
 def _disability(person: Person, cells: dict[str, str | None]) -> None:
-    marked = [letter for letter in DISABILITY_LETTERS if _flag(person, cells, letter)]
+    kinds = [kind for letter, kind in zip(DISABILITY_LETTERS, DISABILITY_TYPES, strict=True)
+             if _flag(person, cells, letter)]
     able = _flag(person, cells, "AS")
-    for letter in marked:
-        person.lost[letter] += 1  # the type; the disability itself is carried
-    if marked:
+    person.raw["disability_types"] = "; ".join(kinds) or None
+    person.raw["disability_certified"] = "x" if _flag(person, cells, "AR") else None
+    if kinds or able:
         person.raw["disability"] = "học được" if able else "không học được"
-    elif able:
-        person.lost["AS"] += 1
 
 
 def person(cells: dict[str, str | None]) -> Person:
@@ -269,13 +261,11 @@ def person(cells: dict[str, str | None]) -> Person:
     _birth(found, cells)
     raw["sex"] = _sex(found, cells)
     raw["ethnicity"] = cells["I"]
-    residence = cells["P"]
-    if residence is not None and fold(residence) == "khac":
-        found.lost["P"] += 1
-        residence = None
-    raw["residence"] = residence
+    raw["residence"] = cells["P"]
     raw["status"] = cells["AT"]
-    raw["current_school"] = cells["V"]
+    for letter, key in TEXT_COLUMNS.items():
+        raw[key] = cells[letter]
+    raw["phone"] = values.phone(cells["AX"])
     _class(found, cells)
     _completion(found, cells)
     _vocational(found, cells)
@@ -284,9 +274,4 @@ def person(cells: dict[str, str | None]) -> Person:
     _disability(found, cells)
     relation = cells["AV"]
     found.head = relation is not None and fold(relation) == fold(HEAD)
-    if relation is not None and not found.head:
-        found.lost["AV"] += 1
-    for letter in NOT_CARRIED:
-        if cells[letter] is not None:
-            found.lost[letter] += 1
     return found

@@ -151,29 +151,34 @@ LEVEL_OF_KEY = {
 }
 LEVEL_EXPECTED = "cần một trong MN, TH, THCS, THPT (hoặc để trống)"
 
-# Bậc TN nghề (column Z) → the record's vocational level, or None when the
-# record has no slot for it yet (university and postgraduate degrees).
+# Bậc TN nghề (column Z) → the record's vocational or higher qualification.
 VOCATIONAL = {
     "so cap": "sơ cấp",
     "trung cap": "trung cấp",
     "thcn": "trung cấp",
     "trung hoc chuyen nghiep": "trung cấp",
     "cao dang": "cao đẳng",
+    "dai hoc": "đại học",
+    "thac si": "thạc sĩ",
+    "tien si": "tiến sĩ",
 }
-VOCATIONAL_NOT_CARRIED = {"dai hoc", "thac si", "tien si"}
 VOCATIONAL_EXPECTED = (
     "cần một trong Sơ cấp, Trung cấp (THCN), Cao đẳng, Đại học, Thạc sĩ, Tiến sĩ"
 )
-VOCATIONAL_OF_LEVEL = {"sơ cấp": "Sơ cấp", "trung cấp": "Trung cấp", "cao đẳng": "Cao đẳng"}
+VOCATIONAL_OF_LEVEL = {
+    "sơ cấp": "Sơ cấp", "trung cấp": "Trung cấp", "cao đẳng": "Cao đẳng",
+    "đại học": "Đại học", "thạc sĩ": "Thạc sĩ", "tiến sĩ": "Tiến sĩ",
+}
+
+
+def phone(text: str | None) -> str | None:
+    """A phone number as written; one Excel kept as a number lost its leading 0
+    (Vietnamese numbers have ten digits from 0), which is put back."""
+    written = whole_text(text)
+    if written is not None and written.isdigit() and len(written) == 9:
+        return "0" + written
+    return written
 
 # Hoàn thành lớp (column AH): literacy classes 1–3 are stage 1, 4–5 stage 2
-# (docs/official-files.md); the record keeps the stage completed.
-def literacy_stage(completed_class: int) -> int | None:
-    if completed_class >= 5:
-        return 2
-    if completed_class >= 3:
-        return 1
-    return None
-
-
+# (docs/official-files.md); a stage alone is written as its last class.
 CLASS_OF_STAGE = {1: 3, 2: 5}

@@ -24,6 +24,9 @@ import xlwt
 from phocap.survey import classes
 from phocap.survey.cells import Workbook
 from phocap.survey.official import layout, values
+from phocap.survey.official.layout import DISABILITY_LETTERS
+from phocap.survey.schema import DISABILITY_TYPES
+from phocap.survey.text import fold
 
 COMPLETION_ORDER = ("thpt_graduated", "thcs_graduated", "primary_completed", "preschool_completed")
 Cell = str | int
@@ -43,21 +46,22 @@ def _highest_completion(person: dict[str, object]) -> str | None:
     return next((k for k in COMPLETION_ORDER if person.get(k) is not None), None)
 
 
-def _class_cells(code: str | None) -> dict[str, Cell]:
+def _class_cells(code: str | None, name: str | None, continuing: bool) -> dict[str, Cell]:
+    """R (Khối học), S (the class's name and its marks) and X (Bổ túc)."""
     parsed = classes.parse(code) if code else None
-    if parsed is None:
-        return {}
-    base = parsed.code.rstrip("*!")
-    marks = ("*" if parsed.two_sessions else "") + ("!" if parsed.repeater else "")
-    out: dict[str, Cell] = {}
-    if base in values.KHOI_OF_BASE:
-        out["R"] = values.KHOI_OF_BASE[base]
-    elif base.startswith("BT"):
-        out["R"], out["X"] = int(base[2:]), "X"
-    else:
-        out["R"] = int(base)
-    if marks:
-        out["S"] = marks
+    out: dict[str, Cell] = {"X": "X"} if continuing else {}
+    marks = ""
+    if parsed is not None:
+        base = parsed.code.rstrip("*!")
+        marks = ("*" if parsed.two_sessions else "") + ("!" if parsed.repeater else "")
+        if base in values.KHOI_OF_BASE:
+            out["R"] = values.KHOI_OF_BASE[base]
+        elif base.startswith("BT"):
+            out["R"], out["X"] = int(base[2:]), "X"
+        else:
+            out["R"] = int(base)
+    if name or marks:
+        out["S"] = (name or "") + marks
     return out
 
 
@@ -69,6 +73,36 @@ def _number(person: dict[str, object], key: str) -> int | None:
 def _text(person: dict[str, object], key: str) -> str | None:
     value = person.get(key)
     return None if value is None else str(value)
+
+
+# Text fields written as they are, by the template's column.
+_TEXT_CELLS = (
+    ("I", "ethnicity"), ("J", "religion"), ("K", "priority"), ("N", "address"),
+    ("O", "household_no"), ("Q", "residence_status"), ("T", "school_district"),
+    ("U", "school_name"), ("V", "current_school"), ("AA", "diploma_no"),
+    ("AU", "status_detail"), ("AV", "relationship"), ("AW", "parent_name"), ("AX", "phone"),
+    ("AY", "note"),
+)
+
+
+def _finished_grade(person: dict[str, object]) -> int | None:
+    """AC: the grade finished without the diploma, else the highest grade finished."""
+    grade = _number(person, "finished_grade")
+    return grade if grade is not None else _number(person, "highest_grade")
+
+
+def _literacy_class(person: dict[str, object]) -> int | None:
+    """AH: the literacy class completed, else the last class of the stage completed."""
+    completed = _number(person, "literacy_completed")
+    stage = _number(person, "literacy_stage")
+    if completed is not None:
+        return completed
+    return values.CLASS_OF_STAGE[stage] if stage is not None else None
+
+
+def _relapse_level(person: dict[str, object]) -> int | None:
+    level = _number(person, "relapse_level")
+    return level if level is not None else (1 if person.get("relapsed") else None)
 
 
 def row_cells(person: dict[str, object], number: int, head_name: str | None) -> dict[str, Cell]:
@@ -88,7 +122,7 @@ def row_cells(person: dict[str, object], number: int, head_name: str | None) -> 
         cells["H"] = "X"
     if head_name:
         cells["L"], cells["M"] = _split_name(head_name)
-    for letter, key in (("I", "ethnicity"), ("O", "household_no"), ("V", "current_school")):
+    for letter, key in _TEXT_CELLS:
         text = _text(person, key)
         if text is not None:
             cells[letter] = text
@@ -96,7 +130,8 @@ def row_cells(person: dict[str, object], number: int, head_name: str | None) -> 
         text = _text(person, key)
         if text is not None:
             cells[letter] = text.capitalize()
-    cells.update(_class_cells(_text(person, "current_class")))
+    cells.update(_class_cells(_text(person, "current_class"), _text(person, "class_name"),
+                              bool(person.get("continuing"))))
     level = _highest_completion(person)
     completed = _number(person, level) if level else None
     if level is not None and completed is not None:
@@ -104,39 +139,54 @@ def row_cells(person: dict[str, object], number: int, head_name: str | None) -> 
     vocational = _text(person, "vocational_level")
     if vocational is not None:
         cells["Z"] = values.VOCATIONAL_OF_LEVEL[vocational]
-    for letter, key in (("AB", "vocational_completed"), ("AF", "dropout_year")):
+    for letter, key in (("AB", "vocational_completed"), ("AD", "finished_year"),
+                        ("AF", "dropout_year")):
         year = _number(person, key)
         if year is not None:
             cells[letter] = values.school_year_text(year)
-    for letter, key in (("AC", "highest_grade"), ("AE", "dropout_grade")):
-        grade = _number(person, key)
+    for letter, grade in (("AC", _finished_grade(person)),
+                          ("AE", _number(person, "dropout_grade")),
+                          ("AG", _number(person, "literacy_class")),
+                          ("AH", _literacy_class(person)), ("AI", _relapse_level(person))):
         if grade is not None:
             cells[letter] = grade
-    stage = _number(person, "literacy_stage")
-    if stage is not None:
-        cells["AH"] = values.CLASS_OF_STAGE[stage]
-    if person.get("relapsed"):
-        cells["AI"] = 1
+    kinds = (_text(person, "disability_types") or "").split("; ")
+    for letter, kind in zip(DISABILITY_LETTERS, DISABILITY_TYPES, strict=True):
+        if kind in kinds:
+            cells[letter] = "X"
     if person.get("disability") is not None:
-        cells["AQ"] = "X"  # the record does not say which type (docs/official-files.md)
+        if not any(letter in cells for letter in DISABILITY_LETTERS):
+            cells["AQ"] = "X"  # disabled, of a kind the record does not say
         if person["disability"] == "học được":
             cells["AS"] = "X"
+    if person.get("disability_certified"):
+        cells["AR"] = "X"
     return cells
 
 
+def _is_head(person: dict[str, object]) -> bool:
+    relationship = person.get("relationship")
+    return isinstance(relationship, str) and fold(relationship) == fold(layout.HEAD)
+
+
 def village_rows(records: pl.DataFrame) -> list[dict[str, Cell]]:
-    """Cells of every person of one village, households together, the head first."""
+    """Cells of every person of one village, households together, the head first.
+
+    A household no member of which is its head ("Chủ hộ") gets its first member
+    as head, as the ministry's system takes only households with one.
+    """
     out: list[dict[str, Cell]] = []
     people = _ordered(records).to_dicts()
-    heads: dict[object, str] = {}
+    heads: dict[object, dict[str, object]] = {}
     for person in people:
-        heads.setdefault(person["household_no"], str(person["full_name"]))
-    seen: set[object] = set()
+        household = person["household_no"]
+        if household not in heads or (_is_head(person) and not _is_head(heads[household])):
+            heads[household] = person
     for number, person in enumerate(people, start=1):
-        cells = row_cells(person, number, heads[person["household_no"]])
-        if person["household_no"] not in seen:
+        head = heads[person["household_no"]]
+        cells = row_cells(person, number, str(head["full_name"]))
+        if person is head and not _is_head(person):
             cells["AV"] = layout.HEAD
-            seen.add(person["household_no"])
         out.append(cells)
     return out
 
@@ -154,12 +204,37 @@ def carried(records: pl.DataFrame) -> pl.DataFrame:
         for i, k in enumerate(COMPLETION_ORDER)
     ]
     dropped_before = pl.when(pl.col("dropout_grade") >= 2).then(pl.col("dropout_grade") - 1)
+    finished = pl.coalesce("finished_grade", "highest_grade")
+    completed = pl.coalesce(
+        "literacy_completed",
+        pl.col("literacy_stage").replace_strict(values.CLASS_OF_STAGE, default=None),
+    )
+    head = pl.col("relationship").fill_null("").map_elements(
+        lambda text: fold(text) == fold(layout.HEAD), return_dtype=pl.Boolean)
+    household = ["village", "household_no"]
+    no_head = ~head.any().over(household)
+    first = pl.col("person_no") == pl.col("person_no").min().over(household)
+    relationship = pl.when(no_head & first).then(pl.lit(layout.HEAD)).otherwise(
+        pl.col("relationship"))
+    is_head = relationship.fill_null("") == layout.HEAD
+    disabled = pl.col("disability").is_not_null()
     return records.with_columns(
         *keep,
         pl.lit(None, pl.String).alias("national_id"),
         pl.lit(None, pl.Int16).alias("literacy_year"),
-        pl.max_horizontal("highest_grade", dropped_before).cast(pl.Int8).alias("highest_grade"),
-        pl.col("person_no").rank("ordinal").over("village", "household_no").cast(pl.Int16)
+        pl.max_horizontal(finished, dropped_before).cast(pl.Int8).alias("highest_grade"),
+        finished.cast(pl.Int8).alias("finished_grade"),
+        completed.cast(pl.Int8).alias("literacy_completed"),
+        pl.when(completed >= 5).then(pl.lit(2)).when(completed >= 3).then(pl.lit(1))
+        .cast(pl.Int8).alias("literacy_stage"),
+        pl.coalesce("relapse_level", pl.when(pl.col("relapsed")).then(pl.lit(1)))
+        .cast(pl.Int8).alias("relapse_level"),
+        pl.when(disabled & pl.col("disability_types").is_null()).then(pl.lit("khác"))
+        .otherwise(pl.col("disability_types")).alias("disability_types"),
+        pl.when(~disabled & pl.col("disability_types").is_not_null())
+        .then(pl.lit("không học được")).otherwise(pl.col("disability")).alias("disability"),
+        relationship.alias("relationship"),
+        pl.struct(is_head.not_(), "person_no").rank("ordinal").over(household).cast(pl.Int16)
         .alias("person_no"),
     )
 
@@ -172,7 +247,8 @@ def notes(records: pl.DataFrame) -> list[str]:
         pl.col("national_id").is_not_null().sum().alias("national_id"),
         pl.col("literacy_year").is_not_null().sum().alias("literacy_year"),
         lower.clip(0).sum().alias("lower"),
-        pl.col("disability").is_not_null().sum().alias("disability"),
+        (pl.col("disability").is_not_null() & pl.col("disability_types").is_null()).sum()
+        .alias("disability"),
     ).row(0, named=True)
     found = []
     if counts["national_id"]:
@@ -185,8 +261,8 @@ def notes(records: pl.DataFrame) -> list[str]:
         found.append(f"{counts['lower']} năm hoàn thành cấp học thấp hơn không được ghi: mẫu chỉ"
                      " ghi bậc tốt nghiệp cao nhất (cột W, Y).")
     if counts["disability"]:
-        found.append(f"{counts['disability']} người khuyết tật được ghi ở cột AQ (Khuyết tật"
-                     " khác): sổ chưa ghi dạng khuyết tật.")
+        found.append(f"{counts['disability']} người khuyết tật chưa ghi dạng khuyết tật được ghi"
+                     " ở cột AQ (Khuyết tật khác).")
     return found
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.models import ROLE_UNIT_TYPE, Role, User
 from phocap.register.models import AdministrativeUnit
-from phocap.register.textfields import CheckedForm
+from phocap.textfields import CheckedForm
 
 ASSIGNABLE_ROLES: tuple[str, ...] = tuple(
     value for value in Role.values if value not in (Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER))

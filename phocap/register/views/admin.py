@@ -1,5 +1,9 @@
 """The province administrator's pages: the province's accounts and its ĐBKK communes.
 
+They live in the register, not in accounts: they pick units and write the
+units' yearly ĐBKK flags, and accounts sits below the register (it imports no
+other app, tests/test_architecture.py).
+
 Only a province administrator opens them (everyone else gets 403), and only
 for their own province: an account, unit or commune outside it does not exist
 for them (404), exactly as the register's pages treat units out of scope.
@@ -26,17 +30,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts import permissions
-from phocap.accounts.admin_forms import (
+from phocap.accounts.models import Role, User
+from phocap.kit.years import EVERY_YEAR, year_shown
+from phocap.register import audit, freezing
+from phocap.register.admin_forms import (
     ASSIGNABLE_ROLES,
     DifficultYearForm,
     EditAccountForm,
     NewAccountForm,
 )
-from phocap.accounts.models import Role, User
-from phocap.kit.years import EVERY_YEAR, year_shown
-from phocap.recognition import freeze
-from phocap.register import audit
-from phocap.register.models import AdministrativeUnit, AuditEntry, UnitYear
+from phocap.register.models import AdministrativeUnit, UnitYear
 from phocap.register.results import survey_years
 from phocap.register.views.common import page_of
 
@@ -87,9 +90,8 @@ def account_snapshot(user: User) -> dict[str, Any]:
 
 def _record_account(actor: Any, action: str, user: User, before: dict[str, Any] | None,
                     password_set: bool) -> None:
-    after = account_snapshot(user) | {"password_set": password_set}
-    AuditEntry.objects.create(user=actor, action=action, model="user", object_id=user.pk,
-                              before=before, after=after)
+    audit.record_account(actor, action, user, before,
+                         account_snapshot(user) | {"password_set": password_set})
 
 
 def _breadcrumbs(province: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -112,7 +114,7 @@ def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
         found = found.filter(role=role_filter)
     else:
         role_filter = ""
-    return render(request, "accounts/admin/users.html", {
+    return render(request, "register/admin/users.html", {
         "province": province, "breadcrumbs": _breadcrumbs(province),
         "users": page_of(request, found),
         "units": top_down(units), "roles": Role.choices,
@@ -135,7 +137,7 @@ def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse
             _record_account(request.user, "create", user, None, password_set=True)
         messages.success(request, _("Đã tạo tài khoản %(username)s.") % {"username": user.username})
         return redirect("admin-users")
-    return render(request, "accounts/admin/user_form.html", {
+    return render(request, "register/admin/user_form.html", {
         "province": province, "breadcrumbs": _breadcrumbs(province), "form": form,
         "account": None,
     })
@@ -147,7 +149,7 @@ def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> Ht
     """Change an account's role, unit, activity or password.
 
     Another province administrator's account is listed but not changed here
-    (403): administrators are the operator's to manage, see admin_forms.
+    (403): administrators are the operator's to manage, see register/admin_forms.py.
     """
     units = province_units(province)
     user = get_object_or_404(User.objects.select_related("unit"), pk=pk, unit__in=units)
@@ -174,7 +176,7 @@ def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> Ht
             _record_account(request.user, "update", user, before, password_set=password_set)
         messages.success(request, _("Đã lưu tài khoản %(username)s.") % {"username": user.username})
         return redirect("admin-users")
-    return render(request, "accounts/admin/user_form.html", {
+    return render(request, "register/admin/user_form.html", {
         "province": province, "breadcrumbs": _breadcrumbs(province), "form": form,
         "account": user,
     })
@@ -199,7 +201,7 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
         year = year_form.cleaned_data["year"]
         try:
             changed = _save_flags(request, list(communes), year)
-        except freeze.Frozen as exc:
+        except freezing.Frozen as exc:
             messages.error(request, _("Chưa lưu gì: %(reason)s") % {"reason": exc})
             return redirect(f"{request.path}?year={year}")
         messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
@@ -212,7 +214,7 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
     flagged = set(UnitYear.objects.filter(unit__in=communes, survey_year=year,
                                           especially_difficult=True)
                   .values_list("unit_id", flat=True))
-    return render(request, "accounts/admin/difficult.html", {
+    return render(request, "register/admin/difficult.html", {
         "province": province, "breadcrumbs": _breadcrumbs(province), "year": year,
         "rows": [{"unit": c, "difficult": c.pk in flagged} for c in communes],
         "flagged_n": len(flagged),
@@ -224,7 +226,7 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
 
     A commune id that is not one of the province's communes is refused (404)
     before anything is written; so is the whole list when a changed flag is of a
-    frozen year (freeze.Frozen naming the communes): the flag decides the
+    frozen year (freezing.Frozen naming the communes): the flag decides the
     commune's cohorts and thresholds, so it is part of what a dossier certified.
     """
     by_pk = {c.pk: c for c in communes}
@@ -241,7 +243,7 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
             (commune, pk in chosen, rows.get(pk)) for pk, commune in by_pk.items()
             if (rows[pk].especially_difficult if pk in rows else False) != (pk in chosen)
         ]
-        freeze.refuse_if_any_frozen([entry[0] for entry in changing], year)
+        freezing.refuse_if_any_frozen([entry[0] for entry in changing], year)
         for commune, wanted, row in changing:
             before = audit.snapshot(row) if row is not None else None
             if row is None:
@@ -250,9 +252,7 @@ def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: 
             else:
                 row.especially_difficult = wanted
                 row.save(update_fields=["especially_difficult"])
-            AuditEntry.objects.create(
-                user=request.user, action="create" if before is None else "update",
-                model="unityear", object_id=row.pk, commune=commune,
-                before=before, after=audit.snapshot(row))
+            audit.record(request.user, "create" if before is None else "update", row, before,
+                         commune=commune)
             changed += 1
     return changed

@@ -1,0 +1,1 @@
+"""The demo district and its accounts, loaded by ``manage.py loaddemo`` (Django app)."""

@@ -1,0 +1,41 @@
+"""What the register asks of the apps above it (phocap/hooks.py says why hooks).
+
+Recognition knows whether a dossier freezes a commune's year; the schools know
+the recognition conditions they entered, what of the register a school's staff
+member reads, and their staff to pin when a year freezes. RecognitionConfig
+and SchoolsConfig fill these in ``ready()``. The staff pins are asked by
+recognition (freeze.pin, freeze.release), which sits beside schools and so
+does not import it either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from phocap.hooks import Hook
+
+if TYPE_CHECKING:
+    from django.db.models import Model, Q
+
+    from phocap.register.models import AdministrativeUnit
+
+# Why a dossier keeps the commune's data of a survey year from changing (a dossier
+# of the commune or a unit above it submitted or recognised), or None.
+dossier_freeze: Hook[[AdministrativeUnit, int], str | None] = Hook(
+    "dossier_freeze", "phocap.recognition")
+
+# When a commune's year freezes or is released, what the schools keep for every
+# year at once (their staff) is pinned or released with the register's identities.
+pin_school_staff: Hook[[Iterable[AdministrativeUnit], int], None] = Hook(
+    "pin_school_staff", "phocap.schools")
+release_school_staff: Hook[[Iterable[AdministrativeUnit], int], None] = Hook(
+    "release_school_staff", "phocap.schools")
+
+# The recognition conditions the schools and communes entered, per commune code.
+school_conditions: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str, bool]]] = Hook(
+    "school_conditions", "phocap.schools")
+
+# What of a scoped model (reached from it through the lookup path to its commune)
+# a school's staff member reads: their own school and its pupils.
+school_rows: Hook[[type[Model], str, Any], Q] = Hook("school_rows", "phocap.schools")
