@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
 #   make demo   install, create the SQLite database, load the Điện Biên demo district
 #               and its demo accounts, and serve the application on 127.0.0.1:8000
+#               (gunicorn, and the runjobs worker that runs imports)
 #   make test   install, lint, type-check and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +36,9 @@ demo: $(RUN_STAMP)
 	$(BIN)/python manage.py loaddemo
 	@echo
 	@echo "phocap: http://$(DEMO_ADDRESS)/  (đăng nhập bằng một tài khoản ở bảng trên; Ctrl+C để dừng)"
+	@# The worker that runs imports (runjobs) beside gunicorn; Ctrl+C stops both.
+	$(BIN)/python manage.py runjobs & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn phocap.wsgi --bind $(DEMO_ADDRESS) --workers 2 --threads 8 --access-logfile -
 
 lint: $(DEV_STAMP)

@@ -144,6 +144,7 @@ class TokenOut(Schema):
 
 class PersonOut(Schema):
     id: int
+    village: str  # a household is its village and number: each village numbers from 1
     household_no: str
     person_no: int
     full_name: str
@@ -175,7 +176,8 @@ class HouseholdOut(Schema):
 
 def _person(person: Person) -> dict[str, Any]:
     return {
-        "id": person.pk, "household_no": person.household.household_no,
+        "id": person.pk, "village": person.household.village.name,
+        "household_no": person.household.household_no,
         "person_no": person.person_no, "full_name": person.full_name,
         "birth_date": person.birth_date, "birth_year": person.birth_year, "sex": person.sex,
         "ethnicity": person.ethnicity, "national_id": person.national_id,
@@ -245,7 +247,7 @@ def _year_refused(field: str, year: int) -> Status[Any] | None:
 def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, Any]]:
     """Households of a commune with their members who have a record in the survey year."""
     surveyed = (Person.objects.for_user(request.user).filter(years__survey_year=year)
-                .select_related("household"))
+                .select_related("household__village"))
     found = (
         Household.objects.for_user(request.user)
         .filter(commune__code=commune, members__years__survey_year=year)
@@ -253,7 +255,7 @@ def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, 
         .select_related("village")
         .prefetch_related(Prefetch("members", queryset=surveyed.order_by("person_no")))
     )
-    rows = list(found.order_by("household_no"))
+    rows = list(found.order_by("village__name", "household_no"))
     # A bulk read of personal data, logged like export.xlsx (one entry per commune read).
     for unit in AdministrativeUnit.objects.filter(pk__in={h.commune_id for h in rows}):
         mine = [h for h in rows if h.commune_id == unit.pk]
@@ -269,7 +271,7 @@ def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, 
 
 @api.get("/persons/{person_id}", response=PersonOut)
 def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    found = Person.objects.for_user(request.user).select_related("household").filter(
+    found = Person.objects.for_user(request.user).select_related("household__village").filter(
         pk=person_id).first()
     if found is None:
         raise HttpError(404, "Không tìm thấy người này.")

@@ -305,3 +305,14 @@ UPLOAD_MAX_BYTES = int(os.environ.get("PHOCAP_UPLOAD_MAX_MB", "64")) * 1024 * 10
 UPLOAD_MAX_ROWS = int(os.environ.get("PHOCAP_UPLOAD_MAX_ROWS", "200000"))
 UPLOAD_MAX_EXPANDED = int(os.environ.get("PHOCAP_UPLOAD_MAX_EXPANDED_MB", "512")) * 1024 * 1024
 UPLOAD_MAX_RUNNING_JOBS = int(os.environ.get("PHOCAP_UPLOAD_MAX_RUNNING_JOBS", "2"))
+
+# Background work (register/background.py): imports run in `manage.py runjobs`
+# worker processes. A worker writes its task's heartbeat every
+# JOBS_HEARTBEAT_SECONDS; a task whose worker ran on another machine is taken for
+# dead once its heartbeat is JOBS_STALE_SECONDS old (one on this machine, as soon
+# as its process is gone). With the worker's poll of 2 s, a dead worker's task is
+# queued again or failed within 35 s. JOBS_INLINE runs each task in the process
+# that queued it (the test suite only).
+JOBS_HEARTBEAT_SECONDS = number("PHOCAP_JOBS_HEARTBEAT_SECONDS", 5)
+JOBS_STALE_SECONDS = number("PHOCAP_JOBS_STALE_SECONDS", 30)
+JOBS_INLINE = False

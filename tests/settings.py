@@ -12,3 +12,8 @@ os.environ.setdefault("PHOCAP_SECRET_KEY",
                       "phocap-test-suite-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
 from phocap.settings import *  # noqa: F403
+
+# Each background task runs in the process that queued it, once the transaction that
+# queued it commits (so in the request, or at the end of a test's on-commit capture);
+# tests of the worker itself turn this off and start `manage.py runjobs`.
+JOBS_INLINE = True

@@ -37,6 +37,9 @@ VOCATIONAL = (
 # secondary, vocational education; university students hold an upper-secondary
 # diploma, so they count as having studied beyond it.
 BEYOND_LOWER_SECONDARY = (*UPPER_SECONDARY_ANY, *VOCATIONAL, classes.UNIVERSITY)
+# Qualifications that follow lower secondary: intermediate and college vocational
+# diplomas, university and postgraduate degrees (survey "Trình độ nghề").
+AFTER_LOWER_SECONDARY_QUALIFICATIONS = ("trung cấp", "cao đẳng", "đại học", "thạc sĩ", "tiến sĩ")
 EXCLUDED_STATUS = ("chuyển đi", "chết")
 CANNOT_STUDY = "không học được"
 
@@ -111,10 +114,11 @@ def completed_primary(t: ir.Table) -> ir.BooleanValue:
     """Primary completion year ≤ Y, or any higher qualification (ND20 Art 7).
 
     Vocational qualifications count from intermediate level, which requires
-    lower secondary; an elementary (sơ cấp) certificate does not.
+    lower secondary, and so do university and postgraduate degrees; an
+    elementary (sơ cấp) certificate does not.
     """
     higher_vocational = _by(t.vocational_completed, t) & _true(
-        t.vocational_level.isin(("trung cấp", "cao đẳng"))
+        t.vocational_level.isin(AFTER_LOWER_SECONDARY_QUALIFICATIONS)
     )
     return _by(t.primary_completed, t) | lower_secondary_graduate(t) | higher_vocational
 
@@ -134,6 +138,12 @@ def _not_relapsed(t: ir.Table) -> ir.BooleanValue:
     return ~_true(t.relapsed)
 
 
+def _not_relapsed_below_level_2(t: ir.Table) -> ir.BooleanValue:
+    """A relapse at level 2 (the ministry's form, column AI = 2) loses level 2 only: the
+    person still reads at level 1 [reading: docs/official-files.md, one source]."""
+    return ~_true(t.relapsed & (t.relapse_level.isnull() | (t.relapse_level != 2)))
+
+
 def literate_1(t: ir.Table) -> ir.BooleanValue:
     """Completed grade 3, or literacy stage 1, or anything higher; not relapsed (ND20 Art 19)."""
     beyond_grade_3 = (
@@ -143,7 +153,7 @@ def literate_1(t: ir.Table) -> ir.BooleanValue:
     )
     return (
         (beyond_grade_3 | _true(t.literacy_stage >= 1) | completed_primary(t))
-        & _not_relapsed(t)
+        & _not_relapsed_below_level_2(t)
     )
 
 

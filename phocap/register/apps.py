@@ -12,3 +12,6 @@ class RegisterConfig(AppConfig):
         from phocap.register import audit
 
         hooks.record_account.provide(audit.record_account)
+        # The import kinds of background work register themselves (background.KINDS):
+        # every process, web or worker, knows them once Django is set up.
+        from phocap.register import jobs  # noqa: F401

@@ -20,7 +20,14 @@ from django.db import IntegrityError, transaction
 
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, checking, freezing, records, uniqueness
-from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
+from phocap.register.models import (
+    AdministrativeUnit,
+    Household,
+    Person,
+    PersonYear,
+    Village,
+    number_taken,
+)
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
                           "ethnicity")
@@ -190,12 +197,27 @@ def _new_village(user: Any, commune: AdministrativeUnit, name: str) -> Village:
     return village
 
 
+def _taken(village: Village, number: str) -> str:
+    return number_taken(village.name, number)
+
+
+def _refuse_taken_number(household_id: int | None, village: Village, number: str) -> None:
+    """Said before writing, so the officer reads which village has the number (the
+    database's own refusal, on a race, says the same through IntegrityError)."""
+    if Household.objects.filter(village=village, household_no=number).exclude(
+            pk=household_id).exists():
+        raise ValueError(_taken(village, number))
+
+
 def save_household(user: Any, commune: AdministrativeUnit, household_id: int | None,
                    version: int | None, changes: dict[str, Any]) -> Household:
     """Create a household (``household_id`` None) or change one, refusing a stale form.
 
     ``new_village`` (a name) puts the household in a village created by this save,
-    in its transaction: a refused save leaves no village behind.
+    in its transaction: a refused save leaves no village behind. A number is unique
+    within its village (the ministry numbers households per village), so a household
+    given a number, or moved to a village, where another household has that number
+    is refused with both named, nothing written.
     """
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
@@ -208,20 +230,25 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
         if name := changes.pop("new_village", None):
             changes["village"] = _new_village(user, commune, name)
         if household_id is None:
+            _refuse_taken_number(None, changes["village"], changes["household_no"])
             try:
                 with transaction.atomic():
                     household = Household.objects.create(commune=commune, **changes)
             except IntegrityError:
-                raise ValueError("Số phiếu này đã có trong xã.") from None
+                raise ValueError(_taken(changes["village"], changes["household_no"])) from None
             audit.record(user, "create", household, None)
             return household
         household = Household.objects.for_user(user).get(pk=household_id, commune=commune)
         before = audit.snapshot(household)
+        village = changes.get("village", household.village)
+        number = changes.get("household_no", household.household_no)
+        _refuse_taken_number(household_id, village, number)
         try:
             with transaction.atomic():
                 Household.update_if_unchanged(household_id, version, STALE_HOUSEHOLD, **changes)
         except IntegrityError:
-            raise ValueError("Số phiếu này đã có trong xã.") from None
+            # Another save took the number in that village meanwhile.
+            raise ValueError(_taken(village, number)) from None
         household.refresh_from_db()
         audit.record(user, "update", household, before)
     return household

@@ -1,7 +1,8 @@
 """Import validated survey records into the register: preview, then commit all or nothing.
 
-A person is matched by commune, form number (household_no) and position in the
-household (person_no); their facts for the survey year live in PersonYear. The
+A person is matched by commune, village, form number (household_no) and position
+in the household (person_no): the ministry numbers households within each village,
+so two villages may both have household 1. Their facts for the survey year live in PersonYear. The
 preview says what the file would create, change (field by field) and leave
 unchanged, and who is in the register for that commune and year but missing
 from the file (reported, never deleted). Committing applies exactly that, all or
@@ -55,6 +56,7 @@ from phocap.register.models import (
 from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
+from phocap.survey.official.values import CLASS_OF_STAGE
 from phocap.survey.text import fold
 from phocap.units import vintage_for_year
 
@@ -67,7 +69,7 @@ STALE = (
     "Dữ liệu của xã đã thay đổi sau khi xem trước (có người vừa sửa hoặc nhập dữ liệu):"
     " chưa ghi gì vào sổ; hãy xem trước lại để thấy thay đổi mới rồi xác nhận."
 )
-Key = tuple[str, str, int]  # commune_code, household_no, person_no
+Key = tuple[str, str, str, int]  # commune_code, village, household_no, person_no
 Progress = Callable[[int, int], None]
 Values = dict[str, Any]
 
@@ -126,7 +128,7 @@ class _Register:
 
     people: dict[Key, Values]
     years: dict[int, Values]  # person id → their PersonYear of the survey year
-    households: dict[tuple[int, str], int]  # (commune id, household_no) → id
+    households: dict[tuple[int, str, str], int]  # (commune id, village, household_no) → id
     villages: dict[tuple[int, str], int]  # (commune id, name) → id
     household_rows: dict[tuple[Any, ...], Values]  # a person key less person_no → household
 
@@ -134,29 +136,31 @@ class _Register:
 def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
     units = list(communes.values())
     code_of = {u.pk: u.code for u in units}
-    households: dict[tuple[int, str], int] = {}
-    where: dict[int, tuple[str, str]] = {}
+    villages = {
+        (row["commune_id"], row["name"]): row["id"]
+        for row in bulk.read_values(Village.objects.filter(commune__in=units),
+                                    ("id", "commune_id", "name"))
+    }
+    village_name = {pk: name for (_, name), pk in villages.items()}
+    households: dict[tuple[int, str, str], int] = {}
+    where: dict[int, tuple[str, str, str]] = {}
     household_rows: dict[int, Values] = {}
     for row in bulk.read_values(Household.objects.filter(commune__in=units),
                                 _columns(Household)):
-        households[(row["commune_id"], row["household_no"])] = row["id"]
-        where[row["id"]] = (code_of[row["commune_id"]], row["household_no"])
+        village = village_name[row["village_id"]]
+        households[(row["commune_id"], village, row["household_no"])] = row["id"]
+        where[row["id"]] = (code_of[row["commune_id"]], village, row["household_no"])
         household_rows[row["id"]] = row
     people: dict[Key, Values] = {}
     for values in bulk.read_values(Person.objects.filter(household__commune__in=units),
                                    _columns(Person)):
-        code, number = where[values["household_id"]]
-        people[(code, number, values["person_no"])] = values
+        code, village, number = where[values["household_id"]]
+        people[(code, village, number, values["person_no"])] = values
     years = {
         values["person_id"]: values
         for values in bulk.read_values(
             PersonYear.objects.filter(person__household__commune__in=units, survey_year=year),
             _columns(PersonYear))
-    }
-    villages = {
-        (row["commune_id"], row["name"]): row["id"]
-        for row in bulk.read_values(Village.objects.filter(commune__in=units),
-                                    ("id", "commune_id", "name"))
     }
     return _Register(people, years, households, villages,
                      {place: household_rows[pk] for pk, place in where.items()})
@@ -164,7 +168,7 @@ def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
 
 def _rows(records: pl.DataFrame) -> Iterator[tuple[Key, dict[str, Any]]]:
     for row in records.iter_rows(named=True):
-        yield (row["commune_code"], row["household_no"], row["person_no"]), row
+        yield (row["commune_code"], row["village"], row["household_no"], row["person_no"]), row
 
 
 # A household's own fields that a survey file gives: its head's name (the member whose
@@ -197,7 +201,23 @@ def _year_wanted(row: dict[str, Any], before: Values | None) -> Values:
     for name in _COMPLETIONS[:max(given, default=0)]:
         if wanted[name] is None:
             wanted[name] = before[name]
+    for name, restated in _restated(before).items():
+        if before[name] is None and wanted[name] == restated:
+            wanted[name] = None
     return wanted
+
+
+def _restated(before: Values) -> Values:
+    """The finer fields the ministry's template writes in place of the register's coarser
+    ones (survey/official/writing.py): its "finished grade" column holds the highest grade
+    finished, its literacy class the stage's last class, its relapse level 1 for a relapse.
+    A file giving exactly these restates what the register holds; it adds nothing."""
+    stage = before["literacy_stage"]
+    return {
+        "finished_grade": before["highest_grade"],
+        "literacy_completed": CLASS_OF_STAGE.get(stage) if stage is not None else None,
+        "relapse_level": 1 if before["relapsed"] else None,
+    }
 
 
 def _households_given(records: pl.DataFrame) -> dict[tuple[Any, ...], Values]:
@@ -454,24 +474,22 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
     household_defaults = _defaults(Household)
     villages: list[Values] = []
     households: list[Values] = []
-    for key, row in batch:
-        commune_id = commune_of[key]
-        if (commune_id, key[1]) in register.households:
+    for key, _ in batch:
+        commune_id, name, number = commune_of[key], key[1], key[2]
+        if (commune_id, name, number) in register.households:
             continue
-        if (commune_id, row["village"]) not in register.villages:
-            villages.append({**_defaults(Village), "commune_id": commune_id,
-                             "name": row["village"]})
-            register.villages[(commune_id, row["village"])] = 0  # id allocated below
+        if (commune_id, name) not in register.villages:
+            villages.append({**_defaults(Village), "commune_id": commune_id, "name": name})
+            register.villages[(commune_id, name)] = 0  # id allocated below
         households.append({**household_defaults, **plan.households.get(key[:-1], {}),
-                           "commune_id": commune_id, "village": row["village"],
-                           "household_no": key[1]})
-        register.households[(commune_id, key[1])] = 0  # its id is allocated below
+                           "commune_id": commune_id, "village": name, "household_no": number})
+        register.households[(commune_id, name, number)] = 0  # its id is allocated below
     for pk, village in zip(bulk.allocate_ids(Village, len(villages)), villages, strict=True):
         village["id"] = register.villages[(village["commune_id"], village["name"])] = pk
     _insert(Village, villages)
     for pk, household in zip(bulk.allocate_ids(Household, len(households)), households,
                              strict=True):
-        household["id"] = register.households[(household["commune_id"],
+        household["id"] = register.households[(household["commune_id"], household["village"],
                                                household["household_no"])] = pk
         household["village_id"] = register.villages[(household["commune_id"],
                                                      household.pop("village"))]
@@ -489,8 +507,8 @@ def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> W
         wanted = _person_wanted(row, before)
         if before is None:
             created.append((key, {
-                **person_defaults, **wanted, "person_no": key[2],
-                "household_id": register.households[(commune_of[key], key[1])],
+                **person_defaults, **wanted, "person_no": key[3],
+                "household_id": register.households[(commune_of[key], key[1], key[2])],
             }))
         else:
             updated.append((key, before, {**before, **wanted, "version": before["version"] + 1}))

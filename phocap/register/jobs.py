@@ -1,19 +1,22 @@
 """Import jobs: validate, preview and commit an uploaded survey file in the background.
 
 Validating a district takes seconds and committing it tens of seconds, longer
-than a page should wait; so the upload only stores the file and starts a
-thread, and the page polls the job's row. Each step runs in its own daemon
-thread with its own database connection, closed when the step ends, so the web
-worker keeps serving other users meanwhile (on SQLite, WAL lets them read while
-the import writes).
+than a page should wait; so the upload only stores the file and queues its
+check, the confirmation only queues the commit, and a worker process runs them
+(register/background.py, ``manage.py runjobs``) while the page polls the job's
+row. The worker keeps the commit's progress on its task's row (``progress``),
+written on a connection of its own: on PostgreSQL the commit is one
+transaction, and a progress written from inside it would be seen by nobody
+until it ends.
 
-While the commit runs, its progress goes to a small file beside the upload
-rather than to the job's row: on PostgreSQL the commit is one transaction, and
-a progress row written from inside it would be seen by nobody until it ends.
-The file also names the thread writing (import_runs.owner): a commit whose
-process died is reported failed as soon as its page is next looked at, once
-what it wrote is undone (on SQLite, register/import_runs.py), instead of
-showing its last progress for half an hour.
+A worker that dies mid-way leaves nothing half-written: the check writes only
+files and the job's row at its end, the commit on PostgreSQL is one
+transaction, and on SQLite its batches are undone (register/import_runs.py).
+So a commit whose worker died is simply run again by the next worker, once
+(COMMIT.attempts); a check is not, since what kills a checking worker is most
+often the file itself (its size in memory). A task that may not run again ends
+the job failed, with a message saying what happened (``_check_abandoned``,
+``_commit_abandoned``).
 
 A job is seen by its owner, and read (never committed) by the reviewers of a
 district or province that contains its communes; anyone else gets "not found".
@@ -25,11 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
-import socket
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +36,14 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
 from phocap.accounts.permissions import may_commit, opens_others_imports
-from phocap.register import import_runs, importing, scope, uploads
-from phocap.register.models import AdministrativeUnit, ImportJob, Person
+from phocap.register import background, import_runs, importing, scope, uploads
+from phocap.register.models import AdministrativeUnit, BackgroundTask, ImportJob, Person
 from phocap.register.records import field_label
 from phocap.register.scope import visible_communes
 from phocap.survey import limits
@@ -56,13 +55,11 @@ log = logging.getLogger(__name__)
 Status = ImportJob.Status
 SAMPLE = 200  # changed and missing people listed in a preview; the counts are complete
 RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.COMMITTING)
-ABANDONED_AFTER = dt.timedelta(minutes=30)
-"""A running step whose thread has not reported for this long died with its process
-(a restart, a killed worker): the transaction rolled back, so nothing was written."""
 COMMIT_FAILED = ("Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi (mọi thay đổi đã được"
                  " hoàn tác). Hãy thử lại hoặc báo quản trị hệ thống.")
-INTERRUPTED = ("Lần ghi vào sổ bị gián đoạn sau {done}/{total} bản ghi (máy chủ dừng giữa chừng);"
-               " phần đã ghi đã được hoàn tác, sổ như trước khi nhập. Hãy tải tệp lên lại.")
+INTERRUPTED = ("Lần ghi vào sổ bị gián đoạn sau {done}/{total} bản ghi (máy chủ dừng giữa chừng"
+               " hai lần); phần đã ghi đã được hoàn tác, sổ như trước khi nhập. Hãy tải tệp lên"
+               " lại; nếu lặp lại, hãy báo quản trị hệ thống.")
 
 
 def folder(job: ImportJob) -> Path:
@@ -75,15 +72,6 @@ def records_path(job: ImportJob) -> Path:
 
 def problems_path(job: ImportJob) -> Path:
     return folder(job) / "problems.parquet"
-
-
-def progress_path(job: ImportJob) -> Path:
-    return folder(job) / "progress"
-
-
-def checker_path(job: ImportJob) -> Path:
-    """Which process checks the file ("host pid"), while it does."""
-    return folder(job) / "checker"
 
 
 def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
@@ -103,7 +91,7 @@ def committable(user: Any, job: ImportJob) -> bool:
 
 
 def running(user: Any) -> list[ImportJob]:
-    """The user's jobs still being checked or committed (those whose thread died end here)."""
+    """The user's jobs still being checked or committed (those whose worker died end here)."""
     return [job for job in ImportJob.objects.filter(user=user, status__in=RUNNING)
             if refresh(job).status in RUNNING]
 
@@ -134,8 +122,8 @@ def survey_context(job: ImportJob) -> Context:
 
 def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int,
            village: str = "") -> ImportJob:
-    """Store uploaded survey files (or ZIPs of them) as one new job; their content is
-    checked later, by ``check``.
+    """Store uploaded survey files (or ZIPs of them) as one new job, and queue its check
+    (``check``, run by a worker).
 
     Refused (uploads.UploadRefused) while the user already has
     UPLOAD_MAX_RUNNING_JOBS jobs running, when a file is above the size limit, or
@@ -167,7 +155,9 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
         raise
     job.path = str(target)
     job.file_name = ", ".join(p.name for p in stored)
-    job.save(update_fields=["path", "file_name", "updated"])
+    with transaction.atomic():
+        job.save(update_fields=["path", "file_name", "updated"])
+        background.enqueue(CHECK, job.pk)
     return job
 
 
@@ -209,24 +199,6 @@ def _same(upload: UploadedFile, stored: Path) -> bool:
         return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
-def start(step: Callable[[int], None], job: ImportJob) -> threading.Thread:
-    """Run ``step(job.pk)`` in a daemon thread; returned so that tests can join it."""
-    def run() -> None:
-        try:
-            step(job.pk)
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    thread = threading.Thread(target=run, name=f"import-{job.pk}", daemon=True)
-    thread.start()
-    return thread
-
-
-def start_after_commit(step: Callable[[int], None], job: ImportJob) -> None:
-    """Start the step once the request's transaction (if any) has made the job visible."""
-    transaction.on_commit(lambda: start(step, job))
-
-
 def _finish(job: ImportJob, status: Any, message: str = "") -> None:
     # ``status`` is an ImportJob.Status member (Any: Django ships no type information).
     job.status = status
@@ -234,19 +206,20 @@ def _finish(job: ImportJob, status: Any, message: str = "") -> None:
     job.save()
 
 
-def check(job_id: int) -> None:
+def check(job_id: int, progress: importing.Progress | None = None) -> None:
     """Validate the file, write the XLSX report, and preview what importing it would do.
 
     First of all the scope: a file naming a commune its uploader may not edit is
     refused before it is validated or compared with the register (scope.py).
+    Only the job's row records the outcome, at the end: a check that dies leaves
+    files that the next check overwrites. (It reports no progress.)
     """
     job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status not in (Status.UPLOADED, Status.VALIDATING):
+        return  # checked already
     job.status = Status.VALIDATING
     job.save(update_fields=["status", "updated"])
     paths = sources(job)
-    checker = checker_path(job)
-    checker.parent.mkdir(parents=True, exist_ok=True)
-    checker.write_text(f"{socket.gethostname()} {os.getpid()}")
     try:
         bounds = uploads.limits()
         scope.refuse_foreign_upload(job.user, paths, job.survey_year, limits=bounds,
@@ -292,25 +265,16 @@ def check(job_id: int) -> None:
         _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
                                     " gì được ghi vào sổ. Hãy tải tệp lên lại.")
         raise
-    finally:
-        checker.unlink(missing_ok=True)
 
 
-def _checker_died(job: ImportJob) -> bool:
-    """Whether the process that took the job on this machine no longer runs."""
-    try:
-        host, pid = checker_path(job).read_text().split()
-    except (OSError, ValueError):
-        return False
-    if host != socket.gethostname():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, ValueError):
-        return False
-    return False
+def _check_abandoned(job_id: int, task: BackgroundTask) -> None:
+    """The worker checking the file died (often of the file's size in memory): say so."""
+    job = ImportJob.objects.filter(pk=job_id, status__in=RUNNING).first()
+    if job is not None:
+        _finish(job, Status.FAILED, gettext(
+            "Việc kiểm tra tệp “%(name)s” bị dừng giữa chừng (tiến trình máy chủ đã dừng);"
+            " chưa có gì được ghi vào sổ. Hãy tải tệp lên lại; nếu lặp lại, hãy chia tệp"
+            " theo xã hoặc theo thôn.") % {"name": job.file_name})
 
 
 def _refusal(found: pl.DataFrame) -> str | None:
@@ -338,10 +302,10 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
     shown = list(planned.changed.items())[:SAMPLE]
     wanted = {key for key, _ in shown}
     names = {
-        (row["commune_code"], row["household_no"], row["person_no"]): row["full_name"]
-        for row in records.select("commune_code", "household_no", "person_no", "full_name")
-        .iter_rows(named=True)
-        if (row["commune_code"], row["household_no"], row["person_no"]) in wanted
+        key: full_name
+        for *key_values, full_name in records.select(
+            "commune_code", "village", "household_no", "person_no", "full_name").iter_rows()
+        if (key := tuple(key_values)) in wanted
     }
     missing = planned.missing[:SAMPLE]
     return {
@@ -376,69 +340,57 @@ def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[
             "commune": code, "village": village or "", "new": 0, "changed": 0,
             "unchanged": 0, "missing": 0})
 
-    for row in records.select("commune_code", "household_no", "person_no", "village").iter_rows():
-        key = (row[0], row[1], row[2])
+    for key in records.select("commune_code", "village", "household_no", "person_no").iter_rows():
         kind = "new" if key in new else "changed" if key in changed else "unchanged"
-        count(row[0], row[3])[kind] += 1
-    if planned.missing:
-        where = _villages(planned.missing)
-        for key in planned.missing:
-            count(key[0], where.get(key))["missing"] += 1
+        count(key[0], key[1])[kind] += 1
+    for key in planned.missing:
+        count(key[0], key[1])["missing"] += 1
     return list(counts.values())  # in file order ("01. …", "02. …"), then the register's
-
-
-def _villages(keys: list[importing.Key]) -> dict[importing.Key, str]:
-    return {
-        (code, number, person_no): village
-        for code, number, person_no, village in Person.objects.filter(
-            household__commune__code__in={k[0] for k in keys},
-            household__household_no__in={k[1] for k in keys},
-        ).values_list("household__commune__code", "household__household_no", "person_no",
-                      "household__village__name")
-    }
 
 
 def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
     if not keys:
         return []
     found = {
-        (code, number, person_no): name
-        for code, number, person_no, name in Person.objects.filter(
+        (code, village, number, person_no): name
+        for code, village, number, person_no, name in Person.objects.filter(
             household__commune__code__in={k[0] for k in keys},
-            household__household_no__in={k[1] for k in keys},
-        ).values_list("household__commune__code", "household__household_no", "person_no",
-                      "full_name")
+            household__village__name__in={k[1] for k in keys},
+            household__household_no__in={k[2] for k in keys},
+        ).values_list("household__commune__code", "household__village__name",
+                      "household__household_no", "person_no", "full_name")
     }
     return [(key, found.get(key, "")) for key in keys]
 
 
 def request_commit(user: Any, job: ImportJob) -> bool:
-    """Move a previewed job to committing (once: a second click finds it taken) and start it."""
+    """Move a previewed job to committing (once: a second click finds it taken) and queue
+    the commit, in one transaction."""
     if not committable(user, job):
         return False
-    taken = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
-        status=Status.COMMITTING, progress_done=0, updated=timezone.now())
-    if not taken:
-        return False
-    start_after_commit(commit, job)
-    return True
+    with transaction.atomic():
+        taken = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+            status=Status.COMMITTING, progress_done=0, updated=timezone.now())
+        if taken:
+            background.enqueue(COMMIT, job.pk)
+    return bool(taken)
 
 
-def commit(job_id: int) -> None:
-    """Write the previewed records into the register: all, or nothing and a reason."""
+def commit(job_id: int, progress: importing.Progress | None = None) -> None:
+    """Write the previewed records into the register: all, or nothing and a reason.
+
+    ``progress`` is the worker's: it records how far the commit is, and interrupts it
+    (background.Interrupted, through everything here) when the worker stops; then
+    the commit is undone and the job stays committing, queued for the next worker.
+    """
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    marker = progress_path(job)
-    writer = import_runs.owner()
-
-    def report(done: int, total: int) -> None:
-        partial = marker.with_suffix(".tmp")
-        partial.write_text(f"{done} {total} {writer}")
-        partial.replace(marker)
-
+    if job.status != Status.COMMITTING:
+        return  # committed, or ended, already
     try:
-        report(0, job.progress_total)
+        if progress is not None:
+            progress(0, job.progress_total)
         records = pl.read_parquet(records_path(job))
-        done = importing.commit(records, job.user, progress=report,
+        done = importing.commit(records, job.user, progress=progress,
                                 expected=(job.preview or {}).get("fingerprint"))
     except (importing.ImportRefused, PermissionDenied) as exc:
         _finish(job, Status.REFUSED, str(exc))
@@ -451,57 +403,53 @@ def commit(job_id: int) -> None:
         job.progress_done = job.progress_total = len(done.new) + len(done.changed)
         job.committed_at = timezone.now()
         _finish(job, Status.COMMITTED)
-    finally:
-        marker.unlink(missing_ok=True)
 
 
-def _report(job: ImportJob) -> tuple[int, int, str] | None:
-    """The running commit's last report: records written, in all, and who writes them
-    ("" when the report does not say)."""
-    try:
-        done, total, *writer = progress_path(job).read_text().split(maxsplit=2)
-        return int(done), int(total), "".join(writer)
-    except (OSError, ValueError):
-        return None
+def _commit_abandoned(job_id: int, task: BackgroundTask) -> None:
+    """The commit's last worker died: undo what it wrote (SQLite's batches; PostgreSQL rolled
+    back already) and say so."""
+    import_runs.recover_abandoned()
+    job = ImportJob.objects.filter(pk=job_id, status__in=RUNNING).first()
+    if job is not None:
+        _finish(job, Status.FAILED, INTERRUPTED.format(done=task.progress_done,
+                                                       total=task.progress_total))
+
+
+CHECK = background.register(background.Kind("import-check", check, _check_abandoned))
+COMMIT = background.register(background.Kind("import-commit", commit, _commit_abandoned,
+                                              attempts=2))
+KINDS = (CHECK, COMMIT)
+
+
+def task(job: ImportJob) -> BackgroundTask | None:
+    """The job's latest step for the worker (its check or its commit)."""
+    return background.latest(KINDS, job.pk)
+
+
+def waiting(job: ImportJob) -> bool:
+    """Whether the job's step waits for a worker to take it."""
+    found = task(job) if job.status in RUNNING else None
+    return found is not None and found.status == BackgroundTask.Status.QUEUED
 
 
 def progress(job: ImportJob) -> tuple[int, int]:
-    """Records written so far and in all (the commit's own report while it runs)."""
+    """Records written so far and in all (as the worker last reported, while it commits)."""
     if job.status == Status.COMMITTING:
-        found = _report(job)
-        return (found[0], found[1]) if found else (0, job.progress_total)
+        found = task(job)
+        if found is not None and found.status == BackgroundTask.Status.RUNNING \
+                and found.progress_total:
+            return found.progress_done, found.progress_total
+        return 0, job.progress_total
     return job.progress_done, job.progress_total
 
 
 def refresh(job: ImportJob) -> ImportJob:
-    """The job, marked failed if its thread died (with its process, or on its own).
-
-    A check names its process in a marker beside the upload, and a commit its
-    thread in its progress file: once that process or thread is gone, the job
-    says it failed at once (and whatever a commit wrote is undone,
-    import_runs.recover_abandoned). Any other step, or a commit that died before
-    its first report, is taken for dead when it has not reported for ABANDONED_AFTER.
-    """
+    """The job, as it is once a step whose worker died has been queued again or ended
+    failed (background.reclaim): its page does not wait for a worker to notice."""
     if job.status not in RUNNING:
         return job
-    if job.status == Status.VALIDATING and _checker_died(job):
-        _finish(job, Status.FAILED, gettext(
-            "Việc kiểm tra tệp “%(name)s” bị dừng giữa chừng (tiến trình máy chủ đã dừng);"
-            " chưa có gì được ghi vào sổ. Hãy tải tệp lên lại; nếu lặp lại, hãy chia tệp"
-            " theo xã hoặc theo thôn.") % {"name": job.file_name})
-        return job
-    found = _report(job) if job.status == Status.COMMITTING else None
-    if found is not None and found[2] and not import_runs.alive(found[2]):
-        import_runs.recover_abandoned()
-        _finish(job, Status.FAILED, INTERRUPTED.format(done=found[0], total=found[1]))
-        progress_path(job).unlink(missing_ok=True)
-        return job
-    last = job.updated
-    marker = progress_path(job)
-    if marker.exists():
-        last = max(last, dt.datetime.fromtimestamp(os.path.getmtime(marker), dt.UTC))
-    if timezone.now() - last > ABANDONED_AFTER:
-        import_runs.recover_abandoned()
-        _finish(job, Status.FAILED, "Lần nhập bị gián đoạn (máy chủ khởi động lại); chưa có"
-                                    " gì được ghi vào sổ. Hãy tải tệp lên lại.")
+    found = task(job)
+    if found is not None and found.status == BackgroundTask.Status.RUNNING \
+            and background.reclaim(found).status != BackgroundTask.Status.RUNNING:
+        job.refresh_from_db()
     return job

@@ -18,7 +18,10 @@ refused instead of silently overwriting someone else's change.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -118,12 +121,28 @@ class Household(VersionedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["commune", "household_no"],
-                                    name="household_no_per_commune")
+            # The ministry numbers households within each village (each village's
+            # file starts at 1): two villages of a commune may both have household 1.
+            models.UniqueConstraint(fields=["village", "household_no"],
+                                    name="household_no_per_village")
         ]
 
     def __str__(self) -> str:
         return f"{self.household_no} {self.head_name}".strip()
+
+    def unique_error_message(self, model_class: Any, unique_check: Any) -> ValidationError:
+        """A form that would give the household a number its village already has says so in
+        the words of the register (number_taken), not Django's generic sentence."""
+        if tuple(unique_check) == ("village", "household_no"):
+            return ValidationError(number_taken(self.village.name, self.household_no),
+                                   code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
+
+
+def number_taken(village: str, household_no: str) -> str:
+    """Why a household cannot have this number in this village."""
+    return (f"Thôn {village} đã có hộ số {household_no}: trong một thôn mỗi hộ có một số"
+            " phiếu riêng. Chọn số phiếu khác hoặc thôn khác.")
 
 
 class Person(VersionedModel):
@@ -350,3 +369,62 @@ class ImportUndo(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "batch"], name="one_undo_per_batch")]
+
+
+class MinistryFigures(models.Model):
+    """The figures the ministry's system (pcgd.moet.gov.vn) reports for one form of a unit
+    and year, as an officer typed or uploaded them, kept so that the reconciliation with
+    phocap's form (reports/reconcile.py) can be opened again. ``cells`` maps a row code to
+    a column key to a count; a cell not entered is absent."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    survey_year = models.PositiveSmallIntegerField(_("năm điều tra"))
+    form_code = models.CharField(_("biểu"), max_length=12)
+    cells = models.JSONField(_("số liệu của Bộ"), default=dict)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)  # a file's name, or blank
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("nhập lúc"), auto_now=True)
+
+    objects = ScopedManager("unit")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "survey_year", "form_code"],
+                                    name="ministry_figures_per_unit_year_form")
+        ]
+
+
+class BackgroundTask(models.Model):
+    """One piece of long work for the worker process (register/background.py, ``runjobs``).
+
+    The web request only adds a row; a worker claims it with a conditional UPDATE
+    (queued → running, naming itself in ``claimed_by``), so two workers never run
+    the same task, and keeps ``heartbeat_at`` and the progress fresh while it runs.
+    A task whose worker died is queued again or failed (background.reclaim).
+    ``kind`` names the work (background.KINDS) and ``subject`` the row it is about.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang chạy")
+        DONE = "done", _("xong")
+        FAILED = "failed", _("gặp sự cố")
+
+    kind = models.CharField(max_length=40)
+    subject = models.BigIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims so far
+    claimed_by = models.CharField(max_length=200, blank=True)  # "host pid" of the worker
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"]),
+                   models.Index(fields=["kind", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} ({self.status})"

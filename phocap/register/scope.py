@@ -103,7 +103,7 @@ def refuse_foreign_upload(user: Any, path: Path | Sequence[Path], year: int | No
     codes: set[str] = set()
     for one in [path] if isinstance(path, Path) else path:
         fresh = None if context is None else dataclasses.replace(
-            context, households={}, year=context.year or year)
+            context, year=context.year or year)
         try:
             codes |= commune_codes(one, limits, fresh)
         except SurveyFileError:

@@ -30,7 +30,7 @@ class Holder:
     """Who holds a national ID in the register."""
 
     person_id: int
-    key: tuple[str, str, int]  # commune code, household_no, person_no
+    key: tuple[str, str, str, int]  # commune code, village, household_no, person_no
     commune_id: int
     commune_name: str
     full_name: str
@@ -42,17 +42,20 @@ def holders(national_ids: Iterable[str]) -> dict[str, Holder]:
     found: dict[str, Holder] = {}
     for start in range(0, len(wanted), CHUNK):
         rows = Person.objects.filter(national_id__in=wanted[start:start + CHUNK]).values_list(
-            "national_id", "pk", "household__commune__code", "household__household_no",
-            "person_no", "household__commune_id", "household__commune__name", "full_name")
-        for national_id, pk, code, number, person_no, commune_id, commune, name in rows:
-            found[national_id] = Holder(pk, (code, number, person_no), commune_id, commune, name)
+            "national_id", "pk", "household__commune__code", "household__village__name",
+            "household__household_no", "person_no", "household__commune_id",
+            "household__commune__name", "full_name")
+        for national_id, pk, code, village, number, person_no, commune_id, commune, name in rows:
+            found[national_id] = Holder(pk, (code, village, number, person_no), commune_id,
+                                        commune, name)
     return found
 
 
 def _who(holder: Holder, visible: set[int]) -> str:
     if holder.commune_id in visible:
-        _, number, person_no = holder.key
-        return f"{holder.full_name} (phiếu {number}, STT {person_no}, {holder.commune_name})"
+        _, village, number, person_no = holder.key
+        return (f"{holder.full_name} (hộ số {number}, thôn {village}, STT {person_no},"
+                f" {holder.commune_name})")
     return "một người ở xã khác (ngoài phạm vi bạn được xem)"
 
 
@@ -78,18 +81,19 @@ def edit_clash(user: Any, national_id: str | None, person_id: int | None) -> str
 def import_clashes(records: pl.DataFrame, user: Any) -> list[str]:
     """One sentence per row whose national ID another person of the register holds.
 
-    A row keeps the ID its own person already has (same commune, form and
-    number); any other holder, in any commune, is a clash.
+    A row keeps the ID its own person already has (same commune, village, form
+    and number); any other holder, in any commune, is a clash.
     """
     rows = records.filter(pl.col("national_id").is_not_null()).select(
-        "national_id", "commune_code", "household_no", "person_no", "source_sheet", "source_row")
+        "national_id", "commune_code", "village", "household_no", "person_no", "source_sheet",
+        "source_row")
     if rows.height == 0:
         return []
     found = holders(rows["national_id"].to_list())
     clashes = [row for row in rows.iter_rows(named=True)
                if row["national_id"] in found
-               and found[row["national_id"]].key != (row["commune_code"], row["household_no"],
-                                                     row["person_no"])]
+               and found[row["national_id"]].key != (row["commune_code"], row["village"],
+                                                     row["household_no"], row["person_no"])]
     visible = _visible(user, (found[row["national_id"]] for row in clashes))
     sentences = []
     for row in clashes[:SHOWN]:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from phocap.register.views import audit, forms, households, persons, units
+from phocap.register.views import audit, forms, households, persons, reconcile, units
 
 urlpatterns: list[URLPattern] = [
     path("", units.home, name="home"),
@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern] = [
     path("units/<int:pk>/people/<str:criterion>/", units.people, name="unit-people"),
     path("units/<int:pk>/forms/", forms.forms, name="unit-forms"),
     path("units/<int:pk>/forms/<str:code>/", forms.form, name="unit-form"),
+    path("units/<int:pk>/forms/<str:code>/reconcile/", reconcile.reconcile,
+         name="unit-form-reconcile"),
     path("units/<int:pk>/forms.xlsx", forms.forms_xlsx, name="unit-forms-xlsx"),
     path("units/<int:pk>/name-lists.xlsx", forms.name_lists_xlsx, name="unit-name-lists-xlsx"),
     path("units/<int:pk>/households/", units.households, name="unit-households"),

@@ -9,7 +9,6 @@ can be made where the mistake is.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -118,9 +117,8 @@ def write_xlsx(report: Report, source: Path | Sequence[Path], out: Path,
         with contextlib.suppress(SurveyFileError):
             sources = [source] if isinstance(source, Path) else list(source)
             for path in sources:
-                fresh = None if context is None else dataclasses.replace(context, households={})
                 _write_rows(workbook, path, located.filter(pl.col("file") == path.name),
-                            bold, red, yellow, fresh, len(sources) > 1)
+                            bold, red, yellow, context, len(sources) > 1)
     workbook.close()
 
 

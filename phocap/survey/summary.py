@@ -29,7 +29,8 @@ def by_commune(records: pl.DataFrame) -> pl.DataFrame:
     level = pl.col("class_level")
     counts = [
         pl.col("village").n_unique().alias("villages"),
-        pl.col("household_no").n_unique().alias("households"),
+        # A household is its village and number: each village numbers from 1.
+        pl.struct("village", "household_no").n_unique().alias("households"),
         pl.len().alias("people"),
         (pl.col("ethnicity") != "Kinh").sum().alias("minority"),
         pl.col("status").is_in(["chuyển đi", "chết"]).sum().alias("moved_away_or_deceased"),

@@ -2,7 +2,7 @@
 
 All checks are column-wise polars expressions, so a district of 200,000 rows is
 checked in about a second. Checks that compare rows with each other (the same
-household_no + person_no twice, the same person twice, one national ID for two
+village + household_no + person_no twice, the same person twice, one national ID for two
 people) gather compact 128-bit key hashes from every sheet or batch and decide
 at the end, so a national file of 100 million rows is checked in bounded memory.
 
@@ -110,22 +110,41 @@ class _Keys:
     A key is kept as a 96-bit hash (a 64-bit and a 32-bit one with another
     seed) and its row: 16 bytes a row, so 100 million rows fit in a few GiB.
     Two different keys share a 96-bit hash with a probability of about 10⁻¹³
-    in a file of 100 million rows.
+    in a file of 100 million rows. A check whose message names what its rows
+    share (the household and its village) also keeps those texts, as 4-byte
+    codes into ``texts``: a file has few distinct villages and form numbers,
+    however many rows it has.
     """
 
     h1: dict[str, list[np.ndarray]] = field(default_factory=dict)
     h2: dict[str, list[np.ndarray]] = field(default_factory=dict)
     rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
     sheets: dict[str, list[int]] = field(default_factory=dict)  # sheet index of each part
+    labels: dict[str, list[np.ndarray]] = field(default_factory=dict)  # codes, a column a label
+    codes: dict[str, int] = field(default_factory=dict)  # a label's text → its code
+    texts: list[str] = field(default_factory=list)  # a code → its text
 
     def add(self, check: str, frame: pl.DataFrame, sheet: int) -> None:
         self.h1.setdefault(check, []).append(frame["h1"].to_numpy())
         self.h2.setdefault(check, []).append(frame["h2"].to_numpy())
         self.rows.setdefault(check, []).append(frame["row"].to_numpy())
         self.sheets.setdefault(check, []).append(sheet)
+        labels = [self._coded(frame[c]) for c in frame.columns if c not in ("h1", "h2", "row")]
+        if labels:
+            self.labels.setdefault(check, []).append(np.column_stack(labels))
+
+    def _coded(self, texts: pl.Series) -> np.ndarray:
+        here: dict[str, int] = {}
+        for text in texts.unique().to_list():
+            if text not in self.codes:
+                self.codes[text] = len(self.texts)
+                self.texts.append(text)
+            here[text] = self.codes[text]
+        return texts.replace_strict(here, return_dtype=pl.UInt32).to_numpy()
 
     def repeated(self, check: str) -> pl.DataFrame | None:
-        """Rows (ord, sheet, row, h1, h2) whose 64-bit hash occurs more than once.
+        """Rows (ord, sheet, row, h1, h2, then the labels as text) whose 64-bit hash occurs
+        more than once.
 
         Found by sorting the hashes rather than by a hash table, which keeps the
         memory to the arrays themselves; the parts are released as they are read.
@@ -151,13 +170,19 @@ class _Keys:
         rows = np.concatenate(self.rows.pop(check))
         part = np.searchsorted(np.cumsum(sizes), candidates, side="right")
         sheets = np.array(self.sheets.pop(check), dtype=np.uint16)[part]
-        return pl.DataFrame({
+        found = pl.DataFrame({
             "ord": candidates,
             "sheet": sheets,
             "row": rows[candidates],
             "h1": h1[candidates],
             "h2": h2[candidates],
         })
+        if check not in self.labels:
+            return found
+        codes = np.concatenate(self.labels.pop(check))[candidates]
+        texts = pl.Series(self.texts, dtype=pl.String)
+        return found.with_columns(
+            texts.gather(codes[:, i]).alias(f"label{i}") for i in range(codes.shape[1]))
 
 
 @dataclass(frozen=True)
@@ -675,21 +700,28 @@ def _unit_problems(data: pl.DataFrame, sheet: Sheet, units: UnitTable) -> pl.Dat
 
 NAME_KEY = "__name_key__"
 _CROSS = {
-    # check → (key columns, severity, column reported, message template)
+    # check → (key columns, labels, severity, column reported, message template); the
+    # template's first {} is the earlier row, the next ones the labels (key columns named).
+    # The ministry numbers households within each village: household 1 of two villages
+    # are two households.
     "duplicate_household_person": (
-        ("survey_year", "commune_code", "household_no", "person_no"),
+        ("survey_year", "commune_code", "village", "household_no", "person_no"),
+        ("household_no", "village"),
         ERROR,
         "person_no",
-        "Trùng Số phiếu + STT với {}: mỗi người trong hộ cần một STT riêng.",
+        "Trùng Số phiếu + STT với {} (hộ số {}, thôn {}): mỗi người trong hộ cần một STT"
+        " riêng.",
     ),
     "duplicate_person": (
         ("survey_year", "commune_code", NAME_KEY, "birth_date", "birth_year"),
+        (),
         WARNING,
         "full_name",
         "Có thể trùng người: cùng họ tên, ngày sinh và xã với {}. Kiểm tra và gộp nếu là một.",
     ),
     "duplicate_national_id": (
         ("survey_year", "national_id"),
+        (),
         ERROR,
         "national_id",
         "Số định danh trùng với {}: mỗi người có một số định danh riêng.",
@@ -699,13 +731,14 @@ _CROSS = {
 
 def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int) -> None:
     data = data.with_columns(fold_expr(pl.col("full_name")).alias(NAME_KEY))
-    for check, (columns, _, _, _) in _CROSS.items():
+    for check, (columns, labels, _, _, _) in _CROSS.items():
         # birth_date is null when only a year was given; the year still keys the person.
         present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns if c != "birth_date"])
         frame = data.filter(present).select(
             pl.struct(columns).hash(11).alias("h1"),
             (pl.struct(columns).hash(29) & 0xFFFFFFFF).cast(pl.UInt32).alias("h2"),
             pl.col(ROW).alias("row"),
+            *labels,
         )
         keys.add(check, frame, sheet_index)
 
@@ -713,7 +746,7 @@ def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int) -> None:
 def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
     """Rows whose key already appeared earlier in the file, pointing at the first."""
     found: list[pl.DataFrame] = []
-    for check, (_, severity, column, template) in _CROSS.items():
+    for check, (_, labels, severity, column, template) in _CROSS.items():
         candidates = keys.repeated(check)
         if candidates is None:
             continue
@@ -766,7 +799,8 @@ def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
                 pl.lit(column).alias("column"),
                 "header",
                 pl.lit(None, pl.String).alias("value"),
-                pl.format(template, where).alias("message"),
+                pl.format(template, where, *(f"label{i}" for i in range(len(labels))))
+                .alias("message"),
             )
         )
     if not found:

@@ -246,21 +246,22 @@ def moving_in(
     assert isinstance(drawn, pl.DataFrame)
     want = {p.commune.code: int(w) for p, w in zip(plans, wanted, strict=True)}
     whole = (
-        drawn.group_by("commune_code", "household_no")
+        drawn.group_by("commune_code", "village", "household_no")
         .agg(pl.col("status").is_in(["chuyển đi", "chết"]).any().alias("left"),
              pl.col("person_no").max().alias("size"))
         .filter(~pl.col("left") & (pl.col("size") > 0))
-        .sort("commune_code", "household_no")
+        .sort("commune_code", "household_no", "village")
     )
     whole = whole.with_columns(pl.Series("_u", rng.random(whole.height)))
     picked = (
         whole.sort("commune_code", "_u")
         .with_columns(pl.int_range(pl.len()).over("commune_code").alias("_rank"))
         .filter(pl.col("_rank") < pl.col("commune_code").replace_strict(want, default=0))
-        .select("commune_code", "household_no")
+        .select("commune_code", "village", "household_no")
     )
     ages_ok = (pl.col("survey_year").cast(pl.Int32)
                - pl.col("birth_date").str.extract(r"(\d{4})").cast(pl.Int32)) <= MAX_AGE
-    return drawn.join(picked, on=["commune_code", "household_no"]).filter(ages_ok).with_columns(
+    return drawn.join(picked, on=["commune_code", "village", "household_no"]).filter(
+        ages_ok).with_columns(
         pl.lit("chuyển đến").alias("status")
-    ).sort("commune_code", "household_no", "person_no")
+    ).sort("commune_code", "household_no", "village", "person_no")

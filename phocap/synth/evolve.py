@@ -68,6 +68,9 @@ from phocap.synth.writer import units_path, write_units, writer_for
 
 MOVED_IN, MOVED_AWAY, DECEASED = BY_KEY["status"].choices
 GONE = (MOVED_AWAY, DECEASED)
+HOUSEHOLD = ("commune_code", "village", "household_no")
+"""What identifies a household in the register (the ministry numbers households per village;
+the generator numbers them per commune, which is also unique per village)."""
 VOCATIONAL = BY_KEY["vocational_level"].choices
 _YEARS = (
     "preschool_completed", "primary_completed", "thcs_graduated", "thpt_graduated",
@@ -93,7 +96,8 @@ class Lineage:
     households: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={"commune_code": pl.String, "_top_household": pl.Int64}))
     members: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
-        schema={"commune_code": pl.String, "household_no": pl.String, "_top": pl.Int64}))
+        schema={"commune_code": pl.String, "village": pl.String, "household_no": pl.String,
+                "_top": pl.Int64}))
     schools: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={"commune_code": pl.String, "village": pl.String, "_level": pl.Int64,
                 "_school": pl.String}))
@@ -109,9 +113,9 @@ class Lineage:
         ]).group_by("commune_code").agg(pl.col("_top_household").max())
         self.members = pl.concat([
             self.members,
-            records.group_by("commune_code", "household_no").agg(
+            records.group_by(*HOUSEHOLD).agg(
                 pl.col("person_no").cast(pl.Int64).max().alias("_top")),
-        ]).group_by("commune_code", "household_no").agg(pl.col("_top").max())
+        ]).group_by(*HOUSEHOLD).agg(pl.col("_top").max())
         seen = (
             records.filter(pl.col("current_school").is_not_null())
             .with_columns(_level_of(pl.col("current_class")).alias("_level"))
@@ -229,7 +233,9 @@ def _new_ids(
 
 
 def _household_key() -> pl.Expr:
-    return pl.struct("commune_code", "household_no").rank("dense").cast(pl.Int64)
+    # Ordered by number, the village last: the same ranks as by number alone while the
+    # generator numbers per commune, and still one key a household if it did not.
+    return pl.struct("commune_code", "household_no", "village").rank("dense").cast(pl.Int64)
 
 
 def _number(numbers: pl.Expr) -> pl.Expr:
@@ -337,7 +343,8 @@ def evolve(
         .alias("continuing"),
     )
     out = everyone.sort(
-        "commune_code", pl.col("household_no").str.len_chars(), "household_no", "person_no"
+        "commune_code", pl.col("household_no").str.len_chars(), "household_no", "village",
+        "person_no"
     )
     return out.to_arrow().cast(ARROW_SCHEMA), lineage
 
@@ -356,7 +363,7 @@ def _newborns(
     households = present.unique("_hh").select(
         "_hh", "province_code", "district_code", "commune_code", "village", "household_no")
     born = born.join(households, on="_hh", maintain_order="left").join(
-        lineage.members, on=["commune_code", "household_no"], how="left", maintain_order="left"
+        lineage.members, on=list(HOUSEHOLD), how="left", maintain_order="left"
     ).with_columns(
         (pl.col("_top").fill_null(0) + pl.int_range(pl.len()).over("_hh") + 1)
         .cast(pl.Int16).alias("person_no"),
@@ -414,7 +421,8 @@ def _movers(
         lineage.households, on="commune_code", how="left", maintain_order="left"
     ).with_columns(
         (pl.col("_top_household").fill_null(0)
-         + pl.col("household_no").rank("dense").over("commune_code")).alias("_number")
+         + pl.struct("household_no", "village").rank("dense").over("commune_code"))
+        .alias("_number")
     )
     numbered = numbered.with_columns(_number(pl.col("_number")).alias("household_no"))
     has_id = numbered["national_id"].is_not_null().to_numpy()
@@ -424,11 +432,11 @@ def _movers(
 def _schools(everyone: pl.DataFrame, before: pl.DataFrame, lineage: Lineage) -> pl.DataFrame:
     """Pupils who changed level go to their village's (commune's, district's) school."""
     previous = before.select(
-        "commune_code", "household_no", "person_no",
+        *HOUSEHOLD, "person_no",
         _level_of(pl.col("current_class")).alias("_was"),
     )
     level = _level_of(pl.col("current_class"))
-    frame = everyone.join(previous, on=["commune_code", "household_no", "person_no"],
+    frame = everyone.join(previous, on=[*HOUSEHOLD, "person_no"],
                           how="left").with_columns(level.alias("_level"))
     village = lineage.schools
     commune = (

@@ -30,6 +30,15 @@ E. Relapse: twenty 20-year-olds.
        → 18/20 = 90% at both levels → 2 (without the flag it would be 20/20)
    E2: 17 completed primary, the stage-2 learner relapsed too, 2 relapsed as in E1
        → 17/20 = 85% at both levels → 0
+G. Relapse levels (the ministry's "Tái mù chữ mức"), twenty 20-year-olds each; a level-2
+   relapse loses level 2 only:
+   G1: 17 completed primary, 3 completed primary but relapsed at level 2
+       → level 1: 20/20; level 2: 17/20 = 85% < 90% → 1
+   G2: 18 completed primary, 2 relapsed at level 2 → level 1: 20/20; level 2: 18/20 = 90% → 2
+   G3: 17 completed primary, 3 relapsed at level 1 → 17/20 at both levels → 0
+H. University degrees count as completed primary, twenty 25-year-olds: 18 hold a
+   university degree (2019) and nothing else recorded, 2 never studied
+       → 18/20 = 90% at both levels → 2; the same with 18 master's degrees.
 F. What counts, nine 15-year-olds: literate level 1 — completed grade 3; in grade 4 now;
    in grade 7 now; literacy stage 1; literacy stage 2; completed primary (6); not — completed
    grade 2 only; in grade 3 now; never studied (3). Literate level 2: stage 2 and completed
@@ -73,6 +82,10 @@ RANGES = [
 BOUNDARIES = {"90131": False, "90132": True}
 RELAPSE = {"90141": (18, 2), "90142": (17, 0)}
 FACTS = "90150"
+# commune → (relapsed at level, how many of 20, literate level 1, literate level 2, level)
+RELAPSE_LEVELS = {"90171": (2, 3, 20, 17, 1), "90172": (2, 2, 20, 18, 2),
+                  "90173": (1, 3, 17, 17, 0)}
+DEGREES = {"90181": "đại học", "90182": "thạc sĩ"}
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +120,15 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
         survey.add(code, 1, age=20, literacy_stage=2, literacy_year=Y - 2,
                    relapsed="x" if code == "90142" else "")
         survey.add(code, 2, age=20, relapsed="x", **COMPLETED_PRIMARY_AT_20)
+    for code, (relapse, relapsed, *_) in RELAPSE_LEVELS.items():
+        units.commune(code, "901")
+        survey.add(code, 20 - relapsed, age=20, **COMPLETED_PRIMARY_AT_20)
+        survey.add(code, relapsed, age=20, relapse_level=relapse, relapsed="x",
+                   **COMPLETED_PRIMARY_AT_20)
+    for code, degree in DEGREES.items():
+        units.commune(code, "901")
+        survey.add(code, 18, age=25, vocational_level=degree, vocational_completed=Y - 2)
+        survey.add(code, 2, age=25)
     units.commune(FACTS, "901")
     for fields in [
         {"highest_grade": 3},
@@ -170,3 +192,20 @@ def test_what_counts_as_literate(evaluation: Evaluation) -> None:
     one, two = criterion(evaluation, FACTS, L1), criterion(evaluation, FACTS, L2)
     assert (one.numerator, one.denominator) == (6, 9)
     assert (two.numerator, two.denominator) == (2, 9)
+
+
+@pytest.mark.parametrize("code", list(RELAPSE_LEVELS))
+def test_a_relapse_at_level_2_keeps_level_1(evaluation: Evaluation, code: str) -> None:
+    _, _, one, two, level = RELAPSE_LEVELS[code]
+    assert criterion(evaluation, code, L1).numerator == one
+    assert criterion(evaluation, code, L2).numerator == two
+    assert evaluation.unit(code).standards["literacy"].level == level
+
+
+@pytest.mark.parametrize("code", list(DEGREES))
+def test_a_university_degree_counts_as_completed_primary(evaluation: Evaluation,
+                                                         code: str) -> None:
+    for key in (L1, L2):
+        result = criterion(evaluation, code, key)
+        assert (result.numerator, result.denominator) == (18, 20)
+    assert evaluation.unit(code).standards["literacy"].level == 2

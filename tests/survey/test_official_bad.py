@@ -120,13 +120,35 @@ def test_a_school_year_backwards(tmp_path: Path) -> None:
     assert "ví dụ 2023-2024" in str(problem["message"])
 
 
-def test_one_village_number_used_by_two_villages(tmp_path: Path) -> None:
-    # The ministry numbers households within a village; the record, by commune (for now).
-    first = build(tmp_path / "Bản Pồn.xls", [HEAD])
-    second = build(tmp_path / "Bản Pá Ngam.xls", [{**HEAD, "D": "Páo"}])
+def test_two_villages_may_both_number_their_households_from_1(tmp_path: Path) -> None:
+    # The ministry numbers households within a village: Số phiếu 1 and 2 in each of two
+    # villages are 2 + 2 = 4 households, and no error.
+    def household(number: str, given: str) -> list[dict[str, object]]:
+        return [{**HEAD, "D": given, "L": "Lò Văn", "M": given, "O": number},
+                {**WIFE, "D": given + " Thị", "O": number}]
+
+    first = build(tmp_path / "Bản Pồn.xls", household("1", "Hòa") + household("2", "Hùng"))
+    second = build(tmp_path / "Bản Pá Ngam.xls", household("1", "Páo") + household("2", "Dình"))
+    result = validate([first, second], year=2021, context=Context(commune_code="03319"),
+                      keep_records=True)
+    assert result.report.problems.filter(pl.col("severity") == "error").height == 0
+    assert result.records is not None
+    households = result.records.select("village", "household_no").unique()
+    assert households.height == 4
+    assert result.records.filter(pl.col("person_no") == 1).height == 4  # one head each
+
+
+def test_one_number_and_member_twice_in_one_village_names_the_village(
+    tmp_path: Path
+) -> None:
+    # Two files of the same village, both with household 1: its head (STT 1) comes twice.
+    first = build(tmp_path / "01. Bản Pồn.xls", [HEAD])
+    second = build(tmp_path / "02. Bản Pồn.xls", [{**HEAD, "D": "Páo"}])
     result = validate([first, second], year=2021, context=Context(commune_code="03319"))
-    problem = the_one(result.report.problems, "official_household_in_two_villages")
-    assert problem["file"] == "Bản Pá Ngam.xls" and "Bản Pồn.xls" in str(problem["message"])
+    problem = the_one(result.report.problems, "duplicate_household_person")
+    assert problem["file"] == "02. Bản Pồn.xls" and problem["severity"] == "error"
+    message = str(problem["message"])
+    assert "hộ số 1, thôn Bản Pồn" in message and "01. Bản Pồn.xls" in message, message
 
 
 def test_the_commune_and_year_must_be_chosen(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from phocap.survey.official.layout import DISABILITY_LETTERS
 from phocap.survey.official.reading import Context
+from phocap.survey.schema import DISABILITY_TYPES
 from phocap.survey.validate import validate
 from tests.survey.official_template import build
 
@@ -51,6 +53,14 @@ KHOI = [
 def test_each_khoi_hoc_value(tmp_path: Path) -> None:
     records = read(tmp_path, [person for person, _ in KHOI])
     assert records["current_class"].to_list() == [code for _, code in KHOI]
+    # S keeps the class's name beside its marks; X is the continuing-education mark.
+    assert [n for n in records["class_name"].to_list() if n] == ["5A", "5B"]
+    assert records["continuing"].to_list() == [code.startswith("BT") for _, code in KHOI]
+
+
+def test_continuing_education_below_grade_6_is_kept_as_its_mark(tmp_path: Path) -> None:
+    records = read(tmp_path, [{"R": 4, "X": "X", "G": 2011}])
+    assert (records["current_class"][0], records["continuing"][0]) == ("4", True)
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".xlsx"])
@@ -65,19 +75,25 @@ def test_each_bac_tot_nghiep_value_with_its_school_year(tmp_path: Path, suffix: 
 
 
 def test_vocational_levels_and_years(tmp_path: Path) -> None:
-    people = [{"Z": z, "AB": "2004-2005"} for z in ("Sơ cấp", "Trung cấp", "THCN", "Cao đẳng")]
+    levels = ("Sơ cấp", "Trung cấp", "THCN", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ")
+    people = [{"Z": z, "AB": "2004-2005", "AA": f"B{n}"} for n, z in enumerate(levels)]
     records = read(tmp_path, people)
     assert records["vocational_level"].to_list() == ["sơ cấp", "trung cấp", "trung cấp",
-                                                      "cao đẳng"]
-    assert records["vocational_completed"].to_list() == [2005] * 4
+                                                      "cao đẳng", "đại học", "thạc sĩ",
+                                                      "tiến sĩ"]
+    assert records["vocational_completed"].to_list() == [2005] * 7
+    assert records["diploma_no"].to_list() == [f"B{n}" for n in range(7)]
 
 
 def test_literacy_columns(tmp_path: Path) -> None:
     # AH: literacy classes completed (1–3 stage 1, 4–5 stage 2); AI: relapse level 1 or 2.
     people = [{"AH": n, "AC": 0} for n in range(1, 6)] + [{"AI": 1}, {"AI": 2}, {"AG": 2}]
     records = read(tmp_path, people)
+    assert records["literacy_completed"].to_list() == [1, 2, 3, 4, 5, None, None, None]
     assert records["literacy_stage"].to_list() == [None, None, 1, 1, 2, None, None, None]
+    assert records["relapse_level"].to_list() == [None] * 5 + [1, 2, None]
     assert records["relapsed"].to_list() == [False] * 5 + [True, True, False]
+    assert records["literacy_class"].to_list() == [None] * 7 + [2]
 
 
 def test_history_columns(tmp_path: Path) -> None:
@@ -87,6 +103,8 @@ def test_history_columns(tmp_path: Path) -> None:
     ]
     records = read(tmp_path, people)
     assert records["highest_grade"].to_list() == [9, 6]
+    assert records["finished_grade"].to_list() == [9, None]
+    assert records["finished_year"].to_list() == [2020, None]
     assert records["thcs_graduated"].to_list() == [None, None]
     assert records["dropout_grade"].to_list() == [None, 7]
     assert records["dropout_year"].to_list() == [None, 2016]
@@ -94,14 +112,19 @@ def test_history_columns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("letter", ["AJ", "AK", "AL", "AM", "AN", "AO", "AP", "AQ"])
 def test_each_disability_column(tmp_path: Path, letter: str) -> None:
-    records = read(tmp_path, [{letter: "X", "AS": "X"}, {letter: "x"}, {}])
+    records = read(tmp_path, [{letter: "X", "AS": "X", "AR": "X"}, {letter: "x"}, {}])
     assert records["disability"].to_list() == ["học được", "không học được", None]
+    kind = DISABILITY_TYPES[DISABILITY_LETTERS.index(letter)]
+    assert records["disability_types"].to_list() == [kind, kind, None]
+    assert records["disability_certified"].to_list() == [True, False, False]
 
 
 def test_each_special_circumstance(tmp_path: Path) -> None:
     values = ["Chuyển đến", "Chuyển đi", "Chết", None]
-    records = read(tmp_path, [{"AT": v} if v else {} for v in values])
+    records = read(tmp_path, [{"AT": v, "AU": f"chi tiết {v}"} if v else {} for v in values])
     assert records["status"].to_list() == ["chuyển đến", "chuyển đi", "chết", None]
+    assert records["status_detail"].to_list() == ["chi tiết Chuyển đến", "chi tiết Chuyển đi",
+                                                   "chi tiết Chết", None]
 
 
 def test_sex_ethnicity_and_residence(tmp_path: Path) -> None:

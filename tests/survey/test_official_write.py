@@ -145,6 +145,9 @@ def value(draw: st.DrawFn, column: Column, born: int, serial: int) -> str:
     kind = column.kind
     if kind is Kind.CHOICE:
         return draw(st.sampled_from(column.choices))
+    if kind is Kind.CHOICES:
+        return "; ".join(draw(st.lists(st.sampled_from(column.choices), min_size=1,
+                                       max_size=3, unique=True)))
     if kind is Kind.FLAG:
         return "x"
     if kind is Kind.ETHNICITY:

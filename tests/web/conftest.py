@@ -41,6 +41,17 @@ def tree(db: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
+def file_villages(tree: dict[str, Any]) -> None:
+    """The tree's household 0001 of 03319 and 03322 put in the village the survey fixtures
+    (tests/fixtures/survey) give their household 0001, so that the files' first person is
+    the tree's person: a household is its village and number (households per village)."""
+    from phocap.register.models import Village
+
+    for code, name in (("03319", "Bản Pồn"), ("03322", "Bản Noong Nhai")):
+        Village.objects.filter(commune=tree["communes"][code]).update(name=name)
+
+
+@pytest.fixture
 def make_user(tree: dict[str, Any]) -> Any:
     from phocap.accounts.models import User
 

@@ -16,6 +16,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+pytestmark = pytest.mark.usefixtures("file_villages")  # the files' household 0001: the tree's
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 PASSWORD = "mat-khau-du-manh-2021"
 
@@ -111,8 +113,11 @@ def test_import_then_households_and_results(tree: Any, make_user: Any) -> None:
     assert done.json()["new"] == 7 and done.json()["survey_year"] == 2021
 
     listed = client.get("/api/v1/households?commune=03319&year=2021", **staff).json()
-    assert [h["household_no"] for h in listed] == ["0001", "0002"]
-    assert [m["person_no"] for m in listed[0]["members"]] == [1, 2, 3, 4]
+    # By village, then number: Bản Pá Ngam's household 0002, then Bản Pồn's 0001.
+    assert [(h["village"], h["household_no"]) for h in listed] == [
+        ("Bản Pá Ngam", "0002"), ("Bản Pồn", "0001")]
+    assert [m["person_no"] for m in listed[1]["members"]] == [1, 2, 3, 4]
+    assert {m["village"] for m in listed[1]["members"]} == {"Bản Pồn"}
     assert client.get("/api/v1/households?commune=03322&year=2021", **staff).json() == []
 
     result = client.get("/api/v1/units/03319/results?year=2021", **staff)

@@ -123,3 +123,17 @@ def test_the_days_are_the_operators_choice(tree: Any, make_user: Any, settings: 
     _job, folder = job_with_files(user, Status.COMMITTED, 3)
     cleanup(days=days)
     assert (folder / "xa.csv").exists() == (days == 7)
+
+
+def test_background_tasks_ended_long_ago_go_and_others_stay(db: Any) -> None:
+    from phocap.register.models import BackgroundTask
+
+    now = timezone.now()
+    for status, days in (("done", 31), ("failed", 31), ("done", 29), ("queued", None),
+                         ("running", None)):
+        BackgroundTask.objects.create(
+            kind="import-check", subject=1, status=status,
+            finished=now - dt.timedelta(days=days) if days is not None else None)
+    assert "Đã xóa 2 việc nền đã xong." in cleanup(days=30)
+    assert sorted(BackgroundTask.objects.values_list("status", flat=True)) == [
+        "done", "queued", "running"]

@@ -27,7 +27,8 @@ from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE
 from tests.web.threads import on_another_connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 ROOT = Path(__file__).resolve().parents[2]
 
 

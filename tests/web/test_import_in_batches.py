@@ -1,31 +1,25 @@
 """On SQLite an import is written in short transactions and stays all or nothing.
 
-(The failures and the kill run on PostgreSQL too, where the import is one transaction.)
+(The failures run on PostgreSQL too, where the import is one transaction; a worker
+killed mid-way is tests/web/test_import_worker.py.)
 
 Other communes' users load pages and edit through the API between the import's
 batches; the importing commune's edits are refused with the reason and its
-results stay those of before the import until it ends; a batch that fails, or
-a process killed mid-way, leaves the register exactly as before and the job
-says so. Every side runs on a connection of its own (threads, or a child
-process for the kill), so the tests are transactional.
+results stay those of before the import until it ends; a batch that fails
+leaves the register exactly as before and the job says so. Every side runs on a
+connection of its own (threads), so the tests are transactional.
 """
 
 from __future__ import annotations
 
 import os
-import select
-import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -47,11 +41,11 @@ from phocap.survey.validate import validate
 from tests.web.import_helpers import FIXTURE, commune_csv
 from tests.web.threads import on_another_connection, started
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 sqlite_only = pytest.mark.skipif(
     "DATABASE_URL" in os.environ,
     reason="PostgreSQL commits an import in one transaction and holds no commune (import_runs.py)")
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-du-manh-2021"
 
 
@@ -205,8 +199,7 @@ def test_a_batch_that_fails_undoes_the_batches_already_written(
 
 
 def upload(user: Any, content: bytes) -> ImportJob:
-    job = jobs.create(user, SimpleUploadedFile("xa-03319.csv", content), 2021)
-    jobs.start(jobs.check, job).join()
+    job = jobs.create(user, SimpleUploadedFile("xa-03319.csv", content), 2021)  # and checked
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEWED, job.message
     return job
@@ -235,68 +228,5 @@ def test_a_commit_that_fails_mid_way_is_reported_failed_with_nothing_written(
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert job.message == jobs.COMMIT_FAILED, job.message
-    assert state() == before
-    assert not ImportRun.objects.exists()
-
-
-CHILD = """
-import os, sys, time
-os.environ["DJANGO_SETTINGS_MODULE"] = "phocap.settings"
-from django.conf import settings
-settings.DATABASES["default"]["NAME"] = sys.argv[1]
-settings.VAR_DIR = sys.argv[2]
-import django
-django.setup()
-from phocap.register import import_runs, importing, jobs
-
-importing.BATCH_ROWS = 2
-commit = importing.commit
-
-def stopping(records, user, progress=None, expected=None):
-    def stop_here(done, total):
-        progress(done, total)
-        print(f"written {done} of {total}", flush=True)
-        time.sleep(600)
-    return commit(records, user, progress=stop_here, expected=expected)
-
-importing.commit = stopping
-jobs.commit(int(sys.argv[3]))
-"""
-
-
-def test_a_commit_killed_mid_way_is_reported_failed_at_once_and_undone(
-    tree: dict[str, Any], make_user: Any, commune_file: pl.DataFrame, settings: Any,
-) -> None:
-    staff = make_user("commune_staff", tree["communes"]["03319"])
-    importing.commit(commune_file.head(4), staff)
-    job = upload(staff, commune_csv({(2, "full_name"): "Lò Văn Hòa (sửa)"}))
-    before = state()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING)
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(connection.settings_dict["NAME"]),
-         str(settings.VAR_DIR), str(job.pk)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert child.stdout is not None
-        ready, _, _ = select.select([child.stdout], [], [], 120)
-        assert ready, "the child never reached its first batch"
-        line = child.stdout.readline()
-        assert line.strip() == "written 2 of 4", child.stderr.read() if child.stderr else ""
-        job.refresh_from_db()
-        assert jobs.refresh(job).status == ImportJob.Status.COMMITTING  # still writing
-        assert jobs.progress(job) == (2, 4)
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait(30)
-    # On SQLite the first batch is in, on its own; PostgreSQL rolled it back.
-    assert (state() != before) == import_runs.chunked()
-
-    job.refresh_from_db()
-    job = jobs.refresh(job)
-    assert job.status == ImportJob.Status.FAILED
-    assert "bị gián đoạn sau 2/4 bản ghi" in job.message
-    assert "đã được hoàn tác" in job.message
     assert state() == before
     assert not ImportRun.objects.exists()

@@ -1,4 +1,5 @@
-"""Import jobs run in background threads on their own connections; scope decides who sees them."""
+"""Import jobs run as background tasks (inline in the suite: tests/settings.py); scope decides
+who sees them; a task whose worker died ends its job failed, or runs again."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from phocap.register import jobs
 from phocap.register.editing import update_person
-from phocap.register.models import AuditEntry, ImportJob, PersonYear
+from phocap.register.models import AuditEntry, BackgroundTask, ImportJob, PersonYear
 from tests.web.import_helpers import commune_csv, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("file_villages")]  # the files' household 0001: the tree's
 Status = ImportJob.Status
 
 
@@ -22,8 +26,7 @@ def own_var(settings: Any, tmp_path: Any) -> None:
 
 
 def upload(user: Any, content: bytes, name: str = "xa-03319.csv") -> ImportJob:
-    job = jobs.create(user, SimpleUploadedFile(name, content), 2021)
-    jobs.start(jobs.check, job).join()
+    job = jobs.create(user, SimpleUploadedFile(name, content), 2021)  # checked once queued
     job.refresh_from_db()
     return job
 
@@ -47,7 +50,7 @@ def test_a_file_is_checked_previewed_and_committed_in_the_background(
     assert job.result == {"new": 7, "changed": 0, "unchanged": 0, "missing": 0}
     assert (job.progress_done, job.progress_total) == (7, 7)
     assert PersonYear.objects.filter(survey_year=2021).count() == 7
-    assert not jobs.progress_path(job).exists()
+    assert jobs.task(job).status == BackgroundTask.Status.DONE
 
     entries = AuditEntry.objects.count()
     again = upload(staff, commune_csv())
@@ -120,8 +123,41 @@ def test_a_file_of_a_commune_missing_from_the_register_is_refused_before_validat
     assert job.preview is None and not job.report_path  # refused before validation
 
 
-def test_a_step_that_died_with_its_process_is_reported_failed(
+def dead_pid() -> int:
+    """The number of a process that has ended."""
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_commit_whose_last_worker_died_is_reported_failed(
     tree: dict[str, Any], make_user: Any
+) -> None:
+    import socket
+
+    staff = make_user("commune_staff", tree["communes"]["03319"])
+    job = upload(staff, commune_csv())
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING)
+    # The commit's second worker (COMMIT.attempts) died after writing 2 of 7 records.
+    BackgroundTask.objects.create(
+        kind="import-commit", subject=job.pk, status="running", attempts=2,
+        claimed_by=f"{socket.gethostname()} {dead_pid()}", progress_done=2, progress_total=7)
+    job.refresh_from_db()
+    assert jobs.refresh(job).status == Status.FAILED
+    assert "gián đoạn sau 2/7 bản ghi" in job.message and "đã được hoàn tác" in job.message
+    assert jobs.task(job).status == BackgroundTask.Status.FAILED
+    assert not PersonYear.objects.exists()
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("import-detail", args=[job.pk])).content.decode()
+    assert "gián đoạn sau 2/7 bản ghi" in page and "Đang chờ máy chủ" not in page
+
+
+def test_a_commit_whose_first_worker_stopped_beating_elsewhere_waits_for_another(
+    tree: dict[str, Any], make_user: Any, settings: Any
 ) -> None:
     import datetime as dt
 
@@ -129,8 +165,17 @@ def test_a_step_that_died_with_its_process_is_reported_failed(
 
     staff = make_user("commune_staff", tree["communes"]["03319"])
     job = upload(staff, commune_csv())
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=Status.COMMITTING, updated=timezone.now() - dt.timedelta(hours=1))
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING)
+    settings.JOBS_STALE_SECONDS = 30
+    beat = timezone.now() - dt.timedelta(seconds=20)
+    task = BackgroundTask.objects.create(
+        kind="import-commit", subject=job.pk, status="running", attempts=1,
+        claimed_by="another-host 4242", heartbeat_at=beat)
     job.refresh_from_db()
-    assert jobs.refresh(job).status == Status.FAILED
-    assert "gián đoạn" in job.message
+    assert jobs.refresh(job).status == Status.COMMITTING  # 20 s without a beat: still alive
+    assert not jobs.waiting(job)
+    BackgroundTask.objects.filter(pk=task.pk).update(heartbeat_at=beat - dt.timedelta(seconds=11))
+    assert jobs.refresh(job).status == Status.COMMITTING  # 31 s: dead, and queued again
+    assert jobs.waiting(job)
+    task.refresh_from_db()
+    assert (task.status, task.claimed_by) == ("queued", "")

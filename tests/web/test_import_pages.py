@@ -11,19 +11,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from phocap.register import jobs
-from phocap.register.models import AuditEntry, ImportJob, PersonYear
+from phocap.register import background
+from phocap.register.models import AuditEntry, BackgroundTask, ImportJob, PersonYear
 from tests.web.import_helpers import commune_csv
 
 Status = ImportJob.Status
 
 
 @pytest.fixture(autouse=True)
-def inline_steps(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Background steps run in the request's thread: this test's transaction is not
-    visible to another connection (tests/web/test_import_jobs.py runs them in threads)."""
+def own_var(settings: Any, tmp_path: Any) -> None:
+    """Background tasks run in the test's own thread when its on-commit callbacks run
+    (JOBS_INLINE, tests/settings.py): its transaction is visible to no other connection."""
     settings.VAR_DIR = tmp_path
-    monkeypatch.setattr(jobs, "start", lambda step, job: step(job.pk))
 
 
 def signed_in(user: Any) -> Client:
@@ -125,7 +124,11 @@ def test_progress_fragment_polls_while_running_and_reloads_when_done(
     client = signed_in(staff)
     job = upload(client, commune_csv(), django_capture_on_commit_callbacks)
     ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING)
-    jobs.progress_path(job).write_text("3 7")
+    task = BackgroundTask.objects.create(kind="import-commit", subject=job.pk, status="queued")
+    fragment = client.get(reverse("import-progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "Đang chờ máy chủ nhận việc" in fragment.content.decode()  # no worker took it yet
+    BackgroundTask.objects.filter(pk=task.pk).update(  # this process's worker wrote 3 of 7
+        status="running", claimed_by=background.me(), progress_done=3, progress_total=7)
     url = reverse("import-progress", args=[job.pk])
     fragment = client.get(url, HTTP_HX_REQUEST="true")
     text = fragment.content.decode()

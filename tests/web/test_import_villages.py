@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from phocap.register import jobs, scope
+from phocap.register import scope
 from phocap.register.models import Household, ImportJob, Person, PersonYear
 from phocap.survey.official.reading import Context
 from tests.survey.official_template import build
@@ -29,9 +29,8 @@ Status = ImportJob.Status
 
 
 @pytest.fixture(autouse=True)
-def inline_steps(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def own_var(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path / "var"
-    monkeypatch.setattr(jobs, "start", lambda step, job: step(job.pk))
 
 
 def village_files(folder: Path, suffixes: tuple[str, ...] = (".xls", ".xlsx"),

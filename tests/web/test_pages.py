@@ -47,6 +47,8 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("unit-forms", "GET", lambda t: f"/units/{t['commune'].pk}/forms/?year={YEAR}", {}),
     ("unit-form", "GET", lambda t: f"/units/{t['commune'].pk}/forms/TH-M1/?year={YEAR}", {}),
     ("unit-forms-xlsx", "GET", lambda t: f"/units/{t['commune'].pk}/forms.xlsx?year={YEAR}", {}),
+    ("unit-form-reconcile", "GET",
+     lambda t: f"/units/{t['commune'].pk}/forms/TH-M1/reconcile/?year={YEAR}", {}),
     ("unit-name-lists-xlsx", "GET",
      lambda t: f"/units/{t['commune'].pk}/name-lists.xlsx?year={YEAR}", {}),
     ("unit-households", "GET", lambda t: f"/units/{t['commune'].pk}/households/?year={YEAR}",
@@ -73,19 +75,23 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("person-new:post", "POST",
      lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}",
      {"full_name": "Em Bé Mới", "birth_date": "2021", "sex": "nữ"}),
+    ("unit-form-reconcile:post", "POST",
+     lambda t: f"/units/{t['commune'].pk}/forms/TH-M1/reconcile/?year={YEAR}",
+     {"c:in_scope:a11": "2"}),
     ("unit-rollover:post", "POST", lambda t: f"/units/{t['commune'].pk}/rollover/?year={YEAR}",
      {"action": "open"}),
 ]
 READS = [p for p in PAGES if p[1] == "GET"]
 WRITES = [p for p in PAGES if p[1] == "POST"]
 # Pages that read person-level data (the ministry viewer sees aggregates only).
-AGGREGATE_PAGES = {"unit", "unit-results", "unit-forms", "unit-form", "unit-forms-xlsx"}
+AGGREGATE_PAGES = {"unit", "unit-results", "unit-forms", "unit-form", "unit-forms-xlsx",
+                   "unit-form-reconcile"}
 # Pages only an editor may open even to read (forms to create or change).
 EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
 # Pages about everyone of a unit: a school's staff, who read their own pupils only, are refused.
 WHOLE_UNIT_PAGES = {"unit-results", "unit-people", "unit-people:xlsx", "unit-forms", "unit-form",
-                    "unit-forms-xlsx", "unit-name-lists-xlsx", "unit-audit", "unit-export",
-                    "unit-rollover"}
+                    "unit-forms-xlsx", "unit-form-reconcile", "unit-name-lists-xlsx", "unit-audit",
+                    "unit-export", "unit-rollover"}
 # Pages of one household or person: for a school's staff, only their pupils' exist.
 PERSON_PAGES = {"household", "household-edit", "person", "person-new"}
 

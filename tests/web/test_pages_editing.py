@@ -110,9 +110,11 @@ def test_a_member_is_added_with_the_next_number(pupil: Person, staff: Client) ->
 def test_households_are_created_and_edited_with_clear_refusals(pupil: Person,
                                                                staff: Client) -> None:
     commune = pupil.household.commune
+    village = pupil.household.village
     taken = staff.post(f"/units/{commune.pk}/households/new/",
-                       {"household_no": "0001", "new_village": "Bản Mới"})
-    assert taken.status_code == 200 and "Số phiếu này đã có trong xã" in taken.content.decode()
+                       {"household_no": "0001", "village": str(village.pk)})
+    assert taken.status_code == 200
+    assert f"Thôn {village.name} đã có hộ số 0001" in taken.content.decode()
     created = staff.post(f"/units/{commune.pk}/households/new/",
                          {"household_no": "0002", "new_village": "Bản Mới",
                           "head_name": "Quàng Văn Chủ", "residence": "thường trú"})
@@ -155,17 +157,19 @@ def test_a_new_village_is_audited_with_the_household_that_made_it(pupil: Person,
 
 
 def test_a_refused_household_save_creates_no_village(pupil: Person, staff: Client) -> None:
-    """A stale form and a household number already taken: nothing is written, not even
-    the village the form named."""
+    """A stale form: nothing is written, not even the village the form named. A number
+    already taken cannot be one of a village the save creates (households are numbered per
+    village), so naming the existing village as new is refused, and creates no other."""
     household = pupil.household
     commune = household.commune
     stale = staff.post(f"/households/{household.pk}/edit/",
                        {"household_no": "0001", "new_village": "Bản Cũ Quá", "version": "7"})
     assert "vừa được người khác sửa" in stale.content.decode()
     taken = staff.post(f"/units/{commune.pk}/households/new/",
-                       {"household_no": "0001", "new_village": "Bản Trùng Số"})
-    assert "Số phiếu này đã có trong xã" in taken.content.decode()
-    assert not Village.objects.filter(name__in=["Bản Cũ Quá", "Bản Trùng Số"]).exists()
+                       {"household_no": "0001", "new_village": household.village.name})
+    assert f"Thôn {household.village.name} đã có hộ số 0001" in taken.content.decode()
+    assert not Village.objects.filter(name="Bản Cũ Quá").exists()
+    assert Village.objects.filter(commune=commune).count() == 1
     assert not AuditEntry.objects.filter(model="village").exists()
 
 

@@ -13,6 +13,8 @@ from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
 from phocap.survey.validate import validate
 
+pytestmark = pytest.mark.usefixtures("file_villages")  # the files' household 0001: the tree's
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 
 
@@ -68,7 +70,7 @@ def test_a_changed_cell_is_previewed_field_by_field_and_audited(
             pl.col("class_grade")).alias("class_grade"),
     )
     plan = preview(edited)
-    key = ("03319", "0001", 3)
+    key = ("03319", "Bản Pồn", "0001", 3)
     assert plan.changed[key]["current_class"] == ("3*!", "5")
     assert plan.changed[key]["class_grade"] == (3, 5)
     commit(edited, staff)
@@ -83,7 +85,7 @@ def test_people_missing_from_the_file_are_reported_not_deleted(
     staff = make_user("commune_staff", tree["communes"]["03319"])
     commit(commune_file, staff)
     shorter = commune_file.filter(pl.col("full_name") != "Giàng A Dình")
-    assert preview(shorter).missing == [("03319", "0002", 3)]
+    assert preview(shorter).missing == [("03319", "Bản Pá Ngam", "0002", 3)]
     commit(shorter, staff)
     assert PersonYear.objects.filter(person__full_name="Giàng A Dình").exists()
 

@@ -5,7 +5,6 @@ its limits ends refused (never "đang kiểm tra"), and one user runs a bounded 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import socket
@@ -20,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 
 from phocap.attendance import importing as attendance_import
-from phocap.register import jobs, uploads
-from phocap.register.models import ImportJob
+from phocap.register import jobs, uploads, worker
+from phocap.register.models import BackgroundTask, ImportJob
 from phocap.schools import classlists, services
 from phocap.survey.limits import MIB
 from tests.survey.zip_bombs import zip_bomb
@@ -51,7 +50,7 @@ def staff_of(tree: dict[str, Any], make_user: Any) -> Any:
 
 def checked(user: Any, name: str, content: bytes) -> ImportJob:
     job = jobs.create(user, SimpleUploadedFile(name, content), 2021)
-    jobs.check(job.pk)
+    worker.run_inline(jobs.task(job).pk)  # its check, queued (this test's transaction is open)
     job.refresh_from_db()
     return job
 
@@ -117,8 +116,8 @@ def test_one_user_runs_a_bounded_number_of_jobs(
 
     jobs.check(first.pk)  # once one is checked, the next may start
     assert jobs.create(staff, SimpleUploadedFile("ba.csv", commune_csv()), 2021)
-    ImportJob.objects.filter(user=staff, status=Status.UPLOADED).update(
-        updated=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # threads that died long ago
+    BackgroundTask.objects.filter(status="queued").update(  # checked by a worker that died
+        status="running", attempts=1, claimed_by=f"{socket.gethostname()} {ended_process()}")
     assert jobs.create(staff, SimpleUploadedFile("bon.csv", commune_csv()), 2021)
 
 
@@ -184,24 +183,32 @@ def test_attendance_sheets_keep_to_the_same_limits(
     assert response.status_code == 400 and "quá giới hạn 1 KB" in response.content.decode()
 
 
+def ended_process() -> int:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    return dead.pid
+
+
 def test_a_job_whose_checking_process_died_ends_failed_at_once(
     tree: dict[str, Any], make_user: Any
 ) -> None:
     """A worker killed while checking (as the zip bomb's did) left its job "đang kiểm tra"
-    for 30 minutes; now the next look at the job sees the process gone."""
+    for 30 minutes; now the next look at the job sees the process gone, and the check is
+    not tried again (it would likely kill the next worker too)."""
     staff = staff_of(tree, make_user)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    for pid in (dead.pid, os.getpid()):
+    dead = ended_process()
+    for pid in (dead, os.getpid()):
         job = jobs.create(staff, SimpleUploadedFile(f"{pid}.csv", commune_csv()), 2021)
         ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING)
-        jobs.checker_path(job).write_text(f"{socket.gethostname()} {pid}")
+        BackgroundTask.objects.filter(subject=job.pk).update(
+            status="running", attempts=1, claimed_by=f"{socket.gethostname()} {pid}")
     died, alive = (jobs.refresh(job) for job in ImportJob.objects.order_by("pk"))
     assert died.status == Status.FAILED and "bị dừng giữa chừng" in died.message
-    assert f"“{dead.pid}.csv”" in died.message
+    assert f"“{dead}.csv”" in died.message
     assert alive.status == Status.VALIDATING  # this process still checks it
 
 
-def test_checking_leaves_no_process_marker_behind(tree: dict[str, Any], make_user: Any) -> None:
+def test_checking_leaves_its_task_done(tree: dict[str, Any], make_user: Any) -> None:
     job = checked(staff_of(tree, make_user), "xa-03319.csv", commune_csv())
-    assert job.status == Status.PREVIEWED and not jobs.checker_path(job).exists()
+    assert job.status == Status.PREVIEWED
+    assert jobs.task(job).status == BackgroundTask.Status.DONE

@@ -58,7 +58,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
                          & (table.survey_year == year))
     keys = [c.key for c in COLUMNS]
     frame = as_survey_text(table.select(*keys).order_by(
-        ["commune_code", "household_no", "person_no"]).to_polars())
+        ["commune_code", "village", "household_no", "person_no"]).to_polars())
     name = f"phieu-dieu-tra-{unit.code}-{year}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

@@ -150,8 +150,9 @@ def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("unit-rollover", args=[commune.pk]) + f"?year={year}")
     candidates = (PersonYear.objects.filter(person__household__commune=commune, survey_year=year,
                                             current_class="", highest_grade__in=[9, 12])
-                  .select_related("person__household")
-                  .order_by("person__household__household_no", "person__person_no"))
+                  .select_related("person__household__village")
+                  .order_by("person__household__village__name",
+                            "person__household__household_no", "person__person_no"))
     awaiting = [r for r in candidates
                 if any(w.startswith(rollover.AWAITING_DIPLOMA) for w in r.warnings)]
     return render(request, "register/rollover.html", {

@@ -1,9 +1,9 @@
 """Import pages: upload a survey file, see its validation and preview, commit it.
 
-Validation and the commit run in background threads (register/jobs.py): these
-views only start them and show the job, whose progress fragment htmx polls every
-second while it runs. A job outside the user's reach is "not found" (404), as
-everything of another commune is.
+Validation and the commit run in a worker process (register/jobs.py,
+``manage.py runjobs``): these views only queue them and show the job, whose
+progress fragment htmx polls every second while it runs. A job outside the
+user's reach is "not found" (404), as everything of another commune is.
 """
 
 from __future__ import annotations
@@ -116,7 +116,6 @@ def job_new(request: HttpRequest) -> HttpResponse:
         except uploads.UploadRefused as exc:
             form.add_error("file", str(exc))
         else:
-            jobs.start_after_commit(jobs.check, job)
             return redirect("import-detail", job.pk)
     return render(request, "register/imports/new.html", {"form": form,
                                                          "commune": request.user.unit})
@@ -129,6 +128,7 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         problems = _problems(job)
     return {
         "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,
+        "waiting": jobs.waiting(job),
         "preview": job.preview, "problems": problems,
         "may_commit": jobs.committable(request.user, job),
         "files": job.file_name.split(", ") if job.file_name else [],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -30,17 +30,11 @@ _LEADING_NUMBER = re.compile(r"^\d+\s*[.\-_)]\s*")
 
 @dataclass
 class Context:
-    """What an official file does not carry, chosen by the officer at import.
-
-    ``households`` remembers each Số phiếu across the files of one import:
-    a household number is unique only within its village in the ministry's
-    system, but the survey record keys households by commune.
-    """
+    """What an official file does not carry, chosen by the officer at import."""
 
     commune_code: str | None = None
     year: int | None = None
     village: str | None = None
-    households: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -262,8 +256,8 @@ class _SheetReader:
         The head says "Chủ hộ" in AV; in a household where no row does, the head is
         the row with AV blank that bears the name written in L and M. The template
         has no member number: the head is 1 and the others follow in file order.
-        A Số phiếu already used by another village of the same import is refused,
-        since the record keys households by commune.
+        A household is its village and Số phiếu: the ministry numbers households
+        within each village, so two villages of one import may both have household 1.
         """
         groups: dict[tuple[str | None, str], list[int]] = {}
         av = layout.caption("AV")
@@ -279,7 +273,7 @@ class _SheetReader:
                 )
                 continue
             groups.setdefault((record["village"], number), []).append(i)
-        for (village, number), members in groups.items():
+        for (_, number), members in groups.items():
             rows = [int(records[i][ROW] or 0) for i in members]
             head_positions = [i for i in members if heads[i]] or [
                 i for i in members if named_heads[i]
@@ -316,23 +310,6 @@ class _SheetReader:
                     1 for i in members if records[i]["__head__"]
                     and fold(records[i]["__head__"] or "") != head_name
                 )
-            self.check_unique(village, number, rows[0])
-
-    def check_unique(self, village: str | None, number: str, row: int) -> None:
-        seen = self.context.households.get(number)
-        if seen is None:
-            self.context.households[number] = (self.path.name, village or "", row)
-            return
-        file, other, other_row = seen
-        if other == (village or "") and file == self.path.name:
-            return
-        self.problem(
-            "official_household_in_two_villages",
-            f"{self.where(row, layout.caption('O'))}: Số phiếu “{number}” của thôn “{village}”"
-            f" đã dùng cho một hộ của thôn “{other}” (tệp {file}, dòng {other_row}). Sổ phổ cập"
-            " hiện đánh số hộ theo xã, chưa theo thôn: hãy đánh lại số phiếu cho khác nhau.",
-            row, "household_no", layout.caption("O"), number,
-        )
 
     def report_lost(self, lost: Counter[str]) -> None:
         found = [(letter, n) for letter, n in sorted(lost.items(), key=lambda i: layout.index(

@@ -218,7 +218,16 @@ def carried(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("relationship"))
     is_head = relationship.fill_null("") == layout.HEAD
     disabled = pl.col("disability").is_not_null()
+    # Column X marks continuing education; beside a grade of 6–12 the reader takes the
+    # pair for the continuing-education class of that grade (BT6–BT12).
+    general = pl.col("class_level").is_in([classes.LOWER_SECONDARY, classes.UPPER_SECONDARY])
+    code = pl.when(pl.col("continuing").fill_null(False) & general.fill_null(False)).then(
+        pl.lit("BT") + pl.col("current_class")).otherwise(pl.col("current_class"))
+    parts = classes.parse_expr(code)
     return records.with_columns(
+        *[expr.cast(records.schema[key]).alias(key) for key, expr in parts.items()
+          if key in records.schema],
+    ).with_columns(
         *keep,
         pl.lit(None, pl.String).alias("national_id"),
         pl.lit(None, pl.Int16).alias("literacy_year"),

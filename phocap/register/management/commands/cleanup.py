@@ -11,7 +11,9 @@ Run it daily (cron or a systemd timer, see docs/deploy.md). Deleted:
   VAR_DIR/imports/<id>/: a full copy of every person in the file, which the
   register now holds (or which was never imported), and need not be kept twice;
 - folders under VAR_DIR/imports left by a job that no longer exists, older
-  than N days.
+  than N days;
+- background tasks (register/background.py) that ended more than N days ago:
+  the job they ran keeps its outcome.
 
 Kept: every ImportJob row (who imported which file, when, for which communes,
 the counts, the preview's summary and the outcome) and its validation report
@@ -36,7 +38,7 @@ from django.utils import timezone
 
 from phocap.accounts import throttle, tokens
 from phocap.accounts.models import TotpDevice
-from phocap.register import jobs
+from phocap.register import background, jobs
 from phocap.register.models import ImportJob
 
 FINISHED = (ImportJob.Status.COMMITTED, ImportJob.Status.INVALID, ImportJob.Status.FAILED,
@@ -85,7 +87,8 @@ def sessions_deleted() -> int:
 
 class Command(BaseCommand):
     help = ("Xóa phiên đăng nhập và mã truy cập API đã hết hạn, bộ đếm đăng nhập cũ và tệp "
-            "nhập liệu của các lần nhập đã xong quá N ngày (giữ lại lần nhập và báo cáo kiểm tra).")
+            "nhập liệu và việc nền của các lần nhập đã xong quá N ngày (giữ lại lần nhập và báo cáo"
+            " kiểm tra).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=30,
@@ -101,6 +104,8 @@ class Command(BaseCommand):
             "khóa xác thực hai lớp chưa xác nhận": TotpDevice.objects.filter(
                 confirmed__isnull=True, created__lt=now - UNCONFIRMED_FOR).delete()[0],
             "tệp và thư mục nhập liệu": import_files_deleted(
+                now - dt.timedelta(days=options["days"])),
+            "việc nền đã xong": background.finished_deleted(
                 now - dt.timedelta(days=options["days"])),
         }
         for what, n in counts.items():
