@@ -1,6 +1,8 @@
-"""The core (rules, survey, engine, units, synth, reports) never imports Django."""
+"""What the code base must keep true of itself: the core never imports Django, and each
+cross-cutting mechanism (permissions, year picker, downloads, optimistic lock) exists once."""
 
 import ast
+import re
 from pathlib import Path
 
 CORE = ("rules", "survey", "engine", "units", "synth", "reports")
@@ -39,6 +41,134 @@ def test_the_core_packages_exist() -> None:
     # Guard against the test above passing because it looks in the wrong place.
     assert (PACKAGE / "survey" / "validate.py").exists()
     assert (PACKAGE / "units" / "registry.py").exists()
+
+
+PERMISSIONS = PACKAGE / "accounts" / "permissions.py"
+
+
+def python_files() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts]
+
+
+def defined_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.name for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def test_every_permission_predicate_lives_in_the_permissions_home() -> None:
+    """A may_*/can_* predicate, ``covers`` or ``school_in_scope`` defined a second time
+    would decide the same question its own way (issue 13: two school_in_scope refused
+    the ministry with 403 and 404); accounts/permissions.py holds the predicates and
+    schools/scope.py the one school lookup."""
+    homes = {"may_": PERMISSIONS, "can_": PERMISSIONS, "covers": PERMISSIONS,
+             "school_in_scope": PACKAGE / "schools" / "scope.py"}
+    offenders = [f"{path.relative_to(PACKAGE)}: {name}"
+                 for path in python_files()
+                 for name in defined_functions(path)
+                 for prefix, home in homes.items()
+                 if (name.startswith(prefix) if prefix.endswith("_") else name == prefix)
+                 and path != home]
+    assert offenders == []
+    assert "may_edit" in defined_functions(PERMISSIONS)  # looking in the right place
+
+
+ROLE_NAMES = {"commune_staff", "school_staff", "district_reviewer", "province_reviewer",
+              "province_admin", "ministry_viewer"}
+
+
+def test_roles_are_never_spelled_as_strings() -> None:
+    """Roles are Role members (accounts/models.py defines the names once): a string
+    "commune" or "province_reviewer" compared with user.role passes silently when
+    the role is renamed or mistyped. Templates ask the navigation context's flags."""
+    from phocap.accounts.models import Role
+
+    assert set(Role.values) == ROLE_NAMES  # the list below is the real one
+    models = PACKAGE / "accounts" / "models.py"
+    spelled = [f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value}"
+               for path in python_files() if path != models
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and node.value in ROLE_NAMES]
+    compared = [f"{path.relative_to(PACKAGE)}: {line.strip()[:80]}"
+                for path in PACKAGE.rglob("*.html")
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if re.search(r"\.role\s*(==|!=|in)\s*['\"]", line)]
+    assert spelled == [] and compared == []
+
+
+def reads_query_year(path: Path) -> bool:
+    """Whether the module reads "year" from a request's query (GET.get("year"), GET["year"])."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner, args = node.func.value, node.args
+        elif isinstance(node, ast.Subscript):
+            owner, args = node.value, [node.slice]
+        else:
+            continue
+        if (isinstance(owner, ast.Attribute) and owner.attr == "GET"
+                and any(isinstance(a, ast.Constant) and a.value == "year" for a in args)):
+            return True
+    return False
+
+
+def test_one_year_picker() -> None:
+    """Three pickers treated ?year=abc three ways (issue 13); kit/years.py is the one."""
+    home = PACKAGE / "kit" / "years.py"
+    assert reads_query_year(home)  # the check sees the picker it protects
+    assert [str(p.relative_to(PACKAGE)) for p in python_files()
+            if p != home and reads_query_year(p)] == []
+
+
+def test_one_optimistic_lock() -> None:
+    """One StaleEdit (register/locking.py), raised and caught everywhere."""
+    found = [f"{path.relative_to(PACKAGE)}: {node.name}" for path in python_files()
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef) and node.name == "StaleEdit"]
+    assert found == ["register/locking.py: StaleEdit"]
+
+
+def test_every_versioned_model_uses_the_one_lock() -> None:
+    """A model with a ``version`` field inherits VersionedModel, whose conditional UPDATE
+    is the only "save if nobody changed it" check (register/locking.py)."""
+    from django.apps import apps
+
+    from phocap.register.locking import VersionedModel
+
+    versioned = [m for m in apps.get_models()
+                 if any(f.name == "version" for f in m._meta.get_fields())]
+    assert [m.__name__ for m in versioned if not issubclass(m, VersionedModel)] == []
+    assert {"Person", "Household", "School", "PupilDestination"} <= {
+        m.__name__ for m in versioned}
+    hand_written = [str(path.relative_to(PACKAGE)) for path in python_files()
+                    if path.name != "locking.py"
+                    and 'F("version")' in path.read_text(encoding="utf-8")]
+    assert hand_written == []
+
+
+def test_one_download_helper() -> None:
+    """Files leave through register/downloads.py, which encodes the name (RFC 6266/5987),
+    neutralises CSV cells and logs a download of people; a hand-built response would
+    skip one of the three."""
+    home = PACKAGE / "register" / "downloads.py"
+    assert "Content-Disposition" in home.read_text(encoding="utf-8")
+    assert [str(p.relative_to(PACKAGE)) for p in python_files() if p != home
+            and any(s in p.read_text(encoding="utf-8")
+                    for s in ("Content-Disposition", "text/csv"))] == []
+
+
+APPS = ("accounts", "register", "recognition", "schools", "attendance", "streaming",
+        "dashboard")
+
+
+def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
+    """The kit serves every app, so it imports none; the permissions' home is in the
+    lowest app, so it imports no other (not even inside a function)."""
+    kit = {str(p.relative_to(PACKAGE)): sorted(m for m in imported_modules(p)
+                                               if m.split(".")[:2][-1] in APPS)
+           for p in (PACKAGE / "kit").glob("*.py")}
+    assert kit and all(found == [] for found in kit.values()), kit
+    assert sorted(m for m in imported_modules(PERMISSIONS)
+                  if m.startswith("phocap.") and not m.startswith("phocap.accounts")) == []
 
 
 # The Django apps, bottom to top: an app imports only apps of a lower layer, never

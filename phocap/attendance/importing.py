@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
     NOT_YOURS,
@@ -40,9 +41,9 @@ from phocap.attendance.recording import (
     apply_day,
     check_school_day,
 )
+from phocap.kit.years import school_year_of
 from phocap.register import audit, uploads
 from phocap.schools.models import School, SchoolClass
-from phocap.schools.scope import may_keep_school
 from phocap.survey.limits import Limits, check_zip, too_many_rows
 from phocap.survey.problems import SurveyFileError
 from phocap.survey.text import fold
@@ -101,11 +102,6 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def school_year_of(day: dt.date) -> int:
-    """A school year starts in August at the earliest: January–July belong to the one before."""
-    return day.year if day.month >= 8 else day.year - 1
 
 
 @dataclass(frozen=True)

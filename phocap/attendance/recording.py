@@ -1,6 +1,6 @@
 """Saving a class's day of attendance and recording follow-ups: scoped and audited.
 
-Only the school's own staff save (schools/scope.may_keep_school). A day is saved
+Only the school's own staff save (permissions.may_keep_school). A day is saved
 whole, in one transaction: the class day is marked taken and each pupil's
 absence created, changed or removed to match what was entered; every row that
 changes gets an audit entry (audit.record_many, filed under the school's
@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
 from phocap.schools.models import Enrolment, SchoolClass
-from phocap.schools.scope import may_keep_school
 
 PRESENT = "present"
 STATUSES = (PRESENT, "excused", "unexcused")  # Absence.Kind values, and present

@@ -17,7 +17,6 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
+from phocap.accounts.permissions import may_keep_school
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.calendar import (
@@ -46,11 +46,12 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
-from phocap.register import audit, uploads
+from phocap.kit.years import year_shown
+from phocap.register import uploads
+from phocap.register.downloads import PersonData, csv_download
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
-from phocap.schools.scope import classes_for, may_keep_school, schools_for
-from phocap.survey.cells import CsvWriter
+from phocap.schools.scope import classes_for, school_in_scope, schools_for
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
 
@@ -59,14 +60,16 @@ def _rate(present: int, days: int) -> str:
     return numbers.rate(present, days)
 
 
-def _year(request: HttpRequest, classes: Any) -> int:
-    """?year= (one whose Lunar New Year is known), else the latest school year with
-    classes, else the one under way."""
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and int(asked) + 1 in lunar_new_years():
-        return int(asked)
-    latest = classes.aggregate(latest=Max("school_year"))["latest"]
-    return int(latest) if latest else importing.school_year_of(dt.date.today())
+def _calendar_years() -> set[int]:
+    """The school years whose Lunar New Year is known: a school year's calendar is built
+    around its Tết break, so attendance can be kept for no other."""
+    return {year - 1 for year in lunar_new_years()}
+
+
+def _years(classes: Any) -> list[int]:
+    """The school years the classes have that a calendar can be built for; the page shows
+    one of them (kit/years.py)."""
+    return sorted(set(classes.values_list("school_year", flat=True)) & _calendar_years())
 
 
 def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
@@ -135,8 +138,8 @@ def _tet(classes: Any, data: Frames, school_year: int,
 @login_required
 def school(request: HttpRequest, pk: int) -> HttpResponse:
     """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
-    year = _year(request, found.classes.all())
+    found = school_in_scope(request, pk)
+    year = year_shown(request, _years(found.classes.all()), school=True)
     classes = classes_for(request.user).filter(school=found, school_year=year).order_by("name")
     period = _period(request)
     data = frames(classes)
@@ -213,7 +216,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if staff is None:
         raise Http404
     own = classes_for(request.user).filter(homeroom=staff)
-    year = _year(request, own)
+    year = year_shown(request, _years(own), school=True)
     classes = own.filter(school_year=year).order_by("name")
     rows = []
     for klass in classes:
@@ -265,7 +268,7 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a school's attendance spreadsheet; every problem listed, or all saved."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
+    found = school_in_scope(request, pk)
     if not may_keep_school(request.user, found):
         raise PermissionDenied
     problems: list[str] = []
@@ -296,26 +299,19 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
     for the steering committee's meeting: personal data, so the download is logged."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
-    year = _year(request, found.classes.all())
+    found = school_in_scope(request, pk)
+    year = year_shown(request, _years(found.classes.all()), school=True)
     classes = classes_for(request.user).filter(school=found, school_year=year)
     at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
-    audit.exported(request.user, found.commune, {
-        "what": "attendance_at_risk", "school": found.code, "school_year": year,
-        "pupils": len(at_risk)})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="nguy-co-bo-hoc-{found.code}-{year}.csv"')
-    response.write("\ufeff")
-    writer = CsvWriter(response)
-    writer.writerow([_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"),
-                     _("Điểm"), _("Lý do")])
-    for w in at_risk:
-        e = w.enrolment
-        writer.writerow([e.klass.name, e.pupil_no, e.full_name, e.birth_year,
-                         e.village.name if e.village else "", w.warning.points,
-                         "; ".join(w.reasons)])
-    return response
+    rows = [[w.enrolment.klass.name, w.enrolment.pupil_no, w.enrolment.full_name,
+             w.enrolment.birth_year, w.enrolment.village.name if w.enrolment.village else "",
+             w.warning.points, "; ".join(w.reasons)] for w in at_risk]
+    return csv_download(
+        f"nguy-co-bo-hoc-{found.code}-{year}.csv",
+        [_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"), _("Điểm"), _("Lý do")],
+        rows, PersonData(request.user, [found.commune], {
+            "what": "attendance_at_risk", "school": found.code, "school_year": year,
+            "pupils": len(at_risk)}))
 
 
 @login_required
@@ -323,8 +319,10 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
 def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's calendar for a year: its own if entered, else the default, with the
     Lunar New Year it is built around; the school's staff change it."""
-    found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
-    year = _year(request, found.classes.all())
+    found = school_in_scope(request, pk)
+    # A calendar is set ahead of the year's classes: any year it can be built for.
+    year = year_shown(request, _calendar_years(), school=True,
+                      opens_on=_years(found.classes.all()))
     can_keep = may_keep_school(request.user, found)
     own = SchoolCalendar.objects.filter(school=found, school_year=year).first()
     try:
@@ -358,7 +356,7 @@ def commune(request: HttpRequest, pk: int) -> HttpResponse:
     unit = commune_with_people(request, pk, whole=False)
     schools = schools_for(request.user).filter(commune=unit)
     all_classes = SchoolClass.objects.filter(school__in=schools)
-    year = _year(request, all_classes)
+    year = year_shown(request, _years(all_classes), school=True)
     classes = all_classes.filter(school_year=year)
     period = _period(request)
     data = frames(classes)

@@ -1,5 +1,6 @@
-"""Who sets a unit's plan targets, setting them with a record of the change, and which
-target applies to a unit that set none.
+"""Setting a unit's plan targets with a record of the change, and which target applies
+to a unit that set none. Who may set them is permissions.may_set_targets, for the
+reasons below.
 
 The plan of universal education (kế hoạch phổ cập) is adopted by a district or a
 province and drafted by its education office; the district and province
@@ -18,20 +19,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard.models import MOBILISATION, PlanTarget, PlanTargetChange
 from phocap.register.models import AdministrativeUnit
-
-PLANNING_ROLES = {"district_reviewer", "province_reviewer", "province_admin"}
-
-
-def may_set_targets(user: Any, unit: AdministrativeUnit) -> bool:
-    """District and province staff, for their own district or province (module docstring)."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role in PLANNING_ROLES
-        and user.unit_id == unit.pk
-        and unit.type != AdministrativeUnit.Type.COMMUNE
-    )
 
 
 def set_targets(user: Any, unit: AdministrativeUnit, year: int,

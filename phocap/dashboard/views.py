@@ -1,9 +1,9 @@
 """The mobilisation dashboard against plan targets, its target history, and trends.
 
 Scope as on the results pages: a unit is shown to whoever covers it
-(scope.covers; the ministry viewer sees every unit's aggregates). Figures are
+(permissions.covers; the ministry viewer sees every unit's aggregates). Figures are
 aggregates from the engine, never a person. Only the unit's own planning staff
-may change its targets (targets.may_set_targets).
+may change its targets (permissions.may_set_targets).
 """
 
 from __future__ import annotations
@@ -16,39 +16,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from phocap import numbers
+from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard import trends as trend
 from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
-from phocap.dashboard.targets import Resolved, may_set_targets, resolve, set_targets
+from phocap.dashboard.targets import Resolved, resolve, set_targets
 from phocap.engine.result import UnitResult
+from phocap.kit.targets import Wording, against_target
+from phocap.kit.years import ruled_years, year_shown
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import (
     breadcrumbs,
     communes_below,
-    survey_year,
     unit_in_scope,
 )
 
-
-def _words(comparison: Comparison) -> tuple[str, str]:
-    """("above" | "below" | "equal" | "none" | "n/a", the sentence an officer reads)."""
-    if comparison.target is None:
-        return "none", _("chưa đặt kế hoạch")
-    points = comparison.points
-    if points is None:
-        return "n/a", _("không áp dụng (không có trẻ trong độ tuổi)")
-    if points == 0:
-        return "equal", _("bằng kế hoạch")
-    amount = numbers.difference(points) if numbers.rounded(points) else _("chưa đến 0,01")
-    if points > 0:
-        return "above", _("cao hơn kế hoạch %(points)s điểm") % {"points": amount}
-    return "below", _("thấp hơn kế hoạch %(points)s điểm") % {"points": amount}
+# The dashboard's sentence (kit/targets.py), e.g. "cao hơn kế hoạch 1,1 điểm".
+WORDING = Wording(
+    no_target=gettext_lazy("chưa đặt kế hoạch"),
+    not_applicable=gettext_lazy("không áp dụng (không có trẻ trong độ tuổi)"),
+    equal=gettext_lazy("bằng kế hoạch"),
+    above=gettext_lazy("cao hơn kế hoạch %(points)s điểm"),
+    below=gettext_lazy("thấp hơn kế hoạch %(points)s điểm"),
+)
 
 
 def _figures(unit: AdministrativeUnit, result: UnitResult | None,
@@ -62,7 +57,7 @@ def _figures(unit: AdministrativeUnit, result: UnitResult | None,
         comparison = Comparison(counts.numerator if counts else 0,
                                 counts.denominator if counts else 0,
                                 resolved.rate if resolved else None)
-        sign, words = _words(comparison)
+        sign, words = against_target(comparison.rate_pct, comparison.target, WORDING)
         rows.append({
             "key": indicator.key, "label": indicator.label_vi,
             "numerator": comparison.numerator, "denominator": comparison.denominator,
@@ -98,7 +93,10 @@ def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
     the unit's planning staff enter the targets here (POST)."""
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = survey_year(request, communes)
+    # A plan's targets are set ahead of the survey they measure: every year the rules
+    # cover, opening on the newest surveyed.
+    year = year_shown(request, ruled_years(),
+                      opens_on=survey_years(communes))
     allowed = may_set_targets(request.user, found)
     form = None
     if request.method == "POST":

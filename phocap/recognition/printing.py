@@ -4,7 +4,7 @@ The results printed are the dossier's snapshot (what was submitted and decided
 on), never today's register; the forms and name lists are built from the
 register's survey year, which stays frozen while a dossier is submitted or
 recognised (freeze.py). Name lists are personal data: only a reader who sees
-people gets them (scope.sees_people), and the view logs the download.
+people gets them (permissions.sees_people), and the view logs the download.
 
 Which minutes (ND20 Arts 28–30, TT07/2016): every dossier carries the self-check
 minutes of the unit that submits it; once the recognising level has decided, the

@@ -1,8 +1,8 @@
 """Thin pages over workflow.py: a unit's dossiers, one dossier, the reviewer's queue.
 
 A dossier carries aggregates only (rates, no person), so every role that covers
-the unit reads it, the Ministry viewer included; who may act is workflow's
-``may_submit`` and ``may_review``. Outside one's scope a dossier does not
+the unit reads it, the Ministry viewer included; who may act is
+permissions.may_submit and may_review. Outside one's scope a dossier does not
 exist (404); inside it, an action of the wrong role is a 403.
 """
 
@@ -18,18 +18,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from phocap.accounts.permissions import (
+    covers,
+    may_review,
+    may_submit,
+    reads_whole_units,
+    reviews_dossiers,
+    sees_people,
+)
 from phocap.engine.export import label
+from phocap.kit.years import year_asked
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
-from phocap.register import audit
-from phocap.register.scope import covers, reads_whole_units, sees_people
+from phocap.register.downloads import PDF, PersonData, download
 from phocap.register.views.common import breadcrumbs, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
 
 STANDARDS = list(STANDARD_NAMES_VI)
-REVIEWING_ROLES = {"district_reviewer", "province_reviewer", "province_admin", "ministry_viewer"}
 
 
 def _criteria(result: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -44,7 +51,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 def dossiers(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's dossiers by year and standard with their history; its staff submit here."""
     unit = whole_unit(request, pk)
-    can_submit = workflow.may_submit(request.user, unit)
+    can_submit = may_submit(request.user, unit)
     if request.method == "POST":
         if not can_submit:
             raise PermissionDenied
@@ -81,8 +88,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not reads_whole_units(request.user):
         raise PermissionDenied
-    reviews = workflow.may_review(request.user, found)
-    submits = workflow.may_submit(request.user, found.unit)
+    reviews = may_review(request.user, workflow.reviewing(found))
+    submits = may_submit(request.user, found.unit)
     if request.method == "POST":
         return _act(request, found, reviews, submits)
     try:
@@ -129,14 +136,11 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                                   " trong sổ rồi tải lại.") % {"reason": exc})
         return redirect("dossier", found.pk)
     name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
-    if content.name_lists:
-        audit.exported(request.user, found.unit, {
-            "year": found.survey_year, "dossier": found.pk, "file": name,
-            "lists": [f.code for f in content.name_lists],
-            "rows": sum(len(f.rows) for f in content.name_lists)})
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    people = PersonData(request.user, [found.unit], {
+        "year": found.survey_year, "dossier": found.pk, "file": name,
+        "lists": [f.code for f in content.name_lists],
+        "rows": sum(len(f.rows) for f in content.name_lists)}) if content.name_lists else None
+    return download(data, name, PDF, people)
 
 
 def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:
@@ -173,18 +177,18 @@ def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> 
 def queue(request: HttpRequest) -> HttpResponse:
     """Dossiers awaiting this reviewer, oldest submission first."""
     user: Any = request.user
-    if user.role not in REVIEWING_ROLES:
+    if not reviews_dossiers(user):
         raise PermissionDenied
     rows = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).select_related(
         "unit__parent__parent").order_by("updated", "pk")
     standard = request.GET.get("standard", "")
-    year = _int(request.GET.get("year"))
+    year = year_asked(request)
     if standard in STANDARDS:
         rows = rows.filter(standard=standard)
     if year is not None:
         rows = rows.filter(survey_year=year)
     awaiting = [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows
-                if covers(user, d.unit) and workflow.may_review(user, d)]
+                if covers(user, d.unit) and may_review(user, workflow.reviewing(d))]
     years = sorted(set(Dossier.objects.values_list("survey_year", flat=True)), reverse=True)
     return render(request, "recognition/queue.html", {
         "awaiting": awaiting, "standard": standard, "year": year, "years": years,

@@ -17,6 +17,9 @@ roles submit their own unit's dossier. They never review it: the reviewing level
 is always the one above, except a province's own claim up to level 2 from 2025,
 which the law gives to the province itself.
 
+The rules above are applied by accounts/permissions.py (``may_submit``,
+``may_review``), the one home of every permission; this module asks them.
+
 Every step is one transaction with a DossierEvent carrying the engine's result
 at that moment; a decision keeps the result it was based on (the dossier's
 snapshot), and the granted level may exceed the computed one only with a
@@ -33,6 +36,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts import permissions
 from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
@@ -82,32 +86,9 @@ def reviewer_of(unit: AdministrativeUnit, standard: str, level: int) -> Reviewer
     return Reviewer(parent.type, parent)
 
 
-def may_review(user: Any, dossier: Dossier) -> bool:
-    from phocap.accounts.models import Role
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    reviewer = reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
-    if reviewer.type == "ministry":
-        return bool(user.role == Role.MINISTRY_VIEWER)
-    assert reviewer.unit is not None
-    roles = {"district": {Role.DISTRICT_REVIEWER},
-             "province": {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN}}[reviewer.type]
-    return user.role in roles and user.unit_id == reviewer.unit.pk
-
-
-def may_submit(user: Any, unit: AdministrativeUnit) -> bool:
-    """The unit's own staff (see the module's docstring for districts and provinces)."""
-    from phocap.accounts.models import Role
-
-    if not getattr(user, "is_authenticated", False) or user.unit_id != unit.pk:
-        return False
-    roles = {
-        AdministrativeUnit.Type.COMMUNE: {Role.COMMUNE_STAFF},
-        AdministrativeUnit.Type.DISTRICT: {Role.DISTRICT_REVIEWER},
-        AdministrativeUnit.Type.PROVINCE: {Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN},
-    }[AdministrativeUnit.Type(unit.type)]
-    return user.role in roles
+def reviewing(dossier: Dossier) -> Reviewer:
+    """The level that reviews the dossier, for the level it claims."""
+    return reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
 
 
 def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
@@ -138,7 +119,7 @@ def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
     ``level`` defaults to the engine's; the snapshot is taken now, so a
     resubmission after fixes carries the fixed result.
     """
-    if not may_submit(user, unit):
+    if not permissions.may_submit(user, unit):
         raise PermissionDenied(f"Chỉ cán bộ của {unit.name} được nộp hồ sơ của đơn vị mình.")
     _refuse_bad_text(comment=comment)
     with transaction.atomic():
@@ -192,7 +173,7 @@ def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
 
 
 def _awaiting(user: Any, dossier: Dossier) -> Dossier:
-    if not may_review(user, dossier):
+    if not permissions.may_review(user, reviewing(dossier)):
         raise PermissionDenied(
             f"Chỉ {reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed).name}"
             " được xét hồ sơ này.")

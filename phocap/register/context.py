@@ -8,13 +8,16 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    from phocap.accounts.models import Role
+    from phocap.accounts import permissions, twofactor
 
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
         "nav_unit": user.unit,
-        "nav_can_import": user.role == Role.COMMUNE_STAFF,
-        "nav_is_admin": user.role == Role.PROVINCE_ADMIN,
+        "nav_can_import": permissions.may_upload(user),
+        "nav_is_admin": permissions.administers_accounts(user),
+        "nav_is_school_staff": permissions.is_school_staff(user),
+        "nav_reviews_dossiers": permissions.reviews_dossiers(user),
+        "nav_second_factor": twofactor.eligible(user),
     }

@@ -26,14 +26,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from phocap.accounts.permissions import may_edit
 from phocap.register import audit, freezing
 from phocap.register.editing import EDITABLE_PERSON_FIELDS
-from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Person, PersonYear
-from phocap.register.scope import editable
 from phocap.survey.text import fold, normalize
 
 # Weights of the evidence; a pair is shown with the sum, capped at 100.
@@ -202,7 +200,7 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
     """
     if keep_id == remove_id:
         raise ValueError("Không thể gộp một người với chính họ.")
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     take_removed = take_removed or {}
     with transaction.atomic():
@@ -217,12 +215,10 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
             freezing.refuse_if_frozen(commune, year)
         freezing.refuse_if_held(commune)
         for person_id, version in ((keep_id, keep_version), (remove_id, remove_version)):
-            if not Person.objects.filter(pk=person_id, version=version).update(
-                    version=F("version") + 1):
-                raise StaleEdit(
-                    "Một trong hai người vừa được người khác sửa sau khi bạn mở trang; hãy tải"
-                    " lại trang để xem thay đổi mới rồi gộp lại."
-                )
+            Person.update_if_unchanged(
+                person_id, version,
+                "Một trong hai người vừa được người khác sửa sau khi bạn mở trang; hãy tải"
+                " lại trang để xem thay đổi mới rồi gộp lại.")
         kept_before, removed_before = audit.snapshot(kept), audit.snapshot(removed)
         moved, discarded = _move_years(user, kept, removed, take_removed)
         filled = [name for name in EDITABLE_PERSON_FIELDS

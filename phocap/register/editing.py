@@ -17,10 +17,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
+from phocap.accounts.permissions import may_edit
 from phocap.register import audit, checking, freezing, records, uniqueness
-from phocap.register.locking import StaleEdit
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -29,7 +28,6 @@ from phocap.register.models import (
     Village,
     number_taken,
 )
-from phocap.register.scope import editable
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
                           "ethnicity")
@@ -56,6 +54,8 @@ def _commit_refused(national_id: str | None) -> Clash:
     return Clash([checking.Problem("national_id", national_id, uniqueness.COMMIT_REFUSED)])
 
 
+STALE_HOUSEHOLD = ("Hộ này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
+                   " để xem thay đổi mới rồi sửa lại.")
 STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
                 " để xem thay đổi mới rồi sửa lại.")
 
@@ -75,7 +75,7 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         person = Person.objects.for_user(user).select_related("household__commune").get(
             pk=person_id
         )
-        if not editable(user, person.household.commune):
+        if not may_edit(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
         freezing.refuse_if_held(person.household.commune)
         checked = checking.person_edit(person, changes)
@@ -87,13 +87,9 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
         before = audit.snapshot(person)
         try:
             with transaction.atomic():
-                updated = Person.objects.filter(pk=person_id, version=version).update(
-                    version=F("version") + 1, **values
-                )
+                Person.update_if_unchanged(person_id, version, STALE_PERSON, **values)
         except IntegrityError:
             raise _commit_refused(values.get("national_id")) from None
-        if not updated:
-            raise StaleEdit(STALE_PERSON)
         person.refresh_from_db()
         audit.record(user, "update", person, before)
     return person
@@ -101,13 +97,12 @@ def update_person(user: Any, person_id: int, version: int, changes: dict[str, An
 
 def _claim(person_id: int, version: int) -> None:
     """Take the person's version or refuse: the one check every edit of a person passes."""
-    if not Person.objects.filter(pk=person_id, version=version).update(version=F("version") + 1):
-        raise StaleEdit(STALE_PERSON)
+    Person.update_if_unchanged(person_id, version, STALE_PERSON)
 
 
 def _editable_person(user: Any, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
-    if not editable(user, person.household.commune):
+    if not may_edit(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     return person
 
@@ -150,7 +145,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
 
 def add_person(user: Any, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
-    if not editable(user, household.commune):
+    if not may_edit(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freezing.refuse_if_frozen(household.commune, year)
@@ -227,7 +222,7 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freezing.refuse_if_held(commune)
@@ -250,14 +245,10 @@ def save_household(user: Any, commune: AdministrativeUnit, household_id: int | N
         _refuse_taken_number(household_id, village, number)
         try:
             with transaction.atomic():
-                updated = Household.objects.filter(pk=household_id, version=version).update(
-                    version=F("version") + 1, **changes)
+                Household.update_if_unchanged(household_id, version, STALE_HOUSEHOLD, **changes)
         except IntegrityError:
             # Another save took the number in that village meanwhile.
             raise ValueError(_taken(village, number)) from None
-        if not updated:
-            raise StaleEdit("Hộ này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải"
-                            " lại trang để xem thay đổi mới rồi sửa lại.")
         household.refresh_from_db()
         audit.record(user, "update", household, before)
     return household

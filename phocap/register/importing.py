@@ -43,6 +43,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.permissions import may_edit
 from phocap.register import audit, bulk, import_runs, uniqueness
 from phocap.register.freezing import frozen
 from phocap.register.models import (
@@ -55,7 +56,6 @@ from phocap.register.models import (
 from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
-from phocap.register.scope import editable
 from phocap.survey.official.values import CLASS_OF_STAGE
 from phocap.survey.text import fold
 from phocap.units import vintage_for_year
@@ -343,7 +343,7 @@ def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
            expected: str | None = None) -> Preview:
     """Apply the records in one transaction, audited; returns what was done.
 
-    Only the commune's own staff may (scope.editable). ``expected`` is the
+    Only the commune's own staff may (permissions.may_edit). ``expected`` is the
     fingerprint of the preview the user confirmed: if the register changed
     since, nothing is written and ImportRefused says to preview again.
     ``progress(done, total)`` is called after each batch of records written.
@@ -400,7 +400,7 @@ def _allowed(records: pl.DataFrame, year: int, user: Any,
     communes = _communes(records, year)
     if authorise:
         for commune in communes.values():
-            if not editable(user, commune):
+            if not may_edit(user, commune):
                 raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
     _refuse_frozen(communes, year)
     return communes

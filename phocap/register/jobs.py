@@ -20,7 +20,7 @@ the job failed, with a message saying what happened (``_check_abandoned``,
 
 A job is seen by its owner, and read (never committed) by the reviewers of a
 district or province that contains its communes; anyone else gets "not found".
-Only the owner commits, and only if scope.editable allows them every commune
+Only the owner commits, and only if permissions.may_commit allows them every commune
 of the file (the commune's own staff), as importing.commit checks again.
 """
 
@@ -41,11 +41,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
-from phocap.accounts.models import Role
+from phocap.accounts.permissions import may_commit, opens_others_imports
 from phocap.register import background, import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, BackgroundTask, ImportJob, Person
 from phocap.register.records import field_label
-from phocap.register.scope import editable, visible_communes
+from phocap.register.scope import visible_communes
 from phocap.survey import limits
 from phocap.survey.official.reading import Context
 from phocap.survey.report import ordered, summary, write_xlsx
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 Status = ImportJob.Status
 SAMPLE = 200  # changed and missing people listed in a preview; the counts are complete
 RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.COMMITTING)
-REVIEWERS = (Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)
 COMMIT_FAILED = ("Ghi vào sổ gặp sự cố ngoài dự kiến; chưa có gì được ghi (mọi thay đổi đã được"
                  " hoàn tác). Hãy thử lại hoặc báo quản trị hệ thống.")
 INTERRUPTED = ("Lần ghi vào sổ bị gián đoạn sau {done}/{total} bản ghi (máy chủ dừng giữa chừng"
@@ -80,20 +79,15 @@ def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()
     mine = models.Q(user=user)
-    if user.role in REVIEWERS:
+    if opens_others_imports(user):
         mine |= models.Q(communes__in=visible_communes(user))
     return ImportJob.objects.filter(mine).distinct()
 
 
-def can_commit(user: Any, job: ImportJob) -> bool:
-    """The owner, once the preview is ready, if they may edit every commune of the file."""
-    communes = list(job.communes.all())
-    return (
-        job.status == Status.PREVIEWED
-        and job.user_id == getattr(user, "pk", None)
-        and bool(communes)
-        and all(editable(user, c) for c in communes)
-    )
+def committable(user: Any, job: ImportJob) -> bool:
+    """Whether the user may commit the job now: its preview is ready, and they may
+    (permissions.may_commit)."""
+    return job.status == Status.PREVIEWED and may_commit(user, job)
 
 
 def running(user: Any) -> list[ImportJob]:
@@ -372,7 +366,7 @@ def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
 def request_commit(user: Any, job: ImportJob) -> bool:
     """Move a previewed job to committing (once: a second click finds it taken) and queue
     the commit, in one transaction."""
-    if not can_commit(user, job):
+    if not committable(user, job):
         return False
     with transaction.atomic():
         taken = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phocap.register.locking import VersionedModel
 from phocap.register.scope import ScopedManager
 from phocap.survey.text import village_named
 
@@ -102,7 +103,7 @@ class Village(models.Model):
         return self.name
 
 
-class Household(models.Model):
+class Household(VersionedModel):
     class Residence(models.TextChoices):
         PERMANENT = "thường trú", _("thường trú")
         TEMPORARY = "tạm trú", _("tạm trú")
@@ -116,7 +117,6 @@ class Household(models.Model):
     residence = models.CharField(_("diện cư trú"), max_length=12, choices=Residence.choices,
                                  blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("commune")
 
@@ -147,7 +147,7 @@ def number_taken(village: str, household_no: str) -> str:
             " có một số phiếu riêng. Chọn số phiếu khác hoặc thôn khác.")
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A stable identity; the yearly survey facts are in PersonYear."""
 
     class Sex(models.TextChoices):
@@ -163,7 +163,6 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=30, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("household__commune")
 

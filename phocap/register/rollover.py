@@ -18,10 +18,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.permissions import may_edit
 from phocap.register import audit
 from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
-from phocap.register.scope import editable
 from phocap.survey import classes
 
 CARRIED = (
@@ -80,7 +80,7 @@ def _next_class(record: PersonYear, age_next: int) -> tuple[str, int | None] | N
 def open_year(user: Any, commune: AdministrativeUnit, year: int,
               repeating: Collection[int] = ()) -> Opened:
     """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được mở năm điều tra mới của xã mình.")
     if reason := frozen(commune, year + 1):
         raise RolloverRefused(reason)
@@ -135,7 +135,7 @@ def open_year(user: Any, commune: AdministrativeUnit, year: int,
 def confirm_graduates(user: Any, commune: AdministrativeUnit, year: int,
                       person_ids: Collection[int]) -> int:
     """Record the diplomas of pupils awaiting them after the roll-over to ``year``."""
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được xác nhận tốt nghiệp.")
     if reason := frozen(commune, year):
         raise RolloverRefused(reason)

@@ -1,19 +1,21 @@
-"""Who may see and change which units' people: the one place every query passes through.
+"""Which rows of which units a user reads: the one place every query passes through.
 
 Every register model has a ScopedManager; pages and API read through
-``Model.objects.for_user(user)`` and write through ``editable``. A user sees
-the communes of the unit their role covers (a commune, or every commune below a
-district or province) and nothing else; a ministry viewer sees aggregates only,
-never a person. A school's staff member (Role.SCHOOL_STAFF) is attached to a
-commune but reads only their own school: its pupils (the people on its class
-lists), their households, and the school's own records; ``for_user`` narrows
-every scoped model to that (what of each model they read is the schools'
-answer, asked through hooks.school_rows), so no page or API call can forget
-it, and pages about a whole commune refuse them (``reads_whole_units``).
+``Model.objects.for_user(user)``. Whether a user may *do* something (open a unit's
+pages, change a commune, keep a school) is a predicate of accounts/permissions.py, the
+permissions' one home; this module holds the queryset scoping only. A user sees the
+communes of the unit their role covers (a commune, or every commune below a district or
+province) and nothing else; a ministry viewer sees aggregates only, never a person. A
+school's staff member (Role.SCHOOL_STAFF) is attached to a commune but reads only their
+own school: its pupils (the people on its class lists), their households, and the
+school's own records; ``for_user`` narrows every scoped model to that (what of each
+model they read is the schools' answer, asked through hooks.school_rows), so no page or
+API call can forget it, and pages about a whole commune refuse them
+(permissions.reads_whole_units).
 
 Uploads ask the same module before anything of the file is validated or
 previewed (``refuse_foreign_upload``): a file naming a commune the uploader may
-not edit is refused outright, naming the communes.
+not edit (permissions.may_edit) is refused outright, naming the communes.
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from phocap.accounts.permissions import is_school_staff, may_edit
 from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
 
 if TYPE_CHECKING:
-    from phocap.accounts.models import User
     from phocap.register.models import AdministrativeUnit
 
 
@@ -50,59 +52,6 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     if unit.type == AdministrativeUnit.Type.COMMUNE:
         return communes.filter(pk=unit.pk)
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
-
-
-def is_school_staff(user: Any) -> bool:
-    """A school's account: attached to a commune, reading only its own school (below)."""
-    from phocap.accounts.models import Role
-
-    return getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
-
-
-def reads_whole_units(user: Any) -> bool:
-    """Whether the user may open the pages about everything of a unit they cover (its
-    audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).
-
-    A school's staff member reads their own school's pupils only: a commune-wide page
-    would show them everyone else, and a page filtered to their pupils would mislead
-    (results and forms of a commune are about everyone), so they are refused.
-    """
-    return getattr(user, "is_authenticated", False) and not is_school_staff(user)
-
-
-def covers(user: Any, unit: AdministrativeUnit) -> bool:
-    """Whether the user may open the unit's pages: their own unit or one below it.
-
-    A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
-    nobody covers a unit above or beside their own.
-    """
-    from phocap.accounts.models import Role
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.MINISTRY_VIEWER:
-        return True
-    if user.unit_id is None:
-        return False
-    return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
-
-
-def sees_people(user: Any) -> bool:
-    """Every role but the ministry viewer reads person-level data of the units it covers."""
-    from phocap.accounts.models import Role
-
-    return getattr(user, "is_authenticated", False) and user.role != Role.MINISTRY_VIEWER
-
-
-def editable(user: User, commune: AdministrativeUnit) -> bool:
-    """Only commune staff change people, and only in their own commune."""
-    from phocap.accounts.models import Role
-
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role == Role.COMMUNE_STAFF
-        and user.unit_id == commune.pk
-    )
 
 
 class ScopedManager(models.Manager[Any]):
@@ -169,7 +118,7 @@ def refuse_foreign_upload(user: Any, path: Path | Sequence[Path], year: int | No
     for unit in units:
         found.setdefault(unit.code, []).append(unit)
     foreign = sorted(code for code in codes
-                     if not any(editable(user, unit) for unit in found.get(code, [])))
+                     if not any(may_edit(user, unit) for unit in found.get(code, [])))
     if not foreign:
         return
     named = ", ".join(f"{code} ({found[code][0].name})" if code in found

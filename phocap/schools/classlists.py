@@ -28,11 +28,12 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.permissions import may_keep_school_details
 from phocap.register import audit, freezing, uploads
 from phocap.register.models import Person, Village
 from phocap.schools import matching
 from phocap.schools.models import Enrolment, School, SchoolClass
-from phocap.schools.services import NOT_YOURS, may_keep_details
+from phocap.schools.services import NOT_YOURS
 from phocap.survey import parse, readers
 from phocap.survey.problems import SurveyFileError
 from phocap.survey.schema import COLUMNS
@@ -169,7 +170,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
 def import_file(user: Any, school: School, year: int, path: Path,
                 display_name: str) -> Outcome:
     """Check then store a class list file for the school's ``year``, all or nothing."""
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     villages = {fold(name): pk for pk, name in
                 Village.objects.filter(commune=school.commune).values_list("pk", "name")}
@@ -217,7 +218,7 @@ def import_file(user: Any, school: School, year: int, path: Path,
 def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
     """One pupil typed on the class page, matched to the register as a file's would be."""
     school = klass.school
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         freezing.refuse_if_frozen(school.commune, klass.school_year)

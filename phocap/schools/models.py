@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phocap.register.locking import VersionedModel
 from phocap.register.scope import ScopedManager
 
 
-class School(models.Model):
+class School(VersionedModel):
     """A school or centre, with the code the survey's ``current_school`` uses."""
 
     class Level(models.TextChoices):
@@ -45,7 +46,6 @@ class School(models.Model):
     national_standard_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     accreditation_level = models.PositiveSmallIntegerField(
         _("kiểm định chất lượng cấp độ"), default=0, help_text=_("0: chưa đạt; 1–4"))
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("commune")
 
@@ -77,7 +77,7 @@ class SchoolSite(models.Model):
         return self.name
 
 
-class SchoolYearFacts(models.Model):
+class SchoolYearFacts(VersionedModel):
     """What a school reports once a year besides its classes: rooms and boarding."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="years")
@@ -85,7 +85,6 @@ class SchoolYearFacts(models.Model):
     classrooms = models.PositiveSmallIntegerField(_("số phòng học"), default=0)
     semi_boarding_pupils = models.PositiveIntegerField(_("học sinh bán trú"), default=0)
     boarding_pupils = models.PositiveIntegerField(_("học sinh nội trú"), default=0)
-    version = models.PositiveIntegerField(default=1)
     # The staff counted for the year's conditions while it is frozen
     # ({"teachers": {subject: n}, "nurses": n}): staff are not kept per year, so
     # recognition/freeze.py pins them here (schools/conditions.pin_staff).
@@ -98,7 +97,7 @@ class SchoolYearFacts(models.Model):
                                                name="facts_per_school_year")]
 
 
-class Staff(models.Model):
+class Staff(VersionedModel):
     """A member of a school's staff; ``user`` is their login, if they have one."""
 
     class Role(models.TextChoices):
@@ -125,7 +124,6 @@ class Staff(models.Model):
     active = models.BooleanField(_("đang công tác"), default=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="staff")
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("school__commune")
 
@@ -156,7 +154,7 @@ class SchoolClass(models.Model):
         return f"{self.name} ({self.school_year}–{self.school_year + 1})"
 
 
-class Enrolment(models.Model):
+class Enrolment(VersionedModel):
     """A pupil on a class list, linked to the household register's person when matched.
 
     The class list is the school's own record (name, birth date, sex as the school
@@ -182,7 +180,6 @@ class Enrolment(models.Model):
     repeating = models.BooleanField(_("lưu ban"), default=False)
     left_on = models.DateField(_("ngày thôi học"), null=True, blank=True)
     left_reason = models.CharField(_("lý do thôi học"), max_length=120, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("klass__school__commune")
 
@@ -194,7 +191,7 @@ class Enrolment(models.Model):
         return self.full_name
 
 
-class MonitoringOfficer(models.Model):
+class MonitoringOfficer(VersionedModel):
     """Whether a commune has appointed an officer to follow universalisation (PCGD–XMC)
     in a school year: one of the recognition conditions (docs/rules.md §3, TT07 Arts 3–6).
 
@@ -207,7 +204,6 @@ class MonitoringOfficer(models.Model):
     school_year = models.PositiveSmallIntegerField(_("năm học (bắt đầu)"))
     full_name = models.CharField(_("cán bộ theo dõi phổ cập"), max_length=120, blank=True)
     decision = models.CharField(_("số quyết định phân công"), max_length=60, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("commune")
 

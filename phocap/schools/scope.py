@@ -1,30 +1,25 @@
-"""Who sees and changes which schools' data: the register's scope, narrowed to the school.
+"""Which schools a user reads, and the one lookup of a school a page is about.
 
-Reading follows the register (register/scope.py): a user reads the schools of
-the communes their role covers, and a ministry viewer reads aggregates only. A
-school's staff member (Role.SCHOOL_STAFF with a Staff record linked to their
-login) reads only their own school and its pupils, even though their account is
-attached to the commune: ScopedManager.for_user narrows every scoped model so.
-Writing belongs to whoever keeps the record: the school's own staff keep its
-classes, pupils and attendance; the commune's staff keep the commune's list of
-schools.
-"""
+Reading follows the register (register/scope.py): a user reads the schools of the
+communes their role covers, and a ministry viewer reads aggregates only. A school's
+staff member (Role.SCHOOL_STAFF with a Staff record linked to their login) reads only
+their own school and its pupils, even though their account is attached to the commune:
+ScopedManager.for_user narrows every scoped model so, asking ``school_rows`` here
+through hooks.school_rows. Who keeps which record (the school's own staff its classes,
+pupils and attendance; the commune's staff the commune's list of schools) is decided by
+accounts/permissions.py, like every other permission. """
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
-from phocap.accounts.models import Role
+from phocap.accounts.permissions import knows_school, own_school_id, refuse, sees_people
 from phocap.register.models import Household, Person, PersonYear, Village
 from phocap.schools.models import Enrolment, School, SchoolClass
-
-
-def own_school_id(user: Any) -> int | None:
-    """The school of a school staff member's Staff record, or None."""
-    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
-    return staff.school_id if staff is not None else None
 
 
 def pupils(user: Any) -> models.QuerySet[Any]:
@@ -72,13 +67,12 @@ def classes_for(user: Any) -> models.QuerySet[SchoolClass]:
     return SchoolClass.objects.filter(school__in=schools_for(user))
 
 
-def may_keep_school(user: Any, school: School) -> bool:
-    """The school's own staff keep its classes, pupils, staff list and yearly facts."""
-    return (getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
-            and own_school_id(user) == school.pk)
-
-
-def may_keep_school_list(user: Any, commune: Any) -> bool:
-    """The commune's staff keep the list of schools in their commune."""
-    return (getattr(user, "is_authenticated", False) and user.role == Role.COMMUNE_STAFF
-            and user.unit_id == commune.pk)
+def school_in_scope(request: HttpRequest, pk: int) -> School:
+    """The school a page about its pupils, staff or attendance is for, by the one refusal
+    policy (permissions.refuse): a school outside the user's units, or another school
+    for a school's staff, does not exist for them (404); the ministry viewer, whose unit
+    summaries name every school, may not open a page naming its people (403)."""
+    school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
+    user: Any = request.user
+    refuse(knows=knows_school(user, school), may=sees_people(user))
+    return school

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 
+from phocap.accounts.permissions import may_keep_school_details, may_keep_school_list
 from phocap.register import audit, freezing
-from phocap.register.locking import StaleEdit
+from phocap.register.locking import STALE, StaleEdit, VersionedModel
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import (
     MonitoringOfficer,
@@ -29,7 +29,6 @@ from phocap.schools.models import (
     SchoolYearFacts,
     Staff,
 )
-from phocap.schools.scope import may_keep_school, may_keep_school_list
 
 # The list the commune keeps, and the details a school keeps about itself.
 LIST_FIELDS = ("code", "name", "level", "public")
@@ -38,25 +37,15 @@ DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
 FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 
-STALE = ("Dữ liệu này vừa được người khác sửa sau khi bạn mở biểu mẫu; hãy tải lại trang"
-         " để xem thay đổi mới rồi sửa lại.")
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
 
 
-def may_keep_details(user: Any, school: School) -> bool:
-    """The school's own staff, or the commune's staff (many schools have no accounts)."""
-    return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
-
-
-def _update(model: type[models.Model], instance: Any, version: int | None,
+def _update(model: type[VersionedModel], instance: Any, version: int | None,
             changes: dict[str, Any], user: Any) -> Any:
-    """The conditional UPDATE of editing.py, then the audit entry."""
+    """The optimistic lock's conditional UPDATE (register/locking.py), then the audit entry."""
     before = audit.snapshot(instance)
-    updated = model._default_manager.filter(pk=instance.pk, version=version).update(
-        version=F("version") + 1, **changes)
-    if not updated:
-        raise StaleEdit(STALE)
+    model.update_if_unchanged(instance.pk, version, **changes)
     instance.refresh_from_db()
     audit.record(user, "update", instance, before)
     return instance
@@ -79,7 +68,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
                     return school
                 school = School.objects.for_user(user).select_related("commune").get(
                     pk=school_id, commune=commune)
-                if not may_keep_details(user, school):
+                if not may_keep_school_details(user, school):
                     raise PermissionDenied(NOT_YOURS)
                 if not may_keep_school_list(user, commune) and set(changes) - set(DETAIL_FIELDS):
                     raise PermissionDenied(NOT_COMMUNE)
@@ -91,7 +80,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
 def save_facts(user: Any, school: School, year: int, version: int | None,
                values: dict[str, int]) -> SchoolYearFacts:
     """A school's rooms and boarding pupils of a school year (created at the first save)."""
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         freezing.refuse_if_frozen(school.commune, year)
@@ -131,7 +120,7 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
     unknown = set(values) - set(STAFF_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         if staff_id is None:
@@ -144,7 +133,7 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
 
 def add_site(user: Any, school: School, name: str, main: bool,
              distance_km: Any = None) -> SchoolSite:
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         try:
@@ -160,7 +149,7 @@ def add_site(user: Any, school: School, name: str, main: bool,
 def add_class(user: Any, school: School, year: int, name: str, grade: str,
               site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
     """A class of a school year; its number counts towards the room and teacher norms."""
-    if not may_keep_details(user, school):
+    if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         freezing.refuse_if_frozen(school.commune, year)

@@ -6,11 +6,15 @@ only their own school (schools/scope.py); the ministry viewer reads the unit
 summaries, which name schools but no person, and nothing else (403). Every
 change goes through schools/services.py or schools/classlists.py, which check
 who keeps the record and write the audit.
+
+The year (kit/years.py): a school's pages and the reconciliations show the years of
+the survey and of the class lists; a school year's facts, classes, class lists and
+monitoring officer are recorded ahead of the survey, so those forms take every
+accepted year.
 """
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,17 +28,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
-from phocap.accounts.models import Role
-from phocap.register import audit, uploads
+from phocap.accounts.permissions import (
+    may_keep_school_details,
+    may_keep_school_list,
+    opens_school,
+    sees_people,
+)
+from phocap.kit.years import EVERY_YEAR, year_shown
+from phocap.register import uploads
+from phocap.register.downloads import PersonData, csv_download
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
-from phocap.register.scope import covers, sees_people
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
-    survey_year,
     unit_in_scope,
 )
 from phocap.schools import (
@@ -64,36 +73,20 @@ from phocap.schools.models import (
     SchoolYearFacts,
     Staff,
 )
-from phocap.schools.scope import may_keep_school_list, own_school_id
-from phocap.survey.cells import CsvWriter
+from phocap.schools.scope import school_in_scope
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
 
 
-def school_in_scope(request: HttpRequest, pk: int) -> School:
-    """A school whose pages the user may open: in a unit they cover, their own if they are a
-    school's staff; never for the ministry viewer (the page names staff and pupils)."""
-    school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
-    user: Any = request.user
-    if not covers(user, school.commune):
-        raise Http404
-    if user.role == Role.SCHOOL_STAFF and own_school_id(user) != school.pk:
-        raise Http404
-    if not sees_people(user):
-        raise PermissionDenied
-    return school
-
-
-def _opens(user: Any, school: School) -> bool:
-    """Whether school_in_scope would let the user open the school's pages."""
-    if not sees_people(user):
-        return False
-    return user.role != Role.SCHOOL_STAFF or own_school_id(user) == school.pk
+def _class_years(classes: Any) -> list[int]:
+    """The school years of these classes: a school's year has data once its class lists
+    are in, before or without the commune's survey of that year."""
+    return list(classes.values_list("school_year", flat=True).distinct())
 
 
 def _keeps(request: HttpRequest, school: School) -> None:
-    if not services.may_keep_details(request.user, school):
+    if not may_keep_school_details(request.user, school):
         raise PermissionDenied
 
 
@@ -111,7 +104,8 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, [*survey_years(communes), *_class_years(
+        SchoolClass.objects.filter(school__commune__in=communes))])
     schools = list(School.objects.filter(commune__in=communes).select_related("commune__parent")
                    .order_by("commune__code", "level", "name"))
     rows = summary.per_school(schools, year)
@@ -133,7 +127,7 @@ def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
                        for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
         "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
-        "opens": {r.school.pk for r in rows if _opens(request.user, r.school)},
+        "opens": {r.school.pk for r in rows if opens_school(request.user, r.school)},
     })
 
 
@@ -204,7 +198,8 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, [*survey_years([found.commune]),
+                               *_class_years(found.classes.all())])
     [figures] = summary.per_school([found], year)
     staff = list(found.staff.order_by("-active", "role", "subject", "full_name"))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
@@ -220,7 +215,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
         "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
                                         "total": _("tổng số giáo viên")}.get(k, k)), n)
                       for k, n in sorted(figures.shortages.items())],
-        "keeps": services.may_keep_details(request.user, found),
+        "keeps": may_keep_school_details(request.user, found),
     })
 
 
@@ -244,7 +239,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
     initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
                 "boarding_pupils": facts.boarding_pupils, "version": facts.version}
@@ -320,7 +315,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 def class_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     form = ClassForm(request.POST or None, school=found)
     if request.method == "POST" and form.is_valid():
         site = (SchoolSite.objects.filter(school=found, pk=form.cleaned_data["site"]).first()
@@ -343,7 +338,7 @@ def school_class(request: HttpRequest, pk: int) -> HttpResponse:
     """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
     klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
     found = school_in_scope(request, klass.school_id)
-    keeps = services.may_keep_details(request.user, found)
+    keeps = may_keep_school_details(request.user, found)
     form = None
     if keeps:
         form = PupilForm(request.POST or None, school=found)
@@ -374,7 +369,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -405,7 +400,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not may_keep_school_list(request.user, commune):
         raise PermissionDenied
-    year = survey_year(request, [commune])
+    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([commune]))
     officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
     form = OfficerForm(request.POST or None, initial={
         "full_name": officer.full_name, "decision": officer.decision,
@@ -425,15 +420,9 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
               headers: list[str], rows: list[list[Any]]) -> HttpResponse:
-    """A CSV of personal data, logged (audit.exported) before it leaves."""
-    audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """A CSV of personal data, logged before it leaves (register/downloads.py)."""
+    return csv_download(name, headers, rows,
+                        PersonData(request.user, [commune], {"what": what, "rows": len(rows)}))
 
 
 def _explained(commune: AdministrativeUnit, year: int,
@@ -449,7 +438,8 @@ def _explained(commune: AdministrativeUnit, year: int,
 def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
-    year = survey_year(request, [found.commune])
+    year = year_shown(request, [*survey_years([found.commune]),
+                               *_class_years(found.classes.all())])
     pupils = list(reconcile.unlinked_pupils([found], year))
     if request.GET.get("format") == "csv":
         return _download(request, found.commune, f"hoc-sinh-chua-co-trong-so-{found.code}.csv",
@@ -466,9 +456,8 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
-    if request.user.role == Role.SCHOOL_STAFF:
-        raise PermissionDenied
-    year = survey_year(request, [commune])
+    year = year_shown(request, [*survey_years([commune]), *_class_years(
+        SchoolClass.objects.filter(school__commune=commune))])
     schools = School.objects.filter(commune=commune)
     wanted = request.GET.get("format")
     if wanted == "csv-pupils":

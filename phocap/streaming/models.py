@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phocap.register.locking import VersionedModel
 from phocap.register.scope import ScopedManager
 from phocap.streaming.rates import Destination, Stream
 
@@ -39,7 +40,7 @@ STREAM_CHOICES = [
 ]
 
 
-class PupilDestination(models.Model):
+class PupilDestination(VersionedModel):
     """Where one grade-9 pupil went after the school year, as the school confirmed it.
 
     ``suggested`` keeps what the register proposed when the officer confirmed,
@@ -54,7 +55,6 @@ class PupilDestination(models.Model):
     suggested = models.CharField(_("gợi ý từ sổ điều tra"), max_length=30, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("enrolment__klass__school__commune")
 
@@ -94,7 +94,7 @@ class StreamingTarget(models.Model):
         return Decimal(self.hundredths) / 100
 
 
-class CareerGuidanceActivity(models.Model):
+class CareerGuidanceActivity(VersionedModel):
     """One career-guidance (hướng nghiệp) activity a school held."""
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE,
@@ -107,7 +107,6 @@ class CareerGuidanceActivity(models.Model):
     participants = models.PositiveIntegerField(_("số học sinh tham gia"))
     partners = models.CharField(_("trường nghề, doanh nghiệp phối hợp"), max_length=300,
                                 blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("school__commune")
 
@@ -116,7 +115,7 @@ class CareerGuidanceActivity(models.Model):
         verbose_name = _("hoạt động hướng nghiệp")
 
 
-class LabourDemand(models.Model):
+class LabourDemand(VersionedModel):
     """An employer's answer to a labour-demand survey: workers wanted in one trade."""
 
     class Qualification(models.TextChoices):
@@ -134,7 +133,6 @@ class LabourDemand(models.Model):
     workers_wanted = models.PositiveIntegerField(_("số lao động cần tuyển"))
     qualification = models.CharField(_("trình độ yêu cầu"), max_length=20,
                                      choices=Qualification.choices)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager("commune")
 

@@ -1,10 +1,11 @@
 """Every change to streaming data: who may make it, and its audit entry in the same transaction.
 
 Destinations and career-guidance activities are the school's own records
-(schools.scope.may_keep_school); labour-demand entries are the commune's, kept
-by its staff like its households (register.scope.editable); targets are the
-province's plan (``may_set_targets``). Each write is audited with the values
-before and after (register/audit.py), which files it under its commune.
+(permissions.may_keep_school); labour-demand entries are the commune's, kept
+by its staff like its households (permissions.may_edit); targets are the
+province's plan (permissions.may_set_targets), kept for provinces only. Each write
+is audited with the values before and after (register/audit.py), which files it
+under its commune.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.permissions import may_edit, may_keep_school, may_set_targets
 from phocap.register import audit
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, PersonYear
-from phocap.register.scope import editable
 from phocap.schools.models import Enrolment, School
-from phocap.schools.scope import may_keep_school
 from phocap.streaming.figures import GRADE_NINE
 from phocap.streaming.models import (
     CareerGuidanceActivity,
@@ -29,17 +29,6 @@ from phocap.streaming.models import (
     StreamingTarget,
 )
 from phocap.streaming.rates import Destination, NextYear, Stream, Suggestion, suggest
-
-# Province staff: the targets are part of the province's plan, which its department
-# of education drafts (province reviewers are that department's staff) and the
-# province administrator works for too. A district receives the province's targets.
-TARGET_ROLES = {"province_reviewer", "province_admin"}
-
-
-def may_set_targets(user: Any, province: AdministrativeUnit) -> bool:
-    return (getattr(user, "is_authenticated", False) and user.role in TARGET_ROLES
-            and user.unit_id == province.pk
-            and province.type == AdministrativeUnit.Type.PROVINCE)
 
 
 def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
@@ -107,6 +96,8 @@ def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
 def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
                 rates: dict[tuple[Stream, bool], Decimal | None]) -> int:
     """Store the province's targets of the year (None removes one); returns how many changed."""
+    if province.type != AdministrativeUnit.Type.PROVINCE:
+        raise ValueError(f"{province} is not a province: streaming targets are a province's")
     if not may_set_targets(user, province):
         raise PermissionDenied
     changed = 0
@@ -149,7 +140,7 @@ def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActi
 
 
 def add_labour_demand(user: Any, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
-    if not editable(user, commune):
+    if not may_edit(user, commune):
         raise PermissionDenied
     with transaction.atomic():
         made = LabourDemand(commune=commune, **fields)

@@ -65,6 +65,9 @@ def client_for(user: Any) -> Client:
     return client
 
 
+SCHOOL_PAGES = ("attendance-school", "attendance-calendar", "attendance-at-risk-export")
+
+
 def urls(made: dict[str, Any], commune: Any) -> dict[str, str]:
     day = MONDAY.isoformat()
     return {
@@ -84,9 +87,10 @@ def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user
                                  tree: dict[str, Any], role: str, unit_of: Any,
                                  code: str) -> None:
     """Reading: 200 where the role covers the commune (school staff: own school only),
-    404 elsewhere; the ministry viewer 404 on pupils, 403 on the commune report.
-    Writing: 302 for the school's own staff, 403 for anyone who reads it, 404 otherwise;
-    nothing is saved by anyone but the keeper."""
+    404 elsewhere; the ministry viewer, who knows every school by name, 403 on a
+    school's pages and the commune report, 404 on a class or a pupil it never sees
+    (permissions.refuse). Writing: 302 for the school's own staff, 403 for anyone who
+    reads it, 404 otherwise; nothing is saved by anyone but the keeper."""
     user = keeper if role == "school_staff" else make_user(role, unit_of(tree))
     client = client_for(user)
     commune_code = "03319" if code == "neighbour" else code
@@ -94,12 +98,15 @@ def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user
     covered = commune_code in COVERS[role]
     reads = covered and not (role == "school_staff" and code != "03319")
     keeps = role == "school_staff" and code == "03319"
+    knows = reads or role == "ministry_viewer"  # a school's pages (schools.scope)
     for name, url in urls(made, tree["communes"][commune_code]).items():
         got = client.get(url).status_code
         if name == "attendance-commune":
             want = 403 if role == "ministry_viewer" else 200 if covered else 404
         elif name == "attendance-import":
-            want = 200 if keeps else 403 if reads else 404
+            want = 200 if keeps else 403 if knows else 404
+        elif name in SCHOOL_PAGES:
+            want = 200 if reads else 403 if knows else 404
         else:
             want = 200 if reads else 404
         assert got == want, (name, role, code)
@@ -113,7 +120,7 @@ def test_attendance_scope_matrix(schools: dict[str, Any], keeper: Any, make_user
     calendar = client.post(f"/attendance/schools/{made['school'].pk}/calendar/?year={YEAR}", {
         "first_day": "2021-09-06", "last_day": "2022-05-31", "tet_first_day": "2022-01-24",
         "tet_last_day": "2022-02-06"})
-    assert calendar.status_code == (302 if keeps else 403 if reads else 404), (role, code)
+    assert calendar.status_code == (302 if keeps else 403 if knows else 404), (role, code)
     assert Absence.objects.filter(enrolment=pupil).count() == int(keeps)
     assert FollowUp.objects.filter(enrolment=pupil).count() == int(keeps)
     assert SchoolCalendar.objects.filter(school=made["school"]).count() == int(keeps)

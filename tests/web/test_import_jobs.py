@@ -41,7 +41,7 @@ def test_a_file_is_checked_previewed_and_committed_in_the_background(
     assert {k: job.preview[k] for k in ("new", "changed", "unchanged", "missing")} == {
         "new": 7, "changed": 0, "unchanged": 0, "missing": 0}
     assert [c.code for c in job.communes.all()] == ["03319"]
-    assert jobs.can_commit(staff, job)
+    assert jobs.committable(staff, job)
 
     assert jobs.request_commit(staff, job)
     assert not jobs.request_commit(staff, job)  # a second click finds it taken
@@ -68,7 +68,7 @@ def test_a_file_with_errors_stops_at_validation_with_its_report(
     assert job.status == Status.INVALID
     assert job.errors >= 1 and "có lỗi" in job.message
     assert job.report_path.endswith(".xlsx")
-    assert not jobs.can_commit(staff, job)
+    assert not jobs.committable(staff, job)
     assert not jobs.request_commit(staff, job)
     assert not PersonYear.objects.exists()
 
@@ -90,7 +90,7 @@ def test_jobs_are_seen_by_their_owner_and_the_reviewers_above_only(
     for user in (neighbour, outsider, school):
         assert not jobs.visible_jobs(user).exists()
     for user in (reviewer, province, neighbour):
-        assert not jobs.can_commit(user, job)
+        assert not jobs.committable(user, job)
         assert not jobs.request_commit(user, job)
     job.refresh_from_db()
     assert job.status == Status.PREVIEWED

@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from phocap.accounts import permissions
 from phocap.recognition import workflow
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register import editing, rollover
@@ -121,8 +122,8 @@ def test_a_district_dossier_goes_to_the_province_and_freezes_its_communes(
         surveyed: dict[str, Any], make_user: Any) -> None:
     district = surveyed["districts"][0]
     dossier = submit(make_user("district_reviewer", district), district)
-    assert not workflow.may_review(make_user("district_reviewer", surveyed["districts"][1]),
-                                   dossier)
+    assert not permissions.may_review(make_user("district_reviewer", surveyed["districts"][1]),
+                                      workflow.reviewing(dossier))
     assert frozen(surveyed["communes"]["03322"], YEAR)
     assert frozen(surveyed["communes"]["03370"], YEAR) is None
     workflow.return_(make_user("province_reviewer", surveyed["province"]), dossier, "Bổ sung.")

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from phocap.accounts.permissions import may_edit
 from phocap.register.models import Household, Person, PersonYear
-from phocap.register.scope import editable
 
 
 def visible(user: Any) -> set[str]:
@@ -76,10 +76,10 @@ def test_only_commune_staff_edit_and_only_their_commune(tree: dict[str, Any],
                                                         make_user: Any) -> None:
     communes = tree["communes"]
     staff = make_user("commune_staff", communes["03319"])
-    assert editable(staff, communes["03319"])
-    assert not editable(staff, communes["03322"])
+    assert may_edit(staff, communes["03319"])
+    assert not may_edit(staff, communes["03322"])
     reviewer = make_user("district_reviewer", tree["districts"][0])
-    assert not editable(reviewer, communes["03319"])
+    assert not may_edit(reviewer, communes["03319"])
 
 
 @pytest.mark.real_hashing

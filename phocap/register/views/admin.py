@@ -29,7 +29,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts import permissions
 from phocap.accounts.models import Role, User
+from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import audit, freezing
 from phocap.register.admin_forms import (
     ASSIGNABLE_ROLES,
@@ -38,7 +40,8 @@ from phocap.register.admin_forms import (
     NewAccountForm,
 )
 from phocap.register.models import AdministrativeUnit, UnitYear
-from phocap.register.views.common import page_of, survey_year
+from phocap.register.results import survey_years
+from phocap.register.views.common import page_of
 
 AdminView = Callable[..., HttpResponse]
 
@@ -50,7 +53,7 @@ def province_admin(view: AdminView) -> AdminView:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user: Any = request.user
-        if (user.role != Role.PROVINCE_ADMIN or user.unit is None
+        if (not permissions.administers_accounts(user) or user.unit is None
                 or user.unit.type != AdministrativeUnit.Type.PROVINCE):
             raise PermissionDenied
         return view(request, user.unit, *args, **kwargs)
@@ -204,7 +207,10 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
         messages.success(request, _("Đã lưu danh sách xã ĐBKK năm %(year)s: %(n)s xã thay đổi.")
                          % {"year": year, "n": changed})
         return redirect(f"{request.path}?year={year}")
-    year = survey_year(request, list(communes))
+    # A designation may precede the survey it applies to: every year the system accepts,
+    # opening on the newest surveyed.
+    year = year_shown(request, EVERY_YEAR,
+                      opens_on=survey_years(list(communes)))
     flagged = set(UnitYear.objects.filter(unit__in=communes, survey_year=year,
                                           especially_difficult=True)
                   .values_list("unit_id", flat=True))

@@ -11,15 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from phocap.accounts.permissions import sees_people
+from phocap.kit.years import year_shown
 from phocap.register import audit
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AuditEntry
-from phocap.register.scope import sees_people
+from phocap.register.results import survey_years
 from phocap.register.views.common import (
     breadcrumbs,
     communes_below,
     page_of,
-    survey_year,
     whole_unit,
 )
 from phocap.survey.schema import COLUMNS, Kind
@@ -51,7 +53,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     if not sees_people(request.user):
         raise PermissionDenied
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     table = survey_record(year, [c.code for c in communes])
     keys = [c.key for c in COLUMNS] + ["birth_year"]
     frame = as_survey_text(table.select(*keys).order_by(
@@ -60,16 +62,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         rows = write_xlsx(path, frame.to_arrow().to_batches())
-        for commune in communes:
-            audit.exported(request.user, commune, {"year": year, "unit": unit.code,
-                                                   "rows": rows, "file": name})
         content = path.read_bytes()
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(content, name, XLSX, PersonData(
+        request.user, communes, {"year": year, "unit": unit.code, "rows": rows, "file": name}))
 
 
 def as_survey_text(frame: pl.DataFrame) -> pl.DataFrame:

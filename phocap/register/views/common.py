@@ -1,20 +1,19 @@
-"""What the register's views share: finding a unit in scope and the survey year shown."""
+"""What the register's views share: finding a unit in scope, its communes, the breadcrumbs.
+
+The survey year a page shows is read by the kit's one year picker (kit/years.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from phocap.register.models import AdministrativeUnit, PersonYear
-from phocap.register.results import survey_years
-from phocap.register.scope import covers, reads_whole_units, sees_people
-from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
+from phocap.accounts.permissions import covers, reads_whole_units, sees_people
+from phocap.register.models import AdministrativeUnit
 
 
 def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
@@ -54,20 +53,6 @@ def communes_below(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
         return [unit]
     return list(AdministrativeUnit.objects.filter(
         Q(parent=unit) | Q(parent__parent=unit), type=AdministrativeUnit.Type.COMMUNE))
-
-
-def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None = None) -> int:
-    """The year asked for (?year=), else the latest surveyed in these communes, else last year."""
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and FIRST_SURVEY_YEAR <= int(asked) <= LAST_SURVEY_YEAR:
-        return int(asked)
-    if communes is not None:
-        # Cached per commune under its revision (results.survey_years): reading everyone
-        # below a province of a million people for the latest year took most of a second.
-        years = survey_years(communes)
-        return years[0] if years else dt.date.today().year - 1
-    latest = PersonYear.objects.aggregate(latest=Max("survey_year"))["latest"]
-    return int(latest) if latest else dt.date.today().year - 1
 
 
 def breadcrumbs(unit: AdministrativeUnit, user: Any) -> list[AdministrativeUnit]:

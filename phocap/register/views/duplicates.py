@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from phocap.accounts.permissions import may_edit
 from phocap.register import duplicates as service
 from phocap.register.locking import StaleEdit
 from phocap.register.models import Person
-from phocap.register.scope import editable
 from phocap.register.views.common import breadcrumbs, commune_with_people, page_of
 from phocap.textfields import CheckedForm
 
@@ -58,7 +58,7 @@ def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": commune, "breadcrumbs": breadcrumbs(commune, request.user),
         "pairs": page_of(request, found[:SHOWN_PAIRS], per_page=30),
         "total": len(found), "shown": min(len(found), SHOWN_PAIRS),
-        "can_merge": editable(request.user, commune),
+        "can_merge": may_edit(request.user, commune),
         "year_prefix": CHOSEN_YEAR_PREFIX,
     })
 
@@ -77,7 +77,7 @@ def _take_removed(request: HttpRequest) -> dict[int, bool]:
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
-    if not editable(request.user, commune):
+    if not may_edit(request.user, commune):
         raise PermissionDenied
     form = MergeForm(request.POST)
     if not form.is_valid():

@@ -16,36 +16,33 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from phocap.register import audit
+from phocap.accounts.permissions import sees_people
+from phocap.kit.years import year_shown
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.reporting import cached_forms, name_lists
 from phocap.register.results import survey_years
-from phocap.register.scope import sees_people
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
-    survey_year,
     whole_unit,
 )
 from phocap.reports.model import Form, header_cells, shown
 from phocap.reports.xlsx import write_forms
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _workbook(forms: list[Form], name: str) -> HttpResponse:
+def _workbook(forms: list[Form], name: str,
+              person_data: PersonData | None = None) -> HttpResponse:
     with tempfile.TemporaryDirectory() as folder:
         data = write_forms(forms, Path(folder) / name).read_bytes()
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, name, XLSX, person_data)
 
 
 @login_required
 def forms(request: HttpRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     built = cached_forms(unit, year)
     return render(request, "register/forms.html", {
         "unit": unit, "year": year, "years": survey_years(communes),
@@ -69,7 +66,7 @@ def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
 def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     found = next((f for f in cached_forms(unit, year)["forms"] if f.code == code), None)
     if found is None:
         raise Http404
@@ -87,17 +84,16 @@ def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 def forms_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
-    year = survey_year(request, communes_below(unit))
+    year = year_shown(request, survey_years(communes_below(unit)))
     return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
 
 
 @login_required
 def name_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     lists = name_lists(commune, year)
     name = f"danh-sach-{commune.code}-{year}.xlsx"
-    audit.exported(request.user, commune, {
+    return _workbook(lists, name, PersonData(request.user, [commune], {
         "year": year, "rows": sum(len(f.rows) for f in lists), "file": name,
-        "lists": [f.code for f in lists]})
-    return _workbook(lists, name)
+        "lists": [f.code for f in lists]}))

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts.permissions import may_edit, sees_people
+from phocap.kit.years import year_shown
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
-from phocap.register.scope import editable, sees_people
-from phocap.register.views.common import breadcrumbs, commune_with_people, survey_year
+from phocap.register.results import survey_years
+from phocap.register.views.common import breadcrumbs, commune_with_people
 
 
 def household_in_scope(request: HttpRequest, pk: int) -> Household:
@@ -47,7 +49,7 @@ def history(user: Any, household: Household, people: list[Person]) -> Any:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
-    year = survey_year(request, [household.commune])
+    year = year_shown(request, survey_years([household.commune]))
     # Through for_user: a school's staff see the household's pupils, not its other members.
     members = list(Person.objects.for_user(request.user).filter(household=household)
                    .order_by("person_no").prefetch_related(
@@ -59,7 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(household.commune, request.user),
         "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
         "not_surveyed": [p for p in members if not p.this_year],
-        "can_edit": editable(request.user, household.commune),
+        "can_edit": may_edit(request.user, household.commune),
         "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
                               initial={"version": household.version}),
@@ -72,7 +74,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The household's own fields, inline on its page (htmx) or as a page of its own."""
     household = household_in_scope(request, pk)
     commune = household.commune
-    if not editable(request.user, commune):
+    if not may_edit(request.user, commune):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, instance=household, commune=commune,
                          initial={"version": household.version})
@@ -99,7 +101,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
-    if not editable(request.user, commune):
+    if not may_edit(request.user, commune):
         raise PermissionDenied
     numbers = Household.objects.filter(commune=commune).values_list("household_no", flat=True)
     digits = [int(n) for n in numbers if n.isdigit()]
@@ -124,8 +126,8 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     """Open survey year Y+1 from Y ("lên lớp"), then confirm diplomas awaited."""
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
-    can_edit = editable(request.user, commune)
+    year = year_shown(request, survey_years([commune]))
+    can_edit = may_edit(request.user, commune)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

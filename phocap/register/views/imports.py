@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phocap.accounts.models import Role
+from phocap.accounts.permissions import may_upload
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.textfields import CheckedForm
@@ -90,12 +90,6 @@ class ImportForm(CheckedForm):
         return cleaned
 
 
-def may_upload(user: Any) -> bool:
-    """Commune staff bring their commune's file; nobody else writes people."""
-    return bool(user.is_authenticated and user.role == Role.COMMUNE_STAFF
-                and user.unit_id is not None)
-
-
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     return jobs.refresh(get_object_or_404(jobs.visible_jobs(request.user), pk=pk))
 
@@ -136,7 +130,7 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         "job": job, "done": done, "total": total, "running": job.status in jobs.RUNNING,
         "waiting": jobs.waiting(job),
         "preview": job.preview, "problems": problems,
-        "may_commit": jobs.can_commit(request.user, job),
+        "may_commit": jobs.committable(request.user, job),
         "files": job.file_name.split(", ") if job.file_name else [],
     }
 

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from phocap.accounts.permissions import may_edit, sees_people
+from phocap.kit.years import year_shown
 from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
-from phocap.register.scope import editable, sees_people
-from phocap.register.views.common import breadcrumbs, survey_year
+from phocap.register.results import survey_years
+from phocap.register.views.common import breadcrumbs
 from phocap.register.views.households import household_in_scope
 
 
@@ -46,9 +48,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_in_scope(request, pk)
     household = person.household
     commune = household.commune
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
-    can_edit = editable(request.user, commune)
+    can_edit = may_edit(request.user, commune)
     initial = records.raw(person, surveyed) | {"version": person.version}
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -88,9 +90,9 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new member of a household: a newborn, or someone moving in (status "chuyển đến")."""
     household = household_in_scope(request, pk)
     commune = household.commune
-    if not editable(request.user, commune):
+    if not may_edit(request.user, commune):
         raise PermissionDenied
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     form = RecordForm(request.POST or None,
                       initial={"residence": household.residence or "thường trú"})
     if request.method == "POST" and form.is_valid():
@@ -120,7 +122,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     """Moved away, moved in, deceased (or undone) for the survey year: one explicit action."""
     person = person_in_scope(request, pk)
-    year = survey_year(request, [person.household.commune])
+    year = year_shown(request, survey_years([person.household.commune]))
     version = request.POST.get("version", "")
     action = request.POST.get("action", "")
     if action not in editing.MOVES or not version.isdigit():

@@ -22,12 +22,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts.permissions import may_edit, sees_people
+from phocap.kit.years import year_shown
 from phocap.register import audit, reconciling, uploads
 from phocap.register.freezing import Frozen
 from phocap.register.models import AdministrativeUnit
 from phocap.register.reporting import cached_forms
-from phocap.register.scope import editable, sees_people
-from phocap.register.views.common import breadcrumbs, communes_below, survey_year, whole_unit
+from phocap.register.results import survey_years
+from phocap.register.views.common import breadcrumbs, communes_below, whole_unit
 from phocap.reports import ministry
 from phocap.reports.forms import CODES
 from phocap.reports.model import Form
@@ -127,8 +129,8 @@ def reconcile(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     if code not in CODES:
         raise Http404
-    year = survey_year(request, communes_below(unit))
-    may_enter = editable(request.user, unit)
+    year = year_shown(request, survey_years(communes_below(unit)))
+    may_enter = may_edit(request.user, unit)
     problems: list[str] = []
     if request.method == "POST":
         if not may_enter:

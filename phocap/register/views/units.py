@@ -16,9 +16,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
 from phocap.engine.export import SHORT_VI, label
 from phocap.engine.result import UnitResult
+from phocap.kit.years import year_shown
 from phocap.register import audit
+from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
@@ -28,14 +31,11 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
-from phocap.register.scope import editable, reads_whole_units, sees_people
-from phocap.register.views.audit import XLSX
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
     page_of,
-    survey_year,
     unit_in_scope,
     whole_unit,
 )
@@ -69,7 +69,7 @@ def _standards(result: UnitResult) -> list[dict[str, Any]]:
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     by_code = {u.code: u for u in evaluation.units}
     own = by_code.get(found.code)
@@ -111,7 +111,7 @@ def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
     context: dict[str, Any] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
-        "can_edit": editable(request.user, commune),
+        "can_edit": may_edit(request.user, commune),
     }
     if not sees_people(request.user):
         return context
@@ -151,7 +151,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 def households(request: HttpRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
     commune = commune_with_people(request, pk, whole=False)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     context = {"unit": commune, "year": year} | _household_page(request, commune, year)
     return render(request, "register/_households.html", context)
 
@@ -162,7 +162,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     source, the gap, the people behind it, and next year's outlook."""
     found = whole_unit(request, pk)
     communes = communes_below(found)
-    year = survey_year(request, communes)
+    year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation.units if u.code == found.code), None)
     ahead = {(c["code"], c["standard"]): c for c in cached_next_year(found, year)}
@@ -195,7 +195,7 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
     with ?format=xlsx (a download of personal data, logged)."""
     commune = commune_with_people(request, pk)
-    year = survey_year(request, [commune])
+    year = year_shown(request, survey_years([commune]))
     try:
         frame = behind(commune, year, criterion)
     except KeyError:
@@ -206,11 +206,9 @@ def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
         book = Workbook(buffer)
         frame.rename(FIELD_LABELS, strict=False).write_excel(book, worksheet="Danh sách")
         book.close()
-        audit.exported(request.user, commune, {"year": year, "criterion": criterion,
-                                               "rows": frame.height, "file": name})
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(buffer.getvalue(), name, XLSX, PersonData(
+            request.user, [commune], {"year": year, "criterion": criterion,
+                                      "rows": frame.height, "file": name}))
     if frame.height:  # a name list on a page is the same read as its download
         audit.exported(request.user, commune, {"year": year, "criterion": criterion,
                                                "rows": frame.height, "page": True})

@@ -20,15 +20,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phocap.accounts.permissions import may_keep_school
+from phocap.kit.years import year_shown
 from phocap.register.locking import StaleEdit
 from phocap.register.views.common import breadcrumbs
 from phocap.schools.models import Enrolment, School
-from phocap.schools.scope import may_keep_school
+from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import GRADE_NINE
 from phocap.streaming.models import DESTINATION_CHOICES
 from phocap.streaming.rates import Destination, Suggestion
-from phocap.streaming.views.common import school_in_scope, school_year, school_years
+from phocap.streaming.views.common import school_years
 
 REASONS = {
     "no_record": gettext_lazy("không có phiếu điều tra năm sau"),
@@ -94,7 +96,7 @@ def _save(request: HttpRequest, pupils: list[Enrolment],
 @login_required
 def destinations(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
-    year = school_year(request, [school.commune])
+    year = year_shown(request, school_years([school.commune]), school=True)
     editable = may_keep_school(request.user, school)
     pupils = _pupils(school, year)
     found = services.suggestions(pupils)

@@ -19,13 +19,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phocap.accounts.permissions import may_keep_school, own_school_id
+from phocap.kit.years import year_shown
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
-from phocap.schools.scope import may_keep_school, own_school_id
+from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import CareerGuidanceActivity
-from phocap.streaming.views.common import school_in_scope, school_year, school_years
+from phocap.streaming.views.common import school_years
 from phocap.textfields import CheckedModelForm
 
 
@@ -49,7 +51,9 @@ class ActivityForm(CheckedModelForm):
 def activities(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = school_year(request, communes)
+    held = CareerGuidanceActivity.objects.filter(school__commune__in=communes).values_list(
+        "school_year", flat=True)
+    year = year_shown(request, [*school_years(communes), *held], school=True)
     listed = list(CareerGuidanceActivity.objects
                   .filter(school__commune__in=communes, school_year=year)
                   .select_related("school__commune"))

@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from phocap.register.scope import editable
+from phocap.accounts.permissions import may_edit
+from phocap.kit.years import year_shown
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -28,7 +29,7 @@ from phocap.register.views.common import (
 from phocap.streaming import services
 from phocap.streaming.figures import province_of
 from phocap.streaming.models import LabourDemand
-from phocap.streaming.views.common import school_year, school_years
+from phocap.streaming.views.common import school_years
 from phocap.textfields import CheckedModelForm
 
 
@@ -58,7 +59,9 @@ def by_trade(entries: Any) -> list[dict[str, Any]]:
 def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = school_year(request, communes)
+    entered = LabourDemand.objects.filter(commune__in=communes).values_list("survey_year",
+                                                                            flat=True)
+    year = year_shown(request, [*school_years(communes), *entered], school=True)
     entries = LabourDemand.objects.filter(commune__in=communes, survey_year=year)
     listed = list(entries.select_related("commune"))
     return render(request, "streaming/labour.html", {
@@ -66,14 +69,14 @@ def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
         "province": province_of(found), "breadcrumbs": breadcrumbs(found, request.user),
         "entries": listed, "summary": by_trade(entries),
         "total": sum(e.workers_wanted for e in listed),
-        "can_add": found.type == "commune" and editable(request.user, found),
+        "can_add": found.type == "commune" and may_edit(request.user, found),
     })
 
 
 @login_required
 def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
-    allowed = editable(request.user, commune)
+    allowed = may_edit(request.user, commune)
     if not allowed:
         raise PermissionDenied
     if request.method == "POST":
@@ -85,7 +88,8 @@ def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('streaming-labour', args=[commune.pk])}"
                             f"?year={made.survey_year}")
     else:
-        form = LabourDemandForm(initial={"survey_year": school_year(request, [commune])})
+        year = year_shown(request, school_years([commune]), school=True)
+        form = LabourDemandForm(initial={"survey_year": year})
     return render(request, "streaming/labour_new.html", {
         "unit": commune, "form": form, "breadcrumbs": breadcrumbs(commune, request.user),
     }, status=400 if form.is_bound else 200)

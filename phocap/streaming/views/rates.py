@@ -14,12 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phocap import numbers
+from phocap.kit.targets import against_target
+from phocap.kit.years import year_shown
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.scope import schools_for
 from phocap.streaming.figures import Figures, UnitFigures, province_of
 from phocap.streaming.models import STREAM_CHOICES
 from phocap.streaming.rates import HISTORIC_SOURCE, TARGETED, Stream, gap
-from phocap.streaming.views.common import against_target, school_year, school_years
+from phocap.streaming.views.common import WORDING, school_years
 
 LABELS = dict(STREAM_CHOICES)
 
@@ -30,7 +32,7 @@ def _row(figures: Figures) -> dict[str, Any]:
     for stream in Stream:
         rate = found.rate(stream)
         target = figures.targets.get(stream)
-        sign, words = against_target(str(LABELS[stream.value]), rate, target)
+        sign, words = against_target(rate, target, WORDING, str(LABELS[stream.value]))
         streams.append({
             "key": stream.value, "label": LABELS[stream.value], "count": found.count(stream),
             "rate": numbers.points(rate), "target": numbers.target(target),
@@ -56,7 +58,7 @@ def _delta(points: Fraction | None) -> str:
 def rates(request: HttpRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = school_year(request, communes)
+    year = year_shown(request, school_years(communes), school=True)
     figures = UnitFigures(found, communes, year)
     total = _row(figures.total())
     readable = set(schools_for(request.user).values_list("pk", flat=True))

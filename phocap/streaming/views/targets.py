@@ -1,7 +1,7 @@
 """A province's streaming targets for a school year, for normal and ĐBKK communes.
 
 Read by whoever covers the province; changed by its province reviewers and
-administrator (services.may_set_targets says why). The form comes pre-filled:
+administrator (permissions.may_set_targets says why). The form comes pre-filled:
 the province's own target where it set one, else the historic national target
 (Decision 522/QĐ-TTg), labelled as such. Saving a field left at the historic
 default stores nothing, since that default applies anyway; clearing a field
@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.permissions import may_set_targets
+from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.ratefield import RateField
 from phocap.register.models import AdministrativeUnit
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
@@ -30,7 +32,7 @@ from phocap.streaming import services
 from phocap.streaming.figures import province_targets
 from phocap.streaming.models import STREAM_CHOICES
 from phocap.streaming.rates import HISTORIC_SOURCE, HISTORIC_TARGETS, TARGETED, Stream
-from phocap.streaming.views.common import school_year, school_years
+from phocap.streaming.views.common import school_years
 from phocap.textfields import CheckedForm
 
 LABELS = dict(STREAM_CHOICES)
@@ -61,8 +63,9 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     if province.type != AdministrativeUnit.Type.PROVINCE:
         raise Http404
     communes = communes_below(province)
-    year = school_year(request, communes)
-    allowed = services.may_set_targets(request.user, province)
+    # A plan's targets are set ahead of the classes they measure (kit/years.py).
+    year = year_shown(request, EVERY_YEAR, school=True, opens_on=school_years(communes))
+    allowed = may_set_targets(request.user, province)
     own = province_targets(province, year)
     form = TargetsForm(request.POST) if request.method == "POST" else None
     if form is not None:

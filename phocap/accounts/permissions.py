@@ -1,0 +1,206 @@
+"""Who may do what: every yes-or-no question about a user and a thing, and the one refusal.
+
+The permissions' one home (issue 13, item 1). register/scope.py answers a different
+question, "which rows does this user read" (visible_communes and the ScopedManager
+every query passes through); this module decides single cases: may this user open
+this unit's pages (``covers``), read people at all (``sees_people``), change this
+commune (``may_edit``), keep this school's records (``may_keep_school``), set this
+unit's targets, submit or review this dossier, commit this import. A predicate is
+defined here or nowhere (tests/test_architecture.py); roles are compared as
+``Role`` members, never as strings, so a renamed role cannot silently pass.
+
+The refusal policy (``refuse``), the same on every page: what the user may not know
+exists answers 404 (a unit or school outside their units, another school's pages
+for a school's staff), so a guessed id tells nothing; what they can see but may not
+do answers 403 (the ministry viewer on a page naming people of a unit it reads
+aggregates of, a reviewer posting an edit).
+
+Accounts is the lowest app, so this module imports no other app, not even inside a
+function: a predicate reads what it judges from the object it is given (a unit's
+``type`` as the core names levels, "province", "district", "commune"; an import's
+owner and communes; the level that reviews a dossier, worked out by
+recognition/workflow.py). Whether an import is ready to commit, or a dossier
+awaits review, is the owning app's state, not a permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from phocap.accounts.models import Role
+
+# District and province staff draft their own unit's plan: of universal education (kế
+# hoạch phổ cập, dashboard targets) and, for a province, of streaming after lower
+# secondary school (its department of education's staff are the province reviewers);
+# the province administrator works for the province too.
+PLANNERS = frozenset({Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN})
+# A unit's own staff, by the unit's level: they submit its dossier, and a district's or
+# province's review the dossiers it recognises.
+UNIT_STAFF = {
+    "commune": frozenset({Role.COMMUNE_STAFF}),
+    "district": frozenset({Role.DISTRICT_REVIEWER}),
+    "province": frozenset({Role.PROVINCE_REVIEWER, Role.PROVINCE_ADMIN}),
+}
+# The roles that review recognition dossiers at some level (recognition/workflow.py).
+DOSSIER_REVIEWERS = frozenset({Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER,
+                               Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER})
+# Reviewers who may open the import jobs of the communes below them.
+IMPORT_REVIEWERS = frozenset({Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER})
+
+
+def refuse(knows: bool, may: bool) -> None:
+    """The one refusal policy: 404 unless the user may know the thing exists, then 403
+    unless they may do what they asked."""
+    if not knows:
+        raise Http404
+    if not may:
+        raise PermissionDenied
+
+
+def signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def has_role(user: Any, *roles: Any) -> bool:
+    """Whether the signed-in user holds one of ``roles`` (Role members; typed Any as the
+    type checker reads a TextChoices member as its (value, label) tuple)."""
+    return signed_in(user) and user.role in roles
+
+
+def own_school_id(user: Any) -> int | None:
+    """The school of a school staff member's Staff record (schools.Staff.login), or None."""
+    staff = getattr(user, "staff", None) if signed_in(user) else None
+    return staff.school_id if staff is not None else None
+
+
+def is_school_staff(user: Any) -> bool:
+    """A school's account: attached to a commune, reading only its own school."""
+    return has_role(user, Role.SCHOOL_STAFF)
+
+
+def covers(user: Any, unit: Any) -> bool:
+    """Whether the user may open the unit's pages: their own unit or one below it.
+
+    A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
+    nobody covers a unit above or beside their own.
+    """
+    if not signed_in(user):
+        return False
+    if user.role == Role.MINISTRY_VIEWER:
+        return True
+    if user.unit_id is None:
+        return False
+    return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
+
+
+def sees_people(user: Any) -> bool:
+    """Every role but the ministry viewer reads person-level data of the units it covers."""
+    return signed_in(user) and user.role != Role.MINISTRY_VIEWER
+
+
+def reads_whole_units(user: Any) -> bool:
+    """Whether the user may open the pages about everything of a unit they cover (its
+    audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).
+
+    A school's staff member reads their own school's pupils only: a commune-wide page
+    would show them everyone else, and a page filtered to their pupils would mislead
+    (results and forms of a commune are about everyone), so they are refused.
+    """
+    return signed_in(user) and not is_school_staff(user)
+
+
+def _another_school(user: Any, school: Any) -> bool:
+    """A school's staff member looking at a school not their own."""
+    return is_school_staff(user) and own_school_id(user) != school.pk
+
+
+def knows_school(user: Any, school: Any) -> bool:
+    """Whether the school exists for the user: in a unit they cover, and their own if
+    they are a school's staff (the ministry viewer knows every school by name)."""
+    return covers(user, school.commune) and not _another_school(user, school)
+
+
+def opens_school(user: Any, school: Any) -> bool:
+    """Whether a user covering the school's commune may open its pages (pupils, staff,
+    attendance): their own school for a school's staff, never for the ministry viewer."""
+    return sees_people(user) and not _another_school(user, school)
+
+
+def may_edit(user: Any, commune: Any) -> bool:
+    """Only commune staff change people, and only in their own commune."""
+    return has_role(user, Role.COMMUNE_STAFF) and user.unit_id == commune.pk
+
+
+def may_upload(user: Any) -> bool:
+    """Commune staff bring their commune's file; nobody else writes people."""
+    return has_role(user, Role.COMMUNE_STAFF) and user.unit_id is not None
+
+
+def may_commit(user: Any, job: Any) -> bool:
+    """An import job: its owner, if they may edit every commune of the file."""
+    communes = list(job.communes.all())
+    return (job.user_id == getattr(user, "pk", None) and bool(communes)
+            and all(may_edit(user, c) for c in communes))
+
+
+def may_keep_school(user: Any, school: Any) -> bool:
+    """The school's own staff keep its classes, pupils, staff list and yearly facts."""
+    return is_school_staff(user) and own_school_id(user) == school.pk
+
+
+def may_keep_school_list(user: Any, commune: Any) -> bool:
+    """The commune's staff keep the list of schools in their commune."""
+    return may_edit(user, commune)
+
+
+def may_keep_school_details(user: Any, school: Any) -> bool:
+    """The school's own staff, or the commune's staff (many schools have no accounts)."""
+    return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
+
+
+def may_set_targets(user: Any, unit: Any) -> bool:
+    """A district's or province's plan targets (the dashboard's, and a province's
+    streaming targets): its planning staff, for their own unit.
+
+    The plan is adopted by a district or a province; a commune receives its targets
+    from the plan above it, and a district's plan is not the province's to write.
+    """
+    return has_role(user, *PLANNERS) and user.unit_id == unit.pk and unit.type != "commune"
+
+
+def may_submit(user: Any, unit: Any) -> bool:
+    """A unit's recognition dossier: the unit's own staff (a commune's officers, a
+    district's or province's reviewers; recognition/workflow.py says why)."""
+    if not signed_in(user) or user.unit_id != unit.pk:
+        return False
+    return user.role in UNIT_STAFF[unit.type]
+
+
+def may_review(user: Any, reviewer: Any) -> bool:
+    """A dossier whose recognising level (rules.md §4) is ``reviewer`` (its ``type`` and
+    ``unit``, recognition/workflow.reviewing): that unit's staff, or the ministry for
+    what only the ministry recognises."""
+    if not signed_in(user):
+        return False
+    if reviewer.type == "ministry":
+        return bool(user.role == Role.MINISTRY_VIEWER)
+    # A district or a province: no commune recognises anyone.
+    return user.role in UNIT_STAFF[reviewer.type] and user.unit_id == reviewer.unit.pk
+
+
+def reviews_dossiers(user: Any) -> bool:
+    """Whether the user has a queue of dossiers to review at all."""
+    return has_role(user, *DOSSIER_REVIEWERS)
+
+
+def opens_others_imports(user: Any) -> bool:
+    """Reviewers open the import jobs of the communes they cover, not only their own."""
+    return has_role(user, *IMPORT_REVIEWERS)
+
+
+def administers_accounts(user: Any) -> bool:
+    """The province administrator manages the accounts of their province."""
+    return has_role(user, Role.PROVINCE_ADMIN)
