@@ -17,6 +17,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.survey.text import village_named
 
 register = template.Library()
 
@@ -64,3 +65,10 @@ def rounding_note(numerator: int, denominator: int, needed: Fraction | float) ->
     if ratio < numbers.exact(needed):
         return _("%(exact)s — hiển thị làm tròn %(shown)s nhưng chưa đạt %(needed)s") % shown
     return _("%(exact)s — hiển thị làm tròn %(shown)s nhưng đã đạt %(needed)s") % shown
+
+
+@register.filter
+def village(name: str) -> str:
+    """{{ "Nà Sản"|village }} → "thôn Nà Sản"; "Bản Pồn" and "Thôn 5" stay as they are
+    (survey/text.village_named: a name is never said as "thôn Thôn 5")."""
+    return village_named(name)
