@@ -160,14 +160,14 @@ class Rule:
     metrics: Callable[[str], bool] = _every
 
 
-SOURCES = "shared/docs/official-formats.md"
+SOURCES = "docs/official-files.md §5"
 RULES: tuple[Rule, ...] = (
     Rule(
         "disabled_can_study", "Khuyết tật có khả năng học tập",
         "Sổ phổ cập của xã (theo cách tính nguồn S3 tái hiện) loại mọi người khuyết tật khỏi "
         "số phải phổ cập; phocap chỉ loại người khuyết tật không có khả năng học tập, người "
         "khuyết tật học được vẫn phải phổ cập.",
-        f"{SOURCES} §2 (nguồn S3: loại mọi người khuyết tật khỏi mẫu số); rules.md §1 (PPC).",
+        f"{SOURCES} (nguồn S3: loại mọi người khuyết tật khỏi mẫu số); docs/rules.md §1 (PPC).",
         who=lambda t: facts.resident(t) & _true(t.disability == "học được"),
         as_ministry=lambda t: {"disability": ibis.literal(facts.CANNOT_STUDY)},
         metrics=_among_ppc,
@@ -177,7 +177,7 @@ RULES: tuple[Rule, ...] = (
         "Sổ phổ cập của xã (theo cách tính nguồn S3 tái hiện) bỏ qua cột tình trạng cư trú "
         "(AT): người chuyển đi, đã chết vẫn được tính phải phổ cập, và không ai được ghi là "
         "chuyển đến, chuyển đi hay chết.",
-        f"{SOURCES} §2 (nguồn S3 bỏ qua cột AT) và §5 (cột AT: chuyển đến / chuyển đi / chết).",
+        f"{SOURCES} (nguồn S3 bỏ qua cột AT) và (cột AT: chuyển đến / chuyển đi / chết).",
         who=lambda t: _true(t.status.isin(("chuyển đến", "chuyển đi", "chết"))),
         as_ministry=lambda t: {"status": ibis.null().cast("string")},
     ),
@@ -186,7 +186,7 @@ RULES: tuple[Rule, ...] = (
         "Người học xong lớp 9 (cột “Học xong lớp”) mà không có bằng tốt nghiệp THCS: phocap "
         "không tính là tốt nghiệp THCS; nếu trên hệ thống Bộ họ được ghi bậc tốt nghiệp THCS "
         "thì được tính.",
-        f"{SOURCES} §5 (“Học xong lớp 9” không có bằng không phải tốt nghiệp THCS) và §2 "
+        f"{SOURCES} (“Học xong lớp 9” không có bằng không phải tốt nghiệp THCS) và "
         "(cột BL “Học xong/bỏ lớp 9”, cột BI tính theo bậc tốt nghiệp W); ND20 Điều 12.",
         who=lambda t: _true(t.highest_grade >= 9) & ~facts.lower_secondary_graduate(t),
         as_ministry=lambda t: {"thcs_graduated": t.survey_year},
@@ -196,7 +196,7 @@ RULES: tuple[Rule, ...] = (
         "phocap tính tuổi theo năm sinh (năm điều tra − năm sinh), như cột “Tuổi” của sổ phổ "
         "cập; số liệu tính theo tuổi tròn tại ngày 30/9 xếp người sinh từ tháng 10 đến tháng 12 "
         "vào độ tuổi nhỏ hơn một.",
-        f"rules.md §1 (tuổi = năm điều tra − năm sinh); {SOURCES} §2 (cột BC “Tuổi” = Y − năm "
+        f"docs/rules.md §1 (tuổi = năm điều tra − năm sinh); {SOURCES} (cột BC “Tuổi” = Y − năm "
         "sinh, cột BG làn tuổi theo năm sinh) — cách tính theo ngày 30/9 là suy luận.",
         who=lambda t: _true(t.birth_date.month() >= 10),
         as_ministry=lambda t: {"birth_year": t.birth_year + 1},
@@ -205,7 +205,7 @@ RULES: tuple[Rule, ...] = (
         "repeater_mark", "Đánh dấu lưu ban",
         "Lưu ban là dấu “!” sau lớp học của năm học đang điều tra; hệ thống Bộ lưu từng năm học "
         "riêng, nên dấu thiếu ở năm học này thì người đó không được tính lưu ban.",
-        f"{SOURCES} §1.4 (hồ sơ học tập theo từng năm học, có “lưu ban”) và §2 (cột BT: “LB” "
+        f"{SOURCES} (hồ sơ học tập theo từng năm học, có “lưu ban”) và (cột BT: “LB” "
         "khi lớp học kết thúc bằng “!”).",
         who=lambda t: _true(t.class_repeater),
         as_ministry=lambda t: {"class_repeater": ibis.literal(False)},
@@ -214,7 +214,7 @@ RULES: tuple[Rule, ...] = (
         "two_sessions_mark", "Đánh dấu học 2 buổi/ngày",
         "Học 2 buổi/ngày là dấu “*” sau lớp học của năm học đang điều tra; dấu thiếu trên hệ "
         "thống Bộ thì người đó không được tính học 2 buổi/ngày.",
-        f"{SOURCES} §1.4 (hồ sơ học tập theo từng năm học) và §2 (cột BU: “2B” khi lớp học kết "
+        f"{SOURCES} (hồ sơ học tập theo từng năm học) và (cột BU: “2B” khi lớp học kết "
         "thúc bằng “*”).",
         who=lambda t: _true(t.class_two_sessions),
         as_ministry=lambda t: {"class_two_sessions": ibis.literal(False)},
