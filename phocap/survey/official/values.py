@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from phocap.survey.parse import CHOICE_ALIASES
+from phocap.survey.schema import BY_KEY
 from phocap.survey.text import fold
 
 _WHOLE = re.compile(r"^\s*(\d+)(?:\.0+)?\s*$")
@@ -151,17 +153,10 @@ LEVEL_OF_KEY = {
 }
 LEVEL_EXPECTED = "cần một trong MN, TH, THCS, THPT (hoặc để trống)"
 
-# Bậc TN nghề (column Z) → the record's vocational or higher qualification.
-VOCATIONAL = {
-    "so cap": "sơ cấp",
-    "trung cap": "trung cấp",
-    "thcn": "trung cấp",
-    "trung hoc chuyen nghiep": "trung cấp",
-    "cao dang": "cao đẳng",
-    "dai hoc": "đại học",
-    "thac si": "thạc sĩ",
-    "tien si": "tiến sĩ",
-}
+# Bậc TN nghề (column Z) → the record's vocational or higher qualification: the record's
+# own values and the spellings its validation accepts (parse.CHOICE_ALIASES), one list.
+VOCATIONAL = {fold(level): level for level in BY_KEY["vocational_level"].choices} | (
+    CHOICE_ALIASES["vocational_level"])
 VOCATIONAL_EXPECTED = (
     "cần một trong Sơ cấp, Trung cấp (THCN), Cao đẳng, Đại học, Thạc sĩ, Tiến sĩ"
 )
