@@ -215,8 +215,9 @@ def test_results_follow_an_edit(tree: dict[str, Any], make_user: Any) -> None:
 
     def completed() -> tuple[int, int]:
         page = client.get(f"/units/{commune.pk}/results/?year={YEAR}")
-        return next((c["numerator"], c["denominator"]) for s in page.context["standards"]
-                    for c in s["criteria"] if c["key"] == "primary.2.completed_at_11")
+        return next((c["result"].numerator, c["result"].denominator)
+                    for s in page.context["standards"] for c in s["criteria"]
+                    if c["result"].key == "primary.2.completed_at_11")
 
     assert completed() == (0, 1)
     saved = client.post(f"/persons/{person.pk}/?year={YEAR}",
