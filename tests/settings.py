@@ -6,6 +6,7 @@ only the test databases' sessions). Set in the environment before the settings
 are read, so that processes the tests start (manage.py, a child import) inherit it.
 """
 
+import hashlib
 import os
 
 os.environ.setdefault("PHOCAP_SECRET_KEY",
@@ -17,3 +18,9 @@ from phocap.settings import *  # noqa: F403
 # queued it commits (so in the request, or at the end of a test's on-commit capture);
 # tests of the worker itself turn this off and start `manage.py runjobs`.
 JOBS_INLINE = True
+
+# Each test starts with an empty cache (tests/web/conftest.py), and a file cache's clear()
+# empties its whole folder: the SQLite and PostgreSQL suites, run side by side, would empty
+# each other's results cache mid-test. Each database gets a folder of its own.
+CACHES["default"]["LOCATION"] = VAR_DIR / "test-cache" / hashlib.sha256(  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"].encode()).hexdigest()[:16]  # noqa: F405
