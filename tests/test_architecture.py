@@ -300,3 +300,32 @@ def test_only_the_audit_module_writes_audit_entries() -> None:
         for line in audit_entry_writes(path.read_text(encoding="utf-8")))
     assert offenders == []
     assert audit_entry_writes("AuditEntry.objects.create(model='user')\n") == [1]
+
+
+def test_numbers_are_formatted_only_by_the_number_module() -> None:
+    """A figure an officer reads has one spelling ("1.000.000", "12,3"): no format spec
+    grouping thousands the English way, no ".replace(',', '.')" patch of a formatted one (reading
+    a typed "50,5" is parsing, not this), and no
+    ``floatformat``/``intcomma`` in a template. SVG coordinates (charts._n) are not read
+    by anyone and keep their dot."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "numbers.py" or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+                spec = "".join(v.value for v in ast.walk(node.format_spec)
+                               if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                if "," in spec or (spec.endswith("f") and path.name != "charts.py"):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {spec}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "replace" and len(node.args) == 2
+                    and isinstance(node.func.value, ast.JoinedStr | ast.BinOp)
+                    and [getattr(a, "value", None) for a in node.args] == [",", "."]):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} replace")
+    for path in PACKAGE.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.relative_to(PACKAGE)} {f}" for f in ("floatformat", "intcomma")
+                      if f in text]
+    assert offenders == []

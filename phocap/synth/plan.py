@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from phocap import numbers
 from phocap.survey import ethnicity
 from phocap.survey.schema import is_two_level
 from phocap.synth import names
@@ -205,8 +206,8 @@ def make_plan(
     sizes = natural.astype(np.int64) if people is None else allocate(people, natural)
     if sizes.size and int(sizes.max()) > MAX_COMMUNE_PEOPLE:
         raise ValueError(
-            f"Mỗi xã tối đa {MAX_COMMUNE_PEOPLE:,} người; hãy chọn nhiều xã hơn hoặc ít người"
-            " hơn.".replace(",", ".")
+            f"Mỗi xã tối đa {numbers.integer(MAX_COMMUNE_PEOPLE)} người; hãy chọn nhiều xã hơn"
+            " hoặc ít người hơn."
         )
     counts = [int(s) for s in sizes]
     schools = _schools(communes, counts, is_two_level(year))

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from phocap import numbers
 from phocap.survey.cells import CsvWriter, Workbook, csv_column
 from phocap.survey.schema import COLUMNS
 from phocap.synth.records import ARROW_SCHEMA
@@ -87,8 +88,8 @@ def write_xlsx(path: Path, batches: Iterable[pa.RecordBatch]) -> int:
         for batch in batches:
             if rows + batch.num_rows > XLSX_MAX_ROWS:
                 raise ValueError(
-                    f"Tệp XLSX chứa tối đa {XLSX_MAX_ROWS:,} dòng: hãy dùng .parquet hoặc .csv."
-                    .replace(",", ".")
+                    f"Tệp XLSX chứa tối đa {numbers.integer(XLSX_MAX_ROWS)} dòng: hãy dùng"
+                    " .parquet hoặc .csv."
                 )
             columns = [column.to_pylist() for column in batch.columns]
             for offset, values in enumerate(zip(*columns, strict=True)):

@@ -28,6 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from phocap import numbers
 from phocap.accounts.models import Role, User
 from phocap.attendance import demo as attendance_demo
 from phocap.numbers import integer, school_year
@@ -100,7 +101,8 @@ class Command(BaseCommand):
         self._accounts(commune)
         surveyed = [int(records["survey_year"][0].as_py()) for records in years]
         self._schools(list(communes.values()), surveyed, options["seed"])
-        self.stdout.write(f"Xong trong {time.perf_counter() - started:.1f} giây.")
+        took = numbers.decimal(numbers.exact(time.perf_counter() - started), 1)
+        self.stdout.write(f"Xong trong {took} giây.")
 
     def _load(self, table: pa.Table, units: list[UnitRow],
               communes: dict[str, AdministrativeUnit], out: Path) -> None:
@@ -134,7 +136,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Huyện mẫu {PROFILE}, năm {year}: {integer(len(done.new))} người mới,"
             f" {integer(len(done.changed))} thay đổi, {integer(done.unchanged)} không đổi"
-            f" ({time.perf_counter() - started:.1f} giây)."
+            f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây)."
         )
 
     def _schools(self, communes: list[AdministrativeUnit], years: list[int], seed: int) -> None:
@@ -151,13 +153,13 @@ class Command(BaseCommand):
                 f"Trường học năm học {school_year(year)}: {integer(made.get('schools', 0))}"
                 f" trường mới, {integer(made.get('pupils', 0))} học sinh mới trong danh sách"
                 f" lớp, {integer(streamed['destinations'])} hướng đi sau lớp 9"
-                f" ({time.perf_counter() - started:.1f} giây).")
+                f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
         started = time.perf_counter()
         attended = attendance_demo.load_demo(years[-1], seed)
         self.stdout.write(
             f"Chuyên cần năm học {school_year(years[-1])}: {integer(attended['classes'])}"
             f" lớp, {integer(attended['class_days'])} ngày điểm danh"
-            f" ({time.perf_counter() - started:.1f} giây).")
+            f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
 
     def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
         """The demo commune's file, and a copy whose first person's sex is not nam or nữ."""
