@@ -164,3 +164,31 @@ def test_the_engine_sentence_says_when_rounding_crosses_the_threshold() -> None:
     at = CriterionResult("primary.1.grade_1_at_6", 1, 1900, 2000, Fraction(19, 20),
                          "ND20 Art 9", ages=(6, 6))
     assert "1.900/2.000 = 95,00% ≥ 95,00% [" in criterion_sentence(at)
+
+
+def test_every_fraction_up_to_2000_reads_the_same_on_screen_on_paper_and_in_a_spreadsheet(
+) -> None:
+    """Every rate n/d with d ≤ 2000 (n ≤ d, in lowest terms, so every value once): the
+    string pages, forms, the PDF and the charts print (numbers.rate/percent, the only
+    formatter they may use: tests/test_architecture.py) is the official half-up rounding
+    worked out here in integers, and the XLSX cell holds exactly those hundredths, so a
+    "0.00%" format shows the same digits. The rendering of each output is checked on
+    fractions chosen for their ties in tests/web/test_numbers_everywhere.py.
+
+    Half-up to hundredths of a percent: h = floor((n · 10000 · 2 + d) / (2d)).
+    """
+    from math import gcd
+
+    checked = 0
+    for d in range(1, 2001):
+        for n in range(d + 1):
+            if gcd(n, d) != 1:
+                continue
+            hundredths = (2 * n * 10000 + d) // (2 * d)
+            expected = f"{hundredths // 100},{hundredths % 100:02d}%"
+            shown = numbers.rate(n, d)
+            cell = numbers.cell_rate(Fraction(n, d))
+            assert (shown, round(cell * 10000)) == (expected, hundredths), (n, d)
+            assert abs(cell * 10000 - hundredths) < 1e-6, (n, d)
+            checked += 1
+    assert checked == 1_216_589  # 0/1 and φ(1) + … + φ(2000): each value once
