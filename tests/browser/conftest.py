@@ -41,6 +41,30 @@ LONGEST_SHOT = 4000  # px: a full-page screenshot is cut there; the checks cover
 
 # Runs in the page: what sticks out of the viewport sideways (outside .table-wrap),
 # whether the page scrolls sideways, and where the main heading is.
+# Tables whose header does not line up with their rows: for each visible table of the
+# page, the header's last row and the body's first row, cell by cell (skipped where a
+# cell spans columns or the counts differ), left edges more than 1 px apart. A layout
+# rule leaking onto a table (display: grid from a class of the same name) moves the
+# header into a column of its own, which no overflow check sees.
+MISALIGNED_JS = """
+const found = [];
+for (const table of document.querySelectorAll('main table')) {
+  if (!table.offsetParent) continue;
+  const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+  const row = table.tBodies.length && table.tBodies[0].rows[0];
+  if (!head || !row) continue;
+  const heads = [...head.cells], cells = [...row.cells];
+  if (heads.length !== cells.length || [...heads, ...cells].some(c => c.colSpan > 1)) continue;
+  heads.forEach((h, i) => {
+    const a = h.getBoundingClientRect(), b = cells[i].getBoundingClientRect();
+    if (a.width && b.width && Math.abs(a.left - b.left) > 1) {
+      found.push(`${table.id || table.className || 'table'}: column ${i + 1} header at `
+                 + `${Math.round(a.left)} px, its cell at ${Math.round(b.left)} px`);
+    }
+  });
+}
+return found;
+"""
 READABILITY_JS = """
 const vw = window.innerWidth, vh = window.innerHeight;
 const offenders = [];
@@ -198,6 +222,8 @@ class Camera:
                 assert not found["offenders"], f"{where}: overflowing {found['offenders']}"
                 assert found["heading"], f"{where}: no heading in main"
                 assert found["headingOnScreen"], f"{where}: heading not on screen"
+                misaligned = self.driver.execute_script(MISALIGNED_JS)
+                assert not misaligned, f"{where}: table headers off their columns {misaligned}"
         finally:
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
 
