@@ -29,7 +29,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from phocap.accounts import throttle, tokens, twofactor
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, editing, importing, jobs, scope, uniqueness, uploads
 from phocap.register.checking import Problem
 from phocap.register.locking import StaleEdit
@@ -107,7 +108,7 @@ def _hidden_characters(request: HttpRequest) -> list[Problem]:
     """The request's path and query values that hold a character no text may hold."""
     values = [("path", request.path), *((k, v) for k, v in request.GET.items())]
     return [Problem(name, value, problem) for name, value in values
-            if (problem := text_problem(name, value))]
+            if (problem := text_problem(name, value))]  # type: ignore[arg-type]  # a query's values are text
 
 
 @api.exception_handler(PermissionDenied)
@@ -211,10 +212,10 @@ def token(request: HttpRequest, credentials: Credentials) -> Any:
                         "expires_in": int(tokens.TOKEN_LIFETIME.total_seconds())})
 
 
-def _unit_in_scope(request: HttpRequest, code: str, year: int) -> AdministrativeUnit:
+def _unit_in_scope(request: AuthedRequest, code: str, year: int) -> AdministrativeUnit:
     unit = AdministrativeUnit.objects.filter(vintage=vintage_for_year(year).value,
                                              code=code).first()
-    user: Any = request.user
+    user: User = request.user
     if unit is None:
         raise HttpError(404, "Không có đơn vị này.")
     if user.role == Role.MINISTRY_VIEWER:
@@ -229,7 +230,7 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
 
 
 @api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
-def unit_results(request: HttpRequest, code: str, year: int) -> Any:
+def unit_results(request: AuthedRequest, code: str, year: int) -> Any:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
     if not code.isdigit():
         raise HttpError(404, "Không có đơn vị này.")
@@ -249,7 +250,7 @@ def _year_refused(field: str, year: int) -> Status[Any] | None:
 
 
 @api.get("/households", response=list[HouseholdOut])
-def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, Any]]:
+def households(request: AuthedRequest, commune: str, year: int) -> list[dict[str, Any]]:
     """Households of a commune with their members who have a record in the survey year."""
     surveyed = (Person.objects.for_user(request.user).filter(years__survey_year=year)
                 .select_related("household__village"))
@@ -275,7 +276,7 @@ def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, 
 
 
 @api.get("/persons/{person_id}", response=PersonOut)
-def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person(request: AuthedRequest, person_id: int) -> dict[str, Any]:
     found = Person.objects.for_user(request.user).select_related("household__village").filter(
         pk=person_id).first()
     if found is None:
@@ -284,7 +285,7 @@ def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
-def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> Any:
+def update_person(request: AuthedRequest, person_id: int, patch: PersonPatch) -> Any:
     """Change a person's identity: checked as a file's row would be, refused with 422 and
     one error per field (its value and a Vietnamese message) before anything is stored."""
     changes = patch.dict(exclude_unset=True)
@@ -305,7 +306,7 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
 
 
 @api.post("/imports", response={200: dict, 403: dict, 413: dict, 422: dict})
-def import_file(request: HttpRequest, file: File[list[UploadedFile]],
+def import_file(request: AuthedRequest, file: File[list[UploadedFile]],
                 survey_year: Form[int | None] = None, commune: Form[str | None] = None,
                 village: Form[str | None] = None) -> Any:
     """Validate survey files; commit them when clean, else return the validation report.

@@ -22,7 +22,7 @@ class RateField(forms.CharField):
     are read as the decimal mark.
     """
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the field's value is a Decimal
         text = str(value or "").strip().rstrip("%").strip().replace(",", ".")
         if not text:
             return None

@@ -53,7 +53,7 @@ class CheckedForm(forms.Form):
         super().full_clean()
 
 
-class CheckedModelForm(forms.ModelForm):
+class CheckedModelForm(forms.ModelForm[Any]):
     """A model form whose text fields are checked (their max_length is the model's)."""
 
     def full_clean(self) -> None:

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.models import User
 from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
     NOT_YOURS,
@@ -167,7 +168,7 @@ def _marks(rows: list[list[Any]], header: dict[str, int], days: dict[int, int],
     return marks
 
 
-def read(user: Any, school: School, name: str, content: bytes,
+def read(user: User, school: School, name: str, content: bytes,
          today: dt.date | None = None) -> Result:
     """Check the file against the school's class lists and save it, or report every problem."""
     if not may_keep_school(user, school):

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
+from phocap.accounts.requests import AuthedRequest
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.calendar import (
@@ -59,7 +60,7 @@ def _rate(present: int, days: int) -> str:
     return numbers.rate(present, days)
 
 
-def _year(request: HttpRequest, classes: Any) -> int:
+def _year(request: AuthedRequest, classes: Any) -> int:
     """?year= (one whose Lunar New Year is known), else the latest school year with
     classes, else the one under way."""
     asked = request.GET.get("year", "")
@@ -80,7 +81,7 @@ def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
 Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 
 
-def _period(request: HttpRequest) -> rates.Period:
+def _period(request: AuthedRequest) -> rates.Period:
     return "week" if request.GET.get("period") == "week" else "month"
 
 
@@ -133,7 +134,7 @@ def _tet(classes: Any, data: Frames, school_year: int,
 
 
 @login_required
-def school(request: HttpRequest, pk: int) -> HttpResponse:
+def school(request: AuthedRequest, pk: int) -> HttpResponse:
     """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
     found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
     year = _year(request, found.classes.all())
@@ -164,7 +165,7 @@ def _parse_day(text: str) -> dt.date:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+def class_day(request: AuthedRequest, pk: int, day: str) -> HttpResponse:
     """The keyboard-first grid of one class and day: everyone present unless marked."""
     klass = get_object_or_404(classes_for(request.user).select_related("school__commune"),
                               pk=pk)
@@ -207,7 +208,7 @@ def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     """A homeroom teacher's classes: the day's grid and the at-risk pupils with reasons."""
     staff = getattr(request.user, "staff", None)
     if staff is None:
@@ -227,7 +228,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pupil(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil(request: AuthedRequest, pk: int) -> HttpResponse:
     """One pupil: the warning's reasons, attendance by month, and the follow-ups."""
     enrolment = get_object_or_404(
         Enrolment.objects.filter(klass__in=classes_for(request.user))
@@ -263,7 +264,7 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+def import_file(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a school's attendance spreadsheet; every problem listed, or all saved."""
     found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
     if not may_keep_school(request.user, found):
@@ -279,7 +280,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
             except uploads.UploadRefused as error:
                 problems = [str(error)]
             else:
-                result = importing.read(request.user, found, upload.name, upload.read())
+                result = importing.read(request.user, found, upload.name, upload.read())  # type: ignore[arg-type]  # an upload has a name
                 problems = result.problems
             if not problems:
                 messages.success(request, _(
@@ -293,7 +294,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
+def at_risk_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
     for the steering committee's meeting: personal data, so the download is logged."""
     found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
@@ -307,7 +308,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="nguy-co-bo-hoc-{found.code}-{year}.csv"')
     response.write("\ufeff")
-    writer = CsvWriter(response)
+    writer = CsvWriter(response)  # type: ignore[arg-type]  # a response is a writable text stream
     writer.writerow([_("Lớp"), _("STT"), _("Họ và tên"), _("Năm sinh"), _("Thôn"),
                      _("Điểm"), _("Lý do")])
     for w in at_risk:
@@ -320,7 +321,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def school_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's calendar for a year: its own if entered, else the default, with the
     Lunar New Year it is built around; the school's staff change it."""
     found = get_object_or_404(schools_for(request.user).select_related("commune"), pk=pk)
@@ -351,7 +352,7 @@ def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commune(request: HttpRequest, pk: int) -> HttpResponse:
+def commune(request: AuthedRequest, pk: int) -> HttpResponse:
     """The commune steering committee's report: attendance per school and month, the
     return after Tết per school and village, warnings by reason, follow-ups and outcomes.
     Counts only; a school's staff see their own school's."""

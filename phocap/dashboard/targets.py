@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.dashboard.models import MOBILISATION, PlanTarget, PlanTargetChange
 from phocap.register.models import AdministrativeUnit
 
 PLANNING_ROLES = {"district_reviewer", "province_reviewer", "province_admin"}
 
 
-def may_set_targets(user: Any, unit: AdministrativeUnit) -> bool:
+def may_set_targets(user: User, unit: AdministrativeUnit) -> bool:
     """District and province staff, for their own district or province (module docstring)."""
     return (
         getattr(user, "is_authenticated", False)
@@ -34,7 +34,7 @@ def may_set_targets(user: Any, unit: AdministrativeUnit) -> bool:
     )
 
 
-def set_targets(user: Any, unit: AdministrativeUnit, year: int,
+def set_targets(user: User, unit: AdministrativeUnit, year: int,
                 rates: dict[str, Decimal | None]) -> list[PlanTargetChange]:
     """Store the year's targets of the unit (None removes one); log each change.
 

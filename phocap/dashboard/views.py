@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from phocap import numbers
+from phocap.accounts.requests import AuthedRequest
 from phocap.dashboard import trends as trend
 from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
@@ -93,7 +94,7 @@ def _initial(unit: AdministrativeUnit, targets: dict[tuple[int, str], Resolved])
 
 
 @login_required
-def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
+def mobilisation(request: AuthedRequest, pk: int) -> HttpResponse:
     """The mobilisation rates of a unit and its units below against the year's plan;
     the unit's planning staff enter the targets here (POST)."""
     found = unit_in_scope(request, pk)
@@ -136,7 +137,7 @@ def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_history(request: HttpRequest, pk: int) -> HttpResponse:
+def target_history(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every change of the unit's plan targets: who, when, before and after."""
     found = unit_in_scope(request, pk)
     labels = {i.key: i.label_vi for i in MOBILISATION}
@@ -151,7 +152,7 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def trends(request: HttpRequest, pk: int) -> HttpResponse:
+def trends(request: AuthedRequest, pk: int) -> HttpResponse:
     """Levels, criteria rates with their thresholds, and mobilisation over every survey year
     the unit has data, as charts and as tables."""
     found = unit_in_scope(request, pk)

@@ -33,6 +33,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.models import User
 from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
@@ -54,7 +55,7 @@ def _refuse_bad_text(**values: str) -> None:
     """The text an officer typed passes the one text check of forms, files and the API."""
     for name, value in values.items():
         field = DossierEvent._meta.get_field(name)
-        if problem := text_problem(str(field.verbose_name), value, field.max_length):
+        if problem := text_problem(str(field.verbose_name), value, field.max_length):  # type: ignore[union-attr]  # a concrete field
             raise Refused(problem)
 
 
@@ -82,7 +83,7 @@ def reviewer_of(unit: AdministrativeUnit, standard: str, level: int) -> Reviewer
     return Reviewer(parent.type, parent)
 
 
-def may_review(user: Any, dossier: Dossier) -> bool:
+def may_review(user: User, dossier: Dossier) -> bool:
     from phocap.accounts.models import Role
 
     if not getattr(user, "is_authenticated", False):
@@ -96,7 +97,7 @@ def may_review(user: Any, dossier: Dossier) -> bool:
     return user.role in roles and user.unit_id == reviewer.unit.pk
 
 
-def may_submit(user: Any, unit: AdministrativeUnit) -> bool:
+def may_submit(user: User, unit: AdministrativeUnit) -> bool:
     """The unit's own staff (see the module's docstring for districts and provinces)."""
     from phocap.accounts.models import Role
 
@@ -131,7 +132,7 @@ def _check_level(level: int, computed: int, comment: str, what: str) -> None:
                       " hãy ghi ý kiến giải thích vì sao.")
 
 
-def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
+def submit(user: User, unit: AdministrativeUnit, standard: str, year: int,
            level: int | None = None, comment: str = "") -> Dossier:
     """The unit's staff submit (or, after a return or a refusal, resubmit) a dossier.
 
@@ -182,7 +183,7 @@ def _communes(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return [u for u in subtree(unit) if u.type == AdministrativeUnit.Type.COMMUNE]
 
 
-def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
+def resubmit(user: User, dossier: Dossier, comment: str = "") -> Dossier:
     """After a return: the same dossier, with the result of the fixed register."""
     dossier = Dossier.objects.select_related("unit").get(pk=dossier.pk)
     if dossier.status not in (Dossier.Status.RETURNED, Dossier.Status.REFUSED):
@@ -191,7 +192,7 @@ def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
                   dossier.level_claimed, comment)
 
 
-def _awaiting(user: Any, dossier: Dossier) -> Dossier:
+def _awaiting(user: User, dossier: Dossier) -> Dossier:
     if not may_review(user, dossier):
         raise PermissionDenied(
             f"Chỉ {reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed).name}"
@@ -202,7 +203,7 @@ def _awaiting(user: Any, dossier: Dossier) -> Dossier:
     return locked
 
 
-def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
+def return_(user: User, dossier: Dossier, comment: str) -> Dossier:
     """The reviewer sends the dossier back with what to fix; the year unfreezes."""
     if not comment.strip():
         raise Refused("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì.")
@@ -219,7 +220,7 @@ def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
     return locked
 
 
-def decide(user: Any, dossier: Dossier, number: str, date: dt.date, signer: str, level: int,
+def decide(user: User, dossier: Dossier, number: str, date: dt.date, signer: str, level: int,
            comment: str = "") -> Dossier:
     """Record the decision: ``level`` 0 refuses recognition, 1 or more recognises.
 

@@ -29,8 +29,8 @@ def unit_label(unit: AdministrativeUnit) -> str:
     return f"{unit.get_type_display()} · {unit.name} ({unit.code})"
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UnitChoiceField(forms.ModelChoiceField[AdministrativeUnit]):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
         return unit_label(obj)
 
 
@@ -75,7 +75,7 @@ class AccountForm(CheckedForm):
         cleaned = super().clean() or {}
         role, unit = cleaned.get("role"), cleaned.get("unit")
         if role and unit is not None and ROLE_UNIT_TYPE[Role(role)] != unit.type:
-            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label
+            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label  # type: ignore[arg-type]
             self.add_error("unit", _("Vai trò này gắn với một đơn vị cấp %(level)s.")
                            % {"level": wanted})
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -84,7 +84,7 @@ class AccountForm(CheckedForm):
                 self.add_error("password2", _("Hai mật khẩu không khớp nhau."))
             else:
                 try:
-                    validate_password(first, self.account())
+                    validate_password(first, self.account())  # type: ignore[arg-type]  # equal and not both empty
                 except ValidationError as exc:
                     self.add_error("password1", [_in_vietnamese(e) for e in exc.error_list])
         return cleaned

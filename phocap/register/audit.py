@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from phocap.accounts.models import User
 from phocap.register import bulk, revisions
 from phocap.register.models import AuditEntry
 from phocap.register.records import field_label
@@ -62,7 +63,7 @@ def commune_of(instance: models.Model) -> Any:
     return found
 
 
-def record(user: Any, action: str, instance: models.Model,
+def record(user: User | None, action: str, instance: models.Model,
            before: dict[str, Any] | None, commune: Any = None) -> AuditEntry:
     """The one way a change to a commune's data is written down: the entry, and the
     commune's revision raised once the change commits (register/revisions.py).
@@ -83,7 +84,7 @@ def record(user: Any, action: str, instance: models.Model,
     return entry
 
 
-def record_account(actor: Any, action: str, user: Any, before: dict[str, Any] | None,
+def record_account(actor: User, action: str, user: User, before: dict[str, Any] | None,
                    after: dict[str, Any]) -> None:
     """An entry about an account (created, changed, its second factor turned on or off).
 
@@ -111,7 +112,7 @@ class Entry:
 ENTRY_COLUMNS = ("at", "user_id", "action", "model", "object_id", "commune_id", "before", "after")
 
 
-def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
+def record_many(user: User | None, entries: Sequence[Entry]) -> list[int]:
     """Write many entries at once, in the caller's transaction, all with the same time;
     returns their ids.
 
@@ -121,7 +122,7 @@ def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
     if not entries:
         return []
     at = timezone.now()
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None  # type: ignore[union-attr]  # authenticated, so a User
     ids = bulk.allocate_ids(AuditEntry, len(entries))
     revisions.bump(e.commune_id for e in entries)
     bulk.insert_rows(
@@ -132,7 +133,7 @@ def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
     return ids
 
 
-def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
+def exported(user: User, commune: Any, details: dict[str, Any]) -> AuditEntry:
     """A bulk read of a commune's personal data: who took what, when.
 
     The one record of every such read: downloads (export.xlsx, name lists, the

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from phocap.accounts.models import User
 from phocap.register import audit, checking, freezing, records, uniqueness
 from phocap.register.locking import StaleEdit
 from phocap.register.models import (
@@ -47,7 +48,7 @@ class Clash(Invalid):
     """The database refused at commit what every check had let through (a race)."""
 
 
-def _refuse_clash(user: Any, national_id: str | None, person_id: int | None) -> None:
+def _refuse_clash(user: User, national_id: str | None, person_id: int | None) -> None:
     if message := uniqueness.edit_clash(user, national_id, person_id):
         raise Invalid([checking.Problem("national_id", national_id, message)])
 
@@ -60,7 +61,7 @@ STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn
                 " để xem thay đổi mới rồi sửa lại.")
 
 
-def update_person(user: Any, person_id: int, version: int, changes: dict[str, Any]) -> Person:
+def update_person(user: User, person_id: int, version: int, changes: dict[str, Any]) -> Person:
     """Apply ``changes`` to a person the user may edit, if nobody changed it since ``version``.
 
     A person outside the user's scope does not exist for them (Person.DoesNotExist).
@@ -105,14 +106,14 @@ def _claim(person_id: int, version: int) -> None:
         raise StaleEdit(STALE_PERSON)
 
 
-def _editable_person(user: Any, person_id: int) -> Person:
+def _editable_person(user: User, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
     if not editable(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     return person
 
 
-def save_record(user: Any, person_id: int, version: int, year: int,
+def save_record(user: User, person_id: int, version: int, year: int,
                 record: dict[str, Any]) -> Person:
     """Store a checked survey record (checking.check) as the person's identity and year.
 
@@ -148,7 +149,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     return person
 
 
-def add_person(user: Any, household: Household, year: int, record: dict[str, Any]) -> Person:
+def add_person(user: User, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
     if not editable(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
@@ -172,7 +173,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
 MOVES = {"moved_out": "chuyển đi", "moved_in": "chuyển đến", "deceased": "chết", "stays": ""}
 
 
-def move(user: Any, person_id: int, version: int, year: int, action: str) -> PersonYear:
+def move(user: User, person_id: int, version: int, year: int, action: str) -> PersonYear:
     """Record a move (out, in), a death, or undo one, for the survey year (survey-format status)."""
     if action not in MOVES:
         raise ValueError(f"unknown move: {action}")
@@ -194,7 +195,7 @@ HOUSEHOLD_FIELDS = ("village", "household_no", "head_name", "address", "residenc
                     "new_village")
 
 
-def _new_village(user: Any, commune: AdministrativeUnit, name: str) -> Village:
+def _new_village(user: User, commune: AdministrativeUnit, name: str) -> Village:
     """The commune's village of that name, created (and audited) if it is new."""
     village, created = Village.objects.get_or_create(commune=commune, name=name)
     if created:
@@ -214,7 +215,7 @@ def _refuse_taken_number(household_id: int | None, village: Village, number: str
         raise ValueError(_taken(village, number))
 
 
-def save_household(user: Any, commune: AdministrativeUnit, household_id: int | None,
+def save_household(user: User, commune: AdministrativeUnit, household_id: int | None,
                    version: int | None, changes: dict[str, Any]) -> Household:
     """Create a household (``household_id`` None) or change one, refusing a stale form.
 

@@ -43,6 +43,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.models import User
 from phocap.register import audit, bulk, import_runs, uniqueness
 from phocap.register.freezing import frozen
 from phocap.register.models import (
@@ -319,7 +320,7 @@ def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
             raise ImportRefused(f"Không nhập được tệp năm {year}: {reason}")
 
 
-def preview(records: pl.DataFrame, user: Any = None) -> Preview:
+def preview(records: pl.DataFrame, user: User | None = None) -> Preview:
     """What importing these records would do; nothing is written.
 
     A national ID another person of the register already holds is refused here
@@ -334,12 +335,12 @@ def preview(records: pl.DataFrame, user: Any = None) -> Preview:
     return planned
 
 
-def _refuse_clashes(records: pl.DataFrame, user: Any) -> None:
+def _refuse_clashes(records: pl.DataFrame, user: User | None) -> None:
     if clashes := uniqueness.import_clashes(records, user):
         raise ImportRefused(uniqueness.clash_refusal(clashes))
 
 
-def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
+def commit(records: pl.DataFrame, user: User, progress: Progress | None = None,
            expected: str | None = None) -> Preview:
     """Apply the records in one transaction, audited; returns what was done.
 
@@ -361,7 +362,7 @@ def load(records: pl.DataFrame, progress: Progress | None = None, alone: bool = 
     return _commit(records, None, progress, None, authorise=False, alone=alone)
 
 
-def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
+def _commit(records: pl.DataFrame, user: User | None, progress: Progress | None,
             expected: str | None, authorise: bool, alone: bool = False) -> Preview:
     try:
         return _commit_all(records, user, progress, expected, authorise, alone)
@@ -371,7 +372,7 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
         raise ImportRefused(uniqueness.COMMIT_REFUSED) from None
 
 
-def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
+def _commit_all(records: pl.DataFrame, user: User | None, progress: Progress | None,
                 expected: str | None, authorise: bool, alone: bool) -> Preview:
     year = _single_year(records)
     if import_runs.chunked() and not alone:
@@ -393,12 +394,13 @@ def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
     return plan.preview
 
 
-def _allowed(records: pl.DataFrame, year: int, user: Any,
+def _allowed(records: pl.DataFrame, year: int, user: User | None,
              authorise: bool) -> dict[str, AdministrativeUnit]:
     """The file's communes, if the user may change them all now (not frozen, not held by
     another import); in the caller's transaction."""
     communes = _communes(records, year)
     if authorise:
+        assert user is not None  # only commit() authorises, for its user
         for commune in communes.values():
             if not editable(user, commune):
                 raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
@@ -407,7 +409,7 @@ def _allowed(records: pl.DataFrame, year: int, user: Any,
 
 
 def _planned(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int,
-             expected: str | None, user: Any) -> _Plan:
+             expected: str | None, user: User | None) -> _Plan:
     """The plan, if it is still the preview the officer confirmed and no national ID of the
     file was taken meanwhile (both asked again in the commit's own transaction)."""
     plan = _plan(records, communes, year)
@@ -417,8 +419,9 @@ def _planned(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], yea
     return plan
 
 
-def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Progress | None,
-                       expected: str | None, authorise: bool) -> Preview:
+def _commit_in_batches(records: pl.DataFrame, year: int, user: User | None,
+                       progress: Progress | None, expected: str | None,
+                       authorise: bool) -> Preview:
     """SQLite: each batch in a short transaction of its own, the whole still all or nothing
     (register/import_runs.py: the communes held meanwhile, and undone on any failure)."""
     import_runs.recover_abandoned()
@@ -460,7 +463,7 @@ def _insert(model: type[Any], rows: list[Values]) -> None:
 Written = tuple[dict[str, list[int]], dict[str, list[Values]]]
 
 
-def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> Written:
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: User | None) -> Written:
     """Write one batch of new or changed records, with their audit entries.
 
     Returns what an undo needs (import_runs.log): the ids created per table,

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
 from phocap.register import background, import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, BackgroundTask, ImportJob, Person
 from phocap.register.records import field_label
@@ -75,7 +75,7 @@ def problems_path(job: ImportJob) -> Path:
     return folder(job) / "problems.parquet"
 
 
-def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
+def visible_jobs(user: User) -> models.QuerySet[ImportJob]:
     """The jobs a user may open: their own, and for reviewers those of their communes."""
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()
@@ -85,7 +85,7 @@ def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     return ImportJob.objects.filter(mine).distinct()
 
 
-def can_commit(user: Any, job: ImportJob) -> bool:
+def can_commit(user: User, job: ImportJob) -> bool:
     """The owner, once the preview is ready, if they may edit every commune of the file."""
     communes = list(job.communes.all())
     return (
@@ -96,7 +96,7 @@ def can_commit(user: Any, job: ImportJob) -> bool:
     )
 
 
-def running(user: Any) -> list[ImportJob]:
+def running(user: User) -> list[ImportJob]:
     """The user's jobs still being checked or committed (those whose worker died end here)."""
     return [job for job in ImportJob.objects.filter(user=user, status__in=RUNNING)
             if refresh(job).status in RUNNING]
@@ -126,7 +126,7 @@ def survey_context(job: ImportJob) -> Context:
                    year=job.survey_year, village=job.village or None)
 
 
-def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int,
+def create(user: User, files: UploadedFile[bytes] | list[UploadedFile[bytes]], survey_year: int,
            village: str = "") -> ImportJob:
     """Store uploaded survey files (or ZIPs of them) as one new job, and queue its check
     (``check``, run by a worker).
@@ -167,7 +167,7 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
     return job
 
 
-def store_files(files: list[UploadedFile], where: Path, bounds: limits.Limits) -> list[Path]:
+def store_files(files: list[UploadedFile[bytes]], where: Path, bounds: limits.Limits) -> list[Path]:
     """The survey files of one upload, stored under ``where``/files: each file as it came,
     each ZIP unpacked (uploads.unpack); the same file picked twice is kept once, two
     different files of one name are refused (uploads.UploadRefused), as is an upload
@@ -198,7 +198,7 @@ def several(names: list[str]) -> bool:
     return len(names) > 1 or any(n.lower().endswith(".zip") for n in names)
 
 
-def _same(upload: UploadedFile, stored: Path) -> bool:
+def _same(upload: UploadedFile[bytes], stored: Path) -> bool:
     if upload.size != stored.stat().st_size:
         return False
     with stored.open("rb") as held:
@@ -369,7 +369,7 @@ def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
     return [(key, found.get(key, "")) for key in keys]
 
 
-def request_commit(user: Any, job: ImportJob) -> bool:
+def request_commit(user: User, job: ImportJob) -> bool:
     """Move a previewed job to committing (once: a second click finds it taken) and queue
     the commit, in one transaction."""
     if not can_commit(user, job):

@@ -32,7 +32,7 @@ def units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
                                             especially_difficult=True)
                     .values_list("unit_id", flat=True))
     return pl.DataFrame(
-        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)  # type: ignore[union-attr]  # parent_id is set
          for u in [*unit.ancestors(), *below]],
         schema=UNITS_SCHEMA, orient="row")
 

@@ -50,7 +50,7 @@ def _units_frame(unit: AdministrativeUnit, units: list[AdministrativeUnit],
                  year: int) -> pl.DataFrame:
     difficult = _difficult(units, year)
     return pl.DataFrame(
-        [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,  # type: ignore[union-attr]  # parent_id is set
           u.pk in difficult) for u in units],
         schema=UNITS_SCHEMA, orient="row",
     )

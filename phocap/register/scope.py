@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from phocap.accounts.models import User
 from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from phocap.register.models import AdministrativeUnit
 
 
-def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
+def visible_communes(user: User) -> models.QuerySet[AdministrativeUnit]:
     """The communes whose person-level data the user may read."""
     from phocap.accounts.models import Role
     from phocap.register.models import AdministrativeUnit
@@ -47,19 +48,20 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     if user.role == Role.MINISTRY_VIEWER:
         return communes.none()
     unit = user.unit
+    assert unit is not None  # unit_id is set
     if unit.type == AdministrativeUnit.Type.COMMUNE:
         return communes.filter(pk=unit.pk)
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
 
 
-def is_school_staff(user: Any) -> bool:
+def is_school_staff(user: User) -> bool:
     """A school's account: attached to a commune, reading only its own school (below)."""
     from phocap.accounts.models import Role
 
     return getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
 
 
-def reads_whole_units(user: Any) -> bool:
+def reads_whole_units(user: User) -> bool:
     """Whether the user may open the pages about everything of a unit they cover (its
     audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).
 
@@ -70,7 +72,7 @@ def reads_whole_units(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and not is_school_staff(user)
 
 
-def covers(user: Any, unit: AdministrativeUnit) -> bool:
+def covers(user: User, unit: AdministrativeUnit) -> bool:
     """Whether the user may open the unit's pages: their own unit or one below it.
 
     A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
@@ -87,7 +89,7 @@ def covers(user: Any, unit: AdministrativeUnit) -> bool:
     return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
 
 
-def sees_people(user: Any) -> bool:
+def sees_people(user: User) -> bool:
     """Every role but the ministry viewer reads person-level data of the units it covers."""
     from phocap.accounts.models import Role
 
@@ -117,11 +119,11 @@ class ScopedManager(models.Manager[Any]):
         super().__init__()
         self.path = path
 
-    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[Any, ...], dict[str, Any]]:
+    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[str], dict[str, Any] | None]:
         as_manager, name, _, _, kwargs = super().deconstruct()
         return as_manager, name, "phocap.register.scope.ScopedManager", (self.path,), kwargs
 
-    def for_user(self, user: Any) -> models.QuerySet[Any]:
+    def for_user(self, user: User) -> models.QuerySet[Any]:
         if not self.path:
             raise TypeError("for_user needs the model's ScopedManager, not a related manager")
         rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
@@ -134,7 +136,7 @@ class OutOfScope(PermissionDenied):
     """An upload naming communes the uploader may not change; the message names them."""
 
 
-def refuse_foreign_upload(user: Any, path: Path | Sequence[Path], year: int | None = None,
+def refuse_foreign_upload(user: User, path: Path | Sequence[Path], year: int | None = None,
                           limits: Limits = DEFAULT, context: Context | None = None) -> None:
     """Refuse survey files unless every commune they name is one the user may edit.
 

@@ -28,6 +28,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.register import audit, freezing, uploads
 from phocap.register.models import Person, Village
 from phocap.schools import matching
@@ -166,7 +167,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
     return rows
 
 
-def import_file(user: Any, school: School, year: int, path: Path,
+def import_file(user: User, school: School, year: int, path: Path,
                 display_name: str) -> Outcome:
     """Check then store a class list file for the school's ``year``, all or nothing."""
     if not may_keep_details(user, school):
@@ -214,7 +215,7 @@ def import_file(user: Any, school: School, year: int, path: Path,
     return outcome
 
 
-def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
+def add_pupil(user: User, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
     """One pupil typed on the class page, matched to the register as a file's would be."""
     school = klass.school
     if not may_keep_details(user, school):
@@ -258,7 +259,7 @@ def outcomes(commune_id: int, year: int,
             if o.status == matching.LINKED and o.person_id in taken else o for o in found]
 
 
-def link(user: Any, school: School, year: int,
+def link(user: User, school: School, year: int,
          pupils: Iterable[Enrolment]) -> tuple[int, list[Enrolment]]:
     """Match pupils to the register (``outcomes``) and store each unique link, audited;
     returns how many are linked and the ambiguous pupils."""

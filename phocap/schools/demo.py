@@ -360,7 +360,7 @@ def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
                                    else "vietnamese_literature", user=user)
     klass.homeroom = teacher
     klass.save(update_fields=["homeroom"])
-    entries.append(_entry(teacher, user.unit_id))
+    entries.append(_entry(teacher, user.unit_id))  # type: ignore[arg-type]  # the demo's staff have a unit
     entries.append(audit.Entry("update", "schoolclass", klass.pk, user.unit_id, None,
                                audit.snapshot(klass)))
     return 1

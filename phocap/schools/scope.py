@@ -16,25 +16,25 @@ from typing import Any
 
 from django.db import models
 
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
 from phocap.register.models import Household, Person, PersonYear, Village
 from phocap.schools.models import Enrolment, School, SchoolClass
 
 
-def own_school_id(user: Any) -> int | None:
+def own_school_id(user: User) -> int | None:
     """The school of a school staff member's Staff record, or None."""
     staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
     return staff.school_id if staff is not None else None
 
 
-def pupils(user: Any) -> models.QuerySet[Any]:
+def pupils(user: User) -> models.QuerySet[Any]:
     """The ids of the people a school's staff member reads: those on their school's class
     lists (any school year); nobody if the account has no staff record."""
     return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
             .values("person_id"))
 
 
-def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
+def school_rows(model: type[models.Model], path: str, user: User) -> models.Q:
     """What of ``model`` a school's staff member reads, within their commune.
 
     The register's ScopedManager.for_user asks this through hooks.school_rows
@@ -61,24 +61,24 @@ def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
     return by_model.get(model, models.Q(pk__in=[]))
 
 
-def schools_for(user: Any) -> models.QuerySet[School]:
+def schools_for(user: User) -> models.QuerySet[School]:
     """The schools whose pupils the user may read (a school's staff: their own, as
     School.objects.for_user narrows it at the register's scope)."""
     return School.objects.for_user(user)
 
 
-def classes_for(user: Any) -> models.QuerySet[SchoolClass]:
+def classes_for(user: User) -> models.QuerySet[SchoolClass]:
     """The classes whose pupils the user may read."""
     return SchoolClass.objects.filter(school__in=schools_for(user))
 
 
-def may_keep_school(user: Any, school: School) -> bool:
+def may_keep_school(user: User, school: School) -> bool:
     """The school's own staff keep its classes, pupils, staff list and yearly facts."""
     return (getattr(user, "is_authenticated", False) and user.role == Role.SCHOOL_STAFF
             and own_school_id(user) == school.pk)
 
 
-def may_keep_school_list(user: Any, commune: Any) -> bool:
+def may_keep_school_list(user: User, commune: Any) -> bool:
     """The commune's staff keep the list of schools in their commune."""
     return (getattr(user, "is_authenticated", False) and user.role == Role.COMMUNE_STAFF
             and user.unit_id == commune.pk)

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from phocap.accounts.models import User
 from phocap.register import audit, freezing
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit
@@ -44,13 +45,13 @@ NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
 
 
-def may_keep_details(user: Any, school: School) -> bool:
+def may_keep_details(user: User, school: School) -> bool:
     """The school's own staff, or the commune's staff (many schools have no accounts)."""
     return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
 
 
 def _update(model: type[models.Model], instance: Any, version: int | None,
-            changes: dict[str, Any], user: Any) -> Any:
+            changes: dict[str, Any], user: User) -> Any:
     """The conditional UPDATE of editing.py, then the audit entry."""
     before = audit.snapshot(instance)
     updated = model._default_manager.filter(pk=instance.pk, version=version).update(
@@ -62,7 +63,7 @@ def _update(model: type[models.Model], instance: Any, version: int | None,
     return instance
 
 
-def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
+def save_school(user: User, commune: AdministrativeUnit, school_id: int | None,
                 version: int | None, changes: dict[str, Any]) -> School:
     """Create a school of the commune or change one; the school's staff change its details only."""
     unknown = set(changes) - set(LIST_FIELDS) - set(DETAIL_FIELDS)
@@ -88,7 +89,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
             raise ValueError("Mã trường này đã có ở một trường khác.") from None
 
 
-def save_facts(user: Any, school: School, year: int, version: int | None,
+def save_facts(user: User, school: School, year: int, version: int | None,
                values: dict[str, int]) -> SchoolYearFacts:
     """A school's rooms and boarding pupils of a school year (created at the first save)."""
     if not may_keep_details(user, school):
@@ -105,7 +106,7 @@ def save_facts(user: Any, school: School, year: int, version: int | None,
         return _update(SchoolYearFacts, facts, version, values, user)
 
 
-def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int | None,
+def save_officer(user: User, commune: AdministrativeUnit, year: int, version: int | None,
                  full_name: str, decision: str) -> MonitoringOfficer:
     """The commune's monitoring officer of a school year; a blank name says none is appointed."""
     if not may_keep_school_list(user, commune):
@@ -124,7 +125,7 @@ def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int
         return _update(MonitoringOfficer, officer, version, values, user)
 
 
-def save_staff(user: Any, school: School, staff_id: int | None, version: int | None,
+def save_staff(user: User, school: School, staff_id: int | None, version: int | None,
                values: dict[str, Any]) -> Staff:
     """Add a member of staff or change one (a leaver is made inactive, never deleted:
     the audit and past years still name them)."""
@@ -142,7 +143,7 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
         return _update(Staff, staff, version, values, user)
 
 
-def add_site(user: Any, school: School, name: str, main: bool,
+def add_site(user: User, school: School, name: str, main: bool,
              distance_km: Any = None) -> SchoolSite:
     if not may_keep_details(user, school):
         raise PermissionDenied(NOT_YOURS)
@@ -157,7 +158,7 @@ def add_site(user: Any, school: School, name: str, main: bool,
     return site
 
 
-def add_class(user: Any, school: School, year: int, name: str, grade: str,
+def add_class(user: User, school: School, year: int, name: str, grade: str,
               site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
     """A class of a school year; its number counts towards the room and teacher norms."""
     if not may_keep_details(user, school):

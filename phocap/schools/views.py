@@ -18,13 +18,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, uploads
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
@@ -71,11 +72,11 @@ STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
 
 
-def school_in_scope(request: HttpRequest, pk: int) -> School:
+def school_in_scope(request: AuthedRequest, pk: int) -> School:
     """A school whose pages the user may open: in a unit they cover, their own if they are a
     school's staff; never for the ministry viewer (the page names staff and pupils)."""
     school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
-    user: Any = request.user
+    user: User = request.user
     if not covers(user, school.commune):
         raise Http404
     if user.role == Role.SCHOOL_STAFF and own_school_id(user) != school.pk:
@@ -85,19 +86,19 @@ def school_in_scope(request: HttpRequest, pk: int) -> School:
     return school
 
 
-def _opens(user: Any, school: School) -> bool:
+def _opens(user: User, school: School) -> bool:
     """Whether school_in_scope would let the user open the school's pages."""
     if not sees_people(user):
         return False
     return user.role != Role.SCHOOL_STAFF or own_school_id(user) == school.pk
 
 
-def _keeps(request: HttpRequest, school: School) -> None:
+def _keeps(request: AuthedRequest, school: School) -> None:
     if not services.may_keep_details(request.user, school):
         raise PermissionDenied
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back: str, unit: Any,
+def _form_page(request: AuthedRequest, form: Any, title: str, back: str, unit: Any,
                multipart: bool = False) -> HttpResponse:
     return render(request, "schools/form.html", {
         "form": form, "title": title, "back": back, "unit": unit, "multipart": multipart,
@@ -106,7 +107,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str, unit: Any
 
 
 @login_required
-def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
     """A unit's schools in a school year: by level, per commune or district, and for a
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
@@ -154,7 +155,7 @@ def _marks() -> list[dict[str, str]]:
 
 
 @login_required
-def school_new(request: HttpRequest, pk: int) -> HttpResponse:
+def school_new(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = unit_in_scope(request, pk)
     if commune.type != AdministrativeUnit.Type.COMMUNE:
         raise Http404
@@ -175,7 +176,7 @@ def school_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def school_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     _keeps(request, school)
     details_only = not may_keep_school_list(request.user, school.commune)
@@ -200,7 +201,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school(request: HttpRequest, pk: int) -> HttpResponse:
+def school(request: AuthedRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
@@ -240,7 +241,7 @@ def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[st
 
 
 @login_required
-def school_year(request: HttpRequest, pk: int) -> HttpResponse:
+def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -265,7 +266,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     form = StaffForm(request.POST or None)
@@ -279,7 +280,7 @@ def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Staff, pk=pk)
     found = school_in_scope(request, member.school_id)
     _keeps(request, found)
@@ -300,7 +301,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_new(request: HttpRequest, pk: int) -> HttpResponse:
+def site_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     form = SiteForm(request.POST or None)
@@ -317,7 +318,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def class_new(request: HttpRequest, pk: int) -> HttpResponse:
+def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     year = survey_year(request, [found.commune])
@@ -339,7 +340,7 @@ def class_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school_class(request: HttpRequest, pk: int) -> HttpResponse:
+def school_class(request: AuthedRequest, pk: int) -> HttpResponse:
     """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
     klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
     found = school_in_scope(request, klass.school_id)
@@ -370,7 +371,7 @@ def school_class(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
+def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -398,7 +399,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
+def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
     """The commune's monitoring officer of a school year (a recognition condition)."""
     commune = unit_in_scope(request, pk)
     if commune.type != AdministrativeUnit.Type.COMMUNE:
@@ -423,7 +424,7 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
                       % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune)
 
 
-def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
+def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,
               headers: list[str], rows: list[list[Any]]) -> HttpResponse:
     """A CSV of personal data, logged (audit.exported) before it leaves."""
     audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
@@ -446,7 +447,7 @@ def _explained(commune: AdministrativeUnit, year: int,
 
 
 @login_required
-def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def school_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
     year = survey_year(request, [found.commune])
@@ -463,7 +464,7 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
     if request.user.role == Role.SCHOOL_STAFF:

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.register import audit
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, PersonYear
@@ -36,7 +37,7 @@ from phocap.streaming.rates import Destination, NextYear, Stream, Suggestion, su
 TARGET_ROLES = {"province_reviewer", "province_admin"}
 
 
-def may_set_targets(user: Any, province: AdministrativeUnit) -> bool:
+def may_set_targets(user: User, province: AdministrativeUnit) -> bool:
     return (getattr(user, "is_authenticated", False) and user.role in TARGET_ROLES
             and user.unit_id == province.pk
             and province.type == AdministrativeUnit.Type.PROVINCE)
@@ -64,7 +65,7 @@ def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
             for e in enrolments}
 
 
-def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
+def set_destination(user: User, enrolment: Enrolment, destination: Destination,
                     graduated: bool, suggested: Destination | None,
                     version: int | None = None) -> PupilDestination | None:
     """Confirm or correct one pupil's destination; None when nothing changed.
@@ -104,7 +105,7 @@ def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
         return found
 
 
-def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
+def set_targets(user: User, province: AdministrativeUnit, school_year: int,
                 rates: dict[tuple[Stream, bool], Decimal | None]) -> int:
     """Store the province's targets of the year (None removes one); returns how many changed."""
     if not may_set_targets(user, province):
@@ -137,7 +138,7 @@ def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
     return changed
 
 
-def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActivity:
+def add_activity(user: User, school: School, **fields: Any) -> CareerGuidanceActivity:
     if not may_keep_school(user, school):
         raise PermissionDenied
     with transaction.atomic():
@@ -148,7 +149,7 @@ def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActi
     return made
 
 
-def add_labour_demand(user: Any, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
+def add_labour_demand(user: User, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
     if not editable(user, commune):
         raise PermissionDenied
     with transaction.atomic():

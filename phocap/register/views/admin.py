@@ -24,12 +24,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts.models import Role, User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, freezing
 from phocap.register.admin_forms import (
     ASSIGNABLE_ROLES,
@@ -48,8 +49,8 @@ def province_admin(view: AdminView) -> AdminView:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: User = request.user
         if (user.role != Role.PROVINCE_ADMIN or user.unit is None
                 or user.unit.type != AdministrativeUnit.Type.PROVINCE):
             raise PermissionDenied
@@ -85,7 +86,7 @@ def account_snapshot(user: User) -> dict[str, Any]:
             "unit_id": user.unit_id, "is_active": user.is_active}
 
 
-def _record_account(actor: Any, action: str, user: User, before: dict[str, Any] | None,
+def _record_account(actor: User, action: str, user: User, before: dict[str, Any] | None,
                     password_set: bool) -> None:
     audit.record_account(actor, action, user, before,
                          account_snapshot(user) | {"password_set": password_set})
@@ -96,7 +97,7 @@ def _breadcrumbs(province: AdministrativeUnit) -> list[AdministrativeUnit]:
 
 
 @province_admin
-def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def users(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     """Every account of the province and the units below it, filtered by unit or role."""
     units = province_units(province)
     found = (User.objects.filter(unit__in=units).select_related("unit")
@@ -122,7 +123,7 @@ def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def user_new(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     form = NewAccountForm(request.POST or None, units=top_down(province_units(province)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,7 +143,7 @@ def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, province: AdministrativeUnit, pk: int) -> HttpResponse:
     """Change an account's role, unit, activity or password.
 
     Another province administrator's account is listed but not changed here
@@ -181,7 +182,7 @@ def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> Ht
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def difficult(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     """The ĐBKK flags of the province's communes for one survey year, saved in one POST.
 
     A commune without a UnitYear row is not especially difficult; a row is
@@ -215,7 +216,7 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
     })
 
 
-def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: int) -> int:
+def _save_flags(request: AuthedRequest, communes: list[AdministrativeUnit], year: int) -> int:
     """Store the checked communes as ĐBKK and the others as not; return how many changed.
 
     A commune id that is not one of the province's communes is refused (404)

@@ -8,16 +8,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from phocap.accounts.models import User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, reads_whole_units, sees_people
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 
 
-def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
+def unit_in_scope(request: AuthedRequest, pk: int) -> AdministrativeUnit:
     """The unit, if the user's role covers it; otherwise it does not exist for them (404)."""
     unit = get_object_or_404(AdministrativeUnit.objects.select_related("parent__parent"), pk=pk)
     if not covers(request.user, unit):
@@ -25,7 +27,7 @@ def unit_in_scope(request: HttpRequest, pk: int) -> AdministrativeUnit:
     return unit
 
 
-def whole_unit(request: HttpRequest, pk: int) -> AdministrativeUnit:
+def whole_unit(request: AuthedRequest, pk: int) -> AdministrativeUnit:
     """A unit in scope for a page about everything of it (results, forms, audit trail,
     export, dossiers); a school's staff, who read their own pupils only, are refused (403)."""
     unit = unit_in_scope(request, pk)
@@ -34,7 +36,7 @@ def whole_unit(request: HttpRequest, pk: int) -> AdministrativeUnit:
     return unit
 
 
-def commune_with_people(request: HttpRequest, pk: int, whole: bool = True) -> AdministrativeUnit:
+def commune_with_people(request: AuthedRequest, pk: int, whole: bool = True) -> AdministrativeUnit:
     """A commune whose person-level pages the user may open (never for the ministry viewer).
 
     ``whole``: the page is about everyone of the commune (a name list, the duplicates,
@@ -56,7 +58,7 @@ def communes_below(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
         Q(parent=unit) | Q(parent__parent=unit), type=AdministrativeUnit.Type.COMMUNE))
 
 
-def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None = None) -> int:
+def survey_year(request: AuthedRequest, communes: list[AdministrativeUnit] | None = None) -> int:
     """The year asked for (?year=), else the latest surveyed in these communes, else last year."""
     asked = request.GET.get("year", "")
     if asked.isdigit() and FIRST_SURVEY_YEAR <= int(asked) <= LAST_SURVEY_YEAR:
@@ -70,11 +72,11 @@ def survey_year(request: HttpRequest, communes: list[AdministrativeUnit] | None 
     return int(latest) if latest else dt.date.today().year - 1
 
 
-def breadcrumbs(unit: AdministrativeUnit, user: Any) -> list[AdministrativeUnit]:
+def breadcrumbs(unit: AdministrativeUnit, user: User) -> list[AdministrativeUnit]:
     """The unit's ancestors the user covers, then the unit."""
     chain = [*reversed(unit.ancestors()), unit]
     return [u for u in chain if covers(user, u)]
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
+def page_of(request: AuthedRequest, items: Any, per_page: int = 50) -> Page[Any]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))

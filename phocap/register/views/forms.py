@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit
 from phocap.register.reporting import cached_forms, name_lists
 from phocap.register.results import survey_years
@@ -42,7 +43,7 @@ def _workbook(forms: list[Form], name: str) -> HttpResponse:
 
 
 @login_required
-def forms(request: HttpRequest, pk: int) -> HttpResponse:
+def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = survey_year(request, communes)
@@ -66,7 +67,7 @@ def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
 
 
 @login_required
-def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = survey_year(request, communes)
@@ -85,14 +86,14 @@ def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-def forms_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     year = survey_year(request, communes_below(unit))
     return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
 
 
 @login_required
-def name_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def name_lists_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     year = survey_year(request, [commune])
     lists = name_lists(commune, year)

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts.models import User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
 from phocap.register.locking import StaleEdit
@@ -22,7 +24,7 @@ from phocap.register.scope import editable, sees_people
 from phocap.register.views.common import breadcrumbs, commune_with_people, survey_year
 
 
-def household_in_scope(request: HttpRequest, pk: int) -> Household:
+def household_in_scope(request: AuthedRequest, pk: int) -> Household:
     if not sees_people(request.user):
         raise PermissionDenied
     found = (Household.objects.for_user(request.user)
@@ -32,7 +34,7 @@ def household_in_scope(request: HttpRequest, pk: int) -> Household:
     return found
 
 
-def history(user: Any, household: Household, people: list[Person]) -> Any:
+def history(user: User, household: Household, people: list[Person]) -> Any:
     """Audit entries of the household, its members and their survey years, newest first
     (none for a school's staff, who do not read the commune's audit trail)."""
     person_ids = [p.pk for p in people]
@@ -45,7 +47,7 @@ def history(user: Any, household: Household, people: list[Person]) -> Any:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
     year = survey_year(request, [household.commune])
     # Through for_user: a school's staff see the household's pupils, not its other members.
@@ -68,7 +70,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The household's own fields, inline on its page (htmx) or as a page of its own."""
     household = household_in_scope(request, pk)
     commune = household.commune
@@ -97,7 +99,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, pk: int) -> HttpResponse:
+def create(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if not editable(request.user, commune):
         raise PermissionDenied
@@ -121,7 +123,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
+def year_rollover(request: AuthedRequest, pk: int) -> HttpResponse:
     """Open survey year Y+1 from Y ("lên lớp"), then confirm diplomas awaited."""
     commune = commune_with_people(request, pk)
     year = survey_year(request, [commune])

@@ -17,13 +17,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.textfields import CheckedForm
@@ -82,6 +83,7 @@ class ImportForm(CheckedForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         files = cleaned.get("file") or []
         if cleaned.get("village") and jobs.several([f.name for f in files]):
             self.add_error("village", _(
@@ -90,19 +92,19 @@ class ImportForm(CheckedForm):
         return cleaned
 
 
-def may_upload(user: Any) -> bool:
+def may_upload(user: User) -> bool:
     """Commune staff bring their commune's file; nobody else writes people."""
     return bool(user.is_authenticated and user.role == Role.COMMUNE_STAFF
                 and user.unit_id is not None)
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
+def _job(request: AuthedRequest, pk: int) -> ImportJob:
     return jobs.refresh(get_object_or_404(jobs.visible_jobs(request.user), pk=pk))
 
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "register/imports/list.html", {
         "jobs": jobs.visible_jobs(request.user).select_related("user")[:100],
         "may_upload": may_upload(request.user),
@@ -111,7 +113,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: AuthedRequest) -> HttpResponse:
     if not may_upload(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -127,7 +129,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
                                                          "commune": request.user.unit})
 
 
-def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+def _context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
     done, total = jobs.progress(job)
     problems: list[dict[str, Any]] = []
     if job.errors or job.warnings:
@@ -151,7 +153,7 @@ def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     preview = job.preview or {}
     shown = len(preview.get("changed_sample", [])) + len(preview.get("missing_sample", []))
@@ -166,7 +168,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress fragment; once the step is over, htmx reloads the whole page."""
     job = _job(request, pk)
     response = render(request, "register/imports/_progress.html", _context(request, job))
@@ -177,7 +179,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_report(request: HttpRequest, pk: int) -> FileResponse:
+def job_report(request: AuthedRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.report_path or not Path(job.report_path).exists():
         raise Http404
@@ -185,14 +187,14 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     name = f"bao-cao-{Path(files[0]).stem if len(files) == 1 else f'nhap-{job.pk}'}.xlsx"
     # The report repeats the file's faulty rows: a download of personal data, logged.
     # A file refused by validation has no communes recorded: log it under the uploader's unit.
-    for commune in list(job.communes.all()) or [job.unit]:
+    for commune in list(job.communes.all()) or [job.unit]:  # type: ignore[list-item]  # an uploader has a unit
         audit.exported(request.user, commune, {"file": name, "import_job": job.pk})
     return FileResponse(Path(job.report_path).open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
 @require_POST
-def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def job_commit(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.user_id != request.user.pk:
         raise PermissionDenied  # a reviewer reads the job, never commits it

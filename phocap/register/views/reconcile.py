@@ -16,12 +16,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, reconciling, uploads
 from phocap.register.freezing import Frozen
 from phocap.register.models import AdministrativeUnit
@@ -38,7 +39,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED = 64 * 1024 * 1024
 
 
-def _typed(request: HttpRequest, form: Form) -> tuple[dict[str, dict[str, int]], list[str]]:
+def _typed(request: AuthedRequest, form: Form) -> tuple[dict[str, dict[str, int]], list[str]]:
     """The figures typed on the page, one input per count cell (``c:row:column``)."""
     cells: dict[str, dict[str, int]] = {}
     problems: list[str] = []
@@ -57,7 +58,7 @@ def _typed(request: HttpRequest, form: Form) -> tuple[dict[str, dict[str, int]],
     return cells, problems
 
 
-def _entered(request: HttpRequest, unit: AdministrativeUnit, year: int,
+def _entered(request: AuthedRequest, unit: AdministrativeUnit, year: int,
              code: str) -> list[str]:
     """Keep what the officer sent; the problems if nothing could be kept."""
     forms = cached_forms(unit, year)["forms"]
@@ -123,7 +124,7 @@ def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reconcile(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def reconcile(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     if code not in CODES:
         raise Http404

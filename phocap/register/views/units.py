@@ -13,9 +13,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from phocap.accounts.models import User
+from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import SHORT_VI, label
 from phocap.engine.result import UnitResult
 from phocap.register import audit
@@ -44,9 +46,9 @@ from phocap.survey.cells import Workbook
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Straight to the user's own unit; the ministry viewer chooses a province."""
-    user: Any = request.user
+    user: User = request.user
     if user.unit_id is not None:
         return redirect("unit", user.unit_id)
     provinces = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.PROVINCE)
@@ -66,7 +68,7 @@ def _standards(result: UnitResult) -> list[dict[str, Any]]:
 
 
 @login_required
-def unit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = survey_year(request, communes)
@@ -106,7 +108,7 @@ def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
+def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
                      year: int) -> dict[str, Any]:
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
     context: dict[str, Any] = {
@@ -126,7 +128,7 @@ def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
     return context
 
 
-def _household_page(request: HttpRequest, commune: AdministrativeUnit,
+def _household_page(request: AuthedRequest, commune: AdministrativeUnit,
                     year: int) -> dict[str, Any]:
     households = (
         Household.objects.for_user(request.user).filter(commune=commune)
@@ -148,7 +150,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 
 
 @login_required
-def households(request: HttpRequest, pk: int) -> HttpResponse:
+def households(request: AuthedRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
     commune = commune_with_people(request, pk, whole=False)
     year = survey_year(request, [commune])
@@ -157,7 +159,7 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people behind it, and next year's outlook."""
     found = whole_unit(request, pk)
@@ -191,7 +193,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+def people(request: AuthedRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
     with ?format=xlsx (a download of personal data, logged)."""
     commune = commune_with_people(request, pk)

@@ -7,11 +7,12 @@ import datetime as dt
 from fractions import Fraction
 
 from django.db.models import Max
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import School, SchoolClass
 from phocap.schools.scope import schools_for
@@ -26,7 +27,7 @@ def school_years(communes: list[AdministrativeUnit]) -> list[int]:
                       .values_list("school_year", flat=True)), reverse=True)
 
 
-def school_year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int:
+def school_year(request: AuthedRequest, communes: list[AdministrativeUnit]) -> int:
     """The year asked for (?year=), else the newest with grade-9 classes, else last year."""
     asked = request.GET.get("year", "")
     if asked.isdigit() and FIRST_SURVEY_YEAR <= int(asked) <= LAST_SURVEY_YEAR:
@@ -36,7 +37,7 @@ def school_year(request: HttpRequest, communes: list[AdministrativeUnit]) -> int
     return int(latest) if latest else dt.date.today().year - 1
 
 
-def school_in_scope(request: HttpRequest, pk: int) -> School:
+def school_in_scope(request: AuthedRequest, pk: int) -> School:
     """A school whose pupils the user may read; otherwise it does not exist for them."""
     found = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
     if not schools_for(request.user).filter(pk=found.pk).exists():

@@ -14,12 +14,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.locking import StaleEdit
 from phocap.register.views.common import breadcrumbs
 from phocap.schools.models import Enrolment, School
@@ -70,7 +71,7 @@ def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, pupils: list[Enrolment],
+def _save(request: AuthedRequest, pupils: list[Enrolment],
           found: dict[int, Suggestion]) -> tuple[int, int]:
     """Save each row the form carries; (rows changed, rows someone else changed meanwhile)."""
     changed = stale = 0
@@ -92,7 +93,7 @@ def _save(request: HttpRequest, pupils: list[Enrolment],
 
 
 @login_required
-def destinations(request: HttpRequest, pk: int) -> HttpResponse:
+def destinations(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     year = school_year(request, [school.commune])
     editable = may_keep_school(request.user, school)

@@ -13,11 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.scope import editable
 from phocap.register.views.common import (
     breadcrumbs,
@@ -55,7 +56,7 @@ def by_trade(entries: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
+def labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = school_year(request, communes)
@@ -71,7 +72,7 @@ def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
+def new_labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     allowed = editable(request.user, commune)
     if not allowed:

@@ -10,10 +10,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from phocap import numbers
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.scope import schools_for
 from phocap.streaming.figures import Figures, UnitFigures, province_of
@@ -53,7 +54,7 @@ def _delta(points: Fraction | None) -> str:
 
 
 @login_required
-def rates(request: HttpRequest, pk: int) -> HttpResponse:
+def rates(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = school_year(request, communes)
