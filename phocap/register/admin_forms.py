@@ -29,7 +29,7 @@ def unit_label(unit: AdministrativeUnit) -> str:
     return f"{unit.get_type_display()} · {unit.name} ({unit.code})"
 
 
-class UnitChoiceField(forms.ModelChoiceField[AdministrativeUnit]):
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in the stubs only
     def label_from_instance(self, obj: AdministrativeUnit) -> str:
         return unit_label(obj)
 
