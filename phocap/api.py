@@ -78,7 +78,7 @@ REQUEST_INVALID = {
 @api.exception_handler(ValidationError)
 def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A request whose values do not even have the right type (Ninja's 422, in Vietnamese)."""
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, object]] = []
     messages: list[str] = []
     for error in exc.errors:
         names = [str(p) for p in error.get("loc", ()) if isinstance(p, str | int)]
@@ -97,7 +97,7 @@ def refused_by_database(request: HttpRequest, exc: IntegrityError) -> HttpRespon
     return api.create_response(request, {"detail": uniqueness.COMMIT_REFUSED}, status=409)
 
 
-def _refused(problems: list[Problem]) -> dict[str, Any]:
+def _refused(problems: list[Problem]) -> dict[str, object]:
     """The body of a refusal: every refused value with its field and a Vietnamese message."""
     return {"detail": " ".join(p.message for p in problems),
             "errors": [{"field": p.field, "value": p.value, "message": p.message}
@@ -176,7 +176,7 @@ class HouseholdOut(Schema):
     members: list[PersonOut]
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _person(person: Person) -> dict[str, object]:
     return {
         "id": person.pk, "village": person.household.village.name,
         "household_no": person.household.household_no,
@@ -250,7 +250,7 @@ def _year_refused(field: str, year: int) -> Status[Any] | None:
 
 
 @api.get("/households", response=list[HouseholdOut])
-def households(request: AuthedRequest, commune: str, year: int) -> list[dict[str, Any]]:
+def households(request: AuthedRequest, commune: str, year: int) -> list[dict[str, object]]:
     """Households of a commune with their members who have a record in the survey year."""
     surveyed = (Person.objects.for_user(request.user).filter(years__survey_year=year)
                 .select_related("household__village"))
@@ -276,7 +276,7 @@ def households(request: AuthedRequest, commune: str, year: int) -> list[dict[str
 
 
 @api.get("/persons/{person_id}", response=PersonOut)
-def person(request: AuthedRequest, person_id: int) -> dict[str, Any]:
+def person(request: AuthedRequest, person_id: int) -> dict[str, object]:
     found = Person.objects.for_user(request.user).select_related("household__village").filter(
         pk=person_id).first()
     if found is None:

@@ -20,7 +20,7 @@ class ThrottledLoginForm(AuthenticationForm):
         "inactive": _("Tài khoản này đã bị khóa."),
     }
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:

@@ -16,5 +16,5 @@ if TYPE_CHECKING:
 
 # An audit entry about an account: who (None: the operator), "create" or "update",
 # which account, and what it was before and is after (never a password hash).
-record_account: Hook[[Any, str, User, dict[str, Any] | None, dict[str, Any]], None] = Hook(
+record_account: Hook[[Any, str, User, dict[str, object] | None, dict[str, object]], None] = Hook(
     "record_account", "phocap.register")

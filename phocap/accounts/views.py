@@ -46,7 +46,7 @@ class LoginView(auth_views.LoginView):
         return redirect("login-code" if twofactor.enrolled(user) else "two-factor")
 
 
-def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+def _pending(request: HttpRequest) -> tuple[User, dict[str, object]] | None:
     """The account that passed the password step in this session, if not too long ago."""
     pending = request.session.get(PENDING)
     if not isinstance(pending, dict):

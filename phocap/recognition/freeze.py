@@ -83,7 +83,7 @@ PINNED_FROM = {
 }
 
 
-def pinned_values(person_model: Any) -> dict[str, Any]:
+def pinned_values(person_model: Any) -> dict[str, object]:
     """The UPDATE that copies each row's identity into its pinned columns.
 
     ``person_model`` is Person, or its historical model in a data migration.

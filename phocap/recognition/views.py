@@ -34,7 +34,7 @@ STANDARDS = list(STANDARD_NAMES_VI)
 REVIEWING_ROLES = {"district_reviewer", "province_reviewer", "province_admin", "ministry_viewer"}
 
 
-def _criteria(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _criteria(result: dict[str, Any] | None) -> list[dict[str, object]]:
     return [c | {"label": label(c["key"])} for c in (result or {}).get("criteria", [])]
 
 

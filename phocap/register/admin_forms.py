@@ -71,7 +71,7 @@ class AccountForm(CheckedForm):
         return User(username=self.cleaned_data.get("username", self.fixed_username),
                     first_name=self.cleaned_data.get("full_name", ""))
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         role, unit = cleaned.get("role"), cleaned.get("unit")
         if role and unit is not None and ROLE_UNIT_TYPE[Role(role)] != unit.type:

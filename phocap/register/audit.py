@@ -28,7 +28,7 @@ from phocap.register.records import field_label
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's own field values, JSON-safe (a Decimal, e.g. a distance, as its text)."""
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
         values[field.attname] = (value.isoformat() if isinstance(value, dt.date)
@@ -36,13 +36,13 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return values
 
 
-def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+def snapshot_values(model: type[models.Model], values: dict[str, object]) -> dict[str, object]:
     """What ``snapshot`` gives for a row known only as a dict of its field values.
 
     Bulk imports never build model instances; their audit entries must still
     look exactly like those of a single edit (same keys, same order, same JSON).
     """
-    found: dict[str, Any] = {}
+    found: dict[str, object] = {}
     for field in model._meta.concrete_fields:
         value = values[field.attname]
         found[field.attname] = value.isoformat() if isinstance(value, dt.date) else value
@@ -64,7 +64,7 @@ def commune_of(instance: models.Model) -> Any:
 
 
 def record(user: User | None, action: str, instance: models.Model,
-           before: dict[str, Any] | None, commune: Any = None) -> AuditEntry:
+           before: dict[str, object] | None, commune: Any = None) -> AuditEntry:
     """The one way a change to a commune's data is written down: the entry, and the
     commune's revision raised once the change commits (register/revisions.py).
 
@@ -84,8 +84,8 @@ def record(user: User | None, action: str, instance: models.Model,
     return entry
 
 
-def record_account(actor: User, action: str, user: User, before: dict[str, Any] | None,
-                   after: dict[str, Any]) -> None:
+def record_account(actor: User, action: str, user: User, before: dict[str, object] | None,
+                   after: dict[str, object]) -> None:
     """An entry about an account (created, changed, its second factor turned on or off).
 
     ``before`` and ``after`` are what the caller chose to keep (never the password
@@ -105,8 +105,8 @@ class Entry:
     model: str
     object_id: int
     commune_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
 
 
 ENTRY_COLUMNS = ("at", "user_id", "action", "model", "object_id", "commune_id", "before", "after")
@@ -133,7 +133,7 @@ def record_many(user: User | None, entries: Sequence[Entry]) -> list[int]:
     return ids
 
 
-def exported(user: User, commune: Any, details: dict[str, Any]) -> AuditEntry:
+def exported(user: User, commune: Any, details: dict[str, object]) -> AuditEntry:
     """A bulk read of a commune's personal data: who took what, when.
 
     The one record of every such read: downloads (export.xlsx, name lists, the

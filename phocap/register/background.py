@@ -167,7 +167,7 @@ def reclaim(task: BackgroundTask) -> BackgroundTask:
         return task
     kind = KINDS.get(task.kind)
     again = kind is not None and task.attempts < kind.attempts
-    changes: dict[str, Any] = (
+    changes: dict[str, object] = (
         {"status": Status.QUEUED, "claimed_by": "", "heartbeat_at": None} if again
         else {"status": Status.FAILED, "finished": timezone.now()})
     taken = BackgroundTask.objects.filter(

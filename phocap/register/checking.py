@@ -27,7 +27,7 @@ from phocap.units import vintage_for_year
 
 @dataclass
 class Checked:
-    record: dict[str, Any] | None  # the typed record, when there is no error
+    record: dict[str, object] | None  # the typed record, when there is no error
     errors: dict[str, list[str]]  # contract column (or "" for the whole row) → messages
     warnings: list[str]
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from phocap.accounts.models import User
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, object]:
     from phocap.accounts.models import Role
 
     user: User | AnonymousUser | None = getattr(request, "user", None)

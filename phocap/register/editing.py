@@ -61,7 +61,7 @@ STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn
                 " để xem thay đổi mới rồi sửa lại.")
 
 
-def update_person(user: User, person_id: int, version: int, changes: dict[str, Any]) -> Person:
+def update_person(user: User, person_id: int, version: int, changes: dict[str, object]) -> Person:
     """Apply ``changes`` to a person the user may edit, if nobody changed it since ``version``.
 
     A person outside the user's scope does not exist for them (Person.DoesNotExist).

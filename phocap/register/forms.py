@@ -119,14 +119,14 @@ class HouseholdForm(CheckedModelForm):
         village.required = False
         self.fields["household_no"].required = True
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean()
         assert data is not None  # Form.clean returns cleaned_data
         if not data.get("village") and not data.get("new_village", "").strip():
             self.add_error("village", _("Chọn thôn/xóm hoặc nhập tên thôn/xóm mới."))
         return data
 
-    def changes(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, object]:
         """The fields for editing.save_household; a new village goes as its name, created
         by the service in the save's own transaction (audited, and not at all if refused)."""
         data = self.cleaned_data

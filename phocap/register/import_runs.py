@@ -172,7 +172,7 @@ def _json(value: Any) -> Any:
 
 
 def log(run: ImportRun, batch: int, created: Mapping[str, Sequence[int]],
-        before: Mapping[str, Sequence[dict[str, Any]]]) -> None:
+        before: Mapping[str, Sequence[dict[str, object]]]) -> None:
     """Record how to undo a batch, in the batch's own transaction."""
     ImportUndo.objects.create(
         run=run, batch=batch,
@@ -182,7 +182,7 @@ def log(run: ImportRun, batch: int, created: Mapping[str, Sequence[int]],
     )
 
 
-def _restore(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+def _restore(model: type[models.Model], rows: list[dict[str, object]]) -> None:
     fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
     columns = [f.attname for f in fields]
     bulk.update_rows(model, columns,

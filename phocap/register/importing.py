@@ -239,7 +239,7 @@ class _Plan:
     preview: Preview
     communes: dict[str, AdministrativeUnit]
     register: _Register
-    todo: list[tuple[Key, dict[str, Any]]]  # rows to write (new or changed), in file order
+    todo: list[tuple[Key, dict[str, object]]]  # rows to write (new or changed), in file order
     households: dict[tuple[Any, ...], Values] = field(default_factory=dict)  # as the file says
     household_changes: list[tuple[Values, Values]] = field(default_factory=list)  # before, after
 
@@ -247,7 +247,7 @@ class _Plan:
 def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int) -> _Plan:
     register = _register(communes, year)
     result = Preview(year)
-    todo: list[tuple[Key, dict[str, Any]]] = []
+    todo: list[tuple[Key, dict[str, object]]] = []
     seen: set[Key] = set()
     digest = hashlib.sha256(str(year).encode())
     for key, row in _rows(records):
@@ -463,7 +463,7 @@ def _insert(model: type[Any], rows: list[Values]) -> None:
 Written = tuple[dict[str, list[int]], dict[str, list[Values]]]
 
 
-def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: User | None) -> Written:
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, object]]], user: User | None) -> Written:
     """Write one batch of new or changed records, with their audit entries.
 
     Returns what an undo needs (import_runs.log): the ids created per table,

@@ -303,7 +303,7 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, Any]:
+def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, object]:
     """JSON for the job: complete counts, and a sample of who changes and who is missing."""
     shown = list(planned.changed.items())[:SAMPLE]
     wanted = {key for key, _ in shown}
@@ -334,12 +334,12 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
     }
 
 
-def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, Any]]:
+def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, object]]:
     """New, changed, unchanged and missing people per village (of the file; of the register
     for the missing), so that a commune's twenty villages can be checked one by one, in
     the order of the files."""
     new, changed = set(planned.new), set(planned.changed)
-    counts: dict[tuple[str, str], dict[str, Any]] = {}
+    counts: dict[tuple[str, str], dict[str, object]] = {}
 
     def count(code: str, village: str | None) -> dict[str, Any]:
         return counts.setdefault((code, village or ""), {

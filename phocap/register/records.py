@@ -62,7 +62,7 @@ def stored(field_name: str, value: Any) -> Any:
     return value
 
 
-def wanted(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def wanted(row: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
     """The register's values of ``names`` for a typed survey record."""
     return {name: stored(name, row[name]) for name in names}
 

@@ -45,7 +45,7 @@ def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figur
     return table, evaluate(table, year, units=frame), figures.compute(table, year)
 
 
-def _forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+def _forms(unit: AdministrativeUnit, year: int) -> dict[str, object]:
     """The unit's forms, and the verdict of the consistency check over them and the forms
     of the units directly below (a summary row must be that unit's own total)."""
     _, evaluation, counted = sources(unit, year)

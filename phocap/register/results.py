@@ -125,7 +125,7 @@ def results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted])
 
 
-def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """Each standard's level now and next year if nothing but time passes (engine.outlook),
     with the criteria that would fail and by how many people, for the unit and its children.
 
@@ -151,7 +151,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """Each village of a commune measured as if it were a commune (engine rules unchanged).
 
     The law recognises communes, not villages (ND20 Art 16); the village figures
@@ -286,11 +286,11 @@ def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return found
 
 
-def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """``villages``, reused until the data beneath the commune change."""
     return cached("villages", unit, year, villages)
 
 
-def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """``next_year``, reused until the data beneath the unit change."""
     return cached("next-year", unit, year, next_year)

@@ -79,7 +79,7 @@ def _column(sheet: readers.Sheet, *names: str) -> str | None:
     return next((c for c in sheet.unknown if fold(sheet.headers[c]) in names), None)
 
 
-def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, Any]]:
+def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, object]]:
     """The pupils of a class list file, typed; ClassListError lists every problem."""
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -109,7 +109,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
         for row in typed.iter_rows(named=True):
             at = f"{where}, dòng {row[readers.ROW]}"
 
-            def bad(key: str, expected: str, row: dict[str, Any] = row, at: str = at,
+            def bad(key: str, expected: str, row: dict[str, object] = row, at: str = at,
                     headers: dict[str, str] = sheet.headers) -> None:
                 header = headers.get(key, key)
                 problems.append(f"{at}, cột “{header}”: “{row.get(key) or ''}” — {expected}")
@@ -215,7 +215,7 @@ def import_file(user: User, school: School, year: int, path: Path,
     return outcome
 
 
-def add_pupil(user: User, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
+def add_pupil(user: User, klass: SchoolClass, values: dict[str, object]) -> Enrolment:
     """One pupil typed on the class page, matched to the register as a file's would be."""
     school = klass.school
     if not may_keep_details(user, school):

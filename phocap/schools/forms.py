@@ -44,7 +44,7 @@ class SchoolForm(CheckedModelForm):
             raise forms.ValidationError(_("Cấp độ kiểm định là 0 (chưa đạt) đến 4."))
         return value
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("national_standard_level") and not data.get("national_standard_decision"):
             self.add_error("national_standard_decision",
@@ -115,7 +115,7 @@ class PupilForm(CheckedForm):
             (str(v.pk), v.name) for v in Village.objects.filter(commune=school.commune)
             .order_by("name"))]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         born = data.get("birth_date")
         if born and data.get("birth_year") and born.year != data["birth_year"]:

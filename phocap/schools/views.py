@@ -225,7 +225,7 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[str, Any]]:
+def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[str, object]]:
     """Active staff per role and subject, by qualification (below, meeting, above the
     training standard)."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -438,7 +438,7 @@ def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, wh
 
 
 def _explained(commune: AdministrativeUnit, year: int,
-               pupils: list[Any]) -> list[dict[str, Any]]:
+               pupils: list[Any]) -> list[dict[str, object]]:
     """Each unlinked pupil with why: nobody in the register matches, or several do (or the
     one who does is already on another class list), so an officer must choose."""
     found = classlists.outcomes(commune.pk, year, pupils)

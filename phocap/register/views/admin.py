@@ -80,13 +80,13 @@ def province_communes(province: AdministrativeUnit) -> QuerySet[AdministrativeUn
     return province_units(province).filter(type=AdministrativeUnit.Type.COMMUNE)
 
 
-def account_snapshot(user: User) -> dict[str, Any]:
+def account_snapshot(user: User) -> dict[str, object]:
     """What the audit keeps of an account: never the password hash, only that it changed."""
     return {"username": user.username, "full_name": user.get_full_name(), "role": user.role,
             "unit_id": user.unit_id, "is_active": user.is_active}
 
 
-def _record_account(actor: User, action: str, user: User, before: dict[str, Any] | None,
+def _record_account(actor: User, action: str, user: User, before: dict[str, object] | None,
                     password_set: bool) -> None:
     audit.record_account(actor, action, user, before,
                          account_snapshot(user) | {"password_set": password_set})

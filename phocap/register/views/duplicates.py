@@ -42,7 +42,7 @@ class MergeForm(CheckedForm):
     second_version = forms.IntegerField(widget=forms.HiddenInput)
     keep = forms.IntegerField()
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if cleaned.get("keep") not in (cleaned.get("first"), cleaned.get("second")):
             raise forms.ValidationError(_("Hãy chọn người được giữ lại."))

@@ -56,9 +56,9 @@ def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
+def _header_rows(form: Form) -> list[list[dict[str, object]]]:
     cells = header_cells(form.columns)
-    rows: list[list[dict[str, Any]]] = [[] for _ in range(max(c.last_row for c in cells) + 1)]
+    rows: list[list[dict[str, object]]] = [[] for _ in range(max(c.last_row for c in cells) + 1)]
     for cell in cells:
         rows[cell.first_row].append({
             "text": cell.text, "colspan": cell.last_column - cell.first_column + 1,

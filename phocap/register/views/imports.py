@@ -81,7 +81,7 @@ class ImportForm(CheckedForm):
                 )
         return files
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean returns cleaned_data
         files = cleaned.get("file") or []
@@ -129,9 +129,9 @@ def job_new(request: AuthedRequest) -> HttpResponse:
                                                          "commune": request.user.unit})
 
 
-def _context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
+def _context(request: AuthedRequest, job: ImportJob) -> dict[str, object]:
     done, total = jobs.progress(job)
-    problems: list[dict[str, Any]] = []
+    problems: list[dict[str, object]] = []
     if job.errors or job.warnings:
         problems = _problems(job)
     return {
@@ -143,7 +143,7 @@ def _context(request: AuthedRequest, job: ImportJob) -> dict[str, Any]:
     }
 
 
-def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
+def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, object]]:
     """The first problems, in file order, for the page (the XLSX report has them all)."""
     stored = jobs.problems_path(job)
     if not stored.exists():

@@ -35,7 +35,7 @@ def person_in_scope(request: AuthedRequest, pk: int) -> Person:
     return found
 
 
-def _checked(form: RecordForm, person_place: dict[str, str], year: int) -> dict[str, Any] | None:
+def _checked(form: RecordForm, person_place: dict[str, str], year: int) -> dict[str, object] | None:
     result = checking.check(person_place | form.raw(), year)
     form.add_problems(result.errors)
     return result.record

@@ -88,7 +88,7 @@ def _entered(request: AuthedRequest, unit: AdministrativeUnit, year: int,
 
 
 def _explanation(explanation: Explanation, names: bool,
-                 links: dict[tuple[str, str, str, int], int]) -> dict[str, Any]:
+                 links: dict[tuple[str, str, str, int], int]) -> dict[str, object]:
     people = [{"person": p, "side": side, "pk": links.get(p.key) if names else None}
               for side, group in (("ours", explanation.ours_only),
                                   ("theirs", explanation.theirs_only))
@@ -99,13 +99,13 @@ def _explanation(explanation: Explanation, names: bool,
 
 
 def _rows(cells: list[Comparison], names: bool,
-          links: dict[tuple[str, str, str, int], int]) -> list[dict[str, Any]]:
+          links: dict[tuple[str, str, str, int], int]) -> list[dict[str, object]]:
     return [{"cell": c, "explanations": [_explanation(e, names, links) for e in c.explanations]}
             for c in cells]
 
 
 def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
-          posted: Any) -> list[dict[str, Any]]:
+          posted: Any) -> list[dict[str, object]]:
     """The entry table: a row per form row, an input per count cell holding the ministry's
     figure (as kept, or as just sent when it was refused), phocap's figure as its hint."""
     grid = []

@@ -59,7 +59,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _standards(result: UnitResult) -> list[dict[str, Any]]:
+def _standards(result: UnitResult) -> list[dict[str, object]]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
          "level": standard.level}

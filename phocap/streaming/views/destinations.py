@@ -55,7 +55,7 @@ def _saved(pupil: Enrolment) -> Any:
     return getattr(pupil, "destination", None)
 
 
-def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, Any]:
+def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, object]:
     saved = _saved(pupil)
     chosen = saved.destination if saved else (
         suggestion.destination.value if suggestion.destination else "")
@@ -109,7 +109,7 @@ def destinations(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, _("%(count)s học sinh đã được người khác sửa trong lúc "
                                       "bạn nhập; hãy xem lại.") % {"count": stale})
         return redirect(f"{reverse('streaming-destinations', args=[school.pk])}?year={year}")
-    classes: dict[str, list[dict[str, Any]]] = {}
+    classes: dict[str, list[dict[str, object]]] = {}
     for pupil in pupils:
         classes.setdefault(pupil.klass.name, []).append(_row(pupil, found[pupil.pk]))
     return render(request, "streaming/destinations.html", {

@@ -39,7 +39,7 @@ class LabourDemandForm(CheckedModelForm):
         fields = ("survey_year", "employer", "trade", "workers_wanted", "qualification")
 
 
-def by_trade(entries: Any) -> list[dict[str, Any]]:
+def by_trade(entries: Any) -> list[dict[str, object]]:
     """Workers wanted per trade (most wanted first), with how many employers ask and at
     which qualification levels."""
     levels = dict(LabourDemand.Qualification.choices)
