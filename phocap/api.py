@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import IntegrityError
@@ -46,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 class Bearer(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> object:
         user = tokens.user_for(token)
         if user is not None:
             request.user = user
@@ -188,7 +187,7 @@ def _person(person: Person) -> dict[str, object]:
 
 
 @api.post("/token", auth=None, response={200: TokenOut, 401: dict, 403: dict, 429: dict})
-def token(request: HttpRequest, credentials: Credentials) -> Any:
+def token(request: HttpRequest, credentials: Credentials) -> object:
     """Exchange a user name and password (and, for an account with a second factor, the
     current six-digit code in ``code``) for a bearer token."""
     try:
@@ -230,7 +229,7 @@ def _unit_in_scope(request: AuthedRequest, code: str, year: int) -> Administrati
 
 
 @api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
-def unit_results(request: AuthedRequest, code: str, year: int) -> Any:
+def unit_results(request: AuthedRequest, code: str, year: int) -> object:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
     if not code.isdigit():
         raise HttpError(404, "Không có đơn vị này.")
@@ -240,7 +239,7 @@ def unit_results(request: AuthedRequest, code: str, year: int) -> Any:
     return results(_unit_in_scope(request, code, year), year).to_json()
 
 
-def _year_refused(field: str, year: int) -> Status[Any] | None:
+def _year_refused(field: str, year: int) -> Status[object] | None:
     if FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
         return None
     message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
@@ -285,7 +284,7 @@ def person(request: AuthedRequest, person_id: int) -> dict[str, object]:
 
 
 @api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
-def update_person(request: AuthedRequest, person_id: int, patch: PersonPatch) -> Any:
+def update_person(request: AuthedRequest, person_id: int, patch: PersonPatch) -> object:
     """Change a person's identity: checked as a file's row would be, refused with 422 and
     one error per field (its value and a Vietnamese message) before anything is stored."""
     changes = patch.dict(exclude_unset=True)
@@ -308,7 +307,7 @@ def update_person(request: AuthedRequest, person_id: int, patch: PersonPatch) ->
 @api.post("/imports", response={200: dict, 403: dict, 413: dict, 422: dict})
 def import_file(request: AuthedRequest, file: File[list[UploadedFile]],
                 survey_year: Form[int | None] = None, commune: Form[str | None] = None,
-                village: Form[str | None] = None) -> Any:
+                village: Form[str | None] = None) -> object:
     """Validate survey files; commit them when clean, else return the validation report.
 
     ``file`` is one survey file, or a commune's village files of the ministry's template
@@ -359,6 +358,6 @@ def import_file(request: AuthedRequest, file: File[list[UploadedFile]],
                         "missing": len(done.missing), "warnings": report.warnings})
 
 
-def _not_importable(message: str) -> Status[Any]:
+def _not_importable(message: str) -> Status[object]:
     """A refusal in the shape of a validation report, with one problem and no cell."""
     return Status(422, {"errors": 1, "warnings": 0, "problems": [{"message": message}]})

@@ -125,7 +125,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                                      "hãy nhập mã đang hiển thị trên ứng dụng."))
         except throttle.Throttled as exc:
             form.add_error(None, exc.message())
-    context: dict[str, Any] = {"form": form, "on": on, "required": twofactor.required(user),
+    context: dict[str, object] = {"form": form, "on": on, "required": twofactor.required(user),
                                "pending": pending is not None}
     if not on:
         device = twofactor.device(user)

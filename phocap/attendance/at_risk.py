@@ -77,7 +77,7 @@ def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
         "points": numbers.difference(Fraction(figure or 0) * 100)}
 
 
-def as_of_day(classes: Any, today: dt.date | None = None) -> dt.date:
+def as_of_day(classes: object, today: dt.date | None = None) -> dt.date:
     """The last day whose attendance was taken, up to today; today if none was."""
     today = today or dt.date.today()
     last = (ClassDay.objects.filter(klass__in=classes, date__lte=today)

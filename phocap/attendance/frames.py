@@ -6,8 +6,6 @@ Reading only: callers pass classes already narrowed to the user's scope
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
 from phocap.attendance.models import Absence, ClassDay
@@ -17,7 +15,7 @@ from phocap.schools.models import Enrolment
 NO_VILLAGE = ""
 
 
-def frames(classes: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def frames(classes: object) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(pupils, class_days, absences) of the classes (a queryset of SchoolClass)."""
     pupils = pl.DataFrame(
         list(Enrolment.objects.filter(klass__in=classes).values_list(

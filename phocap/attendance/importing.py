@@ -74,7 +74,7 @@ class Result:
     changed: int = 0
 
 
-def _rows(name: str, content: bytes) -> list[list[Any]]:
+def _rows(name: str, content: bytes) -> list[list[object]]:
     if name.lower().endswith(".xlsx"):
         import openpyxl
 
@@ -90,7 +90,7 @@ def _rows(name: str, content: bytes) -> list[list[Any]]:
                                             else ",")]
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -114,17 +114,17 @@ class Mark:
     """One pupil's status on one day, as read from the file, with where it was read."""
 
     row: int
-    class_cell: Any
-    pupil_cell: Any
+    class_cell: object
+    pupil_cell: object
     day: dt.date | None
-    day_cell: Any
+    day_cell: object
     day_column: str
-    status_cell: Any
+    status_cell: object
     status_column: str
     blank: bool = False  # a month grid's empty cell: present on a school day, else nothing
 
 
-def _month(value: Any) -> tuple[int, int] | None:
+def _month(value: object) -> tuple[int, int] | None:
     if isinstance(value, dt.date):
         return value.year, value.month
     text = str(value or "").strip()
@@ -137,7 +137,7 @@ def _month(value: Any) -> tuple[int, int] | None:
     return None
 
 
-def _marks(rows: list[list[Any]], header: dict[str, int], days: dict[int, int],
+def _marks(rows: list[list[object]], header: dict[str, int], days: dict[int, int],
            bad_month: Any) -> list[Mark]:
     """The file's marks: one per row (a "Ngày" column), or one per day column of a month
     grid (a "Tháng" column and columns 1–31: C/P/K, or empty for present)."""
@@ -176,7 +176,7 @@ def read(user: User, school: School, name: str, content: bytes,
     result = Result()
     reported: set[tuple[int, str]] = set()
 
-    def problem(row: int, column: str, value: Any, expected: str) -> None:
+    def problem(row: int, column: str, value: object, expected: str) -> None:
         if (row, column) in reported:  # a month grid's row: its class or pupil once
             return
         reported.add((row, column))

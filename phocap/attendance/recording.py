@@ -137,7 +137,7 @@ def _save_once(user: User, klass: SchoolClass, day: dt.date,
     return saved
 
 
-def add_follow_up(user: User, enrolment: Enrolment, **fields: Any) -> FollowUp:
+def add_follow_up(user: User, enrolment: Enrolment, **fields: object) -> FollowUp:
     """Record what was done for a pupil at risk (audited under the school's commune)."""
     if not may_keep_school(user, enrolment.klass.school):
         raise PermissionDenied(NOT_YOURS)

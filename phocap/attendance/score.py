@@ -42,7 +42,7 @@ class WarningRules:
     rules: dict[str, Rule]
 
 
-def _fraction(value: Any) -> Fraction | None:
+def _fraction(value: object) -> Fraction | None:
     # Through str: 0.9 the float is not 9/10, the threshold an officer wrote is.
     return None if value is None else Fraction(str(value))
 

@@ -86,12 +86,12 @@ def _period(request: AuthedRequest) -> rates.Period:
 
 
 def _table(data: Frames, level: rates.Level,
-           period: rates.Period) -> tuple[list[str], dict[Any, list[str]]]:
+           period: rates.Period) -> tuple[list[str], dict[object, list[str]]]:
     """The periods (ISO weeks or months), and each unit's rate per period then the year's."""
     days = rates.pupil_days(*data)
     found = rates.rates(days, level, period)
     overall = rates.rates(days, level, "all")
-    table: dict[Any, dict[str, str]] = {}
+    table: dict[object, dict[str, str]] = {}
     for row in pl.concat([found, overall]).iter_rows(named=True):
         table.setdefault(row[level], {})[row["period"]] = _rate(row["present"],
                                                                  row["school_days"])

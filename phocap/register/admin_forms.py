@@ -132,7 +132,7 @@ class EditAccountForm(AccountForm):
 
     field_order = ("full_name", "role", "unit", "is_active", "password1", "password2")
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: object) -> None:
         self.fixed_username = user.username
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = _("Mật khẩu mới")

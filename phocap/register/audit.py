@@ -49,13 +49,13 @@ def snapshot_values(model: type[models.Model], values: dict[str, object]) -> dic
     return found
 
 
-def commune_of(instance: models.Model) -> Any:
+def commune_of(instance: models.Model) -> object:
     """The commune whose data the instance is: every scoped model (a ScopedManager names
     the path to its commune, e.g. "klass__school__commune") is audited under it."""
     path = getattr(type(instance)._default_manager, "path", "")
     if not path:
         return None
-    found: Any = instance
+    found: object = instance
     for step in path.split("__"):
         found = getattr(found, step)
         if found is None:
@@ -64,7 +64,7 @@ def commune_of(instance: models.Model) -> Any:
 
 
 def record(user: User | None, action: str, instance: models.Model,
-           before: dict[str, object] | None, commune: Any = None) -> AuditEntry:
+           before: dict[str, object] | None, commune: object = None) -> AuditEntry:
     """The one way a change to a commune's data is written down: the entry, and the
     commune's revision raised once the change commits (register/revisions.py).
 
@@ -133,7 +133,7 @@ def record_many(user: User | None, entries: Sequence[Entry]) -> list[int]:
     return ids
 
 
-def exported(user: User, commune: Any, details: dict[str, object]) -> AuditEntry:
+def exported(user: User, commune: object, details: dict[str, object]) -> AuditEntry:
     """A bulk read of a commune's personal data: who took what, when.
 
     The one record of every such read: downloads (export.xlsx, name lists, the
@@ -147,7 +147,7 @@ def exported(user: User, commune: Any, details: dict[str, object]) -> AuditEntry
     )
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+def changes(entry: AuditEntry) -> list[tuple[str, Any, object]]:
     """The fields an entry changed, named as the survey form names them, with the values
     before and after (what a page shows an officer). The identity a frozen year pinned
     (recognition/freeze.py) is the freeze's bookkeeping, not an officer's change."""

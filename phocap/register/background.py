@@ -31,7 +31,6 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -125,7 +124,7 @@ def beat(task: BackgroundTask, who: str, done: int, total: int) -> bool:
         heartbeat_at=timezone.now(), progress_done=done, progress_total=total))
 
 
-def finish(task: BackgroundTask, who: str, status: Any) -> bool:
+def finish(task: BackgroundTask, who: str, status: object) -> bool:
     """End the task (DONE or FAILED, a Status member), if ``who`` still holds it."""
     return bool(BackgroundTask.objects.filter(pk=task.pk, status=Status.RUNNING,
                                               claimed_by=who).update(

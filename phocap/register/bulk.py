@@ -49,7 +49,7 @@ def _adapters(model: type[models.Model], columns: Sequence[str]) -> list[Adapter
 
 
 def _adapted(model: type[models.Model], columns: Sequence[str],
-             rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+             rows: Iterable[Sequence[object]]) -> Iterable[Sequence[Any]]:
     adapters = _adapters(model, columns)
     which = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not None]
     if not which:
@@ -148,7 +148,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str],
 
 
 def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
-                      columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+                      columns: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
     """PostgreSQL: COPY the new values into a temporary table, then one UPDATE … FROM.
 
     benchmarks/import_register.py measures this against executemany of
@@ -174,7 +174,7 @@ def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
     return changed
 
 
-def _polars_type(field: models.Field[Any, Any]) -> pl.DataType:
+def _polars_type(field: models.Field[object, object]) -> pl.DataType:
     if isinstance(field, (models.CharField, models.TextField, models.BooleanField,
                           models.JSONField)):
         return pl.String()  # booleans and JSON are converted after reading

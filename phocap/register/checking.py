@@ -78,7 +78,7 @@ class Problem:
     """One refused value of an edit, named by the field the caller used."""
 
     field: str | None
-    value: Any
+    value: object
     message: str
 
 
@@ -101,7 +101,7 @@ def _checking_year(person: Person) -> tuple[int, PersonYear | None]:
     return year, None
 
 
-def _raw_text(value: Any) -> str:
+def _raw_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):

@@ -111,7 +111,7 @@ class HouseholdForm(CheckedModelForm):
         model = Household
         fields = ("village", "household_no", "head_name", "address", "residence", "phone")
 
-    def __init__(self, *args: Any, commune: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, commune: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commune = commune
         village = self.fields["village"]

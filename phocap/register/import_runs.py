@@ -59,7 +59,6 @@ import os
 import socket
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -167,7 +166,7 @@ def _ranges(ids: Sequence[int]) -> list[list[int]]:
     return found
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -189,7 +188,7 @@ def _restore(model: type[models.Model], rows: list[dict[str, object]]) -> None:
                      [(row["id"], *(_typed(f, row[f.attname]) for f in fields)) for row in rows])
 
 
-def _typed(field: models.Field[Any, Any], value: Any) -> Any:
+def _typed(field: models.Field[object, object], value: object) -> object:
     """A value as read from the log's JSON, back to what the column holds (dates)."""
     if value is not None and isinstance(field, models.DateField):
         return field.to_python(value)

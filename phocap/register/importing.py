@@ -90,7 +90,7 @@ class Preview:
 
 
 def _differences(old: Values, new: Values) -> dict[str, tuple[Any, Any]]:
-    def same(a: Any, b: Any) -> bool:
+    def same(a: object, b: object) -> bool:
         if isinstance(a, dt.date) or isinstance(b, dt.date):
             return str(a) == str(b)
         return bool(a == b)
@@ -240,7 +240,7 @@ class _Plan:
     communes: dict[str, AdministrativeUnit]
     register: _Register
     todo: list[tuple[Key, dict[str, object]]]  # rows to write (new or changed), in file order
-    households: dict[tuple[Any, ...], Values] = field(default_factory=dict)  # as the file says
+    households: dict[tuple[object, ...], Values] = field(default_factory=dict)  # as the file says
     household_changes: list[tuple[Values, Values]] = field(default_factory=list)  # before, after
 
 
@@ -281,7 +281,7 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
     return _Plan(result, communes, register, todo, households, changes_of_households)
 
 
-def _household_changes(register: _Register, given: dict[tuple[Any, ...], Values],
+def _household_changes(register: _Register, given: dict[tuple[object, ...], Values],
                        result: Preview) -> list[tuple[Values, Values]]:
     """The registered households whose head or address the file changes.
 

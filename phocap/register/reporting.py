@@ -37,7 +37,7 @@ def units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
         schema=UNITS_SCHEMA, orient="row")
 
 
-def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figures]:
+def sources(unit: AdministrativeUnit, year: int) -> tuple[object, Evaluation, Figures]:
     """The unit's survey table of the year, the engine's evaluation and the forms' figures."""
     frame = units_frame(unit, year)
     communes = frame.filter(pl.col("type") == "commune")["code"].to_list()

@@ -72,7 +72,7 @@ def _beneath(unit: AdministrativeUnit, units: list[AdministrativeUnit]) -> set[s
     return {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
 
 
-_EVALUATIONS: dict[tuple[Any, ...], Evaluation] = {}
+_EVALUATIONS: dict[tuple[object, ...], Evaluation] = {}
 _EVALUATIONS_LOCK = threading.Lock()
 _KEPT = 8
 
@@ -246,7 +246,7 @@ def count_now(communes: list[AdministrativeUnit], year: int) -> None:
                 continue  # a year no ruleset judges is never shown with results
 
 
-_LOCKS: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+_LOCKS: weakref.WeakValueDictionary[str, object] = weakref.WeakValueDictionary()
 _LOCKS_LOCK = threading.Lock()
 
 

@@ -126,7 +126,7 @@ def save_officer(user: User, commune: AdministrativeUnit, year: int, version: in
 
 
 def save_staff(user: User, school: School, staff_id: int | None, version: int | None,
-               values: dict[str, Any]) -> Staff:
+               values: dict[str, object]) -> Staff:
     """Add a member of staff or change one (a leaver is made inactive, never deleted:
     the audit and past years still name them)."""
     unknown = set(values) - set(STAFF_FIELDS)
@@ -144,7 +144,7 @@ def save_staff(user: User, school: School, staff_id: int | None, version: int | 
 
 
 def add_site(user: User, school: School, name: str, main: bool,
-             distance_km: Any = None) -> SchoolSite:
+             distance_km: object = None) -> SchoolSite:
     if not may_keep_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():

@@ -10,7 +10,6 @@ before and after (register/audit.py), which files it under its commune.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -138,7 +137,7 @@ def set_targets(user: User, province: AdministrativeUnit, school_year: int,
     return changed
 
 
-def add_activity(user: User, school: School, **fields: Any) -> CareerGuidanceActivity:
+def add_activity(user: User, school: School, **fields: object) -> CareerGuidanceActivity:
     if not may_keep_school(user, school):
         raise PermissionDenied
     with transaction.atomic():
@@ -149,7 +148,7 @@ def add_activity(user: User, school: School, **fields: Any) -> CareerGuidanceAct
     return made
 
 
-def add_labour_demand(user: User, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
+def add_labour_demand(user: User, commune: AdministrativeUnit, **fields: object) -> LabourDemand:
     if not editable(user, commune):
         raise PermissionDenied
     with transaction.atomic():

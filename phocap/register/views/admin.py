@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,7 +48,7 @@ def province_admin(view: AdminView) -> AdminView:
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: object, **kwargs: object) -> HttpResponse:
         user: User = request.user
         if (user.role != Role.PROVINCE_ADMIN or user.unit is None
                 or user.unit.type != AdministrativeUnit.Type.PROVINCE):

@@ -8,8 +8,6 @@ module only turns the form into its arguments and its refusals into messages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -47,7 +47,7 @@ class _FilesField(forms.FileField):
         kwargs.setdefault("widget", _SeveralFiles(attrs={"accept": ",".join(ACCEPTED)}))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> object:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data] if data else [single(None, initial)]
@@ -71,7 +71,7 @@ class ImportForm(CheckedForm):
             "Chỉ khi tải một tệp nhập liệu của Bộ mà tên tệp không phải tên thôn; nếu để trống,"
             " tên thôn lấy từ tên tệp (“01. Bản Pồn.xls” là thôn Bản Pồn)."))
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> object:
         files = self.cleaned_data["file"]
         for upload in files:
             if Path(upload.name).suffix.lower() not in ACCEPTED:

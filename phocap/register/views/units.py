@@ -111,7 +111,7 @@ def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
                      year: int) -> dict[str, Any]:
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
         "can_edit": editable(request.user, commune),
     }
@@ -129,7 +129,7 @@ def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
 
 
 def _household_page(request: AuthedRequest, commune: AdministrativeUnit,
-                    year: int) -> dict[str, Any]:
+                    year: int) -> dict[str, object]:
     households = (
         Household.objects.for_user(request.user).filter(commune=commune)
         .select_related("village")

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None,
                             help="thư mục ghi các tệp mẫu (mặc định var/demo)")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         started = time.perf_counter()
         profile = get_profile(PROFILE)
         year = options["year"] or profile.default_year
