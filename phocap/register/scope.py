@@ -119,7 +119,9 @@ class ScopedManager(models.Manager[Any]):
         super().__init__()
         self.path = path
 
-    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[str], dict[str, object] | None]:
+    def deconstruct(
+        self,
+    ) -> tuple[bool, str | None, str | None, tuple[str], dict[str, object] | None]:
         as_manager, name, _, _, kwargs = super().deconstruct()
         return as_manager, name, "phocap.register.scope.ScopedManager", (self.path,), kwargs
 
