@@ -7,15 +7,16 @@ Reading only: callers pass classes already narrowed to the user's scope
 from __future__ import annotations
 
 import polars as pl
+from django.db.models import QuerySet
 
 from phocap.attendance.models import Absence, ClassDay
 from phocap.attendance.rates import ABSENCE_SCHEMA, DAY_SCHEMA, PUPIL_SCHEMA
-from phocap.schools.models import Enrolment
+from phocap.schools.models import Enrolment, SchoolClass
 
 NO_VILLAGE = ""
 
 
-def frames(classes: object) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def frames(classes: QuerySet[SchoolClass]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(pupils, class_days, absences) of the classes (a queryset of SchoolClass)."""
     pupils = pl.DataFrame(
         list(Enrolment.objects.filter(klass__in=classes).values_list(

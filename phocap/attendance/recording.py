@@ -24,7 +24,7 @@ from phocap import numbers
 from phocap.accounts.models import User
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
-from phocap.schools.models import Enrolment, SchoolClass
+from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import may_keep_school
 
 PRESENT = "present"
@@ -147,7 +147,7 @@ def add_follow_up(user: User, enrolment: Enrolment, **fields: object) -> FollowU
     return follow_up
 
 
-def save_calendar(user: User, school: Any, school_year: int, **fields: Any) -> SchoolCalendar:
+def save_calendar(user: User, school: School, school_year: int, **fields: Any) -> SchoolCalendar:
     """Set the school's own calendar for the year (audited; the rates and the return
     after Tết follow it from then on)."""
     if not may_keep_school(user, school):

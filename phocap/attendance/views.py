@@ -17,7 +17,7 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,7 +60,7 @@ def _rate(present: int, days: int) -> str:
     return numbers.rate(present, days)
 
 
-def _year(request: AuthedRequest, classes: Any) -> int:
+def _year(request: AuthedRequest, classes: QuerySet[SchoolClass]) -> int:
     """?year= (one whose Lunar New Year is known), else the latest school year with
     classes, else the one under way."""
     asked = request.GET.get("year", "")
@@ -100,7 +100,7 @@ def _table(data: Frames, level: rates.Level,
                      for key, by in table.items()}
 
 
-def _tet(classes: Any, data: Frames, school_year: int,
+def _tet(classes: QuerySet[SchoolClass], data: Frames, school_year: int,
          level: rates.Level) -> list[dict[str, Any]]:
     """The return after Tết per unit of ``level``, by day 1–5 after the break."""
     school_ids = set(classes.values_list("school_id", flat=True))

@@ -41,7 +41,7 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from phocap.accounts.models import User
 from phocap.register import audit, bulk, import_runs, uniqueness
@@ -119,7 +119,7 @@ def _single_year(records: pl.DataFrame) -> int:
     return int(years[0])
 
 
-def _columns(model: type[Any]) -> list[str]:
+def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
@@ -449,13 +449,13 @@ def _commit_in_batches(records: pl.DataFrame, year: int, user: User | None,
     return plan.preview
 
 
-def _defaults(model: type[Any]) -> Values:
+def _defaults(model: type[models.Model]) -> Values:
     """Every field's default: what a new row gets for the fields a survey record lacks
     (a household's head and phone, a person's relationship, …)."""
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _insert(model: type[Any], rows: list[Values]) -> None:
+def _insert(model: type[models.Model], rows: list[Values]) -> None:
     columns = _columns(model)
     bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
 

@@ -205,8 +205,7 @@ def _same(upload: UploadedFile[bytes], stored: Path) -> bool:
         return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
-def _finish(job: ImportJob, status: Any, message: str = "") -> None:
-    # ``status`` is an ImportJob.Status member (Any: Django ships no type information).
+def _finish(job: ImportJob, status: ImportJob.Status, message: str = "") -> None:
     job.status = status
     job.message = message
     job.save()

@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TypeVar
 
 import polars as pl
 from django.core.cache import cache
@@ -246,11 +247,13 @@ def count_now(communes: list[AdministrativeUnit], year: int) -> None:
                 continue  # a year no ruleset judges is never shown with results
 
 
-_LOCKS: weakref.WeakValueDictionary[str, object] = weakref.WeakValueDictionary()
+T = TypeVar("T")
+
+_LOCKS: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 _LOCKS_LOCK = threading.Lock()
 
 
-def _lock(key: str) -> Any:
+def _lock(key: str) -> threading.Lock:
     with _LOCKS_LOCK:
         found = _LOCKS.get(key)
         if found is None:
@@ -258,7 +261,8 @@ def _lock(key: str) -> Any:
         return found
 
 
-def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
+def cached(kind: str, unit: AdministrativeUnit, year: int,
+           compute: Callable[[AdministrativeUnit, int], T]) -> T:
     """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``).
 
     A missing answer is computed by one thread of the process while the others

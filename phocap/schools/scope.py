@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 
 from phocap.accounts.models import Role, User
-from phocap.register.models import Household, Person, PersonYear, Village
+from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
 from phocap.schools.models import Enrolment, School, SchoolClass
 
 
@@ -78,7 +78,7 @@ def may_keep_school(user: User, school: School) -> bool:
             and own_school_id(user) == school.pk)
 
 
-def may_keep_school_list(user: User, commune: Any) -> bool:
+def may_keep_school_list(user: User, commune: AdministrativeUnit) -> bool:
     """The commune's staff keep the list of schools in their commune."""
     return (getattr(user, "is_authenticated", False) and user.role == Role.COMMUNE_STAFF
             and user.unit_id == commune.pk)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +32,7 @@ def household_in_scope(request: AuthedRequest, pk: int) -> Household:
     return found
 
 
-def history(user: User, household: Household, people: list[Person]) -> Any:
+def history(user: User, household: Household, people: list[Person]) -> QuerySet[AuditEntry]:
     """Audit entries of the household, its members and their survey years, newest first
     (none for a school's staff, who do not read the commune's audit trail)."""
     person_ids = [p.pk for p in people]

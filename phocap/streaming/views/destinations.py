@@ -9,8 +9,6 @@ since this lists children by name). Only the school's own staff save
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,7 +25,7 @@ from phocap.schools.models import Enrolment, School
 from phocap.schools.scope import may_keep_school
 from phocap.streaming import services
 from phocap.streaming.figures import GRADE_NINE
-from phocap.streaming.models import DESTINATION_CHOICES
+from phocap.streaming.models import DESTINATION_CHOICES, PupilDestination
 from phocap.streaming.rates import Destination, Suggestion
 from phocap.streaming.views.common import school_in_scope, school_year, school_years
 
@@ -50,7 +48,7 @@ def _pupils(school: School, year: int) -> list[Enrolment]:
                 .order_by("klass__name", "pupil_no"))
 
 
-def _saved(pupil: Enrolment) -> Any:
+def _saved(pupil: Enrolment) -> PupilDestination | None:
     """The saved destination, or None (Django's "no related row" error is an AttributeError)."""
     return getattr(pupil, "destination", None)
 
