@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -147,7 +146,7 @@ def add_follow_up(user: User, enrolment: Enrolment, **fields: object) -> FollowU
     return follow_up
 
 
-def save_calendar(user: User, school: School, school_year: int, **fields: Any) -> SchoolCalendar:
+def save_calendar(user: User, school: School, school_year: int, **fields: object) -> SchoolCalendar:
     """Set the school's own calendar for the year (audited; the rates and the return
     after Tết follow it from then on)."""
     if not may_keep_school(user, school):

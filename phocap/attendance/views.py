@@ -120,7 +120,7 @@ def _tet(classes: QuerySet[SchoolClass], data: Frames, school_year: int,
                                         _rate(row[f"returned_{k}"], row["expected"]))
                                        for k in range(1, 6)]})
     if level == "village":
-        merged: dict[Any, dict[str, Any]] = {}
+        merged: dict[object, dict[str, Any]] = {}
         for row in found:
             into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
                                                   "counts": [0] * 5})

@@ -147,7 +147,7 @@ def exported(user: User, commune: object, details: dict[str, object]) -> AuditEn
     )
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, Any, object]]:
+def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     """The fields an entry changed, named as the survey form names them, with the values
     before and after (what a page shows an officer). The identity a frozen year pinned
     (recognition/freeze.py) is the freeze's bookkeeping, not an officer's change."""

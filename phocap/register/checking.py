@@ -109,7 +109,7 @@ def _raw_text(value: object) -> str:
     return str(value)
 
 
-def person_edit(person: Person, changes: dict[str, Any]) -> CheckedEdit:
+def person_edit(person: Person, changes: dict[str, object]) -> CheckedEdit:
     """Check an edit of a person's identity (typed values by field name, as the API sends
     them) with the file validation, as a row of a survey file of their latest year.
 

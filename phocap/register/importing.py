@@ -89,7 +89,7 @@ class Preview:
     fingerprint: str = ""  # the register as this preview saw it; see the module docstring
 
 
-def _differences(old: Values, new: Values) -> dict[str, tuple[Any, Any]]:
+def _differences(old: Values, new: Values) -> dict[str, tuple[object, object]]:
     def same(a: object, b: object) -> bool:
         if isinstance(a, dt.date) or isinstance(b, dt.date):
             return str(a) == str(b)
@@ -131,7 +131,7 @@ class _Register:
     years: dict[int, Values]  # person id → their PersonYear of the survey year
     households: dict[tuple[int, str, str], int]  # (commune id, village, household_no) → id
     villages: dict[tuple[int, str], int]  # (commune id, name) → id
-    household_rows: dict[tuple[Any, ...], Values]  # a person key less person_no → household
+    household_rows: dict[tuple[object, ...], Values]  # a person key less person_no → household
 
 
 def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
@@ -185,14 +185,14 @@ _COMPLETIONS = ("preschool_completed", "primary_completed", "thcs_graduated",
                 "thpt_graduated")
 
 
-def _person_wanted(row: dict[str, Any], before: Values | None) -> Values:
+def _person_wanted(row: dict[str, object], before: Values | None) -> Values:
     wanted = stored_values(row, PERSON_FIELDS)
     if before is not None and wanted["national_id"] is None:
         wanted["national_id"] = before["national_id"]
     return wanted
 
 
-def _year_wanted(row: dict[str, Any], before: Values | None) -> Values:
+def _year_wanted(row: dict[str, object], before: Values | None) -> Values:
     wanted = stored_values(row, YEAR_FIELDS)
     if before is None:
         return wanted
@@ -221,9 +221,9 @@ def _restated(before: Values) -> Values:
     }
 
 
-def _households_given(records: pl.DataFrame) -> dict[tuple[Any, ...], Values]:
+def _households_given(records: pl.DataFrame) -> dict[tuple[object, ...], Values]:
     """What the file says of each household (keyed like a person, less person_no)."""
-    given: dict[tuple[Any, ...], Values] = {}
+    given: dict[tuple[object, ...], Values] = {}
     for key, row in _rows(records):
         values = given.setdefault(key[:-1], {})
         if (row["relationship"] and fold(row["relationship"]) == fold(HEAD)

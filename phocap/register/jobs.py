@@ -294,7 +294,7 @@ def _vintage(year: int) -> str:
     return vintage_for_year(year).value
 
 
-def _json(value: Any) -> object:
+def _json(value: object) -> object:
     if isinstance(value, dt.date):
         return numbers.date(value)
     if isinstance(value, list):
