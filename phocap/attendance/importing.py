@@ -25,8 +25,8 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -42,7 +42,7 @@ from phocap.attendance.recording import (
     check_school_day,
 )
 from phocap.register import audit, uploads
-from phocap.schools.models import School, SchoolClass
+from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import may_keep_school
 from phocap.survey.limits import Limits, check_zip, too_many_rows
 from phocap.survey.problems import SurveyFileError
@@ -138,7 +138,7 @@ def _month(value: object) -> tuple[int, int] | None:
 
 
 def _marks(rows: list[list[object]], header: dict[str, int], days: dict[int, int],
-           bad_month: Any) -> list[Mark]:
+           bad_month: Callable[[int, object], None]) -> list[Mark]:
     """The file's marks: one per row (a "Ngày" column), or one per day column of a month
     grid (a "Tháng" column and columns 1–31: C/P/K, or empty for present)."""
     marks = []
@@ -219,7 +219,7 @@ def read(user: User, school: School, name: str, content: bytes,
     saved: dict[tuple[int, dt.date], dict[int, str]] = defaultdict(dict)
     by_key: dict[int, SchoolClass] = {}
     school_days: dict[int, set[dt.date]] = {}
-    class_lists: dict[int, list[Any]] = {}
+    class_lists: dict[int, list[Enrolment]] = {}
     today = today or dt.date.today()
     marks = _marks(rows, header, days, lambda number, value: problem(
         number, LABELS["month"], value, _("cần tháng dạng mm/yyyy")))

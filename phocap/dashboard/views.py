@@ -8,6 +8,7 @@ may change its targets (targets.may_set_targets).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -78,7 +79,7 @@ def _figures(unit: AdministrativeUnit, result: UnitResult | None,
     return rows
 
 
-def _delta(points: Any) -> str:
+def _delta(points: Fraction | None) -> str:
     """The difference in a table cell: "+1,1", "−2,35", "±0"."""
     if points is None:
         return ""

@@ -84,7 +84,7 @@ def record(user: User | None, action: str, instance: models.Model,
     return entry
 
 
-def record_account(actor: User, action: str, user: User, before: dict[str, object] | None,
+def record_account(actor: User | None, action: str, user: User, before: dict[str, object] | None,
                    after: dict[str, object]) -> None:
     """An entry about an account (created, changed, its second factor turned on or off).
 

@@ -12,8 +12,6 @@ schools.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from phocap.accounts.models import Role, User
@@ -27,7 +25,7 @@ def own_school_id(user: User) -> int | None:
     return staff.school_id if staff is not None else None
 
 
-def pupils(user: User) -> models.QuerySet[Any]:
+def pupils(user: User) -> models.QuerySet[Enrolment, dict[str, int]]:
     """The ids of the people a school's staff member reads: those on their school's class
     lists (any school year); nobody if the account has no staff record."""
     return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)

@@ -12,7 +12,8 @@ keep the school's details, yearly facts, staff and classes.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
@@ -50,8 +51,11 @@ def may_keep_details(user: User, school: School) -> bool:
     return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
 
 
-def _update(model: type[models.Model], instance: Any, version: int | None,
-            changes: dict[str, Any], user: User) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _update(model: type[models.Model], instance: M, version: int | None,
+            changes: Mapping[str, object], user: User) -> M:
     """The conditional UPDATE of editing.py, then the audit entry."""
     before = audit.snapshot(instance)
     updated = model._default_manager.filter(pk=instance.pk, version=version).update(
@@ -64,7 +68,7 @@ def _update(model: type[models.Model], instance: Any, version: int | None,
 
 
 def save_school(user: User, commune: AdministrativeUnit, school_id: int | None,
-                version: int | None, changes: dict[str, Any]) -> School:
+                version: int | None, changes: Mapping[str, object]) -> School:
     """Create a school of the commune or change one; the school's staff change its details only."""
     unknown = set(changes) - set(LIST_FIELDS) - set(DETAIL_FIELDS)
     if unknown:

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,6 +59,7 @@ from phocap.schools.forms import (
     StaffForm,
 )
 from phocap.schools.models import (
+    Enrolment,
     MonitoringOfficer,
     School,
     SchoolClass,
@@ -98,8 +100,8 @@ def _keeps(request: AuthedRequest, school: School) -> None:
         raise PermissionDenied
 
 
-def _form_page(request: AuthedRequest, form: Any, title: str, back: str, unit: Any,
-               multipart: bool = False) -> HttpResponse:
+def _form_page(request: AuthedRequest, form: BaseForm, title: str, back: str,
+               unit: AdministrativeUnit, multipart: bool = False) -> HttpResponse:
     return render(request, "schools/form.html", {
         "form": form, "title": title, "back": back, "unit": unit, "multipart": multipart,
         "breadcrumbs": breadcrumbs(unit, request.user),
@@ -438,7 +440,7 @@ def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, wh
 
 
 def _explained(commune: AdministrativeUnit, year: int,
-               pupils: list[Any]) -> list[dict[str, object]]:
+               pupils: list[Enrolment]) -> list[dict[str, object]]:
     """Each unlinked pupil with why: nobody in the register matches, or several do (or the
     one who does is already on another class list), so an officer must choose."""
     found = classlists.outcomes(commune.pk, year, pupils)

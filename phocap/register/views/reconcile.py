@@ -10,13 +10,11 @@ people, and that list is a bulk read of personal data, logged like a name list
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -105,7 +103,7 @@ def _rows(cells: list[Comparison], names: bool,
 
 
 def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
-          posted: Any) -> list[dict[str, object]]:
+          posted: QueryDict | None) -> list[dict[str, object]]:
     """The entry table: a row per form row, an input per count cell holding the ministry's
     figure (as kept, or as just sent when it was refused), phocap's figure as its hint."""
     grid = []

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +39,7 @@ class LabourDemandForm(CheckedModelForm):
         fields = ("survey_year", "employer", "trade", "workers_wanted", "qualification")
 
 
-def by_trade(entries: Any) -> list[dict[str, object]]:
+def by_trade(entries: QuerySet[LabourDemand]) -> list[dict[str, object]]:
     """Workers wanted per trade (most wanted first), with how many employers ask and at
     which qualification levels."""
     levels = dict(LabourDemand.Qualification.choices)

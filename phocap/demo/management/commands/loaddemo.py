@@ -48,7 +48,7 @@ UNTIL = 2023
 PASSWORD = "phocap-demo-2021"
 """One password for every demo account (long enough for the validators, not a common one)."""
 # Username, role, and the unit it covers: the demo commune, its district or its province.
-ACCOUNTS: tuple[tuple[str, Any, str | None], ...] = (
+ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
     ("xa", Role.COMMUNE_STAFF, "commune"),
     ("truong", Role.SCHOOL_STAFF, "commune"),
     ("huyen", Role.DISTRICT_REVIEWER, "district"),
