@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from phocap.accounts.models import User
 from phocap.register import bulk, revisions
-from phocap.register.models import AuditEntry
+from phocap.register.models import AdministrativeUnit, AuditEntry
 from phocap.register.records import field_label
 
 
@@ -64,7 +64,8 @@ def commune_of(instance: models.Model) -> object:
 
 
 def record(user: User | None, action: str, instance: models.Model,
-           before: dict[str, object] | None, commune: object = None) -> AuditEntry:
+           before: dict[str, object] | None,
+           commune: AdministrativeUnit | None = None) -> AuditEntry:
     """The one way a change to a commune's data is written down: the entry, and the
     commune's revision raised once the change commits (register/revisions.py).
 
@@ -74,7 +75,7 @@ def record(user: User | None, action: str, instance: models.Model,
     entry = AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
-        model=instance._meta.model_name,
+        model=instance._meta.model_name,  # type: ignore[misc]  # a concrete model has a name
         object_id=instance.pk,
         commune=commune_of(instance) if commune is None else commune,
         before=before,
@@ -133,7 +134,7 @@ def record_many(user: User | None, entries: Sequence[Entry]) -> list[int]:
     return ids
 
 
-def exported(user: User, commune: object, details: dict[str, object]) -> AuditEntry:
+def exported(user: User, commune: AdministrativeUnit, details: dict[str, object]) -> AuditEntry:
     """A bulk read of a commune's personal data: who took what, when.
 
     The one record of every such read: downloads (export.xlsx, name lists, the

@@ -211,7 +211,7 @@ def _refuse_taken_number(household_id: int | None, village: Village, number: str
     """Said before writing, so the officer reads which village has the number (the
     database's own refusal, on a race, says the same through IntegrityError)."""
     if Household.objects.filter(village=village, household_no=number).exclude(
-            pk=household_id).exists():
+            pk=household_id).exists():  # type: ignore[misc]  # None for a new household: excludes nobody
         raise ValueError(_taken(village, number))
 
 
@@ -251,7 +251,7 @@ def save_household(user: User, commune: AdministrativeUnit, household_id: int | 
         _refuse_taken_number(household_id, village, number)
         try:
             with transaction.atomic():
-                updated = Household.objects.filter(pk=household_id, version=version).update(
+                updated = Household.objects.filter(pk=household_id, version=version).update(  # type: ignore[misc]  # None matches no row: StaleEdit
                     version=F("version") + 1, **changes)
         except IntegrityError:
             # Another save took the number in that village meanwhile.

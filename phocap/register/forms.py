@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.checking import Problem
-from phocap.register.models import Household, Village
+from phocap.register.models import AdministrativeUnit, Household, Village
 from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
 from phocap.survey.schema import BY_KEY, COLUMNS
 from phocap.textfields import CheckedForm, CheckedModelForm
@@ -111,7 +111,7 @@ class HouseholdForm(CheckedModelForm):
         model = Household
         fields = ("village", "household_no", "head_name", "address", "residence", "phone")
 
-    def __init__(self, *args: Any, commune: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, commune: AdministrativeUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commune = commune
         village = self.fields["village"]

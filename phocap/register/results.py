@@ -270,7 +270,7 @@ def cached(kind: str, unit: AdministrativeUnit, year: int,
     once, and each recomputing the same answer would only slow the others down.
     """
     key = f"{kind}:{_revision(unit, year)}"
-    found = cache.get(key)
+    found: T | None = cache.get(key)
     if found is None:
         with _lock(key):
             found = cache.get(key)

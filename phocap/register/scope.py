@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -107,7 +107,10 @@ def editable(user: User, commune: AdministrativeUnit) -> bool:
     )
 
 
-class ScopedManager(models.Manager[Any]):
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedManager(models.Manager[M]):
     """A manager whose ``for_user`` keeps only rows of the user's communes.
 
     ``path`` is the lookup from the model to its commune (e.g. "household__commune").
@@ -125,7 +128,7 @@ class ScopedManager(models.Manager[Any]):
         as_manager, name, _, _, kwargs = super().deconstruct()
         return as_manager, name, "phocap.register.scope.ScopedManager", (self.path,), kwargs
 
-    def for_user(self, user: User) -> models.QuerySet[Any]:
+    def for_user(self, user: User) -> models.QuerySet[M]:
         if not self.path:
             raise TypeError("for_user needs the model's ScopedManager, not a related manager")
         rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})

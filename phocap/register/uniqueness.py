@@ -46,7 +46,7 @@ def holders(national_ids: Iterable[str]) -> dict[str, Holder]:
             "household__household_no", "person_no", "household__commune_id",
             "household__commune__name", "full_name")
         for national_id, pk, code, village, number, person_no, commune_id, commune, name in rows:
-            found[national_id] = Holder(pk, (code, village, number, person_no), commune_id,
+            found[national_id] = Holder(pk, (code, village, number, person_no), commune_id,  # type: ignore[index]  # the IDs asked for are not empty
                                         commune, name)
     return found
 

@@ -79,7 +79,7 @@ def _column(sheet: readers.Sheet, *names: str) -> str | None:
     return next((c for c in sheet.unknown if fold(sheet.headers[c]) in names), None)
 
 
-def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, object]]:
+def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, Any]]:
     """The pupils of a class list file, typed; ClassListError lists every problem."""
     problems: list[str] = []
     rows: list[dict[str, Any]] = []

@@ -12,6 +12,8 @@ schools.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db import models
 
 from phocap.accounts.models import Role, User
@@ -25,10 +27,14 @@ def own_school_id(user: User) -> int | None:
     return staff.school_id if staff is not None else None
 
 
-def pupils(user: User) -> models.QuerySet[Enrolment, dict[str, int]]:
+class PupilId(TypedDict):
+    person_id: int
+
+
+def pupils(user: User) -> models.QuerySet[Enrolment, PupilId]:
     """The ids of the people a school's staff member reads: those on their school's class
     lists (any school year); nobody if the account has no staff record."""
-    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
+    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)  # type: ignore[misc]  # None: no staff record, nobody
             .values("person_id"))
 
 

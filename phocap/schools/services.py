@@ -13,6 +13,7 @@ keep the school's details, yearly facts, staff and classes.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -148,7 +149,7 @@ def save_staff(user: User, school: School, staff_id: int | None, version: int | 
 
 
 def add_site(user: User, school: School, name: str, main: bool,
-             distance_km: object = None) -> SchoolSite:
+             distance_km: Decimal | None = None) -> SchoolSite:
     if not may_keep_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,7 +34,7 @@ def household_in_scope(request: AuthedRequest, pk: int) -> Household:
     return found
 
 
-def history(user: User, household: Household, people: list[Person]) -> QuerySet[AuditEntry]:
+def history(user: User, household: Household, people: Sequence[Person]) -> QuerySet[AuditEntry]:
     """Audit entries of the household, its members and their survey years, newest first
     (none for a school's staff, who do not read the commune's audit trail)."""
     person_ids = [p.pk for p in people]
