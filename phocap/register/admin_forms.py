@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.models import ROLE_UNIT_TYPE, Role, User
@@ -55,9 +56,9 @@ class AccountForm(CheckedForm):
 
     password_required = False
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[AdministrativeUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_field: Any = self.fields["unit"]
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = units
         if self.password_required:
             self.fields["password1"].required = True
@@ -132,7 +133,7 @@ class EditAccountForm(AccountForm):
 
     field_order = ("full_name", "role", "unit", "is_active", "password1", "password2")
 
-    def __init__(self, *args: Any, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.fixed_username = user.username
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = _("Mật khẩu mới")

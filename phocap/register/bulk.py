@@ -62,7 +62,7 @@ def _adapted(model: type[models.Model], columns: Sequence[str],
         yield adapted
 
 
-def _copy_rows(statement: str, rows: Iterable[Sequence[Any]]) -> None:
+def _copy_rows(statement: str, rows: Iterable[Sequence[object]]) -> None:
     """Send rows to a COPY … FROM STDIN, in the caller's transaction.
 
     psycopg's ``Cursor.copy`` is reached through the DB-API connection Django
@@ -102,7 +102,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> int:
+                rows: Sequence[Sequence[object]]) -> int:
     """Insert ``rows`` (tuples in ``columns`` order, ids included); returns how many."""
     if not rows:
         return 0
@@ -119,7 +119,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Sequence[Sequence[Any]], *, versioned: bool = False) -> int:
+                rows: Sequence[Sequence[object]], *, versioned: bool = False) -> int:
     """Set ``columns`` of the rows with the given ids; returns how many rows changed.
 
     Each row is ``(id, *values)``, or ``(id, version, *values)`` when

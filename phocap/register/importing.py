@@ -83,7 +83,7 @@ class ImportRefused(Exception):
 class Preview:
     survey_year: int
     new: list[Key] = field(default_factory=list)
-    changed: dict[Key, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    changed: dict[Key, dict[str, tuple[object, object]]] = field(default_factory=dict)
     unchanged: int = 0
     missing: list[Key] = field(default_factory=list)
     fingerprint: str = ""  # the register as this preview saw it; see the module docstring

@@ -97,7 +97,7 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
                 "person__sex", "person__ethnicity", "person__household__village_id",
                 "person__household__commune_id")
         .order_by("current_school", "person__full_name", "person_id"))
-    by_school: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    by_school: dict[str, list[Mapping[str, object]]] = defaultdict(list)
     for row in pupils:
         found = _CODE.match(row["current_school"])
         if found and norms.level_of_grade(_grade(row["current_class"])) is not None:

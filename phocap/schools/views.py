@@ -427,7 +427,7 @@ def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,
-              headers: list[str], rows: list[list[Any]]) -> HttpResponse:
+              headers: list[str], rows: list[list[object]]) -> HttpResponse:
     """A CSV of personal data, logged (audit.exported) before it leaves."""
     audit.exported(request.user, commune, {"what": what, "rows": len(rows)})
     out = io.StringIO()

@@ -109,7 +109,7 @@ def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
-                     year: int) -> dict[str, Any]:
+                     year: int) -> dict[str, object]:
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
     context: dict[str, object] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
