@@ -23,7 +23,7 @@ class ThrottledLoginForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is not None and password:
             try:
-                self.user_cache = throttle.login(self.request, username, password)
+                self.user_cache = throttle.login(self.request, username, password)  # type: ignore[arg-type]  # LoginView passes its request
             except throttle.Throttled as exc:
                 raise forms.ValidationError(exc.message(), code="throttled") from None
             if self.user_cache is None:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.attendance import score as scoring
-from phocap.attendance.frames import frames
+from phocap.attendance.frames import Frames, frames
 from phocap.attendance.models import ClassDay, calendar_for
 from phocap.attendance.rates import Counts, pupil_days
 from phocap.register.models import PersonYear
@@ -97,7 +96,8 @@ def _earlier_dropouts(pupils: list[Enrolment], school_year: int) -> set[int]:
 
 
 def warnings_for(classes: QuerySet[SchoolClass], as_of: dt.date,
-                 rules: scoring.WarningRules | None = None, data: Any = None) -> list[PupilWarning]:
+                 rules: scoring.WarningRules | None = None,
+                 data: Frames | None = None) -> list[PupilWarning]:
     """Every pupil of the classes still enrolled on ``as_of``, highest score first
     (``data``: the classes' frames.frames, when the caller has them already)."""
     rules = rules or scoring.load_rules()

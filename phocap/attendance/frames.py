@@ -16,7 +16,10 @@ from phocap.schools.models import Enrolment, SchoolClass
 NO_VILLAGE = ""
 
 
-def frames(classes: QuerySet[SchoolClass]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]  # pupils, class days, absences
+
+
+def frames(classes: QuerySet[SchoolClass]) -> Frames:
     """(pupils, class_days, absences) of the classes (a queryset of SchoolClass)."""
     pupils = pl.DataFrame(
         list(Enrolment.objects.filter(klass__in=classes).values_list(

@@ -58,7 +58,7 @@ class AccountForm(CheckedForm):
 
     def __init__(self, *args: Any, units: QuerySet[AdministrativeUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]  # as declared
         unit_field.queryset = units
         if self.password_required:
             self.fields["password1"].required = True

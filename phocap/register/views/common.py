@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -17,6 +17,11 @@ from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.register.results import survey_years
 from phocap.register.scope import covers, reads_whole_units, sees_people
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+
+T = TypeVar("T")
 
 
 def unit_in_scope(request: AuthedRequest, pk: int) -> AdministrativeUnit:
@@ -78,5 +83,5 @@ def breadcrumbs(unit: AdministrativeUnit, user: User) -> list[AdministrativeUnit
     return [u for u in chain if covers(user, u)]
 
 
-def page_of(request: AuthedRequest, items: Any, per_page: int = 50) -> Page[Any]:
+def page_of(request: AuthedRequest, items: _SupportsPagination[T], per_page: int = 50) -> Page[T]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
