@@ -185,7 +185,8 @@ def _polars_type(field: models.Field[object, object]) -> pl.DataType:
     return pl.Int64()
 
 
-def read_values(queryset: models.QuerySet[Any], columns: Sequence[str]) -> list[dict[str, Any]]:
+def read_values(queryset: models.QuerySet[models.Model],
+                columns: Sequence[str]) -> list[dict[str, Any]]:
     """The queryset's rows as dicts of ``columns`` (attnames), like ``.values(*columns)``.
 
     On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are

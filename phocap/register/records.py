@@ -67,7 +67,7 @@ def wanted(row: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
     return {name: stored(name, row[name]) for name in names}
 
 
-def raw(person: object, year_record: Any | None) -> dict[str, str]:
+def raw(person: object, year_record: object | None) -> dict[str, str]:
     """A stored person (and their year) as the raw text of the survey form's columns.
 
     A frozen year shows the identity it pinned (recognition/freeze.py), which is
