@@ -88,7 +88,7 @@ def dossier(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _act(request, found, reviews, submits)
     try:
-        current: dict[str, Any] | None = workflow.snapshot_of(
+        current: workflow.Snapshot | None = workflow.snapshot_of(
             found.unit, found.standard, found.survey_year)
     except workflow.Refused:
         current = None

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -111,7 +111,16 @@ def may_submit(user: User, unit: AdministrativeUnit) -> bool:
     return user.role in roles
 
 
-def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
+class Snapshot(TypedDict):
+    """What a dossier keeps of the engine's result (Dossier.snapshot, DossierEvent.snapshot)."""
+
+    ruleset: str
+    year: int
+    level: int
+    result: dict[str, object]  # the engine's JSON (StandardResult.to_json, engine/result.py)
+
+
+def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> Snapshot:
     """The engine's result for the unit's standard now, with the ruleset that computed it."""
     evaluation = cached_results(unit, year)
     own = next((u for u in evaluation.units if u.code == unit.code), None)
