@@ -9,7 +9,7 @@ beneath the unit change (results.cached_results).
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -59,7 +59,19 @@ def home(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _standards(result: UnitResult) -> list[dict[str, object]]:
+class StandardLevel(TypedDict):
+    key: str
+    name: str
+    short: str
+    level: int
+
+
+class ChildLevels(TypedDict):
+    unit: AdministrativeUnit
+    standards: list[StandardLevel]
+
+
+def _standards(result: UnitResult) -> list[StandardLevel]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
          "level": standard.level}
@@ -96,7 +108,7 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/unit.html", context)
 
 
-def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _summaries(children: list[ChildLevels]) -> list[dict[str, object]]:
     """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3")."""
     rated = [c for c in children if c["standards"]]
     found = []

@@ -7,7 +7,7 @@ reads it, the ministry viewer included, as on the results pages.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -25,9 +25,19 @@ from phocap.streaming.views.common import against_target, school_year, school_ye
 LABELS = dict(STREAM_CHOICES)
 
 
-def _row(figures: Figures) -> dict[str, Any]:
+class Row(TypedDict):
+    """A unit's line of the rates table: its figures and, per stream, the cells shown."""
+
+    figures: Figures
+    graduates: int
+    not_graduated: int
+    not_entered: int
+    streams: list[dict[str, object]]
+
+
+def _row(figures: Figures) -> Row:
     found = figures.tally
-    streams = []
+    streams: list[dict[str, object]] = []
     for stream in Stream:
         rate = found.rate(stream)
         target = figures.targets.get(stream)
