@@ -9,11 +9,12 @@ may change its targets (targets.may_set_targets).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import BoundField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,11 +54,28 @@ def _words(comparison: Comparison) -> tuple[str, str]:
     return "below", _("thấp hơn kế hoạch %(points)s điểm") % {"points": amount}
 
 
+class FigureRow(TypedDict):
+    """An indicator's line of the mobilisation table."""
+
+    key: str
+    label: str
+    numerator: int
+    denominator: int
+    rate: str
+    rate_sort: str
+    target: str
+    inherited_from: AdministrativeUnit | None
+    sign: str
+    words: str
+    delta: str
+    field: NotRequired[BoundField]  # the target's input, for a user who may set it
+
+
 def _figures(unit: AdministrativeUnit, result: UnitResult | None,
-             targets: dict[tuple[int, str], Resolved]) -> list[dict[str, Any]]:
+             targets: dict[tuple[int, str], Resolved]) -> list[FigureRow]:
     """Per indicator: counts, rate, the target that applies, where it comes from, the words."""
     indicators = result.indicators if result else {}
-    rows = []
+    rows: list[FigureRow] = []
     for indicator in MOBILISATION:
         counts = indicators.get(indicator.key)
         resolved = targets.get((unit.pk, indicator.key))
