@@ -10,7 +10,7 @@ right. The session key is renewed at each step, as Django's own login does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -47,18 +47,27 @@ class LoginView(auth_views.LoginView):
         return redirect("login-code" if twofactor.enrolled(user) else "two-factor")
 
 
-def _pending(request: HttpRequest) -> tuple[User, dict[str, object]] | None:
+class Pending(TypedDict):
+    """The session's note of a password that passed, until the second factor does."""
+
+    user: int
+    backend: str
+    at: float
+    next: str
+
+
+def _pending(request: HttpRequest) -> tuple[User, Pending] | None:
     """The account that passed the password step in this session, if not too long ago."""
-    pending = request.session.get(PENDING)
+    pending: Pending | None = request.session.get(PENDING)  # as LoginView.form_valid keeps it
     if not isinstance(pending, dict):
         return None
     if timezone.now().timestamp() - pending.get("at", 0) > PENDING_FOR:
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()  # type: ignore[misc]  # a missing pk finds nobody
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
     return (user, pending) if user is not None else None
 
 
-def _finish(request: HttpRequest, user: User, pending: dict[str, Any]) -> HttpResponse:
+def _finish(request: HttpRequest, user: User, pending: Pending) -> HttpResponse:
     request.session.pop(PENDING, None)
     auth_login(request, user, backend=pending["backend"])
     return redirect(pending["next"])
