@@ -7,7 +7,7 @@ their commune (services.add_labour_demand, audited), as they keep its register.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,9 @@ from phocap.streaming.models import LabourDemand
 from phocap.streaming.views.common import school_year, school_years
 from phocap.textfields import CheckedModelForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class LabourDemandForm(CheckedModelForm):
     class Meta:
@@ -39,11 +42,18 @@ class LabourDemandForm(CheckedModelForm):
         fields = ("survey_year", "employer", "trade", "workers_wanted", "qualification")
 
 
-def by_trade(entries: QuerySet[LabourDemand]) -> list[dict[str, object]]:
+class TradeDemand(TypedDict):
+    trade: str
+    workers: int
+    employers: int
+    levels: list[tuple[StrOrPromise, int]]  # (qualification, workers wanted at it)
+
+
+def by_trade(entries: QuerySet[LabourDemand]) -> list[TradeDemand]:
     """Workers wanted per trade (most wanted first), with how many employers ask and at
     which qualification levels."""
     levels = dict(LabourDemand.Qualification.choices)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, TradeDemand] = {}
     for row in (entries.values("trade", "qualification")
                 .annotate(workers=Sum("workers_wanted"), employers=Count("id"))):
         found = rows.setdefault(row["trade"], {"trade": row["trade"], "workers": 0,
