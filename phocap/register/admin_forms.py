@@ -76,7 +76,7 @@ class AccountForm(CheckedForm):
         cleaned = super().clean() or {}
         role, unit = cleaned.get("role"), cleaned.get("unit")
         if role and unit is not None and ROLE_UNIT_TYPE[Role(role)] != unit.type:
-            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label  # type: ignore[arg-type]
+            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label  # type: ignore[arg-type]  # ASSIGNABLE_ROLES all have one
             self.add_error("unit", _("Vai trò này gắn với một đơn vị cấp %(level)s.")
                            % {"level": wanted})
         first, second = cleaned.get("password1"), cleaned.get("password2")
