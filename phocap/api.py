@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import IntegrityError
@@ -29,6 +28,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from phocap.accounts import permissions, throttle, tokens, twofactor
+from phocap.accounts.models import User
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, editing, importing, jobs, scope, uniqueness, uploads
 from phocap.register.checking import Problem
 from phocap.register.locking import StaleEdit
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 class Bearer(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> object:
         user = tokens.user_for(token)
         if user is not None:
             request.user = user
@@ -76,7 +77,7 @@ REQUEST_INVALID = {
 @api.exception_handler(ValidationError)
 def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A request whose values do not even have the right type (Ninja's 422, in Vietnamese)."""
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, object]] = []
     messages: list[str] = []
     for error in exc.errors:
         names = [str(p) for p in error.get("loc", ()) if isinstance(p, str | int)]
@@ -95,7 +96,7 @@ def refused_by_database(request: HttpRequest, exc: IntegrityError) -> HttpRespon
     return api.create_response(request, {"detail": uniqueness.COMMIT_REFUSED}, status=409)
 
 
-def _refused(problems: list[Problem]) -> dict[str, Any]:
+def _refused(problems: list[Problem]) -> dict[str, object]:
     """The body of a refusal: every refused value with its field and a Vietnamese message."""
     return {"detail": " ".join(p.message for p in problems),
             "errors": [{"field": p.field, "value": p.value, "message": p.message}
@@ -106,7 +107,7 @@ def _hidden_characters(request: HttpRequest) -> list[Problem]:
     """The request's path and query values that hold a character no text may hold."""
     values = [("path", request.path), *((k, v) for k, v in request.GET.items())]
     return [Problem(name, value, problem) for name, value in values
-            if (problem := text_problem(name, value))]
+            if (problem := text_problem(name, value))]  # type: ignore[arg-type]  # a query's values are text
 
 
 @api.exception_handler(PermissionDenied)
@@ -174,7 +175,7 @@ class HouseholdOut(Schema):
     members: list[PersonOut]
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _person(person: Person) -> dict[str, object]:
     return {
         "id": person.pk, "village": person.household.village.name,
         "household_no": person.household.household_no,
@@ -186,7 +187,7 @@ def _person(person: Person) -> dict[str, Any]:
 
 
 @api.post("/token", auth=None, response={200: TokenOut, 401: dict, 403: dict, 429: dict})
-def token(request: HttpRequest, credentials: Credentials) -> Any:
+def token(request: HttpRequest, credentials: Credentials) -> object:
     """Exchange a user name and password (and, for an account with a second factor, the
     current six-digit code in ``code``) for a bearer token."""
     try:
@@ -210,10 +211,10 @@ def token(request: HttpRequest, credentials: Credentials) -> Any:
                         "expires_in": int(tokens.TOKEN_LIFETIME.total_seconds())})
 
 
-def _unit_in_scope(request: HttpRequest, code: str, year: int) -> AdministrativeUnit:
+def _unit_in_scope(request: AuthedRequest, code: str, year: int) -> AdministrativeUnit:
     unit = AdministrativeUnit.objects.filter(vintage=vintage_for_year(year).value,
                                              code=code).first()
-    user: Any = request.user
+    user: User = request.user
     if unit is None:
         raise HttpError(404, "Không có đơn vị này.")
     if not permissions.covers(user, unit):  # the ministry viewer covers every unit
@@ -224,7 +225,7 @@ def _unit_in_scope(request: HttpRequest, code: str, year: int) -> Administrative
 
 
 @api.get("/units/{code}/results", response={200: dict, 404: dict, 422: dict})
-def unit_results(request: HttpRequest, code: str, year: int) -> Any:
+def unit_results(request: AuthedRequest, code: str, year: int) -> object:
     """The engine's results for a unit and its children (levels, criteria, indicators)."""
     if not code.isdigit():
         raise HttpError(404, "Không có đơn vị này.")
@@ -234,7 +235,7 @@ def unit_results(request: HttpRequest, code: str, year: int) -> Any:
     return results(_unit_in_scope(request, code, year), year).to_json()
 
 
-def _year_refused(field: str, year: int) -> Status[Any] | None:
+def _year_refused(field: str, year: int) -> Status[object] | None:
     if FIRST_SURVEY_YEAR <= year <= LAST_SURVEY_YEAR:
         return None
     message = (f"Năm điều tra {year} không hợp lệ: cần một năm từ {FIRST_SURVEY_YEAR}"
@@ -244,7 +245,7 @@ def _year_refused(field: str, year: int) -> Status[Any] | None:
 
 
 @api.get("/households", response=list[HouseholdOut])
-def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, Any]]:
+def households(request: AuthedRequest, commune: str, year: int) -> list[dict[str, object]]:
     """Households of a commune with their members who have a record in the survey year."""
     surveyed = (Person.objects.for_user(request.user).filter(years__survey_year=year)
                 .select_related("household__village"))
@@ -270,7 +271,7 @@ def households(request: HttpRequest, commune: str, year: int) -> list[dict[str, 
 
 
 @api.get("/persons/{person_id}", response=PersonOut)
-def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person(request: AuthedRequest, person_id: int) -> dict[str, object]:
     found = Person.objects.for_user(request.user).select_related("household__village").filter(
         pk=person_id).first()
     if found is None:
@@ -279,7 +280,7 @@ def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @api.patch("/persons/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
-def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> Any:
+def update_person(request: AuthedRequest, person_id: int, patch: PersonPatch) -> object:
     """Change a person's identity: checked as a file's row would be, refused with 422 and
     one error per field (its value and a Vietnamese message) before anything is stored."""
     changes = patch.dict(exclude_unset=True)
@@ -300,9 +301,9 @@ def update_person(request: HttpRequest, person_id: int, patch: PersonPatch) -> A
 
 
 @api.post("/imports", response={200: dict, 403: dict, 413: dict, 422: dict})
-def import_file(request: HttpRequest, file: File[list[UploadedFile]],
+def import_file(request: AuthedRequest, file: File[list[UploadedFile]],
                 survey_year: Form[int | None] = None, commune: Form[str | None] = None,
-                village: Form[str | None] = None) -> Any:
+                village: Form[str | None] = None) -> object:
     """Validate survey files; commit them when clean, else return the validation report.
 
     ``file`` is one survey file, or a commune's village files of the ministry's template
@@ -353,6 +354,6 @@ def import_file(request: HttpRequest, file: File[list[UploadedFile]],
                         "missing": len(done.missing), "warnings": report.warnings})
 
 
-def _not_importable(message: str) -> Status[Any]:
+def _not_importable(message: str) -> Status[object]:
     """A refusal in the shape of a validation report, with one problem and no cell."""
     return Status(422, {"errors": 1, "warnings": 0, "problems": [{"message": message}]})

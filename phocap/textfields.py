@@ -11,8 +11,6 @@ left alone (they are never shown, and the login has its own rules).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -27,7 +25,7 @@ class PlainText:
         self.label = label
         self.max_chars = max_chars
 
-    def __call__(self, value: Any) -> None:
+    def __call__(self, value: object) -> None:
         if isinstance(value, str) and (
                 problem := text_problem(self.label, value, self.max_chars)):
             raise ValidationError(problem, code="text")
@@ -53,7 +51,7 @@ class CheckedForm(forms.Form):
         super().full_clean()
 
 
-class CheckedModelForm(forms.ModelForm):
+class CheckedModelForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only
     """A model form whose text fields are checked (their max_length is the model's)."""
 
     def full_clean(self) -> None:

@@ -23,4 +23,4 @@ JOBS_INLINE = True
 # empties its whole folder: the SQLite and PostgreSQL suites, run side by side, would empty
 # each other's results cache mid-test. Each database gets a folder of its own.
 CACHES["default"]["LOCATION"] = VAR_DIR / "test-cache" / hashlib.sha256(  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"].encode()).hexdigest()[:16]  # noqa: F405
+    str(CACHES["default"]["KEY_PREFIX"]).encode()).hexdigest()[:16]  # noqa: F405

@@ -23,9 +23,9 @@ Every caller that needs the address (the login throttle today) asks
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -47,7 +47,7 @@ def _valid(text: str) -> str | None:
         return None
 
 
-def client_address(request: Any) -> str:
+def client_address(request: HttpRequest) -> str:
     """The address the request came from, as far as the configured proxies can be trusted."""
     remote = str(request.META.get("REMOTE_ADDR") or "")
     trusted = _parsed(str(getattr(settings, "TRUSTED_PROXIES", "") or ""))

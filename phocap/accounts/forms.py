@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +18,12 @@ class ThrottledLoginForm(AuthenticationForm):
         "inactive": _("Tài khoản này đã bị khóa."),
     }
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
             try:
-                self.user_cache = throttle.login(self.request, username, password)
+                self.user_cache = throttle.login(self.request, username, password)  # type: ignore[arg-type]  # LoginView passes its request
             except throttle.Throttled as exc:
                 raise forms.ValidationError(exc.message(), code="throttled") from None
             if self.user_cache is None:

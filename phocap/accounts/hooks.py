@@ -7,7 +7,7 @@ which the register keeps (register/audit.py); RegisterConfig fills this in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from phocap.hooks import Hook
 
@@ -16,5 +16,6 @@ if TYPE_CHECKING:
 
 # An audit entry about an account: who (None: the operator), "create" or "update",
 # which account, and what it was before and is after (never a password hash).
-record_account: Hook[[Any, str, User, dict[str, Any] | None, dict[str, Any]], None] = Hook(
+record_account: Hook[[User | None, str, User, dict[str, object] | None, dict[str, object]],
+                     None] = Hook(
     "record_account", "phocap.register")

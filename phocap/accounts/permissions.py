@@ -25,12 +25,49 @@ awaits review, is the owning app's state, not a permission.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from phocap.accounts.models import Role
+from phocap.accounts.models import Role, User
+
+
+# What a predicate reads of the things it judges, by shape: this module may not import
+# the apps that define them (register.AdministrativeUnit, schools.School,
+# register.ImportJob, recognition.workflow.Reviewer).
+class Unit(Protocol):
+    @property
+    def pk(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    def ancestors(self) -> Sequence[Unit]: ...
+
+
+class School(Protocol):
+    @property
+    def pk(self) -> int: ...
+    @property
+    def commune(self) -> Unit: ...
+
+
+class Communes(Protocol):
+    def all(self) -> Iterable[Unit]: ...
+
+
+class ImportJob(Protocol):
+    @property
+    def user_id(self) -> int | None: ...
+    @property
+    def communes(self) -> Communes: ...
+
+
+class Reviewer(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def unit(self) -> Unit | None: ...
 
 # District and province staff draft their own unit's plan: of universal education (kế
 # hoạch phổ cập, dashboard targets) and, for a province, of streaming after lower
@@ -60,28 +97,27 @@ def refuse(knows: bool, may: bool) -> None:
         raise PermissionDenied
 
 
-def signed_in(user: Any) -> bool:
+def signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def has_role(user: Any, *roles: Any) -> bool:
-    """Whether the signed-in user holds one of ``roles`` (Role members; typed Any as the
-    type checker reads a TextChoices member as its (value, label) tuple)."""
+def has_role(user: User, *roles: Role) -> bool:
+    """Whether the signed-in user holds one of ``roles`` (Role members)."""
     return signed_in(user) and user.role in roles
 
 
-def own_school_id(user: Any) -> int | None:
+def own_school_id(user: User) -> int | None:
     """The school of a school staff member's Staff record (schools.Staff.login), or None."""
     staff = getattr(user, "staff", None) if signed_in(user) else None
     return staff.school_id if staff is not None else None
 
 
-def is_school_staff(user: Any) -> bool:
+def is_school_staff(user: User) -> bool:
     """A school's account: attached to a commune, reading only its own school."""
     return has_role(user, Role.SCHOOL_STAFF)
 
 
-def covers(user: Any, unit: Any) -> bool:
+def covers(user: User, unit: Unit) -> bool:
     """Whether the user may open the unit's pages: their own unit or one below it.
 
     A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
@@ -96,12 +132,12 @@ def covers(user: Any, unit: Any) -> bool:
     return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
 
 
-def sees_people(user: Any) -> bool:
+def sees_people(user: User) -> bool:
     """Every role but the ministry viewer reads person-level data of the units it covers."""
     return signed_in(user) and user.role != Role.MINISTRY_VIEWER
 
 
-def reads_whole_units(user: Any) -> bool:
+def reads_whole_units(user: User) -> bool:
     """Whether the user may open the pages about everything of a unit they cover (its
     audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).
 
@@ -112,56 +148,56 @@ def reads_whole_units(user: Any) -> bool:
     return signed_in(user) and not is_school_staff(user)
 
 
-def _another_school(user: Any, school: Any) -> bool:
+def _another_school(user: User, school: School) -> bool:
     """A school's staff member looking at a school not their own."""
     return is_school_staff(user) and own_school_id(user) != school.pk
 
 
-def knows_school(user: Any, school: Any) -> bool:
+def knows_school(user: User, school: School) -> bool:
     """Whether the school exists for the user: in a unit they cover, and their own if
     they are a school's staff (the ministry viewer knows every school by name)."""
     return covers(user, school.commune) and not _another_school(user, school)
 
 
-def opens_school(user: Any, school: Any) -> bool:
+def opens_school(user: User, school: School) -> bool:
     """Whether a user covering the school's commune may open its pages (pupils, staff,
     attendance): their own school for a school's staff, never for the ministry viewer."""
     return sees_people(user) and not _another_school(user, school)
 
 
-def may_edit(user: Any, commune: Any) -> bool:
+def may_edit(user: User, commune: Unit) -> bool:
     """Only commune staff change people, and only in their own commune."""
     return has_role(user, Role.COMMUNE_STAFF) and user.unit_id == commune.pk
 
 
-def may_upload(user: Any) -> bool:
+def may_upload(user: User) -> bool:
     """Commune staff bring their commune's file; nobody else writes people."""
     return has_role(user, Role.COMMUNE_STAFF) and user.unit_id is not None
 
 
-def may_commit(user: Any, job: Any) -> bool:
+def may_commit(user: User, job: ImportJob) -> bool:
     """An import job: its owner, if they may edit every commune of the file."""
     communes = list(job.communes.all())
     return (job.user_id == getattr(user, "pk", None) and bool(communes)
             and all(may_edit(user, c) for c in communes))
 
 
-def may_keep_school(user: Any, school: Any) -> bool:
+def may_keep_school(user: User, school: School) -> bool:
     """The school's own staff keep its classes, pupils, staff list and yearly facts."""
     return is_school_staff(user) and own_school_id(user) == school.pk
 
 
-def may_keep_school_list(user: Any, commune: Any) -> bool:
+def may_keep_school_list(user: User, commune: Unit) -> bool:
     """The commune's staff keep the list of schools in their commune."""
     return may_edit(user, commune)
 
 
-def may_keep_school_details(user: Any, school: Any) -> bool:
+def may_keep_school_details(user: User, school: School) -> bool:
     """The school's own staff, or the commune's staff (many schools have no accounts)."""
     return may_keep_school(user, school) or may_keep_school_list(user, school.commune)
 
 
-def may_set_targets(user: Any, unit: Any) -> bool:
+def may_set_targets(user: User, unit: Unit) -> bool:
     """A district's or province's plan targets (the dashboard's, and a province's
     streaming targets): its planning staff, for their own unit.
 
@@ -171,7 +207,7 @@ def may_set_targets(user: Any, unit: Any) -> bool:
     return has_role(user, *PLANNERS) and user.unit_id == unit.pk and unit.type != "commune"
 
 
-def may_submit(user: Any, unit: Any) -> bool:
+def may_submit(user: User, unit: Unit) -> bool:
     """A unit's recognition dossier: the unit's own staff (a commune's officers, a
     district's or province's reviewers; recognition/workflow.py says why)."""
     if not signed_in(user) or user.unit_id != unit.pk:
@@ -179,7 +215,7 @@ def may_submit(user: Any, unit: Any) -> bool:
     return user.role in UNIT_STAFF[unit.type]
 
 
-def may_review(user: Any, reviewer: Any) -> bool:
+def may_review(user: User, reviewer: Reviewer) -> bool:
     """A dossier whose recognising level (rules.md §4) is ``reviewer`` (its ``type`` and
     ``unit``, recognition/workflow.reviewing): that unit's staff, or the ministry for
     what only the ministry recognises."""
@@ -187,20 +223,21 @@ def may_review(user: Any, reviewer: Any) -> bool:
         return False
     if reviewer.type == "ministry":
         return bool(user.role == Role.MINISTRY_VIEWER)
-    # A district or a province: no commune recognises anyone.
-    return user.role in UNIT_STAFF[reviewer.type] and user.unit_id == reviewer.unit.pk
+    # A district or a province (a unit, then): no commune recognises anyone.
+    return (user.role in UNIT_STAFF[reviewer.type] and reviewer.unit is not None
+            and user.unit_id == reviewer.unit.pk)
 
 
-def reviews_dossiers(user: Any) -> bool:
+def reviews_dossiers(user: User) -> bool:
     """Whether the user has a queue of dossiers to review at all."""
     return has_role(user, *DOSSIER_REVIEWERS)
 
 
-def opens_others_imports(user: Any) -> bool:
+def opens_others_imports(user: User) -> bool:
     """Reviewers open the import jobs of the communes they cover, not only their own."""
     return has_role(user, *IMPORT_REVIEWERS)
 
 
-def administers_accounts(user: Any) -> bool:
+def administers_accounts(user: User) -> bool:
     """The province administrator manages the accounts of their province."""
     return has_role(user, Role.PROVINCE_ADMIN)

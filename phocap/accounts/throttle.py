@@ -30,12 +30,12 @@ import hashlib
 import ipaddress
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,7 +149,7 @@ def succeeded(account: Counter, others: list[Counter]) -> None:
             _give_back(counter)
 
 
-def login(request: Any, username: str, password: str) -> User | None:
+def login(request: HttpRequest, username: str, password: str) -> User | None:
     """The user for a name and password, or None; Throttled (before any password is
     checked) once a counter is full."""
     account = account_counter(username)

@@ -10,11 +10,12 @@ right. The session key is renewed at each step, as Django's own login does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +36,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if not (twofactor.enrolled(user) or twofactor.must_enrol(user)):
             return super().form_valid(form)
@@ -46,9 +47,18 @@ class LoginView(auth_views.LoginView):
         return redirect("login-code" if twofactor.enrolled(user) else "two-factor")
 
 
-def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+class Pending(TypedDict):
+    """The session's note of a password that passed, until the second factor does."""
+
+    user: int
+    backend: str
+    at: float
+    next: str
+
+
+def _pending(request: HttpRequest) -> tuple[User, Pending] | None:
     """The account that passed the password step in this session, if not too long ago."""
-    pending = request.session.get(PENDING)
+    pending: Pending | None = request.session.get(PENDING)  # as LoginView.form_valid keeps it
     if not isinstance(pending, dict):
         return None
     if timezone.now().timestamp() - pending.get("at", 0) > PENDING_FOR:
@@ -57,7 +67,7 @@ def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     return (user, pending) if user is not None else None
 
 
-def _finish(request: HttpRequest, user: User, pending: dict[str, Any]) -> HttpResponse:
+def _finish(request: HttpRequest, user: User, pending: Pending) -> HttpResponse:
     request.session.pop(PENDING, None)
     auth_login(request, user, backend=pending["backend"])
     return redirect(pending["next"])
@@ -98,7 +108,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """
     pending = None
     if request.user.is_authenticated:
-        user: Any = request.user
+        user: User = request.user
     else:
         found = _pending(request)
         if found is None:
@@ -125,7 +135,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                                      "hãy nhập mã đang hiển thị trên ứng dụng."))
         except throttle.Throttled as exc:
             form.add_error(None, exc.message())
-    context: dict[str, Any] = {"form": form, "on": on, "required": twofactor.required(user),
+    context: dict[str, object] = {"form": form, "on": on, "required": twofactor.required(user),
                                "pending": pending is not None}
     if not on:
         device = twofactor.device(user)

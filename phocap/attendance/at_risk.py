@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.attendance import score as scoring
-from phocap.attendance.frames import frames
+from phocap.attendance.frames import Frames, frames
 from phocap.attendance.models import ClassDay, calendar_for
 from phocap.attendance.rates import Counts, pupil_days
 from phocap.register.models import PersonYear
@@ -77,7 +76,7 @@ def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
         "points": numbers.difference(Fraction(figure or 0) * 100)}
 
 
-def as_of_day(classes: Any, today: dt.date | None = None) -> dt.date:
+def as_of_day(classes: QuerySet[SchoolClass], today: dt.date | None = None) -> dt.date:
     """The last day whose attendance was taken, up to today; today if none was."""
     today = today or dt.date.today()
     last = (ClassDay.objects.filter(klass__in=classes, date__lte=today)
@@ -96,8 +95,9 @@ def _earlier_dropouts(pupils: list[Enrolment], school_year: int) -> set[int]:
     return {e.pk for e in pupils if e.person_id in dropped}
 
 
-def warnings_for(classes: Any, as_of: dt.date, rules: scoring.WarningRules | None = None,
-                 data: Any = None) -> list[PupilWarning]:
+def warnings_for(classes: QuerySet[SchoolClass], as_of: dt.date,
+                 rules: scoring.WarningRules | None = None,
+                 data: Frames | None = None) -> list[PupilWarning]:
     """Every pupil of the classes still enrolled on ``as_of``, highest score first
     (``data``: the classes' frames.frames, when the caller has them already)."""
     rules = rules or scoring.load_rules()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -44,7 +43,8 @@ def _facts(pupils: list[Enrolment], klass: SchoolClass) -> Facts:
     )
 
 
-def _fill_class(klass: SchoolClass, seed: int, today: dt.date) -> tuple[list[Any], list[Any]]:
+def _fill_class(klass: SchoolClass, seed: int,
+                today: dt.date) -> tuple[list[audit.Entry], list[Enrolment]]:
     """Write the class's year; return the audit entries and the pupils who left."""
     calendar = calendar_for(klass.school_id, klass.school_year)
     days = [d for d in calendar.school_days() if d <= today]

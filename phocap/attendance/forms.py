@@ -29,7 +29,7 @@ class CalendarForm(CheckedModelForm):
         widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                    for name in ("first_day", "last_day", "tet_first_day", "tet_last_day")}
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data: dict[str, Any] = super().clean() or {}
         first, last = data.get("first_day"), data.get("last_day")
         tet_first, tet_last = data.get("tet_first_day"), data.get("tet_last_day")

@@ -6,18 +6,20 @@ Reading only: callers pass classes already narrowed to the user's scope
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
+from django.db.models import QuerySet
 
 from phocap.attendance.models import Absence, ClassDay
 from phocap.attendance.rates import ABSENCE_SCHEMA, DAY_SCHEMA, PUPIL_SCHEMA
-from phocap.schools.models import Enrolment
+from phocap.schools.models import Enrolment, SchoolClass
 
 NO_VILLAGE = ""
 
 
-def frames(classes: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]  # pupils, class days, absences
+
+
+def frames(classes: QuerySet[SchoolClass]) -> Frames:
     """(pupils, class_days, absences) of the classes (a queryset of SchoolClass)."""
     pupils = pl.DataFrame(
         list(Enrolment.objects.filter(klass__in=classes).values_list(

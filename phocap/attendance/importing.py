@@ -25,14 +25,15 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import calendar_for
 from phocap.attendance.recording import (
@@ -43,7 +44,7 @@ from phocap.attendance.recording import (
 )
 from phocap.kit.years import school_year_of
 from phocap.register import audit, uploads
-from phocap.schools.models import School, SchoolClass
+from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.survey.limits import Limits, check_zip, too_many_rows
 from phocap.survey.problems import SurveyFileError
 from phocap.survey.text import fold
@@ -74,7 +75,7 @@ class Result:
     changed: int = 0
 
 
-def _rows(name: str, content: bytes) -> list[list[Any]]:
+def _rows(name: str, content: bytes) -> list[list[object]]:
     if name.lower().endswith(".xlsx"):
         import openpyxl
 
@@ -90,7 +91,7 @@ def _rows(name: str, content: bytes) -> list[list[Any]]:
                                             else ",")]
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -109,17 +110,17 @@ class Mark:
     """One pupil's status on one day, as read from the file, with where it was read."""
 
     row: int
-    class_cell: Any
-    pupil_cell: Any
+    class_cell: object
+    pupil_cell: object
     day: dt.date | None
-    day_cell: Any
+    day_cell: object
     day_column: str
-    status_cell: Any
+    status_cell: object
     status_column: str
     blank: bool = False  # a month grid's empty cell: present on a school day, else nothing
 
 
-def _month(value: Any) -> tuple[int, int] | None:
+def _month(value: object) -> tuple[int, int] | None:
     if isinstance(value, dt.date):
         return value.year, value.month
     text = str(value or "").strip()
@@ -132,8 +133,8 @@ def _month(value: Any) -> tuple[int, int] | None:
     return None
 
 
-def _marks(rows: list[list[Any]], header: dict[str, int], days: dict[int, int],
-           bad_month: Any) -> list[Mark]:
+def _marks(rows: list[list[object]], header: dict[str, int], days: dict[int, int],
+           bad_month: Callable[[int, object], None]) -> list[Mark]:
     """The file's marks: one per row (a "Ngày" column), or one per day column of a month
     grid (a "Tháng" column and columns 1–31: C/P/K, or empty for present)."""
     marks = []
@@ -163,7 +164,7 @@ def _marks(rows: list[list[Any]], header: dict[str, int], days: dict[int, int],
     return marks
 
 
-def read(user: Any, school: School, name: str, content: bytes,
+def read(user: User, school: School, name: str, content: bytes,
          today: dt.date | None = None) -> Result:
     """Check the file against the school's class lists and save it, or report every problem."""
     if not may_keep_school(user, school):
@@ -171,7 +172,7 @@ def read(user: Any, school: School, name: str, content: bytes,
     result = Result()
     reported: set[tuple[int, str]] = set()
 
-    def problem(row: int, column: str, value: Any, expected: str) -> None:
+    def problem(row: int, column: str, value: object, expected: str) -> None:
         if (row, column) in reported:  # a month grid's row: its class or pupil once
             return
         reported.add((row, column))
@@ -214,7 +215,7 @@ def read(user: Any, school: School, name: str, content: bytes,
     saved: dict[tuple[int, dt.date], dict[int, str]] = defaultdict(dict)
     by_key: dict[int, SchoolClass] = {}
     school_days: dict[int, set[dt.date]] = {}
-    class_lists: dict[int, list[Any]] = {}
+    class_lists: dict[int, list[Enrolment]] = {}
     today = today or dt.date.today()
     marks = _marks(rows, header, days, lambda number, value: problem(
         number, LABELS["month"], value, _("cần tháng dạng mm/yyyy")))

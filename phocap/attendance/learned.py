@@ -37,7 +37,7 @@ def features(facts: PupilFacts, so_far: Counts | None) -> list[float]:
             float(facts.semi_boarding)]
 
 
-def train(rows: Sequence[Sequence[float]], dropped: Sequence[bool], seed: int = 0) -> Any:
+def train(rows: Sequence[Sequence[float]], dropped: Sequence[bool], seed: int = 0) -> object:
     """A standardised, class-balanced logistic regression (few dropouts among many)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

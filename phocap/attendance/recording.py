@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -21,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from phocap import numbers
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_keep_school
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar, calendar_for
 from phocap.register import audit
-from phocap.schools.models import Enrolment, SchoolClass
+from phocap.schools.models import Enrolment, School, SchoolClass
 
 PRESENT = "present"
 STATUSES = (PRESENT, "excused", "unexcused")  # Absence.Kind values, and present
@@ -62,7 +62,7 @@ def check_school_day(klass: SchoolClass, day: dt.date, today: dt.date | None = N
                "last": klass.school_year + 1})
 
 
-def apply_day(user: Any, klass: SchoolClass, day: dt.date,
+def apply_day(user: User, klass: SchoolClass, day: dt.date,
               statuses: Mapping[int, str]) -> tuple[list[audit.Entry], Saved]:
     """Make the stored day match ``statuses`` (enrolment id → status; a pupil not
     named is present). Runs inside the caller's transaction; returns the audit
@@ -113,7 +113,7 @@ def apply_day(user: Any, klass: SchoolClass, day: dt.date,
     return entries, Saved(counts[PRESENT], counts["excused"], counts["unexcused"], changed)
 
 
-def save_day(user: Any, klass: SchoolClass, day: dt.date, statuses: Mapping[int, str],
+def save_day(user: User, klass: SchoolClass, day: dt.date, statuses: Mapping[int, str],
              today: dt.date | None = None) -> Saved:
     """Save the class's whole day in one transaction, audited."""
     if not may_keep_school(user, klass.school):
@@ -128,7 +128,7 @@ def save_day(user: Any, klass: SchoolClass, day: dt.date, statuses: Mapping[int,
         return _save_once(user, klass, day, statuses)
 
 
-def _save_once(user: Any, klass: SchoolClass, day: dt.date,
+def _save_once(user: User, klass: SchoolClass, day: dt.date,
                statuses: Mapping[int, str]) -> Saved:
     with transaction.atomic():
         entries, saved = apply_day(user, klass, day, statuses)
@@ -136,7 +136,7 @@ def _save_once(user: Any, klass: SchoolClass, day: dt.date,
     return saved
 
 
-def add_follow_up(user: Any, enrolment: Enrolment, **fields: Any) -> FollowUp:
+def add_follow_up(user: User, enrolment: Enrolment, **fields: object) -> FollowUp:
     """Record what was done for a pupil at risk (audited under the school's commune)."""
     if not may_keep_school(user, enrolment.klass.school):
         raise PermissionDenied(NOT_YOURS)
@@ -146,7 +146,7 @@ def add_follow_up(user: Any, enrolment: Enrolment, **fields: Any) -> FollowUp:
     return follow_up
 
 
-def save_calendar(user: Any, school: Any, school_year: int, **fields: Any) -> SchoolCalendar:
+def save_calendar(user: User, school: School, school_year: int, **fields: object) -> SchoolCalendar:
     """Set the school's own calendar for the year (audited; the rates and the return
     after Tết follow it from then on)."""
     if not may_keep_school(user, school):

@@ -15,10 +15,13 @@ import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phocap.attendance.calendar import Break
 from phocap.attendance.rates import Counts, window
+
+if TYPE_CHECKING:
+    import polars as pl
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "warning.toml"
 RULE_KEYS = ("low_attendance", "very_low_attendance", "repeating", "over_age",
@@ -42,7 +45,7 @@ class WarningRules:
     rules: dict[str, Rule]
 
 
-def _fraction(value: Any) -> Fraction | None:
+def _fraction(value: object) -> Fraction | None:
     # Through str: 0.9 the float is not 9/10, the threshold an officer wrote is.
     return None if value is None else Fraction(str(value))
 
@@ -150,7 +153,7 @@ class Windows:
     after_break: dict[int, Counts]
 
 
-def windows(days: Any, as_of: dt.date, rules: WarningRules,
+def windows(days: pl.DataFrame, as_of: dt.date, rules: WarningRules,
             last_break: Break | None) -> Windows:
     """The windows the rules read, on ``days`` (rates.pupil_days) up to ``as_of``.
 

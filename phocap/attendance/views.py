@@ -17,7 +17,8 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
 from phocap.accounts.permissions import may_keep_school
+from phocap.accounts.requests import AuthedRequest
 from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, warnings_for
 from phocap.attendance.calendar import (
@@ -66,7 +68,7 @@ def _calendar_years() -> set[int]:
     return {year - 1 for year in lunar_new_years()}
 
 
-def _years(classes: Any) -> list[int]:
+def _years(classes: QuerySet[SchoolClass]) -> list[int]:
     """The school years the classes have that a calendar can be built for; the page shows
     one of them (kit/years.py)."""
     return sorted(set(classes.values_list("school_year", flat=True)) & _calendar_years())
@@ -83,17 +85,17 @@ def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
 Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 
 
-def _period(request: HttpRequest) -> rates.Period:
+def _period(request: AuthedRequest) -> rates.Period:
     return "week" if request.GET.get("period") == "week" else "month"
 
 
 def _table(data: Frames, level: rates.Level,
-           period: rates.Period) -> tuple[list[str], dict[Any, list[str]]]:
+           period: rates.Period) -> tuple[list[str], dict[object, list[str]]]:
     """The periods (ISO weeks or months), and each unit's rate per period then the year's."""
     days = rates.pupil_days(*data)
     found = rates.rates(days, level, period)
     overall = rates.rates(days, level, "all")
-    table: dict[Any, dict[str, str]] = {}
+    table: dict[object, dict[str, str]] = {}
     for row in pl.concat([found, overall]).iter_rows(named=True):
         table.setdefault(row[level], {})[row["period"]] = _rate(row["present"],
                                                                  row["school_days"])
@@ -102,7 +104,7 @@ def _table(data: Frames, level: rates.Level,
                      for key, by in table.items()}
 
 
-def _tet(classes: Any, data: Frames, school_year: int,
+def _tet(classes: QuerySet[SchoolClass], data: Frames, school_year: int,
          level: rates.Level) -> list[dict[str, Any]]:
     """The return after Tết per unit of ``level``, by day 1–5 after the break."""
     school_ids = set(classes.values_list("school_id", flat=True))
@@ -122,7 +124,7 @@ def _tet(classes: Any, data: Frames, school_year: int,
                                         _rate(row[f"returned_{k}"], row["expected"]))
                                        for k in range(1, 6)]})
     if level == "village":
-        merged: dict[Any, dict[str, Any]] = {}
+        merged: dict[object, dict[str, Any]] = {}
         for row in found:
             into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
                                                   "counts": [0] * 5})
@@ -136,7 +138,7 @@ def _tet(classes: Any, data: Frames, school_year: int,
 
 
 @login_required
-def school(request: HttpRequest, pk: int) -> HttpResponse:
+def school(request: AuthedRequest, pk: int) -> HttpResponse:
     """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
     found = school_in_scope(request, pk)
     year = year_shown(request, _years(found.classes.all()), school=True)
@@ -167,7 +169,7 @@ def _parse_day(text: str) -> dt.date:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+def class_day(request: AuthedRequest, pk: int, day: str) -> HttpResponse:
     """The keyboard-first grid of one class and day: everyone present unless marked."""
     klass = get_object_or_404(classes_for(request.user).select_related("school__commune"),
                               pk=pk)
@@ -210,7 +212,7 @@ def class_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     """A homeroom teacher's classes: the day's grid and the at-risk pupils with reasons."""
     staff = getattr(request.user, "staff", None)
     if staff is None:
@@ -230,7 +232,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pupil(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil(request: AuthedRequest, pk: int) -> HttpResponse:
     """One pupil: the warning's reasons, attendance by month, and the follow-ups."""
     enrolment = get_object_or_404(
         Enrolment.objects.filter(klass__in=classes_for(request.user))
@@ -266,7 +268,7 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+def import_file(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a school's attendance spreadsheet; every problem listed, or all saved."""
     found = school_in_scope(request, pk)
     if not may_keep_school(request.user, found):
@@ -282,7 +284,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
             except uploads.UploadRefused as error:
                 problems = [str(error)]
             else:
-                result = importing.read(request.user, found, upload.name, upload.read())
+                result = importing.read(request.user, found, upload.name, upload.read())  # type: ignore[arg-type]  # an upload has a name
                 problems = result.problems
             if not problems:
                 messages.success(request, _(
@@ -296,7 +298,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
+def at_risk_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
     for the steering committee's meeting: personal data, so the download is logged."""
     found = school_in_scope(request, pk)
@@ -316,7 +318,7 @@ def at_risk_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def school_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's calendar for a year: its own if entered, else the default, with the
     Lunar New Year it is built around; the school's staff change it."""
     found = school_in_scope(request, pk)
@@ -349,7 +351,7 @@ def school_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commune(request: HttpRequest, pk: int) -> HttpResponse:
+def commune(request: AuthedRequest, pk: int) -> HttpResponse:
     """The commune steering committee's report: attendance per school and month, the
     return after Tết per school and village, warnings by reason, follow-ups and outcomes.
     Counts only; a school's staff see their own school's."""

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_set_targets
 from phocap.dashboard.models import MOBILISATION, PlanTarget, PlanTargetChange
 from phocap.register.models import AdministrativeUnit
 
 
-def set_targets(user: Any, unit: AdministrativeUnit, year: int,
+def set_targets(user: User, unit: AdministrativeUnit, year: int,
                 rates: dict[str, Decimal | None]) -> list[PlanTargetChange]:
     """Store the year's targets of the unit (None removes one); log each change.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,9 +101,21 @@ def _references(thresholds: dict[int, Fraction]) -> list[Reference]:
     return [Reference(_level_label(levels), value) for value, levels in sorted(by_value.items())]
 
 
+class _CriterionYears(TypedDict):
+    level: int
+    years: dict[int, CriterionResult]
+
+
+class _Group(TypedDict):
+    title: str
+    per_level: bool
+    criteria: dict[str, _CriterionYears]
+    thresholds: dict[int, Fraction]
+
+
 def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
     """Per standard and measured rate, a chart over the years and its rows (one per criterion)."""
-    groups: dict[str, dict[str, Any]] = {}
+    groups: dict[str, _Group] = {}
     for year in years:
         unit = per_year.get(year)
         for standard, result in (unit.standards if unit else {}).items():
@@ -140,7 +152,7 @@ def _points(by_year: dict[int, CriterionResult] | dict[int, IndicatorResult],
                  for y in years if y in by_year)
 
 
-def _criterion_row(key: str, criterion: dict[str, Any], years: list[int]) -> Row:
+def _criterion_row(key: str, criterion: _CriterionYears, years: list[int]) -> Row:
     by_year = criterion["years"]
     thresholds = sorted({c.threshold for c in by_year.values()})
     cells = []

@@ -8,18 +8,21 @@ may change its targets (permissions.may_set_targets).
 
 from __future__ import annotations
 
-from typing import Any
+from fractions import Fraction
+from typing import NotRequired, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.forms import BoundField
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from phocap import numbers
 from phocap.accounts.permissions import may_set_targets
+from phocap.accounts.requests import AuthedRequest
 from phocap.dashboard import trends as trend
 from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
@@ -46,11 +49,28 @@ WORDING = Wording(
 )
 
 
+class FigureRow(TypedDict):
+    """An indicator's line of the mobilisation table."""
+
+    key: str
+    label: str
+    numerator: int
+    denominator: int
+    rate: str
+    rate_sort: str
+    target: str
+    inherited_from: AdministrativeUnit | None
+    sign: str
+    words: str
+    delta: str
+    field: NotRequired[BoundField]  # the target's input, for a user who may set it
+
+
 def _figures(unit: AdministrativeUnit, result: UnitResult | None,
-             targets: dict[tuple[int, str], Resolved]) -> list[dict[str, Any]]:
+             targets: dict[tuple[int, str], Resolved]) -> list[FigureRow]:
     """Per indicator: counts, rate, the target that applies, where it comes from, the words."""
     indicators = result.indicators if result else {}
-    rows = []
+    rows: list[FigureRow] = []
     for indicator in MOBILISATION:
         counts = indicators.get(indicator.key)
         resolved = targets.get((unit.pk, indicator.key))
@@ -72,7 +92,7 @@ def _figures(unit: AdministrativeUnit, result: UnitResult | None,
     return rows
 
 
-def _delta(points: Any) -> str:
+def _delta(points: Fraction | None) -> str:
     """The difference in a table cell: "+1,1", "−2,35", "±0"."""
     if points is None:
         return ""
@@ -88,7 +108,7 @@ def _initial(unit: AdministrativeUnit, targets: dict[tuple[int, str], Resolved])
 
 
 @login_required
-def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
+def mobilisation(request: AuthedRequest, pk: int) -> HttpResponse:
     """The mobilisation rates of a unit and its units below against the year's plan;
     the unit's planning staff enter the targets here (POST)."""
     found = unit_in_scope(request, pk)
@@ -134,7 +154,7 @@ def mobilisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_history(request: HttpRequest, pk: int) -> HttpResponse:
+def target_history(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every change of the unit's plan targets: who, when, before and after."""
     found = unit_in_scope(request, pk)
     labels = {i.key: i.label_vi for i in MOBILISATION}
@@ -149,7 +169,7 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def trends(request: HttpRequest, pk: int) -> HttpResponse:
+def trends(request: AuthedRequest, pk: int) -> HttpResponse:
     """Levels, criteria rates with their thresholds, and mobilisation over every survey year
     the unit has data, as charts and as tables."""
     found = unit_in_scope(request, pk)

@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,11 @@ class Wording:
     """The five sentences, translated when used; each may name %(label)s, %(rate)s (the
     rate as shown) and, above and below, %(points)s."""
 
-    no_target: Any
-    not_applicable: Any
-    equal: Any
-    above: Any
-    below: Any
+    no_target: StrOrPromise
+    not_applicable: StrOrPromise
+    equal: StrOrPromise
+    above: StrOrPromise
+    below: StrOrPromise
 
 
 def against_target(rate: Fraction | None, target: Fraction | Decimal | None, wording: Wording,

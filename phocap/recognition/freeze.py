@@ -83,7 +83,7 @@ PINNED_FROM = {
 }
 
 
-def pinned_values(person_model: Any) -> dict[str, Any]:
+def pinned_values(person_model: Any) -> dict[str, object]:
     """The UPDATE that copies each row's identity into its pinned columns.
 
     ``person_model`` is Person, or its historical model in a data migration.
@@ -115,7 +115,7 @@ def release(communes: Iterable[AdministrativeUnit], year: int) -> None:
         return
     PersonYear.objects.filter(person__household__commune__in=freed, survey_year=year,
                               pinned=True).update(
-        pinned=False, **{column: PersonYear._meta.get_field(column).get_default()
+        pinned=False, **{column: PersonYear._meta.get_field(column).get_default()  # type: ignore[union-attr]  # a concrete field
                          for column in PINNED_FROM})
     hooks.release_school_staff(freed, year)
     revisions.bump(c.pk for c in freed)

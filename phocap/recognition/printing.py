@@ -15,10 +15,9 @@ prints those in the dossiers of the units below, and the unit's own self-check h
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
+from phocap.accounts.models import User
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.recognition.workflow import reviewer_of
 from phocap.register.models import AdministrativeUnit
@@ -65,7 +64,7 @@ def forms_and_lists(dossier: Dossier, with_people: bool) -> tuple[list[Form], li
 
 
 def _step(event: DossierEvent) -> Step:
-    user: Any = event.user
+    user: User | None = event.user
     by = (user.get_full_name() or user.username) if user is not None else ""
     return Step(action=event.action, at=timezone.localtime(event.at), by=by, comment=event.comment,
                 decision_number=event.decision_number, decision_date=event.decision_date,

@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import (
     covers,
     may_review,
@@ -26,6 +27,7 @@ from phocap.accounts.permissions import (
     reviews_dossiers,
     sees_people,
 )
+from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import label
 from phocap.kit.years import year_asked
 from phocap.recognition import printing, workflow
@@ -39,7 +41,7 @@ from phocap.rules import STANDARD_NAMES_VI
 STANDARDS = list(STANDARD_NAMES_VI)
 
 
-def _criteria(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _criteria(result: dict[str, Any] | None) -> list[dict[str, object]]:
     return [c | {"label": label(c["key"])} for c in (result or {}).get("criteria", [])]
 
 
@@ -48,7 +50,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 
 
 @login_required
-def dossiers(request: HttpRequest, pk: int) -> HttpResponse:
+def dossiers(request: AuthedRequest, pk: int) -> HttpResponse:
     """The unit's dossiers by year and standard with their history; its staff submit here."""
     unit = whole_unit(request, pk)
     can_submit = may_submit(request.user, unit)
@@ -81,7 +83,7 @@ def dossiers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier(request: AuthedRequest, pk: int) -> HttpResponse:
     """History, the submitted result against today's, and the reviewer's or unit's forms."""
     found = get_object_or_404(Dossier.objects.select_related("unit__parent__parent"), pk=pk)
     if not covers(request.user, found.unit):
@@ -93,7 +95,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _act(request, found, reviews, submits)
     try:
-        current: dict[str, Any] | None = workflow.snapshot_of(
+        current: workflow.Snapshot | None = workflow.snapshot_of(
             found.unit, found.standard, found.survey_year)
     except workflow.Refused:
         current = None
@@ -117,7 +119,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable dossier: the submitted results, the forms, the name lists, the minutes.
 
     Whoever reads the dossier page may print it; the name lists (personal data)
@@ -143,7 +145,7 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return download(data, name, PDF, people)
 
 
-def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:
+def _act(request: AuthedRequest, found: Dossier, reviews: bool, submits: bool) -> HttpResponse:
     action = request.POST.get("action", "")
     comment = request.POST.get("comment", "")
     if action not in ("return", "decide", "resubmit"):
@@ -174,9 +176,9 @@ def _act(request: HttpRequest, found: Dossier, reviews: bool, submits: bool) -> 
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     """Dossiers awaiting this reviewer, oldest submission first."""
-    user: Any = request.user
+    user: User = request.user
     if not reviews_dossiers(user):
         raise PermissionDenied
     rows = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).select_related(

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from phocap.accounts import permissions
+from phocap.accounts.models import User
 from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
@@ -58,7 +59,7 @@ def _refuse_bad_text(**values: str) -> None:
     """The text an officer typed passes the one text check of forms, files and the API."""
     for name, value in values.items():
         field = DossierEvent._meta.get_field(name)
-        if problem := text_problem(str(field.verbose_name), value, field.max_length):
+        if problem := text_problem(str(field.verbose_name), value, field.max_length):  # type: ignore[union-attr]  # a concrete field
             raise Refused(problem)
 
 
@@ -91,7 +92,16 @@ def reviewing(dossier: Dossier) -> Reviewer:
     return reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed)
 
 
-def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> dict[str, Any]:
+class Snapshot(TypedDict):
+    """What a dossier keeps of the engine's result (Dossier.snapshot, DossierEvent.snapshot)."""
+
+    ruleset: str
+    year: int
+    level: int
+    result: dict[str, object]  # the engine's JSON (StandardResult.to_json, engine/result.py)
+
+
+def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> Snapshot:
     """The engine's result for the unit's standard now, with the ruleset that computed it."""
     evaluation = cached_results(unit, year)
     own = next((u for u in evaluation.units if u.code == unit.code), None)
@@ -112,7 +122,7 @@ def _check_level(level: int, computed: int, comment: str, what: str) -> None:
                       " hãy ghi ý kiến giải thích vì sao.")
 
 
-def submit(user: Any, unit: AdministrativeUnit, standard: str, year: int,
+def submit(user: User, unit: AdministrativeUnit, standard: str, year: int,
            level: int | None = None, comment: str = "") -> Dossier:
     """The unit's staff submit (or, after a return or a refusal, resubmit) a dossier.
 
@@ -163,7 +173,7 @@ def _communes(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return [u for u in subtree(unit) if u.type == AdministrativeUnit.Type.COMMUNE]
 
 
-def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
+def resubmit(user: User, dossier: Dossier, comment: str = "") -> Dossier:
     """After a return: the same dossier, with the result of the fixed register."""
     dossier = Dossier.objects.select_related("unit").get(pk=dossier.pk)
     if dossier.status not in (Dossier.Status.RETURNED, Dossier.Status.REFUSED):
@@ -172,7 +182,7 @@ def resubmit(user: Any, dossier: Dossier, comment: str = "") -> Dossier:
                   dossier.level_claimed, comment)
 
 
-def _awaiting(user: Any, dossier: Dossier) -> Dossier:
+def _awaiting(user: User, dossier: Dossier) -> Dossier:
     if not permissions.may_review(user, reviewing(dossier)):
         raise PermissionDenied(
             f"Chỉ {reviewer_of(dossier.unit, dossier.standard, dossier.level_claimed).name}"
@@ -183,7 +193,7 @@ def _awaiting(user: Any, dossier: Dossier) -> Dossier:
     return locked
 
 
-def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
+def return_(user: User, dossier: Dossier, comment: str) -> Dossier:
     """The reviewer sends the dossier back with what to fix; the year unfreezes."""
     if not comment.strip():
         raise Refused("Hãy ghi ý kiến: đơn vị cần biết phải sửa gì.")
@@ -200,7 +210,7 @@ def return_(user: Any, dossier: Dossier, comment: str) -> Dossier:
     return locked
 
 
-def decide(user: Any, dossier: Dossier, number: str, date: dt.date, signer: str, level: int,
+def decide(user: User, dossier: Dossier, number: str, date: dt.date, signer: str, level: int,
            comment: str = "") -> Dossier:
     """Record the decision: ``level`` 0 refuses recognition, 1 or more recognises.
 

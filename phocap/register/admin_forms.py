@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from phocap.accounts.models import ROLE_UNIT_TYPE, Role, User
@@ -29,8 +30,8 @@ def unit_label(unit: AdministrativeUnit) -> str:
     return f"{unit.get_type_display()} · {unit.name} ({unit.code})"
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in the stubs only
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
         return unit_label(obj)
 
 
@@ -55,9 +56,9 @@ class AccountForm(CheckedForm):
 
     password_required = False
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[AdministrativeUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_field: Any = self.fields["unit"]
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]  # as declared
         unit_field.queryset = units
         if self.password_required:
             self.fields["password1"].required = True
@@ -71,11 +72,11 @@ class AccountForm(CheckedForm):
         return User(username=self.cleaned_data.get("username", self.fixed_username),
                     first_name=self.cleaned_data.get("full_name", ""))
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         role, unit = cleaned.get("role"), cleaned.get("unit")
         if role and unit is not None and ROLE_UNIT_TYPE[Role(role)] != unit.type:
-            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label
+            wanted = AdministrativeUnit.Type(ROLE_UNIT_TYPE[Role(role)]).label  # type: ignore[arg-type]  # ASSIGNABLE_ROLES all have one
             self.add_error("unit", _("Vai trò này gắn với một đơn vị cấp %(level)s.")
                            % {"level": wanted})
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -84,7 +85,7 @@ class AccountForm(CheckedForm):
                 self.add_error("password2", _("Hai mật khẩu không khớp nhau."))
             else:
                 try:
-                    validate_password(first, self.account())
+                    validate_password(first, self.account())  # type: ignore[arg-type]  # equal and not both empty
                 except ValidationError as exc:
                     self.add_error("password1", [_in_vietnamese(e) for e in exc.error_list])
         return cleaned

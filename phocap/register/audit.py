@@ -20,14 +20,15 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from phocap.accounts.models import User
 from phocap.register import bulk, revisions
-from phocap.register.models import AuditEntry
+from phocap.register.models import AdministrativeUnit, AuditEntry
 from phocap.register.records import field_label
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's own field values, JSON-safe (a Decimal, e.g. a distance, as its text)."""
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
         values[field.attname] = (value.isoformat() if isinstance(value, dt.date)
@@ -35,26 +36,26 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return values
 
 
-def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+def snapshot_values(model: type[models.Model], values: dict[str, object]) -> dict[str, object]:
     """What ``snapshot`` gives for a row known only as a dict of its field values.
 
     Bulk imports never build model instances; their audit entries must still
     look exactly like those of a single edit (same keys, same order, same JSON).
     """
-    found: dict[str, Any] = {}
+    found: dict[str, object] = {}
     for field in model._meta.concrete_fields:
         value = values[field.attname]
         found[field.attname] = value.isoformat() if isinstance(value, dt.date) else value
     return found
 
 
-def commune_of(instance: models.Model) -> Any:
+def commune_of(instance: models.Model) -> object:
     """The commune whose data the instance is: every scoped model (a ScopedManager names
     the path to its commune, e.g. "klass__school__commune") is audited under it."""
     path = getattr(type(instance)._default_manager, "path", "")
     if not path:
         return None
-    found: Any = instance
+    found: object = instance
     for step in path.split("__"):
         found = getattr(found, step)
         if found is None:
@@ -62,8 +63,9 @@ def commune_of(instance: models.Model) -> Any:
     return found
 
 
-def record(user: Any, action: str, instance: models.Model,
-           before: dict[str, Any] | None, commune: Any = None) -> AuditEntry:
+def record(user: User | None, action: str, instance: models.Model,
+           before: dict[str, object] | None,
+           commune: AdministrativeUnit | None = None) -> AuditEntry:
     """The one way a change to a commune's data is written down: the entry, and the
     commune's revision raised once the change commits (register/revisions.py).
 
@@ -73,7 +75,7 @@ def record(user: Any, action: str, instance: models.Model,
     entry = AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
-        model=instance._meta.model_name,
+        model=instance._meta.model_name,  # type: ignore[misc]  # a concrete model has a name
         object_id=instance.pk,
         commune=commune_of(instance) if commune is None else commune,
         before=before,
@@ -83,8 +85,8 @@ def record(user: Any, action: str, instance: models.Model,
     return entry
 
 
-def record_account(actor: Any, action: str, user: Any, before: dict[str, Any] | None,
-                   after: dict[str, Any]) -> None:
+def record_account(actor: User | None, action: str, user: User, before: dict[str, object] | None,
+                   after: dict[str, object]) -> None:
     """An entry about an account (created, changed, its second factor turned on or off).
 
     ``before`` and ``after`` are what the caller chose to keep (never the password
@@ -104,14 +106,14 @@ class Entry:
     model: str
     object_id: int
     commune_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
 
 
 ENTRY_COLUMNS = ("at", "user_id", "action", "model", "object_id", "commune_id", "before", "after")
 
 
-def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
+def record_many(user: User | None, entries: Sequence[Entry]) -> list[int]:
     """Write many entries at once, in the caller's transaction, all with the same time;
     returns their ids.
 
@@ -121,7 +123,7 @@ def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
     if not entries:
         return []
     at = timezone.now()
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None  # type: ignore[union-attr]  # authenticated, so a User
     ids = bulk.allocate_ids(AuditEntry, len(entries))
     revisions.bump(e.commune_id for e in entries)
     bulk.insert_rows(
@@ -132,7 +134,7 @@ def record_many(user: Any, entries: Sequence[Entry]) -> list[int]:
     return ids
 
 
-def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
+def exported(user: User, commune: AdministrativeUnit, details: dict[str, object]) -> AuditEntry:
     """A bulk read of a commune's personal data: who took what, when.
 
     The one record of every such read: downloads (export.xlsx, name lists, the
@@ -146,7 +148,7 @@ def exported(user: Any, commune: Any, details: dict[str, Any]) -> AuditEntry:
     )
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     """The fields an entry changed, named as the survey form names them, with the values
     before and after (what a page shows an officer). The identity a frozen year pinned
     (recognition/freeze.py) is the freeze's bookkeeping, not an officer's change."""

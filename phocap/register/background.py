@@ -31,7 +31,6 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -125,7 +124,7 @@ def beat(task: BackgroundTask, who: str, done: int, total: int) -> bool:
         heartbeat_at=timezone.now(), progress_done=done, progress_total=total))
 
 
-def finish(task: BackgroundTask, who: str, status: Any) -> bool:
+def finish(task: BackgroundTask, who: str, status: object) -> bool:
     """End the task (DONE or FAILED, a Status member), if ``who`` still holds it."""
     return bool(BackgroundTask.objects.filter(pk=task.pk, status=Status.RUNNING,
                                               claimed_by=who).update(
@@ -167,7 +166,7 @@ def reclaim(task: BackgroundTask) -> BackgroundTask:
         return task
     kind = KINDS.get(task.kind)
     again = kind is not None and task.attempts < kind.attempts
-    changes: dict[str, Any] = (
+    changes: dict[str, object] = (
         {"status": Status.QUEUED, "claimed_by": "", "heartbeat_at": None} if again
         else {"status": Status.FAILED, "finished": timezone.now()})
     taken = BackgroundTask.objects.filter(

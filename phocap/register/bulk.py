@@ -49,7 +49,7 @@ def _adapters(model: type[models.Model], columns: Sequence[str]) -> list[Adapter
 
 
 def _adapted(model: type[models.Model], columns: Sequence[str],
-             rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+             rows: Iterable[Sequence[object]]) -> Iterable[Sequence[Any]]:
     adapters = _adapters(model, columns)
     which = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not None]
     if not which:
@@ -62,7 +62,7 @@ def _adapted(model: type[models.Model], columns: Sequence[str],
         yield adapted
 
 
-def _copy_rows(statement: str, rows: Iterable[Sequence[Any]]) -> None:
+def _copy_rows(statement: str, rows: Iterable[Sequence[object]]) -> None:
     """Send rows to a COPY … FROM STDIN, in the caller's transaction.
 
     psycopg's ``Cursor.copy`` is reached through the DB-API connection Django
@@ -102,7 +102,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> int:
+                rows: Sequence[Sequence[object]]) -> int:
     """Insert ``rows`` (tuples in ``columns`` order, ids included); returns how many."""
     if not rows:
         return 0
@@ -119,7 +119,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Sequence[Sequence[Any]], *, versioned: bool = False) -> int:
+                rows: Sequence[Sequence[object]], *, versioned: bool = False) -> int:
     """Set ``columns`` of the rows with the given ids; returns how many rows changed.
 
     Each row is ``(id, *values)``, or ``(id, version, *values)`` when
@@ -148,7 +148,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str],
 
 
 def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
-                      columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+                      columns: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
     """PostgreSQL: COPY the new values into a temporary table, then one UPDATE … FROM.
 
     benchmarks/import_register.py measures this against executemany of
@@ -174,7 +174,7 @@ def _update_from_copy(model: type[models.Model], table: str, keys: list[str],
     return changed
 
 
-def _polars_type(field: models.Field[Any, Any]) -> pl.DataType:
+def _polars_type(field: models.Field[object, object]) -> pl.DataType:
     if isinstance(field, (models.CharField, models.TextField, models.BooleanField,
                           models.JSONField)):
         return pl.String()  # booleans and JSON are converted after reading
@@ -185,7 +185,8 @@ def _polars_type(field: models.Field[Any, Any]) -> pl.DataType:
     return pl.Int64()
 
 
-def read_values(queryset: models.QuerySet[Any], columns: Sequence[str]) -> list[dict[str, Any]]:
+def read_values(queryset: models.QuerySet[models.Model],
+                columns: Sequence[str]) -> list[dict[str, Any]]:
     """The queryset's rows as dicts of ``columns`` (attnames), like ``.values(*columns)``.
 
     On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are

@@ -27,7 +27,7 @@ from phocap.units import vintage_for_year
 
 @dataclass
 class Checked:
-    record: dict[str, Any] | None  # the typed record, when there is no error
+    record: dict[str, object] | None  # the typed record, when there is no error
     errors: dict[str, list[str]]  # contract column (or "" for the whole row) → messages
     warnings: list[str]
 
@@ -78,7 +78,7 @@ class Problem:
     """One refused value of an edit, named by the field the caller used."""
 
     field: str | None
-    value: Any
+    value: object
     message: str
 
 
@@ -101,7 +101,7 @@ def _checking_year(person: Person) -> tuple[int, PersonYear | None]:
     return year, None
 
 
-def _raw_text(value: Any) -> str:
+def _raw_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -109,7 +109,7 @@ def _raw_text(value: Any) -> str:
     return str(value)
 
 
-def person_edit(person: Person, changes: dict[str, Any]) -> CheckedEdit:
+def person_edit(person: Person, changes: dict[str, object]) -> CheckedEdit:
     """Check an edit of a person's identity (typed values by field name, as the API sends
     them) with the file validation, as a row of a survey file of their latest year.
 

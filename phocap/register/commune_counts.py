@@ -24,7 +24,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -41,6 +41,9 @@ from phocap.register.engine_table import VIEW, raw_records, survey_record
 from phocap.register.models import AdministrativeUnit
 from phocap.rules import Ruleset, for_year
 from phocap.survey.schema import SCHEMA
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 NOW, NEXT = "now", "next"
 """This survey year's counts, and next year's if nothing but time passes (engine.outlook)."""
@@ -125,7 +128,7 @@ def _totals(q: Query,
 
 def frame(q: Query, year: int, rows: dict[str, tuple[int, ...]]) -> pl.DataFrame:
     """Rows as the frame engine.counts.compute returns, for engine.evaluate_counts."""
-    schema: dict[str, Any] = {"survey_year": pl.Int32, "commune_code": pl.String}
+    schema: dict[str, PolarsDataType] = {"survey_year": pl.Int32, "commune_code": pl.String}
     schema |= {c.column: pl.Int64 for c in q.counts}
     return pl.DataFrame([(year, code, *values) for code, values in sorted(rows.items())],
                         schema=schema, orient="row")

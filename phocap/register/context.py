@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from phocap.accounts.models import User
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+
+def navigation(request: HttpRequest) -> dict[str, object]:
     from phocap.accounts import permissions, twofactor
 
-    user: Any = getattr(request, "user", None)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {

@@ -20,12 +20,13 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from phocap.accounts.models import User
 from phocap.register import audit
+from phocap.register.models import AdministrativeUnit
 from phocap.survey.cells import CsvWriter
 
 CSV = "text/csv; charset=utf-8"
@@ -39,9 +40,9 @@ class PersonData:
     """A download of people's data: who takes it, the communes whose people it carries,
     and what the audit entry says about it (file, year, rows…)."""
 
-    user: Any
-    communes: Sequence[Any]
-    details: dict[str, Any] = field(default_factory=dict)
+    user: User
+    communes: Sequence[AdministrativeUnit]
+    details: dict[str, object] = field(default_factory=dict)
 
 
 def content_disposition(filename: str) -> str:
@@ -73,7 +74,7 @@ def download(data: bytes | str, filename: str, content_type: str,
     return response
 
 
-def csv_download(filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]],
+def csv_download(filename: str, headers: Sequence[object], rows: Iterable[Sequence[object]],
                  person_data: PersonData | None = None) -> HttpResponse:
     """A CSV of ``headers`` then ``rows``, every cell neutralised (survey/cells.py)."""
     out = io.StringIO()

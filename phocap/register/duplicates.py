@@ -22,12 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, freezing
 from phocap.register.editing import EDITABLE_PERSON_FIELDS
@@ -132,7 +132,7 @@ def assess(a: Person, b: Person) -> Candidate | None:
     return Candidate(first, second, max(0, min(score, 100)), reasons)
 
 
-def candidates(user: Any, commune: AdministrativeUnit) -> list[Candidate]:
+def candidates(user: User, commune: AdministrativeUnit) -> list[Candidate]:
     """Likely duplicate pairs among the people of a commune the user sees, best first."""
     people = list(
         Person.objects.for_user(user).filter(household__commune=commune)
@@ -186,7 +186,7 @@ class MergeResult:
     filled: list[str]
 
 
-def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: int,
+def merge(user: User, commune: AdministrativeUnit, keep_id: int, keep_version: int,
           remove_id: int, remove_version: int,
           take_removed: Mapping[int, bool] | None = None) -> MergeResult:
     """Fold person ``remove_id`` into ``keep_id``; both must be in ``commune``.
@@ -237,7 +237,7 @@ def merge(user: Any, commune: AdministrativeUnit, keep_id: int, keep_version: in
     return MergeResult(kept, moved, discarded, filled)
 
 
-def _move_years(user: Any, kept: Person, removed: Person,
+def _move_years(user: User, kept: Person, removed: Person,
                 take_removed: Mapping[int, bool]) -> tuple[list[int], list[int]]:
     """Give the removed person's survey years to the kept one; return (moved, discarded)."""
     kept_years = {row.survey_year: row for row in PersonYear.objects.filter(person=kept)}

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, checking, freezing, records, uniqueness
 from phocap.register.models import (
@@ -45,7 +46,7 @@ class Clash(Invalid):
     """The database refused at commit what every check had let through (a race)."""
 
 
-def _refuse_clash(user: Any, national_id: str | None, person_id: int | None) -> None:
+def _refuse_clash(user: User, national_id: str | None, person_id: int | None) -> None:
     if message := uniqueness.edit_clash(user, national_id, person_id):
         raise Invalid([checking.Problem("national_id", national_id, message)])
 
@@ -60,7 +61,7 @@ STALE_PERSON = ("Người này vừa được người khác sửa sau khi bạn
                 " để xem thay đổi mới rồi sửa lại.")
 
 
-def update_person(user: Any, person_id: int, version: int, changes: dict[str, Any]) -> Person:
+def update_person(user: User, person_id: int, version: int, changes: dict[str, object]) -> Person:
     """Apply ``changes`` to a person the user may edit, if nobody changed it since ``version``.
 
     A person outside the user's scope does not exist for them (Person.DoesNotExist).
@@ -100,14 +101,14 @@ def _claim(person_id: int, version: int) -> None:
     Person.update_if_unchanged(person_id, version, STALE_PERSON)
 
 
-def _editable_person(user: Any, person_id: int) -> Person:
+def _editable_person(user: User, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
     if not may_edit(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     return person
 
 
-def save_record(user: Any, person_id: int, version: int, year: int,
+def save_record(user: User, person_id: int, version: int, year: int,
                 record: dict[str, Any]) -> Person:
     """Store a checked survey record (checking.check) as the person's identity and year.
 
@@ -143,7 +144,7 @@ def save_record(user: Any, person_id: int, version: int, year: int,
     return person
 
 
-def add_person(user: Any, household: Household, year: int, record: dict[str, Any]) -> Person:
+def add_person(user: User, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
     if not may_edit(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
@@ -167,7 +168,7 @@ def add_person(user: Any, household: Household, year: int, record: dict[str, Any
 MOVES = {"moved_out": "chuyển đi", "moved_in": "chuyển đến", "deceased": "chết", "stays": ""}
 
 
-def move(user: Any, person_id: int, version: int, year: int, action: str) -> PersonYear:
+def move(user: User, person_id: int, version: int, year: int, action: str) -> PersonYear:
     """Record a move (out, in), a death, or undo one, for the survey year (survey-format status)."""
     if action not in MOVES:
         raise ValueError(f"unknown move: {action}")
@@ -189,7 +190,7 @@ HOUSEHOLD_FIELDS = ("village", "household_no", "head_name", "address", "residenc
                     "new_village")
 
 
-def _new_village(user: Any, commune: AdministrativeUnit, name: str) -> Village:
+def _new_village(user: User, commune: AdministrativeUnit, name: str) -> Village:
     """The commune's village of that name, created (and audited) if it is new."""
     village, created = Village.objects.get_or_create(commune=commune, name=name)
     if created:
@@ -205,11 +206,11 @@ def _refuse_taken_number(household_id: int | None, village: Village, number: str
     """Said before writing, so the officer reads which village has the number (the
     database's own refusal, on a race, says the same through IntegrityError)."""
     if Household.objects.filter(village=village, household_no=number).exclude(
-            pk=household_id).exists():
+            pk=household_id).exists():  # type: ignore[misc]  # None for a new household: excludes nobody
         raise ValueError(_taken(village, number))
 
 
-def save_household(user: Any, commune: AdministrativeUnit, household_id: int | None,
+def save_household(user: User, commune: AdministrativeUnit, household_id: int | None,
                    version: int | None, changes: dict[str, Any]) -> Household:
     """Create a household (``household_id`` None) or change one, refusing a stale form.
 

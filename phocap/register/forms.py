@@ -7,16 +7,19 @@ form's text fields pass the one text check (phocap/textfields.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.checking import Problem
-from phocap.register.models import Household, Village
+from phocap.register.models import AdministrativeUnit, Household, Village
 from phocap.register.records import RAW_PERSON_COLUMNS, RAW_YEAR_COLUMNS
 from phocap.survey.schema import BY_KEY, COLUMNS
 from phocap.textfields import CheckedForm, CheckedModelForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HEADERS = {c.key: c.header_vi for c in COLUMNS}
 CHOICES = {
@@ -41,7 +44,7 @@ HINTS = {
 
 # The person's form in the groups of the ministry's data-entry form (its row 1), so an
 # officer finds each field where the paper form has it.
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
     (_("Thông tin đối tượng"), ("full_name", "birth_date", "sex", "ethnicity", "national_id",
                                 "religion", "priority", "relationship")),
     (_("Nơi đang ở"), ("residence", "residence_status", "status", "status_detail")),
@@ -76,7 +79,7 @@ class RecordForm(CheckedForm):
                 label=label, required=False, widget=widget, help_text=HINTS.get(key, ""),
                 max_length=BY_KEY[key].max_chars or None)
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         """The visible fields by the form's groups; every field is in exactly one."""
         return [(title, [self[key] for key in keys if key in self.fields])
                 for title, keys in GROUPS
@@ -108,21 +111,22 @@ class HouseholdForm(CheckedModelForm):
         model = Household
         fields = ("village", "household_no", "head_name", "address", "residence", "phone")
 
-    def __init__(self, *args: Any, commune: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, commune: AdministrativeUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commune = commune
         village = self.fields["village"]
-        village.queryset = Village.objects.filter(commune=commune).order_by("name")
+        village.queryset = Village.objects.filter(commune=commune).order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         village.required = False
         self.fields["household_no"].required = True
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not data.get("village") and not data.get("new_village", "").strip():
             self.add_error("village", _("Chọn thôn/xóm hoặc nhập tên thôn/xóm mới."))
         return data
 
-    def changes(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, object]:
         """The fields for editing.save_household; a new village goes as its name, created
         by the service in the save's own transaction (audited, and not at all if refused)."""
         data = self.cleaned_data

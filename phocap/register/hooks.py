@@ -11,8 +11,9 @@ does not import it either.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from phocap.accounts.models import User
 from phocap.hooks import Hook
 
 if TYPE_CHECKING:
@@ -38,4 +39,4 @@ school_conditions: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str,
 
 # What of a scoped model (reached from it through the lookup path to its commune)
 # a school's staff member reads: their own school and its pupils.
-school_rows: Hook[[type[Model], str, Any], Q] = Hook("school_rows", "phocap.schools")
+school_rows: Hook[[type[Model], str, User], Q] = Hook("school_rows", "phocap.schools")

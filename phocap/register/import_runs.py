@@ -59,7 +59,6 @@ import os
 import socket
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -167,12 +166,12 @@ def _ranges(ids: Sequence[int]) -> list[list[int]]:
     return found
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def log(run: ImportRun, batch: int, created: Mapping[str, Sequence[int]],
-        before: Mapping[str, Sequence[dict[str, Any]]]) -> None:
+        before: Mapping[str, Sequence[dict[str, object]]]) -> None:
     """Record how to undo a batch, in the batch's own transaction."""
     ImportUndo.objects.create(
         run=run, batch=batch,
@@ -182,14 +181,14 @@ def log(run: ImportRun, batch: int, created: Mapping[str, Sequence[int]],
     )
 
 
-def _restore(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+def _restore(model: type[models.Model], rows: list[dict[str, object]]) -> None:
     fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
     columns = [f.attname for f in fields]
     bulk.update_rows(model, columns,
                      [(row["id"], *(_typed(f, row[f.attname]) for f in fields)) for row in rows])
 
 
-def _typed(field: models.Field[Any, Any], value: Any) -> Any:
+def _typed(field: models.Field[object, object], value: object) -> object:
     """A value as read from the log's JSON, back to what the column holds (dates)."""
     if value is not None and isinstance(field, models.DateField):
         return field.to_python(value)

@@ -41,8 +41,9 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, bulk, import_runs, uniqueness
 from phocap.register.freezing import frozen
@@ -82,14 +83,14 @@ class ImportRefused(Exception):
 class Preview:
     survey_year: int
     new: list[Key] = field(default_factory=list)
-    changed: dict[Key, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    changed: dict[Key, dict[str, tuple[object, object]]] = field(default_factory=dict)
     unchanged: int = 0
     missing: list[Key] = field(default_factory=list)
     fingerprint: str = ""  # the register as this preview saw it; see the module docstring
 
 
-def _differences(old: Values, new: Values) -> dict[str, tuple[Any, Any]]:
-    def same(a: Any, b: Any) -> bool:
+def _differences(old: Values, new: Values) -> dict[str, tuple[object, object]]:
+    def same(a: object, b: object) -> bool:
         if isinstance(a, dt.date) or isinstance(b, dt.date):
             return str(a) == str(b)
         return bool(a == b)
@@ -118,7 +119,7 @@ def _single_year(records: pl.DataFrame) -> int:
     return int(years[0])
 
 
-def _columns(model: type[Any]) -> list[str]:
+def _columns(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
@@ -130,7 +131,7 @@ class _Register:
     years: dict[int, Values]  # person id → their PersonYear of the survey year
     households: dict[tuple[int, str, str], int]  # (commune id, village, household_no) → id
     villages: dict[tuple[int, str], int]  # (commune id, name) → id
-    household_rows: dict[tuple[Any, ...], Values]  # a person key less person_no → household
+    household_rows: dict[tuple[object, ...], Values]  # a person key less person_no → household
 
 
 def _register(communes: dict[str, AdministrativeUnit], year: int) -> _Register:
@@ -184,14 +185,14 @@ _COMPLETIONS = ("preschool_completed", "primary_completed", "thcs_graduated",
                 "thpt_graduated")
 
 
-def _person_wanted(row: dict[str, Any], before: Values | None) -> Values:
+def _person_wanted(row: dict[str, object], before: Values | None) -> Values:
     wanted = stored_values(row, PERSON_FIELDS)
     if before is not None and wanted["national_id"] is None:
         wanted["national_id"] = before["national_id"]
     return wanted
 
 
-def _year_wanted(row: dict[str, Any], before: Values | None) -> Values:
+def _year_wanted(row: dict[str, object], before: Values | None) -> Values:
     wanted = stored_values(row, YEAR_FIELDS)
     if before is None:
         return wanted
@@ -220,9 +221,9 @@ def _restated(before: Values) -> Values:
     }
 
 
-def _households_given(records: pl.DataFrame) -> dict[tuple[Any, ...], Values]:
+def _households_given(records: pl.DataFrame) -> dict[tuple[object, ...], Values]:
     """What the file says of each household (keyed like a person, less person_no)."""
-    given: dict[tuple[Any, ...], Values] = {}
+    given: dict[tuple[object, ...], Values] = {}
     for key, row in _rows(records):
         values = given.setdefault(key[:-1], {})
         if (row["relationship"] and fold(row["relationship"]) == fold(HEAD)
@@ -238,15 +239,15 @@ class _Plan:
     preview: Preview
     communes: dict[str, AdministrativeUnit]
     register: _Register
-    todo: list[tuple[Key, dict[str, Any]]]  # rows to write (new or changed), in file order
-    households: dict[tuple[Any, ...], Values] = field(default_factory=dict)  # as the file says
+    todo: list[tuple[Key, dict[str, object]]]  # rows to write (new or changed), in file order
+    households: dict[tuple[object, ...], Values] = field(default_factory=dict)  # as the file says
     household_changes: list[tuple[Values, Values]] = field(default_factory=list)  # before, after
 
 
 def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int) -> _Plan:
     register = _register(communes, year)
     result = Preview(year)
-    todo: list[tuple[Key, dict[str, Any]]] = []
+    todo: list[tuple[Key, dict[str, object]]] = []
     seen: set[Key] = set()
     digest = hashlib.sha256(str(year).encode())
     for key, row in _rows(records):
@@ -280,7 +281,7 @@ def _plan(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: 
     return _Plan(result, communes, register, todo, households, changes_of_households)
 
 
-def _household_changes(register: _Register, given: dict[tuple[Any, ...], Values],
+def _household_changes(register: _Register, given: dict[tuple[object, ...], Values],
                        result: Preview) -> list[tuple[Values, Values]]:
     """The registered households whose head or address the file changes.
 
@@ -319,7 +320,7 @@ def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
             raise ImportRefused(f"Không nhập được tệp năm {year}: {reason}")
 
 
-def preview(records: pl.DataFrame, user: Any = None) -> Preview:
+def preview(records: pl.DataFrame, user: User | None = None) -> Preview:
     """What importing these records would do; nothing is written.
 
     A national ID another person of the register already holds is refused here
@@ -334,12 +335,12 @@ def preview(records: pl.DataFrame, user: Any = None) -> Preview:
     return planned
 
 
-def _refuse_clashes(records: pl.DataFrame, user: Any) -> None:
+def _refuse_clashes(records: pl.DataFrame, user: User | None) -> None:
     if clashes := uniqueness.import_clashes(records, user):
         raise ImportRefused(uniqueness.clash_refusal(clashes))
 
 
-def commit(records: pl.DataFrame, user: Any, progress: Progress | None = None,
+def commit(records: pl.DataFrame, user: User, progress: Progress | None = None,
            expected: str | None = None) -> Preview:
     """Apply the records in one transaction, audited; returns what was done.
 
@@ -361,7 +362,7 @@ def load(records: pl.DataFrame, progress: Progress | None = None, alone: bool = 
     return _commit(records, None, progress, None, authorise=False, alone=alone)
 
 
-def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
+def _commit(records: pl.DataFrame, user: User | None, progress: Progress | None,
             expected: str | None, authorise: bool, alone: bool = False) -> Preview:
     try:
         return _commit_all(records, user, progress, expected, authorise, alone)
@@ -371,7 +372,7 @@ def _commit(records: pl.DataFrame, user: Any, progress: Progress | None,
         raise ImportRefused(uniqueness.COMMIT_REFUSED) from None
 
 
-def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
+def _commit_all(records: pl.DataFrame, user: User | None, progress: Progress | None,
                 expected: str | None, authorise: bool, alone: bool) -> Preview:
     year = _single_year(records)
     if import_runs.chunked() and not alone:
@@ -393,12 +394,13 @@ def _commit_all(records: pl.DataFrame, user: Any, progress: Progress | None,
     return plan.preview
 
 
-def _allowed(records: pl.DataFrame, year: int, user: Any,
+def _allowed(records: pl.DataFrame, year: int, user: User | None,
              authorise: bool) -> dict[str, AdministrativeUnit]:
     """The file's communes, if the user may change them all now (not frozen, not held by
     another import); in the caller's transaction."""
     communes = _communes(records, year)
     if authorise:
+        assert user is not None  # only commit() authorises, for its user
         for commune in communes.values():
             if not may_edit(user, commune):
                 raise PermissionDenied(f"Không có quyền sửa dữ liệu của {commune.name}.")
@@ -407,7 +409,7 @@ def _allowed(records: pl.DataFrame, year: int, user: Any,
 
 
 def _planned(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], year: int,
-             expected: str | None, user: Any) -> _Plan:
+             expected: str | None, user: User | None) -> _Plan:
     """The plan, if it is still the preview the officer confirmed and no national ID of the
     file was taken meanwhile (both asked again in the commit's own transaction)."""
     plan = _plan(records, communes, year)
@@ -417,8 +419,9 @@ def _planned(records: pl.DataFrame, communes: dict[str, AdministrativeUnit], yea
     return plan
 
 
-def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Progress | None,
-                       expected: str | None, authorise: bool) -> Preview:
+def _commit_in_batches(records: pl.DataFrame, year: int, user: User | None,
+                       progress: Progress | None, expected: str | None,
+                       authorise: bool) -> Preview:
     """SQLite: each batch in a short transaction of its own, the whole still all or nothing
     (register/import_runs.py: the communes held meanwhile, and undone on any failure)."""
     import_runs.recover_abandoned()
@@ -446,13 +449,13 @@ def _commit_in_batches(records: pl.DataFrame, year: int, user: Any, progress: Pr
     return plan.preview
 
 
-def _defaults(model: type[Any]) -> Values:
+def _defaults(model: type[models.Model]) -> Values:
     """Every field's default: what a new row gets for the fields a survey record lacks
     (a household's head and phone, a person's relationship, …)."""
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _insert(model: type[Any], rows: list[Values]) -> None:
+def _insert(model: type[models.Model], rows: list[Values]) -> None:
     columns = _columns(model)
     bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
 
@@ -460,7 +463,7 @@ def _insert(model: type[Any], rows: list[Values]) -> None:
 Written = tuple[dict[str, list[int]], dict[str, list[Values]]]
 
 
-def _write(plan: _Plan, batch: list[tuple[Key, dict[str, Any]]], user: Any) -> Written:
+def _write(plan: _Plan, batch: list[tuple[Key, dict[str, object]]], user: User | None) -> Written:
     """Write one batch of new or changed records, with their audit entries.
 
     Returns what an undo needs (import_runs.log): the ids created per table,

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phocap import numbers
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_commit, opens_others_imports
 from phocap.register import background, import_runs, importing, scope, uploads
 from phocap.register.models import AdministrativeUnit, BackgroundTask, ImportJob, Person
@@ -74,7 +75,7 @@ def problems_path(job: ImportJob) -> Path:
     return folder(job) / "problems.parquet"
 
 
-def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
+def visible_jobs(user: User) -> models.QuerySet[ImportJob]:
     """The jobs a user may open: their own, and for reviewers those of their communes."""
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()
@@ -84,13 +85,13 @@ def visible_jobs(user: Any) -> models.QuerySet[ImportJob]:
     return ImportJob.objects.filter(mine).distinct()
 
 
-def committable(user: Any, job: ImportJob) -> bool:
+def committable(user: User, job: ImportJob) -> bool:
     """Whether the user may commit the job now: its preview is ready, and they may
     (permissions.may_commit)."""
     return job.status == Status.PREVIEWED and may_commit(user, job)
 
 
-def running(user: Any) -> list[ImportJob]:
+def running(user: User) -> list[ImportJob]:
     """The user's jobs still being checked or committed (those whose worker died end here)."""
     return [job for job in ImportJob.objects.filter(user=user, status__in=RUNNING)
             if refresh(job).status in RUNNING]
@@ -120,7 +121,7 @@ def survey_context(job: ImportJob) -> Context:
                    year=job.survey_year, village=job.village or None)
 
 
-def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int,
+def create(user: User, files: UploadedFile[bytes] | list[UploadedFile[bytes]], survey_year: int,
            village: str = "") -> ImportJob:
     """Store uploaded survey files (or ZIPs of them) as one new job, and queue its check
     (``check``, run by a worker).
@@ -161,7 +162,7 @@ def create(user: Any, files: UploadedFile | list[UploadedFile], survey_year: int
     return job
 
 
-def store_files(files: list[UploadedFile], where: Path, bounds: limits.Limits) -> list[Path]:
+def store_files(files: list[UploadedFile[bytes]], where: Path, bounds: limits.Limits) -> list[Path]:
     """The survey files of one upload, stored under ``where``/files: each file as it came,
     each ZIP unpacked (uploads.unpack); the same file picked twice is kept once, two
     different files of one name are refused (uploads.UploadRefused), as is an upload
@@ -192,15 +193,14 @@ def several(names: list[str]) -> bool:
     return len(names) > 1 or any(n.lower().endswith(".zip") for n in names)
 
 
-def _same(upload: UploadedFile, stored: Path) -> bool:
+def _same(upload: UploadedFile[bytes], stored: Path) -> bool:
     if upload.size != stored.stat().st_size:
         return False
     with stored.open("rb") as held:
         return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
-def _finish(job: ImportJob, status: Any, message: str = "") -> None:
-    # ``status`` is an ImportJob.Status member (Any: Django ships no type information).
+def _finish(job: ImportJob, status: ImportJob.Status, message: str = "") -> None:
     job.status = status
     job.message = message
     job.save()
@@ -289,7 +289,7 @@ def _vintage(year: int) -> str:
     return vintage_for_year(year).value
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     if isinstance(value, dt.date):
         return numbers.date(value)
     if isinstance(value, list):
@@ -297,7 +297,7 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, Any]:
+def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, object]:
     """JSON for the job: complete counts, and a sample of who changes and who is missing."""
     shown = list(planned.changed.items())[:SAMPLE]
     wanted = {key for key, _ in shown}
@@ -328,12 +328,12 @@ def _summarise(planned: importing.Preview, records: pl.DataFrame) -> dict[str, A
     }
 
 
-def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, Any]]:
+def _by_village(planned: importing.Preview, records: pl.DataFrame) -> list[dict[str, object]]:
     """New, changed, unchanged and missing people per village (of the file; of the register
     for the missing), so that a commune's twenty villages can be checked one by one, in
     the order of the files."""
     new, changed = set(planned.new), set(planned.changed)
-    counts: dict[tuple[str, str], dict[str, Any]] = {}
+    counts: dict[tuple[str, str], dict[str, object]] = {}
 
     def count(code: str, village: str | None) -> dict[str, Any]:
         return counts.setdefault((code, village or ""), {
@@ -363,7 +363,7 @@ def _names(keys: list[importing.Key]) -> list[tuple[importing.Key, str]]:
     return [(key, found.get(key, "")) for key in keys]
 
 
-def request_commit(user: Any, job: ImportJob) -> bool:
+def request_commit(user: User, job: ImportJob) -> bool:
     """Move a previewed job to committing (once: a second click finds it taken) and queue
     the commit, in one transaction."""
     if not committable(user, job):

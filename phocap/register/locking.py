@@ -11,8 +11,6 @@ One exception, so a view, the API and a test catch the same thing everywhere.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import F
 
@@ -33,11 +31,11 @@ class VersionedModel(models.Model):
         abstract = True
 
     @classmethod
-    def update_if_unchanged(cls, pk: Any, version: int | None, message: str = STALE,
-                            **changes: Any) -> None:
+    def update_if_unchanged(cls, pk: int, version: int | None, message: str = STALE, /,
+                            **changes: object) -> None:
         """Apply ``changes`` to the row and raise its version, if its version is still
         ``version``; otherwise change nothing and raise StaleEdit(``message``)."""
-        updated = cls._default_manager.filter(pk=pk, version=version).update(
+        updated = cls._default_manager.filter(pk=pk, version=version).update(  # type: ignore[misc]  # None matches no row: StaleEdit
             version=F("version") + 1, **changes)
         if not updated:
             raise StaleEdit(message)

@@ -18,7 +18,7 @@ refused instead of silently overwriting someone else's change.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,7 +131,8 @@ class Household(VersionedModel):
     def __str__(self) -> str:
         return f"{self.household_no} {self.head_name}".strip()
 
-    def unique_error_message(self, model_class: Any, unique_check: Any) -> ValidationError:
+    def unique_error_message(self, model_class: type[models.Model],
+                             unique_check: Sequence[str]) -> ValidationError:
         """A form that would give the household a number its village already has says so in
         the words of the register (number_taken), not Django's generic sentence."""
         if tuple(unique_check) == ("village", "household_no"):

@@ -9,10 +9,9 @@ difference, so it is built on demand, never cached (it holds names).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.register import audit, freezing
 from phocap.register.models import AdministrativeUnit, MinistryFigures, Person
 from phocap.register.reporting import sources
@@ -26,7 +25,7 @@ def stored(unit: AdministrativeUnit, year: int, code: str) -> MinistryFigures | 
     return MinistryFigures.objects.filter(unit=unit, survey_year=year, form_code=code).first()
 
 
-def save(user: Any, unit: AdministrativeUnit, year: int, code: str, cells: Theirs,
+def save(user: User, unit: AdministrativeUnit, year: int, code: str, cells: Theirs,
          source: str = "") -> MinistryFigures:
     """Keep the ministry's figures of one form (replacing those entered before), audited."""
     with transaction.atomic():
@@ -55,7 +54,7 @@ def reconciliation(unit: AdministrativeUnit, year: int, code: str) -> Reconcilia
     return reconcile(table, form, kept.cells if kept is not None else {})
 
 
-def person_links(user: Any, people: list[Counted]) -> dict[tuple[str, str, str, int], int]:
+def person_links(user: User, people: list[Counted]) -> dict[tuple[str, str, str, int], int]:
     """Each counted person's page, for those the user may open (register/scope.py)."""
     communes = {p.commune_code for p in people}
     found = (Person.objects.for_user(user)

@@ -51,7 +51,7 @@ _FLAGS = ("class_repeater", "class_two_sessions", "relapsed", "disability_certif
 _MARKS = ("relapsed", "disability_certified", "continuing")  # written "x" on the form
 
 
-def stored(field_name: str, value: Any) -> Any:
+def stored(field_name: str, value: Any) -> object:
     """A typed record's value as the register stores it (blank text rather than null)."""
     if field_name == "warnings":
         return list(value or [])
@@ -62,12 +62,12 @@ def stored(field_name: str, value: Any) -> Any:
     return value
 
 
-def wanted(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def wanted(row: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
     """The register's values of ``names`` for a typed survey record."""
     return {name: stored(name, row[name]) for name in names}
 
 
-def raw(person: Any, year_record: Any | None) -> dict[str, str]:
+def raw(person: object, year_record: object | None) -> dict[str, str]:
     """A stored person (and their year) as the raw text of the survey form's columns.
 
     A frozen year shows the identity it pinned (recognition/freeze.py), which is

@@ -8,7 +8,7 @@ data: built on demand, never cached, and their download is logged by the view.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 import polars as pl
 
@@ -32,12 +32,12 @@ def units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
                                             especially_difficult=True)
                     .values_list("unit_id", flat=True))
     return pl.DataFrame(
-        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id else None, u.pk in difficult)  # type: ignore[union-attr]  # parent_id is set
          for u in [*unit.ancestors(), *below]],
         schema=UNITS_SCHEMA, orient="row")
 
 
-def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figures]:
+def sources(unit: AdministrativeUnit, year: int) -> tuple[object, Evaluation, Figures]:
     """The unit's survey table of the year, the engine's evaluation and the forms' figures."""
     frame = units_frame(unit, year)
     communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
@@ -45,7 +45,12 @@ def sources(unit: AdministrativeUnit, year: int) -> tuple[Any, Evaluation, Figur
     return table, evaluate(table, year, units=frame), figures.compute(table, year)
 
 
-def _forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+class CheckedForms(TypedDict):
+    forms: list[Form]
+    problems: list[str]
+
+
+def _forms(unit: AdministrativeUnit, year: int) -> CheckedForms:
     """The unit's forms, and the verdict of the consistency check over them and the forms
     of the units directly below (a summary row must be that unit's own total)."""
     _, evaluation, counted = sources(unit, year)
@@ -55,9 +60,9 @@ def _forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
     return {"forms": own, "problems": check([*own, *below], evaluation)}
 
 
-def cached_forms(unit: AdministrativeUnit, year: int) -> dict[str, Any]:
+def cached_forms(unit: AdministrativeUnit, year: int) -> CheckedForms:
     """``{"forms": [Form…], "problems": [str…]}``, reused until the data beneath change."""
-    found: dict[str, Any] = cached("forms", unit, year, _forms)
+    found: CheckedForms = cached("forms", unit, year, _forms)
     return found
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TypeVar
 
 import polars as pl
 from django.core.cache import cache
@@ -50,7 +51,7 @@ def _units_frame(unit: AdministrativeUnit, units: list[AdministrativeUnit],
                  year: int) -> pl.DataFrame:
     difficult = _difficult(units, year)
     return pl.DataFrame(
-        [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,
+        [(u.code, u.name, u.type, u.parent.code if u.parent_id and u != unit else None,  # type: ignore[union-attr]  # parent_id is set
           u.pk in difficult) for u in units],
         schema=UNITS_SCHEMA, orient="row",
     )
@@ -72,7 +73,7 @@ def _beneath(unit: AdministrativeUnit, units: list[AdministrativeUnit]) -> set[s
     return {unit.code} | {u.code for u in units if u.parent_id == unit.pk}
 
 
-_EVALUATIONS: dict[tuple[Any, ...], Evaluation] = {}
+_EVALUATIONS: dict[tuple[object, ...], Evaluation] = {}
 _EVALUATIONS_LOCK = threading.Lock()
 _KEPT = 8
 
@@ -125,7 +126,7 @@ def results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted])
 
 
-def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """Each standard's level now and next year if nothing but time passes (engine.outlook),
     with the criteria that would fail and by how many people, for the unit and its children.
 
@@ -151,7 +152,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """Each village of a commune measured as if it were a commune (engine rules unchanged).
 
     The law recognises communes, not villages (ND20 Art 16); the village figures
@@ -246,11 +247,13 @@ def count_now(communes: list[AdministrativeUnit], year: int) -> None:
                 continue  # a year no ruleset judges is never shown with results
 
 
-_LOCKS: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+T = TypeVar("T")
+
+_LOCKS: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 _LOCKS_LOCK = threading.Lock()
 
 
-def _lock(key: str) -> Any:
+def _lock(key: str) -> threading.Lock:
     with _LOCKS_LOCK:
         found = _LOCKS.get(key)
         if found is None:
@@ -258,7 +261,8 @@ def _lock(key: str) -> Any:
         return found
 
 
-def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
+def cached(kind: str, unit: AdministrativeUnit, year: int,
+           compute: Callable[[AdministrativeUnit, int], T]) -> T:
     """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``).
 
     A missing answer is computed by one thread of the process while the others
@@ -266,7 +270,7 @@ def cached(kind: str, unit: AdministrativeUnit, year: int, compute: Any) -> Any:
     once, and each recomputing the same answer would only slow the others down.
     """
     key = f"{kind}:{_revision(unit, year)}"
-    found = cache.get(key)
+    found: T | None = cache.get(key)
     if found is None:
         with _lock(key):
             found = cache.get(key)
@@ -286,11 +290,11 @@ def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return found
 
 
-def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """``villages``, reused until the data beneath the commune change."""
     return cached("villages", unit, year, villages)
 
 
-def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, Any]]:
+def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     """``next_year``, reused until the data beneath the unit change."""
     return cached("next-year", unit, year, next_year)

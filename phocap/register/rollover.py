@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit
 from phocap.register.freezing import frozen
@@ -77,7 +77,7 @@ def _next_class(record: PersonYear, age_next: int) -> tuple[str, int | None] | N
 
 
 @transaction.atomic
-def open_year(user: Any, commune: AdministrativeUnit, year: int,
+def open_year(user: User, commune: AdministrativeUnit, year: int,
               repeating: Collection[int] = ()) -> Opened:
     """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
     if not may_edit(user, commune):
@@ -132,7 +132,7 @@ def open_year(user: Any, commune: AdministrativeUnit, year: int,
 
 
 @transaction.atomic
-def confirm_graduates(user: Any, commune: AdministrativeUnit, year: int,
+def confirm_graduates(user: User, commune: AdministrativeUnit, year: int,
                       person_ids: Collection[int]) -> int:
     """Record the diplomas of pupils awaiting them after the roll-over to ``year``."""
     if not may_edit(user, commune):

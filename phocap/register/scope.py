@@ -23,12 +23,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import is_school_staff, may_edit
 from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from phocap.register.models import AdministrativeUnit
 
 
-def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
+def visible_communes(user: User) -> models.QuerySet[AdministrativeUnit]:
     """The communes whose person-level data the user may read."""
     from phocap.accounts.models import Role
     from phocap.register.models import AdministrativeUnit
@@ -49,12 +50,16 @@ def visible_communes(user: Any) -> models.QuerySet[AdministrativeUnit]:
     if user.role == Role.MINISTRY_VIEWER:
         return communes.none()
     unit = user.unit
+    assert unit is not None  # unit_id is set
     if unit.type == AdministrativeUnit.Type.COMMUNE:
         return communes.filter(pk=unit.pk)
     return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
 
 
-class ScopedManager(models.Manager[Any]):
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedManager(models.Manager[M]):
     """A manager whose ``for_user`` keeps only rows of the user's communes.
 
     ``path`` is the lookup from the model to its commune (e.g. "household__commune").
@@ -66,11 +71,13 @@ class ScopedManager(models.Manager[Any]):
         super().__init__()
         self.path = path
 
-    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[Any, ...], dict[str, Any]]:
+    def deconstruct(
+        self,
+    ) -> tuple[bool, str | None, str | None, tuple[str], dict[str, object] | None]:
         as_manager, name, _, _, kwargs = super().deconstruct()
         return as_manager, name, "phocap.register.scope.ScopedManager", (self.path,), kwargs
 
-    def for_user(self, user: Any) -> models.QuerySet[Any]:
+    def for_user(self, user: User) -> models.QuerySet[M]:
         if not self.path:
             raise TypeError("for_user needs the model's ScopedManager, not a related manager")
         rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
@@ -83,7 +90,7 @@ class OutOfScope(PermissionDenied):
     """An upload naming communes the uploader may not change; the message names them."""
 
 
-def refuse_foreign_upload(user: Any, path: Path | Sequence[Path], year: int | None = None,
+def refuse_foreign_upload(user: User, path: Path | Sequence[Path], year: int | None = None,
                           limits: Limits = DEFAULT, context: Context | None = None) -> None:
     """Refuse survey files unless every commune they name is one the user may edit.
 

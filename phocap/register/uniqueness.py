@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
+from phocap.accounts.models import User
 from phocap.register.models import Person
 from phocap.survey.text import village_named
 
@@ -47,7 +47,7 @@ def holders(national_ids: Iterable[str]) -> dict[str, Holder]:
             "household__household_no", "person_no", "household__commune_id",
             "household__commune__name", "full_name")
         for national_id, pk, code, village, number, person_no, commune_id, commune, name in rows:
-            found[national_id] = Holder(pk, (code, village, number, person_no), commune_id,
+            found[national_id] = Holder(pk, (code, village, number, person_no), commune_id,  # type: ignore[index]  # the IDs asked for are not empty
                                         commune, name)
     return found
 
@@ -60,7 +60,7 @@ def _who(holder: Holder, visible: set[int]) -> str:
     return "một người ở xã khác (ngoài phạm vi bạn được xem)"
 
 
-def _visible(user: Any, found: Iterable[Holder]) -> set[int]:
+def _visible(user: User | None, found: Iterable[Holder]) -> set[int]:
     ids = {h.person_id for h in found}
     if user is None or not ids:
         return set()
@@ -68,7 +68,7 @@ def _visible(user: Any, found: Iterable[Holder]) -> set[int]:
                .values_list("household__commune_id", flat=True))
 
 
-def edit_clash(user: Any, national_id: str | None, person_id: int | None) -> str | None:
+def edit_clash(user: User, national_id: str | None, person_id: int | None) -> str | None:
     """Why ``national_id`` cannot be given to this person (None: a new one), or None."""
     if not national_id:
         return None
@@ -79,7 +79,7 @@ def edit_clash(user: Any, national_id: str | None, person_id: int | None) -> str
             " trong sổ: mỗi người có một số định danh riêng. Kiểm tra lại số này.")
 
 
-def import_clashes(records: pl.DataFrame, user: Any) -> list[str]:
+def import_clashes(records: pl.DataFrame, user: User | None) -> list[str]:
     """One sentence per row whose national ID another person of the register holds.
 
     A row keeps the ID its own person already has (same commune, village, form

@@ -39,7 +39,7 @@ def limits(max_bytes: int | None = None, max_expanded: int | None = None) -> Lim
     )
 
 
-def refuse_large(upload: UploadedFile, bounds: Limits | None = None) -> None:
+def refuse_large(upload: UploadedFile[bytes], bounds: Limits | None = None) -> None:
     """Refuse a file above the size limit, from the size the upload reports."""
     ceiling = (bounds or limits()).max_bytes
     if ceiling is not None and (upload.size or 0) > ceiling:
@@ -50,7 +50,7 @@ def refuse_large(upload: UploadedFile, bounds: Limits | None = None) -> None:
                "limit": megabytes(ceiling)})
 
 
-def store(upload: UploadedFile, target: Path, bounds: Limits | None = None) -> Path:
+def store(upload: UploadedFile[bytes], target: Path, bounds: Limits | None = None) -> Path:
     """Write an upload to ``target`` once its size is allowed; returns ``target``."""
     refuse_large(upload, bounds)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
@@ -73,7 +72,7 @@ class Worker:
         self.who = who or background.me()
         self.stopping = threading.Event()
 
-    def stop(self, *_: Any) -> None:
+    def stop(self, *_: object) -> None:
         """Stop after (or, at its next progress report, in the middle of) the running task."""
         self.stopping.set()
 

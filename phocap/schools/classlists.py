@@ -28,6 +28,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_keep_school_details
 from phocap.register import audit, freezing, uploads
 from phocap.register.models import Person, Village
@@ -109,7 +110,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
         for row in typed.iter_rows(named=True):
             at = f"{where}, dòng {row[readers.ROW]}"
 
-            def bad(key: str, expected: str, row: dict[str, Any] = row, at: str = at,
+            def bad(key: str, expected: str, row: dict[str, object] = row, at: str = at,
                     headers: dict[str, str] = sheet.headers) -> None:
                 header = headers.get(key, key)
                 problems.append(f"{at}, cột “{header}”: “{row.get(key) or ''}” — {expected}")
@@ -167,7 +168,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
     return rows
 
 
-def import_file(user: Any, school: School, year: int, path: Path,
+def import_file(user: User, school: School, year: int, path: Path,
                 display_name: str) -> Outcome:
     """Check then store a class list file for the school's ``year``, all or nothing."""
     if not may_keep_school_details(user, school):
@@ -215,7 +216,7 @@ def import_file(user: Any, school: School, year: int, path: Path,
     return outcome
 
 
-def add_pupil(user: Any, klass: SchoolClass, values: dict[str, Any]) -> Enrolment:
+def add_pupil(user: User, klass: SchoolClass, values: dict[str, object]) -> Enrolment:
     """One pupil typed on the class page, matched to the register as a file's would be."""
     school = klass.school
     if not may_keep_school_details(user, school):
@@ -259,7 +260,7 @@ def outcomes(commune_id: int, year: int,
             if o.status == matching.LINKED and o.person_id in taken else o for o in found]
 
 
-def link(user: Any, school: School, year: int,
+def link(user: User, school: School, year: int,
          pupils: Iterable[Enrolment]) -> tuple[int, list[Enrolment]]:
     """Match pupils to the register (``outcomes``) and store each unique link, audited;
     returns how many are linked and the ambiguous pupils."""

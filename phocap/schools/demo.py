@@ -25,7 +25,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -97,7 +97,7 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
                 "person__sex", "person__ethnicity", "person__household__village_id",
                 "person__household__commune_id")
         .order_by("current_school", "person__full_name", "person_id"))
-    by_school: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_school: dict[str, list[Mapping[str, object]]] = defaultdict(list)
     for row in pupils:
         found = _CODE.match(row["current_school"])
         if found and norms.level_of_grade(_grade(row["current_class"])) is not None:
@@ -130,7 +130,7 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
 
 
-def _school(code: str, rows: list[dict[str, Any]], communes: dict[int, AdministrativeUnit],
+def _school(code: str, rows: list[Mapping[str, Any]], communes: dict[int, AdministrativeUnit],
             year: int, rng: random.Random, created: Counter[str],
             entries: list[audit.Entry]) -> None:
     kind, number = _CODE.match(code).groups()  # type: ignore[union-attr]
@@ -155,7 +155,7 @@ def _school(code: str, rows: list[dict[str, Any]], communes: dict[int, Administr
         return
     sites = _sites(school, rows, rng, created, entries, home)
     main = next(s for s in sites.values() if s.main)
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, int], list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
         grade = _grade(row["current_class"])
         village = row["person__household__village_id"]
@@ -230,7 +230,7 @@ def _order(grade: str) -> tuple[int, int]:
     return (2, int(grade.removeprefix("BT")))
 
 
-def _sites(school: School, rows: list[dict[str, Any]], rng: random.Random,
+def _sites(school: School, rows: list[Mapping[str, Any]], rng: random.Random,
            created: Counter[str], entries: list[audit.Entry],
            home: int) -> dict[int | None, SchoolSite]:
     """The main site in the village with the most pupils; satellites in the next villages
@@ -360,7 +360,7 @@ def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
                                    else "vietnamese_literature", user=user)
     klass.homeroom = teacher
     klass.save(update_fields=["homeroom"])
-    entries.append(_entry(teacher, user.unit_id))
+    entries.append(_entry(teacher, user.unit_id))  # type: ignore[arg-type]  # the demo's staff have a unit
     entries.append(audit.Entry("update", "schoolclass", klass.pk, user.unit_id, None,
                                audit.snapshot(klass)))
     return 1

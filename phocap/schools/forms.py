@@ -44,7 +44,7 @@ class SchoolForm(CheckedModelForm):
             raise forms.ValidationError(_("Cấp độ kiểm định là 0 (chưa đạt) đến 4."))
         return value
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("national_standard_level") and not data.get("national_standard_decision"):
             self.add_error("national_standard_decision",
@@ -93,9 +93,9 @@ class ClassForm(CheckedForm):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", "—"), *((str(s.pk), s.name)
+        self.fields["site"].choices = [("", "—"), *((str(s.pk), s.name)  # type: ignore[attr-defined]  # a ChoiceField
                                                     for s in school.sites.all())]
-        self.fields["homeroom"].choices = [("", "—"), *(
+        self.fields["homeroom"].choices = [("", "—"), *(  # type: ignore[attr-defined]  # a ChoiceField
             (str(s.pk), s.full_name) for s in school.staff.filter(
                 active=True, role=Staff.Role.TEACHER).order_by("full_name"))]
 
@@ -111,11 +111,11 @@ class PupilForm(CheckedForm):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", "—"), *(
+        self.fields["village"].choices = [("", "—"), *(  # type: ignore[attr-defined]  # a ChoiceField
             (str(v.pk), v.name) for v in Village.objects.filter(commune=school.commune)
             .order_by("name"))]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         born = data.get("birth_date")
         if born and data.get("birth_year") and born.year != data["birth_year"]:

@@ -16,7 +16,6 @@ school year Y–(Y+1).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -53,7 +52,7 @@ def unenrolled_people(commune: AdministrativeUnit, year: int) -> QuerySet[Person
                   "person__person_no"))
 
 
-def pupil_rows(pupils: Iterable[Enrolment]) -> list[list[Any]]:
+def pupil_rows(pupils: Iterable[Enrolment]) -> list[list[object]]:
     return [[p.klass.school.name, p.klass.name, p.pupil_no, p.full_name,
              numbers.date(p.birth_date) if p.birth_date else p.birth_year, p.sex,
              p.village.name if p.village else ""] for p in pupils]
@@ -62,7 +61,7 @@ def pupil_rows(pupils: Iterable[Enrolment]) -> list[list[Any]]:
 PUPIL_HEADERS = ["Trường", "Lớp", "STT", "Họ và tên", "Ngày sinh", "Giới tính", "Thôn"]
 
 
-def person_rows(years: Iterable[PersonYear]) -> list[list[Any]]:
+def person_rows(years: Iterable[PersonYear]) -> list[list[object]]:
     rows = []
     for y in years:
         person: Person = y.person

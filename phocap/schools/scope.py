@@ -11,25 +11,30 @@ accounts/permissions.py, like every other permission. """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.db import models
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import knows_school, own_school_id, refuse, sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.register.models import Household, Person, PersonYear, Village
 from phocap.schools.models import Enrolment, School, SchoolClass
 
 
-def pupils(user: Any) -> models.QuerySet[Any]:
+class PupilId(TypedDict):
+    person_id: int
+
+
+def pupils(user: User) -> models.QuerySet[Enrolment, PupilId]:
     """The ids of the people a school's staff member reads: those on their school's class
     lists (any school year); nobody if the account has no staff record."""
-    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)
+    return (Enrolment.objects.filter(klass__school_id=own_school_id(user), person__isnull=False)  # type: ignore[misc]  # None: no staff record, nobody
             .values("person_id"))
 
 
-def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
+def school_rows(model: type[models.Model], path: str, user: User) -> models.Q:
     """What of ``model`` a school's staff member reads, within their commune.
 
     The register's ScopedManager.for_user asks this through hooks.school_rows
@@ -56,23 +61,23 @@ def school_rows(model: type[models.Model], path: str, user: Any) -> models.Q:
     return by_model.get(model, models.Q(pk__in=[]))
 
 
-def schools_for(user: Any) -> models.QuerySet[School]:
+def schools_for(user: User) -> models.QuerySet[School]:
     """The schools whose pupils the user may read (a school's staff: their own, as
     School.objects.for_user narrows it at the register's scope)."""
     return School.objects.for_user(user)
 
 
-def classes_for(user: Any) -> models.QuerySet[SchoolClass]:
+def classes_for(user: User) -> models.QuerySet[SchoolClass]:
     """The classes whose pupils the user may read."""
     return SchoolClass.objects.filter(school__in=schools_for(user))
 
 
-def school_in_scope(request: HttpRequest, pk: int) -> School:
+def school_in_scope(request: AuthedRequest, pk: int) -> School:
     """The school a page about its pupils, staff or attendance is for, by the one refusal
     policy (permissions.refuse): a school outside the user's units, or another school
     for a school's staff, does not exist for them (404); the ministry viewer, whose unit
     summaries name every school, may not open a page naming its people (403)."""
     school = get_object_or_404(School.objects.select_related("commune__parent__parent"), pk=pk)
-    user: Any = request.user
+    user: User = request.user
     refuse(knows=knows_school(user, school), may=sees_people(user))
     return school

@@ -12,11 +12,14 @@ keep the school's details, yearly facts, staff and classes.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_keep_school_details, may_keep_school_list
 from phocap.register import audit, freezing
 from phocap.register.locking import STALE, StaleEdit, VersionedModel
@@ -41,8 +44,11 @@ NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa
 NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
 
 
-def _update(model: type[VersionedModel], instance: Any, version: int | None,
-            changes: dict[str, Any], user: Any) -> Any:
+V = TypeVar("V", bound=VersionedModel)
+
+
+def _update(model: type[V], instance: V, version: int | None,
+            changes: Mapping[str, object], user: User) -> V:
     """The optimistic lock's conditional UPDATE (register/locking.py), then the audit entry."""
     before = audit.snapshot(instance)
     model.update_if_unchanged(instance.pk, version, **changes)
@@ -51,8 +57,8 @@ def _update(model: type[VersionedModel], instance: Any, version: int | None,
     return instance
 
 
-def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
-                version: int | None, changes: dict[str, Any]) -> School:
+def save_school(user: User, commune: AdministrativeUnit, school_id: int | None,
+                version: int | None, changes: Mapping[str, object]) -> School:
     """Create a school of the commune or change one; the school's staff change its details only."""
     unknown = set(changes) - set(LIST_FIELDS) - set(DETAIL_FIELDS)
     if unknown:
@@ -77,7 +83,7 @@ def save_school(user: Any, commune: AdministrativeUnit, school_id: int | None,
             raise ValueError("Mã trường này đã có ở một trường khác.") from None
 
 
-def save_facts(user: Any, school: School, year: int, version: int | None,
+def save_facts(user: User, school: School, year: int, version: int | None,
                values: dict[str, int]) -> SchoolYearFacts:
     """A school's rooms and boarding pupils of a school year (created at the first save)."""
     if not may_keep_school_details(user, school):
@@ -94,7 +100,7 @@ def save_facts(user: Any, school: School, year: int, version: int | None,
         return _update(SchoolYearFacts, facts, version, values, user)
 
 
-def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int | None,
+def save_officer(user: User, commune: AdministrativeUnit, year: int, version: int | None,
                  full_name: str, decision: str) -> MonitoringOfficer:
     """The commune's monitoring officer of a school year; a blank name says none is appointed."""
     if not may_keep_school_list(user, commune):
@@ -113,8 +119,8 @@ def save_officer(user: Any, commune: AdministrativeUnit, year: int, version: int
         return _update(MonitoringOfficer, officer, version, values, user)
 
 
-def save_staff(user: Any, school: School, staff_id: int | None, version: int | None,
-               values: dict[str, Any]) -> Staff:
+def save_staff(user: User, school: School, staff_id: int | None, version: int | None,
+               values: dict[str, object]) -> Staff:
     """Add a member of staff or change one (a leaver is made inactive, never deleted:
     the audit and past years still name them)."""
     unknown = set(values) - set(STAFF_FIELDS)
@@ -131,8 +137,8 @@ def save_staff(user: Any, school: School, staff_id: int | None, version: int | N
         return _update(Staff, staff, version, values, user)
 
 
-def add_site(user: Any, school: School, name: str, main: bool,
-             distance_km: Any = None) -> SchoolSite:
+def add_site(user: User, school: School, name: str, main: bool,
+             distance_km: Decimal | None = None) -> SchoolSite:
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
@@ -146,7 +152,7 @@ def add_site(user: Any, school: School, name: str, main: bool,
     return site
 
 
-def add_class(user: Any, school: School, year: int, name: str, grade: str,
+def add_class(user: User, school: School, year: int, name: str, grade: str,
               site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
     """A class of a school year; its number counts towards the room and teacher norms."""
     if not may_keep_school_details(user, school):

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 
@@ -122,14 +121,14 @@ def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
     return found
 
 
-def by_level(rows: Iterable[SchoolFigures]) -> list[dict[str, Any]]:
+def by_level(rows: Iterable[SchoolFigures]) -> list[dict[str, object]]:
     """One line per school level present, in School.Level order, then the total."""
     sums: dict[str, Figures] = defaultdict(Figures)
     total = Figures()
     for row in rows:
         sums[row.school.level].add(row.figures)
         total.add(row.figures)
-    lines: list[dict[str, Any]] = [{"level": label, "figures": sums[value]}
+    lines: list[dict[str, object]] = [{"level": label, "figures": sums[value]}
                                    for value, label in School.Level.choices if value in sums]
     if lines:
         lines.append({"level": None, "figures": total})

@@ -22,7 +22,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +36,7 @@ from phocap.accounts.permissions import (
     opens_school,
     sees_people,
 )
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import uploads
 from phocap.register.downloads import PersonData, csv_download
@@ -66,6 +69,7 @@ from phocap.schools.forms import (
     StaffForm,
 )
 from phocap.schools.models import (
+    Enrolment,
     MonitoringOfficer,
     School,
     SchoolClass,
@@ -79,19 +83,19 @@ STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
 
 
-def _class_years(classes: Any) -> list[int]:
+def _class_years(classes: QuerySet[SchoolClass]) -> list[int]:
     """The school years of these classes: a school's year has data once its class lists
     are in, before or without the commune's survey of that year."""
     return list(classes.values_list("school_year", flat=True).distinct())
 
 
-def _keeps(request: HttpRequest, school: School) -> None:
+def _keeps(request: AuthedRequest, school: School) -> None:
     if not may_keep_school_details(request.user, school):
         raise PermissionDenied
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back: str, unit: Any,
-               multipart: bool = False) -> HttpResponse:
+def _form_page(request: AuthedRequest, form: BaseForm, title: str, back: str,
+               unit: AdministrativeUnit, multipart: bool = False) -> HttpResponse:
     return render(request, "schools/form.html", {
         "form": form, "title": title, "back": back, "unit": unit, "multipart": multipart,
         "breadcrumbs": breadcrumbs(unit, request.user),
@@ -99,7 +103,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str, unit: Any
 
 
 @login_required
-def unit_schools(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
     """A unit's schools in a school year: by level, per commune or district, and for a
     commune each school, with its recognition conditions."""
     unit = unit_in_scope(request, pk)
@@ -148,7 +152,7 @@ def _marks() -> list[dict[str, str]]:
 
 
 @login_required
-def school_new(request: HttpRequest, pk: int) -> HttpResponse:
+def school_new(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = unit_in_scope(request, pk)
     if commune.type != AdministrativeUnit.Type.COMMUNE:
         raise Http404
@@ -169,7 +173,7 @@ def school_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def school_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     _keeps(request, school)
     details_only = not may_keep_school_list(request.user, school.commune)
@@ -194,7 +198,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school(request: HttpRequest, pk: int) -> HttpResponse:
+def school(request: AuthedRequest, pk: int) -> HttpResponse:
     """One school: sites with pupils, classes, rooms, staff by role, subject and qualification,
     shortages against the norms."""
     found = school_in_scope(request, pk)
@@ -219,7 +223,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[str, Any]]:
+def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[str, object]]:
     """Active staff per role and subject, by qualification (below, meeting, above the
     training standard)."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -235,7 +239,7 @@ def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[st
 
 
 @login_required
-def school_year(request: HttpRequest, pk: int) -> HttpResponse:
+def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rooms and boarding pupils of a school year."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -260,7 +264,7 @@ def school_year(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     form = StaffForm(request.POST or None)
@@ -274,7 +278,7 @@ def staff_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Staff, pk=pk)
     found = school_in_scope(request, member.school_id)
     _keeps(request, found)
@@ -295,7 +299,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_new(request: HttpRequest, pk: int) -> HttpResponse:
+def site_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     form = SiteForm(request.POST or None)
@@ -312,7 +316,7 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def class_new(request: HttpRequest, pk: int) -> HttpResponse:
+def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
     year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
@@ -334,7 +338,7 @@ def class_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school_class(request: HttpRequest, pk: int) -> HttpResponse:
+def school_class(request: AuthedRequest, pk: int) -> HttpResponse:
     """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
     klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
     found = school_in_scope(request, klass.school_id)
@@ -365,7 +369,7 @@ def school_class(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
+def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -393,7 +397,7 @@ def class_list_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
+def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
     """The commune's monitoring officer of a school year (a recognition condition)."""
     commune = unit_in_scope(request, pk)
     if commune.type != AdministrativeUnit.Type.COMMUNE:
@@ -418,15 +422,15 @@ def monitoring_officer(request: HttpRequest, pk: int) -> HttpResponse:
                       % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune)
 
 
-def _download(request: HttpRequest, commune: AdministrativeUnit, name: str, what: str,
-              headers: list[str], rows: list[list[Any]]) -> HttpResponse:
+def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,
+              headers: list[str], rows: list[list[object]]) -> HttpResponse:
     """A CSV of personal data, logged before it leaves (register/downloads.py)."""
     return csv_download(name, headers, rows,
                         PersonData(request.user, [commune], {"what": what, "rows": len(rows)}))
 
 
 def _explained(commune: AdministrativeUnit, year: int,
-               pupils: list[Any]) -> list[dict[str, Any]]:
+               pupils: list[Enrolment]) -> list[dict[str, object]]:
     """Each unlinked pupil with why: nobody in the register matches, or several do (or the
     one who does is already on another class list), so an officer must choose."""
     found = classlists.outcomes(commune.pk, year, pupils)
@@ -435,7 +439,7 @@ def _explained(commune: AdministrativeUnit, year: int,
 
 
 @login_required
-def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def school_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's pupils with no register entry (CSV with ?format=csv, logged)."""
     found = school_in_scope(request, pk)
     year = year_shown(request, [*survey_years([found.commune]),
@@ -453,7 +457,7 @@ def school_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     """A commune's unlinked pupils and its school-age people on no class list (CSV, logged)."""
     commune = commune_with_people(request, pk)
     year = year_shown(request, [*survey_years([commune]), *_class_years(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.db import transaction
 
@@ -118,7 +117,7 @@ def _labour(school_year: int, communes: list[AdministrativeUnit], rng: random.Ra
     return len(rows)
 
 
-def load_demo(school_year: int, seed: int) -> dict[str, Any]:
+def load_demo(school_year: int, seed: int) -> dict[str, int]:
     """Fill the year's streaming data for the grade-9 classes already in the database."""
     rng = random.Random(f"streaming-{school_year}-{seed}")
     schools = list(School.objects.filter(classes__school_year=school_year,

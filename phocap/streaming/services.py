@@ -11,11 +11,11 @@ under its commune.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, may_keep_school, may_set_targets
 from phocap.register import audit
 from phocap.register.locking import StaleEdit
@@ -53,7 +53,7 @@ def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
             for e in enrolments}
 
 
-def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
+def set_destination(user: User, enrolment: Enrolment, destination: Destination,
                     graduated: bool, suggested: Destination | None,
                     version: int | None = None) -> PupilDestination | None:
     """Confirm or correct one pupil's destination; None when nothing changed.
@@ -93,7 +93,7 @@ def set_destination(user: Any, enrolment: Enrolment, destination: Destination,
         return found
 
 
-def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
+def set_targets(user: User, province: AdministrativeUnit, school_year: int,
                 rates: dict[tuple[Stream, bool], Decimal | None]) -> int:
     """Store the province's targets of the year (None removes one); returns how many changed."""
     if province.type != AdministrativeUnit.Type.PROVINCE:
@@ -128,7 +128,7 @@ def set_targets(user: Any, province: AdministrativeUnit, school_year: int,
     return changed
 
 
-def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActivity:
+def add_activity(user: User, school: School, **fields: object) -> CareerGuidanceActivity:
     if not may_keep_school(user, school):
         raise PermissionDenied
     with transaction.atomic():
@@ -139,7 +139,7 @@ def add_activity(user: Any, school: School, **fields: Any) -> CareerGuidanceActi
     return made
 
 
-def add_labour_demand(user: Any, commune: AdministrativeUnit, **fields: Any) -> LabourDemand:
+def add_labour_demand(user: User, commune: AdministrativeUnit, **fields: object) -> LabourDemand:
     if not may_edit(user, commune):
         raise PermissionDenied
     with transaction.atomic():

@@ -17,20 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts import permissions
 from phocap.accounts.models import Role, User
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import audit, freezing
 from phocap.register.admin_forms import (
@@ -51,8 +51,8 @@ def province_admin(view: AdminView) -> AdminView:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
+    def wrapper(request: AuthedRequest, *args: object, **kwargs: object) -> HttpResponse:
+        user: User = request.user
         if (not permissions.administers_accounts(user) or user.unit is None
                 or user.unit.type != AdministrativeUnit.Type.PROVINCE):
             raise PermissionDenied
@@ -82,13 +82,13 @@ def province_communes(province: AdministrativeUnit) -> QuerySet[AdministrativeUn
     return province_units(province).filter(type=AdministrativeUnit.Type.COMMUNE)
 
 
-def account_snapshot(user: User) -> dict[str, Any]:
+def account_snapshot(user: User) -> dict[str, object]:
     """What the audit keeps of an account: never the password hash, only that it changed."""
     return {"username": user.username, "full_name": user.get_full_name(), "role": user.role,
             "unit_id": user.unit_id, "is_active": user.is_active}
 
 
-def _record_account(actor: Any, action: str, user: User, before: dict[str, Any] | None,
+def _record_account(actor: User, action: str, user: User, before: dict[str, object] | None,
                     password_set: bool) -> None:
     audit.record_account(actor, action, user, before,
                          account_snapshot(user) | {"password_set": password_set})
@@ -99,7 +99,7 @@ def _breadcrumbs(province: AdministrativeUnit) -> list[AdministrativeUnit]:
 
 
 @province_admin
-def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def users(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     """Every account of the province and the units below it, filtered by unit or role."""
     units = province_units(province)
     found = (User.objects.filter(unit__in=units).select_related("unit")
@@ -125,7 +125,7 @@ def users(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def user_new(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     form = NewAccountForm(request.POST or None, units=top_down(province_units(province)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -145,7 +145,7 @@ def user_new(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, province: AdministrativeUnit, pk: int) -> HttpResponse:
     """Change an account's role, unit, activity or password.
 
     Another province administrator's account is listed but not changed here
@@ -184,7 +184,7 @@ def user_edit(request: HttpRequest, province: AdministrativeUnit, pk: int) -> Ht
 
 @province_admin
 @require_http_methods(["GET", "POST"])
-def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpResponse:
+def difficult(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     """The ĐBKK flags of the province's communes for one survey year, saved in one POST.
 
     A commune without a UnitYear row is not especially difficult; a row is
@@ -221,7 +221,7 @@ def difficult(request: HttpRequest, province: AdministrativeUnit) -> HttpRespons
     })
 
 
-def _save_flags(request: HttpRequest, communes: list[AdministrativeUnit], year: int) -> int:
+def _save_flags(request: AuthedRequest, communes: list[AdministrativeUnit], year: int) -> int:
     """Store the checked communes as ĐBKK and the others as not; return how many changed.
 
     A commune id that is not one of the province's communes is refused (404)

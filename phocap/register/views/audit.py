@@ -8,10 +8,11 @@ from pathlib import Path
 import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from phocap.accounts.permissions import sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.downloads import XLSX, PersonData, download
@@ -29,7 +30,7 @@ from phocap.synth.writer import write_xlsx
 
 
 @login_required
-def log(request: HttpRequest, pk: int) -> HttpResponse:
+def log(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     if not sees_people(request.user):
         raise PermissionDenied
@@ -47,7 +48,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: AuthedRequest, pk: int) -> HttpResponse:
     """A commune's (or district's) survey records for a year, as the survey file; logged."""
     unit = whole_unit(request, pk)
     if not sees_people(request.user):

@@ -8,18 +8,17 @@ module only turns the form into its arguments and its refusals into messages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phocap.accounts.permissions import may_edit
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import duplicates as service
 from phocap.register.locking import StaleEdit
 from phocap.register.models import Person
@@ -41,7 +40,7 @@ class MergeForm(CheckedForm):
     second_version = forms.IntegerField(widget=forms.HiddenInput)
     keep = forms.IntegerField()
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if cleaned.get("keep") not in (cleaned.get("first"), cleaned.get("second")):
             raise forms.ValidationError(_("Hãy chọn người được giữ lại."))
@@ -51,7 +50,7 @@ class MergeForm(CheckedForm):
 
 
 @login_required
-def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicates(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     found = service.candidates(request.user, commune)
     return render(request, "register/duplicates.html", {
@@ -63,7 +62,7 @@ def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _take_removed(request: HttpRequest) -> dict[int, bool]:
+def _take_removed(request: AuthedRequest) -> dict[int, bool]:
     """For each clashing year the form asked about, whether the removed person's record wins."""
     chosen = {}
     for name, value in request.POST.items():
@@ -75,14 +74,14 @@ def _take_removed(request: HttpRequest) -> dict[int, bool]:
 
 @login_required
 @require_POST
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if not may_edit(request.user, commune):
         raise PermissionDenied
     form = MergeForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(error))  # type: ignore[arg-type]  # the messages are text
         return redirect("duplicates", commune.pk)
     data = form.cleaned_data
     versions = {data["first"]: data["first_version"], data["second"]: data["second_version"]}

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from phocap.accounts.permissions import sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.reporting import cached_forms, name_lists
@@ -39,7 +39,7 @@ def _workbook(forms: list[Form], name: str,
 
 
 @login_required
-def forms(request: HttpRequest, pk: int) -> HttpResponse:
+def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = year_shown(request, survey_years(communes))
@@ -52,9 +52,9 @@ def forms(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
+def _header_rows(form: Form) -> list[list[dict[str, object]]]:
     cells = header_cells(form.columns)
-    rows: list[list[dict[str, Any]]] = [[] for _ in range(max(c.last_row for c in cells) + 1)]
+    rows: list[list[dict[str, object]]] = [[] for _ in range(max(c.last_row for c in cells) + 1)]
     for cell in cells:
         rows[cell.first_row].append({
             "text": cell.text, "colspan": cell.last_column - cell.first_column + 1,
@@ -63,7 +63,7 @@ def _header_rows(form: Form) -> list[list[dict[str, Any]]]:
 
 
 @login_required
-def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
     year = year_shown(request, survey_years(communes))
@@ -82,14 +82,14 @@ def form(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-def forms_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     year = year_shown(request, survey_years(communes_below(unit)))
     return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
 
 
 @login_required
-def name_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def name_lists_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     year = year_shown(request, survey_years([commune]))
     lists = name_lists(commune, year)

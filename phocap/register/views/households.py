@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
@@ -24,7 +26,7 @@ from phocap.register.results import survey_years
 from phocap.register.views.common import breadcrumbs, commune_with_people
 
 
-def household_in_scope(request: HttpRequest, pk: int) -> Household:
+def household_in_scope(request: AuthedRequest, pk: int) -> Household:
     if not sees_people(request.user):
         raise PermissionDenied
     found = (Household.objects.for_user(request.user)
@@ -34,7 +36,7 @@ def household_in_scope(request: HttpRequest, pk: int) -> Household:
     return found
 
 
-def history(user: Any, household: Household, people: list[Person]) -> Any:
+def history(user: User, household: Household, people: Sequence[Person]) -> QuerySet[AuditEntry]:
     """Audit entries of the household, its members and their survey years, newest first
     (none for a school's staff, who do not read the commune's audit trail)."""
     person_ids = [p.pk for p in people]
@@ -47,7 +49,7 @@ def history(user: Any, household: Household, people: list[Person]) -> Any:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
     year = year_shown(request, survey_years([household.commune]))
     # Through for_user: a school's staff see the household's pupils, not its other members.
@@ -70,7 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The household's own fields, inline on its page (htmx) or as a page of its own."""
     household = household_in_scope(request, pk)
     commune = household.commune
@@ -99,7 +101,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, pk: int) -> HttpResponse:
+def create(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if not may_edit(request.user, commune):
         raise PermissionDenied
@@ -123,7 +125,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def year_rollover(request: HttpRequest, pk: int) -> HttpResponse:
+def year_rollover(request: AuthedRequest, pk: int) -> HttpResponse:
     """Open survey year Y+1 from Y ("lên lớp"), then confirm diplomas awaited."""
     commune = commune_with_people(request, pk)
     year = year_shown(request, survey_years([commune]))

@@ -17,13 +17,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phocap.accounts.permissions import may_upload
+from phocap.accounts.requests import AuthedRequest
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.textfields import CheckedForm
@@ -46,7 +47,7 @@ class _FilesField(forms.FileField):
         kwargs.setdefault("widget", _SeveralFiles(attrs={"accept": ",".join(ACCEPTED)}))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> object:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data] if data else [single(None, initial)]
@@ -70,7 +71,7 @@ class ImportForm(CheckedForm):
             "Chỉ khi tải một tệp nhập liệu của Bộ mà tên tệp không phải tên thôn; nếu để trống,"
             " tên thôn lấy từ tên tệp (“01. Bản Pồn.xls” là thôn Bản Pồn)."))
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> object:
         files = self.cleaned_data["file"]
         for upload in files:
             if Path(upload.name).suffix.lower() not in ACCEPTED:
@@ -80,8 +81,9 @@ class ImportForm(CheckedForm):
                 )
         return files
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         files = cleaned.get("file") or []
         if cleaned.get("village") and jobs.several([f.name for f in files]):
             self.add_error("village", _(
@@ -90,13 +92,13 @@ class ImportForm(CheckedForm):
         return cleaned
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
+def _job(request: AuthedRequest, pk: int) -> ImportJob:
     return jobs.refresh(get_object_or_404(jobs.visible_jobs(request.user), pk=pk))
 
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "register/imports/list.html", {
         "jobs": jobs.visible_jobs(request.user).select_related("user")[:100],
         "may_upload": may_upload(request.user),
@@ -105,7 +107,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: AuthedRequest) -> HttpResponse:
     if not may_upload(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -121,9 +123,9 @@ def job_new(request: HttpRequest) -> HttpResponse:
                                                          "commune": request.user.unit})
 
 
-def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+def _context(request: AuthedRequest, job: ImportJob) -> dict[str, object]:
     done, total = jobs.progress(job)
-    problems: list[dict[str, Any]] = []
+    problems: list[dict[str, object]] = []
     if job.errors or job.warnings:
         problems = _problems(job)
     return {
@@ -135,7 +137,7 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     }
 
 
-def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
+def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, object]]:
     """The first problems, in file order, for the page (the XLSX report has them all)."""
     stored = jobs.problems_path(job)
     if not stored.exists():
@@ -145,7 +147,7 @@ def _problems(job: ImportJob, limit: int = 500) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     preview = job.preview or {}
     shown = len(preview.get("changed_sample", [])) + len(preview.get("missing_sample", []))
@@ -160,7 +162,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress fragment; once the step is over, htmx reloads the whole page."""
     job = _job(request, pk)
     response = render(request, "register/imports/_progress.html", _context(request, job))
@@ -171,7 +173,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_report(request: HttpRequest, pk: int) -> FileResponse:
+def job_report(request: AuthedRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.report_path or not Path(job.report_path).exists():
         raise Http404
@@ -179,14 +181,14 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     name = f"bao-cao-{Path(files[0]).stem if len(files) == 1 else f'nhap-{job.pk}'}.xlsx"
     # The report repeats the file's faulty rows: a download of personal data, logged.
     # A file refused by validation has no communes recorded: log it under the uploader's unit.
-    for commune in list(job.communes.all()) or [job.unit]:
+    for commune in list(job.communes.all()) or [job.unit]:  # type: ignore[list-item]  # an uploader has a unit
         audit.exported(request.user, commune, {"file": name, "import_job": job.pk})
     return FileResponse(Path(job.report_path).open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
 @require_POST
-def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def job_commit(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.user_id != request.user.pk:
         raise PermissionDenied  # a reviewer reads the job, never commits it

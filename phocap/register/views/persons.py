@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phocap.accounts.permissions import may_edit, sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
@@ -25,7 +24,7 @@ from phocap.register.views.common import breadcrumbs
 from phocap.register.views.households import household_in_scope
 
 
-def person_in_scope(request: HttpRequest, pk: int) -> Person:
+def person_in_scope(request: AuthedRequest, pk: int) -> Person:
     if not sees_people(request.user):
         raise PermissionDenied
     found = (Person.objects.for_user(request.user)
@@ -36,7 +35,7 @@ def person_in_scope(request: HttpRequest, pk: int) -> Person:
     return found
 
 
-def _checked(form: RecordForm, person_place: dict[str, str], year: int) -> dict[str, Any] | None:
+def _checked(form: RecordForm, person_place: dict[str, str], year: int) -> dict[str, object] | None:
     result = checking.check(person_place | form.raw(), year)
     form.add_problems(result.errors)
     return result.record
@@ -44,7 +43,7 @@ def _checked(form: RecordForm, person_place: dict[str, str], year: int) -> dict[
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = person_in_scope(request, pk)
     household = person.household
     commune = household.commune
@@ -86,7 +85,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, pk: int) -> HttpResponse:
+def create(request: AuthedRequest, pk: int) -> HttpResponse:
     """A new member of a household: a newborn, or someone moving in (status "chuyển đến")."""
     household = household_in_scope(request, pk)
     commune = household.commune
@@ -119,7 +118,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def move(request: HttpRequest, pk: int) -> HttpResponse:
+def move(request: AuthedRequest, pk: int) -> HttpResponse:
     """Moved away, moved in, deceased (or undone) for the survey year: one explicit action."""
     person = person_in_scope(request, pk)
     year = year_shown(request, survey_years([person.household.commune]))

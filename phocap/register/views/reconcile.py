@@ -10,19 +10,18 @@ people, and that list is a bulk read of personal data, logged like a name list
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts.permissions import may_edit, sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import audit, reconciling, uploads
 from phocap.register.freezing import Frozen
@@ -40,7 +39,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED = 64 * 1024 * 1024
 
 
-def _typed(request: HttpRequest, form: Form) -> tuple[dict[str, dict[str, int]], list[str]]:
+def _typed(request: AuthedRequest, form: Form) -> tuple[dict[str, dict[str, int]], list[str]]:
     """The figures typed on the page, one input per count cell (``c:row:column``)."""
     cells: dict[str, dict[str, int]] = {}
     problems: list[str] = []
@@ -59,7 +58,7 @@ def _typed(request: HttpRequest, form: Form) -> tuple[dict[str, dict[str, int]],
     return cells, problems
 
 
-def _entered(request: HttpRequest, unit: AdministrativeUnit, year: int,
+def _entered(request: AuthedRequest, unit: AdministrativeUnit, year: int,
              code: str) -> list[str]:
     """Keep what the officer sent; the problems if nothing could be kept."""
     forms = cached_forms(unit, year)["forms"]
@@ -89,7 +88,7 @@ def _entered(request: HttpRequest, unit: AdministrativeUnit, year: int,
 
 
 def _explanation(explanation: Explanation, names: bool,
-                 links: dict[tuple[str, str, str, int], int]) -> dict[str, Any]:
+                 links: dict[tuple[str, str, str, int], int]) -> dict[str, object]:
     people = [{"person": p, "side": side, "pk": links.get(p.key) if names else None}
               for side, group in (("ours", explanation.ours_only),
                                   ("theirs", explanation.theirs_only))
@@ -100,13 +99,13 @@ def _explanation(explanation: Explanation, names: bool,
 
 
 def _rows(cells: list[Comparison], names: bool,
-          links: dict[tuple[str, str, str, int], int]) -> list[dict[str, Any]]:
+          links: dict[tuple[str, str, str, int], int]) -> list[dict[str, object]]:
     return [{"cell": c, "explanations": [_explanation(e, names, links) for e in c.explanations]}
             for c in cells]
 
 
 def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
-          posted: Any) -> list[dict[str, Any]]:
+          posted: QueryDict | None) -> list[dict[str, object]]:
     """The entry table: a row per form row, an input per count cell holding the ministry's
     figure (as kept, or as just sent when it was refused), phocap's figure as its hint."""
     grid = []
@@ -125,7 +124,7 @@ def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reconcile(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def reconcile(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     if code not in CODES:
         raise Http404

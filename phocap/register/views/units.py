@@ -9,14 +9,16 @@ beneath the unit change (results.cached_results).
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
+from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import SHORT_VI, label
 from phocap.engine.result import UnitResult
 from phocap.kit.years import year_shown
@@ -44,9 +46,9 @@ from phocap.survey.cells import Workbook
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Straight to the user's own unit; the ministry viewer chooses a province."""
-    user: Any = request.user
+    user: User = request.user
     if user.unit_id is not None:
         return redirect("unit", user.unit_id)
     provinces = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.PROVINCE)
@@ -57,7 +59,19 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _standards(result: UnitResult) -> list[dict[str, Any]]:
+class StandardLevel(TypedDict):
+    key: str
+    name: str
+    short: str
+    level: int
+
+
+class ChildLevels(TypedDict):
+    unit: AdministrativeUnit
+    standards: list[StandardLevel]
+
+
+def _standards(result: UnitResult) -> list[StandardLevel]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
          "level": standard.level}
@@ -66,7 +80,7 @@ def _standards(result: UnitResult) -> list[dict[str, Any]]:
 
 
 @login_required
-def unit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = year_shown(request, survey_years(communes))
@@ -94,7 +108,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "register/unit.html", context)
 
 
-def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _summaries(children: list[ChildLevels]) -> list[dict[str, object]]:
     """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3")."""
     rated = [c for c in children if c["standards"]]
     found = []
@@ -106,10 +120,10 @@ def _summaries(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
-                     year: int) -> dict[str, Any]:
+def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
+                     year: int) -> dict[str, object]:
     flag = UnitYear.objects.filter(unit=commune, survey_year=year).first()
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
         "can_edit": may_edit(request.user, commune),
     }
@@ -126,8 +140,8 @@ def _commune_context(request: HttpRequest, commune: AdministrativeUnit,
     return context
 
 
-def _household_page(request: HttpRequest, commune: AdministrativeUnit,
-                    year: int) -> dict[str, Any]:
+def _household_page(request: AuthedRequest, commune: AdministrativeUnit,
+                    year: int) -> dict[str, object]:
     households = (
         Household.objects.for_user(request.user).filter(commune=commune)
         .select_related("village")
@@ -148,7 +162,7 @@ def _household_page(request: HttpRequest, commune: AdministrativeUnit,
 
 
 @login_required
-def households(request: HttpRequest, pk: int) -> HttpResponse:
+def households(request: AuthedRequest, pk: int) -> HttpResponse:
     """The household list alone: what the search box and the pager swap in (htmx)."""
     commune = commune_with_people(request, pk, whole=False)
     year = year_shown(request, survey_years([commune]))
@@ -157,7 +171,7 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people behind it, and next year's outlook."""
     found = whole_unit(request, pk)
@@ -191,7 +205,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+def people(request: AuthedRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
     with ?format=xlsx (a download of personal data, logged)."""
     commune = commune_with_people(request, pk)

@@ -9,18 +9,17 @@ since this lists children by name). Only the school's own staff save
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phocap.accounts.permissions import may_keep_school
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register.locking import StaleEdit
 from phocap.register.views.common import breadcrumbs
@@ -28,7 +27,7 @@ from phocap.schools.models import Enrolment, School
 from phocap.schools.scope import school_in_scope
 from phocap.streaming import services
 from phocap.streaming.figures import GRADE_NINE
-from phocap.streaming.models import DESTINATION_CHOICES
+from phocap.streaming.models import DESTINATION_CHOICES, PupilDestination
 from phocap.streaming.rates import Destination, Suggestion
 from phocap.streaming.views.common import school_years
 
@@ -51,12 +50,12 @@ def _pupils(school: School, year: int) -> list[Enrolment]:
                 .order_by("klass__name", "pupil_no"))
 
 
-def _saved(pupil: Enrolment) -> Any:
+def _saved(pupil: Enrolment) -> PupilDestination | None:
     """The saved destination, or None (Django's "no related row" error is an AttributeError)."""
     return getattr(pupil, "destination", None)
 
 
-def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, Any]:
+def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, object]:
     saved = _saved(pupil)
     chosen = saved.destination if saved else (
         suggestion.destination.value if suggestion.destination else "")
@@ -72,7 +71,7 @@ def _row(pupil: Enrolment, suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, pupils: list[Enrolment],
+def _save(request: AuthedRequest, pupils: list[Enrolment],
           found: dict[int, Suggestion]) -> tuple[int, int]:
     """Save each row the form carries; (rows changed, rows someone else changed meanwhile)."""
     changed = stale = 0
@@ -94,7 +93,7 @@ def _save(request: HttpRequest, pupils: list[Enrolment],
 
 
 @login_required
-def destinations(request: HttpRequest, pk: int) -> HttpResponse:
+def destinations(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     year = year_shown(request, school_years([school.commune]), school=True)
     editable = may_keep_school(request.user, school)
@@ -110,7 +109,7 @@ def destinations(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("%(count)s học sinh đã được người khác sửa trong lúc "
                                       "bạn nhập; hãy xem lại.") % {"count": stale})
         return redirect(f"{reverse('streaming-destinations', args=[school.pk])}?year={year}")
-    classes: dict[str, list[dict[str, Any]]] = {}
+    classes: dict[str, list[dict[str, object]]] = {}
     for pupil in pupils:
         classes.setdefault(pupil.klass.name, []).append(_row(pupil, found[pupil.pk]))
     return render(request, "streaming/destinations.html", {

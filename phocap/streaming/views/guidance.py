@@ -14,12 +14,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_keep_school, own_school_id
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
@@ -48,7 +49,7 @@ class ActivityForm(CheckedModelForm):
 
 
 @login_required
-def activities(request: HttpRequest, pk: int) -> HttpResponse:
+def activities(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     held = CareerGuidanceActivity.objects.filter(school__commune__in=communes).values_list(
@@ -69,7 +70,7 @@ def activities(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def new_activity(request: HttpRequest, pk: int) -> HttpResponse:
+def new_activity(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     if not may_keep_school(request.user, school):
         raise PermissionDenied

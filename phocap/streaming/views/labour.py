@@ -7,18 +7,19 @@ their commune (services.add_labour_demand, audited), as they keep its register.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet, Sum
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_edit
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register.views.common import (
     breadcrumbs,
@@ -32,6 +33,9 @@ from phocap.streaming.models import LabourDemand
 from phocap.streaming.views.common import school_years
 from phocap.textfields import CheckedModelForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class LabourDemandForm(CheckedModelForm):
     class Meta:
@@ -39,11 +43,18 @@ class LabourDemandForm(CheckedModelForm):
         fields = ("survey_year", "employer", "trade", "workers_wanted", "qualification")
 
 
-def by_trade(entries: Any) -> list[dict[str, Any]]:
+class TradeDemand(TypedDict):
+    trade: str
+    workers: int
+    employers: int
+    levels: list[tuple[StrOrPromise, int]]  # (qualification, workers wanted at it)
+
+
+def by_trade(entries: QuerySet[LabourDemand]) -> list[TradeDemand]:
     """Workers wanted per trade (most wanted first), with how many employers ask and at
     which qualification levels."""
     levels = dict(LabourDemand.Qualification.choices)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, TradeDemand] = {}
     for row in (entries.values("trade", "qualification")
                 .annotate(workers=Sum("workers_wanted"), employers=Count("id"))):
         found = rows.setdefault(row["trade"], {"trade": row["trade"], "workers": 0,
@@ -56,7 +67,7 @@ def by_trade(entries: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
+def labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     entered = LabourDemand.objects.filter(commune__in=communes).values_list("survey_year",
@@ -74,7 +85,7 @@ def labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def new_labour_demand(request: HttpRequest, pk: int) -> HttpResponse:
+def new_labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     allowed = may_edit(request.user, commune)
     if not allowed:

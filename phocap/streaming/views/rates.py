@@ -7,13 +7,14 @@ reads it, the ministry viewer included, as on the results pages.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from phocap import numbers
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.targets import against_target
 from phocap.kit.years import year_shown
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
@@ -26,9 +27,19 @@ from phocap.streaming.views.common import WORDING, school_years
 LABELS = dict(STREAM_CHOICES)
 
 
-def _row(figures: Figures) -> dict[str, Any]:
+class Row(TypedDict):
+    """A unit's line of the rates table: its figures and, per stream, the cells shown."""
+
+    figures: Figures
+    graduates: int
+    not_graduated: int
+    not_entered: int
+    streams: list[dict[str, object]]
+
+
+def _row(figures: Figures) -> Row:
     found = figures.tally
-    streams = []
+    streams: list[dict[str, object]] = []
     for stream in Stream:
         rate = found.rate(stream)
         target = figures.targets.get(stream)
@@ -55,7 +66,7 @@ def _delta(points: Fraction | None) -> str:
 
 
 @login_required
-def rates(request: HttpRequest, pk: int) -> HttpResponse:
+def rates(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
     year = year_shown(request, school_years(communes), school=True)

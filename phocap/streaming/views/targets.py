@@ -17,13 +17,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.accounts.permissions import may_set_targets
+from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.ratefield import RateField
 from phocap.register.models import AdministrativeUnit
@@ -58,7 +59,7 @@ class TargetsForm(CheckedForm):
 
 
 @login_required
-def targets(request: HttpRequest, pk: int) -> HttpResponse:
+def targets(request: AuthedRequest, pk: int) -> HttpResponse:
     province = unit_in_scope(request, pk)
     if province.type != AdministrativeUnit.Type.PROVINCE:
         raise Http404

@@ -49,7 +49,7 @@ UNTIL = 2023
 PASSWORD = "phocap-demo-2021"
 """One password for every demo account (long enough for the validators, not a common one)."""
 # Username, role, and the unit it covers: the demo commune, its district or its province.
-ACCOUNTS: tuple[tuple[str, Any, str | None], ...] = (
+ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
     ("xa", Role.COMMUNE_STAFF, "commune"),
     ("truong", Role.SCHOOL_STAFF, "commune"),
     ("huyen", Role.DISTRICT_REVIEWER, "district"),
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None,
                             help="thư mục ghi các tệp mẫu (mặc định var/demo)")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         started = time.perf_counter()
         profile = get_profile(PROFILE)
         year = options["year"] or profile.default_year

@@ -95,7 +95,7 @@ class Command(BaseCommand):
                             help="giữ tệp nhập liệu bao nhiêu ngày sau khi lần nhập xong "
                                  "(mặc định 30)")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         now = timezone.now()
         counts = {
             "phiên đăng nhập hết hạn": sessions_deleted(),

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--vintage", default="2025-07-01",
                             help="danh mục đơn vị của mã (2025-01-04 hoặc 2025-07-01)")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         role = Role(options["role"])
         wanted = ROLE_UNIT_TYPE[role]
         unit = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -15,7 +13,7 @@ class Command(BaseCommand):
     help = "Nạp danh mục đơn vị hành chính (trước và từ 01/7/2025) vào cơ sở dữ liệu."
 
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         for vintage in Vintage:
             existing = set(
                 AdministrativeUnit.objects.filter(vintage=vintage.value).values_list("code",

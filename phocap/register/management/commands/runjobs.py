@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=2.0,
                             help="Số giây chờ giữa hai lần tìm việc mới (mặc định 2).")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         worker = Worker()
         signal.signal(signal.SIGTERM, worker.stop)
         signal.signal(signal.SIGINT, worker.stop)
