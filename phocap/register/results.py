@@ -35,6 +35,7 @@ from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
+from phocap.units import vintage_for_year
 
 
 def subtree(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -111,12 +112,21 @@ def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[st
     return hooks.school_conditions(_communes(units), year)
 
 
+def _existed(unit: AdministrativeUnit, year: int) -> bool:
+    """Whether the unit belongs to the list of units in force in ``year``: a district (or a
+    commune before its merger) has no survey from 2025 on, and is judged on nothing then,
+    not under rules that know no districts (Decrees 142/2025, 143/2025)."""
+    return unit.vintage == vintage_for_year(year).value
+
+
 def results(unit: AdministrativeUnit, year: int) -> Evaluation:
     """The engine's evaluation of ``unit`` and its direct children in survey year ``year``.
 
     The same answer as engine.evaluate over the unit's communes (tested), from
     the communes' counts, cached or counted now.
     """
+    if not _existed(unit, year):
+        return Evaluation(year, for_year(year).name, [])
     units = subtree(unit)
     q, counts = cached_counts(NOW, _communes(units), year)
     evaluation = _evaluated(counts, year, q.ruleset, _units_frame(unit, units, year),
@@ -134,6 +144,8 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
     rolled forward (both cached per commune): next year is judged with this
     year's ruleset and units.
     """
+    if not _existed(unit, year):
+        return []
     units = subtree(unit)
     communes, frame = _communes(units), _units_frame(unit, units, year)
     q, current = cached_counts(NOW, communes, year)

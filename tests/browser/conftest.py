@@ -55,6 +55,10 @@ for (const table of document.querySelectorAll('main table')) {
   if (!head || !row) continue;
   const heads = [...head.cells], cells = [...row.cells];
   if (heads.length !== cells.length || [...heads, ...cells].some(c => c.colSpan > 1)) continue;
+  // A table laid out as stacked cards on a phone (rows as blocks, the header hidden, each
+  // cell labelled) has no columns to line up.
+  if (getComputedStyle(row).display !== 'table-row'
+      || getComputedStyle(head).display !== 'table-row') continue;
   heads.forEach((h, i) => {
     const a = h.getBoundingClientRect(), b = cells[i].getBoundingClientRect();
     if (a.width && b.width && Math.abs(a.left - b.left) > 1) {

@@ -117,3 +117,21 @@ def test_a_commune_is_broken_down_by_village(district: dict[str, Any], make_user
     assert completed("Thôn 03319") == (0, 1)
     assert completed("Thôn Hai") == (1, 1)
     assert "Theo thôn/xóm" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page", ["", "results/"])
+def test_a_district_without_surveys_opens_on_an_empty_year_not_an_error(
+        tree: dict[str, Any], make_user: Any, page: str) -> None:
+    """No survey yet: the pages open on last year's survey (2025 and after, 2026 today), a
+    year of the two-level list in which a district no longer exists. It is judged on
+    nothing then; before, the roll-up asked the 2025 rules for a district's share and the
+    page failed (AssertionError in engine/rollup)."""
+    from phocap.register import results
+
+    district = tree["districts"][0]
+    assert results.cached_results(district, 2025).units == []
+    assert results.cached_next_year(district, 2025) == []
+    client = client_for(make_user, "district_reviewer", district)
+    response = client.get(f"/units/{district.pk}/{page}")
+    assert response.status_code == 200
