@@ -1,5 +1,5 @@
 """phocap's own middleware: the interface language, sessions that slide without a write on
-every request, and the headers on every page.
+every request, the headers on every page, and error pages in Vietnamese.
 
 Each class is one rule that must hold on every request or response, so that a
 new view cannot forget it.
@@ -12,7 +12,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 
 class VietnameseFirstMiddleware:
@@ -95,3 +97,32 @@ class SlidingSessionMiddleware:
         if session.modified or now - int(session.get(self.KEY, 0)) >= SESSION_REFRESH_AFTER:
             session[self.KEY] = now
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 is a page in Vietnamese with the way back, like every other error.
+
+    Django's ``require_POST`` and ``require_http_methods`` answer a wrong method with
+    an empty body, which the browser shows as a bare English server page (a bookmarked
+    save button, a form reopened from history). The API keeps its JSON answers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 405 and not response.content
+                and not request.path.startswith("/api/")):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW), said in Vietnamese:
+    usually a page left open past the session or opened in another browser."""
+    return render(request, "403.html", {"exception": gettext(
+        "Trang đã mở quá lâu hoặc phiên đăng nhập đã đổi, nên biểu mẫu không được gửi."
+        " Hãy tải lại trang rồi làm lại.")}, status=403)

@@ -219,7 +219,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "phocap.middleware.MethodNotAllowedPageMiddleware",
 ]
+# A form refused by the CSRF check gets a Vietnamese page, not Django's English one.
+CSRF_FAILURE_VIEW = "phocap.middleware.csrf_failure"
 ROOT_URLCONF = "phocap.urls"
 TEMPLATES = [
     {
