@@ -17,6 +17,7 @@ from typing import Any
 from phocap.reports.model import Form
 from phocap.reports.reconcile import Theirs, column_label, counted_columns
 from phocap.survey.limits import Limits, check_zip
+from phocap.survey.official.layout import letter_of
 from phocap.survey.problems import SurveyFileError
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -55,15 +56,6 @@ def not_a_count(place: str, raw: Any) -> str:
             "trống).")
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
@@ -91,7 +83,7 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
         place = f"{where}, dòng {number + 1}"
         row = by_label.get(label)
         if row is None:
-            problems.append(f"{place}, cột {_letter(at)}: biểu {form.code} của phocap không có "
+            problems.append(f"{place}, cột {letter_of(at)}: biểu {form.code} của phocap không có "
                             f"dòng “{label}”.")
             continue
         for column in counted:
@@ -101,7 +93,7 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
                 value = count(raw)
             except ValueError:
                 problems.append(not_a_count(
-                    f"{place}, cột {_letter(index)} (“{column_label(column)}”)", raw))
+                    f"{place}, cột {letter_of(index)} (“{column_label(column)}”)", raw))
                 continue
             if value is not None:
                 found.setdefault(row.code, {})[column.key] = value
