@@ -80,3 +80,13 @@ def test_a_server_error_and_a_bad_request(view: Any, status: int, heading: str) 
     response = view(RequestFactory().get("/"))
     assert response.status_code == status
     assert_page(response.content.decode(), heading)
+
+
+@pytest.mark.urls("tests.web.test_error_log")
+def test_the_server_error_page_needs_nothing_that_may_have_failed(db: Any) -> None:
+    """Rendered under a URL configuration without the application's pages (as when the
+    failure is in them): still the Vietnamese page, with a plain way home."""
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Hệ thống gặp sự cố</h1>" in html and 'href="/"' in html
