@@ -113,8 +113,8 @@ def test_commune_submits_reviewer_returns_commune_resubmits_reviewer_decides(
     wait_for_text(browser, "bị khóa")
     # Outside its role the commune has no queue.
     browser.get(f"{base}/recognition/queue/")
-    wait_for(browser, lambda d: "403" in d.page_source or "Forbidden" in d.page_source, 30,
-             "the refusal")
+    wait_for(browser, lambda d: "<h1>Không có quyền</h1>" in d.page_source, 30,
+             "the refusal, in Vietnamese")
 
     # The district reviewer finds it in the queue and returns it with a comment.
     switch_user(browser, base, "huyen")
