@@ -58,7 +58,7 @@ from phocap.register.records import PERSON_FIELDS, YEAR_FIELDS
 from phocap.register.records import wanted as stored_values
 from phocap.register.results import count_now
 from phocap.survey.official.values import CLASS_OF_STAGE
-from phocap.survey.text import fold
+from phocap.survey.text import fold, fold_expr
 from phocap.units import vintage_for_year
 
 BATCH_ROWS = 1000
@@ -222,16 +222,16 @@ def _restated(before: Values) -> Values:
 
 
 def _households_given(records: pl.DataFrame) -> dict[tuple[object, ...], Values]:
-    """What the file says of each household (keyed like a person, less person_no)."""
-    given: dict[tuple[object, ...], Values] = {}
-    for key, row in _rows(records):
-        values = given.setdefault(key[:-1], {})
-        if (row["relationship"] and fold(row["relationship"]) == fold(HEAD)
-                and "head_name" not in values):
-            values["head_name"] = row["full_name"]
-        if row["address"] and "address" not in values:
-            values["address"] = row["address"]
-    return given
+    """What the file says of each household (keyed like a person, less person_no): one
+    pass in polars, not a second loop over a district's rows in Python."""
+    place = ["commune_code", "village", "household_no"]
+    head = fold_expr(pl.col("relationship")) == fold(HEAD)
+    given = records.group_by(place).agg(
+        pl.col("full_name").filter(head).first().alias("head_name"),
+        pl.col("address").drop_nulls().first().alias("address"),
+    )
+    return {tuple(row[k] for k in place): {n: row[n] for n in HOUSEHOLD_FIELDS if row[n]}
+            for row in given.iter_rows(named=True)}
 
 
 @dataclass
