@@ -209,3 +209,16 @@ def test_every_column_of_the_template_is_kept(tmp_path: Path) -> None:
         9, 2020, "Huyện Mường Ảng", "THCS Búng Lao", "B-123")
     assert (first["relationship"], second["relationship"]) == ("Chủ hộ",
                                                                VILLAGES["Bản Pồn"][1][1]["AV"])
+
+
+def test_a_cell_not_kept_is_reported_with_why(tmp_path: Path) -> None:
+    """The head's name in L, M differs from the member marked "Chủ hộ" (AV): the head is
+    that member, and the warning says so for each of the two rows naming someone else."""
+    head, wife = (dict(p) for p in VILLAGES["Bản Pồn"][1][:2])
+    head |= {"L": "Lò Văn", "M": "Khác"}
+    wife |= {"L": "Lò Văn", "M": "Khác"}
+    path = build(tmp_path / "Bản Pồn.xls", [head, wife])
+    result = validate(path, year=2021, context=Context(commune_code="03319"))
+    message = result.report.problems.filter(
+        pl.col("code") == "official_not_carried")["message"].to_list()
+    assert len(message) == 1 and ": 2 ô (tên chủ hộ ở cột L, M khác tên người ghi" in message[0]

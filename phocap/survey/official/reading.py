@@ -25,6 +25,12 @@ from phocap.survey.readers import ROW, Sheet
 from phocap.survey.text import fold, normalize
 
 HEADER_SCAN_ROWS = 10
+# Why a cell the reader counts as not kept is not kept, by its column.
+NOT_KEPT = {
+    "L": "tên chủ hộ ở cột L, M khác tên người ghi “Chủ hộ” ở cột AV; sổ lấy người đó làm chủ"
+         " hộ",
+    "S": "dấu lưu ban (!) hoặc học 2 buổi (*) ở cột S nhưng cột R không ghi khối học",
+}
 _LEADING_NUMBER = re.compile(r"^\d+\s*[.\-_)]\s*")
 
 
@@ -316,12 +322,12 @@ class _SheetReader:
             i[0])) if n]
         if not found:
             return
-        listed = "; ".join(f"{layout.caption(letter)}: {n} ô" for letter, n in found)
+        listed = "; ".join(f"{layout.caption(letter)}: {n} ô ({NOT_KEPT[letter]})"
+                           for letter, n in found)
         self.problem(
             "official_not_carried",
-            f"Tệp {self.path.name}, trang “{self.grid.sheet}”: các cột sau có dữ liệu mà sổ phổ"
-            f" cập chưa có trường để lưu — {listed}. Dữ liệu này chưa được nhập; sẽ được giữ lại"
-            " khi sổ có các trường này.",
+            f"Tệp {self.path.name}, trang “{self.grid.sheet}”: các ô sau không được nhập vào"
+            f" sổ — {listed}. Hãy kiểm tra và sửa trong tệp nếu cần.",
             severity=WARNING,
         )
 
