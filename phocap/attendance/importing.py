@@ -14,9 +14,11 @@ found by name in any order, any case, with or without marks:
 
 A class day named in the file is saved whole, as the grid saves it: a pupil of
 the class not listed for that day was present. Nothing is written unless every
-row is right; each problem names the file, row, column and value and says what
-is expected. Saving the same file again changes nothing and writes no audit
-entry (recording.apply_day).
+row is right; each problem is a survey/problems.py Problem naming the file,
+sheet, row, column and value and saying what is expected, and the file is
+refused with all of them (ProblemsFound), as every upload's reader does. The
+file comes saved by register/uploads.py (``held``). Saving the same file again
+changes nothing and writes no audit entry (recording.apply_day).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -46,13 +49,14 @@ from phocap.kit.years import school_year_of
 from phocap.register import audit, uploads
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.survey.limits import Limits, check_zip, too_many_rows
-from phocap.survey.problems import SurveyFileError
+from phocap.survey.problems import ERROR, Problem, ProblemsFound
 from phocap.survey.text import fold
 
 COLUMNS = {"lop": "class", "stt": "pupil_no", "ngay": "date", "trang thai": "status",
            "thang": "month"}
 LABELS = {"class": "Lớp", "pupil_no": "STT", "date": "Ngày", "status": "Trạng thái",
           "month": "Tháng"}
+KEYS = {label: key for key, label in LABELS.items()}
 STATUS_CODES = {"c": "present", "co mat": "present", "p": "excused", "co phep": "excused",
                 "vang co phep": "excused", "k": "unexcused", "khong phep": "unexcused",
                 "vang khong phep": "unexcused"}
@@ -68,27 +72,29 @@ def limits() -> Limits:
     return uploads.limits(max_bytes=MAX_BYTES, max_expanded=MAX_EXPANDED)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
-    problems: list[str] = field(default_factory=list)
+    """What a saved file did: class days saved, audit entries written."""
+
     days: int = 0
     changed: int = 0
 
 
-def _rows(name: str, content: bytes) -> list[list[object]]:
-    if name.lower().endswith(".xlsx"):
+def _rows(path: Path) -> tuple[str | None, list[list[object]]]:
+    """The first sheet's name (none for a CSV) and its rows."""
+    if path.suffix.lower() == ".xlsx":
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            sheet = book.worksheets[0]
+            return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
         finally:
             book.close()
-    text = content.decode("utf-8-sig")
+    text = path.read_bytes().decode("utf-8-sig")
     first = text.split("\n", 1)[0]
-    return [list(row) for row in csv.reader(io.StringIO(text),
-                                            delimiter=";" if first.count(";") > first.count(",")
-                                            else ",")]
+    return None, [list(row) for row in csv.reader(
+        io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")]
 
 
 def _date(value: object) -> dt.date | None:
@@ -164,39 +170,39 @@ def _marks(rows: list[list[object]], header: dict[str, int], days: dict[int, int
     return marks
 
 
-def read(user: User, school: School, name: str, content: bytes,
-         today: dt.date | None = None) -> Result:
-    """Check the file against the school's class lists and save it, or report every problem."""
+def _whole(file: str, code: str, message: str) -> ProblemsFound:
+    """The file refused for what no one cell is to blame for."""
+    return ProblemsFound([Problem(ERROR, code, message, file)])
+
+
+def read(user: User, school: School, path: Path, today: dt.date | None = None) -> Result:
+    """Check the file against the school's class lists and save it; ProblemsFound with every
+    problem, and nothing saved, otherwise. The file is named by ``path``'s name."""
     if not may_keep_school(user, school):
         raise PermissionDenied(NOT_YOURS)
-    result = Result()
+    name = path.name
+    problems: list[Problem] = []
     reported: set[tuple[int, str]] = set()
-
-    def problem(row: int, column: str, value: object, expected: str) -> None:
-        if (row, column) in reported:  # a month grid's row: its class or pupil once
-            return
-        reported.add((row, column))
-        result.problems.append(
-            _("Tệp %(file)s, dòng %(row)d, cột %(column)s: giá trị «%(value)s» — %(expected)s")
-            % {"file": name, "row": row, "column": column, "value": value if value
-               is not None else "", "expected": expected})
-
     bounds = limits()
     try:
-        if name.lower().endswith(".xlsx"):
-            check_zip(io.BytesIO(content), name, bounds)
-        rows = _rows(name, content)
+        if path.suffix.lower() == ".xlsx":
+            check_zip(path, name, bounds)
+        sheet, rows = _rows(path)
         too_many_rows(name, len(rows) - 1, bounds)
-    except SurveyFileError as error:
-        result.problems.append(error.problem.message)
-        return result
     except (UnicodeDecodeError, ValueError, OSError, KeyError):
-        result.problems.append(_("Tệp %(file)s: không đọc được; cần tệp XLSX hoặc CSV (UTF-8).")
-                               % {"file": name})
-        return result
+        raise _whole(name, "unreadable",
+                     _("Không đọc được tệp; cần tệp XLSX hoặc CSV (UTF-8).")) from None
     if not rows:
-        result.problems.append(_("Tệp %(file)s trống.") % {"file": name})
-        return result
+        raise _whole(name, "empty", _("Tệp trống: cần dòng tiêu đề và các dòng điểm danh."))
+
+    def problem(row: int, header: str, value: object, code: str, expected: str) -> None:
+        if (row, header) in reported:  # a month grid's row: its class or pupil once
+            return
+        reported.add((row, header))
+        problems.append(Problem(ERROR, code, expected, name, sheet, row,
+                                KEYS.get(header, header), header,
+                                "" if value is None else str(value)))
+
     folded = [fold(str(h if h is not None else "")).strip().lower() for h in rows[0]]
     header = {COLUMNS[h]: i for i, h in enumerate(folded) if h in COLUMNS}
     days = {int(h): i for i, h in enumerate(folded) if h.isdigit() and 1 <= int(h) <= 31}
@@ -204,9 +210,11 @@ def read(user: User, school: School, name: str, content: bytes,
         ["class", "pupil_no", "date", "status"]
     missing = [LABELS[c] for c in wanted if c not in header]
     if missing:
-        result.problems.append(_("Tệp %(file)s, dòng 1: thiếu cột %(columns)s.")
-                               % {"file": name, "columns": ", ".join(missing)})
-        return result
+        raise ProblemsFound([Problem(
+            ERROR, "missing_columns",
+            _("Thiếu cột %(columns)s: dòng 1 cần các cột %(wanted)s.")
+            % {"columns": ", ".join(missing), "wanted": ", ".join(LABELS[c] for c in wanted)},
+            name, sheet, 1)])
     if "date" not in wanted:
         header.pop("date", None)
     else:
@@ -218,10 +226,11 @@ def read(user: User, school: School, name: str, content: bytes,
     class_lists: dict[int, list[Enrolment]] = {}
     today = today or dt.date.today()
     marks = _marks(rows, header, days, lambda number, value: problem(
-        number, LABELS["month"], value, _("cần tháng dạng mm/yyyy")))
+        number, LABELS["month"], value, "bad_month", _("Cần tháng dạng mm/yyyy, ví dụ 09/2021.")))
     for mark in marks:
         if mark.day is None:
-            problem(mark.row, mark.day_column, mark.day_cell, _("cần ngày dạng dd/mm/yyyy"))
+            problem(mark.row, mark.day_column, mark.day_cell, "bad_date",
+                    _("Cần một ngày có thật, dạng dd/mm/yyyy."))
             continue
         class_name = str(mark.class_cell or "").strip()
         key = (school_year_of(mark.day), class_name)
@@ -230,9 +239,9 @@ def read(user: User, school: School, name: str, content: bytes,
                                                       name=class_name).first()
         klass = classes[key]
         if klass is None:
-            problem(mark.row, LABELS["class"], mark.class_cell,
-                    _("trường không có lớp này trong năm học %(first)d–%(last)d")
-                    % {"first": key[0], "last": key[0] + 1})
+            problem(mark.row, LABELS["class"], mark.class_cell, "unknown_class",
+                    _("Cần tên một lớp của trường trong năm học %(first)d–%(last)d; trường"
+                      " không có lớp này.") % {"first": key[0], "last": key[0] + 1})
             continue
         if klass.pk not in school_days:
             school_days[klass.pk] = set(calendar_for(klass.school_id,
@@ -242,12 +251,13 @@ def read(user: User, school: School, name: str, content: bytes,
                 try:
                     check_school_day(klass, mark.day, today)
                 except NotASchoolDay as error:
-                    problem(mark.row, mark.day_column, mark.day_cell, str(error))
+                    problem(mark.row, mark.day_column, mark.day_cell, "not_a_school_day",
+                            str(error))
             continue
         status = STATUS_CODES.get(fold(str(mark.status_cell or "")).strip().lower())
         if status is None:
-            problem(mark.row, mark.status_column, mark.status_cell,
-                    _("cần C (có mặt), P (vắng có phép) hoặc K (vắng không phép)"))
+            problem(mark.row, mark.status_column, mark.status_cell, "bad_status",
+                    _("Cần C (có mặt), P (vắng có phép) hoặc K (vắng không phép)."))
             continue
         if klass.pk not in class_lists:
             class_lists[klass.pk] = list(klass.pupils.all())
@@ -255,25 +265,25 @@ def read(user: User, school: School, name: str, content: bytes,
         pupil = next((e for e in class_lists[klass.pk] if str(e.pupil_no) == raw_no
                       and (e.left_on is None or e.left_on > mark.day)), None)
         if pupil is None:
-            problem(mark.row, LABELS["pupil_no"], mark.pupil_cell,
-                    _("lớp %(klass)s không có học sinh số này vào ngày %(day)s")
+            problem(mark.row, LABELS["pupil_no"], mark.pupil_cell, "unknown_pupil",
+                    _("Cần số thứ tự của một học sinh trong danh sách lớp %(klass)s ngày"
+                      " %(day)s; lớp không có học sinh số này.")
                     % {"klass": klass.name, "day": numbers.date(mark.day)})
             continue
         statuses = saved[(klass.pk, mark.day)]
         if statuses.get(pupil.pk, status) != status:
-            problem(mark.row, mark.status_column, mark.status_cell,
-                    _("học sinh này đã có trạng thái khác cho cùng ngày ở dòng trên"))
+            problem(mark.row, mark.status_column, mark.status_cell, "two_statuses",
+                    _("Học sinh này đã có trạng thái khác cho cùng ngày ở dòng trên: mỗi học"
+                      " sinh một trạng thái một ngày."))
             continue
         statuses[pupil.pk] = status
         by_key[klass.pk] = klass
-    if result.problems:
-        return result
+    if problems:
+        raise ProblemsFound(problems)
     with transaction.atomic():
         entries: list[audit.Entry] = []
         for (klass_id, day), statuses in sorted(saved.items(), key=lambda item: item[0]):
             found, _saved = apply_day(user, by_key[klass_id], day, statuses)
             entries.extend(found)
         audit.record_many(user, entries)
-    result.days = len(saved)
-    result.changed = len(entries)
-    return result
+    return Result(days=len(saved), changed=len(entries))

@@ -54,6 +54,7 @@ from phocap.register.downloads import PersonData, csv_download
 from phocap.register.views.common import breadcrumbs, commune_with_people
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, school_in_scope, schools_for
+from phocap.survey.problems import Problem, ProblemsFound, refused
 
 STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
 
@@ -273,24 +274,21 @@ def import_file(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     if not may_keep_school(request.user, found):
         raise PermissionDenied
-    problems: list[str] = []
+    problems: list[Problem] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            problems = [_("Hãy chọn một tệp XLSX hoặc CSV, tối đa 5 MB.")]
+        try:
+            if upload is None:
+                raise refused("", _("Hãy chọn một tệp XLSX hoặc CSV, tối đa 5 MB."), "no_file")
+            with uploads.held(upload, importing.limits(), "diem-danh.csv") as path:
+                result = importing.read(request.user, found, path)
+        except ProblemsFound as error:
+            problems = error.problems
         else:
-            try:
-                uploads.refuse_large(upload, importing.limits())
-            except uploads.UploadRefused as error:
-                problems = [str(error)]
-            else:
-                result = importing.read(request.user, found, upload.name, upload.read())  # type: ignore[arg-type]  # an upload has a name
-                problems = result.problems
-            if not problems:
-                messages.success(request, _(
-                    "Đã nhập %(days)d ngày điểm danh của các lớp; %(changed)d dòng thay đổi.")
-                    % {"days": result.days, "changed": result.changed})
-                return redirect(reverse("attendance-school", args=[found.pk]))
+            messages.success(request, _(
+                "Đã nhập %(days)d ngày điểm danh của các lớp; %(changed)d dòng thay đổi.")
+                % {"days": result.days, "changed": result.changed})
+            return redirect(reverse("attendance-school", args=[found.pk]))
     return render(request, "attendance/import.html", {
         "school": found, "problems": problems,
         "breadcrumbs": breadcrumbs(found.commune, request.user),

@@ -175,7 +175,7 @@ def store_files(files: list[UploadedFile[bytes]], where: Path, bounds: limits.Li
             archive = uploads.store(upload, where / "archives" / name, bounds)
             stored += uploads.unpack(archive, target, SUFFIXES, bounds)
         elif (target / name).exists():
-            if _same(upload, target / name):
+            if uploads.same(upload, target / name):
                 continue  # the same file picked twice is one file
             raise uploads.UploadRefused(gettext(
                 "Có hai tệp khác nhau cùng tên “%(name)s”; mỗi thôn một tệp, tên khác"
@@ -191,13 +191,6 @@ def several(names: list[str]) -> bool:
     """Whether an upload holds several survey files (or may: a ZIP), so that no one village
     can be given for all of them."""
     return len(names) > 1 or any(n.lower().endswith(".zip") for n in names)
-
-
-def _same(upload: UploadedFile[bytes], stored: Path) -> bool:
-    if upload.size != stored.stat().st_size:
-        return False
-    with stored.open("rb") as held:
-        return all(chunk == held.read(len(chunk)) for chunk in upload.chunks())
 
 
 def _finish(job: ImportJob, status: ImportJob.Status, message: str = "") -> None:

@@ -3,22 +3,24 @@ the layout phocap writes its forms (phocap.reports.xlsx), filled with the minist
 
 A workbook is matched by each sheet's name (the form code) and each body row's label
 (the first text column, as phocap writes it); counts are read by column position under
-the header, the layout xlsx.py writes. Every problem names the file, sheet, row, column
-and value, in Vietnamese, as the survey's problems do, and nothing is kept from a file
-with a problem: half a form compared would mislead.
+the header, the layout xlsx.py writes. Every problem is a survey/problems.py Problem
+naming the file, sheet, row, column and value, in Vietnamese, raised together as
+ProblemsFound as every upload's reader does, and nothing is kept from a file with a
+problem: half a form compared would mislead.
 """
 
 from __future__ import annotations
 
-import io
 import re
+from pathlib import Path
 from typing import Any
 
+from phocap import numbers
 from phocap.reports.model import Form
 from phocap.reports.reconcile import Theirs, column_label, counted_columns
 from phocap.survey.limits import Limits, check_zip
 from phocap.survey.official.layout import letter_of
-from phocap.survey.problems import SurveyFileError
+from phocap.survey.problems import ERROR, Problem, ProblemsFound
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -50,10 +52,18 @@ def count(raw: Any) -> int | None:
     return value
 
 
-def not_a_count(place: str, raw: Any) -> str:
-    """``place`` names the cell (file, sheet, row, column; or the row and column typed)."""
-    return (f"{place}: “{raw}” không phải số người (cần một số nguyên không âm, hoặc để "
-            "trống).")
+NOT_A_COUNT = "Cần số người: một số nguyên không âm, hoặc để trống."
+
+
+def not_a_count(file: str, raw: Any, *, sheet: str | None = None, row: int | None = None,
+                column: str | None = None, header: str | None = None,
+                row_label: str | None = None) -> Problem:
+    """A figure that is no count, where it was written: a workbook's cell, or a cell typed
+    on the page (no file; the form's row named by its label in the message)."""
+    message = f"Dòng “{row_label}”: {NOT_A_COUNT[0].lower()}{NOT_A_COUNT[1:]}" if row_label \
+        else NOT_A_COUNT
+    return Problem(ERROR, "not_a_count", message, file, sheet, row, column, header,
+                   "" if raw is None else str(raw))
 
 
 def _text(value: Any) -> str:
@@ -61,30 +71,31 @@ def _text(value: Any) -> str:
 
 
 def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
-               ) -> tuple[Theirs, list[str]]:
+               ) -> tuple[Theirs, list[Problem]]:
     """One sheet's counts by row code and column key, and its problems."""
     first = form.columns[0].header[0]
     top = next((i for i, row in enumerate(rows) if row and _text(row[0]) == first), None)
-    where = f"Tệp “{name}”, trang tính “{sheet}”"
     if top is None:
-        return {}, [f"{where}: không thấy dòng tiêu đề bắt đầu bằng “{first}” của biểu "
-                    f"{form.code} như phocap ghi."]
+        return {}, [Problem(ERROR, "no_header",
+                            f"Không thấy dòng tiêu đề của biểu {form.code}: cần một dòng bắt đầu"
+                            f" bằng “{first}” như phocap ghi.", name, sheet)]
     depth = max(len(c.header) for c in form.columns)
     at = next(i for i, c in enumerate(form.columns) if c.key == "label")
     by_label = {r.label: r for r in form.rows}
     counted = counted_columns(form)
     found: Theirs = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number in range(top + depth, len(rows)):
         cells = rows[number]
         label = _text(cells[at]) if len(cells) > at else ""
         if not label:
             break  # the notes and signatures follow a blank line
-        place = f"{where}, dòng {number + 1}"
         row = by_label.get(label)
         if row is None:
-            problems.append(f"{place}, cột {letter_of(at)}: biểu {form.code} của phocap không có "
-                            f"dòng “{label}”.")
+            problems.append(Problem(
+                ERROR, "unknown_row",
+                f"Cần tên một dòng của biểu {form.code} như phocap ghi; biểu không có dòng này.",
+                name, sheet, number + 1, letter_of(at), column_label(form.columns[at]), label))
             continue
         for column in counted:
             index = form.columns.index(column)
@@ -92,8 +103,10 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
             try:
                 value = count(raw)
             except ValueError:
-                problems.append(not_a_count(
-                    f"{place}, cột {letter_of(index)} (“{column_label(column)}”)", raw))
+                letter = letter_of(index)
+                problems.append(not_a_count(name, raw, sheet=sheet, row=number + 1,
+                                            column=letter,
+                                            header=f"{letter} (“{column_label(column)}”)"))
                 continue
             if value is not None:
                 found.setdefault(row.code, {})[column.key] = value
@@ -111,34 +124,39 @@ def _rows(sheet: Any, width: int, bounds: Limits) -> list[tuple[Any, ...]] | Non
     return rows
 
 
-def read_workbook(content: bytes, name: str, forms: list[Form], bounds: Limits
-                  ) -> tuple[dict[str, Theirs], list[str]]:
-    """The ministry's figures of every form in the workbook (form code → cells) and the
-    problems; with any problem the figures are to be discarded."""
+def read_workbook(path: Path, forms: list[Form], bounds: Limits) -> dict[str, Theirs]:
+    """The ministry's figures of every form in the workbook (form code → cells), named by
+    ``path``'s name; ProblemsFound with every problem otherwise, since half a form compared
+    would mislead."""
     import openpyxl
 
+    name = path.name
+    check_zip(path, name, bounds)
     try:
-        check_zip(io.BytesIO(content), name, bounds)
-    except SurveyFileError as error:
-        return {}, [error.problem.message]
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises several types for a file that is not a workbook
-        return {}, [f"Tệp “{name}” không đọc được như một tệp Excel (.xlsx)."]
+        raise ProblemsFound([Problem(ERROR, "unreadable",
+                                     "Không đọc được tệp: cần tệp Excel (.xlsx) của các biểu.",
+                                     name)]) from None
     by_code = {f.code: f for f in forms}
     found: dict[str, Theirs] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     try:
         for sheet in book.worksheets:
             form = by_code.get(sheet.title)
             if form is None:
-                problems.append(f"Tệp “{name}”: trang tính “{sheet.title}” không phải biểu nào "
-                                f"của phocap (các biểu: {', '.join(by_code)}).")
+                problems.append(Problem(
+                    ERROR, "unknown_sheet",
+                    f"Cần trang tính mang mã một biểu của phocap ({', '.join(by_code)}); "
+                    "trang này không phải biểu nào.", name, sheet.title))
                 continue
             rows = _rows(sheet, len(form.columns), bounds)
             if rows is None:
-                problems.append(f"Tệp “{name}”, trang tính “{sheet.title}”: quá nhiều dòng "
-                                f"(tối đa {bounds.max_rows}).")
+                problems.append(Problem(
+                    ERROR, "too_many_rows",
+                    f"Quá nhiều dòng: tối đa {numbers.integer(bounds.max_rows or 0)} dòng một"
+                    " trang.",
+                    name, sheet.title))
                 continue
             cells, wrong = read_sheet(name, sheet.title, rows, form)
             problems += wrong
@@ -147,5 +165,9 @@ def read_workbook(content: bytes, name: str, forms: list[Form], bounds: Limits
     finally:
         book.close()
     if not found and not problems:
-        problems.append(f"Tệp “{name}” không có số liệu của biểu nào.")
-    return found, problems
+        problems.append(Problem(ERROR, "no_figures",
+                                "Tệp không có số liệu của biểu nào: cần ít nhất một biểu đã điền.",
+                                name))
+    if problems:
+        raise ProblemsFound(problems)
+    return found

@@ -7,9 +7,10 @@ row per pupil: "Lớp" (class name, e.g. 6A), "STT", "Họ và tên", "Ngày sin
 the leading NT, MG3–MG5 or number of the class name), "Dân tộc", "Thôn" and
 "Bán trú" (x for a semi-boarding pupil).
 
-The import is all or nothing: every row is checked first, and any problem
-(named by file, row, column and value, in Vietnamese) stops it before anything
-is written. It is idempotent: a pupil is identified by class and STT, an
+The import is all or nothing: every row is checked first, and any problem (a
+survey/problems.py Problem naming file, sheet, row, column and value, in
+Vietnamese, raised together as ProblemsFound like every upload reader's) stops
+it before anything is written. It is idempotent: a pupil is identified by class and STT, an
 unchanged row changes nothing and is not audited again, and re-importing the
 same file reports zero changes. Pupils missing from a new file are not deleted
 (attendance and dropout records hang on them); the page lists them. Each new or
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from phocap.schools import matching
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.services import NOT_YOURS
 from phocap.survey import parse, readers
-from phocap.survey.problems import SurveyFileError
+from phocap.survey.problems import ERROR, Problem, ProblemsFound
 from phocap.survey.schema import COLUMNS
 from phocap.survey.text import fold, normalize, text_problem
 
@@ -48,14 +49,6 @@ NAME_CHARS = Enrolment._meta.get_field("full_name").max_length
 CLASS_CHARS = SchoolClass._meta.get_field("name").max_length
 PUPIL_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "village_id",
                 "semi_boarding")
-
-
-class ClassListError(ValueError):
-    """The file cannot be imported; ``problems`` name file, row, column and value."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -81,18 +74,22 @@ def _column(sheet: readers.Sheet, *names: str) -> str | None:
 
 
 def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[str, Any]]:
-    """The pupils of a class list file, typed; ClassListError lists every problem."""
-    problems: list[str] = []
+    """The pupils of a class list file, typed; ProblemsFound with every problem (a
+    survey/problems.py Problem naming file, sheet, row, column and value) otherwise."""
+    problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     try:
         sheets = list(readers.read(path, limits=uploads.limits()))
-    except SurveyFileError as error:
-        raise ClassListError([f"{display_name}: {error.problem.message}"]) from None
+    except ProblemsFound as error:
+        raise ProblemsFound([replace(p, file=display_name) for p in error.problems]) from None
     for sheet in sheets:
-        where = display_name + (f", trang “{sheet.name}”" if sheet.name else "")
         missing = [header for key, header in REQUIRED.items() if key not in sheet.data.columns]
         if missing:
-            problems.append(f"{where}: thiếu cột {', '.join(f'“{m}”' for m in missing)}.")
+            problems.append(Problem(
+                ERROR, "missing_columns",
+                f"Thiếu cột {', '.join(f'“{m}”' for m in missing)}: dòng tiêu đề cần các cột "
+                f"{', '.join(f'“{h}”' for h in REQUIRED.values())}.",
+                display_name, sheet.name, sheet.header_row))
             continue
         grade_col = _column(sheet, "khoi", "khoi lop")
         boarding_col = _column(sheet, "ban tru", "hoc sinh ban tru")
@@ -108,63 +105,76 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                        else pl.lit(False)),
         )
         for row in typed.iter_rows(named=True):
-            at = f"{where}, dòng {row[readers.ROW]}"
+            number = int(row[readers.ROW])
 
-            def bad(key: str, expected: str, row: dict[str, object] = row, at: str = at,
-                    headers: dict[str, str] = sheet.headers) -> None:
-                header = headers.get(key, key)
-                problems.append(f"{at}, cột “{header}”: “{row.get(key) or ''}” — {expected}")
+            def bad(key: str, code: str, expected: str, row: dict[str, object] = row,
+                    number: int = number, sheet: readers.Sheet = sheet) -> None:
+                value = row.get(key)
+                problems.append(Problem(ERROR, code, expected, display_name, sheet.name,
+                                        number, key, sheet.headers.get(key, key),
+                                        "" if value is None else str(value)))
 
             name = normalize(row["full_name"] or "")
             class_name = normalize(row["current_class"] or "")
             grade = grade_of(row[grade_col] or "") if grade_col and row[grade_col] else \
                 grade_of(class_name)
             if not class_name:
-                bad("current_class", "cần tên lớp, ví dụ 6A.")
+                bad("current_class", "missing_class", "Cần tên lớp, ví dụ 6A.")
             elif grade is None:
-                bad(grade_col or "current_class",
-                    "không nhận ra khối lớp: cần NT, MG3–MG5, 1–12 hoặc BT6–BT12 ở đầu tên lớp"
+                bad(grade_col or "current_class", "unknown_grade",
+                    "Không nhận ra khối lớp: cần NT, MG3–MG5, 1–12 hoặc BT6–BT12 ở đầu tên lớp"
                     " hoặc cột “Khối”.")
             if row["_no"] is None:
-                bad("person_no", "cần số thứ tự từ 1 đến 999.")
+                bad("person_no", "bad_pupil_no", "Cần số thứ tự từ 1 đến 999.")
             if not name:
-                bad("full_name", "cần họ và tên học sinh.")
+                bad("full_name", "missing_name", "Cần họ và tên học sinh.")
             for key, value, limit in (("full_name", row["full_name"], NAME_CHARS),
                                       ("current_class", row["current_class"], CLASS_CHARS)):
                 if value and (problem := text_problem(sheet.headers.get(key, key),
                                                       normalize(value), limit)):
-                    problems.append(f"{at}: {problem}")
+                    bad(key, "bad_text", problem)
             if row["_year"] is None:
-                bad("birth_date", "cần ngày sinh dạng 05/09/2010 hoặc năm sinh 2010.")
+                bad("birth_date", "bad_birth", "Cần ngày sinh dạng 05/09/2010 hoặc năm sinh 2010.")
             if row["_sex"] is None:
-                bad("sex", "cần “nam” hoặc “nữ”.")
+                bad("sex", "bad_sex", "Cần “nam” hoặc “nữ”.")
             if "ethnicity" in data.columns and row["ethnicity"] and row["_ethnicity"] is None:
-                bad("ethnicity", "không có trong danh mục 54 dân tộc.")
+                bad("ethnicity", "unknown_ethnicity",
+                    "Cần tên một trong 54 dân tộc của danh mục; không có tên này.")
             village_id = None
             if "village" in data.columns and row["village"]:
                 village_id = villages.get(fold(row["village"]))
                 if village_id is None:
-                    bad("village", "không có thôn/bản này trong xã của trường.")
+                    bad("village", "unknown_village",
+                        "Cần tên một thôn/bản của xã có trường; xã không có thôn/bản này.")
             if boarding_col and row[boarding_col] and row["_boarding"] is None:
-                bad(boarding_col, "ghi “x” nếu học sinh bán trú, để trống nếu không.")
+                bad(boarding_col, "bad_boarding",
+                    "Ghi “x” nếu học sinh bán trú, để trống nếu không.")
             rows.append({
                 "class_name": class_name, "grade": grade, "pupil_no": row["_no"],
                 "full_name": name, "birth_date": row["_date"], "birth_year": row["_year"],
                 "sex": row["_sex"], "ethnicity": row["_ethnicity"] or "",
                 "village_id": village_id, "semi_boarding": bool(row["_boarding"]),
-                "at": at,
+                "sheet": sheet.name, "row": number,
+                "pupil_no_as_written": row["person_no"],
+                "pupil_no_header": sheet.headers.get("person_no", "STT"),
             })
-    seen: dict[tuple[str, int], str] = {}
+    seen: dict[tuple[str, int], int] = {}
     for row in rows:
         pupil = (row["class_name"], row["pupil_no"])
         if row["pupil_no"] is not None and pupil in seen:
-            problems.append(f"{row['at']}, cột “STT”: “{row['pupil_no']}” — lớp {pupil[0]} đã"
-                            f" có học sinh số {pupil[1]} ở {seen[pupil].split(', ')[-1]}.")
-        seen.setdefault(pupil, row["at"])
+            problems.append(Problem(
+                ERROR, "pupil_no_twice",
+                f"Cần mỗi học sinh một số thứ tự trong lớp: lớp {pupil[0]} đã có học sinh số "
+                f"{pupil[1]} ở dòng {seen[pupil]}.",
+                display_name, row["sheet"], row["row"], "person_no", row["pupil_no_header"],
+                str(row["pupil_no_as_written"])))
+        seen.setdefault(pupil, row["row"])
     if problems:
-        raise ClassListError(problems)
+        raise ProblemsFound(problems)
     if not rows:
-        raise ClassListError([f"{display_name}: tệp không có học sinh nào."])
+        raise ProblemsFound([Problem(ERROR, "no_pupils",
+                                     "Tệp không có học sinh nào: cần mỗi dòng một học sinh.",
+                                     display_name)])
     return rows
 
 

@@ -15,8 +15,6 @@ accepted year.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -78,6 +76,7 @@ from phocap.schools.models import (
     Staff,
 )
 from phocap.schools.scope import school_in_scope
+from phocap.survey.problems import Problem, ProblemsFound
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
                   "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
@@ -376,24 +375,20 @@ def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
     year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
+    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            try:
-                path = uploads.store(upload, Path(folder) / f"class-list{suffix}")
-                outcome = classlists.import_file(request.user, found, year, path, upload.name)
-            except uploads.UploadRefused as error:
-                form.add_error("file", str(error))
-            except classlists.ClassListError as error:
-                for problem in error.problems[:50]:
-                    form.add_error("file", problem)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
+        try:
+            with uploads.held(upload, uploads.limits(), "danh-sach-lop.csv") as path:
+                outcome = classlists.import_file(request.user, found, year, path, path.name)
+        except ProblemsFound as error:
+            problems = error.problems
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
     return render(request, "schools/import.html", {
-        "school": found, "year": year, "form": form, "outcome": outcome,
+        "school": found, "year": year, "form": form, "outcome": outcome, "problems": problems,
         "breadcrumbs": breadcrumbs(found.commune, request.user),
-    }, status=400 if form.is_bound and form.errors else 200)
+    }, status=400 if form.is_bound and (form.errors or problems) else 200)
 
 
 @login_required

@@ -3,10 +3,16 @@
 Every problem names the file, sheet, row, column and the value as written, with
 a Vietnamese message saying what is expected, so an officer can fix the cell
 without asking anyone. Errors stop a file; warnings travel with the records.
+
+Every reader of an uploaded file reports this way, not only the survey's: class
+lists, attendance sheets and the ministry's figures raise ``ProblemsFound``
+with their Problem rows, and every upload page shows them through one template
+(templates/_problems.html; docs/uploads.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -68,9 +74,29 @@ def empty() -> pl.DataFrame:
     return pl.DataFrame(schema=PROBLEM_SCHEMA)
 
 
-class SurveyFileError(Exception):
+class ProblemsFound(Exception):
+    """A file refused whole, with every problem found in it (at least one).
+
+    The one way a reader of an upload reports what is wrong: the page lists
+    ``problems`` and nothing of the file is kept. ``str()`` is the messages, one a
+    line, for logs and the command line.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("ProblemsFound needs a problem")
+        super().__init__("\n".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+def refused(file: str, message: str, code: str = "refused") -> ProblemsFound:
+    """A file refused for one reason that belongs to no cell (its size, its kind)."""
+    return ProblemsFound([Problem(ERROR, code, message, file)])
+
+
+class SurveyFileError(ProblemsFound):
     """A file that cannot be read as a survey at all (encoding, structure)."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
+        super().__init__([problem])
         self.problem = problem

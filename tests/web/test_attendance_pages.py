@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from django.test import Client
 from phocap.attendance.models import Absence, ClassDay, FollowUp, SchoolCalendar
 from phocap.register.models import AuditEntry
 from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
+from phocap.survey.problems import ProblemsFound
+from tests.web.problem_rows import problem_rows
 from tests.web.roles import COVERS, PASSWORD, ROLES
 
 YEAR = 2021
@@ -263,8 +266,11 @@ def test_import_all_or_nothing_named_problems_and_idempotent(schools: dict[str, 
     response = client.post(url, {"file": SimpleUploadedFile("chuyen-can.csv", bad.encode())})
     text = response.content.decode()
     assert response.status_code == 400
-    assert "Tệp chuyen-can.csv, dòng 3, cột Trạng thái: giá trị «X»" in text
-    assert "Tệp chuyen-can.csv, dòng 4, cột Lớp: giá trị «6B»" in text
+    assert problem_rows(text) == [
+        ("chuyen-can.csv", "", "3", "Trạng thái", "X",
+         "Cần C (có mặt), P (vắng có phép) hoặc K (vắng không phép)."),
+        ("chuyen-can.csv", "", "4", "Lớp", "6B",
+         "Cần tên một lớp của trường trong năm học 2021–2022; trường không có lớp này.")]
     assert not Absence.objects.exists() and not ClassDay.objects.exists()
     good = bad.replace(",X\n", ",P\n").replace("6B,1", "6A,1")
     upload = {"file": SimpleUploadedFile("chuyen-can.csv", good.encode())}
@@ -305,9 +311,10 @@ def test_a_month_grid_like_the_paper_register(schools: dict[str, Any], keeper: A
 
     from phocap.attendance import importing
 
-    def grid(saturday: str) -> bytes:
+    def grid(saturday: str) -> Path:
         book = openpyxl.Workbook()
         sheet = book.active
+        sheet.title = "Tháng 9"
         sheet.append(["Lớp", "STT", "Họ và tên", "Tháng", *range(1, 32)])
         days: list[str | None] = [None] * 31
         days[6], days[7], days[10] = "K", "p", saturday or None
@@ -315,21 +322,23 @@ def test_a_month_grid_like_the_paper_register(schools: dict[str, Any], keeper: A
         sheet.append(["6A", 2, "Học sinh 2", "09/2021", *[None] * 31])
         path = tmp_path / "so-diem-danh.xlsx"
         book.save(path)
-        return path.read_bytes()
+        return path
 
     school = schools["03319"]["school"]
     p1 = schools["03319"]["pupils"][0]
-    refused = importing.read(keeper, school, "so-diem-danh.xlsx", grid("K"))
-    assert len(refused.problems) == 1
-    assert refused.problems[0].startswith(
-        "Tệp so-diem-danh.xlsx, dòng 2, cột 11: giá trị «K» — Ngày 11/09/2021 không phải ngày học")
+    with pytest.raises(ProblemsFound) as refused:
+        importing.read(keeper, school, grid("K"))
+    [problem] = refused.value.problems
+    assert (problem.file, problem.sheet, problem.row, problem.column, problem.header,
+            problem.value) == ("so-diem-danh.xlsx", "Tháng 9", 2, "11", "11", "K")
+    assert problem.message.startswith("Ngày 11/09/2021 không phải ngày học")
     assert not ClassDay.objects.exists()
-    saved = importing.read(keeper, school, "so-diem-danh.xlsx", grid(""))
-    assert saved.problems == [] and saved.days == 19
+    saved = importing.read(keeper, school, grid(""))
+    assert saved.days == 19
     assert ClassDay.objects.count() == 19
     assert sorted(Absence.objects.values_list("enrolment_id", "date", "kind")) == [
         (p1.pk, dt.date(2021, 9, 7), "unexcused"), (p1.pk, dt.date(2021, 9, 8), "excused")]
-    again = importing.read(keeper, school, "so-diem-danh.xlsx", grid(""))
+    again = importing.read(keeper, school, grid(""))
     assert again.changed == 0
 
 

@@ -18,6 +18,7 @@ from django.test import Client
 
 from phocap.recognition.models import Dossier
 from phocap.register.models import AuditEntry, Household, MinistryFigures, Person, PersonYear
+from tests.web.problem_rows import problem_rows
 
 # The forms and the people behind them are read through their own connection to the
 # database, which sees committed data only.
@@ -82,8 +83,9 @@ def test_a_word_typed_in_a_cell_is_refused_naming_row_column_and_value(
     staff = client_for(make_user, "commune_staff", commune)
     response = staff.post(URL.format(pk=commune.pk), {"c:in_scope:a11": "một"})
     assert response.status_code == 400
-    assert ("Dòng “Số trẻ phải phổ cập”, cột “Độ tuổi – năm sinh – 11 tuổi – Sinh năm 2010”: "
-            "“một” không phải số người") in response.content.decode()
+    assert problem_rows(response.content.decode()) == [
+        ("", "", "", "Độ tuổi – năm sinh – 11 tuổi – Sinh năm 2010", "một",
+         "Dòng “Số trẻ phải phổ cập”: cần số người: một số nguyên không âm, hoặc để trống.")]
     assert not MinistryFigures.objects.exists()
 
 
@@ -179,10 +181,13 @@ def test_an_uploaded_workbook_with_an_unknown_sheet_or_a_word_is_refused_whole(
     with path.open("rb") as handle:
         response = staff.post(URL.format(pk=commune.pk), {"file": handle})
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "Tệp “bieu-mau-bo.xlsx”: trang tính “Ghi chú” không phải biểu nào của phocap" in page
-    assert (f"Tệp “bieu-mau-bo.xlsx”, trang tính “TH-M1”, dòng {at['row']}, cột G (“Độ tuổi – "
-            "năm sinh – 11 tuổi – Sinh năm 2010”): “hai” không phải số người") in page
+    rows = problem_rows(response.content.decode())
+    assert rows[0] == ("bieu-mau-bo.xlsx", "TH-M1", str(at["row"]),
+                       "G (“Độ tuổi – năm sinh – 11 tuổi – Sinh năm 2010”)", "hai",
+                       "Cần số người: một số nguyên không âm, hoặc để trống.")
+    assert rows[1][:3] == ("bieu-mau-bo.xlsx", "Ghi chú", "")
+    assert rows[1][5].startswith("Cần trang tính mang mã một biểu của phocap (")
+    assert len(rows) == 2
     assert not MinistryFigures.objects.exists()
 
 

@@ -16,6 +16,7 @@ import pytest
 from phocap.register.models import AuditEntry, PersonYear
 from phocap.schools import classlists, reconcile, services
 from phocap.schools.models import Enrolment, School, SchoolClass
+from phocap.survey.problems import ERROR, Problem, ProblemsFound
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schools"
 YEAR = 2021
@@ -52,13 +53,18 @@ def test_import_links_matches_and_is_idempotent(surveyed: dict[str, Any], office
 
 def test_bad_rows_name_file_row_column_and_value(surveyed: dict[str, Any], officer: Any,
                                                  school: School) -> None:
-    with pytest.raises(classlists.ClassListError) as raised:
+    """class-list-bad.csv: a 31 February on row 2, STT 1 of 5A twice (rows 2 and 3), a class
+    "X" with no grade on row 4; each a Problem naming file, row, column, header and value."""
+    with pytest.raises(ProblemsFound) as raised:
         classlists.import_file(officer, school, YEAR, FIXTURES / "class-list-bad.csv",
                                "lop.csv")
-    problems = raised.value.problems
-    assert any("lop.csv, dòng 2, cột “Ngày sinh”: “31/02/2010”" in p for p in problems)
-    assert any("lop.csv, dòng 4, cột “Lớp”: “X”" in p for p in problems)
-    assert any("lop.csv, dòng 3, cột “STT”: “1”" in p and "dòng 2" in p for p in problems)
+    assert [(p.code, p.file, p.sheet, p.row, p.column, p.header, p.value)
+            for p in raised.value.problems] == [
+        ("bad_birth", "lop.csv", None, 2, "birth_date", "Ngày sinh", "31/02/2010"),
+        ("unknown_grade", "lop.csv", None, 4, "current_class", "Lớp", "X"),
+        ("pupil_no_twice", "lop.csv", None, 3, "person_no", "STT", "1")]
+    assert raised.value.problems[2].message == (
+        "Cần mỗi học sinh một số thứ tự trong lớp: lớp 5A đã có học sinh số 1 ở dòng 2.")
     assert not Enrolment.objects.exists() and not SchoolClass.objects.exists()
 
 
@@ -102,10 +108,11 @@ def test_an_xlsx_with_a_title_row_reads_the_same(surveyed: dict[str, Any], offic
     sheet.write_row(3, 0, ["5A", 2, "Lò Thị Mới", "2010", "Nữ"])
     sheet.write_row(4, 0, ["5A", 3, "Lò Văn Sai", "2010", "trai"])
     book.close()
-    with pytest.raises(classlists.ClassListError) as raised:
+    with pytest.raises(ProblemsFound) as raised:
         classlists.import_file(officer, school, YEAR, path, "lop.xlsx")
     assert raised.value.problems == [
-        "lop.xlsx, trang “5A”, dòng 5, cột “Gioi tinh”: “trai” — cần “nam” hoặc “nữ”."]
+        Problem(ERROR, "bad_sex", "Cần “nam” hoặc “nữ”.", "lop.xlsx", "5A", 5, "sex",
+                "Gioi tinh", "trai")]
 
 
 def test_a_download_is_logged(surveyed: dict[str, Any], officer: Any, school: School,

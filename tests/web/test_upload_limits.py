@@ -23,6 +23,7 @@ from phocap.register import jobs, uploads, worker
 from phocap.register.models import BackgroundTask, ImportJob
 from phocap.schools import classlists, services
 from phocap.survey.limits import MIB
+from phocap.survey.problems import ProblemsFound
 from tests.survey.zip_bombs import zip_bomb
 from tests.web.import_helpers import commune_csv
 from tests.web.test_api import bearer
@@ -146,9 +147,10 @@ def test_class_lists_keep_to_the_same_limits(
         "code": "11100LC01", "name": "Trường PTCS Một", "level": "primary_lower_secondary"})
     path = tmp_path / "bom.xlsx"
     path.write_bytes(bomb)
-    with pytest.raises(classlists.ClassListError) as refused:
+    with pytest.raises(ProblemsFound) as refused:
         classlists.import_file(officer, school, 2021, path, "lop-6a.xlsx")
-    assert "bom nén" in refused.value.problems[0]
+    [problem] = refused.value.problems
+    assert problem.file == "lop-6a.xlsx" and "bom nén" in problem.message
 
     settings.UPLOAD_MAX_BYTES = 1024
     client = Client()
@@ -159,21 +161,26 @@ def test_class_lists_keep_to_the_same_limits(
 
 
 def test_attendance_sheets_keep_to_the_same_limits(
-    tree: dict[str, Any], make_user: Any, settings: Any, bomb: bytes
+    tree: dict[str, Any], make_user: Any, settings: Any, bomb: bytes, tmp_path: Path
 ) -> None:
     made = make_school(tree["communes"]["03319"], "T1")
     keeper = make_user("school_staff", tree["communes"]["03319"])
     made["teacher"].user = keeper
     made["teacher"].save()
-    result = attendance_import.read(keeper, made["school"], "diem-danh.xlsx", bomb)
-    assert len(result.problems) == 1 and "bom nén" in result.problems[0]
+    (tmp_path / "diem-danh.xlsx").write_bytes(bomb)
+    with pytest.raises(ProblemsFound) as refused:
+        attendance_import.read(keeper, made["school"], tmp_path / "diem-danh.xlsx")
+    [problem] = refused.value.problems
+    assert problem.file == "diem-danh.xlsx" and "bom nén" in problem.message
 
     settings.UPLOAD_MAX_ROWS = 2
     rows = "Lớp,STT,Ngày,Trạng thái\n" + "6A,1,06/09/2021,C\n" * 3
-    result = attendance_import.read(keeper, made["school"], "diem-danh.csv", rows.encode())
-    assert result.problems == ["Tệp “diem-danh.csv” có hơn 2 dòng, quá giới hạn cho một lần"
-                               " tải lên. Hãy chia tệp theo xã hoặc theo thôn rồi tải từng"
-                               " phần."]
+    (tmp_path / "diem-danh.csv").write_text(rows, encoding="utf-8")
+    with pytest.raises(ProblemsFound) as refused:
+        attendance_import.read(keeper, made["school"], tmp_path / "diem-danh.csv")
+    assert [p.message for p in refused.value.problems] == [
+        "Tệp “diem-danh.csv” có hơn 2 dòng, quá giới hạn cho một lần tải lên. Hãy chia tệp"
+        " theo xã hoặc theo thôn rồi tải từng phần."]
 
     settings.UPLOAD_MAX_BYTES = 1024
     client = Client()

@@ -47,7 +47,7 @@ def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/forms.html", {
         "unit": unit, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(unit, request.user),
-        "forms": built["forms"], "problems": built["problems"],
+        "forms": built["forms"], "disagreements": built["problems"],
         "lists_people": unit.type == unit.Type.COMMUNE and sees_people(request.user),
     })
 

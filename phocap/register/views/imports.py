@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phocap.accounts.permissions import may_upload
 from phocap.accounts.requests import AuthedRequest
-from phocap.register import audit, jobs, uploads
+from phocap.register import audit, jobs
 from phocap.register.models import ImportJob
+from phocap.survey.problems import Problem, ProblemsFound
 from phocap.textfields import CheckedForm
 
 ACCEPTED = (*jobs.SUFFIXES, ".zip")
@@ -111,15 +112,16 @@ def job_new(request: AuthedRequest) -> HttpResponse:
     if not may_upload(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         try:
             job = jobs.create(request.user, form.cleaned_data["file"],
                               form.cleaned_data["survey_year"], form.cleaned_data["village"])
-        except uploads.UploadRefused as exc:
-            form.add_error("file", str(exc))
+        except ProblemsFound as exc:
+            problems = exc.problems
         else:
             return redirect("import-detail", job.pk)
-    return render(request, "register/imports/new.html", {"form": form,
+    return render(request, "register/imports/new.html", {"form": form, "problems": problems,
                                                          "commune": request.user.unit})
 
 

@@ -33,58 +33,54 @@ from phocap.reports import ministry
 from phocap.reports.forms import CODES
 from phocap.reports.model import Form
 from phocap.reports.reconcile import Comparison, Explanation, column_label, counted_columns
+from phocap.survey.problems import Problem, ProblemsFound, refused
 
 MAX_BYTES = 5 * 1024 * 1024
 """The forms' workbook is a few hundred kilobytes: far below a survey file's bounds."""
 MAX_EXPANDED = 64 * 1024 * 1024
 
 
-def _typed(request: AuthedRequest, form: Form) -> tuple[dict[str, dict[str, int]], list[str]]:
-    """The figures typed on the page, one input per count cell (``c:row:column``)."""
+def _typed(request: AuthedRequest, form: Form) -> dict[str, dict[str, int]]:
+    """The figures typed on the page, one input per count cell (``c:row:column``);
+    ProblemsFound names each row and column whose figure is no count."""
     cells: dict[str, dict[str, int]] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for row in form.rows:
         for column in counted_columns(form):
             raw = request.POST.get(f"c:{row.code}:{column.key}", "")
             try:
                 value = ministry.count(raw)
             except ValueError:
-                problems.append(ministry.not_a_count(
-                    _("Dòng “%(row)s”, cột “%(column)s”")
-                    % {"row": row.label, "column": column_label(column)}, raw))
+                problems.append(ministry.not_a_count("", raw, column=column.key,
+                                                     header=column_label(column),
+                                                     row_label=row.label))
                 continue
             if value is not None:
                 cells.setdefault(row.code, {})[column.key] = value
-    return cells, problems
+    if problems:
+        raise ProblemsFound(problems)
+    return cells
 
 
-def _entered(request: AuthedRequest, unit: AdministrativeUnit, year: int,
-             code: str) -> list[str]:
-    """Keep what the officer sent; the problems if nothing could be kept."""
+def _entered(request: AuthedRequest, unit: AdministrativeUnit, year: int, code: str) -> None:
+    """Keep what the officer sent, or raise ProblemsFound and keep nothing."""
     forms = cached_forms(unit, year)["forms"]
     upload = request.FILES.get("file")
     if upload is not None:
         bounds = uploads.limits(max_bytes=MAX_BYTES, max_expanded=MAX_EXPANDED)
-        try:
-            uploads.refuse_large(upload, bounds)
-        except uploads.UploadRefused as refused:
-            return [str(refused)]
-        source = uploads.file_name(upload.name, "bieu-mau.xlsx")
-        found, problems = ministry.read_workbook(upload.read(), source, forms, bounds)
+        with uploads.held(upload, bounds, "bieu-mau.xlsx") as path:
+            source = path.name
+            found = ministry.read_workbook(path, forms, bounds)
     else:
         source = ""
         form = next(f for f in forms if f.code == code)
-        cells, problems = _typed(request, form)
-        found = {code: cells}
-    if problems:
-        return problems
+        found = {code: _typed(request, form)}
     try:
         with transaction.atomic():
             for form_code, cells in found.items():
                 reconciling.save(request.user, unit, year, form_code, cells, source)
     except Frozen as frozen:
-        return [str(frozen)]
-    return []
+        raise refused(source, str(frozen), "frozen") from None
 
 
 def _explanation(explanation: Explanation, names: bool,
@@ -130,12 +126,15 @@ def reconcile(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         raise Http404
     year = year_shown(request, survey_years(communes_below(unit)))
     may_enter = may_edit(request.user, unit)
-    problems: list[str] = []
+    problems: list[Problem] = []
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
-        problems = _entered(request, unit, year, code)
-        if not problems:
+        try:
+            _entered(request, unit, year, code)
+        except ProblemsFound as found:
+            problems = found.problems
+        else:
             messages.success(request, _("Đã lưu số liệu của Bộ."))
             return redirect(reverse("unit-form-reconcile", args=[unit.pk, code])
                             + f"?year={year}")
