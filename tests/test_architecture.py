@@ -355,3 +355,117 @@ def test_the_web_side_rarely_names_any() -> None:
 def test_the_any_count_reads_code_not_words() -> None:
     source = '"""Any other."""\nfrom typing import Any\nrows: dict[str, Any] = {}  # Any\n'
     assert names_any(source) == 2
+
+
+# One upload pipeline (issue 13: three readers of uploaded spreadsheets reported problems three
+# ways). A reader raises ProblemsFound (survey/problems.py) with Problem rows naming file,
+# sheet, row, column and value; every upload page lists them through one template; every
+# upload is saved by register/uploads.py.
+PROBLEMS_HOME = PACKAGE / "survey" / "problems.py"
+PROBLEMS_PARTIAL = PACKAGE / "templates" / "_problems.html"
+UPLOADS_HOME = PACKAGE / "register" / "uploads.py"
+READS_FILES = ("request.FILES", "uploads.held", "uploads.store", "load_workbook",
+               "readers.read(", "fastexcel", "csv.reader(")
+EDIT_REFUSALS = {"register/editing.py: Invalid"}  # a page edit's refusals, field by field
+
+
+def class_bases(node: ast.ClassDef) -> set[str]:
+    return {b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else ""
+            for b in node.bases}
+
+
+def own_problem_carriers(source: str) -> list[str]:
+    """Exception classes in ``source`` that keep problems (``self.problems``, ``self.errors``,
+    ``self.messages``) without being a ProblemsFound."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef) or {"ProblemsFound", "SurveyFileError",
+                                                   "UploadRefused"} & class_bases(node):
+            continue
+        keeps = any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                    and t.value.id == "self" and t.attr in ("problems", "errors", "messages")
+                    for n in ast.walk(node) if isinstance(n, ast.Assign | ast.AnnAssign)
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
+        exception = any(b.endswith(("Error", "Exception")) for b in class_bases(node))
+        if keeps and exception:
+            found.append(node.name)
+    return found
+
+
+def problems_as_strings(source: str) -> list[int]:
+    """Lines naming a list of problems whose items are strings (a variable, attribute or
+    parameter ``problems: list[str]``): the form every reader had before."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.AnnAssign):
+            target = node.target
+            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+            annotation: ast.expr | None = node.annotation
+        elif isinstance(node, ast.arg):
+            name, annotation = node.arg, node.annotation
+        else:
+            continue
+        if annotation is not None and "problem" in name.lower() and re.search(
+                r"(list|Sequence|tuple|Iterable)\[str", ast.unparse(annotation)):
+            lines.append(node.lineno)
+    return lines
+
+
+def reads_uploads(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return any(s in text for s in READS_FILES)
+
+
+def test_upload_readers_report_problems_one_way() -> None:
+    """Every reader of an upload and every page receiving one reports Problems through
+    ProblemsFound; no exception of an app keeps problems of its own, no upload module holds
+    problems as strings, and only templates/_problems.html lists a page's problems."""
+    carriers = [f"{p.relative_to(PACKAGE)}: {name}" for p in python_files()
+                if p != PROBLEMS_HOME
+                for name in own_problem_carriers(p.read_text(encoding="utf-8"))]
+    assert [c for c in carriers if c not in EDIT_REFUSALS] == []
+    readers = [p for p in python_files() if reads_uploads(p)]
+    assert {PACKAGE / "attendance" / "importing.py", PACKAGE / "schools" / "classlists.py",
+            PACKAGE / "reports" / "ministry.py", PACKAGE / "register" / "views" / "reconcile.py",
+            } <= set(readers)  # the check sees the readers it protects
+    strings = [f"{p.relative_to(PACKAGE)}:{line}" for p in readers
+               for line in problems_as_strings(p.read_text(encoding="utf-8"))]
+    assert strings == []
+    assert [str(p.relative_to(PACKAGE)) for p in readers
+            if "request.FILES" in p.read_text(encoding="utf-8")
+            and "ProblemsFound" not in p.read_text(encoding="utf-8")] == []
+    loops = [f"{p.relative_to(PACKAGE)}" for p in PACKAGE.rglob("*.html")
+             if p != PROBLEMS_PARTIAL and re.search(
+                 r"{%\s*for\s+\w+\s+in\s+[\w.]*problems\b", p.read_text(encoding="utf-8"))]
+    assert loops == []
+    assert "ProblemsFound" in PROBLEMS_HOME.read_text(encoding="utf-8")
+
+
+def test_every_upload_is_saved_by_the_one_gate() -> None:
+    """register/uploads.py writes every uploaded file (``store``, or ``held`` for a file read
+    at once) after refusing one above the size limit: a page reading an upload's bytes
+    itself would skip the limit and the file's name cleaning."""
+    reads = [f"{p.relative_to(PACKAGE)}:{node.lineno}" for p in python_files()
+             if p != UPLOADS_HOME
+             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and (node.func.attr == "chunks"
+                  or (node.func.attr == "read" and "upload" in ast.unparse(node.func.value))
+                  or (node.func.attr == "read" and "FILES" in ast.unparse(node.func.value)))]
+    assert reads == []
+    assert ".chunks()" in UPLOADS_HOME.read_text(encoding="utf-8")
+
+
+def test_the_upload_checks_see_what_they_forbid() -> None:
+    old_reader = (
+        "class ClassListError(ValueError):\n"
+        "    def __init__(self, problems: list[str]) -> None:\n"
+        "        self.problems = problems\n"
+        "def read(name: str) -> tuple[dict[str, int], list[str]]:\n"
+        "    problems: list[str] = []\n"
+        "    return {}, problems\n")
+    assert own_problem_carriers(old_reader) == ["ClassListError"]
+    assert sorted(problems_as_strings(old_reader)) == [2, 5]
+    kin = ("class Refused(ProblemsFound):\n"
+           "    def __init__(self) -> None:\n        self.problems = []\n")
+    assert own_problem_carriers(kin) == []
