@@ -17,6 +17,7 @@ from phocap.register.models import AuditEntry, PersonYear
 from phocap.schools import classlists, reconcile, services
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.survey.problems import ERROR, Problem, ProblemsFound
+from tests.web.problem_rows import problem_rows
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schools"
 YEAR = 2021
@@ -65,6 +66,26 @@ def test_bad_rows_name_file_row_column_and_value(surveyed: dict[str, Any], offic
         ("pupil_no_twice", "lop.csv", None, 3, "person_no", "STT", "1")]
     assert raised.value.problems[2].message == (
         "Cần mỗi học sinh một số thứ tự trong lớp: lớp 5A đã có học sinh số 1 ở dòng 2.")
+    assert not Enrolment.objects.exists() and not SchoolClass.objects.exists()
+
+
+def test_the_import_page_lists_each_problem_and_keeps_nothing(
+        surveyed: dict[str, Any], officer: Any, school: School, client: Any) -> None:
+    """The same bad file through the page: saved by register/uploads.py under its own name,
+    each problem a row of the one problems table (templates/_problems.html)."""
+    client.force_login(officer)
+    with (FIXTURES / "class-list-bad.csv").open("rb") as handle:
+        response = client.post(f"/schools/{school.pk}/class-lists/import/?year={YEAR}",
+                               {"file": handle})
+    assert response.status_code == 400
+    assert problem_rows(response.content.decode()) == [
+        ("class-list-bad.csv", "", "2", "Ngày sinh", "31/02/2010",
+         "Cần ngày sinh dạng 05/09/2010 hoặc năm sinh 2010."),
+        ("class-list-bad.csv", "", "4", "Lớp", "X",
+         "Không nhận ra khối lớp: cần NT, MG3–MG5, 1–12 hoặc BT6–BT12 ở đầu tên lớp hoặc cột"
+         " “Khối”."),
+        ("class-list-bad.csv", "", "3", "STT", "1",
+         "Cần mỗi học sinh một số thứ tự trong lớp: lớp 5A đã có học sinh số 1 ở dòng 2.")]
     assert not Enrolment.objects.exists() and not SchoolClass.objects.exists()
 
 
