@@ -6,8 +6,9 @@ computed in-database by the engine's count expression and cached per commune
 revision (register/commune_counts.py), so a province page after an edit
 recomputes the edited commune only, then judges levels and rolls up in Python
 (engine.evaluate_counts), which takes milliseconds. The finished answer for a
-unit is cached too (the engine's Evaluation itself), under the revisions of all
-its communes and their ĐBKK flags, so an unchanged province is one cache read.
+unit is cached too (the engine's Evaluation itself, and the outlook and village
+breakdown as frozen dataclasses: Outlook, VillageResult), under the revisions of
+all its communes and their ĐBKK flags, so an unchanged province is one cache read.
 Every read of the people goes through the survey_record view as an Ibis table
 on Django's connection (register/engine_table.py).
 """
@@ -18,7 +19,7 @@ import hashlib
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import polars as pl
@@ -136,7 +137,57 @@ def results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return replace(evaluation, units=[u for u in evaluation.units if u.code in wanted])
 
 
-def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Shortfall:
+    """A criterion that would fail next year, and by how many people."""
+
+    key: str
+    label: str
+    gap: int
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """One standard of one unit: its level now and next year if nothing but time passes
+    (engine.outlook's Change, with the names a page shows). Cached: it pickles."""
+
+    code: str
+    name: str
+    standard: str
+    standard_name: str
+    level_now: int
+    level_next: int
+    change: str  # engine.outlook's LOSE, GAIN or KEEP
+    shortfalls: tuple[Shortfall, ...]
+
+
+@dataclass(frozen=True)
+class VillageCriterion:
+    key: str
+    numerator: int
+    denominator: int
+    passed: bool | None  # None for an empty cohort (engine.result.CriterionResult)
+
+
+@dataclass(frozen=True)
+class VillageStandard:
+    key: str
+    level: int
+    criteria: tuple[VillageCriterion, ...]
+
+    def criterion(self, key: str) -> VillageCriterion:
+        return next(c for c in self.criteria if c.key == key)
+
+
+@dataclass(frozen=True)
+class VillageResult:
+    """One village of a commune judged as a commune would be. Cached: it pickles."""
+
+    name: str
+    standards: tuple[VillageStandard, ...]
+
+
+def next_year(unit: AdministrativeUnit, year: int) -> list[Outlook]:
     """Each standard's level now and next year if nothing but time passes (engine.outlook),
     with the criteria that would fail and by how many people, for the unit and its children.
 
@@ -155,16 +206,14 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
                       evaluate_counts(rolled, year + 1, q.ruleset, frame, conditions))
     wanted = _beneath(unit, units)
     return [
-        {"code": c.code, "name": c.name, "standard": c.standard,
-         "standard_name": STANDARD_NAMES_VI.get(c.standard, c.standard), "level_now": c.level_now,
-         "level_next": c.level_next, "change": c.change,
-         "shortfalls": [{"key": key, "label": label(key), "gap": gap}
-                        for key, gap in c.shortfalls]}
+        Outlook(c.code, c.name, c.standard, STANDARD_NAMES_VI.get(c.standard, c.standard),
+                c.level_now, c.level_next, c.change,
+                tuple(Shortfall(key, label(key), gap) for key, gap in c.shortfalls))
         for c in changes if c.code in wanted
     ]
 
 
-def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, object]]:
+def villages(commune: AdministrativeUnit, year: int) -> list[VillageResult]:
     """Each village of a commune measured as if it were a commune (engine rules unchanged).
 
     The law recognises communes, not villages (ND20 Art 16); the village figures
@@ -185,11 +234,11 @@ def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, object]]:
                          schema=UNITS_SCHEMA, orient="row")
     evaluation = evaluate_counts(counts, year, q.ruleset, units)
     return [
-        {"name": u.name, "standards": [
-            {"key": key, "level": result.level, "criteria": {
-                c.key: {"numerator": c.numerator, "denominator": c.denominator,
-                        "passed": c.passed} for c in result.criteria}}
-            for key, result in u.standards.items()]}
+        VillageResult(u.name, tuple(
+            VillageStandard(key, result.level, tuple(
+                VillageCriterion(c.key, c.numerator, c.denominator, c.passed)
+                for c in result.criteria))
+            for key, result in u.standards.items()))
         for u in evaluation.units
     ]
 
@@ -302,11 +351,11 @@ def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:
     return found
 
 
-def cached_villages(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
+def cached_villages(unit: AdministrativeUnit, year: int) -> list[VillageResult]:
     """``villages``, reused until the data beneath the commune change."""
-    return cached("villages", unit, year, villages)
+    return cached("village-results", unit, year, villages)
 
 
-def cached_next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
+def cached_next_year(unit: AdministrativeUnit, year: int) -> list[Outlook]:
     """``next_year``, reused until the data beneath the unit change."""
-    return cached("next-year", unit, year, next_year)
+    return cached("outlook", unit, year, next_year)

@@ -77,9 +77,9 @@ def reference(unit: Any, year: int) -> tuple[dict[str, Any], list[tuple[Any, ...
                         for c in changes if c.code in wanted]
 
 
-def outlook_rows(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    return [(c["code"], c["standard"], c["level_now"], c["level_next"],
-             [(s["key"], s["label"], s["gap"]) for s in c["shortfalls"]]) for c in found]
+def outlook_rows(found: list[results.Outlook]) -> list[tuple[Any, ...]]:
+    return [(c.code, c.standard, c.level_now, c.level_next,
+             [(s.key, s.label, s.gap) for s in c.shortfalls]) for c in found]
 
 
 def units_of(tree: dict[str, Any]) -> list[Any]:
@@ -123,19 +123,39 @@ def test_the_village_breakdown_is_the_engines_answer_over_each_village(
     for commune in province["communes"].values():
         found = results.villages(commune, YEAR)
         table = survey_record(YEAR, [commune.code])
-        names = [v["name"] for v in found]
+        names = [v.name for v in found]
         units = pl.DataFrame([(n, n, "commune", None, False) for n in names],
                              schema=UNITS_SCHEMA, orient="row")
         expected = evaluate(table.mutate(commune_code=table.village), year=YEAR, units=units)
         assert found == [
-            {"name": u.name, "standards": [
-                {"key": key, "level": r.level, "criteria": {
-                    c.key: {"numerator": c.numerator, "denominator": c.denominator,
-                            "passed": c.passed} for c in r.criteria}}
-                for key, r in u.standards.items()]}
+            results.VillageResult(u.name, tuple(
+                results.VillageStandard(key, r.level, tuple(
+                    results.VillageCriterion(c.key, c.numerator, c.denominator, c.passed)
+                    for c in r.criteria))
+                for key, r in u.standards.items()))
             for u in expected.units]
         many += len(names) > 1
     assert many  # not vacuous: some commune has several villages to tell apart
+
+
+def test_the_outlook_and_the_villages_are_typed_and_cached_as_such(
+        province: dict[str, Any]) -> None:
+    """Pages read frozen dataclasses (Outlook, VillageResult), as they read the Evaluation,
+    not dicts; the cache pickles them, so the second read is a copy from the cache, equal
+    and of the same types."""
+    import dataclasses
+    import pickle
+
+    commune = province["communes"]["03319"]
+    for read, kind in ((results.cached_next_year, results.Outlook),
+                       (results.cached_villages, results.VillageResult)):
+        first = read(commune, YEAR)
+        again = read(commune, YEAR)
+        assert first and all(isinstance(item, kind) for item in again)
+        assert again == first and again is not first
+        assert pickle.loads(pickle.dumps(first)) == first
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            first[0].name = "changed"  # type: ignore[misc]
 
 
 def test_an_edit_recounts_its_commune_only_and_changes_the_roll_up(

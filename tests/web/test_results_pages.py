@@ -84,7 +84,7 @@ def test_results_show_next_years_outlook(district: dict[str, Any], make_user: An
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}")
     outlooks = {s["key"]: s["next"] for s in page.context["standards"]}
     assert set(outlooks) == {"preschool_5", "primary", "lower_secondary", "literacy"}
-    assert all(o["level_now"] == s["level"] for s in page.context["standards"]
+    assert all(o.level_now == s["level"] for s in page.context["standards"]
                for o in [outlooks[s["key"]]])
     assert "Năm sau, nếu chỉ thêm một tuổi" in page.content.decode()
 
@@ -106,13 +106,13 @@ def test_a_commune_is_broken_down_by_village(district: dict[str, Any], make_user
                               primary_completed=2021, highest_grade=5)
     client = client_for(make_user, "commune_staff", commune)
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}")
-    found = {v["name"]: v for v in page.context["villages"]}
+    found = {v.name: v for v in page.context["villages"]}
     assert set(found) == {"Thôn 03319", "Thôn Hai"}
 
     def completed(village: str) -> tuple[int, int]:
-        primary = next(s for s in found[village]["standards"] if s["key"] == "primary")
-        c = primary["criteria"][CRITERION]
-        return c["numerator"], c["denominator"]
+        primary = next(s for s in found[village].standards if s.key == "primary")
+        c = primary.criterion(CRITERION)
+        return c.numerator, c.denominator
 
     assert completed("Thôn 03319") == (0, 1)
     assert completed("Thôn Hai") == (1, 1)

@@ -20,6 +20,7 @@ from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import SHORT_VI, label
+from phocap.engine.outlook import KEEP
 from phocap.engine.result import UnitResult
 from phocap.kit.years import year_shown
 from phocap.register import audit
@@ -179,7 +180,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
     year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation.units if u.code == found.code), None)
-    ahead = {(c["code"], c["standard"]): c for c in cached_next_year(found, year)}
+    ahead = {(c.code, c.standard): c for c in cached_next_year(found, year)}
     standards: list[dict[str, Any]] = []
     for key, result in (own.standards if own else {}).items():
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
@@ -187,8 +188,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
                           "criteria": [{"result": c, "label": label(c.key)}
                                        for c in result.criteria],
                           "next": ahead.get((found.code, key))})
-    children_next = [c for c in ahead.values() if c["code"] != found.code
-                     and c["change"] != "keep"]
+    children_next = [c for c in ahead.values() if c.code != found.code and c.change != KEEP]
     return render(request, "register/results.html", {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
@@ -197,7 +197,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "indicators": own.indicators if own else {},
         "lists_people": found.type == AdministrativeUnit.Type.COMMUNE
         and sees_people(request.user),
-        "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
+        "children_next": sorted(children_next, key=lambda c: (c.change, c.code)),
         "villages": cached_villages(found, year)
         if found.type == AdministrativeUnit.Type.COMMUNE else [],
         "short_names": [SHORT_VI.get(s["key"], s["key"]) for s in standards],
