@@ -89,8 +89,10 @@ def test_a_file_above_the_size_limit_is_refused_before_it_is_stored(
 ) -> None:
     settings.UPLOAD_MAX_BYTES = 1024
     staff = staff_of(tree, make_user)
-    with pytest.raises(uploads.UploadRefused, match="quá giới hạn 1 KB"):
+    with pytest.raises(uploads.UploadRefused, match="quá giới hạn 1 KB") as refused:
         jobs.create(staff, SimpleUploadedFile("lon.csv", b"x" * 2048), 2021)
+    assert isinstance(refused.value, ProblemsFound)  # shown as every reader's problems are
+    assert [(p.code, p.file) for p in refused.value.problems] == [("upload_refused", "lon.csv")]
     assert not ImportJob.objects.exists()
 
     client = Client()
