@@ -63,11 +63,9 @@ def fold(text: str) -> str:
 # database's ``phocap_fold`` (register/search.py, a SQL ``translate`` on PostgreSQL) is
 # built from the same table, so a search folds alike in Python, SQLite and PostgreSQL.
 _BASES = {"a": "aăâ", "e": "eê", "i": "i", "o": "oôơ", "u": "uư", "y": "y"}
-_LOWER_MARKED = tuple(
-    letter for base, vowels in _BASES.items() for vowel in vowels
-    for tone in ("", *TONES)
-    if (letter := unicodedata.normalize("NFC", vowel + tone)) != base
-) + ("đ",)
+_LOWER_MARKED = (*(letter for base, vowels in _BASES.items() for vowel in vowels
+                   for tone in ("", *TONES)
+                   if (letter := unicodedata.normalize("NFC", vowel + tone)) != base), "đ")
 VIETNAMESE_LETTERS: tuple[str, ...] = _LOWER_MARKED + tuple(c.upper() for c in _LOWER_MARKED)
 SEARCH_FOLD_FROM = "".join(VIETNAMESE_LETTERS)
 SEARCH_FOLD_TO = "".join(fold(c) for c in VIETNAMESE_LETTERS)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
@@ -101,6 +102,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def create(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if not may_edit(request.user, commune):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register import audit, checking, editing, records
 from phocap.register.forms import RecordForm
@@ -85,6 +86,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def create(request: AuthedRequest, pk: int) -> HttpResponse:
     """A new member of a household: a newborn, or someone moving in (status "chuyển đến")."""
     household = household_in_scope(request, pk)

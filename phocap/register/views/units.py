@@ -34,7 +34,6 @@ from phocap.register.models import (
     Village,
 )
 from phocap.register.records import FIELD_LABELS
-from phocap.register.search import Folded, query_key
 from phocap.register.results import (
     behind,
     cached_next_year,
@@ -42,6 +41,7 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
+from phocap.register.search import Folded, query_key
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
