@@ -67,7 +67,7 @@ def once(view: Callable[Concatenate[R, P], HttpResponse]
     """Carry out a creating POST once per session; a resubmission redirects where it went."""
 
     @wraps(view)
-    def wrapped(request: R, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if request.method != "POST" or not hasattr(request, "session"):
             return view(request, *args, **kwargs)
         key = fingerprint(request)

@@ -148,11 +148,12 @@ def save_record(user: User, person_id: int, version: int, year: int,
     return person
 
 
-def _refuse_same_member(household: Household, record: dict[str, Any]) -> None:
+def _refuse_same_member(household: Household, full_name: str, birth_year: int,
+                        sex: str) -> None:
     """A household does not hold the same person twice: a member of the same name (with
     or without tones), year of birth and sex is that person, already recorded."""
-    name = search_fold(record["full_name"])
-    for member in household.members.filter(birth_year=record["birth_year"], sex=record["sex"]):
+    name = search_fold(full_name)
+    for member in household.members.filter(birth_year=birth_year, sex=sex):
         if search_fold(member.full_name) == name:
             raise ValueError(
                 f"Hộ này đã có {member.full_name}, sinh năm {numbers.year(member.birth_year)}"
@@ -167,7 +168,7 @@ def add_person(user: User, household: Household, year: int, record: dict[str, An
     with transaction.atomic():
         freezing.refuse_if_frozen(household.commune, year)
         _refuse_clash(user, record["national_id"], None)
-        _refuse_same_member(household, record)
+        _refuse_same_member(household, record["full_name"], record["birth_year"], record["sex"])
         try:
             with transaction.atomic():
                 person = Person.objects.create(

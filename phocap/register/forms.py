@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.checking import Problem
@@ -122,8 +123,9 @@ class EventForm(CheckedForm):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, event: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, event: str,
+                 initial: dict[str, object] | None = None) -> None:
+        super().__init__(data, initial=initial)
         self.event = event
         if event in PLACE_LABELS:
             self.fields["place"].label = PLACE_LABELS[event]

@@ -12,7 +12,6 @@ write path (imports write in bulk), and a search reads one commune's rows only.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, Func
@@ -41,7 +40,7 @@ def query_key(typed: str) -> str:
     return search_fold(" ".join(typed.split()))
 
 
-def register_sqlite(sender: Any, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+def register_sqlite(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """connection_created: give a new SQLite connection the folding function."""
     if connection.vendor == "sqlite":
         raw: sqlite3.Connection = connection.connection
