@@ -107,7 +107,7 @@ class RecordForm(CheckedForm):
 EVENT_TITLES = {
     "moved_out": _("Ghi chuyển đi"), "deceased": _("Ghi đã mất"),
     "stays": _("Xóa biến động"), "moved_in": _("Thêm người chuyển đến"),
-    "born": _("Thêm trẻ mới sinh"),
+    "born": _("Thêm trẻ mới sinh"), "resident": _("Thêm người đang ở trong hộ"),
 }
 PLACE_LABELS = {"moved_out": _("Chuyển đến đâu (xã, huyện, tỉnh)"),
                 "moved_in": _("Chuyển từ đâu đến (xã, huyện, tỉnh)")}
@@ -131,7 +131,7 @@ class EventForm(CheckedForm):
             self.fields["place"].label = PLACE_LABELS[event]
         else:
             del self.fields["place"]
-        if event in ("stays", "born"):
+        if event in ("stays", "born", "resident"):
             del self.fields["date"]
 
     def clean(self) -> dict[str, object]:

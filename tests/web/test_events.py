@@ -128,3 +128,26 @@ def test_the_same_person_is_not_added_twice_even_typed_without_tones(pupil: Pers
     assert "Hộ này đã có Lò Thị Bé" in again.content.decode()
     assert Person.objects.filter(household=pupil.household).count() == 2
 
+
+
+def test_the_household_head_is_its_first_member(surveyed: dict[str, Any],
+                                                 staff: Client) -> None:
+    """A new household goes on to its head's form (name and "chủ hộ" filled in); until
+    the head is a member, the household's page says so."""
+    commune = surveyed["communes"]["03319"]
+    created = staff.post(f"/units/{commune.pk}/households/new/",
+                         {"household_no": "0777", "new_village": "Bản Mới",
+                          "head_name": "Quàng Văn Chủ", "residence": "thường trú"})
+    household = commune.households.get(household_no="0777")
+    url = f"/households/{household.pk}/members/new/?event=resident&head=1"
+    assert created["Location"] == url
+    form = staff.get(url).content.decode()
+    assert 'value="Quàng Văn Chủ"' in form and 'value="chủ hộ"' in form
+    page = f"/households/{household.pk}/?year={YEAR}"
+    assert "Chủ hộ Quàng Văn Chủ chưa có trong danh sách thành viên" in (
+        staff.get(page).content.decode())
+    added = staff.post(url + f"&year={YEAR}", {
+        "event": "resident", "full_name": "Quang Van Chu", "birth_date": "1980", "sex": "nam",
+        "relationship": "chủ hộ", "confirmed": "on"})
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert "chưa có trong danh sách thành viên" not in staff.get(page).content.decode()

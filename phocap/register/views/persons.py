@@ -84,7 +84,9 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     })
 
 
-ADDED = ("born", "moved_in")
+# A birth, a move in, or someone living in the household whom the register lacks (the
+# head of a household just created, first of all).
+ADDED = ("born", "moved_in", "resident")
 RECORDED = ("moved_out", "deceased", "stays")
 
 
@@ -107,8 +109,10 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     year = year_shown(request, survey_years([commune]))
     event = _event(request, ADDED)
-    form = RecordForm(request.POST or None,
-                      initial={"residence": household.residence or "thường trú"})
+    initial = {"residence": household.residence or "thường trú"}
+    if request.GET.get("head") and household.head_name:
+        initial |= {"full_name": household.head_name, "relationship": "chủ hộ"}
+    form = RecordForm(request.POST or None, initial=initial)
     happened = EventForm(request.POST or None, event=event)
     confirming = False
     if request.method == "POST" and form.is_valid() and happened.is_valid():
