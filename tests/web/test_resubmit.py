@@ -102,3 +102,23 @@ def test_a_post_redirects_and_its_resubmission_adds_nothing(world: dict[str, Any
         again = send(client, write, headers)
     assert again.status_code < 500
     assert rows() == after_first
+
+
+def test_a_refused_form_is_not_remembered(world: dict[str, Any]) -> None:  # noqa: F811
+    """Sent again unchanged, a refused form is refused again (not redirected as if done);
+    corrected, it is carried out; sent once more, it is not carried out twice."""
+    client = Client()
+    client.force_login(world["officer"])
+    household = world["people"]["03319"].household
+    url = f"/households/{household.pk}/members/new/?year={YEAR}&event=born"
+    refused = {"event": "born", "full_name": "", "birth_date": "01/08/2021", "sex": "nữ",
+               "confirmed": "on"}
+    assert client.post(url, refused).status_code == 200
+    assert client.post(url, refused).status_code == 200
+    done = refused | {"full_name": "Lò Thị Bé"}
+    first = client.post(url, done)
+    assert first.status_code == 302
+    again = client.post(url, done, follow=True)
+    assert again.redirect_chain == [(first["Location"], 302)]
+    assert "đã được gửi và ghi trước đó" in again.content.decode()
+    assert household.members.filter(full_name="Lò Thị Bé").count() == 1
