@@ -151,3 +151,20 @@ def test_the_household_head_is_its_first_member(surveyed: dict[str, Any],
         "relationship": "chủ hộ", "confirmed": "on"})
     assert added.status_code == 302, added.content.decode()[:2000]
     assert "chưa có trong danh sách thành viên" not in staff.get(page).content.decode()
+
+
+def test_going_back_from_the_confirmation_keeps_what_was_typed(pupil: Person,
+                                                               staff: Client) -> None:
+    url = f"/persons/{pupil.pk}/move/?year={YEAR}&event=moved_out"
+    typed = {"event": "moved_out", "date": "15/03/2021", "place": "xã Mường Phăng",
+             "version": "1", "confirmed": "on", "edit": "1"}
+    again = staff.post(url, typed).content.decode()
+    assert 'value="xã Mường Phăng"' in again and "Tiếp tục" in again
+    assert status(pupil) == ("", "")
+
+
+def test_the_new_members_form_leaves_the_status_to_the_event(pupil: Person,
+                                                             staff: Client) -> None:
+    page = staff.get(f"/households/{pupil.household_id}/members/new/?year={YEAR}"
+                     "&event=born").content.decode()
+    assert 'name="status"' not in page and 'name="status_detail"' not in page

@@ -113,6 +113,8 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.GET.get("head") and household.head_name:
         initial |= {"full_name": household.head_name, "relationship": "chủ hộ"}
     form = RecordForm(request.POST or None, initial=initial)
+    for decided_by_the_event in ("status", "status_detail"):
+        del form.fields[decided_by_the_event]
     happened = EventForm(request.POST or None, event=event)
     confirming = False
     if request.method == "POST" and form.is_valid() and happened.is_valid():
@@ -129,8 +131,8 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
                     record["status"] = editing.MOVES["moved_in"]
                     record["status_detail"] = editing.event_detail(
                         event, happened.cleaned_data["date"], happened.cleaned_data["place"])
-                if not happened.cleaned_data["confirmed"]:
-                    confirming = True
+                if not happened.cleaned_data["confirmed"] or "edit" in request.POST:
+                    confirming = "edit" not in request.POST
                 else:
                     person = editing.add_person(request.user, household, year, record)
                     messages.success(request, _("Đã thêm %(name)s vào hộ.") % {
@@ -167,8 +169,8 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
         day, place = form.cleaned_data.get("date"), form.cleaned_data.get("place", "")
         try:
             detail = editing.event_detail(event, day, place)
-            if not form.cleaned_data["confirmed"]:
-                confirming = True
+            if not form.cleaned_data["confirmed"] or "edit" in request.POST:
+                confirming = "edit" not in request.POST
             else:
                 editing.move(request.user, person.pk, form.cleaned_data["version"] or 0,
                              year, event, day, place)
