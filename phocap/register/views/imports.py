@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phocap.accounts.permissions import may_upload
 from phocap.accounts.requests import AuthedRequest
-from phocap.kit.once import once
 from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.textfields import CheckedForm
@@ -108,7 +107,6 @@ def job_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@once
 def job_new(request: AuthedRequest) -> HttpResponse:
     if not may_upload(request.user):
         raise PermissionDenied
