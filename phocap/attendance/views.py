@@ -48,6 +48,7 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register import uploads
 from phocap.register.downloads import PersonData, csv_download
@@ -233,6 +234,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def pupil(request: AuthedRequest, pk: int) -> HttpResponse:
     """One pupil: the warning's reasons, attendance by month, and the follow-ups."""
     enrolment = get_object_or_404(

@@ -32,7 +32,12 @@ def _enrolled_any_age(fact: str) -> Count:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("mobilisation.nursery_0_2", "Huy động trẻ nhà trẻ (3–36 tháng)",
+    # Nursery age is 3–36 months (the preschool programme, Circular 51/2020/TT-BGDĐT;
+    # Law on Education 2019 Art 26), but the survey gives some people a year of birth
+    # alone and ages are Y − year of birth (docs/rules.md §1): the row counts ages 0–2
+    # by year of birth (babies under 3 months included, children of 33–35 months born
+    # late in Y − 3 not) and its label says so (docs/rules.md §7).
+    Indicator("mobilisation.nursery_0_2", "Huy động trẻ nhà trẻ (0–2 tuổi theo năm sinh)",
               _resident(0, 2, "in_nursery"), _resident(0, 2), "docs/rules.md §7"),
     Indicator("mobilisation.kindergarten_3_5", "Huy động trẻ mẫu giáo (3–5 tuổi)",
               _resident(3, 5, "in_kindergarten"), _resident(3, 5), "docs/rules.md §7"),

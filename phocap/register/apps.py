@@ -14,4 +14,10 @@ class RegisterConfig(AppConfig):
         hooks.record_account.provide(audit.record_account)
         # The import kinds of background work register themselves (background.KINDS):
         # every process, web or worker, knows them once Django is set up.
+        # SQLite learns the search's folding function on each connection (register/search.py).
+        from django.db.backends.signals import connection_created
+
         from phocap.register import jobs  # noqa: F401
+        from phocap.register.search import register_sqlite
+
+        connection_created.connect(register_sqlite, dispatch_uid="phocap_fold")

@@ -13,11 +13,13 @@ years only, because a frozen year reads the identity pinned when it froze.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from phocap import numbers
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, checking, freezing, records, uniqueness
@@ -29,6 +31,8 @@ from phocap.register.models import (
     Village,
     number_taken,
 )
+from phocap.survey.schema import BY_KEY
+from phocap.survey.text import search_fold, text_problem
 
 EDITABLE_PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex",
                           "ethnicity")
@@ -144,6 +148,19 @@ def save_record(user: User, person_id: int, version: int, year: int,
     return person
 
 
+def _refuse_same_member(household: Household, full_name: str, birth_year: int,
+                        sex: str) -> None:
+    """A household does not hold the same person twice: a member of the same name (with
+    or without tones), year of birth and sex is that person, already recorded."""
+    name = search_fold(full_name)
+    for member in household.members.filter(birth_year=birth_year, sex=sex):
+        if search_fold(member.full_name) == name:
+            raise ValueError(
+                f"Hộ này đã có {member.full_name}, sinh năm {numbers.year(member.birth_year)}"
+                f" (STT {member.person_no}): không thêm người này lần thứ hai. Nếu là người"
+                " khác, hãy ghi tên đầy đủ để phân biệt.")
+
+
 def add_person(user: User, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
     if not may_edit(user, household.commune):
@@ -151,6 +168,7 @@ def add_person(user: User, household: Household, year: int, record: dict[str, An
     with transaction.atomic():
         freezing.refuse_if_frozen(household.commune, year)
         _refuse_clash(user, record["national_id"], None)
+        _refuse_same_member(household, record["full_name"], record["birth_year"], record["sex"])
         try:
             with transaction.atomic():
                 person = Person.objects.create(
@@ -165,13 +183,44 @@ def add_person(user: User, household: Household, year: int, record: dict[str, An
     return person
 
 
+# The events a survey year records of a person (survey-format: status, status_detail):
+# the status they set, and how the detail says when and where. The survey record has no
+# column of its own for the date or the place, so they are written, in these words, in
+# its "Chi tiết hoàn cảnh" (status_detail), which files and the ministry's form carry.
 MOVES = {"moved_out": "chuyển đi", "moved_in": "chuyển đến", "deceased": "chết", "stays": ""}
+EVENT_DETAIL = {
+    "moved_out": "Chuyển đi ngày {date}, đến: {place}",
+    "moved_in": "Chuyển đến ngày {date}, từ: {place}",
+    "deceased": "Mất ngày {date}",
+    "stays": "",
+}
+NEEDS_PLACE = frozenset({"moved_out", "moved_in"})
 
 
-def move(user: User, person_id: int, version: int, year: int, action: str) -> PersonYear:
-    """Record a move (out, in), a death, or undo one, for the survey year (survey-format status)."""
+def event_detail(action: str, day: dt.date | None, place: str = "") -> str:
+    """What status_detail says of an event: its date and, for a move, where from or to."""
+    if action == "stays":
+        return ""
+    if day is None:
+        raise ValueError("Hãy ghi ngày xảy ra biến động.")
+    if action in NEEDS_PLACE and not place.strip():
+        raise ValueError("Hãy ghi nơi chuyển đến hoặc chuyển đi.")
+    if day > dt.date.today():
+        raise ValueError(f"Ngày {numbers.date(day)} chưa tới: hãy ghi ngày đã xảy ra.")
+    detail = EVENT_DETAIL[action].format(date=numbers.date(day), place=" ".join(place.split()))
+    if problem := text_problem(BY_KEY["status_detail"].header_vi, detail,
+                               BY_KEY["status_detail"].max_chars):
+        raise ValueError(problem)
+    return detail
+
+
+def move(user: User, person_id: int, version: int, year: int, action: str,
+         day: dt.date | None = None, place: str = "") -> PersonYear:
+    """Record that a person moved out, moved in or died on ``day`` (to or from ``place``),
+    or undo that ("stays"), in the survey year's status and status_detail."""
     if action not in MOVES:
         raise ValueError(f"unknown move: {action}")
+    detail = event_detail(action, day, place)
     with transaction.atomic():
         person = _editable_person(user, person_id)
         freezing.refuse_if_frozen(person.household.commune, year)
@@ -181,7 +230,8 @@ def move(user: User, person_id: int, version: int, year: int, action: str) -> Pe
         _claim(person_id, version)
         before = audit.snapshot(surveyed)
         surveyed.status = MOVES[action]
-        surveyed.save(update_fields=["status"])
+        surveyed.status_detail = detail
+        surveyed.save(update_fields=["status", "status_detail"])
         audit.record(user, "update", surveyed, before)
     return surveyed
 

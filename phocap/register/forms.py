@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from phocap.register.checking import Problem
@@ -101,6 +102,46 @@ class RecordForm(CheckedForm):
         for problem in problems:
             errors.setdefault(problem.field or "", []).append(problem.message)
         self.add_problems(errors)
+
+
+EVENT_TITLES = {
+    "moved_out": _("Ghi chuyển đi"), "deceased": _("Ghi đã mất"),
+    "stays": _("Xóa biến động"), "moved_in": _("Thêm người chuyển đến"),
+    "born": _("Thêm trẻ mới sinh"), "resident": _("Thêm người đang ở trong hộ"),
+}
+PLACE_LABELS = {"moved_out": _("Chuyển đến đâu (xã, huyện, tỉnh)"),
+                "moved_in": _("Chuyển từ đâu đến (xã, huyện, tỉnh)")}
+
+
+class EventForm(CheckedForm):
+    """When (and, for a move, where) an event happened; sent twice, the second time
+    with ``confirmed`` after the officer read what will be recorded."""
+
+    date = forms.DateField(label=_("Ngày xảy ra"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           required=False, help_text=_("DD/MM/YYYY"))
+    place = forms.CharField(max_length=120, required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data: QueryDict | None = None, *, event: str,
+                 initial: dict[str, object] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        self.event = event
+        if event in PLACE_LABELS:
+            self.fields["place"].label = PLACE_LABELS[event]
+        else:
+            del self.fields["place"]
+        if event in ("stays", "born", "resident"):
+            del self.fields["date"]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        if "date" in self.fields and not data.get("date") and not self.has_error("date"):
+            self.add_error("date", _("Hãy ghi ngày xảy ra (DD/MM/YYYY)."))
+        if "place" in self.fields and not str(data.get("place", "")).strip():
+            self.add_error("place", _("Hãy ghi nơi chuyển đến hoặc chuyển đi."))
+        return data
 
 
 class HouseholdForm(CheckedModelForm):

@@ -35,6 +35,7 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import uploads
 from phocap.register.downloads import PersonData, csv_download
@@ -151,6 +152,7 @@ def _marks() -> list[dict[str, str]]:
 
 
 @login_required
+@once
 def school_new(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = unit_in_scope(request, pk)
     if commune.type != AdministrativeUnit.Type.COMMUNE:
@@ -263,6 +265,7 @@ def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def staff_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -298,6 +301,7 @@ def staff_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def site_new(request: AuthedRequest, pk: int) -> HttpResponse:
     found = school_in_scope(request, pk)
     _keeps(request, found)
@@ -337,6 +341,7 @@ def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def school_class(request: AuthedRequest, pk: int) -> HttpResponse:
     """A class list, with each pupil's register entry; the school adds a pupil here (POST)."""
     klass = get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
@@ -367,6 +372,19 @@ def school_class(request: AuthedRequest, pk: int) -> HttpResponse:
     }, status=400 if form is not None and form.is_bound else 200)
 
 
+OUTCOME_KEY = "phocap.class_list_outcome"
+
+
+def _outcome_shown(outcome: classlists.Outcome) -> dict[str, object]:
+    """An import's outcome as the page shows it, kept in the session for the redirect."""
+    def pupils(found: list[Enrolment]) -> list[dict[str, object]]:
+        return [{"klass": p.klass.name, "pupil_no": p.pupil_no, "full_name": p.full_name,
+                 "birth_year": p.birth_year} for p in found]
+    return {"created": outcome.created, "changed": outcome.changed,
+            "unchanged": outcome.unchanged, "linked": outcome.linked,
+            "ambiguous": pupils(outcome.ambiguous), "missing": pupils(outcome.missing)}
+
+
 @login_required
 def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a class list file for the school year; all or nothing."""
@@ -385,8 +403,12 @@ def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
             problems = error.problems
         except PermissionDenied as error:
             form.add_error(None, str(error))
+        if outcome is not None:  # Post/Redirect/Get: the outcome is read once, after
+            request.session[OUTCOME_KEY] = _outcome_shown(outcome)
+            return redirect(reverse("school-class-list-import", args=[pk]) + f"?year={year}")
+    shown = request.session.pop(OUTCOME_KEY, None) if request.method == "GET" else None
     return render(request, "schools/import.html", {
-        "school": found, "year": year, "form": form, "outcome": outcome, "problems": problems,
+        "school": found, "year": year, "form": form, "outcome": shown, "problems": problems,
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if form.is_bound and (form.errors or problems) else 200)
 

@@ -58,6 +58,29 @@ def fold(text: str) -> str:
     return words.strip()
 
 
+# The letters of Vietnamese that carry a mark (ă â đ ê ô ơ ư and each vowel with a tone),
+# lower and upper case, and the table taking each to its bare lower-case letter. The
+# database's ``phocap_fold`` (register/search.py, a SQL ``translate`` on PostgreSQL) is
+# built from the same table, so a search folds alike in Python, SQLite and PostgreSQL.
+_BASES = {"a": "aăâ", "e": "eê", "i": "i", "o": "oôơ", "u": "uư", "y": "y"}
+_LOWER_MARKED = (*(letter for base, vowels in _BASES.items() for vowel in vowels
+                   for tone in ("", *TONES)
+                   if (letter := unicodedata.normalize("NFC", vowel + tone)) != base), "đ")
+VIETNAMESE_LETTERS: tuple[str, ...] = _LOWER_MARKED + tuple(c.upper() for c in _LOWER_MARKED)
+SEARCH_FOLD_FROM = "".join(VIETNAMESE_LETTERS)
+SEARCH_FOLD_TO = "".join(fold(c) for c in VIETNAMESE_LETTERS)
+_SEARCH_TABLE = str.maketrans(SEARCH_FOLD_FROM, SEARCH_FOLD_TO)
+
+
+def search_fold(text: str) -> str:
+    """Lower case without marks, đ→d, nothing else changed: what a search compares.
+
+    Unlike ``fold`` it keeps punctuation and spaces as they are, so that the database
+    can compute the same key with a plain character translation (``phocap_fold``).
+    """
+    return unicodedata.normalize("NFC", text).translate(_SEARCH_TABLE).lower()
+
+
 # The words a settlement's own name may start with ("Thôn 5", "Bản Pồn", "Tổ 3", "Ấp
 # Long Bình"): such a name is said as it is, any other after the word "thôn". Matched
 # with their tone marks, which tell "Tổ 3" from "Tô Hiệu".

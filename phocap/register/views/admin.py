@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.accounts import permissions
 from phocap.accounts.models import Role, User
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import EVERY_YEAR, year_shown
 from phocap.register import audit, freezing
 from phocap.register.admin_forms import (
@@ -125,6 +126,7 @@ def users(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
 
 @province_admin
 @require_http_methods(["GET", "POST"])
+@once
 def user_new(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     form = NewAccountForm(request.POST or None, units=top_down(province_units(province)))
     if request.method == "POST" and form.is_valid():

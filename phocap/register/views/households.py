@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register import audit, editing, rollover
 from phocap.register.forms import HouseholdForm
@@ -24,6 +25,7 @@ from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
 from phocap.register.results import survey_years
 from phocap.register.views.common import breadcrumbs, commune_with_people
+from phocap.survey.text import search_fold
 
 
 def household_in_scope(request: AuthedRequest, pk: int) -> Household:
@@ -48,6 +50,13 @@ def history(user: User, household: Household, people: Sequence[Person]) -> Query
         .select_related("user")[:100])
 
 
+def _head_missing(household: Household, members: Sequence[Person]) -> bool:
+    """Whether the head named on the household is none of its members (with or without
+    tones): the head is a member, recorded with their own birth, sex and schooling."""
+    head = search_fold(household.head_name.strip())
+    return bool(head) and all(search_fold(p.full_name) != head for p in members)
+
+
 @login_required
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = household_in_scope(request, pk)
@@ -64,6 +73,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
         "not_surveyed": [p for p in members if not p.this_year],
         "can_edit": may_edit(request.user, household.commune),
+        "head_missing": _head_missing(household, members),
         "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
                               initial={"version": household.version}),
@@ -101,6 +111,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def create(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     if not may_edit(request.user, commune):
@@ -117,6 +128,9 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("household_no", str(exc))
         else:
             messages.success(request, _("Đã thêm hộ %(no)s.") % {"no": household.household_no})
+            if household.head_name:  # the head is the household's first member
+                return redirect(reverse("person-new", args=[household.pk])
+                                + "?event=resident&head=1")
             return redirect("household", household.pk)
     return render(request, "register/household_form.html",
                   {"form": form, "household": None, "unit": commune,

@@ -10,13 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register import audit, checking, editing, records
-from phocap.register.forms import RecordForm
+from phocap.register.forms import EVENT_TITLES, EventForm, RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
 from phocap.register.results import survey_years
@@ -79,58 +80,108 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "person": person, "household": household, "unit": commune, "year": year,
         "breadcrumbs": breadcrumbs(commune, request.user),
         "surveyed": surveyed, "years": years, "form": form, "can_edit": can_edit,
-        "entries": entries, "moves": editing.MOVES,
+        "entries": entries,
     })
+
+
+# A birth, a move in, or someone living in the household whom the register lacks (the
+# head of a household just created, first of all).
+ADDED = ("born", "moved_in", "resident")
+RECORDED = ("moved_out", "deceased", "stays")
+
+
+def _event(request: AuthedRequest, allowed: tuple[str, ...]) -> str:
+    event = request.POST.get("event") or request.GET.get("event") or allowed[0]
+    if event not in allowed:
+        raise Http404
+    return event
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def create(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A new member of a household: a newborn, or someone moving in (status "chuyển đến")."""
+    """A new member of a household: a birth (with its date) or someone moving in (with the
+    date and where from, status "chuyển đến"), recorded after the officer confirms it."""
     household = household_in_scope(request, pk)
     commune = household.commune
     if not may_edit(request.user, commune):
         raise PermissionDenied
     year = year_shown(request, survey_years([commune]))
-    form = RecordForm(request.POST or None,
-                      initial={"residence": household.residence or "thường trú"})
-    if request.method == "POST" and form.is_valid():
+    event = _event(request, ADDED)
+    initial = {"residence": household.residence or "thường trú"}
+    if request.GET.get("head") and household.head_name:
+        initial |= {"full_name": household.head_name, "relationship": "chủ hộ"}
+    form = RecordForm(request.POST or None, initial=initial)
+    for decided_by_the_event in ("status", "status_detail"):
+        del form.fields[decided_by_the_event]
+    happened = EventForm(request.POST or None, event=event)
+    confirming = False
+    if request.method == "POST" and form.is_valid() and happened.is_valid():
         number = (household.members.aggregate(last=Max("person_no"))["last"] or 0) + 1
         place = checking.location(commune, household.village.name, household.household_no,
                                   number)
         record = _checked(form, place, year)
+        if record is not None and event == "born" and record["birth_date"] is None:
+            form.add_error("birth_date", _("Trẻ mới sinh: hãy ghi đủ ngày sinh (DD/MM/YYYY)."))
+            record = None
         if record is not None:
             try:
-                person = editing.add_person(request.user, household, year, record)
+                if event == "moved_in":
+                    record["status"] = editing.MOVES["moved_in"]
+                    record["status_detail"] = editing.event_detail(
+                        event, happened.cleaned_data["date"], happened.cleaned_data["place"])
+                if not happened.cleaned_data["confirmed"] or "edit" in request.POST:
+                    confirming = "edit" not in request.POST
+                else:
+                    person = editing.add_person(request.user, household, year, record)
+                    messages.success(request, _("Đã thêm %(name)s vào hộ.") % {
+                        "name": person.full_name})
+                    return redirect(reverse("household", args=[household.pk]) + f"?year={year}")
             except editing.Invalid as exc:
                 form.add_refusal(exc.problems)
             except ValueError as exc:
                 form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Đã thêm %(name)s vào hộ.") % {
-                    "name": person.full_name})
-                return redirect(reverse("household", args=[household.pk]) + f"?year={year}")
     return render(request, "register/person_new.html", {
         "household": household, "unit": commune, "year": year, "form": form,
-        "breadcrumbs": breadcrumbs(commune, request.user),
+        "happened": happened, "event": event, "title": EVENT_TITLES[event],
+        "confirming": confirming, "breadcrumbs": breadcrumbs(commune, request.user),
     })
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@once
 def move(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Moved away, moved in, deceased (or undone) for the survey year: one explicit action."""
+    """Moved out (when, where to), deceased (when), or the event undone, for the survey
+    year: a form of its own, then what will be recorded, confirmed before it is."""
     person = person_in_scope(request, pk)
-    year = year_shown(request, survey_years([person.household.commune]))
-    version = request.POST.get("version", "")
-    action = request.POST.get("action", "")
-    if action not in editing.MOVES or not version.isdigit():
-        return HttpResponse(_("Yêu cầu không hợp lệ."), status=400)
-    try:
-        editing.move(request.user, person.pk, int(version), year, action)
-    except (StaleEdit, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Đã ghi biến động của %(name)s.") % {
-            "name": person.full_name})
-    return redirect(reverse("household", args=[person.household_id]) + f"?year={year}")
+    household = person.household
+    if not may_edit(request.user, household.commune):
+        raise PermissionDenied
+    year = year_shown(request, survey_years([household.commune]))
+    event = _event(request, RECORDED)
+    surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
+    form = EventForm(request.POST or None, event=event, initial={"version": person.version})
+    back = reverse("household", args=[household.pk]) + f"?year={year}"
+    detail, confirming = "", False
+    if request.method == "POST" and form.is_valid():
+        day, place = form.cleaned_data.get("date"), form.cleaned_data.get("place", "")
+        try:
+            detail = editing.event_detail(event, day, place)
+            if not form.cleaned_data["confirmed"] or "edit" in request.POST:
+                confirming = "edit" not in request.POST
+            else:
+                editing.move(request.user, person.pk, form.cleaned_data["version"] or 0,
+                             year, event, day, place)
+                messages.success(request, _("Đã ghi biến động của %(name)s.") % {
+                    "name": person.full_name})
+                return redirect(back)
+        except (StaleEdit, ValueError) as exc:
+            form.add_error(None, str(exc))
+    return render(request, "register/event.html", {
+        "person": person, "household": household, "unit": household.commune, "year": year,
+        "surveyed": surveyed, "form": form, "event": event, "title": EVENT_TITLES[event],
+        "detail": detail, "status": editing.MOVES[event], "confirming": confirming,
+        "back": back, "breadcrumbs": breadcrumbs(household.commune, request.user),
+    })

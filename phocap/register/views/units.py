@@ -12,7 +12,8 @@ import io
 from typing import Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -25,7 +26,14 @@ from phocap.engine.result import UnitResult
 from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.downloads import XLSX, PersonData, download
-from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
+from phocap.register.models import (
+    AdministrativeUnit,
+    Household,
+    Person,
+    PersonYear,
+    UnitYear,
+    Village,
+)
 from phocap.register.records import FIELD_LABELS
 from phocap.register.results import (
     behind,
@@ -34,6 +42,7 @@ from phocap.register.results import (
     cached_villages,
     survey_years,
 )
+from phocap.register.search import Folded, query_key
 from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
@@ -143,18 +152,25 @@ def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
 
 def _household_page(request: AuthedRequest, commune: AdministrativeUnit,
                     year: int) -> dict[str, object]:
+    # Members counted by a subquery of their own: whatever the search joins, each
+    # member surveyed in the year counts once.
+    surveyed = (PersonYear.objects.filter(person__household=OuterRef("pk"), survey_year=year)
+                .values("person__household").annotate(n=Count("pk")).values("n"))
     households = (
         Household.objects.for_user(request.user).filter(commune=commune)
         .select_related("village")
-        .annotate(members_n=Count("members", filter=Q(members__years__survey_year=year)))
+        .annotate(members_n=Coalesce(Subquery(surveyed), 0))
         .order_by("village__name", "household_no")
     )
     query = request.GET.get("q", "").strip()
     if query:  # members through for_user: a school's staff find their pupils by name only
-        named = Person.objects.for_user(request.user).filter(full_name__icontains=query)
-        households = households.filter(
-            Q(household_no__icontains=query) | Q(head_name__icontains=query)
-            | Q(pk__in=named.values("household_id"))
+        key = query_key(query)
+        named = (Person.objects.for_user(request.user).filter(household__commune=commune)
+                 .annotate(key=Folded("full_name")).filter(key__contains=key))
+        households = households.annotate(
+            head_key=Folded("head_name"), village_key=Folded("village__name")).filter(
+            Q(household_no__icontains=query) | Q(head_key__contains=key)
+            | Q(village_key__contains=key) | Q(pk__in=named.values("household_id"))
         )
     village = request.GET.get("village", "")
     if village.isdigit():

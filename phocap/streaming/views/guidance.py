@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_keep_school, own_school_id
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import School
@@ -70,6 +71,7 @@ def activities(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def new_activity(request: AuthedRequest, pk: int) -> HttpResponse:
     school = school_in_scope(request, pk)
     if not may_keep_school(request.user, school):

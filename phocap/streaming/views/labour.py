@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from phocap.accounts.permissions import may_edit
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register.views.common import (
     breadcrumbs,
@@ -85,6 +86,7 @@ def labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def new_labour_demand(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = commune_with_people(request, pk)
     allowed = may_edit(request.user, commune)
