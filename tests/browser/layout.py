@@ -92,8 +92,7 @@ cells (half a pixel), and subpixel layout rounds; a real overlap is a line of te
 #   own boxes, their cells with each other;
 # - what is not shown (display: none, visibility: hidden, opacity 0, zero size, the
 #   content of a closed <details>).
-OVERLAP_JS = """
-const TOLERANCE = %(tolerance)s;
+OVERLAP_JS = f"const TOLERANCE = {OVERLAP_TOLERANCE_PX};" + """
 const POSITIONED = new Set(['absolute', 'fixed', 'sticky']);
 const aside = s => POSITIONED.has(s.position) || s.cssFloat !== 'none';
 const LEAVES = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'IMG', 'SVG', 'CANVAS',
@@ -162,7 +161,9 @@ function overlap(a, b) {
   for (const p of a) for (const q of b) {
     const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
     const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
-    if (w > TOLERANCE && h > TOLERANCE) return [w, h, Math.max(p.left, q.left), Math.max(p.top, q.top)];
+    if (w > TOLERANCE && h > TOLERANCE) {
+      return [w, h, Math.max(p.left, q.left), Math.max(p.top, q.top)];
+    }
   }
   return null;
 }
@@ -187,12 +188,13 @@ function visit(el) {
       const hit = overlap(children[i][1], children[j][1]);
       if (hit) {
         const [w, h, x, y] = hit.map(Math.round);
-        found.push(`${name(children[i][0])} and ${name(children[j][0])} in ${name(el).split(' ')[0]}`
-                   + ` overlap by ${w}x${h} px at (${x}, ${y + Math.round(window.scrollY)})`);
+        found.push(`${name(children[i][0])} and ${name(children[j][0])}`
+                   + ` in ${name(el).split(' ')[0]} overlap by ${w}x${h} px`
+                   + ` at (${x}, ${y + Math.round(window.scrollY)})`);
       }
     }
   }
 }
 visit(document.body);
 return found;
-""" % {"tolerance": OVERLAP_TOLERANCE_PX}
+"""
