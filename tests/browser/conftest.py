@@ -94,16 +94,12 @@ def stopped_clock() -> Iterator[None]:
         yield
 
 
-VISUAL_DIFFERENCES: list[str] = []
-"""The screenshots of the running test that differ from their accepted copies."""
-
-
 @pytest.fixture(autouse=True)
 def visual_verdict() -> Iterator[None]:
     """Fails the test, after it has photographed every page, if a screenshot changed."""
-    VISUAL_DIFFERENCES.clear()
+    visual.DIFFERENCES.clear()
     yield
-    found, _ = list(VISUAL_DIFFERENCES), VISUAL_DIFFERENCES.clear()
+    found, _ = list(visual.DIFFERENCES), visual.DIFFERENCES.clear()
     if found:
         pytest.fail("screenshots differ from the accepted ones:\n" + "\n".join(found),
                     pytrace=False)
@@ -182,7 +178,7 @@ class Camera:
     """Photographs each page at desktop and phone size, after checking it reads at both.
 
     Layout problems fail at once (shoot) or are returned (problems); a screenshot that
-    differs from its accepted copy (visual.py) is noted in VISUAL_DIFFERENCES and fails
+    differs from its accepted copy (visual.py) is noted in visual.DIFFERENCES and fails
     the test at its end, so that one run lists every page that changed. The accepted
     copy of page `name` is tests/browser/accepted/<prefix>-<name>-<size>.png.
     """
@@ -216,7 +212,7 @@ class Camera:
                 masked = self.driver.execute_script(visual.VOLATILE_JS, ", ".join(visual.VOLATILE))
                 changed = visual.check(f"{self.prefix}-{name}", size, png, masked)
                 if changed:
-                    VISUAL_DIFFERENCES.append(changed)
+                    visual.DIFFERENCES.append(changed)
         finally:
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
         return found

@@ -48,6 +48,10 @@ SHADES = 16
 PIXEL_STEP = 255 // (SHADES - 1)  # 17: one shade
 CHANGED_SHARE = 0.003
 MEAN_DIFFERENCE = 1.0
+DIFFERENCES: list[str] = []
+"""The running test's screenshots that differ from their accepted copies (conftest fails the
+test on them at its end). Kept here, not in conftest: pytest loads conftest.py under a
+name of its own, and the tests importing `tests.browser.conftest` get a second copy."""
 # Shown on purpose differently in each run: painted over (grey) before reducing.
 VOLATILE = ("#totp-secret", "#totp-uri")
 VOLATILE_JS = """
