@@ -3,6 +3,7 @@
 #               and its demo accounts, and serve the application on 127.0.0.1:8000
 #               (gunicorn, and the runjobs worker that runs imports)
 #   make test   install, lint, type-check and run the whole suite
+#   make accept-screenshots   the browser tests, accepting every screenshot as it is now
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 DEMO_ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: demo test lint typecheck install clean
+.PHONY: demo test lint typecheck install clean accept-screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "phocap needs Python 3.11 or newer")'
@@ -49,6 +50,11 @@ typecheck: $(DEV_STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests, taking every screenshot as the new accepted one (tests/browser/visual.py);
+# `git diff --stat tests/browser/accepted` then lists the pages that changed.
+accept-screenshots: $(DEV_STAMP)
+	PHOCAP_ACCEPT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,9 +2,15 @@
 
 The issue asks for pages an officer can read on a district office's 1366x768
 screen and on a phone; each page a journey opens is therefore photographed at
-both sizes (test-artifacts/screenshots/, kept by CI as artefacts) and checked:
-nothing overflows the viewport sideways except inside the tables' own
-scrolling containers (.table-wrap), and the page's heading is on screen.
+both sizes (test-artifacts/screenshots/, kept by CI as artefacts) and checked
+(Camera): nothing overflows the viewport sideways except inside the tables' own
+scrolling containers (.table-wrap), the page's heading is on screen, table
+headers line up with their columns, no box covers another (tests/browser/layout.py),
+and the screenshot matches the accepted one (tests/browser/visual.py).
+test_every_page.py opens every page of the application this way.
+
+The clock is stopped for every browser test (tests/browser/clock.py) and the
+database's ids start from 1 in each, so that a page reads the same in every run.
 
 The commune is a small synthetic one (phocap.synth, the Điện Biên 2021 profile)
 written as the XLSX file an officer uploads, with a copy that has one
@@ -22,6 +28,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser import clock, visual
+from tests.browser.layout import MISALIGNED_JS, OVERLAP_JS, READABILITY_JS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 MISSING = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
@@ -38,62 +47,6 @@ SEED = 2021
 DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 LONGEST_SHOT = 4000  # px: a full-page screenshot is cut there; the checks cover the whole page
-
-# Runs in the page: what sticks out of the viewport sideways (outside .table-wrap),
-# whether the page scrolls sideways, and where the main heading is.
-# Tables whose header does not line up with their rows: for each visible table of the
-# page, the header's last row and the body's first row, cell by cell (skipped where a
-# cell spans columns or the counts differ), left edges more than 1 px apart. A layout
-# rule leaking onto a table (display: grid from a class of the same name) moves the
-# header into a column of its own, which no overflow check sees.
-MISALIGNED_JS = """
-const found = [];
-for (const table of document.querySelectorAll('main table')) {
-  if (!table.offsetParent) continue;
-  const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
-  const row = table.tBodies.length && table.tBodies[0].rows[0];
-  if (!head || !row) continue;
-  const heads = [...head.cells], cells = [...row.cells];
-  if (heads.length !== cells.length || [...heads, ...cells].some(c => c.colSpan > 1)) continue;
-  // A table laid out as stacked cards on a phone (rows as blocks, the header hidden, each
-  // cell labelled) has no columns to line up.
-  if (getComputedStyle(row).display !== 'table-row'
-      || getComputedStyle(head).display !== 'table-row') continue;
-  heads.forEach((h, i) => {
-    const a = h.getBoundingClientRect(), b = cells[i].getBoundingClientRect();
-    if (a.width && b.width && Math.abs(a.left - b.left) > 1) {
-      found.push(`${table.id || table.className || 'table'}: column ${i + 1} header at `
-                 + `${Math.round(a.left)} px, its cell at ${Math.round(b.left)} px`);
-    }
-  });
-}
-return found;
-"""
-READABILITY_JS = """
-const vw = window.innerWidth, vh = window.innerHeight;
-const offenders = [];
-for (const el of document.body.querySelectorAll('*')) {
-  if (el.closest('.table-wrap')) continue;
-  const r = el.getBoundingClientRect();
-  if (r.width === 0 || r.height === 0) continue;
-  const s = getComputedStyle(el);
-  if (s.visibility === 'hidden' || s.display === 'none') continue;
-  if (r.right > vw + 1 || r.left < -1) {
-    offenders.push(`${el.tagName.toLowerCase()}.${el.className} "${
-      (el.textContent || '').trim().slice(0, 40)}" ${Math.round(r.left)}..${Math.round(r.right)}`);
-  }
-}
-const h = document.querySelector('main h1');
-const hr = h ? h.getBoundingClientRect() : null;
-return {
-  scrollWidth: document.documentElement.scrollWidth, innerWidth: vw,
-  offenders: offenders.slice(0, 10),
-  heading: h ? h.textContent.trim() : null,
-  headingOnScreen: !!hr && hr.width > 0 && hr.top >= 0 && hr.bottom <= vh
-                   && hr.left >= 0 && hr.right <= vw + 1,
-};
-"""
-
 
 @dataclass(frozen=True)
 class CommuneFiles:
@@ -134,8 +87,26 @@ def commune_files(tmp_path_factory: pytest.TempPathFactory) -> CommuneFiles:
     return CommuneFiles(good, bad, index + 2, bad_value, table, list(run.units))
 
 
+@pytest.fixture(autouse=True)
+def stopped_clock() -> Iterator[None]:
+    """Every browser test runs at clock.NOW (the pages and the test alike)."""
+    with clock.stopped():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def visual_verdict() -> Iterator[None]:
+    """Fails the test, after it has photographed every page, if a screenshot changed."""
+    visual.DIFFERENCES.clear()
+    yield
+    found, _ = list(visual.DIFFERENCES), visual.DIFFERENCES.clear()
+    if found:
+        pytest.fail("screenshots differ from the accepted ones:\n" + "\n".join(found),
+                    pytrace=False)
+
+
 @pytest.fixture
-def units(transactional_db: Any, commune_files: CommuneFiles) -> dict[str, Any]:
+def units(django_db_reset_sequences: Any, commune_files: CommuneFiles) -> dict[str, Any]:
     """The commune, its district and province (the survey year's vintage), its ĐBKK flag."""
     from django.core.cache import cache
 
@@ -200,38 +171,73 @@ def browser() -> Iterator[Any]:
         driver.quit()
 
 
+SIZES = (("1366x768", DESKTOP), ("390x844", PHONE))
+
+
 class Camera:
-    """Photographs each page at desktop and phone size, after checking it reads at both."""
+    """Photographs each page at desktop and phone size, after checking it reads at both.
+
+    Layout problems fail at once (shoot) or are returned (problems); a screenshot that
+    differs from its accepted copy (visual.py) is noted in visual.DIFFERENCES and fails
+    the test at its end, so that one run lists every page that changed. The accepted
+    copy of page `name` is tests/browser/accepted/<prefix>-<name>-<size>.png.
+    """
 
     def __init__(self, driver: Any, prefix: str) -> None:
         self.driver = driver
         self.prefix = prefix
         self.count = 0
+        self.names: set[str] = set()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
             old.unlink()
 
     def shoot(self, name: str) -> None:
+        found = self.problems(name)
+        assert not found, "\n".join(found)
+
+    def problems(self, name: str) -> list[str]:
+        """What is wrong with the page at either size, in words (empty when nothing)."""
+        assert name not in self.names, f"{self.prefix}: two pages photographed as {name}"
+        self.names.add(name)
         self.count += 1
+        found: list[str] = []
         try:
-            for size, metrics in (("1366x768", DESKTOP), ("390x844", PHONE)):
+            for size, metrics in SIZES:
                 self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
                 self.driver.execute_script("window.scrollTo(0, 0)")
-                found = self.driver.execute_script(READABILITY_JS)
                 where = f"{name} at {size} ({self.driver.current_url})"
-                self._save(f"{self.prefix}-{self.count:02d}-{name}-{size}.png", metrics)
-                assert found["scrollWidth"] <= found["innerWidth"] + 1, (
-                    f"{where}: the page scrolls sideways ({found['scrollWidth']} px wide"
-                    f" in {found['innerWidth']}): {found['offenders']}")
-                assert not found["offenders"], f"{where}: overflowing {found['offenders']}"
-                assert found["heading"], f"{where}: no heading in main"
-                assert found["headingOnScreen"], f"{where}: heading not on screen"
-                misaligned = self.driver.execute_script(MISALIGNED_JS)
-                assert not misaligned, f"{where}: table headers off their columns {misaligned}"
+                found += [f"{where}: {problem}" for problem in self._layout()]
+                png = self._save(f"{self.prefix}-{self.count:02d}-{name}-{size}.png", metrics)
+                masked = self.driver.execute_script(visual.VOLATILE_JS, ", ".join(visual.VOLATILE))
+                changed = visual.check(f"{self.prefix}-{name}", size, png, masked)
+                if changed:
+                    visual.DIFFERENCES.append(changed)
         finally:
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
+        return found
 
-    def _save(self, file_name: str, metrics: dict[str, Any]) -> None:
+    def _layout(self) -> list[str]:
+        found = self.driver.execute_script(READABILITY_JS)
+        problems = []
+        if found["scrollWidth"] > found["innerWidth"] + 1:
+            problems.append(f"the page scrolls sideways ({found['scrollWidth']} px wide"
+                            f" in {found['innerWidth']}): {found['offenders']}")
+        elif found["offenders"]:
+            problems.append(f"overflowing {found['offenders']}")
+        if not found["heading"]:
+            problems.append("no heading in main")
+        elif not found["headingOnScreen"]:
+            problems.append("heading not on screen")
+        misaligned = self.driver.execute_script(MISALIGNED_JS)
+        if misaligned:
+            problems.append(f"table headers off their columns {misaligned}")
+        overlapping = self.driver.execute_script(OVERLAP_JS)
+        if overlapping:
+            problems.append(f"boxes overlap {overlapping}")
+        return problems
+
+    def _save(self, file_name: str, metrics: dict[str, Any]) -> bytes:
         """The whole page (up to LONGEST_SHOT px), at the viewport's width."""
         import base64
 
@@ -241,4 +247,6 @@ class Camera:
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": metrics["width"], "height": height, "scale": 1},
         })
-        (SCREENSHOTS / file_name).write_bytes(base64.b64decode(shot["data"]))
+        png = base64.b64decode(shot["data"])
+        (SCREENSHOTS / file_name).write_bytes(png)
+        return png

@@ -31,7 +31,7 @@ LAST_DAY = dt.date(2022, 5, 31)  # the grid opens on the last school day up to t
 
 
 @pytest.fixture
-def homeroom(transactional_db: Any) -> dict[str, Any]:
+def homeroom(django_db_reset_sequences: Any) -> dict[str, Any]:
     """A commune with a school, its class 6A of 30 pupils and the class's teacher's login;
     pupil 1 repeats grade 6 two years over age (on the at-risk list)."""
     from django.core.cache import cache

@@ -9,10 +9,10 @@ Each page is photographed at both sizes and checked (conftest.Camera).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -46,9 +46,11 @@ def test_setting_up_and_signing_in_with_a_code_read_at_both_sizes(
     camera.shoot("enrol")
 
     key = totp.decode(secret)
+    # The server's clock, stopped for the browser tests (tests/browser/clock.py).
+    now = timezone.now().timestamp()
     # The previous step's code (accepted: a phone's clock may lag), so that the current
     # step's code is still unused for signing in below.
-    type_code(browser, totp.totp(key, time.time() - totp.STEP))
+    type_code(browser, totp.totp(key, now - totp.STEP))
     wait_for_text(browser, "Đã bật xác thực hai lớp")
     camera.shoot("enabled")
 
@@ -61,7 +63,7 @@ def test_setting_up_and_signing_in_with_a_code_read_at_both_sizes(
     wait_for_text(browser, "Tài khoản này dùng xác thực hai lớp")
     camera.shoot("code")
 
-    type_code(browser, totp.totp(key, time.time()))
+    type_code(browser, totp.totp(key, now))
     wait_for(browser, lambda d: d.current_url.endswith("/account/two-factor/"), 30,
              "the session to open where the user was going")
     wait_for_text(browser, "Đã bật: mỗi lần đăng nhập")
