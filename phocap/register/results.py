@@ -185,7 +185,7 @@ def villages(commune: AdministrativeUnit, year: int) -> list[dict[str, object]]:
                          schema=UNITS_SCHEMA, orient="row")
     evaluation = evaluate_counts(counts, year, q.ruleset, units)
     return [
-        {"name": u.name, "standards": [
+        {"name": u.name, "has_data": u.has_data, "standards": [
             {"key": key, "level": result.level, "criteria": {
                 c.key: {"numerator": c.numerator, "denominator": c.denominator,
                         "passed": c.passed} for c in result.criteria}}
@@ -261,6 +261,10 @@ def count_now(communes: list[AdministrativeUnit], year: int) -> None:
 
 T = TypeVar("T")
 
+ANSWER_FORMAT = 2
+"""Raised when the shape of a cached answer changes (2: ``UnitResult.has_data`` and
+``coverage``), so an answer pickled by the code before is never read by the code after."""
+
 _LOCKS: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 _LOCKS_LOCK = threading.Lock()
 
@@ -281,7 +285,7 @@ def cached(kind: str, unit: AdministrativeUnit, year: int,
     asking for it wait: after an edit, everyone viewing the province asks at
     once, and each recomputing the same answer would only slow the others down.
     """
-    key = f"{kind}:{_revision(unit, year)}"
+    key = f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}"
     found: T | None = cache.get(key)
     if found is None:
         with _lock(key):

@@ -128,7 +128,7 @@ def test_the_village_breakdown_is_the_engines_answer_over_each_village(
                              schema=UNITS_SCHEMA, orient="row")
         expected = evaluate(table.mutate(commune_code=table.village), year=YEAR, units=units)
         assert found == [
-            {"name": u.name, "standards": [
+            {"name": u.name, "has_data": u.has_data, "standards": [
                 {"key": key, "level": r.level, "criteria": {
                     c.key: {"numerator": c.numerator, "denominator": c.denominator,
                             "passed": c.passed} for c in r.criteria}}

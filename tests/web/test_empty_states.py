@@ -1,0 +1,80 @@
+"""A unit or year without survey data says so and is never a failure (issue 14).
+
+The hand-made tree (conftest.tree): province 11 → district 100 (communes 03319, 03322)
+and district 101 (commune 03370). Only 03319 and 03322 get a 2021 record here, so:
+
+- district 100: 2 of its 2 communes have data;
+- district 101: its one commune has none → "Chưa có dữ liệu", not "Chưa đạt";
+- province 11: 1 of its 2 districts has data, and its page says so ("dữ liệu của 1/2
+  huyện"); its summaries count 100 only ("…/1 đạt mức …", never "…/2").
+
+Before the fix district 101 read "Chưa đạt" for every standard, the province's
+summaries read "0/2 đạt mức 1" and commune 03370's people list read "tiêu chí đã đạt
+trọn vẹn".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from phocap.register.models import PersonYear
+from tests.web.roles import PASSWORD
+
+YEAR = 2021
+
+
+@pytest.fixture
+def half(tree: dict[str, Any]) -> dict[str, Any]:
+    for code in ("03319", "03322"):
+        PersonYear.objects.create(person=tree["people"][code], survey_year=YEAR,
+                                  current_class="5", class_level="primary", class_grade=5)
+    return tree
+
+
+def client_for(make_user: Any, role: str, unit: Any) -> Client:
+    client = Client()
+    user = make_user(role, unit)
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _row(html: str, name: str) -> str:
+    found = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(name)}(?:(?!</tr>).)*</tr>", html, re.S)
+    assert found, name
+    return found.group(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_district_without_data_is_not_shown_failing(half: dict[str, Any],
+                                                       make_user: Any) -> None:
+    client = client_for(make_user, "province_reviewer", half["province"])
+    html = client.get(f"/units/{half['province'].pk}/?year={YEAR}").content.decode()
+    row = _row(html, "district 101")
+    assert "Chưa có dữ liệu" in row and "Chưa đạt" not in row
+    assert "dữ liệu của 1/2 huyện" in html
+    assert "/2 đạt mức" not in html  # the summaries count the district with data only
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_without_any_data_shows_the_empty_state(half: dict[str, Any],
+                                                       make_user: Any) -> None:
+    district = half["districts"][1]
+    client = client_for(make_user, "district_reviewer", district)
+    for url in (f"/units/{district.pk}/", f"/units/{district.pk}/results/"):
+        html = client.get(url).content.decode()
+        assert 'data-empty="no-data"' in html and "Chưa có dữ liệu điều tra năm" in html, url
+        assert "Chưa đạt" not in html, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_people_list_of_a_commune_without_data_does_not_say_all_met(
+        half: dict[str, Any], make_user: Any) -> None:
+    commune = half["communes"]["03370"]
+    client = client_for(make_user, "commune_staff", commune)
+    html = client.get(f"/units/{commune.pk}/people/primary.2.completed_at_11/").content.decode()
+    assert "Chưa có dữ liệu điều tra năm" in html
+    assert "đạt trọn vẹn" not in html
