@@ -78,3 +78,42 @@ def test_the_people_list_of_a_commune_without_data_does_not_say_all_met(
     html = client.get(f"/units/{commune.pk}/people/primary.2.completed_at_11/").content.decode()
     assert "Chưa có dữ liệu điều tra năm" in html
     assert "đạt trọn vẹn" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dossier_form_opens_on_the_latest_year_with_data(half: dict[str, Any],
+                                                              make_user: Any) -> None:
+    """The commune has data for 2021 only: the form opens on 2021 (it opened on last
+    calendar year, 2025 here, and the submission then failed on "Mức đề nghị phải từ 1")."""
+    commune = half["communes"]["03319"]
+    client = client_for(make_user, "commune_staff", commune)
+    page = client.get(f"/units/{commune.pk}/dossiers/")
+    assert page.context["default_year"] == YEAR
+    assert f'id="id_survey_year" type="number" min="1990" max="2100" value="{YEAR}"' in (
+        page.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dossier_for_a_year_without_data_is_refused_with_that_reason(
+        half: dict[str, Any], make_user: Any) -> None:
+    from phocap.recognition import workflow
+
+    commune = half["communes"]["03319"]
+    staff = make_user("commune_staff", commune)
+    with pytest.raises(workflow.Refused, match="Chưa có dữ liệu điều tra năm 2023"):
+        workflow.submit(staff, commune, "primary", 2023)
+    # District 100 has data in both its communes, so its result stands; the province
+    # (1 of its 2 districts with data) may not claim a level on half its units.
+    assert workflow.snapshot_of(half["districts"][0], "primary", YEAR)["level"] >= 0
+    with pytest.raises(workflow.Refused, match="dữ liệu của 1/2 huyện"):
+        workflow.snapshot_of(half["province"], "primary", YEAR)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_form_opens_on_the_latest_year_with_data(half: dict[str, Any],
+                                                            make_user: Any) -> None:
+    commune = half["communes"]["03319"]
+    client = client_for(make_user, "commune_staff", commune)
+    page = client.get("/imports/new/")
+    assert page.status_code == 200
+    assert page.context["form"]["survey_year"].value() == YEAR
