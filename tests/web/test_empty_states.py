@@ -117,3 +117,15 @@ def test_the_import_form_opens_on_the_latest_year_with_data(half: dict[str, Any]
     page = client.get("/imports/new/")
     assert page.status_code == 200
     assert page.context["form"]["survey_year"].value() == YEAR
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forms_of_a_unit_without_data_say_so(half: dict[str, Any], make_user: Any) -> None:
+    """District 101 has no survey: its forms page shows the empty state (it computed
+    forms of zeros, or failed with a 500 on a year whose rules know no districts), and
+    the workbook and a form are not there to download."""
+    district = half["districts"][1]
+    client = client_for(make_user, "district_reviewer", district)
+    page = client.get(f"/units/{district.pk}/forms/")
+    assert page.status_code == 200 and 'data-empty="no-data"' in page.content.decode()
+    assert client.get(f"/units/{district.pk}/forms.xlsx").status_code == 404

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phocap.accounts.permissions import may_upload
 from phocap.accounts.requests import AuthedRequest
-from phocap.register import audit, jobs, uploads
 from phocap.kit.years import year_shown
+from phocap.register import audit, jobs, uploads
 from phocap.register.models import ImportJob
 from phocap.register.results import survey_years
 from phocap.register.views.common import communes_below
