@@ -129,3 +129,11 @@ def test_the_forms_of_a_unit_without_data_say_so(half: dict[str, Any], make_user
     page = client.get(f"/units/{district.pk}/forms/")
     assert page.status_code == 200 and 'data-empty="no-data"' in page.content.decode()
     assert client.get(f"/units/{district.pk}/forms.xlsx").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_trends_of_a_partial_roll_up_say_how_many_units_have_data(
+        half: dict[str, Any], make_user: Any) -> None:
+    client = client_for(make_user, "province_reviewer", half["province"])
+    html = client.get(f"/units/{half['province'].pk}/trends/").content.decode()
+    assert f'data-year="{YEAR}"' in html and "dữ liệu của 1/2 huyện" in html
