@@ -126,3 +126,12 @@ def test_commune_with_nobody_is_left_out_of_the_roll_up(evaluation: Evaluation) 
     province = evaluation.unit("90")
     assert (province.coverage, province.partial) == ((2, 2), False)
     assert all(u.has_data for u in evaluation.units if u.code != "90105" and u.code != "90202")
+
+
+def test_a_form_names_a_commune_without_data_as_such(evaluation: Evaluation) -> None:
+    """The official forms' level column: 90105 (nobody surveyed) reads "Chưa có dữ liệu",
+    not "Chưa đạt" (issue 14); 90102 (people, every primary cohort empty) still fails."""
+    from phocap.reports.forms.common import level_text
+
+    assert level_text(evaluation.unit("90105"), "primary") == "Chưa có dữ liệu"
+    assert level_text(evaluation.unit("90102"), "primary") == "Chưa đạt"
