@@ -29,6 +29,13 @@ def no_data(year: int | None) -> str:
     return _("Chưa có dữ liệu điều tra năm %(year)d.") % {"year": year}
 
 
+def shown_instead(asked: int, shown: int) -> str:
+    """A link asked for a year without data and the picker (kit/years.py) shows another:
+    the page says so, rather than let the year asked seem to be the one shown."""
+    return _("Năm %(asked)d chưa có dữ liệu điều tra; đang xem năm %(shown)d.") % {
+        "asked": asked, "shown": shown}
+
+
 def level_unknown() -> str:
     """What a level reads as when the unit has no data that year (never "Chưa đạt")."""
     return _("Chưa có dữ liệu")

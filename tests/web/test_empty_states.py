@@ -137,3 +137,15 @@ def test_the_trends_of_a_partial_roll_up_say_how_many_units_have_data(
     client = client_for(make_user, "province_reviewer", half["province"])
     html = client.get(f"/units/{half['province'].pk}/trends/").content.decode()
     assert f'data-year="{YEAR}"' in html and "dữ liệu của 1/2 huyện" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_year_without_data_asked_by_a_link_is_named_as_such(half: dict[str, Any],
+                                                              make_user: Any) -> None:
+    """/units/<district 100>/?year=2019: the picker shows 2021, the nearest year with data,
+    and the page says 2019 has none (it showed 2021 as if it were 2019's)."""
+    district = half["districts"][0]
+    client = client_for(make_user, "district_reviewer", district)
+    html = client.get(f"/units/{district.pk}/?year=2019").content.decode()
+    assert "Năm 2019 chưa có dữ liệu điều tra; đang xem năm 2021." in html
+    assert "data-year-asked" not in client.get(f"/units/{district.pk}/?year=2021").content.decode()

@@ -3,7 +3,8 @@
 ``{% level_badge level has_data %}`` prints "Mức 2", "Chưa đạt", or "Chưa có dữ
 liệu" for a unit nobody surveyed that year (never "Chưa đạt");
 ``{% no_data year %}`` the empty state a page shows instead of its figures;
-``{{ with|coverage:total }}`` how many of a roll-up's units have data.
+``{% coverage with total type %}`` how many of a roll-up's units have data;
+``{% year_asked_note year %}`` that the year a link asked for has no data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from phocap.kit import empty
+from phocap.kit.years import year_asked
 
 register = template.Library()
 
@@ -44,3 +46,15 @@ def no_data(year: int | None) -> SafeString:
 def coverage(with_data: int, total: int, unit_type: str = "commune") -> str:
     """ "dữ liệu của 1/10 huyện" """
     return empty.coverage(with_data, total, unit_type)
+
+
+@register.simple_tag(takes_context=True)
+def year_asked_note(context: template.Context, year: int | None) -> str:
+    """ "Năm 2019 chưa có dữ liệu điều tra; đang xem năm 2021." when ?year= named a year
+    the page has no data for and the picker showed the nearest one instead."""
+    request = context.get("request")
+    asked = year_asked(request) if request is not None else None
+    if asked is None or year is None or asked == year:
+        return ""
+    return format_html('<span class="year-note" role="status" data-year-asked="{}">{}</span>',
+                       asked, empty.shown_instead(asked, year))
