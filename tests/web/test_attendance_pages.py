@@ -389,3 +389,21 @@ def test_a_save_that_loses_a_race_is_retried(schools: dict[str, Any], keeper: An
     assert calls == [1, 1] and saved.excused == 1
     assert list(Absence.objects.values_list("enrolment_id", "kind")) == [(pupil.pk, "excused")]
     assert AuditEntry.objects.filter(model="absence").count() == 1
+
+
+def test_one_recorded_day_in_may_is_not_a_return_after_tet(schools: dict[str, Any],
+                                                           keeper: Any) -> None:
+    """Issue 14: after one recorded day in May the Tết-return table read 0–15% returned in
+    every village. 16 May 2022 (a Monday) is far past the first five school days after
+    the break (9–15 February 2022, default calendar): no class recorded those, so there
+    is no return to report, and one recorded day with one excused absence puts nobody
+    at risk (1 of 1 recorded day is under the 10 the rules read from)."""
+    made = schools["03319"]
+    _p1, p2, _p3 = made["pupils"]
+    client = client_for(keeper)
+    client.post(f"/attendance/classes/{made['klass'].pk}/2022-05-16/", {f"s-{p2.pk}": "excused"})
+    page = client.get(f"/attendance/schools/{made['school'].pk}/").content.decode()
+    assert "Chưa lớp nào điểm danh trong 5 ngày học đầu tiên sau kỳ nghỉ Tết." in page
+    assert "0,00%" not in page.split("Học sinh trở lại sau Tết")[1]
+    assert "Chuyên cần 0,00%" not in page and "Chuyên cần 50,00%" not in page
+    assert 'data-recorded="1/' in page and "chưa đủ số liệu" in page
