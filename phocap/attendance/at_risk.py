@@ -54,6 +54,12 @@ def reason_text(reason: scoring.Reason, rules: scoring.WarningRules) -> str:
     threshold = rule.threshold
     figure = reason.figure
     if reason.key == "low_attendance" and isinstance(figure, Fraction):
+        if rules.excused_weight != 1:
+            return _("Chuyên cần %(rate)s trong %(weeks)d tuần gần đây (dưới %(limit)s;"
+                     " ngày vắng có phép tính %(weight)s ngày vắng)") % {
+                "rate": numbers.percent(figure), "weeks": rules.recent_weeks,
+                "limit": numbers.threshold(Fraction(threshold or 0)),
+                "weight": numbers.decimal(rules.excused_weight, trim=True)}
         return _("Chuyên cần %(rate)s trong %(weeks)d tuần gần đây (dưới %(limit)s)") % {
             "rate": numbers.percent(figure), "weeks": rules.recent_weeks,
             "limit": numbers.threshold(Fraction(threshold or 0))}
@@ -82,6 +88,49 @@ def as_of_day(classes: QuerySet[SchoolClass], today: dt.date | None = None) -> d
     last = (ClassDay.objects.filter(klass__in=classes, date__lte=today)
             .aggregate(last=Max("date"))["last"])
     return last or today
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the record the figures rest on, as of a day (issue 14): the classes
+    that took attendance in that day's week, and each class's recorded days of the
+    school days in the warning's recent window."""
+
+    week_first: dt.date
+    week_last: dt.date
+    classes_this_week: int
+    classes: int
+    recorded: dict[int, tuple[int, int]]  # class → (days recorded, school days)
+    min_days: int
+    recent_weeks: int
+
+    def short(self, klass: int) -> bool:
+        """Too few days recorded for the class's attendance to count in the warning."""
+        done, _total = self.recorded.get(klass, (0, 0))
+        return done < self.min_days
+
+
+def coverage(classes: QuerySet[SchoolClass], as_of: dt.date,
+             rules: scoring.WarningRules | None = None) -> Coverage:
+    """The week of ``as_of`` (Monday–Sunday) and the recent window ending on it."""
+    rules = rules or scoring.load_rules()
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    first = as_of - dt.timedelta(weeks=rules.recent_weeks) + dt.timedelta(days=1)
+    taken: dict[int, set[dt.date]] = {}
+    for klass_id, day in ClassDay.objects.filter(klass__in=classes, date__range=(first, as_of)
+                                                 ).values_list("klass_id", "date"):
+        taken.setdefault(klass_id, set()).add(day)
+    this_week = set(ClassDay.objects.filter(klass__in=classes, date__range=(monday, sunday))
+                    .values_list("klass_id", flat=True))
+    recorded = {}
+    for klass in classes:
+        school_days = [d for d in calendar_for(klass.school_id, klass.school_year).school_days()
+                       if first <= d <= as_of]
+        recorded[klass.pk] = (len(taken.get(klass.pk, set()) & set(school_days)),
+                              len(school_days))
+    return Coverage(monday, sunday, len(this_week), len(recorded), recorded, rules.min_days,
+                    rules.recent_weeks)
 
 
 def _earlier_dropouts(pupils: list[Enrolment], school_year: int) -> set[int]:

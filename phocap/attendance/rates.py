@@ -71,46 +71,73 @@ def rates(days: pl.DataFrame, level: Level, period: Period) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class Counts:
-    """Days present of days enrolled; the rate exact, None when no day counted."""
+    """Days present of the recorded days enrolled (and of the absent ones, how many were
+    excused); the rate exact, None when no day counted."""
 
     present: int
     days: int
+    excused: int = 0
 
     @property
     def rate(self) -> Fraction | None:
         return Fraction(self.present, self.days) if self.days else None
 
+    def weighed(self, excused_weight: Fraction) -> Fraction | None:
+        """The rate with an excused day counted as ``excused_weight`` of a day absent
+        (the early warning's reading, score.py); None when no day counted."""
+        if not self.days:
+            return None
+        return (self.present + (1 - excused_weight) * self.excused) / self.days
+
 
 def window(days: pl.DataFrame, first: dt.date, last: dt.date) -> dict[int, Counts]:
-    """Each pupil's days present / enrolled between two dates (both included)."""
+    """Each pupil's days present / enrolled between two dates (both included), over the
+    days their class recorded: a day nobody recorded is neither present nor absent."""
     found = (days.filter(pl.col("date").is_between(first, last))
              .group_by("pupil")
-             .agg(present=(pl.col("status") == "present").sum(), days=pl.len()))
-    return {row["pupil"]: Counts(row["present"], row["days"])
+             .agg(present=(pl.col("status") == "present").sum(), days=pl.len(),
+                  excused=(pl.col("status") == EXCUSED).sum()))
+    return {row["pupil"]: Counts(row["present"], row["days"], row["excused"])
             for row in found.iter_rows(named=True)}
 
 
 def tet_return(pupils: pl.DataFrame, class_days: pl.DataFrame, absences: pl.DataFrame,
                break_first: dt.date, break_last: dt.date, level: Level,
-               horizon: int = 5) -> pl.DataFrame:
+               horizon: int = 5, school_days: list[dt.date] | None = None) -> pl.DataFrame:
     """The return after the Tết break, per unit of ``level``.
 
     Expected back: pupils still enrolled when the break began (no ``left_on``, or
-    one after the break's first day). Returned by day k: expected pupils present
-    on at least one of their class's first k school days after the break. A
-    pupil who leaves in those days without coming back counts as expected and
-    not returned: that is exactly whom the report is for.
+    one after the break's first day). Day k is the k-th school day after the break
+    (``school_days``, the calendar's; without it, the k-th day the class recorded).
+    A day a class did not record says nothing about its pupils, present or absent
+    (issue 14: one day recorded in May read as "0% returned"): by day k, ``recorded_k``
+    counts the expected pupils whose class recorded at least one of days 1…k, and
+    ``returned_k`` those of them present on one of those recorded days. A pupil who
+    leaves in those days without coming back counts as expected and not returned:
+    that is exactly whom the report is for.
     """
     expected = pupils.filter(pl.col("left_on").is_null() | (pl.col("left_on") > break_first))
-    after = (class_days.filter(pl.col("date") > break_last).sort("date")
-             .with_columns(day=pl.col("date").rank("ordinal").over("klass").cast(pl.Int64))
-             .filter(pl.col("day") <= horizon))
+    if school_days is None:
+        after = (class_days.filter(pl.col("date") > break_last).sort("date")
+                 .with_columns(day=pl.col("date").rank("ordinal").over("klass").cast(pl.Int64)))
+    else:
+        firsts = sorted(d for d in school_days if d > break_last)[:horizon]
+        numbered = pl.DataFrame({"date": firsts, "day": list(range(1, len(firsts) + 1))},
+                                schema={"date": pl.Date, "day": pl.Int64})
+        after = class_days.join(numbered, on="date", how="inner")
+    after = after.filter(pl.col("day") <= horizon)
+    recorded = after.group_by("klass").agg(first_recorded=pl.col("day").min())
     presence = (expected.join(after, on="klass", how="inner")
                 .filter(pl.col("left_on").is_null() | (pl.col("date") < pl.col("left_on")))
                 .join(absences.select("pupil", "date", "kind"), on=["pupil", "date"], how="left")
                 .filter(pl.col("kind").is_null())
                 .group_by("pupil").agg(first_back=pl.col("day").min()))
-    joined = expected.join(presence, on="pupil", how="left")
-    columns = [(pl.col("first_back") <= k).fill_null(False).sum().alias(f"returned_{k}")
-               for k in range(1, horizon + 1)]
+    joined = (expected.join(presence, on="pupil", how="left")
+              .join(recorded, on="klass", how="left"))
+    columns = [column
+               for k in range(1, horizon + 1)
+               for column in ((pl.col("first_recorded") <= k).fill_null(False).sum()
+                              .alias(f"recorded_{k}"),
+                              (pl.col("first_back") <= k).fill_null(False).sum()
+                              .alias(f"returned_{k}"))]
     return joined.group_by(level).agg(pl.len().alias("expected"), *columns).sort(level)

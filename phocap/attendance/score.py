@@ -43,6 +43,20 @@ class WarningRules:
     recent_weeks: int
     holiday_weeks: int
     rules: dict[str, Rule]
+    # A window's attendance is read only over this many recorded days or more (issue 14:
+    # one recorded day with one absence made a pupil "0,00% in 4 weeks").
+    min_days: int = 10
+    min_days_break: int = 5
+    # An excused absence counts as this share of a day absent (unexcused: a whole day).
+    excused_weight: Fraction = Fraction(1)
+
+    def attendance(self, counts: Counts | None, *, around_break: bool = False
+                   ) -> Fraction | None:
+        """The rate the rules read: None when too few days were recorded to say."""
+        least = self.min_days_break if around_break else self.min_days
+        if counts is None or counts.days < max(least, 1):
+            return None
+        return counts.weighed(self.excused_weight)
 
 
 def _fraction(value: object) -> Fraction | None:
@@ -62,7 +76,9 @@ def load_rules(path: Path | None = None) -> WarningRules:
                        str(spec.get("why", "")))
              for key, spec in data["rules"].items()}
     return WarningRules(int(data["flag_at"]), int(data["recent_weeks"]),
-                        int(data["holiday_weeks"]), rules)
+                        int(data["holiday_weeks"]), rules,
+                        int(data.get("min_days", 10)), int(data.get("min_days_break", 5)),
+                        Fraction(str(data.get("excused_weight", 1))))
 
 
 @dataclass(frozen=True)
@@ -98,8 +114,9 @@ class Warning:
     flagged: bool
 
 
-def _holds(key: str, facts: PupilFacts, threshold: Fraction | None) -> tuple[bool, Any]:
-    recent = facts.recent.rate if facts.recent else None
+def _holds(key: str, facts: PupilFacts, threshold: Fraction | None,
+           rules: WarningRules) -> tuple[bool, Any]:
+    recent = rules.attendance(facts.recent)
     if key in ("low_attendance", "very_low_attendance"):
         return recent is not None and threshold is not None and recent < threshold, recent
     if key == "repeating":
@@ -116,8 +133,8 @@ def _holds(key: str, facts: PupilFacts, threshold: Fraction | None) -> tuple[boo
                 distance)
     if key == "semi_boarding":
         return facts.semi_boarding, None
-    before = facts.before_break.rate if facts.before_break else None
-    after = facts.after_break.rate if facts.after_break else None
+    before = rules.attendance(facts.before_break, around_break=True)
+    after = rules.attendance(facts.after_break, around_break=True)
     if before is None or after is None or threshold is None:
         return False, None
     return before - after >= threshold, before - after
@@ -127,7 +144,7 @@ def score(facts: PupilFacts, rules: WarningRules) -> Warning:
     """The pupil's points and the reasons behind them, in the rules' order."""
     reasons = []
     for rule in rules.rules.values():
-        holds, figure = _holds(rule.key, facts, rule.threshold)
+        holds, figure = _holds(rule.key, facts, rule.threshold, rules)
         if holds and rule.weight:
             reasons.append(Reason(rule.key, rule.weight, figure))
     points = sum(r.points for r in reasons)

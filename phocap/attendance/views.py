@@ -29,7 +29,7 @@ from phocap import numbers
 from phocap.accounts.permissions import may_keep_school
 from phocap.accounts.requests import AuthedRequest
 from phocap.attendance import importing, rates
-from phocap.attendance.at_risk import as_of_day, warnings_for
+from phocap.attendance.at_risk import as_of_day, coverage, warnings_for
 from phocap.attendance.calendar import (
     default_calendar,
     lunar_new_years,
@@ -108,35 +108,45 @@ def _table(data: Frames, level: rates.Level,
 
 def _tet(classes: QuerySet[SchoolClass], data: Frames, school_year: int,
          level: rates.Level) -> list[dict[str, Any]]:
-    """The return after Tết per unit of ``level``, by day 1–5 after the break."""
+    """The return after Tết per unit of ``level``, by school day 1–5 after the break.
+
+    Each day's rate is over the pupils whose class recorded attendance by then
+    (rates.tet_return): a day nobody recorded is not an absence. ``recorded`` of
+    ``expected`` says how many pupils the figures rest on.
+    """
     school_ids = set(classes.values_list("school_id", flat=True))
     pupils, days, absences = data
-    found: list[dict[str, Any]] = []
+    counted: list[dict[str, Any]] = []
     for school_id in sorted(school_ids):
         calendar = calendar_for(school_id, school_year)
         own = pupils.filter(school=school_id)
-        if days.filter(pl.col("date") > calendar.tet.last,
-                       pl.col("klass").is_in(own["klass"].unique().to_list())).is_empty():
-            continue  # the school has not taken attendance since the break
-        table = rates.tet_return(own, days, absences,
-                                 calendar.tet.first, calendar.tet.last, level)
-        for row in table.iter_rows(named=True):
-            found.append({"key": row[level], "expected": row["expected"],
-                          "returned": [(row[f"returned_{k}"],
-                                        _rate(row[f"returned_{k}"], row["expected"]))
-                                       for k in range(1, 6)]})
-    if level == "village":
-        merged: dict[object, dict[str, Any]] = {}
-        for row in found:
-            into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
-                                                  "counts": [0] * 5})
-            into["expected"] += row["expected"]
-            into["counts"] = [a + b for a, (b, _r) in zip(into["counts"], row["returned"],
-                                                          strict=True)]
-        found = [{"key": m["key"] or _("(chưa ghi thôn)"), "expected": m["expected"],
-                  "returned": [(c, _rate(c, m["expected"])) for c in m["counts"]]}
-                 for m in merged.values()]
+        table = rates.tet_return(own, days, absences, calendar.tet.first, calendar.tet.last,
+                                 level, TET_DAYS, calendar.school_days())
+        if not table["recorded_" + str(TET_DAYS)].sum():
+            continue  # no class has recorded any of the first school days after the break
+        counted += [{"key": row[level], "expected": row["expected"],
+                     "recorded": [row[f"recorded_{k}"] for k in range(1, TET_DAYS + 1)],
+                     "returned": [row[f"returned_{k}"] for k in range(1, TET_DAYS + 1)]}
+                    for row in table.iter_rows(named=True)]
+    merged: dict[object, dict[str, Any]] = {}
+    for row in counted:  # a village's pupils may go to several schools
+        into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
+                                              "recorded": [0] * TET_DAYS,
+                                              "returned": [0] * TET_DAYS})
+        into["expected"] += row["expected"]
+        for name in ("recorded", "returned"):
+            into[name] = [a + b for a, b in zip(into[name], row[name], strict=True)]
+    found = [{"key": m["key"] if m["key"] is not None or level != "village"
+              else _("(chưa ghi thôn)"),
+              "expected": m["expected"], "recorded": m["recorded"][-1],
+              "returned": [(n, _rate(n, d)) for n, d in zip(m["returned"], m["recorded"],
+                                                             strict=True)]}
+             for m in merged.values()]
     return sorted(found, key=lambda r: str(r["key"]))
+
+
+TET_DAYS = 5
+"""The return after Tết is followed over the first five school days after the break."""
 
 
 @login_required
@@ -149,9 +159,13 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
     data = frames(classes)
     periods, by_class = _table(data, "klass", period)
     totals = _table(data, "school", period)[1].get(found.pk)
-    at_risk = [w for w in warnings_for(classes, as_of_day(classes), data=data)
-               if w.warning.flagged]
+    as_of = as_of_day(classes)
+    at_risk = [w for w in warnings_for(classes, as_of, data=data) if w.warning.flagged]
+    covered = coverage(classes, as_of)
     return render(request, "attendance/school.html", {
+        "coverage": covered, "coverage_rows": [
+            {"klass": c, "recorded": covered.recorded[c.pk], "short": covered.short(c.pk)}
+            for c in classes],
         "school": found, "year": year, "periods": periods, "period": period,
         "classes": [{"klass": c, "day": _day_of(c), "rates": by_class.get(c.pk, [])}
                     for c in classes],
@@ -225,9 +239,13 @@ def mine(request: AuthedRequest) -> HttpResponse:
     rows = []
     for klass in classes:
         single = SchoolClass.objects.filter(pk=klass.pk)
+        as_of = as_of_day(single)
+        covered = coverage(single, as_of)
         rows.append({"klass": klass, "day": _day_of(klass),
-                     "at_risk": [w for w in warnings_for(single, as_of_day(single))
-                                 if w.warning.flagged]})
+                     "at_risk": [w for w in warnings_for(single, as_of)
+                                 if w.warning.flagged],
+                     "coverage": covered, "recorded": covered.recorded[klass.pk],
+                     "short": covered.short(klass.pk)})
     return render(request, "attendance/mine.html", {"staff": staff, "year": year,
                                                     "rows": rows})
 

@@ -29,6 +29,7 @@ from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
 from phocap.dashboard.targets import Resolved, resolve, set_targets
 from phocap.engine.result import UnitResult
+from phocap.kit import empty
 from phocap.kit.targets import Wording, against_target
 from phocap.kit.years import ruled_years, year_shown
 from phocap.register.models import AdministrativeUnit
@@ -178,8 +179,13 @@ def trends(request: AuthedRequest, pk: int) -> HttpResponse:
     for year in years:
         evaluation = cached_results(found, year)
         per_year[year] = next((u for u in evaluation.units if u.code == found.code), None)
+    child = AdministrativeUnit.objects.filter(parent=found).first()
+    partial = [(year, empty.coverage(*own.coverage, child.type if child else "commune"))
+               for year, own in per_year.items()
+               if own is not None and own.partial and own.coverage is not None]
     return render(request, "dashboard/trends.html", {
         "unit": found, "years": years, "year": years[-1] if years else None,
+        "partial": partial,
         "breadcrumbs": breadcrumbs(found, request.user),
         "levels": trend.levels_chart(years, per_year),
         "criteria": trend.criteria_charts(years, per_year),

@@ -112,6 +112,7 @@ def evaluate_counts(
                 planned, row, bool(unit["especially_difficult"]), conditions.get(unit["code"])
             ),
             indicators=_indicators(row),
+            has_data=unit["code"] in by_commune,
         )
 
     # Every commune below each larger unit, following parent codes upwards.
@@ -134,14 +135,17 @@ def evaluate_counts(
                       if d["type"] == "district" and d["parent_code"] == code]
         else:
             judged = communes
+        surveyed = [u for u in judged if u.has_data]
         results[code] = UnitResult(
             code=code,
             name=unit["name"],
             type=unit_type,
             parent_code=unit["parent_code"],
             especially_difficult=False,
-            standards={s: rolled_up(ruleset, s, judged, unit_type) for s in ruleset.standards},
+            standards={s: rolled_up(ruleset, s, surveyed, unit_type) for s in ruleset.standards},
             indicators=_indicators(sums.get(code, {})),
+            has_data=bool(surveyed),
+            coverage=(len(surveyed), len(judged)),
         )
     ordered = sorted(
         results.values(), key=lambda r: ({"province": 0, "district": 1, "commune": 2}[r.type],

@@ -137,9 +137,19 @@ class UnitResult:
     especially_difficult: bool
     standards: dict[str, StandardResult]
     indicators: dict[str, IndicatorResult] = field(default_factory=dict)
+    # Whether anyone was surveyed in the unit that year (a larger unit: below it). A unit
+    # without data is neither judged nor counted by its parent (docs/rules.md §1).
+    has_data: bool = True
+    # A larger unit: how many of the units its roll-up judges have data, of how many.
+    coverage: tuple[int, int] | None = None
 
     def level(self, standard: str) -> int:
         return self.standards[standard].level
+
+    @property
+    def partial(self) -> bool:
+        """A roll-up that leaves out some of its units for want of data."""
+        return self.coverage is not None and self.coverage[0] < self.coverage[1]
 
     def to_json(self) -> dict[str, Any]:
         return {

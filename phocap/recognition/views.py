@@ -29,11 +29,12 @@ from phocap.accounts.permissions import (
 )
 from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import label
-from phocap.kit.years import year_asked
+from phocap.kit.years import year_asked, year_shown
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
 from phocap.register.downloads import PDF, PersonData, download
-from phocap.register.views.common import breadcrumbs, whole_unit
+from phocap.register.results import survey_years
+from phocap.register.views.common import breadcrumbs, communes_below, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
@@ -73,12 +74,14 @@ def dossiers(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("dossier", found.pk)
     rows = (Dossier.objects.filter(unit=unit).prefetch_related("events__user")
             .order_by("-survey_year", "standard"))
+    years = survey_years(communes_below(unit))
     return render(request, "recognition/dossiers.html", {
         "unit": unit, "breadcrumbs": breadcrumbs(unit, request.user),
         "dossiers": [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows],
         "can_submit": can_submit,
         "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
-        "default_year": dt.date.today().year - 1,
+        # The latest year with data (kit/years.py); a year without is refused (workflow).
+        "default_year": year_shown(request, years), "years": years,
     })
 
 

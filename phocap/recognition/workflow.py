@@ -38,6 +38,7 @@ from django.db import IntegrityError, transaction
 
 from phocap.accounts import permissions
 from phocap.accounts.models import User
+from phocap.kit import empty
 from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
@@ -105,13 +106,25 @@ def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> Snapshot:
     """The engine's result for the unit's standard now, with the ruleset that computed it."""
     evaluation = cached_results(unit, year)
     own = next((u for u in evaluation.units if u.code == unit.code), None)
-    result = own.standards.get(standard) if own else None
+    if own is None or not own.has_data:
+        raise Refused(f"{empty.no_data(year)} {unit.name} chưa có gì để đề nghị công nhận"
+                      " cho năm này.")
+    if own.partial and own.coverage is not None:
+        raise Refused(f"Năm {year} mới có {empty.coverage(*own.coverage, _judged_type(unit))}:"
+                      " hồ sơ công nhận xét mọi đơn vị trực thuộc, hãy nhập đủ dữ liệu trước.")
+    result = own.standards.get(standard)
     if result is None:
         raise Refused(f"Bộ quy tắc năm {year} ({evaluation.ruleset}) không có tiêu chuẩn"
                       f" “{STANDARD_NAMES_VI.get(standard, standard)}” cho {unit.name}.")
     # Stored with the dossier as the engine's JSON: it must read the same in years to come.
     return {"ruleset": evaluation.ruleset, "year": year, "level": result.level,
             "result": result.to_json()}
+
+
+def _judged_type(unit: AdministrativeUnit) -> str:
+    """The type of the units a roll-up of ``unit`` judges (its children's)."""
+    child = AdministrativeUnit.objects.filter(parent=unit).first()
+    return child.type if child else AdministrativeUnit.Type.COMMUNE
 
 
 def _check_level(level: int, computed: int, comment: str, what: str) -> None:

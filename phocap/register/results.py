@@ -184,6 +184,7 @@ class VillageResult:
     """One village of a commune judged as a commune would be. Cached: it pickles."""
 
     name: str
+    has_data: bool
     standards: tuple[VillageStandard, ...]
 
 
@@ -234,7 +235,7 @@ def villages(commune: AdministrativeUnit, year: int) -> list[VillageResult]:
                          schema=UNITS_SCHEMA, orient="row")
     evaluation = evaluate_counts(counts, year, q.ruleset, units)
     return [
-        VillageResult(u.name, tuple(
+        VillageResult(u.name, u.has_data, tuple(
             VillageStandard(key, result.level, tuple(
                 VillageCriterion(c.key, c.numerator, c.denominator, c.passed)
                 for c in result.criteria))
@@ -310,6 +311,10 @@ def count_now(communes: list[AdministrativeUnit], year: int) -> None:
 
 T = TypeVar("T")
 
+ANSWER_FORMAT = 2
+"""Raised when the shape of a cached answer changes (2: ``UnitResult.has_data`` and
+``coverage``), so an answer pickled by the code before is never read by the code after."""
+
 _LOCKS: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 _LOCKS_LOCK = threading.Lock()
 
@@ -330,7 +335,7 @@ def cached(kind: str, unit: AdministrativeUnit, year: int,
     asking for it wait: after an edit, everyone viewing the province asks at
     once, and each recomputing the same answer would only slow the others down.
     """
-    key = f"{kind}:{_revision(unit, year)}"
+    key = f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}"
     found: T | None = cache.get(key)
     if found is None:
         with _lock(key):

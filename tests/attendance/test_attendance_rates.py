@@ -71,9 +71,10 @@ def test_class_school_and_commune_rates_by_month(frames: tuple[pl.DataFrame, ...
 
 
 def test_window_counts_are_exact(frames: tuple[pl.DataFrame, ...]) -> None:
-    """Between the 7th and the 8th: pupil 1 present 1 of 2, pupil 2 2 of 2."""
+    """Between the 7th and the 8th: pupil 1 present 1 of 2 (absent the 7th, excused),
+    pupil 2 2 of 2."""
     found = r.window(r.pupil_days(*frames), D(2021, 9, 7), D(2021, 9, 8))
-    assert found[1] == r.Counts(1, 2) and found[1].rate == Fraction(1, 2)
+    assert found[1] == r.Counts(1, 2, 1) and found[1].rate == Fraction(1, 2)
     assert found[2].rate == 1 and 4 not in found
     assert r.Counts(0, 0).rate is None
 
@@ -121,3 +122,33 @@ def test_calendar_default_and_lunar_new_year() -> None:
     assert D(2022, 2, 8) not in days and D(2022, 2, 9) in days
     with pytest.raises(ValueError, match="2041"):
         tet_day(2040)
+
+
+def test_return_after_tet_reads_only_recorded_days_and_classes() -> None:
+    """Issue 14: after one recorded day in May, the Tết return read 0–15% everywhere.
+
+    Break 1–9 February 2022; school days after it (calendar): 10, 11, 14, 15, 16 Feb.
+    Class 10 (pupils 1, 2) recorded 11 February only (day 2): pupil 1 present,
+    pupil 2 absent. Class 20 (pupil 3) recorded nothing in those days, only 16 May.
+    - day 1: no class recorded → recorded_1 = 0 (a rate "—", not 0%);
+    - day 2: class 10 recorded → recorded_2 = 2, returned_2 = 1 (50%), pupil 3's class
+      never recorded in the first five days → not counted either way: recorded_5 = 2
+      of expected 3 (the page shows "2/3").
+    Before the fix, day 1 was class 10's first recorded day and class 20's 16 May:
+    returned_1 = 2 of expected 3, as if 16 May were the first day after Tết.
+    """
+    pupils = pl.DataFrame({"pupil": [1, 2, 3], "klass": [10, 10, 20], "school": [1] * 3,
+                           "commune": [5] * 3, "village": ["A", "A", "A"],
+                           "left_on": [None, None, None]}, schema=r.PUPIL_SCHEMA)
+    days = pl.DataFrame({"klass": [10, 20], "date": [D(2022, 2, 11), D(2022, 5, 16)]},
+                        schema=r.DAY_SCHEMA)
+    absences = pl.DataFrame({"pupil": [2], "date": [D(2022, 2, 11)], "kind": ["unexcused"]},
+                            schema=r.ABSENCE_SCHEMA)
+    school_days = [D(2022, 1, 28), D(2022, 2, 10), D(2022, 2, 11), D(2022, 2, 14),
+                   D(2022, 2, 15), D(2022, 2, 16), D(2022, 5, 16)]
+    row = r.tet_return(pupils, days, absences, D(2022, 2, 1), D(2022, 2, 9), "school",
+                       school_days=school_days).row(0, named=True)
+    assert row["expected"] == 3
+    assert (row["recorded_1"], row["returned_1"]) == (0, 0)
+    assert (row["recorded_2"], row["returned_2"]) == (2, 1)
+    assert (row["recorded_5"], row["returned_5"]) == (2, 1)

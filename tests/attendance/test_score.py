@@ -77,7 +77,8 @@ def test_ranking_breaks_ties_by_recent_attendance_then_pupil() -> None:
 def test_windows_around_the_break() -> None:
     """One pupil, a day each Monday: 10, 17, 24 Jan and 14, 21 Feb 2022; absent on
     14 Feb. Break 27 Jan – 8 Feb; as of 21 Feb with 4 recent weeks (25 Jan – 21 Feb)
-    and 2 holiday weeks: recent 1/2; before (13–26 Jan) 2/2; after (9–21 Feb) 1/2."""
+    and 2 holiday weeks: recent 1/2; before (13–26 Jan) 2/2; after (9–21 Feb) 1/2; the
+    absence was excused (the third count)."""
     pupils = pl.DataFrame({"pupil": [1], "klass": [1], "school": [1], "commune": [1],
                            "village": ["A"], "left_on": [None]}, schema=r.PUPIL_SCHEMA)
     mondays = [D(2022, 1, 10), D(2022, 1, 17), D(2022, 1, 24), D(2022, 2, 14), D(2022, 2, 21)]
@@ -86,9 +87,9 @@ def test_windows_around_the_break() -> None:
                         pl.DataFrame({"pupil": [1], "date": [D(2022, 2, 14)],
                                       "kind": ["excused"]}, schema=r.ABSENCE_SCHEMA))
     found = windows(days, D(2022, 2, 21), RULES, Break(D(2022, 1, 27), D(2022, 2, 8)))
-    assert found.recent[1] == r.Counts(1, 2)
+    assert found.recent[1] == r.Counts(1, 2, 1)
     assert found.before_break[1] == r.Counts(2, 2)
-    assert found.after_break[1] == r.Counts(1, 2)
+    assert found.after_break[1] == r.Counts(1, 2, 1)
     during = windows(days, D(2022, 2, 1), RULES, Break(D(2022, 1, 27), D(2022, 2, 8)))
     assert during.before_break == {}
 
@@ -103,3 +104,29 @@ def test_rules_are_data(tmp_path: Path) -> None:
     wrong.write_text(text + "\n[rules.moon_phase]\nweight = 1\n")
     with pytest.raises(ValueError, match="moon_phase"):
         load_rules(wrong)
+
+
+def test_too_few_recorded_days_say_nothing() -> None:
+    """Issue 14: one recorded day with one absence made a pupil "at risk, 0,00% in 4
+    weeks". The recent window is read from 10 recorded days (data/warning.toml): 0 of 1
+    and 0 of 9 give no attendance points; 0 of 10 does (3 + 2). Around a break each side
+    needs 5: 0 of 4 after 5 of 5 before is no drop; 0 of 5 after is (100 − 0 ≥ 15 points)."""
+    assert keys(PupilFacts(1, recent=r.Counts(0, 1, 1))) == []
+    assert keys(PupilFacts(1, recent=r.Counts(0, 9))) == []
+    assert keys(PupilFacts(1, recent=r.Counts(0, 10))) == ["low_attendance",
+                                                          "very_low_attendance"]
+    before = r.Counts(5, 5)
+    assert keys(PupilFacts(1, before_break=before, after_break=r.Counts(0, 4))) == []
+    assert keys(PupilFacts(1, before_break=before, after_break=r.Counts(0, 5))) == [
+        "holiday_drop"]
+
+
+def test_an_excused_absence_weighs_half_a_day() -> None:
+    """excused_weight = 0.5. 10 recorded days, 8 present, 2 excused: (8 + 2 × ½)/10 = 90%,
+    not below 90%: no points (read as 80% before). 8 present, 2 unexcused: 80%, below
+    90% (3 points). 7 present, 3 excused: (7 + 1,5)/10 = 85%: low (3), not very low."""
+    assert RULES.excused_weight == Fraction(1, 2)
+    assert keys(PupilFacts(1, recent=r.Counts(8, 10, 2))) == []
+    assert keys(PupilFacts(1, recent=r.Counts(8, 10, 0))) == ["low_attendance"]
+    warning = score(PupilFacts(1, recent=r.Counts(7, 10, 3)), RULES)
+    assert warning.reasons == (Reason("low_attendance", 3, Fraction(85, 100)),)

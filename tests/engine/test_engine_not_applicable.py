@@ -18,8 +18,11 @@ standard is empty is not recognised for that standard (level 0).
       the age-6 cohort is empty too → preschool 0 (empty).
 90105 listed in the units file, nobody in the survey → every standard 0 (empty).
 District 902: commune 90201 at every top level (see engine_builder.add_commune_at) and
-      commune 90202 with nobody in the survey. The empty commune still counts in the
-      roll-up: 1 of 2 communes = 50% < 90% → the district holds no level.
+      commune 90202 with nobody in the survey. A commune without data is left out of the
+      roll-up (issue 14; docs/rules.md §4), never counted as failing: 1 of the 1 commune
+      with data = 100% ≥ 90% → the district holds 90201's levels, on 1 of its 2 communes
+      (coverage 1/2). Before, the empty commune counted: 1/2 = 50% < 90%, no level.
+District 901: 90101–90104 have people, 90105 none → coverage 4/5.
 """
 
 from __future__ import annotations
@@ -106,15 +109,29 @@ def test_everyone_excluded(evaluation: Evaluation) -> None:
 
 def test_commune_with_nobody(evaluation: Evaluation) -> None:
     unit = evaluation.unit("90105")
+    assert not unit.has_data
     assert all(r.empty and r.level == 0 for r in unit.standards.values())
     assert all(c.passed is None for r in unit.standards.values() for c in r.criteria)
 
 
-def test_commune_with_nobody_counts_in_the_roll_up(evaluation: Evaluation) -> None:
-    assert levels(evaluation, "90201") == {
-        "preschool_5": 1, "primary": 3, "lower_secondary": 3, "literacy": 2,
-    }
+def test_commune_with_nobody_is_left_out_of_the_roll_up(evaluation: Evaluation) -> None:
+    top = {"preschool_5": 1, "primary": 3, "lower_secondary": 3, "literacy": 2}
+    assert levels(evaluation, "90201") == top
     district = evaluation.unit("902")
-    assert levels(evaluation, "902") == dict.fromkeys(district.standards, 0)
+    assert levels(evaluation, "902") == top  # 1/1 commune with data, not 1/2
     share = district.standards["primary"].criteria[0]
-    assert (share.key, share.numerator, share.denominator) == ("primary.1.share_of_communes", 1, 2)
+    assert (share.key, share.numerator, share.denominator) == ("primary.1.share_of_communes", 1, 1)
+    assert (district.has_data, district.coverage, district.partial) == (True, (1, 2), True)
+    assert evaluation.unit("901").coverage == (4, 5)
+    province = evaluation.unit("90")
+    assert (province.coverage, province.partial) == ((2, 2), False)
+    assert all(u.has_data for u in evaluation.units if u.code != "90105" and u.code != "90202")
+
+
+def test_a_form_names_a_commune_without_data_as_such(evaluation: Evaluation) -> None:
+    """The official forms' level column: 90105 (nobody surveyed) reads "Chưa có dữ liệu",
+    not "Chưa đạt" (issue 14); 90102 (people, every primary cohort empty) still fails."""
+    from phocap.reports.forms.common import level_text
+
+    assert level_text(evaluation.unit("90105"), "primary") == "Chưa có dữ liệu"
+    assert level_text(evaluation.unit("90102"), "primary") == "Chưa đạt"

@@ -128,7 +128,7 @@ def test_the_village_breakdown_is_the_engines_answer_over_each_village(
                              schema=UNITS_SCHEMA, orient="row")
         expected = evaluate(table.mutate(commune_code=table.village), year=YEAR, units=units)
         assert found == [
-            results.VillageResult(u.name, tuple(
+            results.VillageResult(u.name, u.has_data, tuple(
                 results.VillageStandard(key, r.level, tuple(
                     results.VillageCriterion(c.key, c.numerator, c.denominator, c.passed)
                     for c in r.criteria))

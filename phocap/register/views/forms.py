@@ -42,10 +42,13 @@ def _workbook(forms: list[Form], name: str,
 def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
-    year = year_shown(request, survey_years(communes))
-    built = cached_forms(unit, year)
+    years = survey_years(communes)
+    year = year_shown(request, years)
+    # A year nobody surveyed has no forms to fill: the page says so (kit/empty.py)
+    # instead of printing zeros, or failing on rules that do not know the unit.
+    built = cached_forms(unit, year) if year in years else {"forms": [], "problems": []}
     return render(request, "register/forms.html", {
-        "unit": unit, "year": year, "years": survey_years(communes),
+        "unit": unit, "year": year, "years": years, "has_data": year in years,
         "breadcrumbs": breadcrumbs(unit, request.user),
         "forms": built["forms"], "disagreements": built["problems"],
         "lists_people": unit.type == unit.Type.COMMUNE and sees_people(request.user),
@@ -66,7 +69,10 @@ def _header_rows(form: Form) -> list[list[dict[str, object]]]:
 def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
-    year = year_shown(request, survey_years(communes))
+    years = survey_years(communes)
+    year = year_shown(request, years)
+    if year not in years:
+        raise Http404
     found = next((f for f in cached_forms(unit, year)["forms"] if f.code == code), None)
     if found is None:
         raise Http404
@@ -84,7 +90,10 @@ def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 def forms_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
-    year = year_shown(request, survey_years(communes_below(unit)))
+    years = survey_years(communes_below(unit))
+    year = year_shown(request, years)
+    if year not in years:
+        raise Http404  # no survey, no forms (the forms page says so)
     return _workbook(cached_forms(unit, year)["forms"], f"bieu-mau-{unit.code}-{year}.xlsx")
 
 

@@ -25,8 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phocap.accounts.permissions import may_upload
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.years import year_shown
 from phocap.register import audit, jobs
 from phocap.register.models import ImportJob
+from phocap.register.results import survey_years
+from phocap.register.views.common import communes_below
 from phocap.survey.problems import Problem, ProblemsFound
 from phocap.textfields import CheckedForm
 
@@ -35,6 +38,15 @@ ACCEPTED = (*jobs.SUFFIXES, ".zip")
 
 def _last_year() -> int:
     return dt.date.today().year - 1
+
+
+def _latest_year(request: AuthedRequest) -> int:
+    """The form opens on the user's latest year with data (kit/years.py), not on a year
+    nobody surveyed: an import usually corrects or completes the survey in hand; a new
+    year is typed in."""
+    unit = request.user.unit
+    years = survey_years(communes_below(unit)) if unit is not None else []
+    return year_shown(request, years)
 
 
 class _SeveralFiles(forms.ClearableFileInput):
@@ -111,7 +123,8 @@ def job_list(request: AuthedRequest) -> HttpResponse:
 def job_new(request: AuthedRequest) -> HttpResponse:
     if not may_upload(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      initial={"survey_year": _latest_year(request)})
     problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         try:

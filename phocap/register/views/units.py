@@ -23,6 +23,7 @@ from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import SHORT_VI, label
 from phocap.engine.outlook import KEEP
 from phocap.engine.result import UnitResult
+from phocap.kit import empty
 from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.downloads import XLSX, PersonData, download
@@ -74,6 +75,7 @@ class StandardLevel(TypedDict):
     name: str
     short: str
     level: int
+    has_data: bool
 
 
 class ChildLevels(TypedDict):
@@ -84,9 +86,19 @@ class ChildLevels(TypedDict):
 def _standards(result: UnitResult) -> list[StandardLevel]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
-         "level": standard.level}
+         "level": standard.level, "has_data": result.has_data}
         for key, standard in result.standards.items()
     ]
+
+
+def _coverage(own: UnitResult | None, child_type: str) -> dict[str, object]:
+    """Whether the unit has data, and the coverage note of a roll-up that leaves out some
+    of its units for want of data (kit/empty.py)."""
+    context: dict[str, object] = {"has_data": bool(own and own.has_data)}
+    if own is not None and own.coverage is not None and own.partial and own.has_data:
+        context |= {"coverage_note": empty.coverage(*own.coverage, child_type),
+                    "coverage_with": own.coverage[0], "coverage_total": own.coverage[1]}
+    return context
 
 
 @login_required
@@ -105,9 +117,10 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
         "reads_whole": reads_whole_units(request.user),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
-        context |= _commune_context(request, found, year)
+        context |= _commune_context(request, found, year) | _coverage(own, "commune")
         return render(request, "register/commune.html", context)
     children = AdministrativeUnit.objects.filter(parent=found).order_by("code")
+    context |= _coverage(own, children[0].type if children else "commune")
     context["children"] = [
         {"unit": child, "standards": _standards(by_code[child.code])
          if child.code in by_code else []}
@@ -119,8 +132,9 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _summaries(children: list[ChildLevels]) -> list[dict[str, object]]:
-    """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3")."""
-    rated = [c for c in children if c["standards"]]
+    """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3"),
+    of the units with data: one without is not counted as failing (kit/empty.py)."""
+    rated = [c for c in children if c["standards"] and c["standards"][0]["has_data"]]
     found = []
     for index, standard in enumerate(rated[0]["standards"] if rated else []):
         levels = [c["standards"][index]["level"] for c in rated]
@@ -205,7 +219,11 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
                                        for c in result.criteria],
                           "next": ahead.get((found.code, key))})
     children_next = [c for c in ahead.values() if c.code != found.code and c.change != KEEP]
-    return render(request, "register/results.html", {
+    if own is not None and not own.has_data:
+        standards = []  # nothing to judge: the page says so (kit/empty.py)
+    child = AdministrativeUnit.objects.filter(parent=found).first()
+    return render(request, "register/results.html", _coverage(own, child.type if child else
+                                                             "commune") | {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": evaluation.ruleset,
@@ -225,7 +243,8 @@ def people(request: AuthedRequest, pk: int, criterion: str) -> HttpResponse:
     """Who is missing from a criterion's numerator, and what could close the gap; as XLSX
     with ?format=xlsx (a download of personal data, logged)."""
     commune = commune_with_people(request, pk)
-    year = year_shown(request, survey_years([commune]))
+    years = survey_years([commune])
+    year = year_shown(request, years)
     try:
         frame = behind(commune, year, criterion)
     except KeyError:
@@ -245,5 +264,5 @@ def people(request: AuthedRequest, pk: int, criterion: str) -> HttpResponse:
     return render(request, "register/people.html", {
         "unit": commune, "year": year, "criterion": criterion, "label": label(criterion),
         "breadcrumbs": breadcrumbs(commune, request.user),
-        "people": frame.to_dicts(), "count": frame.height,
+        "people": frame.to_dicts(), "count": frame.height, "has_data": year in years,
     })

@@ -150,10 +150,14 @@ def age_rows(
 
 
 def level_text(unit: UnitResult, standard: str) -> str:
-    """The level a unit reached, in words ("Mức độ 2", "Đạt chuẩn", "Chưa đạt")."""
+    """The level a unit reached, in words ("Mức độ 2", "Đạt chuẩn", "Chưa đạt"), or "Chưa có
+    dữ liệu" for a unit nobody surveyed that year: never a failure (docs/rules.md §1; the
+    pages' wording is kit/empty.py's, the forms are in Vietnamese only)."""
     result = unit.standards.get(standard)
     if result is None:
         return ""
+    if not unit.has_data:
+        return "Chưa có dữ liệu"
     if result.level == 0:
         return "Chưa đạt"
     if len({c.level for c in result.criteria}) == 1:
