@@ -220,10 +220,10 @@ def move(user: User, person_id: int, version: int, year: int, action: str,
     or undo that ("stays"), in the survey year's status and status_detail."""
     if action not in MOVES:
         raise ValueError(f"unknown move: {action}")
-    detail = event_detail(action, day, place)
     with transaction.atomic():
         person = _editable_person(user, person_id)
         freezing.refuse_if_frozen(person.household.commune, year)
+        detail = event_detail(action, day, place)
         surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
         if surveyed is None:
             raise ValueError(f"Người này chưa có bản ghi năm {year}.")

@@ -51,7 +51,8 @@ def test_2021_commune_submits_district_returns_commune_resubmits_district_decide
     # Frozen while submitted: no edit of the year, with the reason in Vietnamese.
     assert "chờ cấp trên xét" in (frozen(commune, YEAR) or "")
     with pytest.raises(Frozen, match="bị khóa"):
-        editing.move(staff, person.pk, person.version, YEAR, "moved_out")
+        editing.move(staff, person.pk, person.version, YEAR, "moved_out",
+                     day=dt.date(YEAR, 3, 1), place="xã Mường Phăng")
     assert frozen(commune, YEAR + 1) is None
     assert frozen(surveyed["communes"]["03322"], YEAR) is None
 
@@ -59,7 +60,8 @@ def test_2021_commune_submits_district_returns_commune_resubmits_district_decide
         workflow.return_(district, dossier, "  ")
     workflow.return_(district, dossier, "Thiếu biên bản kiểm tra.")
     assert frozen(commune, YEAR) is None
-    editing.move(staff, person.pk, person.version, YEAR, "moved_out")
+    editing.move(staff, person.pk, person.version, YEAR, "moved_out",
+                 day=dt.date(YEAR, 3, 1), place="xã Mường Phăng")
 
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.RETURNED

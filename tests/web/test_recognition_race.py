@@ -12,6 +12,7 @@ criterion's denominator goes from 1 to 0.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -24,6 +25,7 @@ from phocap.register.models import PersonYear
 from tests.web.threads import started
 
 pytestmark = pytest.mark.django_db(transaction=True)
+DAY = dt.date(2021, 3, 1)  # the move's date, inside survey year 2021
 YEAR = 2021
 
 
@@ -45,7 +47,8 @@ def test_an_edit_in_flight_lands_before_the_submission_reads_the_result(
 
     monkeypatch.setattr(freezing, "refuse_if_frozen", pausing)
     edited: dict[str, Any] = {}
-    edit = started(lambda: editing.move(staff, person.pk, person.version, YEAR, "moved_out"),
+    edit = started(lambda: editing.move(staff, person.pk, person.version, YEAR, "moved_out",
+                                        day=DAY, place="xã Mường Phăng"),
                    edited)
     assert checked.wait(20)
     submitted: dict[str, Any] = {}
@@ -80,7 +83,8 @@ def test_an_edit_arriving_during_the_submission_waits_and_is_refused(
                                                  "Hồ sơ điều kiện đã đủ."), submitted)
     assert reading.wait(20)
     edited: dict[str, Any] = {}
-    edit = started(lambda: editing.move(staff, person.pk, person.version, YEAR, "moved_out"),
+    edit = started(lambda: editing.move(staff, person.pk, person.version, YEAR, "moved_out",
+                                        day=DAY, place="xã Mường Phăng"),
                    edited)
     edit.join(1.5)
     assert edit.is_alive(), "the edit did not wait for the submission"

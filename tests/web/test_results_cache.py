@@ -10,6 +10,7 @@ as the register computed results before counts were cached per commune.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,8 @@ def test_an_edit_recounts_its_commune_only_and_changes_the_roll_up(
     movers = Person.objects.filter(household__commune=edited, birth_year__range=(2003, 2006))
     assert movers.exists()
     for person in movers:
-        editing.move(officer, person.pk, person.version, YEAR, "moved_out")
+        editing.move(officer, person.pk, person.version, YEAR, "moved_out",
+                     day=dt.date(YEAR, 3, 1), place="xã Mường Phăng")
 
     after = results.cached_results(top, YEAR)
     ahead = results.cached_next_year(top, YEAR)
@@ -235,7 +237,7 @@ def test_every_audited_change_raises_its_communes_revision_once_committed(
         person = Person.objects.filter(household__commune=commune,
                                        years__survey_year=YEAR).order_by("pk").first()
         assert person is not None
-        editing.move(officer, person.pk, person.version, YEAR, action)
+        editing.move(officer, person.pk, person.version, YEAR, action, day=dt.date(YEAR, 3, 1))
 
     before = revision()
     others = dict(CommuneRevision.objects.exclude(commune=commune)
