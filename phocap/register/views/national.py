@@ -15,7 +15,7 @@ from django.shortcuts import render
 from phocap.accounts.permissions import reads_nation, refuse
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
-from phocap.register.models import AdministrativeUnit
+from phocap.register.models import AdministrativeUnit, Household
 from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import communes_below
 from phocap.register.views.units import ChildLevels, standards_of, summaries
@@ -29,7 +29,12 @@ def national(request: AuthedRequest) -> HttpResponse:
     refuse(knows=True, may=reads_nation(request.user))
     provinces = list(AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.PROVINCE)
                      .order_by("vintage", "code"))
-    years_of = {p.pk: set(survey_years(communes_below(p))) for p in provinces}
+    # Only provinces with a household can have survey data: the others' thousands of
+    # communes are not asked for their years one by one.
+    peopled = {pk for pair in Household.objects.values_list(
+        "commune__parent_id", "commune__parent__parent_id").distinct() for pk in pair}
+    years_of = {p.pk: set(survey_years(communes_below(p))) if p.pk in peopled else set()
+                for p in provinces}
     years = sorted(set().union(*years_of.values()), reverse=True)
     year = year_shown(request, years)
     in_force = [p for p in provinces if p.vintage == vintage_for_year(year).value]
