@@ -329,8 +329,8 @@ def frozen_2021(surveyed: dict[str, Any], make_user: Any) -> Any:
 def test_a_frozen_years_edit_pages_are_read_only_before_anyone_types(
         frozen_2021: Any, surveyed: dict[str, Any]) -> None:
     """The person's record, a new member, the household's moves, the school's facts, a new
-    class, a class list and the monitoring officer of 2021: no form to type into, the
-    reason shown; 2022 of the same pages stays editable."""
+    class, a class list, the monitoring officer and the ministry's figures of 2021: no
+    form to type into, the reason shown; 2022 of the same pages stays editable."""
     commune = surveyed["communes"]["03319"]
     person = surveyed["people"]["03319"]
     school = School.objects.create(code="T9", name="Trường TH T9", level="primary",
@@ -344,6 +344,7 @@ def test_a_frozen_years_edit_pages_are_read_only_before_anyone_types(
         "school-class-new": f"/schools/{school.pk}/classes/new/?year={YEAR}",
         "school-class-list-import": f"/schools/{school.pk}/class-lists/import/?year={YEAR}",
         "unit-monitoring-officer": f"/units/{commune.pk}/monitoring-officer/?year={YEAR}",
+        "unit-form-reconcile": f"/units/{commune.pk}/forms/TH-M1/reconcile/?year={YEAR}",
     }
     for name, url in pages.items():
         response = client.get(url)
