@@ -104,6 +104,8 @@ def test_a_homeroom_teacher_lands_on_their_class_today_or_the_nearest_school_day
     page = client.get(landed["Location"]).content.decode()
     assert 'id="nearest-day"' in page
     assert f"/attendance/schools/{klass.school_id}/?year={YEAR}#at-risk" in page
+    # The menu offers no page a school's account is refused (a commune's dossiers: 403).
+    assert "/dossiers/" not in page
 
 
 def test_a_school_account_keeping_no_class_lands_on_its_commune(
