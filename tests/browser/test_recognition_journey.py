@@ -104,13 +104,15 @@ def test_commune_submits_reviewer_returns_commune_resubmits_reviewer_decides(
     camera.shoot("dossier-submitted")
     dossier = Dossier.objects.get(unit=commune, standard=standard, survey_year=YEAR)
 
-    # The year is frozen: saving a person is refused, with the reason.
+    # The year is frozen: the person's record is shown read-only, the reason above it,
+    # before anyone types (issue 14: the form stayed editable until "Lưu" was refused).
     person = Person.objects.filter(household__commune=commune).order_by("pk").first()
     assert person is not None
     browser.get(f"{base}/persons/{person.pk}/?year={YEAR}")
-    wait_for(browser, lambda d: d.find_elements(By.ID, "record-form"), 30, "the person's form")
-    browser.find_element(By.CSS_SELECTOR, "#record-form button[type=submit]").click()
-    wait_for_text(browser, "bị khóa")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "frozen"), 30, "the frozen year's reason")
+    assert "bị khóa" in browser.find_element(By.ID, "frozen").text
+    assert not browser.find_elements(By.ID, "record-form")
+    camera.shoot("person-frozen")
     # Outside its role the commune has no queue.
     browser.get(f"{base}/recognition/queue/")
     wait_for(browser, lambda d: "<h1>Không có quyền</h1>" in d.page_source, 30,

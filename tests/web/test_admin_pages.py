@@ -263,6 +263,12 @@ def test_the_flag_of_a_frozen_year_is_refused_and_nothing_is_saved(
     workflow.submit(make_user("commune_staff", communes["03319"]), communes["03319"], "primary",
                     2021, 1, "Hồ sơ đủ điều kiện.")
     url = reverse("admin-difficult")
+    # Read-only before anyone ticks: the frozen commune's box disabled, the reason beside it.
+    shown = admin.get(url, {"year": 2021}).content.decode()
+    for code, frozen in (("03319", True), ("03370", False)):
+        box = f'value="{communes[code].pk}" id="difficult-{communes[code].pk}" disabled'
+        assert (box in shown) is frozen, code
+    assert "frozen-flag" in shown and "bị khóa" in shown
     page = admin.post(url, {"year": 2021, "difficult": [communes["03319"].pk,
                                                         communes["03370"].pk]}, follow=True)
     text = page.content.decode()

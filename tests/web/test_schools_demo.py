@@ -111,3 +111,8 @@ def test_a_school_with_more_classes_next_year_hires_up_to_the_norm(commune: Any)
     assert before <= set(school.staff.values_list("pk", flat=True))
     year = conditions.school_years([school], YEAR + 1)[school.pk]
     assert norms.meets_teacher_norm(year.counts)
+    # The school account teaches the next year too: signed in, the teacher opens this
+    # year's class, not last year's (issue 14).
+    account = Staff.objects.get(user__username="truong")
+    assert sorted(account.homeroom_classes.values_list("school_year", flat=True)) == [
+        YEAR, YEAR + 1]

@@ -216,9 +216,11 @@ def difficult(request: AuthedRequest, province: AdministrativeUnit) -> HttpRespo
     flagged = set(UnitYear.objects.filter(unit__in=communes, survey_year=year,
                                           especially_difficult=True)
                   .values_list("unit_id", flat=True))
+    # A frozen commune's flag is shown, not offered: it is part of what was certified.
     return render(request, "register/admin/difficult.html", {
         "province": province, "breadcrumbs": _breadcrumbs(province), "year": year,
-        "rows": [{"unit": c, "difficult": c.pk in flagged} for c in communes],
+        "rows": [{"unit": c, "difficult": c.pk in flagged, "frozen": freezing.frozen(c, year)}
+                 for c in communes],
         "flagged_n": len(flagged),
     })
 

@@ -16,7 +16,7 @@ from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.once import once
 from phocap.kit.years import year_shown
-from phocap.register import audit, checking, editing, records
+from phocap.register import audit, checking, editing, freezing, records
 from phocap.register.forms import EVENT_TITLES, EventForm, RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
@@ -81,6 +81,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(commune, request.user),
         "surveyed": surveyed, "years": years, "form": form, "can_edit": can_edit,
         "entries": entries,
+        "frozen": freezing.frozen(commune, year) if can_edit else None,
     })
 
 
@@ -145,7 +146,8 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/person_new.html", {
         "household": household, "unit": commune, "year": year, "form": form,
         "happened": happened, "event": event, "title": EVENT_TITLES[event],
-        "confirming": confirming, "breadcrumbs": breadcrumbs(commune, request.user),
+        "confirming": confirming, "frozen": freezing.frozen(commune, year),
+        "breadcrumbs": breadcrumbs(commune, request.user),
     })
 
 

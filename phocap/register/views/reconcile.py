@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
-from phocap.register import audit, reconciling, uploads
+from phocap.register import audit, freezing, reconciling, uploads
 from phocap.register.freezing import Frozen
 from phocap.register.models import AdministrativeUnit
 from phocap.register.reporting import cached_forms
@@ -153,6 +153,7 @@ def reconcile(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "register/reconcile.html", {
         "unit": unit, "year": year, "breadcrumbs": breadcrumbs(unit, request.user),
         "form": result.form, "kept": kept, "may_enter": may_enter, "problems": problems,
+        "frozen": freezing.frozen(unit, year) if may_enter else None,
         "names": names, "rows": _rows(result.entered, names, links),
         "entered": len(result.entered), "differing": len(differing),
         "explained": sum(1 for c in differing if c.unexplained == 0),
