@@ -25,7 +25,6 @@ import polars as pl
 from django.core.cache import cache
 
 from phocap.engine.evaluate import evaluate_counts
-from phocap.engine.export import label
 from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
 from phocap.engine.result import Evaluation
@@ -35,6 +34,7 @@ from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
+from phocap.rules.words import counted, label
 from phocap.units import vintage_for_year
 
 
@@ -158,7 +158,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[dict[str, object]]:
         {"code": c.code, "name": c.name, "standard": c.standard,
          "standard_name": STANDARD_NAMES_VI.get(c.standard, c.standard), "level_now": c.level_now,
          "level_next": c.level_next, "change": c.change,
-         "shortfalls": [{"key": key, "label": label(key), "gap": gap}
+         "shortfalls": [{"key": key, "label": label(key), "gap": gap, "counts": counted(key)}
                         for key, gap in c.shortfalls]}
         for c in changes if c.code in wanted
     ]
