@@ -282,7 +282,7 @@ def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counte
                                 0, {}, 0)
     need = math.ceil(norms.classrooms_needed(counts))
     rooms = (max(0, need - rng.randint(1, 2)) if rng.random() < SHORT_OF_ROOMS
-             else max(need, len(classes) - rng.randint(0, 2)))
+             else max(need, len(classes)) + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
     facts = SchoolYearFacts.objects.create(school=school, school_year=year, classrooms=rooms,
                                            semi_boarding_pupils=semi)
