@@ -355,3 +355,23 @@ def test_the_web_side_rarely_names_any() -> None:
 def test_the_any_count_reads_code_not_words() -> None:
     source = '"""Any other."""\nfrom typing import Any\nrows: dict[str, Any] = {}  # Any\n'
     assert names_any(source) == 2
+
+
+def test_legal_sources_and_rulesets_read_through_one_module() -> None:
+    """A ruleset's citation ("ND20 Art 16") and key ("nd20-2014") read as officers write
+    them through rules/words.py (``{% load legal %}`` in templates): no template prints a
+    criterion's ``source`` or a ``ruleset`` unfiltered, and no module but words.py parses
+    the compact citation (the dossier once had a second copy, "NĐ 20/2014/NĐ-CP")."""
+    raw = re.compile(r"\{\{\s*(?:c\.source|[\w.]+\.ruleset)\s*\}\}|"
+                     r"ruleset=[\w.]*ruleset(?=\s)(?!\|)")
+    offenders = [f"{path.relative_to(PACKAGE)}: {found.group(0)}"
+                 for path in PACKAGE.rglob("*.html")
+                 for found in raw.finditer(path.read_text(encoding="utf-8"))]
+    words = PACKAGE / "rules" / "words.py"
+    offenders += [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                  if path != words and re.search(r"Art \(|Arts\?", path.read_text(
+                      encoding="utf-8"))]
+    assert offenders == []
+    assert raw.search("{{ c.source }}") and raw.search("{{ d.snapshot.ruleset }}")
+    assert raw.search("ruleset=d.snapshot.ruleset level=1")
+    assert not raw.search("ruleset=d.snapshot.ruleset|ruleset_title level=1")

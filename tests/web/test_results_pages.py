@@ -173,6 +173,8 @@ def test_a_district_reads_its_criteria_in_words_and_names_the_communes_short(
     assert (f'<a href="/units/{short.pk}/results/?year={YEAR}">{short.name}</a>'
             in below.group(1))
     assert holding.name not in below.group(1)
+    # The conditions are judged commune by commune: a district's own read "chưa đánh giá".
+    assert "data-conditions" not in html
 
 
 @pytest.mark.django_db(transaction=True)
