@@ -97,7 +97,8 @@ def shortfalls(unit: UnitResult) -> list[str]:
         if result.empty:
             reasons.append("không có người nào trong các độ tuổi phải phổ cập")
         if result.conditions == "not_met":
-            reasons.append("chưa đủ điều kiện về cơ sở vật chất, đội ngũ (Thông tư 07/2016/TT-BGDĐT)")
+            reasons.append("chưa đủ điều kiện về cơ sở vật chất, đội ngũ"
+                           " (Thông tư 07/2016/TT-BGDĐT)")
         name = STANDARD_NAMES_VI.get(standard, standard)
         lines.append(f"{name}, mức {following}: " + "; ".join(reasons))
     return lines
@@ -113,7 +114,8 @@ def explanation(evaluation: Evaluation) -> Group:
     if evaluation.unverified:
         parts.append(Text("Chưa kiểm chứng với văn bản gốc: "
                           + "; ".join(label(k) for k in evaluation.unverified), style="dim"))
-    parts.append(Text("Điều kiện (Điều 3–6 Thông tư 07/2016/TT-BGDĐT) chưa được đánh giá nếu chưa nhập.", style="dim"))
+    parts.append(Text("Điều kiện (Điều 3–6 Thông tư 07/2016/TT-BGDĐT) chưa được đánh giá nếu"
+                      " chưa nhập.", style="dim"))
     return Group(*parts)
 
 
