@@ -269,3 +269,15 @@ def test_a_form_table_repeats_its_header_and_sets_totals_in_bold() -> None:
     # The face each piece of text is drawn in (not merely the style's name).
     assert {frag.fontName for c in cells[-1] for frag in c.frags} == {typeface.BOLD}
     assert {frag.fontName for c in cells[2] for frag in c.frags} == {typeface.REGULAR}
+
+
+def test_a_districts_criterion_reads_in_words_and_counts_communes() -> None:
+    """Issue 14: a district's share printed as its key and counted in "đơn vị". 14 of 15
+    communes at primary level 3 against 90%: 14/15 = 93,33% ≥ 90%."""
+    share = Criterion.from_json({
+        "key": "primary.3.share_of_communes", "level": 3, "numerator": 14, "denominator": 15,
+        "rate": 0.9333, "threshold": 0.9, "passed": True, "source": "ND20 Art 11",
+        "mark": "law", "gap": 0})
+    assert share.sentence() == (
+        "Tỷ lệ xã đạt chuẩn PCGDTH mức độ 3: 14/15 xã, tỷ lệ 93,33% (yêu cầu từ 90%, Điều 11"
+        " Nghị định 20/2014/NĐ-CP): đạt.")

@@ -205,8 +205,8 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
                           "criteria": [_criterion_row(c, key, children, links)
                                        for c in result.criteria],
                           "next": ahead.get((found.code, key))})
-    children_next = [c for c in ahead.values() if c["code"] != found.code
-                     and c["change"] != "keep"]
+    children_next = [c | {"pk": links.get(str(c["code"]))} for c in ahead.values()
+                     if c["code"] != found.code and c["change"] != "keep"]
     return render(request, "register/results.html", {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
