@@ -146,3 +146,17 @@ def test_no_monitoring_officer_is_said_as_the_reason(
     assert found["literacy"] == [
         Unmet(None, "", ("Chưa phân công cán bộ theo dõi công tác phổ cập của xã",))]
     assert found["primary"] == found["literacy"]  # the school meets its norms
+
+
+def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
+        surveyed: dict[str, Any], school: School, officer: Any, make_user: Any,
+        client: Any) -> None:
+    """The ministry viewer reads results but no school's pages (403): the school is named,
+    not linked."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 1})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    client.force_login(make_user("ministry_viewer", None))
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert "<li>Trường Tiểu học Một: Phòng học: 1 phòng / 2 lớp tiểu học" in page
+    assert f"/schools/{school.pk}/" not in page

@@ -214,6 +214,8 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "unverified": [label(k) for k in evaluation.unverified],
         "indicators": own.indicators if own else {},
         "lists_people": is_commune and sees_people(request.user),
+        # A school's pages open to those who read people (permissions.opens_school).
+        "opens_schools": sees_people(request.user),
         "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
         "villages": cached_villages(found, year) if is_commune else [],
         "short_names": [SHORT_VI.get(s["key"], s["key"]) for s in standards],
