@@ -177,9 +177,9 @@ def _results(unit: Any, year: int) -> Any:
 
 
 def _next_year(unit: Any, year: int) -> list[dict[str, Any]]:
-    from phocap.engine.export import label
     from phocap.engine.outlook import outlook
     from phocap.rules import STANDARD_NAMES_VI
+    from phocap.rules.words import counted, label
 
     _, frame, table, shown = _subtree_table(unit, year)
     _, _, changes = outlook(table, year=year, units=frame)
@@ -187,7 +187,7 @@ def _next_year(unit: Any, year: int) -> list[dict[str, Any]]:
         {"code": c.code, "name": c.name, "standard": c.standard,
          "standard_name": STANDARD_NAMES_VI.get(c.standard, c.standard),
          "level_now": c.level_now, "level_next": c.level_next, "change": c.change,
-         "shortfalls": [{"key": key, "label": label(key), "gap": gap}
+         "shortfalls": [{"key": key, "label": label(key), "gap": gap, "counts": counted(key)}
                         for key, gap in c.shortfalls]}
         for c in changes if c.code in shown
     ]

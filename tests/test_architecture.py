@@ -472,3 +472,25 @@ def test_the_upload_checks_see_what_they_forbid() -> None:
     kin = ("class Refused(ProblemsFound):\n"
            "    def __init__(self) -> None:\n        self.problems = []\n")
     assert own_problem_carriers(kin) == []
+def test_legal_sources_and_rulesets_read_through_one_module() -> None:
+    """A ruleset's citation ("ND20 Art 16") and key ("nd20-2014") read as officers write
+    them through rules/words.py (``{% load legal %}`` in templates): no template prints a
+    criterion's ``source`` or a ``ruleset`` unfiltered, and no module but words.py parses
+    the compact citation (the dossier once had a second copy, "NĐ 20/2014/NĐ-CP")."""
+    raw = re.compile(r"\{\{\s*(?:c\.source|[\w.]+\.ruleset)\s*\}\}|"
+                     r"ruleset=[\w.]*ruleset(?=\s)(?!\|)")
+    offenders = [f"{path.relative_to(PACKAGE)}: {found.group(0)}"
+                 for path in PACKAGE.rglob("*.html")
+                 for found in raw.finditer(path.read_text(encoding="utf-8"))]
+    words = PACKAGE / "rules" / "words.py"
+    offenders += [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                  if path != words and re.search(r"Art \(|Arts\?", path.read_text(
+                      encoding="utf-8"))]
+    # Nor a half-translated citation in what is printed ("ND20 Điều 12" in a form's note).
+    offenders += [str(path.relative_to(PACKAGE)) for pattern in ("*.py", "*.html")
+                  for path in PACKAGE.rglob(pattern)
+                  if re.search(r"ND\d+ Điều", path.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert raw.search("{{ c.source }}") and raw.search("{{ d.snapshot.ruleset }}")
+    assert raw.search("ruleset=d.snapshot.ruleset level=1")
+    assert not raw.search("ruleset=d.snapshot.ruleset|ruleset_title level=1")

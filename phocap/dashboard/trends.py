@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from phocap import numbers
 from phocap.dashboard.models import MOBILISATION
-from phocap.engine.export import SHORT_VI
 from phocap.engine.result import CriterionResult, IndicatorResult, UnitResult
 from phocap.reports.charts import Reference, Series, level_chart, line_chart, percent_label
 from phocap.rules import FACTS, STANDARD_NAMES_VI
+from phocap.rules.words import SHORT_VI
 
 YearResults = dict[int, UnitResult | None]
 """Survey year → the unit's result (None: nothing computed)."""

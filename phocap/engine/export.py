@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 from rich.console import Group
@@ -13,35 +12,13 @@ from rich.text import Text
 from phocap import numbers
 from phocap.engine.outlook import GAIN, LOSE, Change
 from phocap.engine.result import CriterionResult, Evaluation, UnitResult
-from phocap.rules import FACTS, STANDARD_NAMES_VI, Criterion, load, names
+from phocap.rules import STANDARD_NAMES_VI, ruleset_title
+from phocap.rules.words import SHORT_VI, citation, counted, label
 from phocap.survey.cells import Workbook
 
-SHORT_VI = {
-    "preschool_5": "MN 5 tuổi",
-    "preschool_3_5": "MN 3–5 tuổi",
-    "primary": "Tiểu học",
-    "lower_secondary": "THCS",
-    "literacy": "XMC",
-}
 PASSED_VI = {None: "không áp dụng", True: "đạt", False: "chưa đạt"}
 TYPE_VI = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
 CHANGE_VI = {"keep": "giữ", "lose": "mất", "gain": "đạt thêm"}
-
-
-@cache
-def _criteria() -> dict[str, Criterion]:
-    return {c.key: c for name in names() for c in load(name).criteria}
-
-
-def label(key: str) -> str:
-    """A criterion key (or an unverified ruleset part) in words an officer reads."""
-    criterion = _criteria().get(key)
-    if criterion is not None:
-        standard = SHORT_VI.get(criterion.standard, criterion.standard)
-        return f"{standard} mức {criterion.level}: {FACTS.get(criterion.fact, criterion.fact)}"
-    if key == "rollup":
-        return "tỷ lệ đơn vị đạt chuẩn để công nhận cấp tỉnh từ 01/7/2025"
-    return STANDARD_NAMES_VI.get(key, key)
 
 
 def write_json(evaluation: Evaluation, path: Path | None) -> str:
@@ -52,15 +29,14 @@ def write_json(evaluation: Evaluation, path: Path | None) -> str:
 
 
 def criterion_sentence(c: CriterionResult) -> str:
-    """"tốt nghiệp THCS 15–18 tuổi: 180/200 = 90,00% < 95,00% (thiếu 10 người)".
+    """"THCS mức 3: người 15–18 tuổi đã tốt nghiệp THCS: 180/200 = 90,00% < 95,00% (thiếu
+    10 người) [Điều 16 Nghị định 20/2014/NĐ-CP]"; a district's "Tỷ lệ xã đạt chuẩn PCGDTH
+    mức độ 3: 14/15 = 93,33% < 100,00% (thiếu 1 xã)".
 
     A rate that rounds onto the other side of its threshold says so: "1.899/1.999 =
     95,00% < 95,00% (94,9975% trước khi làm tròn)" (docs/numbers.md).
     """
-    if c.ages is not None:
-        what = f"{FACTS.get(c.fact, c.fact)}, {c.ages[0]}–{c.ages[1]} tuổi"
-    else:
-        what = _share_words(c.key) + f" đạt mức {c.level}"
+    what = label(c.key, c.ages)
     if not c.applicable:
         return f"{what}: không áp dụng (không có ai trong diện)"
     sign = "≥" if c.passed else "<"
@@ -71,19 +47,8 @@ def criterion_sentence(c: CriterionResult) -> str:
     if numbers.rounds_across(c.numerator, c.denominator, c.threshold):
         text += f" ({numbers.percent(c.rate, places=4)} trước khi làm tròn)"
     if not c.passed:
-        unit = "người" if c.ages is not None else "đơn vị"
-        text += f" (thiếu {c.gap} {unit})"
-    return text + f" [{c.source}]"
-
-
-def _share_words(key: str) -> str:
-    if key.endswith("districts"):
-        return "huyện"
-    if "especially_difficult" in key:
-        return "xã đặc biệt khó khăn"
-    if "normal" in key:
-        return "xã không đặc biệt khó khăn"
-    return "xã"
+        text += f" (thiếu {numbers.integer(c.gap)} {counted(c.key)})"
+    return text + f" [{citation(c.source)}]"
 
 
 def _level_cell(level: int, maximum: int) -> Text:
@@ -94,7 +59,7 @@ def _level_cell(level: int, maximum: int) -> Text:
 def results_table(evaluation: Evaluation) -> Table:
     standards = list(evaluation.units[0].standards) if evaluation.units else []
     table = Table(title=f"Kết quả phổ cập giáo dục – xóa mù chữ năm {evaluation.year}"
-                        f" ({evaluation.ruleset})")
+                        f" ({ruleset_title(evaluation.ruleset)})")
     table.add_column("Mã")
     table.add_column("Đơn vị")
     table.add_column("ĐBKK", justify="center")
@@ -132,7 +97,8 @@ def shortfalls(unit: UnitResult) -> list[str]:
         if result.empty:
             reasons.append("không có người nào trong các độ tuổi phải phổ cập")
         if result.conditions == "not_met":
-            reasons.append("chưa đủ điều kiện về cơ sở vật chất, đội ngũ (TT07)")
+            reasons.append("chưa đủ điều kiện về cơ sở vật chất, đội ngũ"
+                           " (Thông tư 07/2016/TT-BGDĐT)")
         name = STANDARD_NAMES_VI.get(standard, standard)
         lines.append(f"{name}, mức {following}: " + "; ".join(reasons))
     return lines
@@ -148,7 +114,8 @@ def explanation(evaluation: Evaluation) -> Group:
     if evaluation.unverified:
         parts.append(Text("Chưa kiểm chứng với văn bản gốc: "
                           + "; ".join(label(k) for k in evaluation.unverified), style="dim"))
-    parts.append(Text("Điều kiện (TT07 Điều 3–6) chưa được đánh giá nếu chưa nhập.", style="dim"))
+    parts.append(Text("Điều kiện (Điều 3–6 Thông tư 07/2016/TT-BGDĐT) chưa được đánh giá nếu"
+                      " chưa nhập.", style="dim"))
     return Group(*parts)
 
 
@@ -164,7 +131,8 @@ def outlook_table(changes: list[Change], year: int) -> Table:
             change.code, change.name, SHORT_VI.get(change.standard, change.standard),
             str(change.level_now), str(change.level_next),
             Text(CHANGE_VI[change.change], style=style),
-            "; ".join(f"{label(key)}: thiếu {gap} người" for key, gap in change.shortfalls),
+            "; ".join(f"{label(key)}: thiếu {numbers.integer(gap)} {counted(key)}"
+                      for key, gap in change.shortfalls),
         )
     return table
 
@@ -196,11 +164,12 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                 ages = f"{c.ages[0]}–{c.ages[1]}" if c.ages else ""
                 passed = PASSED_VI[c.passed]
                 criteria.write_row(row, 0, [unit.code, unit.name, SHORT_VI.get(standard, standard),
-                                            c.level, c.key, ages, c.numerator, c.denominator])
+                                            c.level, label(c.key, c.ages), ages, c.numerator,
+                                            c.denominator])
                 if c.rate is not None:
                     criteria.write_number(row, 8, numbers.cell_rate(c.rate), percent)
                 criteria.write_number(row, 9, float(c.threshold), percent)
-                criteria.write_row(row, 10, [passed, c.gap, c.source,
+                criteria.write_row(row, 10, [passed, c.gap, citation(c.source),
                                              c.mark if c.mark != "law" else ""])
                 row += 1
     criteria.freeze_panes(1, 2)

@@ -62,6 +62,23 @@ def _share_criteria(
     ]
 
 
+def short_of(criterion: CriterionResult, standard: str,
+             children: list[UnitResult]) -> list[UnitResult]:
+    """The units a roll-up share counts that do not hold its level: the communes (or
+    districts) a district (or province) is waiting for, named on its results page.
+
+    Of an ND277 share, the units of its group only (``_share_criteria``'s keys).
+    """
+    if ".share_of_especially_difficult_" in criterion.key:
+        counted = [c for c in children if c.especially_difficult]
+    elif ".share_of_normal_" in criterion.key:
+        counted = [c for c in children if not c.especially_difficult]
+    else:
+        counted = children
+    return [c for c in counted
+            if standard in c.standards and c.level(standard) < criterion.level]
+
+
 def rolled_up(
     ruleset: Ruleset, standard: str, children: list[UnitResult], parent_type: str
 ) -> StandardResult:

@@ -30,7 +30,6 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.accounts.requests import AuthedRequest
-from phocap.engine.export import label
 from phocap.kit.years import year_asked, year_shown
 from phocap.recognition import printing, tasks, workflow
 from phocap.recognition.models import Dossier, DossierEvent
@@ -40,12 +39,16 @@ from phocap.register.views.common import breadcrumbs, communes_below, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
+from phocap.rules.words import label
 
 STANDARDS = list(STANDARD_NAMES_VI)
 
 
 def _criteria(result: dict[str, Any] | None) -> list[dict[str, object]]:
-    return [c | {"label": label(c["key"])} for c in (result or {}).get("criteria", [])]
+    """The stored criteria, each labelled with the age group it counted."""
+    return [c | {"label": label(c["key"], (int(c["ages"][0]), int(c["ages"][1]))
+                                if c.get("ages") else None)}
+            for c in (result or {}).get("criteria", [])]
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:

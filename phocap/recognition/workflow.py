@@ -43,7 +43,7 @@ from phocap.recognition import freeze
 from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached_results, subtree
-from phocap.rules import STANDARD_NAMES_VI
+from phocap.rules import STANDARD_NAMES_VI, ruleset_title
 from phocap.survey.text import text_problem
 
 TWO_LEVEL_VINTAGE = "2025-07-01"
@@ -114,8 +114,8 @@ def snapshot_of(unit: AdministrativeUnit, standard: str, year: int) -> Snapshot:
                       " hồ sơ công nhận xét mọi đơn vị trực thuộc, hãy nhập đủ dữ liệu trước.")
     result = own.standards.get(standard)
     if result is None:
-        raise Refused(f"Bộ quy tắc năm {year} ({evaluation.ruleset}) không có tiêu chuẩn"
-                      f" “{STANDARD_NAMES_VI.get(standard, standard)}” cho {unit.name}.")
+        raise Refused(f"{ruleset_title(evaluation.ruleset)}, áp dụng năm {year}, không có"
+                      f" tiêu chuẩn “{STANDARD_NAMES_VI.get(standard, standard)}” cho {unit.name}.")
     # Stored with the dossier as the engine's JSON: it must read the same in years to come.
     return {"ruleset": evaluation.ruleset, "year": year, "level": result.level,
             "result": result.to_json()}

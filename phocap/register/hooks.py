@@ -12,6 +12,7 @@ does not import it either.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from phocap.accounts.models import User
@@ -37,6 +38,23 @@ release_school_staff: Hook[[Iterable[AdministrativeUnit], int], None] = Hook(
 # The recognition conditions the schools and communes entered, per commune code.
 school_conditions: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str, bool]]] = Hook(
     "school_conditions", "phocap.schools")
+
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Why a commune's conditions for a standard fail: a school (its pk, for the link, and
+    name) and the norms it misses with their arithmetic, or, with no school, the
+    commune's own want (no monitoring officer)."""
+
+    school: int | None
+    name: str
+    reasons: tuple[str, ...]
+
+
+# Why each standard's conditions fail in a commune and year ({standard: [Unmet]}).
+unmet_conditions: Hook[[AdministrativeUnit, int], dict[str, list[Unmet]]] = Hook(
+    "unmet_conditions", "phocap.schools")
 
 # What of a scoped model (reached from it through the lookup path to its commune)
 # a school's staff member reads: their own school and its pupils.

@@ -26,7 +26,6 @@ import polars as pl
 from django.core.cache import cache
 
 from phocap.engine.evaluate import evaluate_counts
-from phocap.engine.export import label
 from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
 from phocap.engine.result import Evaluation
@@ -36,6 +35,7 @@ from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
+from phocap.rules.words import counted, label
 from phocap.units import vintage_for_year
 
 
@@ -139,11 +139,13 @@ def results(unit: AdministrativeUnit, year: int) -> Evaluation:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A criterion that would fail next year, and by how many people."""
+    """A criterion that would fail next year, and by how many of what it counts (people, or
+    communes and districts for a roll-up share: rules.words.counted)."""
 
     key: str
     label: str
     gap: int
+    counts: str
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[Outlook]:
     return [
         Outlook(c.code, c.name, c.standard, STANDARD_NAMES_VI.get(c.standard, c.standard),
                 c.level_now, c.level_next, c.change,
-                tuple(Shortfall(key, label(key), gap) for key, gap in c.shortfalls))
+                tuple(Shortfall(key, label(key), gap, counted(key)) for key, gap in c.shortfalls))
         for c in changes if c.code in wanted
     ]
 

@@ -17,15 +17,14 @@ what was submitted, not what the register says today.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
 from phocap import numbers
-from phocap.engine.export import label
 from phocap.reports.model import Form
-from phocap.rules import STANDARD_NAMES_VI
+from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
+from phocap.rules.words import PEOPLE, counted, label
 
 MinutesKind = Literal["self_check", "inspection"]
 MINUTES_TITLES: dict[MinutesKind, str] = {
@@ -46,20 +45,6 @@ def vi_date(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def source_vi(source: str) -> str:
-    """A ruleset's citation ("ND20 Art 9; ND143/2025") as an officer writes it."""
-    def one(part: str) -> str:
-        found = re.fullmatch(r"ND(\d+)(?:/(\d{4}))?(?: Art (\d+))?", part.strip())
-        if found is None:
-            return part.strip()
-        number, year, article = found.groups()
-        year = year or {"20": "2014", "277": "2025", "142": "2025", "143": "2025"}.get(number, "")
-        decree = f"NĐ {number}/{year}/NĐ-CP" if year else f"NĐ {number}"
-        return f"Điều {article} {decree}" if article else decree
-
-    return "; ".join(one(part) for part in source.split(";"))
-
-
 @dataclass(frozen=True)
 class Criterion:
     """One criterion of the standard as submitted: the count, the cohort, the bar."""
@@ -72,7 +57,7 @@ class Criterion:
     threshold: Fraction
     source: str
     passed: bool | None
-    counts: str = "người"  # what is counted: people, or units for a roll-up criterion
+    counts: str = PEOPLE  # what is counted: people, or communes or districts (a roll-up)
 
     @property
     def rate(self) -> Fraction | None:
@@ -82,25 +67,23 @@ class Criterion:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Criterion:
         ages = data.get("ages")
-        cohort = ""
-        if ages:
-            low, high = int(ages[0]), int(ages[1])
-            cohort = f", {low} tuổi" if low == high else f", {low}–{high} tuổi"
-        return cls(key=str(data["key"]), label=label(str(data["key"])) + cohort,
-                   level=int(data["level"]),
+        key = str(data["key"])
+        cohort = (int(ages[0]), int(ages[1])) if ages else None
+        return cls(key=key, label=label(key, cohort), level=int(data["level"]),
                    numerator=int(data["numerator"]), denominator=int(data["denominator"]),
                    threshold=Fraction(str(data["threshold"])), source=str(data["source"]),
-                   passed=data["passed"], counts="người" if ages else "đơn vị")
+                   passed=data["passed"], counts=counted(key))
 
     def sentence(self) -> str:
-        """"… : 20/21 người, tỷ lệ 95,24% (yêu cầu từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt."."""
+        """"… : 20/21 người, tỷ lệ 95,24% (yêu cầu từ 90%, Điều 9 Nghị định 20/2014/NĐ-CP):
+        đạt."; a district's "…: 14/15 xã, …"."""
         if self.rate is None:
             return f"{self.label}: không có ai trong diện phải phổ cập, không áp dụng."
         counted = (f"{numbers.integer(self.numerator)}/{numbers.integer(self.denominator)}"
                    f" {self.counts}")
         verdict = PASSED_VI[self.passed].lower()
         return (f"{self.label}: {counted}, tỷ lệ {numbers.percent(self.rate)} (yêu cầu từ"
-                f" {numbers.threshold(self.threshold)}, {source_vi(self.source)}): {verdict}.")
+                f" {numbers.threshold(self.threshold)}, {citation(self.source)}): {verdict}.")
 
 
 @dataclass(frozen=True)
@@ -200,7 +183,7 @@ class DossierContent:
 
     def conclusion(self) -> str:
         """The report's finding from the submitted results."""
-        text = (f"Căn cứ kết quả điều tra năm {self.year} (bộ quy tắc {self.ruleset}),"
+        text = (f"Căn cứ kết quả điều tra năm {self.year} (theo {ruleset_title(self.ruleset)}),"
                 f" {self.unit_name} {self.level_words(self.level_computed)}")
         if self.level_claimed > self.level_computed:
             text += (f"; đơn vị đề nghị công nhận mức độ {self.level_claimed}, cao hơn mức"

@@ -48,11 +48,11 @@ from phocap.reports.dossier import (
     PASSED_VI,
     DossierContent,
     Minutes,
-    source_vi,
     vi_date,
 )
 from phocap.reports.model import Form, Signature
 from phocap.reports.pdf_tables import form_table, natural_widths
+from phocap.rules import citation
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
@@ -175,7 +175,7 @@ class _Writer:
                          self.p(numbers.integer(c.numerator), "num"),
                          self.p(numbers.integer(c.denominator), "num"), self.p(rate, "num"),
                          self.p(numbers.threshold(c.threshold), "num"),
-                         self.p(source_vi(c.source), "cell"),
+                         self.p(citation(c.source), "cell"),
                          self.p(PASSED_VI[c.passed], "cellbold" if c.passed is False
                                 else "cell")])
         widths = [41, 13, 15, 18, 20, 16, 30, 17]

@@ -38,6 +38,7 @@ from phocap.engine.result import Evaluation
 from phocap.reports.figures import METRICS, Figures, UnitFigures
 from phocap.reports.forms import forms_for
 from phocap.reports.model import Column, Form, Row
+from phocap.rules import citation
 
 Theirs = dict[str, dict[str, int]]
 """The ministry's figures of one form: row code → column key → count."""
@@ -187,7 +188,8 @@ RULES: tuple[Rule, ...] = (
         "không tính là tốt nghiệp THCS; nếu trên hệ thống Bộ họ được ghi bậc tốt nghiệp THCS "
         "thì được tính.",
         f"{SOURCES} (“Học xong lớp 9” không có bằng không phải tốt nghiệp THCS) và "
-        "(cột BL “Học xong/bỏ lớp 9”, cột BI tính theo bậc tốt nghiệp W); ND20 Điều 12.",
+        "(cột BL “Học xong/bỏ lớp 9”, cột BI tính theo bậc tốt nghiệp W);"
+        f" {citation('ND20 Art 12')}.",
         who=lambda t: _true(t.highest_grade >= 9) & ~facts.lower_secondary_graduate(t),
         as_ministry=lambda t: {"thcs_graduated": t.survey_year},
     ),

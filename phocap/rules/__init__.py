@@ -12,6 +12,7 @@ from phocap.rules.ruleset import (
     load,
     names,
 )
+from phocap.rules.words import citation, ruleset_title
 
 __all__ = [
     "FACTS",
@@ -21,7 +22,9 @@ __all__ = [
     "RollupShare",
     "Ruleset",
     "RulesetError",
+    "citation",
     "for_year",
     "load",
     "names",
+    "ruleset_title",
 ]

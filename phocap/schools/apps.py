@@ -12,6 +12,7 @@ class SchoolsConfig(AppConfig):
         from phocap.schools import conditions, scope
 
         hooks.school_conditions.provide(conditions.for_communes)
+        hooks.unmet_conditions.provide(conditions.unmet)
         hooks.school_rows.provide(scope.school_rows)
         hooks.pin_school_staff.provide(conditions.pin_staff)
         hooks.release_school_staff.provide(conditions.release_staff)

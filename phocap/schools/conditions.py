@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from phocap.register.hooks import Unmet
 from phocap.register.models import AdministrativeUnit
 from phocap.schools import norms
 from phocap.schools.models import MonitoringOfficer, School, SchoolClass, SchoolYearFacts, Staff
@@ -120,8 +121,19 @@ def release_staff(communes: Iterable[AdministrativeUnit], year: int) -> None:
                                    pinned_staff__isnull=False).update(pinned_staff=None)
 
 
-def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
-    """``{commune code: {standard: met}}`` for the standards whose conditions were entered."""
+@dataclass(frozen=True)
+class Assessed:
+    """A commune's conditions for one standard: met, and what fails when not."""
+
+    met: bool
+    officer: bool  # a monitoring officer is appointed for the year
+    failing: tuple[SchoolYear, ...]  # schools teaching the level below a norm
+
+
+def assess(communes: Iterable[AdministrativeUnit],
+           year: int) -> dict[str, dict[str, Assessed]]:
+    """``{commune code: {standard: Assessed}}`` for the standards whose conditions were
+    entered (see the module's docstring for when a standard is left out)."""
     by_pk = {c.pk: c for c in communes}
     officers = {commune_id: bool(name.strip()) for commune_id, name in
                 MonitoringOfficer.objects.filter(commune_id__in=by_pk, school_year=year)
@@ -133,18 +145,44 @@ def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str,
         for taught, n in school_year.counts.classes.items():
             if n > 0:
                 serving[(school_year.school.commune_id, taught)].append(school_year)
-    result: dict[str, dict[str, bool]] = {}
+    result: dict[str, dict[str, Assessed]] = {}
     for pk, commune in by_pk.items():
         if pk not in officers:
             continue
-        found: dict[str, bool] = {}
+        found: dict[str, Assessed] = {}
         for standard, level in STANDARD_LEVELS.items():
             if level is None:
-                found[standard] = officers[pk]
+                found[standard] = Assessed(officers[pk], officers[pk], ())
                 continue
             teaching = serving.get((pk, level), [])
             if not teaching or not all(s.entered for s in teaching):
                 continue
-            found[standard] = officers[pk] and all(s.meets for s in teaching)
+            failing = tuple(sorted((s for s in teaching if not s.meets),
+                                   key=lambda s: s.school.name))
+            found[standard] = Assessed(officers[pk] and not failing, officers[pk], failing)
         result[commune.code] = found
     return result
+
+
+def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
+    """``{commune code: {standard: met}}`` for the standards whose conditions were entered."""
+    return {code: {standard: assessed.met for standard, assessed in found.items()}
+            for code, found in assess(communes, year).items()}
+
+
+def unmet(commune: AdministrativeUnit, year: int) -> dict[str, list[Unmet]]:
+    """Why each standard's conditions fail in a commune: no monitoring officer, or each
+    school below a norm with the norm, its arithmetic and the shortfall
+    (``norms.checks``): "Phòng học: 12 phòng / 15 lớp THCS = 0,80 phòng/lớp, cần ≥ 1;
+    thiếu 3 phòng". Standards met or not assessed are left out."""
+    found: dict[str, list[Unmet]] = {}
+    for standard, assessed in assess([commune], year).get(commune.code, {}).items():
+        if assessed.met:
+            continue
+        reasons = [] if assessed.officer else [
+            Unmet(None, "", ("Chưa phân công cán bộ theo dõi công tác phổ cập của xã",))]
+        reasons += [Unmet(s.school.pk, s.school.name,
+                          tuple(c.sentence for c in norms.checks(s.counts) if not c.met))
+                    for s in assessed.failing]
+        found[standard] = reasons
+    return found

@@ -59,15 +59,19 @@ class Norm:
 
 
 # Classrooms per class that recognition requires (docs/rules.md §3, TT07 Arts 3–6).
-# For preschool the class counted is the 5-year-olds' class (MG5).
+# For preschool the class counted is the 5-year-olds' class (MG5). Upper secondary
+# has no room norm: no standard of universal education is judged on it.
 CLASSROOMS_PER_CLASS: dict[str, Norm] = {
-    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3 (docs/rules.md §3)",
-                    UNVERIFIED),
-    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4 (docs/rules.md §3)",
-                  UNVERIFIED),
-    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5 (docs/rules.md §3)",
-                          UNVERIFIED),
+    PRESCHOOL: Norm(Fraction(1), "Điều 3 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    PRIMARY: Norm(Fraction(7, 10), "Điều 4 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    LOWER_SECONDARY: Norm(Fraction(1, 2), "Điều 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
 }
+# What each level's norm counts per: the room norm of preschool counts the
+# 5-year-olds' classes only, the teacher norm every group and class.
+ROOM_BASIS: dict[str, str] = {PRESCHOOL: "lớp mẫu giáo 5 tuổi", PRIMARY: "lớp tiểu học",
+                              LOWER_SECONDARY: "lớp THCS"}
+CLASS_BASIS: dict[str, str] = {PRESCHOOL: "nhóm, lớp mầm non", PRIMARY: "lớp tiểu học",
+                               LOWER_SECONDARY: "lớp THCS", UPPER_SECONDARY: "lớp THPT"}
 
 # Teachers per class (or per preschool group). The circulars' own text could
 # not be read here, so the numbers are the ones the project's issue states.
@@ -189,6 +193,64 @@ def meets_teacher_norm(counts: SchoolCounts) -> bool:
 def meets_classroom_norm(counts: SchoolCounts) -> bool:
     """Classrooms ≥ what the school's classes need (0,7 × 10 primary classes = 7 rooms)."""
     return counts.classrooms >= classrooms_needed(counts)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One norm applied to one school, with the arithmetic an officer can redo by hand."""
+
+    name: str  # "rooms" or "teachers"
+    met: bool
+    have: int
+    need: Fraction
+    sentence: str
+
+    @property
+    def short(self) -> int:
+        """Whole rooms or teachers missing: ⌈need⌉ − have, at least 0."""
+        return max(0, math.ceil(self.need) - self.have)
+
+
+def _check(name: str, have: int, unit: str, per_unit: str,
+           terms: list[tuple[Fraction, int, str]]) -> Check:
+    """"Phòng học: 12 phòng / 15 lớp THCS = 0,80 phòng/lớp, cần ≥ 1; thiếu 3 phòng", or
+    with several levels "…: 20 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp THCS =
+    14,5 phòng; …"."""
+    need = sum((value * n for value, n, _ in terms), Fraction(0))
+    title = {"rooms": "Phòng học", "teachers": "Giáo viên"}[name]
+    if len(terms) == 1:
+        value, n, basis = terms[0]
+        text = (f"{title}: {numbers.integer(have)} {unit} / {numbers.integer(n)} {basis}"
+                f" = {per(have, n)} {per_unit}, cần ≥ {numbers.decimal(value, trim=True)}")
+    else:
+        parts = " + ".join(f"{numbers.decimal(value, trim=True)} × {numbers.integer(n)} {basis}"
+                           for value, n, basis in terms)
+        text = (f"{title}: {numbers.integer(have)} {unit}, cần ≥ {parts}"
+                f" = {numbers.decimal(need, trim=True)} {unit}")
+    found = Check(name, have >= need, have, need, text)
+    if not found.met:
+        return Check(name, False, have, need,
+                     f"{text}; thiếu {numbers.integer(found.short)} {unit}")
+    return found
+
+
+def checks(counts: SchoolCounts) -> list[Check]:
+    """The room and teacher norms that decide recognition (``meets_classroom_norm``,
+    ``meets_teacher_norm``), each with its arithmetic: the school page and a commune's
+    results say which norm a school misses and by how much."""
+    rooms = [(CLASSROOMS_PER_CLASS[level].value,
+              counts.five_year_old_classes if level == PRESCHOOL else n, ROOM_BASIS[level])
+             for level, n in counts.classes.items() if level in CLASSROOMS_PER_CLASS and n > 0]
+    rooms = [term for term in rooms if term[1] > 0]
+    teachers = [(TEACHERS_PER_CLASS[level].value, n, CLASS_BASIS[level])
+                for level, n in counts.classes.items() if level in TEACHERS_PER_CLASS and n > 0]
+    found = []
+    if rooms:
+        found.append(_check("rooms", counts.classrooms, "phòng", "phòng/lớp", rooms))
+    if teachers:
+        found.append(_check("teachers", sum(counts.teachers.values()), "giáo viên",
+                            "giáo viên/lớp", teachers))
+    return found
 
 
 def rate(numerator: int, denominator: int) -> str:

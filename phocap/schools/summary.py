@@ -11,12 +11,14 @@ main site [interpretation].
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from phocap import numbers
 from phocap.schools import norms
 from phocap.schools.conditions import SchoolYear, school_years
 from phocap.schools.models import School, SchoolClass, SchoolSite, SchoolYearFacts
@@ -34,6 +36,8 @@ class Figures:
     pupils: int = 0
     classes: int = 0
     classrooms: int = 0
+    rooms_needed: int = 0  # Σ per school of ⌈the room norm's need⌉ (norms.classrooms_needed)
+    judged: int = 0  # schools with classes a room norm applies to
     semi_boarding: int = 0
     meets: int = 0
     entered: int = 0
@@ -41,7 +45,8 @@ class Figures:
 
     def add(self, other: Figures) -> None:
         for name in ("schools", "standard", "accredited", "main_sites", "satellite_sites",
-                     "pupils", "classes", "classrooms", "semi_boarding", "meets", "entered"):
+                     "pupils", "classes", "classrooms", "rooms_needed", "judged",
+                     "semi_boarding", "meets", "entered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.shortages.update(other.shortages)
 
@@ -56,6 +61,14 @@ class Figures:
     @property
     def rooms_per_class(self) -> str:
         return norms.per(self.classrooms, self.classes)
+
+    @property
+    def rooms_against_norm(self) -> str:
+        """"34/30": the rooms there are over the rooms the norm asks of these schools (1 per
+        5-year-olds' class, 0,7 per primary and 0,5 per THCS class, each school
+        separately); "34/—" where no room norm applies (upper secondary)."""
+        need = numbers.integer(self.rooms_needed) if self.judged else numbers.DASH
+        return f"{numbers.integer(self.classrooms)}/{need}"
 
     @property
     def pupils_per_site(self) -> str:
@@ -74,6 +87,11 @@ class SchoolFigures:
     figures: Figures
     sites: list[tuple[SchoolSite | None, int]]  # (site, pupils); None: classes with no site
     shortages: dict[str, int]
+
+    @property
+    def checks(self) -> list[norms.Check]:
+        """The room and teacher norms that decide recognition, with their arithmetic."""
+        return norms.checks(self.year.counts)
 
 
 def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
@@ -112,6 +130,8 @@ def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
             pupils=sum(n for _, n in per_site),
             classes=sum(year_of.counts.classes.values()),
             classrooms=year_of.counts.classrooms,
+            rooms_needed=math.ceil(norms.classrooms_needed(year_of.counts)),
+            judged=int(any(c.name == "rooms" for c in norms.checks(year_of.counts))),
             semi_boarding=boarding.get(school.pk, 0),
             meets=int(year_of.entered and bool(year_of.counts.classes) and year_of.meets),
             entered=int(year_of.entered),

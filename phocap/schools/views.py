@@ -125,13 +125,14 @@ def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
             children.append({"unit": child, "figures": summary.total(
                 r for r in rows if r.school.commune_id in members)})
     found = conditions.for_communes(communes, year) if unit.type == "commune" else {}
+    unmet = conditions.unmet(unit, year) if unit.type == "commune" else {}
     officer = MonitoringOfficer.objects.filter(commune=unit, school_year=year).first() \
         if unit.type == "commune" else None
     return render(request, "schools/unit.html", {
         "unit": unit, "year": year, "years": survey_years(communes) or [year],
         "breadcrumbs": breadcrumbs(unit, request.user), "levels": summary.by_level(rows),
         "rows": rows if unit.type == "commune" else [], "children": children,
-        "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s))
+        "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s), unmet.get(s, []))
                        for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
         "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
@@ -145,10 +146,12 @@ LEVEL_NAMES = {norms.PRESCHOOL: "mầm non", norms.PRIMARY: "tiểu học",
 
 def _marks() -> list[dict[str, str]]:
     """The norms the figures are judged by, with their sources and marks, for the page."""
-    rows = [{"what": _("Phòng học/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
+    rows = [{"what": _("Phòng học/lớp, %(level)s (tính trên số %(basis)s)")
+             % {"level": LEVEL_NAMES[level], "basis": norms.ROOM_BASIS[level]},
              "value": numbers.decimal(n.value, trim=True), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
-    rows += [{"what": _("Giáo viên/lớp, %(level)s") % {"level": LEVEL_NAMES[level]},
+    rows += [{"what": _("Giáo viên/lớp, %(level)s (tính trên số %(basis)s)")
+              % {"level": LEVEL_NAMES[level], "basis": norms.CLASS_BASIS[level]},
               "value": numbers.decimal(n.value, trim=True), "source": n.source,
               "mark": n.mark}
              for level, n in norms.TEACHERS_PER_CLASS.items()]
@@ -215,6 +218,7 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
     subjects = dict(norms.SUBJECTS)
     return render(request, "schools/school.html", {
         "school": found, "unit": found.commune, "year": year,
+        "checks": figures.checks if figures.year.entered else [],
         "years": survey_years([found.commune]) or [year],
         "breadcrumbs": breadcrumbs(found.commune, request.user), "figures": figures,
         "facts": facts, "classes": SchoolClass.objects.filter(school=found, school_year=year)

@@ -26,10 +26,10 @@ from phocap.reports.dossier import (
     DossierContent,
     Minutes,
     Step,
-    source_vi,
     vi_date,
 )
 from phocap.reports.model import Column, Form, Row, Signature
+from phocap.rules import citation
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
 needs_poppler = pytest.mark.skipif(
@@ -131,15 +131,17 @@ def test_vietnamese_numbers_dates_and_citations() -> None:
     # Decree 30/2020: a zero before days 1–9 and months 1–2 only.
     assert vi_date(dt.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
     assert vi_date(dt.date(2022, 1, 15)) == "ngày 15 tháng 01 năm 2022"
-    assert source_vi("ND20 Art 9; ND143/2025") == "Điều 9 NĐ 20/2014/NĐ-CP; NĐ 143/2025/NĐ-CP"
+    # As officers cite the law (issue 14): "Điều 9 Nghị định 20/2014/NĐ-CP", never "ND20 Art 9".
+    assert citation("ND20 Art 9; ND143/2025") == (
+        "Điều 9 Nghị định 20/2014/NĐ-CP; Nghị định 143/2025/NĐ-CP")
 
 
 def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
     first, second = content().criteria
     assert first.rate == Fraction(20, 21) and first.threshold == Fraction(9, 10)
     assert first.sentence() == (
-        "Tiểu học mức 1: đang học lớp 1 trở lên, 6 tuổi: 20/21 người, tỷ lệ 95,24% (yêu cầu"
-        " từ 90%, Điều 9 NĐ 20/2014/NĐ-CP): đạt.")
+        "Tiểu học mức 1: trẻ 6 tuổi đang học lớp 1 trở lên: 20/21 người, tỷ lệ 95,24% (yêu cầu"
+        " từ 90%, Điều 9 Nghị định 20/2014/NĐ-CP): đạt.")
     # Exact, from the counts (the stored rate is rounded); shown to two decimals as the
     # engine shows it everywhere (phocap.numbers).
     assert second.rate == Fraction(1234, 1600)
@@ -151,7 +153,8 @@ def test_the_criteria_come_from_the_snapshot_with_exact_rates() -> None:
     assert "không áp dụng" in empty.sentence()
     assert content().located == "Xã Mường Pồn, huyện Điện Biên, tỉnh Điện Biên"
     assert content().conclusion().startswith(
-        "Căn cứ kết quả điều tra năm 2021 (bộ quy tắc nd20-2014), Xã Mường Pồn chưa đạt chuẩn"
+        "Căn cứ kết quả điều tra năm 2021 (theo Nghị định 20/2014/NĐ-CP về phổ cập giáo dục,"
+        " xóa mù chữ), Xã Mường Pồn chưa đạt chuẩn"
         " phổ cập giáo dục tiểu học; đơn vị đề nghị công nhận mức độ 1")
 
 
@@ -266,3 +269,15 @@ def test_a_form_table_repeats_its_header_and_sets_totals_in_bold() -> None:
     # The face each piece of text is drawn in (not merely the style's name).
     assert {frag.fontName for c in cells[-1] for frag in c.frags} == {typeface.BOLD}
     assert {frag.fontName for c in cells[2] for frag in c.frags} == {typeface.REGULAR}
+
+
+def test_a_districts_criterion_reads_in_words_and_counts_communes() -> None:
+    """Issue 14: a district's share printed as its key and counted in "đơn vị". 14 of 15
+    communes at primary level 3 against 90%: 14/15 = 93,33% ≥ 90%."""
+    share = Criterion.from_json({
+        "key": "primary.3.share_of_communes", "level": 3, "numerator": 14, "denominator": 15,
+        "rate": 0.9333, "threshold": 0.9, "passed": True, "source": "ND20 Art 11",
+        "mark": "law", "gap": 0})
+    assert share.sentence() == (
+        "Tỷ lệ xã đạt chuẩn PCGDTH mức độ 3: 14/15 xã, tỷ lệ 93,33% (yêu cầu từ 90%, Điều 11"
+        " Nghị định 20/2014/NĐ-CP): đạt.")

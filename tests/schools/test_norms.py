@@ -86,3 +86,52 @@ def test_rates_as_officers_read_them() -> None:
     assert norms.rate(0, 0) == "—"
     assert norms.per(3, 4) == "0,75"
     assert norms.per(7, 10) == "0,70"
+
+
+# --- A failing condition says which norm, the arithmetic and the shortfall (issue 14) ----
+
+
+def test_a_school_short_of_rooms_is_told_the_norm_the_arithmetic_and_the_shortfall() -> None:
+    """Before, a commune failing on facilities read "Chưa đạt" and nothing else."""
+    # 3 rooms for 4 five-year-olds' classes: 3/4 = 0,75 room per class < 1; 4 − 3 = 1 short.
+    # The preschool's 14 other groups do not count for the room norm (docs/rules.md §3).
+    school = SchoolCounts({norms.PRESCHOOL: 18}, 4, 3, {"preschool": 40}, 1)
+    rooms, teachers = norms.checks(school)
+    assert (rooms.name, rooms.met, rooms.short) == ("rooms", False, 1)
+    assert rooms.sentence == ("Phòng học: 3 phòng / 4 lớp mẫu giáo 5 tuổi = 0,75 phòng/lớp,"
+                              " cần ≥ 1; thiếu 1 phòng")
+    # 40 teachers for 18 groups: 2,2 × 18 = 39,6 ≤ 40, met.
+    assert teachers.met and teachers.sentence == (
+        "Giáo viên: 40 giáo viên / 18 nhóm, lớp mầm non = 2,22 giáo viên/lớp, cần ≥ 2,2")
+
+
+def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
+    # 0,7 × 15 + 0,5 × 8 = 10,5 + 4 = 14,5 rooms; 10 rooms: ⌈14,5⌉ − 10 = 5 short.
+    # 1,5 × 15 + 1,9 × 8 = 22,5 + 15,2 = 37,7 teachers; 30: ⌈37,7⌉ − 30 = 8 short.
+    school = SchoolCounts({norms.PRIMARY: 15, norms.LOWER_SECONDARY: 8}, 0, 10, {"class": 30}, 1)
+    rooms, teachers = norms.checks(school)
+    assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
+                              " THCS = 14,5 phòng; thiếu 5 phòng")
+    assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học + 1,9 × 8"
+                                 " lớp THCS = 37,7 giáo viên; thiếu 8 giáo viên")
+
+
+@pytest.mark.parametrize("rooms", range(0, 13))
+@pytest.mark.parametrize("teachers", range(14, 22))
+def test_the_checks_shown_are_the_checks_that_decide(rooms: int, teachers: int) -> None:
+    """What the page says is what decides: every check met exactly when the school meets
+    the norms (10 primary classes: 7 rooms and 15 teachers; 4 MG5 of 6 groups: 4 rooms and
+    13,2 teachers; together 11 rooms and 28,2 teachers, so 0–12 rooms and 14–21 teachers of
+    each kind cover both sides)."""
+    for school in (primary(10, rooms, teachers, specialists={}),
+                   SchoolCounts({norms.PRESCHOOL: 6, norms.PRIMARY: 10}, 4, rooms,
+                                {"class": teachers, "preschool": teachers - 7}, 1)):
+        found = {c.name: c.met for c in norms.checks(school)}
+        assert found["rooms"] is norms.meets_classroom_norm(school)
+        assert found["teachers"] is norms.meets_teacher_norm(school)
+
+
+def test_upper_secondary_has_no_room_norm_to_be_judged_on() -> None:
+    """Rooms of an upper secondary school decide no recognition: no room check for it."""
+    school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": 66}, 1)
+    assert [c.name for c in norms.checks(school)] == ["teachers"]

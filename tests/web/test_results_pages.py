@@ -10,6 +10,7 @@ behind it; in 03322 the pupil completed primary in 2021 (1/1).
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -135,3 +136,55 @@ def test_a_district_without_surveys_opens_on_an_empty_year_not_an_error(
     client = client_for(make_user, "district_reviewer", district)
     response = client.get(f"/units/{district.pk}/{page}")
     assert response.status_code == 200
+
+
+def visible(html: str) -> str:
+    """The page's text as read, without tags and attributes (which keep the keys)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_district_reads_its_criteria_in_words_and_names_the_communes_short(
+        district: dict[str, Any], make_user: Any) -> None:
+    """Issue 14: a district's results showed "primary.2.share_of_communes", "Bộ quy tắc:
+    nd20-2014", "ND20 Art 10" and "thiếu 1 người" where one commune is short.
+
+    Primary level 2: 03322 holds it, 03319 does not (0/1 eleven-year-olds completed
+    primary): 1/2 communes = 50% against 90%, ⌈0,9 × 2⌉ − 1 = 1 commune short, named and
+    linked to its own results."""
+    unit = district["districts"][0]
+    client = client_for(make_user, "district_reviewer", unit)
+    html = client.get(f"/units/{unit.pk}/results/?year={YEAR}").content.decode()
+    text = visible(html)
+    assert "Tỷ lệ xã đạt chuẩn PCGDTH mức độ 2" in text
+    assert "Căn cứ: Nghị định 20/2014/NĐ-CP về phổ cập giáo dục, xóa mù chữ" in text
+    assert "Điều 10 Nghị định 20/2014/NĐ-CP" in text
+    for internal in ("share_of_", "nd20-2014", "ND20", "Bộ quy tắc"):
+        assert internal not in text, internal
+    row = re.search(r'<tr data-criterion="primary\.2\.share_of_communes">(.*?)</tr>', html,
+                    re.S)
+    assert row is not None
+    assert visible(row.group(1)).startswith("Tỷ lệ xã đạt chuẩn PCGDTH mức độ 2 1 2 50,00% 90%"
+                                            " 1 xã")
+    below = re.search(r'<tr class="below" data-below="primary\.2\.share_of_communes">(.*?)'
+                      r"</tr>", html, re.S)
+    assert below is not None
+    short, holding = district["communes"]["03319"], district["communes"]["03322"]
+    assert (f'<a href="/units/{short.pk}/results/?year={YEAR}">{short.name}</a>'
+            in below.group(1))
+    assert holding.name not in below.group(1)
+    # The conditions are judged commune by commune: a district's own read "chưa đánh giá".
+    assert "data-conditions" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_communes_criteria_carry_their_age_group(district: dict[str, Any],
+                                                   make_user: Any) -> None:
+    """"trẻ 11 tuổi" and "người 15–18 tuổi", as officers reason, on the commune's results."""
+    commune = district["communes"]["03319"]
+    client = client_for(make_user, "commune_staff", commune)
+    text = visible(client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode())
+    assert "Tiểu học mức 2: trẻ 11 tuổi đã hoàn thành chương trình tiểu học" in text
+    assert "THCS mức 3: người 15–18 tuổi đã tốt nghiệp THCS" in text
+    # 0/1 eleven-year-olds completed primary against 80%: ⌈0,8 × 1⌉ − 0 = 1 person short.
+    assert "1 người" in text and "ND20" not in text

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from phocap.register import results
+from phocap.register.hooks import Unmet
 from phocap.register.locking import StaleEdit
 from phocap.schools import conditions, services
 from phocap.schools.models import School, Staff
@@ -108,3 +109,54 @@ def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
     services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3})
     with pytest.raises(StaleEdit):
         services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
+
+
+def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
+        surveyed: dict[str, Any], school: School, officer: Any, client: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """Issue 14: a commune failing on facilities read "Chưa đạt" with every rate green and
+    was never told which norm it missed. 1 room for 2 primary classes: 1/2 = 0,50 room per
+    class against 0,7; 0,7 × 2 = 1,4 rooms needed, ⌈1,4⌉ − 1 = 1 room short. The school's
+    7 teachers for 2 classes (1,5 × 2 = 3) meet their norm and are not listed."""
+    commune = surveyed["communes"]["03319"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_facts(officer, school, YEAR, None, {"classrooms": 1})
+        services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    sentence = "Phòng học: 1 phòng / 2 lớp tiểu học = 0,50 phòng/lớp, cần ≥ 0,7; thiếu 1 phòng"
+    assert conditions.unmet(commune, YEAR) == {
+        "primary": [Unmet(school.pk, "Trường Tiểu học Một", (sentence,))]}
+    client.force_login(officer)
+    link = f'<a href="/schools/{school.pk}/?year={YEAR}">Trường Tiểu học Một</a>: {sentence}'
+    results_page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert f'<ul class="unmet" data-unmet="primary"><li>{link}</li></ul>' in results_page
+    schools_page = client.get(f"/units/{commune.pk}/schools/?year={YEAR}").content.decode()
+    assert link in schools_page
+    school_page = client.get(f"/schools/{school.pk}/?year={YEAR}").content.decode()
+    assert f'<li data-check="rooms">{sentence}: <span class="failed">' in school_page
+    assert "Giáo viên: 7 giáo viên / 2 lớp tiểu học = 3,50 giáo viên/lớp, cần ≥ 1,5" in (
+        school_page)
+
+
+def test_no_monitoring_officer_is_said_as_the_reason(
+        surveyed: dict[str, Any], school: School, officer: Any) -> None:
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_officer(officer, commune, YEAR, None, "", "")
+    found = conditions.unmet(commune, YEAR)
+    assert found["literacy"] == [
+        Unmet(None, "", ("Chưa phân công cán bộ theo dõi công tác phổ cập của xã",))]
+    assert found["primary"] == found["literacy"]  # the school meets its norms
+
+
+def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
+        surveyed: dict[str, Any], school: School, officer: Any, make_user: Any,
+        client: Any) -> None:
+    """The ministry viewer reads results but no school's pages (403): the school is named,
+    not linked."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 1})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    client.force_login(make_user("ministry_viewer", None))
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert "<li>Trường Tiểu học Một: Phòng học: 1 phòng / 2 lớp tiểu học" in page
+    assert f"/schools/{school.pk}/" not in page

@@ -116,3 +116,26 @@ def test_a_school_with_more_classes_next_year_hires_up_to_the_norm(commune: Any)
     account = Staff.objects.get(user__username="truong")
     assert sorted(account.homeroom_classes.values_list("school_year", flat=True)) == [
         YEAR, YEAR + 1]
+
+
+def test_an_upper_secondary_school_has_a_room_per_class(commune: Any) -> None:
+    """Issue 14: the demo's THPT showed 0,03 rooms per class. Its rooms were drawn from
+    the recognition norm alone, which asks nothing of upper secondary (0 + 0 to 2 rooms
+    for 30 classes). 200 pupils of grade 10 make ⌈200/35⌉ = 6 classes: at least 6 rooms,
+    and the preschool's and primary school's at least one a class too."""
+    from phocap.schools.models import SchoolYearFacts
+
+    home = Village.objects.get(commune=commune, name="Thôn 03319")
+    for n in range(200):
+        household = Household.objects.create(commune=commune, village=home,
+                                             household_no=f"T{n:03d}")
+        person = Person.objects.create(household=household, person_no=1,
+                                       full_name=f"Học Sinh THPT {n:03d}",
+                                       birth_year=YEAR - 15, sex="nam" if n % 2 else "nữ")
+        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="10",
+                                  current_school="11100PT01")
+    demo.load_demo([commune], YEAR, seed=1)
+    for facts in SchoolYearFacts.objects.filter(school_year=YEAR).select_related("school"):
+        classes = SchoolClass.objects.filter(school=facts.school, school_year=YEAR).count()
+        assert facts.classrooms >= classes, facts.school.code
+    assert SchoolClass.objects.filter(school__code="11100PT01").count() == 6

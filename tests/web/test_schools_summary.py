@@ -69,3 +69,33 @@ def test_the_district_page_shows_them(district: Any, make_user: Any) -> None:
     # Per commune: 03319 has 2 of 3 schools at standard, 03322 1 of 1.
     row_one, row_two = communes.split("commune 03319")[1].split("commune 03322")
     assert "2/3 (66,67%)" in row_one and "1/1 (100,00%)" in row_two
+
+
+def test_rooms_are_shown_against_what_the_norm_asks(tree: dict[str, Any]) -> None:
+    """Issue 14: a preschool's 0,28 rooms per class sat beside a norm of 1 and read "đạt":
+    the norm counts the 5-year-olds' classes only, which the page did not say. Now each
+    figure shows rooms against the rooms its norm asks.
+
+    Preschool M: 5 rooms, 18 groups of which 4 MG5: 5/18 = 0,28 room per group, and the
+    norm asks 1 × 4 = 4 rooms: "5/4". Upper secondary T: 30 rooms, 30 classes, no room norm
+    in the recognition conditions: "30/—". Primary P: 10 classes, 6 rooms: 0,7 × 10 = 7
+    asked, "6/7". Together 5 + 30 + 6 = 41 rooms, 4 + 7 = 11 asked: "41/11"."""
+    from phocap.schools.models import SchoolYearFacts
+
+    commune = tree["communes"]["03319"]
+    classes = {"M": ["NT"] * 4 + ["MG3"] * 5 + ["MG4"] * 5 + ["MG5"] * 4, "T": ["10"] * 30,
+               "P": ["1"] * 10}
+    levels = {"M": "preschool", "T": "upper_secondary", "P": "primary"}
+    rooms = {"M": 5, "T": 30, "P": 6}
+    for code, grades in classes.items():
+        school = School.objects.create(code=code, name=code, level=levels[code], commune=commune)
+        for i, grade in enumerate(grades):
+            SchoolClass.objects.create(school=school, school_year=YEAR, name=f"{grade}-{i}",
+                                       grade=grade)
+        SchoolYearFacts.objects.create(school=school, school_year=YEAR, classrooms=rooms[code])
+    rows = {r.school.code: r.figures for r in summary.per_school(School.objects.all(), YEAR)}
+    assert rows["M"].rooms_per_class == "0,28" and rows["M"].rooms_against_norm == "5/4"
+    assert rows["T"].rooms_per_class == "1,00" and rows["T"].rooms_against_norm == "30/—"
+    assert rows["P"].rooms_against_norm == "6/7"
+    assert summary.total(summary.per_school(School.objects.all(), YEAR)).rooms_against_norm == (
+        "41/11")

@@ -9,6 +9,7 @@ beneath the unit change (results.cached_results).
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from typing import Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
@@ -26,9 +27,9 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.accounts.requests import AuthedRequest
-from phocap.engine.export import SHORT_VI, label
 from phocap.engine.outlook import KEEP
-from phocap.engine.result import UnitResult
+from phocap.engine.result import CriterionResult, UnitResult
+from phocap.engine.rollup import short_of
 from phocap.kit import empty
 from phocap.kit.years import year_shown
 from phocap.register import audit, hooks
@@ -58,7 +59,8 @@ from phocap.register.views.common import (
     unit_in_scope,
     whole_unit,
 )
-from phocap.rules import STANDARD_NAMES_VI
+from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
+from phocap.rules.words import SHORT_VI, counted, label
 from phocap.survey.cells import Workbook
 
 
@@ -209,24 +211,42 @@ def households(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/_households.html", context)
 
 
+def _criterion_row(c: CriterionResult, standard: str, children: list[UnitResult],
+                   links: dict[str, int]) -> dict[str, object]:
+    """A criterion as the results table shows it: in words with its age group, its legal
+    source as officers cite it, what its shortfall counts (people, communes, districts)
+    and, for a district's or province's share, the units below it is short of."""
+    below = short_of(c, standard, children) if c.ages is None else []
+    return {"result": c, "label": label(c.key, c.ages), "source": citation(c.source),
+            "counts": counted(c.key),
+            "below": [{"name": u.name, "pk": links.get(u.code)} for u in below]}
+
+
 @login_required
 def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
-    source, the gap, the people behind it, and next year's outlook."""
+    source, the gap, the people (or the communes) behind it, why the conditions fail,
+    and next year's outlook."""
     found = whole_unit(request, pk)
     communes = communes_below(found)
     year = year_shown(request, survey_years(communes))
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation.units if u.code == found.code), None)
+    children = [u for u in evaluation.units if u.parent_code == found.code]
+    links = dict(AdministrativeUnit.objects.filter(parent=found).values_list("code", "pk"))
+    is_commune = found.type == AdministrativeUnit.Type.COMMUNE
+    unmet = hooks.unmet_conditions(found, year) if is_commune else {}
     ahead = {(c.code, c.standard): c for c in cached_next_year(found, year)}
     standards: list[dict[str, Any]] = []
     for key, result in (own.standards if own else {}).items():
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
                           "level": result.level, "conditions": result.conditions,
-                          "criteria": [{"result": c, "label": label(c.key)}
+                          "unmet": unmet.get(key, []),
+                          "criteria": [_criterion_row(c, key, children, links)
                                        for c in result.criteria],
                           "next": ahead.get((found.code, key))})
-    children_next = [c for c in ahead.values() if c.code != found.code and c.change != KEEP]
+    children_next = [asdict(c) | {"pk": links.get(c.code)} for c in ahead.values()
+                     if c.code != found.code and c.change != KEEP]
     if own is not None and not own.has_data:
         standards = []  # nothing to judge: the page says so (kit/empty.py)
     child = AdministrativeUnit.objects.filter(parent=found).first()
@@ -234,14 +254,14 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
                                                              "commune") | {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
-        "standards": standards, "ruleset": evaluation.ruleset,
+        "standards": standards, "ruleset": ruleset_title(evaluation.ruleset),
         "unverified": [label(k) for k in evaluation.unverified],
         "indicators": own.indicators if own else {},
-        "lists_people": found.type == AdministrativeUnit.Type.COMMUNE
-        and sees_people(request.user),
-        "children_next": sorted(children_next, key=lambda c: (c.change, c.code)),
-        "villages": cached_villages(found, year)
-        if found.type == AdministrativeUnit.Type.COMMUNE else [],
+        "lists_people": is_commune and sees_people(request.user),
+        # A school's pages open to those who read people (permissions.opens_school).
+        "opens_schools": sees_people(request.user),
+        "children_next": sorted(children_next, key=lambda c: (c["change"], c["code"])),
+        "villages": cached_villages(found, year) if is_commune else [],
         "short_names": [SHORT_VI.get(s["key"], s["key"]) for s in standards],
     })
 

@@ -12,6 +12,7 @@ from phocap.numbers import Year
 from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, summary_form
 from phocap.reports.model import Column, Form, Row, Value
+from phocap.rules import citation
 
 BANDS = ((15, 25), (15, 35), (15, 60))
 BREAKDOWN = (("", "Tổng số"), ("__female", "Nữ"), ("__minority", "Dân tộc"),
@@ -55,7 +56,8 @@ def xmc_3(context: Context) -> Form:
         columns=XMC_3_COLUMNS,
         rows=tuple(rows),
         notes=(
-            "Biết chữ, mù chữ tính trong số phải phổ cập (ND20 Điều 19); người tái mù chữ "
+            f"Biết chữ, mù chữ tính trong số phải phổ cập ({citation('ND20 Art 19')}); người tái"
+            " mù chữ "
             "là mù chữ.",
             "Dòng “Cộng 15–35” gồm cả các tuổi 15–25.",
         ),
@@ -93,7 +95,8 @@ def cmc_2(context: Context) -> Form:
         headings=context.headings(),
         columns=CMC_2_COLUMNS,
         rows=tuple(rows),
-        notes=("Mù chữ: người phải phổ cập chưa biết chữ ở mức độ đó (ND20 Điều 19).",),
+        notes=("Mù chữ: người phải phổ cập chưa biết chữ ở mức độ đó"
+               f" ({citation('ND20 Art 19')}).",),
         signatures=context.signatures(),
         place_date=context.place_date(),
     )
@@ -139,7 +142,7 @@ def xmc_4(context: Context) -> Form:
         context, "XMC-4", "THỐNG KÊ ĐẠT CHUẨN XÓA MÙ CHỮ", XMC_4_HEADERS, XMC_4_RATES,
         _xmc_4_cells, "literacy",
         notes=("Mức độ 1: 15–35 tuổi (xã đặc biệt khó khăn 15–25); mức độ 2: 15–60 tuổi "
-               "(xã đặc biệt khó khăn 15–35) (ND20 Điều 20–21).",),
+               f"(xã đặc biệt khó khăn 15–35) ({citation('ND20 Arts 20-21')}).",),
     )
 
 
@@ -182,5 +185,5 @@ def cmc_1(context: Context) -> Form:
     return summary_form(
         context, "CMC-1", "TỔNG HỢP CHỐNG MÙ CHỮ", CMC_1_HEADERS, CMC_1_RATES, _cmc_1_cells,
         "literacy",
-        notes=("Mù chữ = phải phổ cập − biết chữ ở mức độ đó (ND20 Điều 19).",),
+        notes=(f"Mù chữ = phải phổ cập − biết chữ ở mức độ đó ({citation('ND20 Art 19')}).",),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
+from phocap.rules import citation
 
 AGES = range(11, 19)
 BANDS = ((11, 14), (15, 18))
@@ -35,7 +36,8 @@ def thcs_m1(context: Context) -> Form:
         notes=(
             "Các dòng từ “Hoàn thành chương trình tiểu học” trở xuống chỉ đếm người phải "
             "phổ cập.",
-            "Tiêu chuẩn: ND20 Điều 14–16 (thanh thiếu niên 15–18 tuổi tốt nghiệp THCS; "
+            f"Tiêu chuẩn: {citation('ND20 Arts 14-16')} (thanh thiếu niên 15–18 tuổi tốt nghiệp"
+            " THCS; "
             "mức độ 3: đang học chương trình sau THCS).",
         ),
     )
@@ -83,7 +85,7 @@ def thcs_m2(context: Context) -> Form:
     return summary_form(
         context, "THCS-M2", "TIÊU CHUẨN PHỔ CẬP GIÁO DỤC TRUNG HỌC CƠ SỞ", THCS_M2_HEADERS,
         THCS_M2_RATES, _thcs_m2_cells, "lower_secondary",
-        notes=("Tỷ lệ tính trên số phải phổ cập cùng độ tuổi (ND20 Điều 14–16).",),
+        notes=(f"Tỷ lệ tính trên số phải phổ cập cùng độ tuổi ({citation('ND20 Arts 14-16')}).",),
     )
 
 

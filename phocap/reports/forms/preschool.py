@@ -10,6 +10,7 @@ from __future__ import annotations
 from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
+from phocap.rules import citation
 
 AGES = range(0, 7)
 BANDS = ((0, 5), (3, 5))
@@ -37,7 +38,7 @@ def mn_01(context: Context) -> Form:
     notes = [
         "Các dòng từ “Đang học nhà trẻ” trở xuống chỉ đếm trẻ phải phổ cập.",
         "Trẻ 6 tuổi là trẻ 5 tuổi của năm học vừa kết thúc: tỷ lệ hoàn thành chương trình "
-        "giáo dục mầm non tính trên trẻ 6 tuổi (ND20 Điều 6).",
+        f"giáo dục mầm non tính trên trẻ 6 tuổi ({citation('ND20 Art 6')}).",
     ]
     if three_to_five:
         notes.append("Trẻ 3–5 tuổi: ND277/2025 (ngưỡng chưa kiểm chứng với văn bản).")
@@ -82,5 +83,5 @@ def mn_02(context: Context) -> Form:
     return summary_form(
         context, "MN-02", "THỐNG KÊ KẾT QUẢ PHỔ CẬP GIÁO DỤC MẦM NON CHO TRẺ EM 5 TUỔI",
         MN_02_HEADERS, MN_02_RATES, _mn_02_cells, "preschool_5",
-        notes=("Tỷ lệ tính trên số trẻ phải phổ cập cùng độ tuổi (ND20 Điều 6).",),
+        notes=(f"Tỷ lệ tính trên số trẻ phải phổ cập cùng độ tuổi ({citation('ND20 Art 6')}).",),
     )

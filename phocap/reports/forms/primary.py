@@ -8,6 +8,7 @@ from __future__ import annotations
 from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
+from phocap.rules import citation
 
 AGES = range(6, 15)
 BANDS = ((6, 10), (11, 14))
@@ -40,7 +41,8 @@ def th_m1(context: Context) -> Form:
         notes=(
             "Phải phổ cập = tổng số − chuyển đi − chết − khuyết tật không có khả năng học tập.",
             "Các dòng từ “Đang học lớp 1” trở xuống chỉ đếm trẻ phải phổ cập.",
-            "Tiêu chuẩn: ND20 Điều 9–11 (trẻ 6 tuổi vào lớp 1; trẻ 11 và 14 tuổi hoàn thành "
+            f"Tiêu chuẩn: {citation('ND20 Arts 9-11')} (trẻ 6 tuổi vào lớp 1; trẻ 11 và 14 tuổi"
+            " hoàn thành "
             "chương trình tiểu học).",
         ),
     )
@@ -97,5 +99,6 @@ def th_02(context: Context) -> Form:
     return summary_form(
         context, "TH-02", "THỐNG KÊ KẾT QUẢ PHỔ CẬP GIÁO DỤC TIỂU HỌC", TH_02_HEADERS,
         TH_02_RATES, _th_02_cells, "primary",
-        notes=("Tỷ lệ tính trên số trẻ phải phổ cập cùng độ tuổi (ND20 Điều 9–11).",),
+        notes=("Tỷ lệ tính trên số trẻ phải phổ cập cùng độ tuổi"
+               f" ({citation('ND20 Arts 9-11')}).",),
     )
