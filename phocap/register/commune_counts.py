@@ -10,10 +10,10 @@ commune, not the province.
 
 The count is the engine's own Ibis expression (engine.counts.by_age_expr,
 over engine.outlook.roll_forward for next year's counts), compiled once per
-process for each kind, survey year (its ruleset), dialect and number of
-communes over a slice of the survey_record view whose year and commune codes
-are bound parameters, and run on Django's connection (register/engine_table.py
-compile_over_slice and run). Building and compiling the expression on every
+process for each kind, survey year (its ruleset) and dialect over a slice of
+the survey_record view whose year and commune codes are bound parameters, and
+run on Django's connection (register/engine_table.py compile_over_slice and
+run). Building and compiling the expression on every
 recount cost more than counting a commune. tests/web/test_results_cache.py
 checks that it counts exactly what the engine's evaluate counts. It sums each
 population and fact per age and adds the ages up here (engine.counts.
@@ -79,20 +79,29 @@ class Query:
         return _sql(self.kind, self.year, self.dialect, communes, villages)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
+def _draft(kind: str, year: int, dialect: str) -> Query:
+    ruleset = for_year(year)
+    return Query(kind, year, dialect, ruleset, tuple(needed_counts(ruleset)), "")
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(kind: str, year: int, dialect: str, villages: bool) -> engine_table.Compiled:
+    """Compiled once per process for each kind, year and dialect."""
+    return engine_table.compile_over_slice(_draft(kind, year, dialect).stages(), dialect,
+                                           villages)
+
+
+@functools.lru_cache(maxsize=256)
 def _sql(kind: str, year: int, dialect: str, communes: int, villages: bool) -> str:
-    """Compiled once per process for each kind, year, dialect and number of codes."""
-    return engine_table.compile_over_slice(_query(kind, year, dialect).stages(), dialect,
-                                           communes, villages)
+    return _compiled(kind, year, dialect, villages).sql(communes)
 
 
 @functools.lru_cache(maxsize=32)
 def _query(kind: str, year: int, dialect: str) -> Query:
     """The count's ruleset and columns, and a digest of its SQL in the dialect."""
-    ruleset = for_year(year)
-    draft = Query(kind, year, dialect, ruleset, tuple(needed_counts(ruleset)), "")
-    text = engine_table.compile_over_slice(draft.stages(), dialect, 1)
-    return replace(draft, digest=hashlib.sha1(text.encode()).hexdigest()[:16])
+    digest = hashlib.sha1(_sql(kind, year, dialect, 1, False).encode()).hexdigest()[:16]
+    return replace(_draft(kind, year, dialect), digest=digest)
 
 
 def query(kind: str, year: int) -> Query:

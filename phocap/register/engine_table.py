@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -107,9 +108,26 @@ Stage = Callable[[ir.Table], ir.Table]
 """One step of a compiled statement: typed survey records in, a table out."""
 
 
-def compile_over_slice(stages: Sequence[Stage], sql_dialect: str, communes: int,
-                       villages: bool = False) -> str:
-    """The SQL of ``stages`` over the survey records of one year and ``communes`` codes.
+@dataclass(frozen=True)
+class Compiled:
+    """A statement compiled once over the slice, written out for any number of codes."""
+
+    tree: sge.Query
+    sql_dialect: str
+
+    def sql(self, communes: int) -> str:
+        """The statement for ``communes`` codes: parameters are the year, then the codes."""
+        tree = self.tree.copy()
+        codes = tree.ctes[0].this.find(sge.In)  # the slice's commune_code IN (…)
+        assert codes is not None
+        codes.set("expressions", [sge.Placeholder() for _ in range(communes)])
+        text: str = tree.sql(dialect=getattr(sql_compilers, self.sql_dialect).compiler.dialect)
+        return text
+
+
+def compile_over_slice(stages: Sequence[Stage], sql_dialect: str,
+                       villages: bool = False) -> Compiled:
+    """``stages`` compiled over the survey records of one year and some communes.
 
     Its parameters are the survey year, then the codes. With ``villages`` the
     slice is one commune's (one code) and names each village where the
@@ -128,11 +146,10 @@ def compile_over_slice(stages: Sequence[Stage], sql_dialect: str, communes: int,
     columns = [sge.alias_(sge.column("village", quoted=True), "commune_code", quoted=True)
                if villages and name == "commune_code" else sge.column(name, quoted=True)
                for name in SCHEMA]
-    codes = [sge.Placeholder() for _ in range(1 if villages else communes)]
     ctes: list[tuple[str, sge.Query]] = [(SLICE, sge.select(*columns).from_(
         sge.table_(VIEW, quoted=True)).where(
         sge.column("survey_year", quoted=True).eq(sge.Placeholder()),
-        sge.column("commune_code", quoted=True).isin(*codes)))]
+        sge.column("commune_code", quoted=True).isin(sge.Placeholder())))]
     for number, stage in enumerate(stages):
         tree = compiler.to_sqlglot(stage(typed(ibis.table(survey_schema(), name=ctes[-1][0]))))
         if tree.ctes:
@@ -153,8 +170,8 @@ def compile_over_slice(stages: Sequence[Stage], sql_dialect: str, communes: int,
     tree = pushdown_projections(qualify(tree, dialect=compiler.dialect, expand_alias_refs=False,
                                         validate_qualify_columns=False),
                                 dialect=compiler.dialect)
-    text: str = tree.sql(dialect=compiler.dialect)
-    return text
+    assert isinstance(tree, sge.Query)
+    return Compiled(tree, sql_dialect)
 
 
 def run(sql: str, params: Sequence[int | str]) -> list[dict[str, object]]:
