@@ -131,10 +131,14 @@ def totals_from_ages(by_age: Iterable[tuple[int | None, Mapping[str, int]]],
     included, as ``count_expr`` does; an age range takes the rows of its ages.
     """
     rows = list(by_age)
-    return {
-        c.column: sum(
-            sums[pair_column(c.population, c.fact)] or 0 for age, sums in rows
-            if (c.lo, c.hi) == ALL_AGES or (age is not None and c.lo <= age <= c.hi)
-        )
-        for c in counts
-    }
+    # The ninety-odd counts share some twenty age ranges: each range picks its rows once.
+    in_range: dict[tuple[int, int], list[Mapping[str, int]]] = {}
+    found = {}
+    for c in counts:
+        ages = (c.lo, c.hi)
+        if ages not in in_range:
+            in_range[ages] = [sums for age, sums in rows if ages == ALL_AGES
+                              or (age is not None and c.lo <= age <= c.hi)]
+        pair = pair_column(c.population, c.fact)
+        found[c.column] = sum(sums[pair] or 0 for sums in in_range[ages])
+    return found

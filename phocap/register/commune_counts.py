@@ -9,13 +9,16 @@ all of them in one query. An edit in one commune of a province recomputes one
 commune, not the province.
 
 The count is the engine's own Ibis expression (engine.counts.by_age_expr,
-over engine.outlook.roll_forward for next year's counts) over the communes'
-slice of the survey_record view, run on Django's connection
-(register/engine_table.py). tests/web/test_results_cache.py checks that it
-counts exactly what the engine's evaluate counts. It sums each population and
-fact per age and adds the ages up here (engine.counts.totals_from_ages): a
-third of the conditions per person that count_expr evaluates, which halves the
-time to count a large commune on PostgreSQL.
+over engine.outlook.roll_forward for next year's counts), compiled once per
+process for each kind, survey year (its ruleset) and dialect over a slice of
+the survey_record view whose year and commune codes are bound parameters, and
+run on Django's connection (register/engine_table.py compile_over_slice and
+run). Building and compiling the expression on every
+recount cost more than counting a commune. tests/web/test_results_cache.py
+checks that it counts exactly what the engine's evaluate counts. It sums each
+population and fact per age and adds the ages up here (engine.counts.
+totals_from_ages): a third of the conditions per person that count_expr
+evaluates, which halves the time to count a large commune on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,20 +27,16 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-import ibis
 import ibis.expr.types as ir
 import polars as pl
 from django.core.cache import cache
-from django.db import connection
 
 from phocap.engine import counts as counting
-from phocap.engine.backends import survey_schema, typed
 from phocap.engine.evaluate import needed_counts
 from phocap.engine.outlook import roll_forward
-from phocap.register import revisions
-from phocap.register.engine_table import VIEW, raw_records, survey_record
+from phocap.register import engine_table, revisions
 from phocap.register.models import AdministrativeUnit
 from phocap.rules import Ruleset, for_year
 from phocap.survey.schema import SCHEMA
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
 NOW, NEXT = "now", "next"
 """This survey year's counts, and next year's if nothing but time passes (engine.outlook)."""
 
-_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
 _CHUNK = 500  # commune codes per query: a province's list in a few statements of modest size
 _TIMEOUT = 7 * 24 * 3600  # a row stays right until its commune changes; this only bounds disk
 
@@ -59,33 +57,55 @@ class Query:
 
     kind: str
     year: int
+    dialect: str
     ruleset: Ruleset
     counts: tuple[counting.Count, ...]  # in the order of a cached row
-    digest: str  # of the expression's SQL: a new engine or ruleset never reads an old row
+    digest: str  # of the compiled SQL: a new engine or ruleset never reads an old row
 
-    def expr(self, records: ir.Table) -> ir.Table:
-        """The count per commune, year and age over ``records`` (typed survey records)."""
+    def stages(self) -> tuple[engine_table.Stage, ...]:
+        """The count per commune, year and age, over typed survey records; next year's
+        rolls the records forward first (engine.outlook)."""
+        def by_age(records: ir.Table) -> ir.Table:
+            return counting.by_age_expr(records, self.counts)
+
         if self.kind == NEXT:
-            records = roll_forward(records, self.year).select(*SCHEMA)
-        return counting.by_age_expr(records, self.counts)
+            def rolled(records: ir.Table) -> ir.Table:
+                return roll_forward(records, self.year).select(*SCHEMA)
+            return rolled, by_age
+        return (by_age,)
+
+    def sql(self, communes: int, villages: bool = False) -> str:
+        """The statement for ``communes`` codes (parameters: the year, then the codes)."""
+        return _sql(self.kind, self.year, self.dialect, communes, villages)
+
+
+@functools.lru_cache(maxsize=32)
+def _draft(kind: str, year: int, dialect: str) -> Query:
+    ruleset = for_year(year)
+    return Query(kind, year, dialect, ruleset, tuple(needed_counts(ruleset)), "")
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(kind: str, year: int, dialect: str, villages: bool) -> engine_table.Compiled:
+    """Compiled once per process for each kind, year and dialect."""
+    return engine_table.compile_over_slice(_draft(kind, year, dialect).stages(), dialect,
+                                           villages)
+
+
+@functools.lru_cache(maxsize=256)
+def _sql(kind: str, year: int, dialect: str, communes: int, villages: bool) -> str:
+    return _compiled(kind, year, dialect, villages).sql(communes)
 
 
 @functools.lru_cache(maxsize=32)
 def _query(kind: str, year: int, dialect: str) -> Query:
-    """The count's ruleset and columns, and a digest of its SQL in the dialect.
-
-    Compiled once per process, for the digest only: the query itself runs as
-    an Ibis expression (``Query.expr``).
-    """
-    ruleset = for_year(year)
-    draft = Query(kind, year, ruleset, tuple(needed_counts(ruleset)), "")
-    text = ibis.to_sql(draft.expr(typed(ibis.table(survey_schema(), name=VIEW))),
-                       dialect=dialect)
-    return replace(draft, digest=hashlib.sha1(text.encode()).hexdigest()[:16])
+    """The count's ruleset and columns, and a digest of its SQL in the dialect."""
+    digest = hashlib.sha1(_sql(kind, year, dialect, 1, False).encode()).hexdigest()[:16]
+    return replace(_draft(kind, year, dialect), digest=digest)
 
 
 def query(kind: str, year: int) -> Query:
-    return _query(kind, year, _DIALECTS[connection.vendor])
+    return _query(kind, year, engine_table.dialect())
 
 
 def count(q: Query, year: int, codes: Sequence[str]) -> dict[str, tuple[int, ...]]:
@@ -93,7 +113,7 @@ def count(q: Query, year: int, codes: Sequence[str]) -> dict[str, tuple[int, ...
     ages: dict[str, list[tuple[int | None, dict[str, int]]]] = {}
     for start in range(0, len(codes), _CHUNK):
         chunk = list(codes[start:start + _CHUNK])
-        _collect(q.expr(survey_record(year, chunk)), ages)
+        _collect(engine_table.run(q.sql(len(chunk)), [year, *chunk]), ages)
     return _totals(q, ages)
 
 
@@ -103,22 +123,22 @@ def count_villages(q: Query, year: int, commune_code: str) -> dict[str, tuple[in
     A commune's results page shows each village measured as a commune would be:
     the slice names the village where the commune's code stands.
     """
-    records = raw_records()
-    records = records.filter(records.survey_year == year, records.commune_code == commune_code)
     ages: dict[str, list[tuple[int | None, dict[str, int]]]] = {}
-    _collect(q.expr(typed(records.mutate(commune_code=records.village))), ages)
+    _collect(engine_table.run(q.sql(1, villages=True), [year, commune_code]), ages)
     return _totals(q, ages)
 
 
-def _collect(expr: ir.Table, ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> None:
-    for values in expr.to_pyarrow().to_pylist():
+def _collect(rows: list[dict[str, object]],
+             ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> None:
+    for row in rows:
+        values = cast("dict[str, int]", row)  # the sums, besides the code and the age
         age = values[counting.AGE]
         ages.setdefault(str(values["commune_code"]), []).append(
             (None if age is None else int(age), values))
 
 
-def _totals(q: Query,
-            ages: dict[str, list[tuple[int | None, dict[str, int]]]]) -> dict[str, tuple[int, ...]]:
+def _totals(q: Query, ages: dict[str, list[tuple[int | None, dict[str, int]]]]
+            ) -> dict[str, tuple[int, ...]]:
     found = {}
     for code, rows in ages.items():
         totals = counting.totals_from_ages(rows, q.counts)

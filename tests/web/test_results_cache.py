@@ -111,6 +111,38 @@ def test_the_count_by_age_counts_what_the_engines_count_expression_counts(
     assert mine.height == 3
 
 
+def test_a_recount_compiles_nothing_and_binds_the_year_and_codes(
+        province: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building and compiling the engine's expression took longer than counting a commune
+    (BENCHMARKS.md, the province page): it happens once per process for a kind, year and
+    number of communes, and the statement holds neither the year nor the codes."""
+    from ibis.backends.sql.compilers.base import SQLGlotCompiler
+
+    compiled: list[object] = []
+    to_sqlglot = SQLGlotCompiler.to_sqlglot
+
+    def spying(self: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(args)
+        return to_sqlglot(self, *args, **kwargs)
+
+    for kind in (commune_counts.NOW, commune_counts.NEXT):
+        q = commune_counts.query(kind, YEAR)
+        first = commune_counts.count(q, YEAR, [CODES[0]])
+        commune_counts.count_villages(q, YEAR, CODES[0])
+        compiled.clear()
+        monkeypatch.setattr(SQLGlotCompiler, "to_sqlglot", spying)
+        others = {code: commune_counts.count(q, YEAR, [code])[code] for code in CODES[1:]}
+        villages = commune_counts.count_villages(q, YEAR, CODES[1])
+        monkeypatch.undo()
+        assert compiled == [], kind
+        assert len({first[CODES[0]], *others.values()}) == 3  # three communes, three answers
+        assert villages
+        statement = q.sql(1)
+        assert not any(code in statement for code in CODES)
+        if kind == commune_counts.NOW:  # (next year's roll names the year it rolls from)
+            assert str(YEAR) not in statement
+
+
 def test_the_village_breakdown_is_the_engines_answer_over_each_village(
         province: dict[str, Any]) -> None:
     """results.villages runs the count query with villages in the communes' place;
