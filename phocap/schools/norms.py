@@ -61,11 +61,11 @@ class Norm:
 # Classrooms per class that recognition requires (docs/rules.md §3, TT07 Arts 3–6).
 # For preschool the class counted is the 5-year-olds' class (MG5).
 CLASSROOMS_PER_CLASS: dict[str, Norm] = {
-    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3 (docs/rules.md §3)",
+    PRESCHOOL: Norm(Fraction(1), "Thông tư 07/2016/TT-BGDĐT, Điều 3",
                     UNVERIFIED),
-    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4 (docs/rules.md §3)",
+    PRIMARY: Norm(Fraction(7, 10), "Thông tư 07/2016/TT-BGDĐT, Điều 4",
                   UNVERIFIED),
-    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5 (docs/rules.md §3)",
+    LOWER_SECONDARY: Norm(Fraction(1, 2), "Thông tư 07/2016/TT-BGDĐT, Điều 5",
                           UNVERIFIED),
 }
 
