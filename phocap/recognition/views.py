@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import User
@@ -28,7 +29,7 @@ from phocap.accounts.permissions import (
     sees_people,
 )
 from phocap.accounts.requests import AuthedRequest
-from phocap.engine.export import label
+from phocap.engine.export import SHORT_VI, label
 from phocap.kit.years import year_asked
 from phocap.recognition import printing, workflow
 from phocap.recognition.models import Dossier
@@ -137,7 +138,9 @@ def dossier_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Không in được hồ sơ: %(reason)s. Hãy sửa các ký tự này"
                                   " trong sổ rồi tải lại.") % {"reason": exc})
         return redirect("dossier", found.pk)
-    name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
+    # The file name an officer keeps and the audit shows, in their words: "tieu-hoc".
+    standard = slugify(SHORT_VI.get(found.standard, found.standard))
+    name = f"ho-so-{found.unit.code}-{standard}-{found.survey_year}.pdf"
     people = PersonData(request.user, [found.unit], {
         "year": found.survey_year, "dossier": found.pk, "file": name,
         "lists": [f.code for f in content.name_lists],
