@@ -65,7 +65,6 @@ LEFT_FOR_THE_RESULTS_WORDING: list[tuple[str, str]] = [
     ("unit-results", "a dotted criterion key"),
     ("unit-results", "an English or internal word"),
     ("dossier", "a ruleset key"),
-    ("dossier", "a dotted criterion key"),
     ("unit-results", "a citation in English (Điều 16 Nghị định 20/2014/NĐ-CP)"),
     ("dossier", "a citation in English (Điều 16 Nghị định 20/2014/NĐ-CP)"),
     ("dossier-list", "a ruleset key"),
