@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import User
@@ -39,7 +40,7 @@ from phocap.register.views.common import breadcrumbs, communes_below, whole_unit
 from phocap.reports import pdf
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
-from phocap.rules.words import label
+from phocap.rules.words import SHORT_VI, label
 
 STANDARDS = list(STANDARD_NAMES_VI)
 
@@ -145,7 +146,9 @@ def dossier_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Không in được hồ sơ: %(reason)s. Hãy sửa các ký tự này"
                                   " trong sổ rồi tải lại.") % {"reason": exc})
         return redirect("dossier", found.pk)
-    name = f"ho-so-{found.unit.code}-{found.standard}-{found.survey_year}.pdf"
+    # The file name an officer keeps and the audit shows, in their words: "tieu-hoc".
+    standard = slugify(SHORT_VI.get(found.standard, found.standard))
+    name = f"ho-so-{found.unit.code}-{standard}-{found.survey_year}.pdf"
     people = PersonData(request.user, [found.unit], {
         "year": found.survey_year, "dossier": found.pk, "file": name,
         "lists": [f.code for f in content.name_lists],

@@ -15,15 +15,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from phocap import numbers
 from phocap.accounts.models import User
 from phocap.register import bulk, revisions
 from phocap.register.models import AdministrativeUnit, AuditEntry
-from phocap.register.records import field_label
+from phocap.register.records import FIELD_LABELS, field_label
+from phocap.survey import classes
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -149,10 +154,55 @@ def exported(user: User, commune: AdministrativeUnit, details: dict[str, object]
 
 
 def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
-    """The fields an entry changed, named as the survey form names them, with the values
-    before and after (what a page shows an officer). The identity a frozen year pinned
-    (recognition/freeze.py) is the freeze's bookkeeping, not an officer's change."""
+    """The fields an entry changed, named as the survey form names them (else as the
+    model's field names itself), with the values before and after as every page writes
+    them: a date "31/05/2023" (the snapshot keeps ISO text), "có"/"không", a choice by its
+    label, a class code in words. The identity a frozen year pinned (recognition/freeze.py)
+    is the freeze's bookkeeping, and a reference to another row (``…_id``) an internal
+    number, not an officer's change."""
     before, after = entry.before or {}, entry.after or {}
-    return [(field_label(k), before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+    fields = _fields(entry.model)
+    return [(_label(k, fields), _shown(before.get(k), fields.get(k)),
+             _shown(after.get(k), fields.get(k)))
+            for k in sorted(set(before) | set(after))
             if k not in ("id", "version") and not k.startswith("pinned")
-            and before.get(k) != after.get(k)]
+            and not k.endswith("_id") and before.get(k) != after.get(k)]
+
+
+@cache
+def _fields(model_name: str) -> dict[str, models.Field[object, object]]:
+    """The concrete fields of the audited model named ``model_name`` (AuditEntry.model),
+    by attribute name; empty for a name that is no model (an export)."""
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return {f.attname: f for f in model._meta.concrete_fields
+                    if isinstance(f, models.Field)}
+    return {}
+
+
+def _label(name: str, fields: dict[str, models.Field[object, object]]) -> str:
+    if name in FIELD_LABELS or name not in fields:
+        return field_label(name)
+    return str(fields[name].verbose_name)
+
+
+ISO_DAY = 10  # len("2023-05-31")
+
+
+def _shown(value: object, field: models.Field[object, object] | None) -> object:
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            day = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        shown = numbers.date(day.date())
+        return shown if len(value) == ISO_DAY else f"{shown} {day:%H:%M}"
+    if field is not None and field.name == "current_class" and isinstance(value, str):
+        return classes.reading(value)
+    return value

@@ -151,6 +151,8 @@ class HouseholdForm(CheckedModelForm):
     class Meta:
         model = Household
         fields = ("village", "household_no", "head_name", "address", "residence", "phone")
+        # The foreign key has no label of its own: Django would show "Village".
+        labels = {"village": _("Thôn/xóm")}
 
     def __init__(self, *args: Any, commune: AdministrativeUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,6 +160,7 @@ class HouseholdForm(CheckedModelForm):
         village = self.fields["village"]
         village.queryset = Village.objects.filter(commune=commune).order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         village.required = False
+        village.empty_label = _("— chọn thôn/xóm —")  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["household_no"].required = True
 
     def clean(self) -> dict[str, object]:

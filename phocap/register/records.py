@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from phocap import numbers
 from phocap.survey.schema import COLUMNS
 
 PERSON_FIELDS = ("national_id", "full_name", "birth_date", "birth_year", "sex", "ethnicity")
@@ -79,7 +80,8 @@ def raw(person: object, year_record: object | None) -> dict[str, str]:
     birth_date = identity["birth_date"]
     values: dict[str, str] = {
         "full_name": identity["full_name"],
-        "birth_date": birth_date.isoformat() if isinstance(birth_date, dt.date)
+        # As an officer writes it (and the file's parser reads it): 31/05/2010.
+        "birth_date": numbers.date(birth_date) if isinstance(birth_date, dt.date)
         else str(identity["birth_year"]),
         "sex": identity["sex"],
         "ethnicity": identity["ethnicity"] or "",

@@ -64,6 +64,11 @@ class Criterion:
         """Recomputed exactly: the stored JSON rounds the rate to four decimals."""
         return Fraction(self.numerator, self.denominator) if self.denominator else None
 
+    @property
+    def shown_rate(self) -> str:
+        """The rate as the PDF prints it, in its table and its sentences: "95,24%", "—"."""
+        return numbers.percent(self.rate)
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Criterion:
         ages = data.get("ages")
@@ -82,7 +87,7 @@ class Criterion:
         counted = (f"{numbers.integer(self.numerator)}/{numbers.integer(self.denominator)}"
                    f" {self.counts}")
         verdict = PASSED_VI[self.passed].lower()
-        return (f"{self.label}: {counted}, tỷ lệ {numbers.percent(self.rate)} (yêu cầu từ"
+        return (f"{self.label}: {counted}, tỷ lệ {self.shown_rate} (yêu cầu từ"
                 f" {numbers.threshold(self.threshold)}, {citation(self.source)}): {verdict}.")
 
 

@@ -170,7 +170,7 @@ class _Writer:
                 "Kết quả"]
         rows: list[list[Flowable]] = [[self.p(h, "head") for h in head]]
         for c in self.content.criteria:
-            rate = numbers.percent(c.rate)
+            rate = c.shown_rate
             rows.append([self.p(c.label, "cell"), self.p(str(c.level), "num"),
                          self.p(numbers.integer(c.numerator), "num"),
                          self.p(numbers.integer(c.denominator), "num"), self.p(rate, "num"),

@@ -5,6 +5,10 @@ education; ``BT6``–``BT12`` continuing education (GDTX) at that grade; ``SC``,
 ``TC``, ``CD`` vocational elementary, intermediate and college; ``DH``
 university. A trailing ``!`` marks a repeater and ``*`` two sessions a day, in
 either order.
+
+``reading`` says a code in words for the interface ("9!" → "lớp 9 (lưu ban)"): the
+marks are the file's shorthand, which an officer reading a page or a printed list
+should not have to decode.
 """
 
 from __future__ import annotations
@@ -45,6 +49,41 @@ class ClassCode:
     grade: int | None  # 1–12 for general and continuing education, 3–5 for MG
     repeater: bool
     two_sessions: bool
+
+
+_BASE_WORDS = {
+    "NT": "nhà trẻ",
+    "SC": "sơ cấp nghề",
+    "TC": "trung cấp",
+    "CD": "cao đẳng",
+    "DH": "đại học",
+}
+REPEATER_WORDS = "lưu ban"
+TWO_SESSIONS_WORDS = "học 2 buổi/ngày"
+
+
+def reading(raw: str | None) -> str:
+    """A class code in words, as the interface shows it (docs/survey-format.md, "Class
+    codes"): "9!" → "lớp 9 (lưu ban)", "3*" → "lớp 3 (học 2 buổi/ngày)", "MG5" →
+    "mẫu giáo 5 tuổi", "BT9" → "lớp 9 bổ túc (GDTX)". Blank stays blank; a text that is
+    not a code (a school's own class name) is returned as it is."""
+    if raw is None or not raw.strip():
+        return ""
+    found = parse(raw)
+    if found is None:
+        return raw
+    base = found.code.rstrip("*!")
+    if base in _BASE_WORDS:
+        words = _BASE_WORDS[base]
+    elif base.startswith("MG"):
+        words = f"mẫu giáo {found.grade} tuổi"
+    elif base.startswith("BT"):
+        words = f"lớp {found.grade} bổ túc (GDTX)"
+    else:
+        words = f"lớp {found.grade}"
+    marks = [w for w, on in ((TWO_SESSIONS_WORDS, found.two_sessions),
+                             (REPEATER_WORDS, found.repeater)) if on]
+    return words + (f" ({', '.join(marks)})" if marks else "")
 
 
 def _level_of(base: str, grade: int | None) -> str:

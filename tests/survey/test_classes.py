@@ -49,3 +49,17 @@ def test_column_parser_agrees_with_scalar_parser() -> None:
                 row["current_class"], row["class_level"], row["class_grade"],
                 row["class_repeater"], row["class_two_sessions"],
             ) == (parsed.code, parsed.level, parsed.grade, parsed.repeater, parsed.two_sessions)
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ("9!", "lớp 9 (lưu ban)"),                        # the issue's example
+    ("3*", "lớp 3 (học 2 buổi/ngày)"),
+    ("3!*", "lớp 3 (học 2 buổi/ngày, lưu ban)"),      # either order, one reading
+    ("MG5", "mẫu giáo 5 tuổi"), ("NT", "nhà trẻ"), ("bt9", "lớp 9 bổ túc (GDTX)"),
+    ("12", "lớp 12"), ("SC", "sơ cấp nghề"), ("DH", "đại học"),
+    ("", ""), (None, ""),
+    ("Lớp 5A", "Lớp 5A"),                             # a school's own name stays as it is
+])
+def test_a_class_code_reads_in_words(raw: str | None, words: str) -> None:
+    """docs/survey-format.md, "Class codes": "!" repeater (lưu ban), "*" two sessions."""
+    assert classes.reading(raw) == words

@@ -466,7 +466,7 @@ def test_dossier_pdf_scope_matrix(role: str, unit_of: Any, target: str,
     assert response.status_code == 200, "dossier-pdf"
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert f"ho-so-{dossier.unit.code}-primary-{YEAR}.pdf" in response["Content-Disposition"]
+    assert f"ho-so-{dossier.unit.code}-tieu-hoc-{YEAR}.pdf" in response["Content-Disposition"]
     # A commune's dossier carries its name lists, except for the Ministry's viewer.
     with_lists = target != "100" and role != "ministry_viewer"
     assert logged.count() == (1 if with_lists else 0)

@@ -17,6 +17,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from phocap import numbers
+from phocap.survey import classes
 from phocap.survey.text import village_named
 
 register = template.Library()
@@ -41,8 +42,11 @@ def threshold(value: Fraction | float) -> str:
 
 
 @register.filter
-def day(value: dt.date | None) -> str:
-    """{{ person.birth_date|day }} → "31/05/2023"; empty for no date."""
+def day(value: dt.date | str | None) -> str:
+    """{{ person.birth_date|day }} → "31/05/2023"; empty for no date. An audit snapshot's
+    ISO text ("2023-05-31") reads the same way."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10]) if value else None
     return "" if value is None else numbers.date(value)
 
 
@@ -72,3 +76,10 @@ def village(name: str) -> str:
     """{{ "Nà Sản"|village }} → "thôn Nà Sản"; "Bản Pồn" and "Thôn 5" stay as they are
     (survey/text.village_named: a name is never said as "thôn Thôn 5")."""
     return village_named(name)
+
+
+@register.filter
+def class_code(code: str | None) -> str:
+    """{{ record.current_class|class_code }} → "lớp 9 (lưu ban)" for "9!" (survey/classes.py
+    reads every code; the file's "*" and "!" are never left for an officer to decode)."""
+    return classes.reading(code)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from phocap import numbers
 from phocap.accounts.permissions import sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
@@ -69,10 +70,13 @@ def export(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def as_survey_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Typed records back to the survey file's text: dates ISO, the birth year alone when
-    the day is not known, "x" for a mark; the survey's own columns, in its order."""
+    """Typed records back to the survey file's text: dates as officers write them and the
+    reader reads them back ("31/05/2010", phocap.numbers), the birth year alone when the
+    day is not known, "x" for a mark; the survey's own columns, in its order. Class codes
+    stay codes ("9!"): this is the file format, read back by an import."""
     marks = [c.key for c in COLUMNS if c.kind is Kind.FLAG]
-    birth = pl.coalesce(pl.col("birth_date").cast(pl.String), pl.col("birth_year").cast(pl.String))
+    day = pl.col("birth_date").map_elements(numbers.date, return_dtype=pl.String)
+    birth = pl.coalesce(day, pl.col("birth_year").cast(pl.String))
     return frame.with_columns(
         *[pl.when(pl.col(c)).then(pl.lit("x")).otherwise(pl.lit("")).alias(c) for c in marks],
         birth.alias("birth_date"),
