@@ -8,12 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COMMUNE_STAFF = "commune_staff", _("cán bộ xã (sửa dữ liệu xã mình)")
-    SCHOOL_STAFF = "school_staff", _("cán bộ trường (học sinh của trường)")
-    DISTRICT_REVIEWER = "district_reviewer", _("cán bộ huyện (xem, không sửa)")
-    PROVINCE_REVIEWER = "province_reviewer", _("cán bộ tỉnh (xem, không sửa)")
-    PROVINCE_ADMIN = "province_admin", _("quản trị tỉnh (tài khoản, xã ĐBKK)")
-    MINISTRY_VIEWER = "ministry_viewer", _("Bộ (chỉ số liệu tổng hợp)")
+    """Each label says what the role does (issue 14: a district "xem, không sửa" was
+    wrong, it plans, submits its dossier and recognises its communes); who may do what
+    exactly is accounts/permissions.py."""
+
+    COMMUNE_STAFF = "commune_staff", _(
+        "cán bộ xã (nhập, sửa dữ liệu phổ cập của xã; nộp hồ sơ công nhận xã)")
+    SCHOOL_STAFF = "school_staff", _(
+        "cán bộ trường (lớp, học sinh, điểm danh của trường mình)")
+    DISTRICT_REVIEWER = "district_reviewer", _(
+        "cán bộ huyện (lập kế hoạch, xét công nhận xã, nộp hồ sơ huyện)")
+    PROVINCE_REVIEWER = "province_reviewer", _(
+        "cán bộ tỉnh (lập kế hoạch, xét công nhận đơn vị cấp dưới, nộp hồ sơ tỉnh)")
+    PROVINCE_ADMIN = "province_admin", _(
+        "quản trị tỉnh (tài khoản, xã ĐBKK; kế hoạch và công nhận như cán bộ tỉnh)")
+    MINISTRY_VIEWER = "ministry_viewer", _(
+        "Bộ (số liệu tổng hợp toàn quốc, không xem từng người; công nhận cấp tỉnh)")
 
 
 # The level of unit each role is attached to.

@@ -137,6 +137,13 @@ def sees_people(user: User) -> bool:
     return signed_in(user) and user.role != Role.MINISTRY_VIEWER
 
 
+def reads_nation(user: User) -> bool:
+    """The national totals by province: the ministry viewer, whose units are all of them
+    (aggregates only, like every page it reads); a province's staff cover one province
+    and are refused the page (403: they know the other provinces exist)."""
+    return has_role(user, Role.MINISTRY_VIEWER)
+
+
 def reads_whole_units(user: User) -> bool:
     """Whether the user may open the pages about everything of a unit they cover (its
     audit trail, results, forms, name lists, export, dossier, duplicates, roll-over).

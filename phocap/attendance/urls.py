@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from phocap.attendance import views
+from phocap.attendance import overview, views
 
 urlpatterns: list[URLPattern] = [
     path("attendance/mine/", views.mine, name="attendance-mine"),
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     path("attendance/classes/<int:pk>/<str:day>/", views.class_day, name="attendance-day"),
     path("attendance/pupils/<int:pk>/", views.pupil, name="attendance-pupil"),
     path("attendance/communes/<int:pk>/", views.commune, name="attendance-commune"),
+    path("attendance/units/<int:pk>/", overview.unit_page, name="attendance-unit"),
 ]

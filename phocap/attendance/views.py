@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
+from phocap.accounts.models import User
 from phocap.accounts.permissions import may_keep_school
 from phocap.accounts.requests import AuthedRequest
 from phocap.attendance import importing, rates
@@ -48,10 +49,11 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
-from phocap.kit.years import year_shown
+from phocap.kit.years import school_year_of, year_shown
 from phocap.register import uploads
 from phocap.register.downloads import PersonData, csv_download
-from phocap.register.views.common import breadcrumbs, commune_with_people
+from phocap.register.models import AdministrativeUnit
+from phocap.register.views.common import breadcrumbs, commune_with_people, unit_in_scope
 from phocap.schools.models import Enrolment, School, SchoolClass
 from phocap.schools.scope import classes_for, school_in_scope, schools_for
 from phocap.survey.problems import Problem, ProblemsFound, refused
@@ -81,6 +83,31 @@ def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
     past = [d for d in days if d <= today]
     return past[-1] if past else days[0]
+
+
+def _nearest_year(years: list[int], today: dt.date | None = None) -> list[int]:
+    """Of the school years with classes, the one nearest the school year under way (a tie
+    goes to the newer): a teacher opens this year's class, not last year's."""
+    current = school_year_of(today or dt.date.today())
+    return [min(years, key=lambda y: (abs(y - current), -y))] if years else []
+
+
+def landing(user: User) -> str | None:
+    """Where a homeroom teacher starts the day (register/hooks.landing): their class's grid
+    on today, or the nearest school day (the grid says so), in the school year nearest the
+    one under way; with several classes, the list of them; None for school staff who
+    keep no class (they land on their commune's page, narrowed to their pupils)."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return None
+    own = classes_for(user).filter(homeroom=staff)
+    years = _nearest_year(_years(own))
+    if not years:
+        return None
+    classes = list(own.filter(school_year=years[0]).order_by("name"))
+    if len(classes) == 1:
+        return reverse("attendance-day", args=[classes[0].pk, _day_of(classes[0]).isoformat()])
+    return f"{reverse('attendance-mine')}?year={years[0]}"
 
 
 Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
@@ -201,11 +228,13 @@ def class_day(request: AuthedRequest, pk: int, day: str) -> HttpResponse:
     absences = {a.enrolment_id: a.kind for a in
                 Absence.objects.filter(enrolment__klass=klass, date=date)}
     taken = ClassDay.objects.filter(klass=klass, date=date).first()
+    today = dt.date.today()
     rows = [{"enrolment": e, "status": absences.get(e.pk, PRESENT)}
             for e in enrolled_on(klass, date)]
     return render(request, "attendance/day.html", {
         "klass": klass, "date": date, "pupils": rows, "taken": taken,
-        "school_day": date in school_days, "can_keep": can_keep and date <= dt.date.today(),
+        "school_day": date in school_days, "can_keep": can_keep and date <= today,
+        "today": today, "nearest": date != today and date == _day_of(klass, today),
         "previous": earlier[-1] if earlier else None, "next": later[0] if later else None,
         "counts": Counter(p["status"] for p in rows),
         "breadcrumbs": breadcrumbs(klass.school.commune, request.user),
@@ -219,7 +248,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
     if staff is None:
         raise Http404
     own = classes_for(request.user).filter(homeroom=staff)
-    year = year_shown(request, _years(own), school=True)
+    year = year_shown(request, _years(own), school=True, opens_on=_nearest_year(_years(own)))
     classes = own.filter(school_year=year).order_by("name")
     rows = []
     for klass in classes:
@@ -352,7 +381,13 @@ def school_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
 def commune(request: AuthedRequest, pk: int) -> HttpResponse:
     """The commune steering committee's report: attendance per school and month, the
     return after Tết per school and village, warnings by reason, follow-ups and outcomes.
-    Counts only; a school's staff see their own school's."""
+    Counts only; a school's staff see their own school's. A district or province has its
+    own page, by commune (overview.py): its address here leads there."""
+    found = unit_in_scope(request, pk)
+    if found.type != AdministrativeUnit.Type.COMMUNE:
+        query = request.GET.urlencode()
+        return redirect(reverse("attendance-unit", args=[found.pk]) + (f"?{query}" if query
+                                                                       else ""))
     unit = commune_with_people(request, pk, whole=False)
     schools = schools_for(request.user).filter(commune=unit)
     all_classes = SchoolClass.objects.filter(school__in=schools)

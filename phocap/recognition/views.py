@@ -1,4 +1,5 @@
-"""Thin pages over workflow.py: a unit's dossiers, one dossier, the reviewer's queue.
+"""Thin pages over workflow.py: a unit's dossiers, one dossier, the reviewer's queue and
+what they decided.
 
 A dossier carries aggregates only (rates, no person), so every role that covers
 the unit reads it, the Ministry viewer included; who may act is
@@ -14,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,8 +32,8 @@ from phocap.accounts.permissions import (
 from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import label
 from phocap.kit.years import year_asked
-from phocap.recognition import printing, workflow
-from phocap.recognition.models import Dossier
+from phocap.recognition import printing, tasks, workflow
+from phocap.recognition.models import Dossier, DossierEvent
 from phocap.register.downloads import PDF, PersonData, download
 from phocap.register.views.common import breadcrumbs, whole_unit
 from phocap.reports import pdf
@@ -181,18 +183,50 @@ def queue(request: AuthedRequest) -> HttpResponse:
     user: User = request.user
     if not reviews_dossiers(user):
         raise PermissionDenied
-    rows = Dossier.objects.filter(status=Dossier.Status.SUBMITTED).select_related(
-        "unit__parent__parent").order_by("updated", "pk")
+    rows, standard, year = _filtered(request)
+    return render(request, "recognition/queue.html", {
+        "awaiting": [(d, STANDARD_NAMES_VI.get(d.standard, d.standard))
+                     for d in tasks.awaiting_review(user, rows)],
+        "standard": standard, "year": year, "years": _dossier_years(),
+        "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
+    })
+
+
+@login_required
+def decided(request: AuthedRequest) -> HttpResponse:
+    """What this reviewer's level recognised or refused: each dossier with its decision
+    (number, date, signer, level), filterable by standard and year, so that a province
+    can list what it recognised after the queue has emptied (issue 14)."""
+    user: User = request.user
+    if not reviews_dossiers(user):
+        raise PermissionDenied
+    rows, standard, year = _filtered(request)
+    found = []
+    for d in tasks.decided_by(user, rows):
+        decision = next((e for e in sorted(d.events.all(), key=lambda e: (e.at, e.pk),
+                                           reverse=True)
+                         if e.action == DossierEvent.Action.DECIDE), None)
+        found.append({"dossier": d, "name": STANDARD_NAMES_VI.get(d.standard, d.standard),
+                      "decision": decision})
+    return render(request, "recognition/decided.html", {
+        "decided": found, "standard": standard, "year": year, "years": _dossier_years(),
+        "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
+    })
+
+
+def _filtered(request: AuthedRequest) -> tuple[QuerySet[Dossier], str, int | None]:
+    """Dossiers filtered by ?standard= and ?year= (a bad year reads as every year)."""
+    rows = Dossier.objects.all()
     standard = request.GET.get("standard", "")
     year = year_asked(request)
     if standard in STANDARDS:
         rows = rows.filter(standard=standard)
+    else:
+        standard = ""
     if year is not None:
         rows = rows.filter(survey_year=year)
-    awaiting = [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows
-                if covers(user, d.unit) and may_review(user, workflow.reviewing(d))]
-    years = sorted(set(Dossier.objects.values_list("survey_year", flat=True)), reverse=True)
-    return render(request, "recognition/queue.html", {
-        "awaiting": awaiting, "standard": standard, "year": year, "years": years,
-        "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
-    })
+    return rows, standard, year
+
+
+def _dossier_years() -> list[int]:
+    return sorted(set(Dossier.objects.values_list("survey_year", flat=True)), reverse=True)

@@ -45,6 +45,10 @@ def _hold_for_edit(commune: AdministrativeUnit) -> None:
 def frozen(commune: AdministrativeUnit, year: int) -> str | None:
     """Why the commune's data of ``year`` may not change now, or None when they may.
 
+    The services ask it before a write; every edit page of a year asks it too before
+    showing its form, which it then shows disabled with the reason (templates/_frozen.html,
+    issue 14: a frozen year's form stayed editable until "Lưu" was refused).
+
     Inside a transaction the answer holds until it commits (see the module's docstring).
     """
     _hold_for_edit(commune)
@@ -60,11 +64,17 @@ def refuse_if_frozen(commune: AdministrativeUnit, year: int) -> None:
         raise Frozen(reason)
 
 
+def held(commune: AdministrativeUnit) -> str | None:
+    """Why nothing of the commune may change now (an import in progress), or None: what a
+    form of households and identities asks before anyone types (no year freezes them)."""
+    return import_runs.in_progress(commune)
+
+
 def refuse_if_held(commune: AdministrativeUnit) -> None:
     """For households and identities, which no year freezes (a frozen year pinned what it
     certified) but an import in progress holds whole, like every other write."""
     _hold_for_edit(commune)
-    if reason := import_runs.in_progress(commune):
+    if reason := held(commune):
         raise Frozen(reason)
 
 

@@ -1,6 +1,7 @@
 """What the register asks of the apps above it (phocap/hooks.py says why hooks).
 
-Recognition knows whether a dossier freezes a commune's year; the schools know
+Recognition knows whether a dossier freezes a commune's year and which dossiers wait
+for someone; attendance where a teacher starts the day; the schools know
 the recognition conditions they entered, what of the register a school's staff
 member reads, and their staff to pin when a year freezes. RecognitionConfig
 and SchoolsConfig fill these in ``ready()``. The staff pins are asked by
@@ -11,7 +12,7 @@ does not import it either.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from phocap.accounts.models import User
 from phocap.hooks import Hook
@@ -40,3 +41,22 @@ school_conditions: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str,
 # What of a scoped model (reached from it through the lookup path to its commune)
 # a school's staff member reads: their own school and its pupils.
 school_rows: Hook[[type[Model], str, User], Q] = Hook("school_rows", "phocap.schools")
+
+
+class Task(NamedTuple):
+    """Something waiting for the user at a unit's home page, with where to do it."""
+
+    text: str
+    url: str
+
+
+# Where a school's staff member lands after signing in (a homeroom teacher: their
+# class's attendance grid on today or the nearest school day), or None for their
+# commune's page. The attendance app knows classes and school days.
+landing: Hook[[User], str | None] = Hook("landing", "phocap.attendance")
+
+# What needs the user on a unit's home page: dossiers returned to the unit's staff,
+# dossiers of the units below waiting for the user's decision, the unit's own dossiers
+# waiting above. Recognition keeps the dossiers.
+unit_tasks: Hook[[User, AdministrativeUnit], list[Task]] = Hook(
+    "unit_tasks", "phocap.recognition")

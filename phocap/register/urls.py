@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, path
 
-from phocap.register.views import audit, forms, households, persons, reconcile, units
+from phocap.register.views import audit, forms, households, national, persons, reconcile, units
 
 urlpatterns: list[URLPattern] = [
     path("", units.home, name="home"),
+    path("national/", national.national, name="national"),
     path("units/<int:pk>/", units.unit, name="unit"),
     path("units/<int:pk>/results/", units.results, name="unit-results"),
     path("units/<int:pk>/people/<str:criterion>/", units.people, name="unit-people"),

@@ -344,14 +344,27 @@ def _staff(school: School, levels: Counter[str], rng: random.Random, created: Co
 def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
              entries: list[audit.Entry]) -> int:
     """Link the school staff account to a teacher of a school in its commune, homeroom of
-    that school's first class; 1 when done now, 0 when already done or impossible."""
+    that school's first class; in a later school year, homeroom of its school's first
+    class of that year, so that the teacher opens this year's class, not last year's
+    (issue 14). 1 when done now, 0 when already done or impossible."""
     user = User.objects.filter(username=username, role=Role.SCHOOL_STAFF,
                                unit_id__in=communes).first()
-    if user is None or Staff.objects.filter(user=user).exists():
+    if user is None:
         return 0
-    klass = (SchoolClass.objects.filter(school__commune_id=user.unit_id, school_year=year)
-             .exclude(school__level=School.Level.PRESCHOOL)
-             .order_by("school__code", "grade", "name").first())
+    existing = Staff.objects.filter(user=user).first()
+    classes = SchoolClass.objects.filter(school_year=year).order_by("school__code", "grade",
+                                                                     "name")
+    if existing is not None:
+        own = classes.filter(school=existing.school).first()
+        if own is None or own.homeroom_id == existing.pk:
+            return 0
+        own.homeroom = existing
+        own.save(update_fields=["homeroom"])
+        entries.append(audit.Entry("update", "schoolclass", own.pk, user.unit_id, None,
+                                   audit.snapshot(own)))
+        return 1
+    klass = (classes.filter(school__commune_id=user.unit_id)
+             .exclude(school__level=School.Level.PRESCHOOL).first())
     if klass is None:
         return 0
     teacher = Staff.objects.create(school=klass.school, full_name="Giáo viên chủ nhiệm mẫu",

@@ -36,7 +36,7 @@ from phocap.accounts.permissions import (
 )
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import EVERY_YEAR, year_shown
-from phocap.register import uploads
+from phocap.register import freezing, uploads
 from phocap.register.downloads import PersonData, csv_download
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
@@ -94,9 +94,13 @@ def _keeps(request: AuthedRequest, school: School) -> None:
 
 
 def _form_page(request: AuthedRequest, form: BaseForm, title: str, back: str,
-               unit: AdministrativeUnit, multipart: bool = False) -> HttpResponse:
+               unit: AdministrativeUnit, multipart: bool = False,
+               frozen: str | None = None) -> HttpResponse:
+    """A form page; ``frozen``, why its year may not change (freezing.frozen), shows the
+    form disabled with the reason before anyone types."""
     return render(request, "schools/form.html", {
         "form": form, "title": title, "back": back, "unit": unit, "multipart": multipart,
+        "frozen": frozen,
         "breadcrumbs": breadcrumbs(unit, request.user),
     }, status=400 if form.is_bound else 200)
 
@@ -259,7 +263,8 @@ def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu số liệu năm học."))
             return redirect(f"{reverse('school', args=[pk])}?year={year}")
     return _form_page(request, form, _("Phòng học và học sinh bán trú năm học %(y)s–%(z)s")
-                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune)
+                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune,
+                      frozen=freezing.frozen(found.commune, year))
 
 
 @login_required
@@ -333,7 +338,8 @@ def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             return redirect(f"{reverse('school', args=[pk])}?year={year}")
     return _form_page(request, form, _("Thêm lớp năm học %(y)s–%(z)s")
-                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune)
+                      % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune,
+                      frozen=freezing.frozen(found.commune, year))
 
 
 @login_required
@@ -387,6 +393,7 @@ def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
     return render(request, "schools/import.html", {
         "school": found, "year": year, "form": form, "outcome": outcome, "problems": problems,
+        "frozen": freezing.frozen(found.commune, year),
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if form.is_bound and (form.errors or problems) else 200)
 
@@ -414,7 +421,8 @@ def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu cán bộ theo dõi phổ cập."))
             return redirect(f"{reverse('unit-schools', args=[pk])}?year={year}")
     return _form_page(request, form, _("Cán bộ theo dõi phổ cập năm học %(y)s–%(z)s")
-                      % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune)
+                      % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune,
+                      frozen=freezing.frozen(commune, year))
 
 
 def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,

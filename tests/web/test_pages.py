@@ -310,6 +310,8 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "attendance-mine": "test_attendance_pages.py",
         "attendance-calendar": "test_attendance_pages.py",
         "attendance-at-risk-export": "test_attendance_pages.py",
+        "attendance-unit": "test_landings.py",
+        "national": "test_landings.py", "decided": "test_landings.py",
         **{name: "test_schools_pages.py" for name in (
             "unit-schools", "school-new", "unit-monitoring-officer", "unit-reconcile", "school",
             "school-edit", "school-year", "school-staff-new", "school-site-new",

@@ -18,7 +18,7 @@ from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
-from phocap.register import audit, editing, rollover
+from phocap.register import audit, editing, freezing, rollover
 from phocap.register.forms import HouseholdForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Household, Person, PersonYear
@@ -64,6 +64,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
         "not_surveyed": [p for p in members if not p.this_year],
         "can_edit": may_edit(request.user, household.commune),
+        "frozen": freezing.frozen(household.commune, year)
+        if may_edit(request.user, household.commune) else None,
         "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
                               initial={"version": household.version}),
@@ -96,6 +98,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(url)
     return render(request, "register/household_form.html",
                   {"form": form, "household": household, "unit": commune,
+                   "frozen": freezing.held(commune),
                    "breadcrumbs": breadcrumbs(commune, request.user)})
 
 
@@ -120,6 +123,7 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("household", household.pk)
     return render(request, "register/household_form.html",
                   {"form": form, "household": None, "unit": commune,
+                   "frozen": freezing.held(commune),
                    "breadcrumbs": breadcrumbs(commune, request.user)})
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
-from phocap.register import audit, checking, editing, records
+from phocap.register import audit, checking, editing, freezing, records
 from phocap.register.forms import RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
@@ -80,6 +80,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(commune, request.user),
         "surveyed": surveyed, "years": years, "form": form, "can_edit": can_edit,
         "entries": entries, "moves": editing.MOVES,
+        "frozen": freezing.frozen(commune, year) if can_edit else None,
     })
 
 
@@ -112,6 +113,7 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("household", args=[household.pk]) + f"?year={year}")
     return render(request, "register/person_new.html", {
         "household": household, "unit": commune, "year": year, "form": form,
+        "frozen": freezing.frozen(commune, year),
         "breadcrumbs": breadcrumbs(commune, request.user),
     })
 

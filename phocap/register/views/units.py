@@ -17,13 +17,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import may_edit, reads_whole_units, sees_people
+from phocap.accounts.permissions import (
+    is_school_staff,
+    may_edit,
+    reads_whole_units,
+    reviews_dossiers,
+    sees_people,
+)
 from phocap.accounts.requests import AuthedRequest
 from phocap.engine.export import SHORT_VI, label
 from phocap.engine.outlook import KEEP
 from phocap.engine.result import UnitResult
 from phocap.kit.years import year_shown
-from phocap.register import audit
+from phocap.register import audit, hooks
 from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import AdministrativeUnit, Household, Person, UnitYear, Village
 from phocap.register.records import FIELD_LABELS
@@ -48,16 +54,16 @@ from phocap.survey.cells import Workbook
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """Straight to the user's own unit; the ministry viewer chooses a province."""
+    """Each role lands on its work (issue 14): a school's staff member on their class's
+    attendance today (hooks.landing: the attendance app knows classes and school days),
+    a commune's officer on the commune's register, a district's or province's staff on
+    their units' results with what waits for them, the ministry on national totals."""
     user: User = request.user
+    if is_school_staff(user) and (landing := hooks.landing(user)) is not None:
+        return redirect(landing)
     if user.unit_id is not None:
         return redirect("unit", user.unit_id)
-    provinces = AdministrativeUnit.objects.filter(type=AdministrativeUnit.Type.PROVINCE)
-    vintage = request.GET.get("vintage", "2025-07-01")
-    return render(request, "register/home.html", {
-        "provinces": provinces.filter(vintage=vintage).order_by("code"),
-        "vintage": vintage,
-    })
+    return redirect("national")
 
 
 class StandardLevel(TypedDict):
@@ -72,7 +78,7 @@ class ChildLevels(TypedDict):
     standards: list[StandardLevel]
 
 
-def _standards(result: UnitResult) -> list[StandardLevel]:
+def standards_of(result: UnitResult) -> list[StandardLevel]:
     return [
         {"key": key, "name": STANDARD_NAMES_VI.get(key, key), "short": SHORT_VI.get(key, key),
          "level": standard.level}
@@ -91,25 +97,27 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user)[:-1],
-        "standards": _standards(own) if own else [],
+        "standards": standards_of(own) if own else [],
         "sees_people": sees_people(request.user),
         "reads_whole": reads_whole_units(request.user),
+        "tasks": hooks.unit_tasks(request.user, found),
+        "reviews_dossiers": reviews_dossiers(request.user),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
         context |= _commune_context(request, found, year)
         return render(request, "register/commune.html", context)
     children = AdministrativeUnit.objects.filter(parent=found).order_by("code")
     context["children"] = [
-        {"unit": child, "standards": _standards(by_code[child.code])
+        {"unit": child, "standards": standards_of(by_code[child.code])
          if child.code in by_code else []}
         for child in children
     ]
     context["standard_names"] = [s["short"] for s in context["standards"]]
-    context["summaries"] = _summaries(context["children"])
+    context["summaries"] = summaries(context["children"])
     return render(request, "register/unit.html", context)
 
 
-def _summaries(children: list[ChildLevels]) -> list[dict[str, object]]:
+def summaries(children: list[ChildLevels]) -> list[dict[str, object]]:
     """Per standard, how many units stand at each level or above ("21/21 xã đạt mức 3")."""
     rated = [c for c in children if c["standards"]]
     found = []
