@@ -53,6 +53,7 @@ class Row:
     at_risk: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     tet_expected: int = 0
+    tet_recorded: int = 0  # of them, pupils whose class recorded the first school days
     tet_returned: int = 0
 
     @property
@@ -61,11 +62,13 @@ class Row:
 
     @property
     def tet_rate(self) -> str:
-        return numbers.rate(self.tet_returned, self.tet_expected)
+        """Over the pupils whose class recorded attendance (views._tet): a class that
+        recorded nothing after the break is not a class that did not come back."""
+        return numbers.rate(self.tet_returned, self.tet_recorded)
 
     def add(self, other: Row) -> None:
         for name in ("classes", "recorded", "recorded_week", "present", "pupil_days",
-                     "at_risk", "tet_expected", "tet_returned"):
+                     "at_risk", "tet_expected", "tet_recorded", "tet_returned"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.reasons.update(other.reasons)
 
@@ -151,6 +154,7 @@ def figures(unit: AdministrativeUnit, year: int) -> Figures:
     for found_tet in _tet(classes, data, year, "commune"):
         if (child := child_of.get(found_tet["key"])) is not None:
             rows[child.pk].tet_expected += found_tet["expected"]
+            rows[child.pk].tet_recorded += found_tet["recorded"]
             rows[child.pk].tet_returned += found_tet["returned"][TET_DAYS - 1][0]
     whole = Row(unit)
     for row in rows.values():
