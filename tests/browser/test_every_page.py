@@ -145,6 +145,9 @@ def _pages() -> list[Page]:
         ("dashboard-trends", "dashboard-trends", "huyen",
          of("district", "/units/{pk}/trends/?year={year}")),
         ("queue", "queue", "huyen", lambda w: "/recognition/queue/"),
+        ("decided", "decided", "huyen", lambda w: "/recognition/decided/"),
+        ("attendance-unit-district", "attendance-unit", "huyen",
+         of("district", "/attendance/units/{pk}/?year={year}")),
         # The province: its districts and the streaming targets it sets.
         ("unit-province", "unit", "tinh", of("province", "/units/{pk}/?year={year}")),
         ("streaming-targets", "streaming-targets", "tinh",
@@ -155,8 +158,8 @@ def _pages() -> list[Page]:
         ("admin-user-edit", "admin-user-edit", "quantri", of("staff_user", "/admin/users/{pk}/")),
         ("admin-difficult", "admin-difficult", "quantri", lambda w: "/admin/difficult/"),
         ("two-factor", "two-factor", "quantri", lambda w: "/account/two-factor/"),
-        # The ministry: chooses a province.
-        ("home-ministry", "home", "bo", lambda w: "/"),
+        # The ministry: lands on the national totals by province.
+        ("national", "national", "bo", lambda w: f"/national/?year={YEAR}"),
     ]
     return [Page(*row) for row in rows]
 
