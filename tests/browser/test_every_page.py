@@ -172,6 +172,8 @@ ERRORS = [("error-404", "xa", "/units/999999/", 404), ("error-403", "xa", "/reco
 ELSEWHERE = {"login-code": "test_two_factor_pages.py"}
 # Routes that are no page of their own, and why.
 NOT_A_PAGE = {
+    "home": "sends each role to the page of its work (a redirect; tests/web/test_landings.py"
+            " follows it for every role, and the journeys start there)",
     "logout": "POST only: signs out and redirects to the login page",
     "set_language": "POST only: switches the language and redirects back",
     "import-progress": "an htmx fragment polled into import-detail (photographed there)",

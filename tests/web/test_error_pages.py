@@ -49,7 +49,7 @@ def test_a_refusal_says_why(tree: dict[str, Any], make_user: Any) -> None:
 def test_a_wrong_method_is_a_page_with_its_allow_header(tree: dict[str, Any],
                                                         make_user: Any) -> None:
     client = signed_in(make_user, "commune_staff", tree["communes"]["03319"])
-    response = client.get(f"/persons/{tree['people']['03319'].pk}/move/")
+    response = client.get(f"/units/{tree['communes']['03319'].pk}/duplicates/merge/")
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert_page(response.content.decode(), "Không thực hiện được")
 
