@@ -32,8 +32,9 @@ def _enrolled_any_age(fact: str) -> Count:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    # Nursery age is 3–36 months (the preschool programme, Circular 51/2020/TT-BGDĐT;
-    # Law on Education 2019 Art 26), but the survey gives some people a year of birth
+    # Nursery age is 3–36 months (nurseries take children from three months to three
+    # years: Law on Education 2005 Art 25, read in a legal Q&A; the article of the 2019
+    # law that replaced it was not read), but the survey gives some people a year of birth
     # alone and ages are Y − year of birth (docs/rules.md §1): the row counts ages 0–2
     # by year of birth (babies under 3 months included, children of 33–35 months born
     # late in Y − 3 not) and its label says so (docs/rules.md §7).

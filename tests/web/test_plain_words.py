@@ -217,6 +217,7 @@ def test_no_template_writes_an_english_or_internal_word() -> None:
 
 # Routes the walk does not open, and why.
 NOT_WALKED = {
+    "home": "sends each role to the page of its work, which the walk opens itself",
     "logout": "signs out",
     "set_language": "a POST that sets a cookie",
     "login-code": "the second step of signing in, with no second factor set",
