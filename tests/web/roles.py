@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client
+
 PASSWORD = "mat-khau-du-manh-2021"
 ROLES: list[tuple[str, Any]] = [
     ("commune_staff", lambda t: t["communes"]["03319"]),
@@ -24,3 +26,10 @@ COVERS: dict[str, set[str]] = {
     "province_admin": {"03319", "03322", "03370"},
     "ministry_viewer": set(),
 }
+
+
+def signed_in(user: Any) -> Client:
+    """A client signed in as ``user`` (made by the ``make_user`` fixture, with PASSWORD)."""
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client

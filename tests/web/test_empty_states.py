@@ -19,10 +19,9 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from phocap.register.models import PersonYear
-from tests.web.roles import PASSWORD
+from tests.web.roles import signed_in
 
 YEAR = 2021
 
@@ -35,11 +34,6 @@ def half(tree: dict[str, Any]) -> dict[str, Any]:
     return tree
 
 
-def client_for(make_user: Any, role: str, unit: Any) -> Client:
-    client = Client()
-    user = make_user(role, unit)
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _row(html: str, name: str) -> str:
@@ -51,7 +45,7 @@ def _row(html: str, name: str) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_a_district_without_data_is_not_shown_failing(half: dict[str, Any],
                                                        make_user: Any) -> None:
-    client = client_for(make_user, "province_reviewer", half["province"])
+    client = signed_in(make_user("province_reviewer", half["province"]))
     html = client.get(f"/units/{half['province'].pk}/?year={YEAR}").content.decode()
     row = _row(html, "district 101")
     assert "Chưa có dữ liệu" in row and "Chưa đạt" not in row
@@ -63,7 +57,7 @@ def test_a_district_without_data_is_not_shown_failing(half: dict[str, Any],
 def test_a_unit_without_any_data_shows_the_empty_state(half: dict[str, Any],
                                                        make_user: Any) -> None:
     district = half["districts"][1]
-    client = client_for(make_user, "district_reviewer", district)
+    client = signed_in(make_user("district_reviewer", district))
     for url in (f"/units/{district.pk}/", f"/units/{district.pk}/results/"):
         html = client.get(url).content.decode()
         assert 'data-empty="no-data"' in html and "Chưa có dữ liệu điều tra năm" in html, url
@@ -74,7 +68,7 @@ def test_a_unit_without_any_data_shows_the_empty_state(half: dict[str, Any],
 def test_the_people_list_of_a_commune_without_data_does_not_say_all_met(
         half: dict[str, Any], make_user: Any) -> None:
     commune = half["communes"]["03370"]
-    client = client_for(make_user, "commune_staff", commune)
+    client = signed_in(make_user("commune_staff", commune))
     html = client.get(f"/units/{commune.pk}/people/primary.2.completed_at_11/").content.decode()
     assert "Chưa có dữ liệu điều tra năm" in html
     assert "đạt trọn vẹn" not in html
@@ -86,7 +80,7 @@ def test_the_dossier_form_opens_on_the_latest_year_with_data(half: dict[str, Any
     """The commune has data for 2021 only: the form opens on 2021 (it opened on last
     calendar year, 2025 here, and the submission then failed on "Mức đề nghị phải từ 1")."""
     commune = half["communes"]["03319"]
-    client = client_for(make_user, "commune_staff", commune)
+    client = signed_in(make_user("commune_staff", commune))
     page = client.get(f"/units/{commune.pk}/dossiers/")
     assert page.context["default_year"] == YEAR
     assert f'id="id_survey_year" type="number" min="1990" max="2100" value="{YEAR}"' in (
@@ -113,7 +107,7 @@ def test_a_dossier_for_a_year_without_data_is_refused_with_that_reason(
 def test_the_import_form_opens_on_the_latest_year_with_data(half: dict[str, Any],
                                                             make_user: Any) -> None:
     commune = half["communes"]["03319"]
-    client = client_for(make_user, "commune_staff", commune)
+    client = signed_in(make_user("commune_staff", commune))
     page = client.get("/imports/new/")
     assert page.status_code == 200
     assert page.context["form"]["survey_year"].value() == YEAR
@@ -125,7 +119,7 @@ def test_the_forms_of_a_unit_without_data_say_so(half: dict[str, Any], make_user
     forms of zeros, or failed with a 500 on a year whose rules know no districts), and
     the workbook and a form are not there to download."""
     district = half["districts"][1]
-    client = client_for(make_user, "district_reviewer", district)
+    client = signed_in(make_user("district_reviewer", district))
     page = client.get(f"/units/{district.pk}/forms/")
     assert page.status_code == 200 and 'data-empty="no-data"' in page.content.decode()
     assert client.get(f"/units/{district.pk}/forms.xlsx").status_code == 404
@@ -134,7 +128,7 @@ def test_the_forms_of_a_unit_without_data_say_so(half: dict[str, Any], make_user
 @pytest.mark.django_db(transaction=True)
 def test_the_trends_of_a_partial_roll_up_say_how_many_units_have_data(
         half: dict[str, Any], make_user: Any) -> None:
-    client = client_for(make_user, "province_reviewer", half["province"])
+    client = signed_in(make_user("province_reviewer", half["province"]))
     html = client.get(f"/units/{half['province'].pk}/trends/").content.decode()
     assert f'data-year="{YEAR}"' in html and "dữ liệu của 1/2 huyện" in html
 
@@ -145,7 +139,7 @@ def test_a_year_without_data_asked_by_a_link_is_named_as_such(half: dict[str, An
     """/units/<district 100>/?year=2019: the picker shows 2021, the nearest year with data,
     and the page says 2019 has none (it showed 2021 as if it were 2019's)."""
     district = half["districts"][0]
-    client = client_for(make_user, "district_reviewer", district)
+    client = signed_in(make_user("district_reviewer", district))
     html = client.get(f"/units/{district.pk}/?year=2019").content.decode()
     assert "Năm 2019 chưa có dữ liệu điều tra; đang xem năm 2021." in html
     assert "data-year-asked" not in client.get(f"/units/{district.pk}/?year=2021").content.decode()

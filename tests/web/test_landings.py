@@ -21,16 +21,12 @@ from phocap.attendance.models import Absence, ClassDay
 from phocap.recognition import workflow
 from phocap.register.models import AuditEntry
 from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
-from tests.web.roles import COVERS, PASSWORD, ROLES
+from tests.web.roles import COVERS, ROLES, signed_in
 
 YEAR = 2021
 MONDAY, TUESDAY = dt.date(2021, 9, 6), dt.date(2021, 9, 7)  # 2021–2022's first school days
 
 
-def client_for(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def account(make_user: Any, role: str, unit: Any) -> Any:
@@ -97,7 +93,7 @@ def test_a_homeroom_teacher_lands_on_their_class_today_or_the_nearest_school_day
     klass.homeroom = Staff.objects.create(school=klass.school, full_name="Cô Chủ Nhiệm",
                                           role="teacher", user=teacher)
     klass.save()
-    client = client_for(teacher)
+    client = signed_in(teacher)
     landed = client.get("/")
     assert landed.status_code == 302
     assert landed["Location"].startswith(f"/attendance/classes/{klass.pk}/2022-")
@@ -124,7 +120,7 @@ def test_every_other_role_lands_on_its_units(surveyed: dict[str, Any], make_user
     where = landing.format(commune=surveyed["communes"]["03319"].pk,
                            district=surveyed["districts"][0].pk,
                            province=surveyed["province"].pk)
-    assert client_for(user_for(make_user, surveyed, role)).get("/")["Location"] == where
+    assert signed_in(user_for(make_user, surveyed, role)).get("/")["Location"] == where
 
 
 def test_a_units_home_shows_the_dossiers_that_need_its_staff(surveyed: dict[str, Any],
@@ -139,16 +135,16 @@ def test_a_units_home_shows_the_dossiers_that_need_its_staff(surveyed: dict[str,
     dossier = workflow.submit(staff, commune, "primary", YEAR, 1, "Đủ điều kiện.")
     link = f'href="/dossiers/{dossier.pk}/"'
 
-    home = client_for(district).get("/", follow=True).content.decode()
+    home = signed_in(district).get("/", follow=True).content.decode()
     assert 'id="tasks"' in home and link in home and "Chờ bạn xét" in home
-    assert link not in client_for(province).get("/", follow=True).content.decode()
-    waiting = client_for(staff).get("/", follow=True).content.decode()
+    assert link not in signed_in(province).get("/", follow=True).content.decode()
+    waiting = signed_in(staff).get("/", follow=True).content.decode()
     assert link in waiting and "chờ" in waiting
 
     workflow.return_(district, dossier, "Thiếu biên bản kiểm tra.")
-    home = client_for(staff).get("/", follow=True).content.decode()
+    home = signed_in(staff).get("/", follow=True).content.decode()
     assert link in home and "bị trả lại" in home
-    assert link not in client_for(district).get("/", follow=True).content.decode()
+    assert link not in signed_in(district).get("/", follow=True).content.decode()
 
 
 # --- The ministry's national totals --------------------------------------------------------
@@ -157,7 +153,7 @@ def test_a_units_home_shows_the_dossiers_that_need_its_staff(surveyed: dict[str,
 def test_national_totals_scope(surveyed: dict[str, Any], make_user: Any, role: str,
                                unit_of: Any) -> None:
     """Only the ministry viewer reads the nation; the others know the provinces exist (403)."""
-    response = client_for(make_user(role, unit_of(surveyed))).get(f"/national/?year={YEAR}")
+    response = signed_in(make_user(role, unit_of(surveyed))).get(f"/national/?year={YEAR}")
     assert response.status_code == (200 if role == "ministry_viewer" else 403)
     assert surveyed["people"]["03319"].full_name.encode() not in response.content
 
@@ -171,11 +167,11 @@ def test_national_totals_list_provinces_with_data_and_never_fail_the_others(
 
     empty = AdministrativeUnit.objects.create(vintage="2025-01-04", code="02", name="Tỉnh Trống",
                                               type="province", kind="province")
-    page = client_for(make_user("ministry_viewer", None)).get(f"/national/?year={YEAR}")
+    page = signed_in(make_user("ministry_viewer", None)).get(f"/national/?year={YEAR}")
     assert page.status_code == 200
     rows = {row["unit"].code: row for row in page.context["rows"]}
     assert set(rows) == {"11", "01"}
-    own = client_for(make_user("province_reviewer", surveyed["province"])).get(
+    own = signed_in(make_user("province_reviewer", surveyed["province"])).get(
         f"/units/{surveyed['province'].pk}/?year={YEAR}").context["standards"]
     assert rows["11"]["standards"] == own
     assert [p.pk for p in page.context["without_data"]] == [empty.pk]
@@ -210,7 +206,7 @@ def test_decided_lists_what_the_reviewers_level_decided(decided: dict[str, Any],
                                                         unit_of: Any) -> None:
     """District 100 lists its two decisions with number and date; no other role decided
     anything here; roles that review nothing are refused (403), as from the queue."""
-    client = client_for(account(make_user, role, unit_of(surveyed)))
+    client = signed_in(account(make_user, role, unit_of(surveyed)))
     response = client.get("/recognition/decided/")
     if role in ("commune_staff", "school_staff"):
         assert response.status_code == 403
@@ -229,7 +225,7 @@ def test_decided_lists_what_the_reviewers_level_decided(decided: dict[str, Any],
 
 def test_the_queue_links_the_decisions(decided: dict[str, Any], surveyed: dict[str, Any],
                                        make_user: Any) -> None:
-    reviewer = client_for(account(make_user, "district_reviewer", surveyed["districts"][0]))
+    reviewer = signed_in(account(make_user, "district_reviewer", surveyed["districts"][0]))
     assert 'href="/recognition/decided/"' in reviewer.get("/recognition/queue/").content.decode()
 
 
@@ -249,7 +245,7 @@ def test_attendance_unit_scope_matrix(classes: dict[str, SchoolClass], surveyed:
     """200 where the role covers the unit (the ministry viewer: counts without names), 404
     elsewhere (a school's or commune's account covers no district)."""
     unit = UNITS[target](surveyed)
-    response = client_for(make_user(role, unit_of(surveyed))).get(
+    response = signed_in(make_user(role, unit_of(surveyed))).get(
         f"/attendance/units/{unit.pk}/")
     covers = role == "ministry_viewer" or UNIT_COVERS[target] <= COVERS[role]
     assert response.status_code == (200 if covers else 404)
@@ -268,7 +264,7 @@ def test_a_districts_attendance_by_commune_by_hand(classes: dict[str, SchoolClas
     name list shown on a page, per commune."""
     district = surveyed["districts"][0]
     reviewer = make_user("district_reviewer", district)
-    response = client_for(reviewer).get(f"/attendance/units/{district.pk}/?year={YEAR}")
+    response = signed_in(reviewer).get(f"/attendance/units/{district.pk}/?year={YEAR}")
     assert response.status_code == 200
     rows = {row.unit.code: row for row, _url in response.context["rows"]}
     one, two, total = rows["03319"], rows["03322"], response.context["figures"].total
@@ -289,7 +285,7 @@ def test_the_district_agrees_with_its_communes_reports(classes: dict[str, School
                                                        surveyed: dict[str, Any],
                                                        make_user: Any) -> None:
     """The district's at-risk counts are the communes' own reports' counts, summed."""
-    client = client_for(make_user("district_reviewer", surveyed["districts"][0]))
+    client = signed_in(make_user("district_reviewer", surveyed["districts"][0]))
     rows = {row.unit.code: row for row, _url in client.get(
         f"/attendance/units/{surveyed['districts'][0].pk}/?year={YEAR}").context["rows"]}
     for code in ("03319", "03322"):
@@ -303,7 +299,7 @@ def test_a_district_attendance_address_is_no_longer_a_404(surveyed: dict[str, An
     """`/attendance/communes/<district>/` was a 404: it leads to the district's page, which
     the district's home links."""
     district = surveyed["districts"][0]
-    client = client_for(make_user("district_reviewer", district))
+    client = signed_in(make_user("district_reviewer", district))
     response = client.get(f"/attendance/communes/{district.pk}/?year={YEAR}")
     assert response.status_code == 302
     assert response["Location"] == f"/attendance/units/{district.pk}/?year={YEAR}"
@@ -337,7 +333,7 @@ def test_a_frozen_years_edit_pages_are_read_only_before_anyone_types(
     person = surveyed["people"]["03319"]
     school = School.objects.create(code="T9", name="Trường TH T9", level="primary",
                                    commune=commune)
-    client = client_for(frozen_2021)
+    client = signed_in(frozen_2021)
     pages = {
         "person": f"/persons/{person.pk}/?year={YEAR}",
         "person-new": f"/households/{person.household_id}/members/new/?year={YEAR}",

@@ -23,14 +23,13 @@ from typing import Any
 import openpyxl
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client
 
 from phocap.engine.result import CriterionResult, Evaluation, StandardResult, UnitResult
 from phocap.reports import pdf
 from phocap.reports.dossier import DossierContent
 from phocap.reports.model import Column, Form, Row
 from phocap.reports.xlsx import write_forms
-from tests.web.roles import PASSWORD
+from tests.web.roles import signed_in
 
 NINETY_FIVE = Fraction(19, 20)
 # (numerator, denominator) → the rate as every output must print it.
@@ -65,11 +64,6 @@ def evaluation(code: str, found: list[CriterionResult]) -> Evaluation:
                                                       {"primary": standard})])
 
 
-def client_for(make_user: Any, unit: Any) -> Client:
-    client = Client()
-    user = make_user("commune_staff", unit)
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_results_page(tree: dict[str, Any], make_user: Any,
@@ -79,7 +73,7 @@ def test_the_results_page(tree: dict[str, Any], make_user: Any,
                         lambda unit, year: evaluation(unit.code, criteria()))
     monkeypatch.setattr("phocap.register.views.units.cached_next_year", lambda unit, year: [])
     monkeypatch.setattr("phocap.register.views.units.cached_villages", lambda unit, year: [])
-    page = client_for(make_user, commune).get(
+    page = signed_in(make_user("commune_staff", commune)).get(
         f"/units/{commune.pk}/results/?year=2021").content.decode()
     rows = re.findall(r'<tr data-criterion="[^"]+">(.*?)</tr>', page, re.S)
     assert [RATE.findall(row)[0] for row in rows] == list(SHOWN.values())
@@ -127,7 +121,8 @@ def test_the_trends_page(tree: dict[str, Any], make_user: Any,
     monkeypatch.setattr("phocap.dashboard.views.survey_years", lambda communes: list(by_year))
     monkeypatch.setattr("phocap.dashboard.views.cached_results",
                         lambda unit, year: evaluation(unit.code, [by_year[year]]))
-    page = client_for(make_user, commune).get(f"/units/{commune.pk}/trends/").content.decode()
+    page = signed_in(make_user("commune_staff", commune)).get(
+        f"/units/{commune.pk}/trends/").content.decode()
     found = set(RATE.findall(page))
     assert found == set(SHOWN.values())
     description = re.search(r'<desc id="criteria-0-desc">(.*?)</desc>', page, re.S)
@@ -159,7 +154,7 @@ def test_a_rate_that_rounds_onto_its_threshold_is_explained(
                         lambda unit, year: evaluation(unit.code, found))
     monkeypatch.setattr("phocap.register.views.units.cached_next_year", lambda unit, year: [])
     monkeypatch.setattr("phocap.register.views.units.cached_villages", lambda unit, year: [])
-    page = client_for(make_user, commune).get(
+    page = signed_in(make_user("commune_staff", commune)).get(
         f"/units/{commune.pk}/results/?year=2021").content.decode()
     table = render_to_string("recognition/_criteria.html",
                              {"criteria": [found[0].to_json() | {"label": "Tiểu học mức 1"}]})
