@@ -1,0 +1,78 @@
+"""Which communes of the list of 1 July 2025 continue which communes of the list before it.
+
+The register keeps a commune's survey years under the unit of the list in force
+on each year's reference date (units.vintage_for_year): up to 2024 an old
+commune, from 2025 a new one. Everything that crosses that line (the roll-over
+into 2025, what a merged commune's staff may read of its predecessors' years,
+a new commune's series before 2025) asks this module, which reads the official
+conversion table (units.registry) once and answers in the register's own rows.
+
+A link is ``whole`` when the old commune went entirely into the new one and
+``part`` when it was split among several: figures summed over predecessors are
+exact only when every link is whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from phocap.register.models import AdministrativeUnit
+from phocap.units import Vintage, new_to_old, old_to_new, vintage_for_year
+
+FIRST_YEAR_AFTER = 2025
+"""The first survey year recorded under the communes of 1 July 2025."""
+OLD = Vintage.V2025_01_04.value
+NEW = Vintage.V2025_07_01.value
+
+
+@dataclass(frozen=True)
+class Link:
+    """One old commune going (wholly or in part) into one new commune."""
+
+    old: AdministrativeUnit
+    new: AdministrativeUnit
+    whole: bool
+
+
+def is_old(unit: AdministrativeUnit) -> bool:
+    """Whether the unit belongs to the list before 1 July 2025."""
+    return unit.vintage == OLD
+
+
+def vintage_of_year(year: int) -> str:
+    """The vintage whose units hold survey year ``year`` in the register."""
+    return vintage_for_year(year).value
+
+
+def predecessors(unit: AdministrativeUnit) -> list[Link]:
+    """The old communes in the register that went into the new commune ``unit``.
+
+    Links whose old commune is not a unit of the register (an island district,
+    a ward created between the two lists) are left out: nothing of theirs can be
+    in the register.
+    """
+    if unit.vintage != NEW or unit.type != AdministrativeUnit.Type.COMMUNE:
+        return []
+    links = new_to_old(unit.code)
+    found = {u.code: u for u in AdministrativeUnit.objects.filter(
+        vintage=OLD, type=AdministrativeUnit.Type.COMMUNE,
+        code__in=[k.old_commune_code for k in links if k.old_commune_code])}
+    return [Link(found[k.old_commune_code], unit, k.note != "part")
+            for k in links if k.old_commune_code in found]
+
+
+def successors(unit: AdministrativeUnit) -> list[Link]:
+    """The new communes in the register that received (part of) the old commune ``unit``."""
+    if unit.vintage != OLD or unit.type != AdministrativeUnit.Type.COMMUNE:
+        return []
+    links = old_to_new(unit.code)
+    found = {u.code: u for u in AdministrativeUnit.objects.filter(
+        vintage=NEW, type=AdministrativeUnit.Type.COMMUNE,
+        code__in=[k.new_commune_code for k in links])}
+    return [Link(unit, found[k.new_commune_code], k.note != "part")
+            for k in links if k.new_commune_code in found]
+
+
+def is_split(unit: AdministrativeUnit) -> bool:
+    """Whether the old commune ``unit`` went into more than one new commune."""
+    return len({k.new.pk for k in successors(unit)}) > 1
