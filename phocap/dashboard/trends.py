@@ -14,7 +14,7 @@ level against the roll-up share.
 A new commune's or province's years before 2025 are its predecessors' counts
 added up (register/series.py); the charts draw the line of 1 July 2025 between
 the years on either side (``DIVIDE``), and the figures of an approximate year
-read "≈ 95,24%" in the tables and "≈ 2023" on the charts' axis.
+and its label on the charts' axis are marked approximate (numbers.approximate).
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def divide() -> Divide:
 
 
 def notes(found: Figures) -> list[str]:
-    """Why a year's figures are approximate, one phrase per predecessor, marked "≈" (the page
-    says which year)."""
+    """Why a year's figures are approximate, one phrase per predecessor, each marked
+    approximate (the page says which year)."""
     said = []
     for note in found.notes:
         if note.kind == PART:

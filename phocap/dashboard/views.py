@@ -73,7 +73,7 @@ class FigureRow(TypedDict):
 def _figures(unit: AdministrativeUnit, figures: series.Figures,
              targets: dict[tuple[int, str], Resolved]) -> list[FigureRow]:
     """Per indicator: counts, rate, the target that applies, where it comes from, the words;
-    the rate marked "≈" when the year's figures are approximate (register/series.py)."""
+    the rate marked approximate when the year's figures are (register/series.py)."""
     indicators = figures.result.indicators if figures.result else {}
     approximate = numbers.approximate if figures.approximate else str
     rows: list[FigureRow] = []
@@ -166,7 +166,7 @@ def _crossing(request: AuthedRequest, unit: AdministrativeUnit,
     new units that continue it (linked where the user covers them)."""
     summed = {u.pk: u for f in found for u in f.summed_from}
     return {
-        "reorganised": trend.REORGANISED,
+        "reorganised": trend.REORGANISED, "approximate_mark": numbers.APPROXIMATE,
         "summed_from": sorted(summed.values(), key=lambda u: u.code),
         "summed_years": [f.year for f in found if f.summed_from],
         "approximate_notes": [(f.year, trend.notes(f)) for f in found if f.approximate],

@@ -25,7 +25,7 @@ A series that crosses a change of the units (the reorganisation of 1 July 2025)
 shows it: a ``Divide`` is a vertical line between the survey years on either
 side, labelled in full under the axis, and each year whose figures are
 approximate (summed over predecessors, register/series.py) has its axis label
-marked "≈ 2023", as the table's figures are (numbers.approximate).
+marked approximate, as the table's figures are (numbers.approximate).
 """
 
 from __future__ import annotations

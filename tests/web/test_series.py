@@ -32,7 +32,6 @@ from django.test import Client
 
 from phocap import numbers
 from phocap.register import lineage, series
-from phocap.reports.charts import Divide, Series, line_chart
 from phocap.units import conversion_links
 
 PRIMARY = "mobilisation.primary_6_10"
@@ -187,20 +186,6 @@ def test_no_old_province_is_split() -> None:
         new_of.setdefault(link.old_province_code, set()).add(link.new_province_code)
     assert len(new_of) == 63
     assert all(len(found) == 1 for found in new_of.values())
-
-
-def test_the_chart_draws_the_line_only_when_its_years_cross_it() -> None:
-    """Years 2023 and 2025 on the 256 px plot from x 44: 2024.5 is at 44 + 1,5/2 × 256 = 236;
-    the label sits under the years; an approximate year reads "≈ 2023" on the axis."""
-    divide = Divide(2024.5, "01/7/2025: sắp xếp đơn vị hành chính")
-    crossing = line_chart("c", "T", [Series("A", ((2023, Fraction(65)), (2025, 100)))],
-                          divide=divide, approximate=frozenset({2023}))
-    assert '<g class="divide" data-at="2024.5"><line x1="236"' in crossing
-    assert ">01/7/2025: sắp xếp đơn vị hành chính</text>" in crossing
-    assert ">≈ 2023</text>" in crossing and ">2025</text>" in crossing
-    assert "≈ gần đúng: 2023" in crossing
-    before = line_chart("c", "T", [Series("A", ((2022, 75), (2023, 65)))], divide=divide)
-    assert 'class="divide"' not in before and "sắp xếp" not in before
 
 
 def _client(role: str, unit: Any) -> Client:
