@@ -51,14 +51,22 @@ def predecessors(unit: AdministrativeUnit) -> list[Link]:
     a ward created between the two lists) are left out: nothing of theirs can be
     in the register.
     """
-    if unit.vintage != NEW or unit.type != AdministrativeUnit.Type.COMMUNE:
-        return []
-    links = new_to_old(unit.code)
+    return predecessors_of([unit])[unit.pk]
+
+
+def predecessors_of(units: list[AdministrativeUnit]) -> dict[int, list[Link]]:
+    """``predecessors`` of each unit, by pk, in one query (a province's communes at once)."""
+    new = [u for u in units if u.vintage == NEW and u.type == AdministrativeUnit.Type.COMMUNE]
+    links = {u.pk: new_to_old(u.code) for u in new}
     found = {u.code: u for u in AdministrativeUnit.objects.filter(
         vintage=OLD, type=AdministrativeUnit.Type.COMMUNE,
-        code__in=[k.old_commune_code for k in links if k.old_commune_code])}
-    return [Link(found[k.old_commune_code], unit, k.note != "part")
-            for k in links if k.old_commune_code in found]
+        code__in={k.old_commune_code for found in links.values() for k in found
+                  if k.old_commune_code})}
+    answer: dict[int, list[Link]] = {u.pk: [] for u in units}
+    for unit in new:
+        answer[unit.pk] = [Link(found[k.old_commune_code], unit, k.note != "part")
+                           for k in links[unit.pk] if k.old_commune_code in found]
+    return answer
 
 
 def successors(unit: AdministrativeUnit) -> list[Link]:

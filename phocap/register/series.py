@@ -145,8 +145,10 @@ def below(unit: AdministrativeUnit, year: int,
 
 
 def _summed(communes: list[AdministrativeUnit], year: int) -> dict[int, Figures]:
-    olds = [link.old for c in communes for link in lineage.predecessors(c)]
-    return _cached("communes", communes, year, olds, _communes)
+    links = lineage.predecessors_of(communes)
+    olds = list({link.old.pk: link.old for found in links.values() for link in found}.values())
+    return _cached("communes", communes, year, olds,
+                   lambda units, y: _communes(units, y, links, olds))
 
 
 def _cached(kind: str, units: list[AdministrativeUnit], year: int,
@@ -174,10 +176,9 @@ def _difficult(communes: list[AdministrativeUnit], year: int) -> set[int]:
                .values_list("unit_id", flat=True))
 
 
-def _communes(communes: list[AdministrativeUnit], year: int) -> dict[int, Figures]:
+def _communes(communes: list[AdministrativeUnit], year: int, links: dict[int, list[lineage.Link]],
+              olds: list[AdministrativeUnit]) -> dict[int, Figures]:
     """New communes in a year before 2025, each from its predecessors' summed counts."""
-    links = {c.pk: lineage.predecessors(c) for c in communes}
-    olds = list({link.old.pk: link.old for found in links.values() for link in found}.values())
     try:
         q, counts = cached_counts(NOW, olds, year)
     except RulesetError:
