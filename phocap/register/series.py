@@ -50,12 +50,14 @@ from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import commune_counts, hooks, lineage, revisions
 from phocap.register.commune_counts import NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.register.results import ANSWER_FORMAT as RESULT_FORMAT
 from phocap.register.results import cached_results, subtree, survey_years
 from phocap.rules import RulesetError
 
 FIRST_YEAR_AFTER = lineage.FIRST_YEAR_AFTER
 ANSWER_FORMAT = 1
-"""Raised when the shape of a cached ``Figures`` changes."""
+"""Raised when the shape of a cached ``Figures`` changes (the engine's result inside it
+follows results.ANSWER_FORMAT, which the key holds too)."""
 T = TypeVar("T")
 
 PART = "part"
@@ -141,7 +143,8 @@ def below(unit: AdministrativeUnit, year: int,
     if not crosses(unit, year):
         found = {u.code: u for u in cached_results(unit, year).units}
         return {c.pk: Figures(year, found.get(c.code)) for c in children}
-    return _summed([c for c in children if c.type == AdministrativeUnit.Type.COMMUNE], year)
+    found = _summed([c for c in children if c.type == AdministrativeUnit.Type.COMMUNE], year)
+    return {c.pk: found.get(c.pk, Figures(year, None)) for c in children}
 
 
 def _summed(communes: list[AdministrativeUnit], year: int) -> dict[int, Figures]:
@@ -162,7 +165,8 @@ def _cached(kind: str, units: list[AdministrativeUnit], year: int,
     """
     state = (kind, [u.pk for u in units], sorted(revisions.of(c.pk for c in olds).items()),
              sorted(_difficult(olds, year)))
-    key = f"series:{ANSWER_FORMAT}:{year}:{hashlib.sha1(repr(state).encode()).hexdigest()}"
+    digest = hashlib.sha1(repr(state).encode()).hexdigest()
+    key = f"series:{ANSWER_FORMAT}.{RESULT_FORMAT}:{year}:{digest}"
     found: T | None = cache.get(key)
     if found is None:
         found = compute(units, year)
