@@ -141,10 +141,10 @@ def below(unit: AdministrativeUnit, year: int,
     if not children:
         return {}
     if not crosses(unit, year):
-        found = {u.code: u for u in cached_results(unit, year).units}
-        return {c.pk: Figures(year, found.get(c.code)) for c in children}
-    found = _summed([c for c in children if c.type == AdministrativeUnit.Type.COMMUNE], year)
-    return {c.pk: found.get(c.pk, Figures(year, None)) for c in children}
+        own = {u.code: u for u in cached_results(unit, year).units}
+        return {c.pk: Figures(year, own.get(c.code)) for c in children}
+    summed = _summed([c for c in children if c.type == AdministrativeUnit.Type.COMMUNE], year)
+    return {c.pk: summed.get(c.pk, Figures(year, None)) for c in children}
 
 
 def _summed(communes: list[AdministrativeUnit], year: int) -> dict[int, Figures]:
