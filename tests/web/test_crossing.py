@@ -221,7 +221,8 @@ def test_a_split_carries_each_village_to_its_own_new_commune(split: dict[str, An
     with pytest.raises(CrossingRefused, match=r"Phường Ngọc Hà \(1 thôn\)"):
         cross(None, ba_dinh)
     assert not Village.objects.filter(commune=ba_dinh).exists()
-    crossing.place(None, Village.objects.get(commune=old, name="Tổ 3"), ngoc_ha)
+    assert crossing.place(None, old, {Village.objects.get(commune=old, name="Tổ 3").pk: ngoc_ha}
+                          ) == 1
     before, before_view = year_rows(2024), records_2024()
     # Ba Đình: Tổ 1 (Khánh, Lan); Ngọc Hà: Tổ 2 (Minh; Nam died) and Tổ 3 (Oanh).
     assert (plan(ba_dinh).villages, plan(ba_dinh).people) == (1, 2)
@@ -230,7 +231,7 @@ def test_a_split_carries_each_village_to_its_own_new_commune(split: dict[str, An
     assert (first.villages, first.households, first.people) == (1, 1, 2)
     # Ba Đình has crossed: the homes are what was carried and no longer change.
     with pytest.raises(CrossingRefused, match="không đổi được nữa"):
-        crossing.place(None, Village.objects.get(commune=old, name="Tổ 3"), ba_dinh)
+        crossing.place(None, old, {Village.objects.get(commune=old, name="Tổ 3").pk: ba_dinh})
     second = cross(None, ngoc_ha)
     assert (second.villages, second.households, second.people) == (2, 2, 2)
     assert year_rows(2024) == before and records_2024() == before_view
@@ -323,17 +324,33 @@ def test_carried_rows_of_the_old_commune_no_longer_change(renamed: dict[str, Any
     assert freezing.carried_on(krong_na) is not None
 
 
-def test_village_homes_only_among_the_successors(split: dict[str, Any]) -> None:
-    village = Village.objects.get(commune=split["old_ngoc_ha"], name="Tổ 3")
-    assert {c.code for c in crossing.homes_for(village)} == {"00004", "00008"}
+def test_village_homes_only_among_the_successors(split: dict[str, Any],
+                                                 make_user: Any) -> None:
+    old = split["old_ngoc_ha"]
+    village = Village.objects.get(commune=old, name="Tổ 3")
+    assert {c.code for c in crossing.homes_for(old)} == {"00004", "00008"}
     with pytest.raises(CrossingRefused, match="không chuyển vào"):
-        crossing.place(None, village, split["new_buon_don"])
-    home = crossing.place(None, village, split["ba_dinh"])
-    moved = crossing.place(None, village, split["ngoc_ha"])
-    assert home.pk == moved.pk and moved.commune == split["ngoc_ha"]
+        crossing.place(None, old, {village.pk: split["new_buon_don"]})
+    # Tổ 1 already goes to Ba Đình: saving it again changes nothing and writes nothing.
+    tu_1 = Village.objects.get(commune=old, name="Tổ 1")
+    assert crossing.place(None, old, {village.pk: split["ba_dinh"], tu_1.pk: split["ba_dinh"]}
+                          ) == 1
+    assert crossing.place(None, old, {village.pk: split["ngoc_ha"]}) == 1
+    assert VillageHome.objects.get(village=village).commune == split["ngoc_ha"]
     assert list(AuditEntry.objects.filter(model="villagehome").order_by("pk")
                 .values_list("action", "commune__code")) == [("create", "00016"),
                                                             ("update", "00016")]
+    # Who may: the staff of a successor, the new province's staff; not another commune's.
+    for role, unit_of, may in (("commune_staff", "ba_dinh", True),
+                               ("province_reviewer", "new_hanoi", True),
+                               ("commune_staff", "new_buon_don", False),
+                               ("commune_staff", "old_ngoc_ha", False)):
+        who = make_user(role, split[unit_of])
+        if may:
+            crossing.place(who, old, {village.pk: split["ba_dinh"]})
+        else:
+            with pytest.raises(PermissionDenied):
+                crossing.place(who, old, {village.pk: split["ba_dinh"]})
 
 
 def test_village_names_after_the_line() -> None:
