@@ -15,6 +15,7 @@ the fingers: the check that matters is person by person (``assert_person_by_pers
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from phocap.recognition.models import Dossier
-from phocap.register import crossing, editing, freezing, uniqueness
+from phocap.register import crossing, editing, freezing, importing, uniqueness
 from phocap.register.crossing import CrossingRefused, cross, plan
 from phocap.register.models import (
     AdministrativeUnit,
@@ -34,9 +35,11 @@ from phocap.register.models import (
     VillageHome,
 )
 from phocap.survey import classes
+from phocap.survey.validate import validate
 from phocap.units.villages import names_after, short_commune_name
 
 OLD, NEW = "2025-01-04", "2025-07-01"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 GONE = ("chuyển đi", "chết")
 
 
@@ -322,6 +325,35 @@ def test_carried_rows_of_the_old_commune_no_longer_change(renamed: dict[str, Any
     with pytest.raises(freezing.Frozen, match="đã được chuyển sang Xã Buôn Đôn"):
         editing.update_person(old_staff, carried.pk, carried.version, {"full_name": "Y Khoa"})
     assert freezing.carried_on(krong_na) is not None
+
+
+def test_an_old_commune_crossed_from_takes_no_more_files(renamed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """A file of 2024 for Krông Na after Buôn Đôn crossed would change the old rows (a
+    corrected name on the old person only): refused, saying why."""
+    header = FIXTURE.read_text(encoding="utf-8-sig").splitlines()[0]
+    row = ["2024", "66", "647", "24235", "Buôn Drang Phôk", "1", "1", "", "Y Khoa Niê Kdăm",
+           "1980", "nam", "Ê Đê", "thường trú"]
+    path = tmp_path / "krong-na-2024.csv"
+    path.write_text("\n".join([header, ",".join(row + [""] * (header.count(",") + 1 - len(row)))])
+                    + "\n", encoding="utf-8")
+    checked = validate(path, keep_records=True)
+    assert checked.records is not None, checked.report.problems
+    assert len(importing.preview(checked.records).changed) == 1  # before: Y Khoa Niê renamed
+    cross(None, renamed["new_buon_don"])
+    with pytest.raises(importing.ImportRefused, match="Xã Buôn Đôn đã mở năm 2025"):
+        importing.preview(checked.records)
+
+
+def test_a_carried_household_takes_no_new_member(renamed: dict[str, Any],
+                                                 make_user: Any) -> None:
+    old_staff = make_user("commune_staff", renamed["krong_na"])
+    cross(None, renamed["new_buon_don"])
+    old = Household.objects.get(commune=renamed["krong_na"])
+    record = {"person_no": 3, "full_name": "Y Mới Niê", "birth_year": 2024, "sex": "nam",
+              "national_id": None}
+    with pytest.raises(freezing.Frozen, match="Hộ số 1 đã được chuyển sang Xã Buôn Đôn"):
+        editing.add_person(old_staff, old, 2024, record)
 
 
 def test_village_homes_only_among_the_successors(split: dict[str, Any],
