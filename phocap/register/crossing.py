@@ -128,7 +128,7 @@ def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
         split = lineage.is_split(link.old)
         villages = Village.objects.filter(commune=link.old).order_by("name")
         if split:
-            homeless += list(villages.filter(home__isnull=True))
+            homeless += list(villages.filter(home__isnull=True).select_related("commune"))
             villages = villages.filter(home__commune=new_commune)
         found = list(villages)
         records = PersonYear.objects.filter(person__household__village__in=found,

@@ -23,6 +23,7 @@ from phocap.register import audit
 from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.survey import classes
+from phocap.units import vintage_for_year
 
 CARRIED = (
     "residence", "disability", "current_school", "preschool_completed", "primary_completed",
@@ -143,6 +144,11 @@ def open_year(user: User, commune: AdministrativeUnit, year: int,
     """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
     if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được mở năm điều tra mới của xã mình.")
+    if vintage_for_year(year + 1).value != commune.vintage:
+        # The year after 2024 is kept by the communes of 1 July 2025 (register/crossing.py).
+        raise RolloverRefused(
+            f"Từ năm {year + 1} sổ do xã mới (sau sắp xếp ngày 01/7/2025) giữ: năm {year + 1}"
+            " được mở ở trang “Mở năm 2025 từ sổ của các xã cũ” của xã mới, không mở ở xã cũ.")
     if reason := frozen(commune, year + 1):
         raise RolloverRefused(reason)
     current = PersonYear.objects.filter(person__household__commune=commune, survey_year=year)

@@ -34,6 +34,7 @@ from phocap.register.models import (
     Village,
     VillageHome,
 )
+from phocap.register.rollover import RolloverRefused, open_year
 from phocap.survey import classes
 from phocap.survey.validate import validate
 from phocap.units.villages import names_after, short_commune_name
@@ -307,6 +308,15 @@ def test_only_the_new_commune_s_staff_open_it(renamed: dict[str, Any], make_user
         with pytest.raises(PermissionDenied):
             cross(who, renamed["new_buon_don"])
     assert not Household.objects.filter(commune=renamed["new_buon_don"]).exists()
+
+
+def test_an_old_commune_does_not_open_2025_itself(renamed: dict[str, Any],
+                                                  make_user: Any) -> None:
+    """"Lên lớp" inside the old commune would put 2025 under a commune of the old list."""
+    staff = make_user("commune_staff", renamed["krong_na"])
+    with pytest.raises(RolloverRefused, match="Mở năm 2025 từ sổ của các xã cũ"):
+        open_year(staff, renamed["krong_na"], 2024)
+    assert not PersonYear.objects.filter(survey_year=2025).exists()
 
 
 def test_nothing_to_cross_without_2024(units: dict[str, Any]) -> None:

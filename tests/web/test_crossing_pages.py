@@ -188,9 +188,12 @@ def test_the_person_page_shows_the_years_under_the_old_commune(world: dict[str, 
     old_page = client_of(world, "the old district").get(f"/persons/{old.pk}/").content.decode()
     assert "Từ năm 2025 người này được chuyển sang Phường Ba Đình" in old_page
     assert "Xem ở xã mới" not in old_page
-    editor = client_of(world, "staff of the old Ngọc Hà").get(f"/persons/{old.pk}/")
-    assert 'id="frozen"' in editor.content.decode()
-    assert 'id="record-form"' not in editor.content.decode()
+    old_staff = client_of(world, "staff of the old Ngọc Hà")
+    editor = old_staff.get(f"/persons/{old.pk}/").content.decode()
+    assert 'id="frozen"' in editor and 'id="record-form"' not in editor
+    household = old_staff.get(f"/households/{old.household_id}/").content.decode()
+    assert "Hộ số 1 đã được chuyển sang Phường Ba Đình" in household
+    assert "Thêm trẻ mới sinh" not in household
 
 
 def test_the_pages_read_as_plain_vietnamese(world: dict[str, Any]) -> None:

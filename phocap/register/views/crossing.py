@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from phocap.accounts.permissions import covers, may_edit, may_place_villages, refuse
 from phocap.accounts.requests import AuthedRequest
 from phocap.register import crossing, freezing, lineage
+from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.rollover import GONE
 from phocap.register.views.common import breadcrumbs, commune_with_people
@@ -88,7 +89,7 @@ def open_first_year(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             try:
                 done = crossing.cross(request.user, commune)
-            except crossing.CrossingRefused as exc:
+            except (crossing.CrossingRefused, StaleEdit) as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _(

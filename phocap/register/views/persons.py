@@ -160,7 +160,8 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/person_new.html", {
         "household": household, "unit": commune, "year": year, "form": form,
         "happened": happened, "event": event, "title": EVENT_TITLES[event],
-        "confirming": confirming, "frozen": freezing.frozen(commune, year),
+        "confirming": confirming,
+        "frozen": freezing.moved_on(household) or freezing.frozen(commune, year),
         "breadcrumbs": breadcrumbs(commune, request.user),
     })
 
