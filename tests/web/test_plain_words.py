@@ -225,6 +225,12 @@ NOT_WALKED = {
     "duplicates-merge": "a POST",
     "import-report": "the XLSX the check of a real upload writes (survey/report.py), "
                      "opened in tests/web/test_import_pages.py",
+    "unit-crossing": "a commune of the list of 1 July 2025 continuing old ones, which the "
+                     "demo district does not have: tests/web/test_crossing_pages.py reads "
+                     "the page with this module's patterns",
+    "unit-village-homes": "an old commune split among new ones, which the demo district "
+                          "does not have: tests/web/test_crossing_pages.py reads the page "
+                          "with this module's patterns",
 }
 
 

@@ -32,7 +32,7 @@ from phocap.engine.result import CriterionResult, UnitResult
 from phocap.engine.rollup import short_of
 from phocap.kit import empty
 from phocap.kit.years import year_shown
-from phocap.register import audit, hooks
+from phocap.register import audit, hooks, lineage
 from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import (
     AdministrativeUnit,
@@ -160,6 +160,10 @@ def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
     context: dict[str, object] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
         "can_edit": may_edit(request.user, commune),
+        # Across 1 July 2025: a new commune opens its first year from its predecessors,
+        # a split old commune's villages are given their new commune (register/crossing.py).
+        "crosses": bool(lineage.predecessors(commune)),
+        "split": lineage.is_split(commune),
     }
     if not sees_people(request.user):
         return context
