@@ -60,7 +60,7 @@ SHARES = {
     ("lower_secondary", 1): ("0.90", "1", "0.90"),
     ("lower_secondary", 2): ("0.95", "1", "0.95"),
     ("lower_secondary", 3): ("1", "1", "1"),
-    ("literacy", 1): ("0.90", "0.90", "0.81"),
+    ("literacy", 1): ("0.90", "0.90", "0.90"),
     ("literacy", 2): ("0.90", "1", "0.90"),
 }
 # docs/rules.md §5 and nd277-2025.toml: key → (fact, ages, threshold, ĐBKK threshold)
@@ -151,7 +151,7 @@ def test_nd277_matches_rules_md() -> None:
     assert (share.province, share.province_especially_difficult) == (
         Fraction("0.90"), Fraction("0.85")
     )
-    assert ruleset.share("literacy", 1).province == Fraction("0.81")
+    assert ruleset.share("literacy", 1).province == Fraction("0.90")  # D1: not 0.81
 
 
 def test_marks_follow_rules_md() -> None:
