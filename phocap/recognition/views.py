@@ -133,7 +133,7 @@ def dossier(request: AuthedRequest, pk: int) -> HttpResponse:
         "current_note": _verdict_note(current),
         "current": current, "current_criteria": _criteria(current and current["result"]),
         "differs": differs,
-        "reviewer": workflow.reviewer_of(found.unit, found.standard, found.level_claimed),
+        "authority": printing.authority_of(found.unit, found.standard, found.level_claimed),
         "can_review": reviews and found.status == Dossier.Status.SUBMITTED,
         "can_resubmit": submits and found.status in (Dossier.Status.RETURNED,
                                                      Dossier.Status.REFUSED),

@@ -158,7 +158,7 @@ class DossierContent:
     level_computed: int
     level_claimed: int
     criteria: tuple[Criterion, ...]
-    reviewer: str  # the recognising level's name (workflow.reviewer_of)
+    reviewer: str  # who decides: "Chủ tịch Ủy ban nhân dân tỉnh …" (printing.authority_of)
     level_granted: int | None = None
     unmet_prerequisites: tuple[str, ...] = ()
     conditions: str = "not_assessed"
@@ -169,6 +169,7 @@ class DossierContent:
     minutes: tuple[Minutes, ...] = ()
     place: str = ""  # the place of the date line: the commune's or the district's name
     issued: dt.date | None = None
+    reviewer_caveat: str = ""  # where the texts read leave who decides open (rules/words.py)
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any], **fields: Any) -> DossierContent:

@@ -231,6 +231,7 @@ class _Writer:
             self.p("3. Đề nghị", "heading"),
             self.p(f"{c.unit_name} đề nghị {c.reviewer} kiểm tra, công nhận {kind}"
                    f" {c.level_words(c.level_claimed)} năm {c.year}."),
+            *([self.p(c.reviewer_caveat, "small_italic")] if c.reviewer_caveat else []),
             Spacer(1, 6 * mm),
             self.signatures([Signature("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", seal=True)],
                             left=recipients)]))

@@ -207,6 +207,20 @@ DOUBTS_BY_STANDARD: dict[str, str] = {
     "preschool_3_5": ("Ngưỡng này lấy từ bản dự thảo và tin báo về Nghị định 277/2025/NĐ-CP,"
                       " chưa đọc được văn bản chính thức;"),
 }
+# Who decides a recognition from 1 July 2025, where the texts read leave it open
+# (docs/rules.md §4; recognition/printing.authority_of): said beside the addressee.
+AUTHORITY_CAVEATS: dict[str, str] = {
+    "commune_from_2025": (
+        "Cách hiểu của phocap: Nghị định 142/2025/NĐ-CP chuyển các việc của cấp huyện lên"
+        " cấp tỉnh và cấp xã; việc công nhận xã được hiểu là chuyển lên tỉnh, nhưng chưa đọc"
+        " được cơ quan nào của tỉnh ký quyết định. phocap gửi hồ sơ đến Ủy ban nhân dân tỉnh;"
+        " nếu tỉnh giao việc này cho cơ quan khác, nơi nhận hồ sơ có thể thay đổi."),
+    "one_level_from_2025": (
+        "Cách hiểu của phocap: Nghị định 143/2025/NĐ-CP giao Chủ tịch Ủy ban nhân dân tỉnh"
+        " công nhận tỉnh đạt chuẩn phổ cập giáo dục mức độ 1 và mức độ 2; tiêu chuẩn này chỉ"
+        " có một mức, phocap coi là mức độ 1. Nếu có hướng dẫn khác, nơi nhận hồ sơ có thể"
+        " thay đổi."),
+}
 # A two-level roll-up share with no doubt of its own.
 _SHARE_DOUBT = {INTERPRETATION: _PROVINCE_SHARE}
 
