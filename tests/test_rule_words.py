@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from phocap.engine.indicators import INDICATORS
 from phocap.rules import citation, load, names, ruleset_title, words
 from phocap.rules.words import counted, label
 
@@ -101,6 +102,7 @@ def marked_entries() -> list[tuple[str, str, str]]:
         found += [(name, f"{lv.standard}.{lv.level}.requires", lv.requires_mark)
                   for lv in ruleset.levels]
         found += [(name, key, words.UNVERIFIED) for key in ruleset.unverified]
+    found += [("indicators", i.key, i.mark) for i in INDICATORS]
     return [entry for entry in found if entry[2] in words.MARK_NAMES]
 
 
@@ -114,7 +116,8 @@ def test_every_marked_entry_of_every_ruleset_explains_itself() -> None:
     keys = {key for _, key, _ in entries}
     assert {"primary.3.grade_1_at_6", "lower_secondary.2.graduates", "preschool_5.completed",
             "literacy.2.requires", "literacy.1.share_of_communes",
-            "lower_secondary.2.share_of_districts", "preschool_3_5.attending"} <= keys
+            "lower_secondary.2.share_of_districts", "preschool_3_5.attending",
+            "inclusion.disabled_in_education"} <= keys
     for name, key, mark in entries:
         assert words.doubt(key, mark) is not None, (name, key, mark)
         said = words.explained(key, mark)
@@ -182,3 +185,13 @@ def test_beside_the_verdict_the_criteria_it_rests_on_and_that_it_may_change() ->
         " mầm non (cách hiểu của phocap). Nếu văn bản chính thức hoặc cơ quan công nhận"
         " khác, mức này có thể thay đổi.")
     assert words.verdict_note([]) == ""
+
+
+def test_the_inclusion_rate_is_unverified_reported_and_never_judged() -> None:
+    """D15: "at least 60%" (TT07 Art 2) was not found in the text. The indicator is marked
+    [unverified], says so with what it means, and no criterion of any ruleset counts it."""
+    inclusion = next(i for i in INDICATORS if i.key == "inclusion.disabled_in_education")
+    assert inclusion.mark == words.UNVERIFIED
+    said = words.explained(inclusion.key, inclusion.mark)
+    assert "60%" in said and "không dùng để xét công nhận" in said
+    assert all("disabled" not in c.fact for name in names() for c in load(name).criteria)

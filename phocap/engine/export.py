@@ -189,7 +189,8 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                                           indicator.numerator, indicator.denominator])
             if indicator.rate is not None:
                 indicators.write_number(row, 5, numbers.cell_rate(indicator.rate), percent)
-            indicators.write(row, 6, indicator.source)
+            indicators.write(row, 6, " ".join(filter(None, [
+                citation(indicator.source), explained(indicator.key, indicator.mark)])))
             row += 1
     indicators.set_column(2, 2, 40)
     workbook.close()

@@ -199,6 +199,11 @@ DOUBTS: dict[str, str] = {
     "literacy.1.share_of_communes": (
         _PROVINCE_SHARE.removesuffix(";") + " (90%). Nếu nhân hai tỷ lệ của Nghị định"
         " (90% số xã của huyện × 90% số huyện của tỉnh), tỉnh chỉ cần 81% số xã;"),
+    "inclusion.disabled_in_education": (
+        "Tỷ lệ này (và mức “ít nhất 60%” đôi khi được nêu) được dẫn theo Điều 2 Thông tư"
+        " 07/2016/TT-BGDĐT nhưng chưa tìm thấy trong văn bản; phocap chỉ báo cáo tỷ lệ, không"
+        " áp ngưỡng nào và không dùng để xét công nhận, nên không mức đạt chuẩn nào phụ thuộc"
+        " vào nó;"),
     "literacy.2.requires": (
         "Điều 21 Nghị định 20/2014/NĐ-CP không nói xã phải đạt xóa mù chữ mức độ 1 mới đạt"
         " mức độ 2; phocap đòi điều đó để không xã nào đạt mức độ 2 mà chưa đạt mức độ 1;"),
