@@ -587,6 +587,15 @@ def test_a_2025_commune_dossier_is_addressed_to_its_province(two_level: dict[str
     printed = printing.content_of(dossier, with_people=True)
     assert printed.reviewer == "Ủy ban nhân dân tỉnh Điện Biên"
     assert "chưa đọc được cơ quan nào của tỉnh ký quyết định" in printed.reviewer_caveat
+    # The dossier's page names who decides, the text that says so, and what is open (D3).
+    client = Client()
+    assert client.login(username=make_user("province_reviewer", province).username,
+                        password=PASSWORD)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert ("cấp xét, công nhận: Ủy ban nhân dân tỉnh Điện Biên (Nghị định 142/2025/NĐ-CP)"
+            in page)
+    assert f'<p class="caveat" id="authority-caveat">{printed.reviewer_caveat}</p>' in page
+    assert 'placeholder="Ủy ban nhân dân tỉnh Điện Biên"' in page
     assert (printed.place, printed.parents) == ("Mường Pồn", ("Tỉnh Điện Biên",))
     assert [m.kind for m in printed.minutes] == ["self_check"]
     assert [s.action for s in printed.history] == ["submit"]
