@@ -137,8 +137,6 @@ def label(key: str, ages: tuple[int, int] | None = None) -> str:
     share = _share(key)
     if share is not None:
         return share
-    if key == "rollup":
-        return "tỷ lệ đơn vị đạt chuẩn để công nhận cấp tỉnh từ 01/7/2025"
     return STANDARD_NAMES_VI.get(key, key)
 
 
