@@ -28,7 +28,8 @@ class Command(BaseCommand):
         if not carried:
             self.stdout.write(_("Không có tài khoản nào của đơn vị cũ cần chuyển."))
             return
-        header = [_("Tài khoản"), _("Vai trò"), _("Đơn vị cũ"), _("Đơn vị mới"), _("Kết quả")]
+        header = [_("Tài khoản"), _("Vai trò"), _("Đơn vị trước 01/7/2025"),
+                  _("Đơn vị từ 01/7/2025"), _("Kết quả")]
         rows = [[c.user.username, str(Role(c.user.role).label).split(" (")[0], str(c.before),
                  str(c.after) if c.after is not None and c.after != c.before
                  else ", ".join(str(u) for u in c.candidates) or "—",
