@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
@@ -22,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true",
                             help=_("chỉ liệt kê, không thay đổi tài khoản nào"))
 
-    def handle(self, *args: object, **options: Any) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         dry_run = bool(options["dry_run"])
         carried = carry_accounts(dry_run=dry_run)
         if not carried:
