@@ -123,6 +123,28 @@ def test_a_split_predecessor_is_read_and_marked(after_line: dict[str, Any],
     assert 'id="history-note"' in page and "chuyển sang xã khác" not in page
 
 
+def test_the_api_reads_the_history_and_changes_none_of_it(after_line: dict[str, Any],
+                                                          make_user: Any) -> None:
+    """The API asks the same scope: new commune 03202's token reads old 03319's person and
+    results of 2021, may not change the person (403), and finds nothing of old 03322."""
+    from django.test import Client
+
+    from tests.web.test_api import bearer
+
+    survey(after_line["people"]["03319"], YEAR)
+    headers = bearer(make_user("commune_staff", after_line["new"]["communes"]["03202"]))
+    client, person = Client(), after_line["people"]["03319"]
+    assert client.get(f"/api/v1/persons/{person.pk}", **headers).status_code == 200
+    refused = client.patch(f"/api/v1/persons/{person.pk}", {"version": 1, "full_name": "Đổi"},
+                           content_type="application/json", **headers)
+    assert refused.status_code == 403
+    assert Person.objects.get(pk=person.pk).full_name == person.full_name
+    assert client.get(f"/api/v1/units/03319/results?year={YEAR}", **headers).status_code == 200
+    other = after_line["people"]["03322"]
+    assert client.get(f"/api/v1/persons/{other.pk}", **headers).status_code == 404
+    assert client.get(f"/api/v1/units/03322/results?year={YEAR}", **headers).status_code == 404
+
+
 def test_a_new_province_lists_its_predecessor(after_line: dict[str, Any],
                                               make_user: Any) -> None:
     client = signed_in(make_user("province_reviewer", after_line["new"]["province"]))
