@@ -34,13 +34,14 @@ Two rules follow, both read-only:
   user's own unit, which is a new one.
 - A district's account is history-only after the line (``acts``): Decree 142/2025/NĐ-CP
   (in force 1 July 2025) ends the district level and moves its tasks to the province
-  and the commune (/work/shared/docs/legal-review.md §1.2: 23 of 25 district tasks to the
-  commune, 2 to the province, commune recognition among them [inferred]). The account
-  keeps reading its district's years and may no longer edit, upload, keep a school,
-  set targets, submit or review. The rule is an account flag (``User.history_only``),
-  set when the accounts are carried across the line (register/carry.py), not the
-  dossier's era: until an office carries its accounts, a district still closes the
-  2024 survey it owns, and a flagged account is refused whatever year it asks for.
+  and the commune (the legal review of 2 December 2026, §1.2, after the press summaries:
+  23 of 25 district tasks to the commune, 2 to the province, commune recognition among
+  them [inferred]). The account keeps reading its district's years and may no longer
+  edit, upload, keep a school, set targets, submit or review. The rule is an account
+  flag (``User.history_only``), set when the accounts are carried across the line
+  (register/carry.py), not the dossier's era: until an office carries its accounts, a
+  district still closes the 2024 survey it owns, and a flagged account is refused
+  whatever year it asks for.
 """
 
 from __future__ import annotations
