@@ -56,17 +56,19 @@ def year_shown(request: HttpRequest, available: Iterable[int], *, school: bool =
                today: dt.date | None = None) -> int:
     """The year of ``available`` asked for by ?year=, else the one nearest to it (a tie
     goes to the newer). A value that is not a year opens on the newest of ``opens_on``
-    (by default ``available``); with none, on the newest of ``scope`` (the years with
-    data anywhere the user reads); with none either, last year's survey or
-    (``school``) the school year under way."""
+    (by default ``available``). With no year available, ``scope`` (the years with data
+    anywhere the user reads) stands in for it: the year asked or the nearest, else its
+    newest; with none either, last year's survey or (``school``) the school year under
+    way."""
     years = sorted(set(available), reverse=True)
+    widest = years or sorted(set(scope), reverse=True)
     asked = year_asked(request)
-    if asked is not None and years:
-        return min(years, key=lambda year: (abs(year - asked), -year))
+    if asked is not None and widest:
+        return min(widest, key=lambda year: (abs(year - asked), -year))
     opening = years if opens_on is None else sorted(set(opens_on), reverse=True)
     if opening:
         return opening[0]
-    if widest := sorted(set(scope), reverse=True):
+    if widest:
         return widest[0]
     today = today or dt.date.today()
     return school_year_of(today) if school else today.year - 1
