@@ -45,6 +45,23 @@ SHORT_VI: dict[str, str] = {
     "literacy": "XMC",
 }
 PEOPLE, COMMUNES, DISTRICTS = "người", "xã", "huyện"
+# What a reading marked [unverified] or [interpretation] means for the officer whose level
+# it decides, in plain words, by the key the results list it under (a standard or a
+# criterion). Every page that says "chưa kiểm chứng" says this beside it (docs/rules.md).
+MEANINGS: dict[str, tuple[str, ...]] = {
+    "preschool_3_5": (
+        "Các ngưỡng của Nghị định 277/2025/NĐ-CP (90% trẻ 3–5 tuổi đến lớp, 85% hoàn thành "
+        "chương trình; xã đặc biệt khó khăn 85% và 80%) lấy từ dự thảo và báo chí, chưa đối "
+        "chiếu được toàn văn. Nếu văn bản chính thức khác, mức đạt chuẩn có thể khác: đối "
+        "chiếu với văn bản trước khi lập hồ sơ đề nghị công nhận.",
+        "Năm điều tra 2025 được xét theo Nghị định 277/2025/NĐ-CP dù Nghị định ký ngày "
+        "20/10/2025, sau thời điểm điều tra 30/9/2025, vì việc kiểm tra, công nhận năm 2025 "
+        "diễn ra sau ngày đó và biểu mẫu năm học 2025–2026 đã theo Nghị định này. Nếu cơ quan "
+        "cấp trên hướng dẫn chỉ xét từ năm 2026, kết quả trẻ 3–5 tuổi của năm 2025 chỉ để "
+        "tham khảo.",
+    ),
+}
+
 _SHARE = re.compile(r"(\w+)\.(\d+)\.share_of_(?:(normal|especially_difficult)_)?"
                     r"(communes|districts)")
 
@@ -112,6 +129,11 @@ def _share(key: str) -> str | None:
               "especially_difficult": " đặc biệt khó khăn"}.get(group or "", "")
     return (f"Tỷ lệ {units} đạt chuẩn {STANDARD_ABBREVIATIONS.get(standard, standard)}"
             f" mức độ {level}")
+
+
+def meaning(key: str) -> str:
+    """What a reading that decides a level means for the officer (MEANINGS), or ""."""
+    return " ".join(MEANINGS.get(key, ()))
 
 
 def label(key: str, ages: tuple[int, int] | None = None) -> str:

@@ -60,7 +60,7 @@ from phocap.register.views.common import (
     whole_unit,
 )
 from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
-from phocap.rules.words import SHORT_VI, counted, label
+from phocap.rules.words import SHORT_VI, counted, label, meaning
 from phocap.survey.cells import Workbook
 
 
@@ -255,7 +255,8 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": ruleset_title(evaluation.ruleset),
-        "unverified": [label(k) for k in evaluation.unverified],
+        "unverified": [{"label": label(k), "meaning": meaning(k)}
+                       for k in evaluation.unverified],
         "indicators": own.indicators if own else {},
         "lists_people": is_commune and sees_people(request.user),
         # A school's pages open to those who read people (permissions.opens_school).
