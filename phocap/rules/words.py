@@ -60,6 +60,11 @@ MEANINGS: dict[str, tuple[str, ...]] = {
         "cấp trên hướng dẫn chỉ xét từ năm 2026, kết quả trẻ 3–5 tuổi của năm 2025 chỉ để "
         "tham khảo.",
     ),
+    "preschool_3_5.1.share_of_normal_communes": (
+        "Dự thảo Nghị định 277 yêu cầu 90% số xã “vùng thuận lợi”; phần mềm tính mọi xã không "
+        "thuộc danh sách đặc biệt khó khăn vào nhóm này. Nếu văn bản có thêm nhóm “vùng khó "
+        "khăn” với ngưỡng khác, các xã của nhóm đó đang bị xét chặt hơn (90%).",
+    ),
 }
 
 _SHARE = re.compile(r"(\w+)\.(\d+)\.share_of_(?:(normal|especially_difficult)_)?"

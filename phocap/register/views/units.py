@@ -218,7 +218,7 @@ def _criterion_row(c: CriterionResult, standard: str, children: list[UnitResult]
     and, for a district's or province's share, the units below it is short of."""
     below = short_of(c, standard, children) if c.ages is None else []
     return {"result": c, "label": label(c.key, c.ages), "source": citation(c.source),
-            "counts": counted(c.key),
+            "counts": counted(c.key), "meaning": meaning(c.key),
             "below": [{"name": u.name, "pk": links.get(u.code)} for u in below]}
 
 
