@@ -100,6 +100,35 @@ def completed_preschool(t: ir.Table) -> ir.BooleanValue:
     return _by(t.preschool_completed, t)
 
 
+def attends_early_education(t: ir.Table) -> ir.BooleanValue:
+    """At a preschool in a nursery group or a kindergarten class, or already in primary or
+    higher: MN-01-TE row 10, "Số trẻ đến trường (nhóm, lớp)", whose rate (row 13) ND277's
+    attending criterion reads for ages 3–5 [practice: the 2025/2026 form]."""
+    return level_in(t, (classes.NURSERY, classes.KINDERGARTEN, *PRIMARY_OR_ABOVE))
+
+
+def two_sessions(t: ir.Table) -> ir.BooleanValue:
+    """In a class taught two sessions a day (class code with "*"): MN-01-TE row 18, and
+    the first condition of "completing the programme" in the form's footnote (ND277)."""
+    return enrolled(t) & _true(t.class_two_sessions)
+
+
+def completed_programme_for_age(t: ir.Table) -> ir.BooleanValue:
+    """ND277's one completion rate over the programmes for ages 3, 4 and 5 (legal review
+    D4), read on the survey record: a child aged a + 1 in Y finished the year for age a in
+    the school year that ended. Aged 4 in MG4 or above (finished the programme for 3), aged
+    5 in MG5 or above (for 4), aged 6 having completed preschool (for 5), as ND20 Art 6 is
+    read for 5-year-olds [interpretation]. The forms' footnote (two sessions a day, at
+    most 45 days absent) needs the attendance the engine does not read; MN-01-TE prints it
+    (reports/figures.py, SCHOOL_SIDE)."""
+    years = age(t)
+    return (
+        ((years == 4) & in_mg4_or_higher(t))
+        | ((years == 5) & in_mg5_or_higher(t))
+        | ((years == 6) & completed_preschool(t))
+    )
+
+
 def in_grade_1_or_higher(t: ir.Table) -> ir.BooleanValue:
     """In primary grade ≥ 1 or any higher level (ND20 Art 7)."""
     return level_in(t, PRIMARY_OR_ABOVE)
@@ -164,7 +193,10 @@ def literate_2(t: ir.Table) -> ir.BooleanValue:
 
 FACTS: dict[str, Fact] = {
     "attends_preschool": attends_preschool,
+    "attends_early_education": attends_early_education,
+    "two_sessions": two_sessions,
     "completed_preschool": completed_preschool,
+    "completed_programme_for_age": completed_programme_for_age,
     "in_mg4_or_higher": in_mg4_or_higher,
     "in_mg5_or_higher": in_mg5_or_higher,
     "in_grade_1_or_higher": in_grade_1_or_higher,

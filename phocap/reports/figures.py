@@ -102,7 +102,6 @@ def _metrics() -> dict[str, Condition]:
         metrics[f"grade_{grade}"] = _ppc(_class((classes.PRIMARY,), grade))
     for grade in range(6, 10):
         metrics[f"grade_{grade}"] = _ppc(_class(facts.LOWER_SECONDARY_ANY, grade))
-    metrics["two_sessions"] = _ppc(lambda t: facts.enrolled(t) & _true(t.class_two_sessions))
     metrics["repeating"] = _ppc(lambda t: facts.enrolled(t) & _true(t.class_repeater))
     metrics["dropped_out"] = _ppc(dropped_out)
     return metrics

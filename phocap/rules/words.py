@@ -60,6 +60,13 @@ MEANINGS: dict[str, tuple[str, ...]] = {
         "cấp trên hướng dẫn chỉ xét từ năm 2026, kết quả trẻ 3–5 tuổi của năm 2025 chỉ để "
         "tham khảo.",
     ),
+    "preschool_3_5.completed": (
+        "Tỷ lệ hoàn thành chương trình được tính chung cho ba độ tuổi (một tỷ lệ, như dự thảo "
+        "Nghị định 277 và biểu MN-01-TE), không xét riêng từng tuổi; trẻ hoàn thành chương "
+        "trình tuổi a là trẻ a + 1 tuổi đã lên lớp trên (hoặc 6 tuổi đã hoàn thành chương trình "
+        "giáo dục mầm non). Biểu MN-01-TE tính theo chú thích của biểu (học 2 buổi/ngày, nghỉ "
+        "không quá 45 ngày) từ sổ điểm danh, nên số trên biểu có thể khác số ở đây.",
+    ),
     "preschool_3_5.1.share_of_normal_communes": (
         "Dự thảo Nghị định 277 yêu cầu 90% số xã “vùng thuận lợi”; phần mềm tính mọi xã không "
         "thuộc danh sách đặc biệt khó khăn vào nhóm này. Nếu văn bản có thêm nhóm “vùng khó "
