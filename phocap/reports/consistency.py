@@ -31,9 +31,11 @@ from phocap.reports.forms.names import NAME_LISTS
 from phocap.reports.forms.preschool import (
     MN_02_CRITERIA,
     MN_02_RATES,
+    PROGRAMME_AGES,
     TCDK_AGE_GROUPS,
     TCDK_COUNTS,
     TCDK_RATES,
+    TE_PROGRAMME_ROWS,
     TE_RATES,
     recognised_text,
 )
@@ -206,6 +208,12 @@ class Checker:
                 continue
             for column in form.columns:
                 shown_top, shown_bottom = top.values.get(column.key), bottom.values.get(column.key)
+                band = BAND.fullmatch(column.key)
+                if code in TE_PROGRAMME_ROWS and band is not None:  # the total: ages 3–5
+                    lo, hi = max(int(band[1]), PROGRAMME_AGES[0]), min(int(band[2]),
+                                                                       PROGRAMME_AGES[1])
+                    shown_top, shown_bottom = (figure(form, numerator, lo, hi),
+                                               figure(form, denominator, lo, hi))
                 if not isinstance(shown_top, int) or not isinstance(shown_bottom, int):
                     continue
                 self.differ(_where(form, row, column.key), row.values.get(column.key),
