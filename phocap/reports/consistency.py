@@ -103,14 +103,6 @@ TE_TCDK = (
     ("completed_programme", "completed"), ("disabled", "disabled"),
     ("disabled_can_study", "dis_can"), ("disabled_can_study_enrolled", "dis_access"),
 )
-# MN-01-TE's criteria block: criterion → (row, ages) whose figure it repeats.
-TE_CRITERIA_FIGURES = (
-    ("c5_disabled", "disabled_can_study_enrolled", (5, 5)),
-    ("c5_two_sessions", "two_sessions", (5, 5)),
-    ("c34_attending", "attends_early_education", (3, 4)),
-    ("c34_completed", "completed_programme", (3, 4)),
-    ("c34_two_sessions", "two_sessions", (3, 4)),
-)
 BAND = re.compile(r"a(\d+)_(\d+)")  # a band column of a form by age: "a6_10"
 # The figure each name list must match on its commune's forms.
 LIST_FIGURES: dict[str, Cell] = {
@@ -218,13 +210,24 @@ class Checker:
                     continue
                 self.differ(_where(form, row, column.key), row.values.get(column.key),
                             rate(shown_top, shown_bottom), "tỷ lệ tính từ các dòng")
-        criteria = {r.code: r for r in form.appendix}
-        for code, metric, ages in TE_CRITERIA_FIGURES:
-            block, value = criteria.get(code), figure(form, metric, *ages)
-            if block is not None and value is not None:
-                self.differ(f"{form.code} ({form.unit_code}), tiêu chí “{block.label}”",
-                            block.values.get("count"), value,
+        criteria = {r.code: r for r in form.appendix if r.code}
+        for code, block in criteria.items():
+            metric, ages = code.split(":")
+            lo, hi = (int(a) for a in ages.split("_"))
+            value = figure(form, metric, lo, hi)
+            where = f"{form.code} ({form.unit_code}), tiêu chí “{block.label}”"
+            if value is not None:
+                self.differ(where, block.values.get("count"), value,
                             f"dòng “{_label(form, metric)}” của biểu")
+            unit = self.evaluation.unit(form.unit_code)
+            if unit.type != "commune":
+                continue
+            for criterion in self.criteria(unit.code):
+                if (criterion.fact, criterion.ages) == (metric, (lo, hi)):
+                    self.differ(where, block.values.get("count"), criterion.numerator,
+                                f"tử số của tiêu chí {criterion.key}")
+                    self.differ(where, block.values.get("rate"), criterion.rate,
+                                f"tỷ lệ của tiêu chí {criterion.key}")
 
     def tcdk(self, form: Form) -> None:
         """MN-01-TC,ĐK: rates from their columns (12 = 11/10, 14 = 13/11, 18 = 17/16); the

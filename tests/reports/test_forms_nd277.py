@@ -76,15 +76,15 @@ TE_95001 = {
 }
 TE_NUMBERS = ("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
               "18", "19", "20", "21", "22", "23", "24", "25")
-# MN-01-TE's criteria block of 95001: (count, rate)
+# MN-01-TE's criteria block of 95001, by the fact and ages it counts: (count, rate)
 CRITERIA_95001 = {
-    "c5_attending": (3, F(1)),  # P10 P12 P15 in kindergarten / PPC 5 = 3
-    "c6_completed": (1, F(1)),  # P13 / PPC 6 = 1
-    "c5_disabled": (1, F(1)),  # P12 / able to study 1
-    "c5_two_sessions": (3, F(1)),  # P10 P12 P15 / attending 3
-    "c34_attending": (5, F(5, 6)),  # 3 + 2 / PPC 3 + 3
-    "c34_completed": (2, F(2, 5)),  # P4 P8 / attending 5
-    "c34_two_sessions": (4, F(4, 5)),  # P4 P5 P7 P8 / attending 5
+    "attends_preschool:5_5": (3, F(1)),  # P10 P12 P15 in kindergarten / PPC 5 = 3
+    "completed_preschool:6_6": (1, F(1)),  # P13 / PPC 6 = 1
+    "disabled_can_study_enrolled:5_5": (1, F(1)),  # P12 / able to study 1
+    "two_sessions:5_5": (3, F(1)),  # P10 P12 P15 / attending 3
+    "attends_early_education:3_4": (5, F(5, 6)),  # 3 + 2 / PPC 3 + 3
+    "completed_programme:3_4": (2, F(2, 5)),  # P4 P8 / attending 5
+    "two_sessions:3_4": (4, F(4, 5)),  # P4 P5 P7 P8 / attending 5
 }
 # MN-01-TC,ĐK age rows: (need 10, attending 11, rate 12, completed 13, rate 14,
 #                        disabled 15, able 16, access 17, rate 18)
@@ -212,6 +212,13 @@ def test_the_check_finds_a_changed_cell(built: tuple[Evaluation, Figures]) -> No
             "của tiêu chí preschool_3_5.attending là 8.") in problems
     # and the total column, the rates beside the changed cells, the criteria block
     assert len(problems) == 10, problems
+    block = Form(**{**te.__dict__, "appendix": tuple(
+        type(r)(r.label, {**r.values, "count": 4}, r.total, r.code, r.rate)
+        if r.code == "attends_preschool:5_5" else r for r in te.appendix)})
+    # the block's 5-year-olds in kindergarten against ND20's criterion (3 of 3)
+    assert check([block], evaluation) == [
+        "MN-01-TE (95001), tiêu chí “- Trẻ 5 tuổi ra lớp”: ghi 4, nhưng tử số của tiêu chí "
+        "preschool_5.attending là 3."]
 
 
 def test_without_class_lists_the_school_side_is_empty(tmp_path: Path) -> None:

@@ -34,8 +34,11 @@ PRESCHOOL_BEFORE_ND277: tuple[Builder, ...] = (mn_01, mn_02)
 PRESCHOOL_ND277: tuple[Builder, ...] = (mn_01_te, mn_01_tcdk)
 OTHERS: tuple[Builder, ...] = (th_m1, th_02, thcs_m1, thcs_m2, thcs_tk, xmc_3, cmc_2, xmc_4,
                                cmc_1)
-CODES = ("MN-01", "MN-02", "MN-01-TE", "MN-01-TCDK", "TH-M1", "TH-02", "THCS-M1", "THCS-M2",
-         "THCS-TK", "XMC-3", "CMC-2", "XMC-4", "CMC-1")
+OTHER_CODES = ("TH-M1", "TH-02", "THCS-M1", "THCS-M2", "THCS-TK", "XMC-3", "CMC-2", "XMC-4",
+               "CMC-1")
+CODES_BEFORE_ND277 = ("MN-01", "MN-02", *OTHER_CODES)  # the forms of a year before 2025
+CODES_ND277 = ("MN-01-TE", "MN-01-TCDK", *OTHER_CODES)  # from 2025
+CODES = ("MN-01", "MN-02", "MN-01-TE", "MN-01-TCDK", *OTHER_CODES)  # every form of any year
 
 
 def builders(context: Context) -> tuple[Builder, ...]:

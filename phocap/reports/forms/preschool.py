@@ -213,9 +213,17 @@ CRITERIA_COLUMNS = (
 )
 
 
-def _criterion(code: str, label: str, numerator: Value, denominator: Value) -> Row:
+def criterion_code(fact: str, lo: int, hi: int) -> str:
+    """A criteria block row's code: the fact it counts and its ages ("two_sessions:3_4"), so
+    that the checks find it as they find a form's row by age."""
+    return f"{fact}:{lo}_{hi}"
+
+
+def _criterion(fact: str, ages: tuple[int, int], label: str, numerator: Value,
+               denominator: Value) -> Row:
     return Row(label, {"label": label, "count": numerator,
-                       "rate": _side_rate(numerator, denominator)}, code=code)
+                       "rate": _side_rate(numerator, denominator)},
+               code=criterion_code(fact, *ages))
 
 
 def _heading(label: str) -> Row:
@@ -228,19 +236,22 @@ def te_criteria(f: UnitFigures) -> tuple[Row, ...]:
     attending_34 = f.get("attends_early_education", 3, 4)
     return (
         _heading("1. Phổ cập GDMN cho trẻ em 5 tuổi (5 tuổi tính theo năm)"),
-        _criterion("c5_attending", "- Trẻ 5 tuổi ra lớp", f.get("attends_preschool", 5),
-                   f.get("in_scope", 5)),
-        _criterion("c6_completed", "- Trẻ 6 tuổi hoàn thành chương trình GDMN",
+        _criterion("attends_preschool", (5, 5), "- Trẻ 5 tuổi ra lớp",
+                   f.get("attends_preschool", 5), f.get("in_scope", 5)),
+        _criterion("completed_preschool", (6, 6), "- Trẻ 6 tuổi hoàn thành chương trình GDMN",
                    f.get("completed_preschool", 6), f.get("in_scope", 6)),
-        _criterion("c5_disabled", "- Trẻ 5 tuổi khuyết tật được tiếp cận giáo dục",
+        _criterion("disabled_can_study_enrolled", (5, 5),
+                   "- Trẻ 5 tuổi khuyết tật được tiếp cận giáo dục",
                    f.get("disabled_can_study_enrolled", 5), f.get("disabled_can_study", 5)),
-        _criterion("c5_two_sessions", "- Trẻ 5 tuổi học 2 buổi/ngày", f.get("two_sessions", 5),
-                   f.get("attends_early_education", 5)),
+        _criterion("two_sessions", (5, 5), "- Trẻ 5 tuổi học 2 buổi/ngày",
+                   f.get("two_sessions", 5), f.get("attends_early_education", 5)),
         _heading("2. Phổ cập GDMN cho trẻ em từ 3 đến 5 tuổi"),
-        _criterion("c34_attending", "- Trẻ 3–4 tuổi ra lớp", attending_34, f.get("in_scope", 3, 4)),
-        _criterion("c34_completed", "- Trẻ 3–4 tuổi hoàn thành chương trình theo độ tuổi",
+        _criterion("attends_early_education", (3, 4), "- Trẻ 3–4 tuổi ra lớp", attending_34,
+                   f.get("in_scope", 3, 4)),
+        _criterion("completed_programme", (3, 4),
+                   "- Trẻ 3–4 tuổi hoàn thành chương trình theo độ tuổi",
                    f.side("completed_programme", 3, 4), attending_34),
-        _criterion("c34_two_sessions", "- Trẻ 3–4 tuổi học 2 buổi/ngày",
+        _criterion("two_sessions", (3, 4), "- Trẻ 3–4 tuổi học 2 buổi/ngày",
                    f.get("two_sessions", 3, 4), attending_34),
     )
 
