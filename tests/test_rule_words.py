@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from phocap.rules import citation, load, names, ruleset_title
-from phocap.rules.words import counted, label
+from phocap.rules.words import MEANINGS, counted, label, meaning
 
 
 @pytest.mark.parametrize(("source", "expected"), [
@@ -69,3 +69,14 @@ def test_a_roll_up_share_reads_in_words_and_counts_units(key: str, words: str | 
     if words is not None:
         assert label(key) == words
     assert counted(key) == unit
+
+
+def test_every_meaning_is_of_a_key_the_results_show() -> None:
+    """A plain-words meaning (rules/words.MEANINGS) names a standard, a criterion or a
+    roll-up share of a shipped ruleset, so that a misspelt key cannot hide it."""
+    keys = {key for name in names() for key in (
+        *load(name).standards, *(c.key for c in load(name).criteria))}
+    for key in MEANINGS:
+        assert key in keys or label(key).startswith("Tỷ lệ xã"), key
+        assert meaning(key).endswith(".")
+    assert meaning("primary") == ""

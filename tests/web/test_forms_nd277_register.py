@@ -126,3 +126,28 @@ def test_the_form_page_and_the_workbook(world: dict[str, Any]) -> None:
     tcdk = client.get(f"/units/{commune.pk}/forms/MN-01-TCDK/?year={YEAR}").content.decode()
     assert "14=13/11" in tcdk and "Mẫu: MN-01-TC, ĐK" in tcdk
     assert client.get(f"/units/{commune.pk}/forms.xlsx?year={YEAR}").status_code == 200
+    # the ministry's figures are typed beside every count cell; a rate row has no input
+    for code in ("MN-01-TE", "MN-01-TCDK"):
+        entry = client.get(f"/units/{commune.pk}/forms/{code}/reconcile/?year={YEAR}")
+        assert entry.status_code == 200
+    entry = client.get(f"/units/{commune.pk}/forms/MN-01-TE/reconcile/?year={YEAR}")
+    assert 'name="c:completed_programme:a4"' in entry.content.decode()
+    assert 'name="c:completed_rate:a4"' not in entry.content.decode()
+
+
+def test_the_results_say_what_the_readings_mean(world: dict[str, Any]) -> None:
+    """Decree 277's unverified thresholds, its first year and the one completion rate, in
+    plain words beside the results (rules/words.MEANINGS)."""
+    from django.test import Client
+
+    from phocap.accounts.models import User
+
+    commune = world["communes"]["95001"]
+    User.objects.create_user(username="xa-95001", password=PASSWORD, role="commune_staff",
+                             unit=commune)
+    client = Client()
+    assert client.login(username="xa-95001", password=PASSWORD)
+    page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    assert "lấy từ dự thảo và báo chí" in page  # the thresholds
+    assert "sau thời điểm điều tra 30/9/2025" in page  # 2025 judged under ND277 (D5)
+    assert 'data-meaning="preschool_3_5.completed"' in page  # one rate (D4)

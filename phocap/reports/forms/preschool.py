@@ -21,6 +21,7 @@ from phocap.reports.forms.common import (
 )
 from phocap.reports.model import Column, Form, Row, Signature, Value
 from phocap.rules import citation
+from phocap.rules.words import meaning
 
 AGES = range(0, 7)
 BANDS = ((0, 5),)
@@ -126,8 +127,8 @@ TE_ROWS: tuple[tuple[int, str, str, str], ...] = (
     (11, "studying_in_commune", "Trong đó: Học tại xã", "side"),
     (12, "studying_elsewhere", "Học nơi khác (trái tuyến)", "side"),
     (13, "attending_rate", "Tỉ lệ huy động (%)", "rate"),
-    (14, "attends_early_education__female", "Trong số trẻ đến trường: Nữ", "survey"),
-    (15, "attends_early_education__minority", "Dân tộc thiểu số", "survey"),
+    (14, "attends_early_education__female", "Trẻ đến trường: Nữ", "survey"),
+    (15, "attends_early_education__minority", "Trẻ đến trường: Dân tộc thiểu số", "survey"),
     (16, "vietnamese_preparation", "Trẻ dân tộc thiểu số được chuẩn bị tiếng Việt", "side"),
     (17, "from_elsewhere", "Trẻ nơi khác đến học tại xã", "side"),
     (18, "two_sessions", "Số trẻ học 2 buổi/ngày", "survey"),
@@ -390,7 +391,8 @@ def mn_01_tcdk(context: Context) -> Form:
             "Cột 4–9 và 19–21 là số liệu của trường (số trường, điểm trường, lớp, giáo viên, "
             "phòng học, thiết bị), chưa có trong sổ phổ cập: đơn vị điền theo báo cáo của "
             "trường.",
-            f"Cột 22: kết quả tính theo {citation('ND277')} (xem trang kết quả).",
+            f"Cột 22: kết quả tính theo {citation('ND277')} (xem trang kết quả). "
+            + meaning("preschool_3_5") + " " + meaning("preschool_3_5.completed"),
         ),
         signatures=official_signatures(),
         place_date=f"{context.unit.name}, ngày … tháng … năm …",
