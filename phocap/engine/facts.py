@@ -74,6 +74,19 @@ def enrolled(t: ir.Table) -> ir.BooleanValue:
     return t.class_level.notnull()
 
 
+def disabled_can_study(t: ir.Table) -> ir.BooleanValue:
+    """A resident with a disability who can study (the survey's "học được", the ministry's
+    column AS): MN-01-TE row 7, MN-01-TC,ĐK column 16, and the other forms' "có khả năng
+    học tập"."""
+    return resident(t) & _true(t.disability == "học được")
+
+
+def disabled_with_access(t: ir.Table) -> ir.BooleanValue:
+    """Of them, those in a class (nursery group, kindergarten class or school): "được tiếp
+    cận giáo dục", MN-01-TE row 8 and MN-01-TC,ĐK column 17."""
+    return disabled_can_study(t) & enrolled(t)
+
+
 def level_in(t: ir.Table, levels: tuple[str, ...]) -> ir.BooleanValue:
     return _true(t.class_level.isin(levels))
 
@@ -224,9 +237,8 @@ POPULATIONS: dict[str, Fact] = {
     "repeating_lower_secondary": lambda t: level_in(t, LOWER_SECONDARY_ANY)
     & _true(t.class_repeater),
     "upper_secondary_graduate": lambda t: _by(t.thpt_graduated, t),
-    "disabled_can_study": lambda t: resident(t) & _true(t.disability == "học được"),
-    "disabled_can_study_enrolled": lambda t: resident(t) & _true(t.disability == "học được")
-    & enrolled(t),
+    "disabled_can_study": lambda t: disabled_can_study(t),
+    "disabled_can_study_enrolled": lambda t: disabled_with_access(t),
     "moved_in": lambda t: _true(t.status == "chuyển đến"),
     "moved_away": lambda t: _true(t.status == "chuyển đi"),
     "deceased": lambda t: _true(t.status == "chết"),

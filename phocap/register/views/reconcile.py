@@ -106,7 +106,7 @@ def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
     figure (as kept, or as just sent when it was refused), phocap's figure as its hint."""
     grid = []
     for row in form.rows:
-        cells = []
+        cells: list[dict[str, object]] = []
         for column in counted_columns(form):
             name = f"c:{row.code}:{column.key}"
             cell = comparisons.get((row.code, column.key))
