@@ -6,15 +6,19 @@ Columns of MN-01-TE: ages 0, 1, 2, 3, 4, 5, 6, then "Tổng cộng 0-5 tuổi" (
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from fractions import Fraction as F
 from pathlib import Path
 
 import openpyxl
 import pytest
 from nd277_fixture import YEAR, pupils, table_and_units
+from test_dossier_pdf import content  # the dossier test's own content, its forms replaced
 
 from phocap.engine.evaluate import evaluate
 from phocap.engine.result import Evaluation
+from phocap.reports import pdf
 from phocap.reports.consistency import check
 from phocap.reports.figures import Figures, compute, school_side
 from phocap.reports.forms import forms_for
@@ -274,3 +278,19 @@ def test_xlsx_read_back(built: tuple[Evaluation, Figures], tmp_path: Path) -> No
     numbers_row = next(r for r in tcdk.iter_rows() if r[6].value == "7=8+9")
     assert [c.value for c in numbers_row][:4] == ["1", "2", "3", "4"]
     assert [c.value for c in numbers_row][-1] == "22"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_dossier_prints_them_as_the_templates(built: tuple[Evaluation, Figures],
+                                                  tmp_path: Path) -> None:
+    """The printed dossier: the template's code, the column numbers, the footnote and the
+    criteria block of MN-01-TE, as in the workbook."""
+    path = tmp_path / "ho-so.pdf"
+    path.write_bytes(pdf.render(content(forms=tuple(forms_for(*built, "95001"))[:2],
+                                        standard="preschool_3_5")))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    for expected in ("Mẫu: MN-01-TE", "Mẫu: MN-01-TC, ĐK", "THỐNG KÊ TRẺ EM MẦM NON THEO ĐỘ",
+                     "14=13/11", "Tiêu chí", "- Trẻ 3–4 tuổi học 2 buổi/ngày",
+                     "TM. BAN CHỈ ĐẠO PCGD-XMC"):
+        assert expected in text, expected
