@@ -291,7 +291,7 @@ def school_side(table: ir.Table, year: int, pupils: pl.DataFrame) -> SchoolSide:
     every pupil's household (a school's pupils may live in another commune); ``pupils`` is
     one row per class list entry of school year ``year`` (PUPILS_SCHEMA)."""
     children = _children(table, year)
-    pupils = pupils.select(list(PUPILS_SCHEMA)).cast(PUPILS_SCHEMA)  # type: ignore[arg-type]
+    pupils = pupils.select(list(PUPILS_SCHEMA)).cast(pl.Schema(PUPILS_SCHEMA))
     per_child = pupils.group_by(IDENTITY).agg(
         recorded=pl.col("recorded_days").sum() > 0,
         days_absent=pl.col("days_absent").sum(),
