@@ -319,9 +319,6 @@ TCDK_RATES = {
 }
 TCDK_COUNTS = ("need", "attending", "completed", "disabled", "dis_can", "dis_access")
 TCDK_AGE_GROUPS = (("3_4", "- Độ tuổi 3, 4 tuổi", 3, 4), ("5", "- Độ tuổi 5 tuổi", 5, 5))
-# The school-facts columns a commune's row would hold; not in the register (docs/report-forms.md).
-TCDK_SCHOOL_FACTS = ("schools", "independent", "sites", "classes", "classes_single",
-                     "classes_combined", "teachers", "rooms", "equipped")
 NOT_PER_AGE = ("difficult", "schools", "independent", "sites")  # "x" on the age rows
 
 
