@@ -191,9 +191,8 @@ def official_headings(context: Context) -> tuple[str, ...]:
     year the survey opens, whose completion the forms count (docs/report-forms.md)."""
     lines = []
     unit: UnitResult | None = context.unit
-    while unit is not None:
-        if unit.type in ("commune", "province"):
-            lines.append(f"{UNIT_WORD[unit.type]}: {unit.name}")
+    while unit is not None:  # the commune first, as the templates (a district only before 2025)
+        lines.append(f"{UNIT_WORD[unit.type]}: {unit.name}")
         unit = context.evaluation.unit(unit.parent_code) if unit.parent_code else None
     lines.append(f"Thời điểm: năm học {numbers.school_year(context.year)} (số liệu điều tra "
                  f"ngày 30/9/{context.year})")
@@ -366,7 +365,8 @@ def mn_01_tcdk(context: Context) -> Form:
     commune below it (a commune's form: the commune alone), two age rows each."""
     rows: list[Row] = []
     if context.unit.type != "commune":
-        rows += _tcdk_block(context.own, context.unit, "", "TOÀN TỈNH", "total", total=True)
+        whole = f"TOÀN {UNIT_WORD[context.unit.type].upper()}"  # "TOÀN TỈNH"
+        rows += _tcdk_block(context.own, context.unit, "", whole, "total", total=True)
     communes = [context.evaluation.unit(code) for code in context.communes_below(
         context.unit.code)]
     for index, commune in enumerate(communes, start=1):
