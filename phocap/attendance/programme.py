@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import polars as pl
 from django.db.models import Count, F, Q
 
-from phocap.register.models import AdministrativeUnit
+from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.reports.figures import PUPILS_SCHEMA
 from phocap.schools.models import Enrolment
 
@@ -46,10 +46,17 @@ def class_lists(communes: Iterable[AdministrativeUnit], year: int) -> pl.DataFra
             filter=Q(left_on__isnull=True) | Q(klass__attendance_days__date__lt=F("left_on"))),
         days_absent=Count("absences", distinct=True),
     )
-    rows = entries.values_list(
-        "person__household__commune__code", "person__household__village__name",
+    rows = list(entries.values_list(
+        "person_id", "person__household__commune__code", "person__household__village__name",
         "person__household__household_no", "person__person_no", "klass__school__commune__code",
-        "recorded_days", "days_absent", "left_on", "vietnamese_preparation")
+        "recorded_days", "days_absent", "left_on", "vietnamese_preparation"))
+    # A frozen year's survey records show the village and household number the year was
+    # certified with (register/migrations/0005): the pupils are matched to them the same way.
+    pinned = {person: (village, number) for person, village, number in
+              PersonYear.objects.filter(person_id__in={row[0] for row in rows},
+                                        survey_year=year, pinned=True)
+              .values_list("person_id", "pinned_village", "pinned_household_no")}
     return pl.DataFrame(
-        [(*row[:7], row[7] is None, row[8]) for row in rows],
+        [(row[1], *pinned.get(row[0], (row[2], row[3])), *row[4:8], row[8] is None, row[9])
+         for row in rows],
         schema=list(PUPILS_SCHEMA.items()), orient="row")

@@ -151,3 +151,21 @@ def test_the_results_say_what_the_readings_mean(world: dict[str, Any]) -> None:
     assert "lấy từ dự thảo và báo chí" in page  # the thresholds
     assert "sau thời điểm điều tra 30/9/2025" in page  # 2025 judged under ND277 (D5)
     assert 'data-meaning="preschool_3_5.completed"' in page  # one rate (D4)
+
+
+def test_a_frozen_years_pupils_are_matched_as_certified(world: dict[str, Any]) -> None:
+    """A year frozen by a dossier shows the identities it was certified with: A's household
+    was then number 901 of "Bản Cũ"; A's class list still finds A's record (row 23)."""
+    from phocap.attendance.programme import class_lists
+    from phocap.register.models import PersonYear
+
+    a = world["people"]["A"]
+    PersonYear.objects.filter(person=a, survey_year=YEAR).update(
+        pinned=True, pinned_full_name=a.full_name, pinned_birth_year=a.birth_year,
+        pinned_sex=a.sex, pinned_ethnicity=a.ethnicity, pinned_village="Bản Cũ",
+        pinned_household_no="901")
+    frame = class_lists(world["communes"].values(), YEAR)
+    assert frame.filter(frame["household_no"] == "901")["village"].to_list() == ["Bản Cũ"]
+    te = next(f for f in cached_forms(world["communes"]["95001"], YEAR)["forms"]
+              if f.code == "MN-01-TE")
+    assert te.row("completed_programme").values["a4"] == 1  # A, 45 days
