@@ -63,6 +63,11 @@ unmet_conditions: Hook[[AdministrativeUnit, int], dict[str, list[Unmet]]] = Hook
 class_lists: Hook[[Iterable[AdministrativeUnit], int], pl.DataFrame] = Hook(
     "class_lists", "phocap.attendance")
 
+# Each commune's preschool schools, sites and kindergarten classes of a school year, for
+# MN-01-TC,ĐK (reports/figures.ESTABLISHMENTS). The schools keep them.
+preschool_establishments: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str, int]]] = (
+    Hook("preschool_establishments", "phocap.schools"))
+
 # What of a scoped model (reached from it through the lookup path to its commune)
 # a school's staff member reads: their own school and its pupils.
 school_rows: Hook[[type[Model], str, User], Q] = Hook("school_rows", "phocap.schools")

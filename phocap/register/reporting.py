@@ -49,16 +49,17 @@ def sources(unit: AdministrativeUnit, year: int) -> tuple[object, Evaluation, Fi
     evaluation = evaluate(table, year, units=frame)
     counted = figures.compute(table, year)
     if "preschool_3_5" in rules.load(evaluation.ruleset).standards:
-        counted = counted.with_school_side(_school_side(unit, year, communes, table))
+        below = [u for u in subtree(unit) if u.type == "commune"]
+        counted = (counted.with_school_side(_school_side(below, year, communes, table))
+                   .with_establishments(hooks.preschool_establishments(below, year)))
     return table, evaluation, counted
 
 
-def _school_side(unit: AdministrativeUnit, year: int, communes: list[str],
+def _school_side(below: list[AdministrativeUnit], year: int, communes: list[str],
                  table: ir.Table) -> figures.SchoolSide:
     """The forms' school-side figures (reports/figures.SCHOOL_SIDE): the class lists of the
     unit's schools and of its children, read against the survey records of every pupil's
     household, those of pupils living in another commune included."""
-    below = [u for u in subtree(unit) if u.type == "commune"]
     pupils = hooks.class_lists(below, year)
     elsewhere = sorted(set(pupils["commune_code"].to_list()) - set(communes))
     households = survey_record(year, [*communes, *elsewhere]) if elsewhere else table

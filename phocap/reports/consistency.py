@@ -248,11 +248,17 @@ class Checker:
             if unit.type == "commune":
                 self._tcdk_criteria(form, unit.code)
         communes = [r.code for r in heads if r.code != "total"]
+        whole = _row(form, "total")
+        for key in ("schools", "sites"):
+            parts = [_cell(form, code, key) for code in communes]
+            if whole is not None and all(isinstance(p, int) for p in parts):
+                self.differ(_where(form, whole, key), whole.values.get(key),
+                            sum(count(p) for p in parts), "tổng các xã")
         for suffix, _, _, _ in TCDK_AGE_GROUPS:
             total = _row(form, f"total:{suffix}")
             if total is None:
                 continue
-            for key in TCDK_COUNTS:
+            for key in (*TCDK_COUNTS, "classes"):
                 parts = [_cell(form, f"{code}:{suffix}", key) for code in communes]
                 if all(isinstance(p, int) for p in parts):
                     self.differ(_where(form, total, key), total.values.get(key),

@@ -15,7 +15,7 @@ in-database on the web application's SQLite or PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis.expr.types as ir
 import numpy as np
@@ -144,12 +144,28 @@ class UnitFigures:
         return int(self.ages[metric][lo:hi + 1].sum())
 
 
+ESTABLISHMENTS = ("schools", "sites", "classes_3_4", "classes_5")
+"""What MN-01-TC,ĐK asks of a commune's preschools (columns 4, 6, 7), from the schools'
+own records: preschool schools, their school sites, and their kindergarten classes of the
+school year for ages 3–4 (MG3, MG4) and 5 (MG5)."""
+
+
 @dataclass(frozen=True)
 class Figures:
-    """Per-commune, per-age figures of one survey year."""
+    """Per-commune, per-age figures of one survey year; ``establishments`` per commune when
+    the schools' records came with them (ESTABLISHMENTS)."""
 
     year: int
     by_commune: dict[str, UnitFigures]
+    establishments: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def establishments_of(self, communes: Iterable[str]) -> dict[str, int] | None:
+        """The communes' preschool establishments summed, or None without the schools'
+        records (the form leaves the cells empty)."""
+        if not self.establishments:
+            return None
+        found = [self.establishments.get(code, {}) for code in communes]
+        return {name: sum(f.get(name, 0) for f in found) for name in ESTABLISHMENTS}
 
     def of(self, communes: Iterable[str]) -> UnitFigures:
         """The sum over some communes; a commune with no one surveyed adds zeros."""
@@ -174,7 +190,11 @@ class Figures:
             for name in SCHOOL_SIDE:
                 ages[name] = side.get(code, {}).get(name, np.zeros(MAX_AGE + 1, dtype=np.int64))
             merged[code] = UnitFigures(ages)
-        return type(self)(self.year, merged)
+        return type(self)(self.year, merged, self.establishments)
+
+    def with_establishments(self, establishments: dict[str, dict[str, int]]) -> Figures:
+        """These figures and the communes' preschool establishments (ESTABLISHMENTS)."""
+        return type(self)(self.year, self.by_commune, establishments)
 
 
 def compute(table: ir.Table, year: int) -> Figures:

@@ -104,6 +104,10 @@ TCDK = {
     "total:3_4": (8, 7, F(7, 8), 4, F(4, 7), 1, 1, 0, F(0)),
     "total:5": (3, 3, F(1), 2, F(2, 3), 2, 1, 1, F(1)),
 }
+# The schools' records: 95001 has one preschool with two sites, classes MG3, MG4 and MG5;
+# 95002 one preschool on one site with one MG3 class.
+ESTABLISHMENTS = {"95001": {"schools": 1, "sites": 2, "classes_3_4": 2, "classes_5": 1},
+                  "95002": {"schools": 1, "sites": 1, "classes_3_4": 1, "classes_5": 0}}
 TCDK_KEYS = ("need", "attending", "attending_rate", "completed", "completed_rate", "disabled",
              "dis_can", "dis_access", "dis_rate")
 
@@ -112,7 +116,8 @@ TCDK_KEYS = ("need", "attending", "attending_rate", "completed", "completed_rate
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Evaluation, Figures]:
     table, units = table_and_units(tmp_path_factory.mktemp("nd277"))
     evaluation = evaluate(table, YEAR, units=units)
-    figures = compute(table, YEAR).with_school_side(school_side(table, YEAR, pupils()))
+    figures = (compute(table, YEAR).with_school_side(school_side(table, YEAR, pupils()))
+               .with_establishments(ESTABLISHMENTS))
     return evaluation, figures
 
 
@@ -175,6 +180,14 @@ def test_tcdk_every_cell(built: tuple[Evaluation, Figures]) -> None:
         "total": ("", "TOÀN TỈNH", "", "Không đạt"),
     }
     assert tcdk.row("95001:5").values["difficult"] == "x"  # "x": not per age
+    # columns 4, 6, 7: schools, sites (1 + 1, 2 + 1) and classes by age group (2 + 1, 1 + 0);
+    # what the schools do not record stays empty (5, 8, 9, 19–21)
+    assert [tcdk.row("total").values[k] for k in ("schools", "independent", "sites")] == [
+        2, None, 3]
+    assert [tcdk.row(f"total:{g}").values["classes"] for g in ("3_4", "5")] == [3, 1]
+    assert [tcdk.row("95001:3_4").values[k] for k in ("classes", "classes_single",
+                                                       "classes_combined", "teachers")] == [
+        2, None, None, None]
     assert tcdk.column_numbers[6] == "7=8+9" and tcdk.column_numbers[13] == "14=13/11"
     assert len(tcdk.column_numbers) == len(tcdk.columns) == 22
     # a commune's own form holds its block alone

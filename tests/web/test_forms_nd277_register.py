@@ -1,7 +1,8 @@
-"""The school side of MN-01-TE and MN-01-TC,ĐK from the register: class lists and attendance.
+"""The school side of MN-01-TE and MN-01-TC,ĐK from the register: class lists, attendance
+and the preschools' own records.
 
 Survey year 2025, province 95 of the 1 July 2025 units, communes 95001 and 95002. School
-S1 of 95001 teaches, in school year 2025–2026:
+S1 of 95001 (two sites) teaches, in school year 2025–2026:
   A  95001, aged 4, MG4*: class "Chồi" (50 days recorded), 45 days absent → completes
   B  95001, aged 4, MG4*: class "Chồi", 46 days absent → does not (one day over)
   C  95002, aged 3, Mông, MG3*: class "Mầm" (50 days), 0 absent, Vietnamese-language
@@ -30,7 +31,7 @@ NEW = "2025-07-01"
 def world(db: Any) -> dict[str, Any]:
     from phocap.attendance.models import Absence, ClassDay
     from phocap.register.models import AdministrativeUnit, Household, Person, PersonYear, Village
-    from phocap.schools.models import Enrolment, School, SchoolClass
+    from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite
 
     province = AdministrativeUnit.objects.create(vintage=NEW, code="95", name="Tỉnh Chín Lăm",
                                                  type="province", kind="province")
@@ -39,6 +40,8 @@ def world(db: Any) -> dict[str, Any]:
         for code in ("95001", "95002")}
     school = School.objects.create(code="S1", name="Trường Mầm non S1", level="preschool",
                                    commune=communes["95001"])
+    SchoolSite.objects.create(school=school, name="Điểm chính", main=True)
+    SchoolSite.objects.create(school=school, name="Điểm Bản Một")
     classes = {name: SchoolClass.objects.create(school=school, school_year=YEAR, name=name,
                                                 grade=grade)
                for name, grade in (("Mầm", "MG3"), ("Chồi", "MG4"), ("Lá", "MG5"))}
@@ -104,6 +107,12 @@ def test_the_forms_count_the_school_side(world: dict[str, Any]) -> None:
     assert [tcdk.row("95001:5").values[k] for k in ("need", "attending", "completed")] == [
         2, 2, 0]
     assert tcdk.row("95002:3_4").values["completed"] == 1
+    # columns 4, 6, 7 from the schools' records: S1 on two sites, "Mầm" and "Chồi" for ages
+    # 3–4, "Lá" for 5; 95002 has no school
+    assert [tcdk.row("95001").values[k] for k in ("schools", "sites")] == [1, 2]
+    assert [tcdk.row(f"95001:{g}").values["classes"] for g in ("3_4", "5")] == [2, 1]
+    assert [tcdk.row("95002").values[k] for k in ("schools", "sites")] == [0, 0]
+    assert tcdk.row("total").values["schools"] == 1
 
 
 def test_the_form_page_and_the_workbook(world: dict[str, Any]) -> None:

@@ -346,16 +346,23 @@ def recognised_text(unit: UnitResult) -> str:
     return "Đạt" if result.level >= 1 else "Không đạt"
 
 
-def _tcdk_block(f: UnitFigures, unit: UnitResult, stt: Value, label: str, code: str,
-                total: bool) -> list[Row]:
+def _tcdk_block(f: UnitFigures, schools: dict[str, int] | None, unit: UnitResult, stt: Value,
+                label: str, code: str, total: bool) -> list[Row]:
+    """A unit's row (its schools and result) and its two age rows (its children and
+    classes). Establishments the schools did not record stay empty: independent
+    establishments, single and combined classes, staff, rooms and equipment."""
     head: dict[str, Value] = {key: None for key in (c.key for c in TCDK_COLUMNS)}
     head.update({"stt": stt, "label": label, "recognised": recognised_text(unit),
                  "difficult": "x" if unit.especially_difficult and not total else ""})
+    if schools is not None:
+        head.update({"schools": schools["schools"], "sites": schools["sites"]})
     rows = [Row(label, head, total=total, code=code)]
     for suffix, age_label, lo, hi in TCDK_AGE_GROUPS:
         values: dict[str, Value] = {key: None for key in (c.key for c in TCDK_COLUMNS)}
         values.update({"stt": "", "label": age_label, "recognised": "",
                        **{key: "x" for key in NOT_PER_AGE}, **_tcdk_age_cells(f, lo, hi)})
+        if schools is not None:
+            values["classes"] = schools[f"classes_{suffix}"]
         rows.append(Row(age_label, values, total=total, code=f"{code}:{suffix}"))
     return rows
 
@@ -363,15 +370,20 @@ def _tcdk_block(f: UnitFigures, unit: UnitResult, stt: Value, label: str, code: 
 def mn_01_tcdk(context: Context) -> Form:
     """MN-01-TC,ĐK, the standard and conditions by commune: the province's total and each
     commune below it (a commune's form: the commune alone), two age rows each."""
+    def establishments(code: str) -> dict[str, int] | None:
+        return context.figures.establishments_of(context.communes_below(code))
+
     rows: list[Row] = []
     if context.unit.type != "commune":
         whole = f"TOÀN {UNIT_WORD[context.unit.type].upper()}"  # "TOÀN TỈNH"
-        rows += _tcdk_block(context.own, context.unit, "", whole, "total", total=True)
+        rows += _tcdk_block(context.own, establishments(context.unit.code), context.unit, "",
+                            whole, "total", total=True)
     communes = [context.evaluation.unit(code) for code in context.communes_below(
         context.unit.code)]
     for index, commune in enumerate(communes, start=1):
-        rows += _tcdk_block(context.figures_of(commune.code), commune, index,
-                            f"Tên xã: {commune.name}", commune.code, total=False)
+        rows += _tcdk_block(context.figures_of(commune.code), establishments(commune.code),
+                            commune, index, f"Tên xã: {commune.name}", commune.code,
+                            total=False)
     return Form(
         code="MN-01-TCDK",
         title="THỐNG KÊ TIÊU CHUẨN, ĐIỀU KIỆN PHỔ CẬP GIÁO DỤC MẦM NON CHO TRẺ EM MẪU GIÁO "
@@ -385,9 +397,10 @@ def mn_01_tcdk(context: Context) -> Form:
             "Cột 10: trẻ phải huy động (tổng số trừ trẻ khuyết tật không có khả năng học tập, "
             "trẻ chuyển đi và trẻ chết); cột 11: trẻ đến trường, nhóm, lớp; cột 13 theo chú "
             "thích (*) của biểu MN-01-TE, từ danh sách lớp và sổ điểm danh.",
-            "Cột 4–9 và 19–21 là số liệu của trường (số trường, điểm trường, lớp, giáo viên, "
-            "phòng học, thiết bị), chưa có trong sổ phổ cập: đơn vị điền theo báo cáo của "
-            "trường.",
+            "Cột 4, 6 và 7: trường mầm non, điểm trường và lớp mẫu giáo của năm học theo hồ sơ "
+            "trường trong phần mềm; cột 5, 8, 9 và 19–21 (cơ sở độc lập, lớp đơn, lớp ghép, "
+            "giáo viên, phòng học, thiết bị) chưa có trong hồ sơ: đơn vị điền theo báo cáo "
+            "của trường.",
             f"Cột 22: kết quả tính theo {citation('ND277')} (xem trang kết quả). "
             + meaning("preschool_3_5") + " " + meaning("preschool_3_5.completed"),
         ),
