@@ -22,8 +22,10 @@ from phocap.reports import pdf
 from phocap.reports.consistency import check
 from phocap.reports.figures import Figures, compute, school_side
 from phocap.reports.forms import forms_for
+from phocap.reports.ministry import read_workbook
 from phocap.reports.model import Form
 from phocap.reports.xlsx import write_forms
+from phocap.survey.limits import Limits
 
 _ = None  # an empty cell: completion is counted for ages 3–5 only, a rate over nobody
 
@@ -307,3 +309,18 @@ def test_the_dossier_prints_them_as_the_templates(built: tuple[Evaluation, Figur
                      "14=13/11", "Tiêu chí", "- Trẻ 3–4 tuổi học 2 buổi/ngày",
                      "TM. BAN CHỈ ĐẠO PCGD-XMC"):
         assert expected in text, expected
+
+
+def test_the_ministry_s_figures_read_back_from_phocap_s_workbook(
+        built: tuple[Evaluation, Figures], tmp_path: Path) -> None:
+    """The reconciliation reads the ministry's figures from phocap's own workbook: rate rows
+    are skipped (they follow from the counts), TC,ĐK's column numbers are not a row, and
+    its repeated age rows are matched in order, commune by commune."""
+    province = forms_for(*built, "95")[:2]
+    found = read_workbook(write_forms(province, tmp_path / "bo.xlsx"), province, Limits(
+        max_bytes=5_000_000, max_rows=10_000, max_expanded=50_000_000))
+    assert found["MN-01-TE"]["completed_programme"]["a4"] == 2  # P8 and Q1
+    assert "completed_rate" not in found["MN-01-TE"]
+    assert found["MN-01-TCDK"]["95001:3_4"]["completed"] == 2
+    assert found["MN-01-TCDK"]["95002:3_4"]["completed"] == 2
+    assert found["MN-01-TCDK"]["total:5"]["need"] == 3
