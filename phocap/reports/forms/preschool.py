@@ -146,6 +146,7 @@ TE_RATES = {
     "two_sessions_rate": ("two_sessions", "attends_early_education"),
     "completed_rate": ("completed_programme", "attends_early_education"),
 }
+_TE_SOURCE = {code: source for _, code, _, source in TE_ROWS}
 # Rows counted for ages 3–5 only (the footnote's programmes).
 TE_PROGRAMME_ROWS = frozenset({"completed_programme", "completed_rate",
                                "from_elsewhere_completed"})
@@ -181,9 +182,6 @@ def _te_row(figures: UnitFigures, number: int, code: str, label: str, source: st
         else:
             values[key] = _te_cells(figures, code, source, lo, hi)
     return Row(label, values, code=code, rate=source == "rate")
-
-
-_TE_SOURCE = {code: source for _, code, _, source in TE_ROWS}
 
 
 def official_headings(context: Context) -> tuple[str, ...]:
