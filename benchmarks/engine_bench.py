@@ -45,16 +45,6 @@ SQL_FACTS = {
                 " AND coalesce(disability <> 'không học được', TRUE)",
     "attends_preschool": f"coalesce(class_level IN ('kindergarten',{PRIMARY_UP}), FALSE)",
     "completed_preschool": "coalesce(preschool_completed <= survey_year, FALSE)",
-    "attends_early_education": f"coalesce(class_level IN ('nursery','kindergarten',"
-                               f"{PRIMARY_UP}), FALSE)",
-    "two_sessions": "coalesce(class_level IS NOT NULL AND class_two_sessions, FALSE)",
-    "completed_programme_for_age": "coalesce((survey_year - birth_year = 4"
-        " AND ((class_level = 'kindergarten' AND class_grade >= 4)"
-        f" OR class_level IN ({PRIMARY_UP})))"
-        " OR (survey_year - birth_year = 5"
-        " AND ((class_level = 'kindergarten' AND class_grade >= 5)"
-        f" OR class_level IN ({PRIMARY_UP})))"
-        " OR (survey_year - birth_year = 6 AND preschool_completed <= survey_year), FALSE)",
     "in_mg4_or_higher": f"coalesce((class_level = 'kindergarten' AND class_grade >= 4)"
                         f" OR class_level IN ({PRIMARY_UP}), FALSE)",
     "in_mg5_or_higher": f"coalesce((class_level = 'kindergarten' AND class_grade >= 5)"
