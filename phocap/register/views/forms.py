@@ -83,9 +83,12 @@ def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
                         "number": not isinstance(row.values.get(c.key), str)}
                        for c in found.columns]}
             for row in found.rows]
+    appendix = [[{"text": shown(row.values.get(c.key)),
+                  "number": not isinstance(row.values.get(c.key), str)}
+                 for c in found.appendix_columns] for row in found.appendix]
     return render(request, "register/form.html", {
         "unit": unit, "year": year, "breadcrumbs": breadcrumbs(unit, request.user),
-        "form": found, "header": _header_rows(found), "body": body,
+        "form": found, "header": _header_rows(found), "body": body, "appendix": appendix,
     })
 
 
