@@ -82,7 +82,10 @@ TEACHERS_PER_CLASS: dict[str, Norm] = {
     PRIMARY: Norm(Fraction(15, 10),
                   "Thông tư 20/2023/TT-BGDĐT (kể cả giáo viên các môn chuyên biệt)", UNVERIFIED),
     LOWER_SECONDARY: Norm(Fraction(19, 10), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
-    UPPER_SECONDARY: Norm(Fraction(22, 10), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
+    # D8 of the legal review: 2,25 is the norm in force (a secondary source restating
+    # Circular 20/2023) and the figure of the earlier norms too; the 2,2 was a
+    # slip. No standard of universal education is judged on it.
+    UPPER_SECONDARY: Norm(Fraction(225, 100), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
 }
 
 # Subject keys (Staff.subject) and their Vietnamese names. "class" is a primary

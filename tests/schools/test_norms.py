@@ -135,3 +135,12 @@ def test_upper_secondary_has_no_room_norm_to_be_judged_on() -> None:
     """Rooms of an upper secondary school decide no recognition: no room check for it."""
     school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": 66}, 1)
     assert [c.name for c in norms.checks(school)] == ["teachers"]
+
+
+@pytest.mark.parametrize(("teachers", "meets"), [(67, False), (68, True), (69, True)])
+def test_upper_secondary_two_and_a_quarter_teachers_per_class(teachers: int, meets: bool) -> None:
+    """D8: 2,25 per THPT class. 30 classes × 2,25 = 67,5: 68 teachers meet it, 67 do not
+    (with the old 2,2, 30 × 2,2 = 66 and 67 met it)."""
+    school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": teachers}, 1)
+    assert norms.teachers_needed(school) == Fraction(135, 2)
+    assert norms.meets_teacher_norm(school) is meets
