@@ -74,7 +74,12 @@ CLASS_BASIS: dict[str, str] = {PRESCHOOL: "nhóm, lớp mầm non", PRIMARY: "l�
                                LOWER_SECONDARY: "lớp THCS", UPPER_SECONDARY: "lớp THPT"}
 
 # Teachers per class (or per preschool group). The circulars' own text could
-# not be read here, so the numbers are the ones the project's issue states.
+# not be read here, so the numbers are restated from secondary sources [unverified].
+# Each is a ceiling: the circulars let a school be given at most so many posts a class
+# ("bố trí tối đa … giáo viên/lớp"), and TT07 Arts 3–5 ask for "đủ giáo viên … theo
+# quy định". Reading the ceiling as the number a school needs is the practice of the
+# PCGD forms and ours (CEILING_READ_AS_NEED, D10 of the legal review); a shortfall is
+# said to be against the ceiling wherever it is shown.
 TEACHERS_PER_CLASS: dict[str, Norm] = {
     PRESCHOOL: Norm(Fraction(22, 10),
                     "Thông tư 19/2023/TT-BGDĐT (lớp mẫu giáo học 2 buổi/ngày)",
@@ -87,6 +92,10 @@ TEACHERS_PER_CLASS: dict[str, Norm] = {
     # slip. No standard of universal education is judged on it.
     UPPER_SECONDARY: Norm(Fraction(225, 100), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
 }
+
+# The mark of that reading, shown beside the norms on the schools' pages.
+CEILING_READ_AS_NEED = INTERPRETATION
+CEILING = "định mức tối đa"
 
 # Subject keys (Staff.subject) and their Vietnamese names. "class" is a primary
 # class teacher (giáo viên chủ nhiệm dạy các môn), "preschool" a preschool teacher.
@@ -142,7 +151,8 @@ class SchoolCounts:
 
 
 def teachers_needed(counts: SchoolCounts) -> Fraction:
-    """Σ over the school's levels of classes × teachers per class."""
+    """Σ over the school's levels of classes × teachers per class: the ceiling of the
+    staffing norm, read as what the school needs [interpretation, CEILING_READ_AS_NEED]."""
     return sum((TEACHERS_PER_CLASS[level].value * n for level, n in counts.classes.items()
                 if level in TEACHERS_PER_CLASS), Fraction(0))
 
@@ -164,8 +174,8 @@ def shortages(counts: SchoolCounts) -> dict[str, int]:
 
     A specialist subject of a level the school teaches is short by 1 when no
     active teacher teaches it; primary class teachers are short by classes −
-    class teachers; "total" is ⌈teachers needed⌉ − all teachers, at least 0. Only
-    positive shortages are listed.
+    class teachers; "total" is ⌈teachers needed⌉ − all teachers, at least 0, against
+    the norm's ceiling (``teachers_needed``). Only positive shortages are listed.
     """
     found: dict[str, int] = {}
     for level, n in counts.classes.items():
@@ -189,7 +199,7 @@ def shortages(counts: SchoolCounts) -> dict[str, int]:
 
 def meets_teacher_norm(counts: SchoolCounts) -> bool:
     """All teachers ≥ classes × teachers per class, exactly (1,5 × 3 classes = 4,5: 5 teachers
-    meet it, 4 do not)."""
+    meet it, 4 do not): the ceiling read as the need [interpretation]."""
     return sum(counts.teachers.values()) >= teachers_needed(counts)
 
 
@@ -215,10 +225,12 @@ class Check:
 
 
 def _check(name: str, have: int, unit: str, per_unit: str,
-           terms: list[tuple[Fraction, int, str]]) -> Check:
+           terms: list[tuple[Fraction, int, str]], ceiling: bool = False) -> Check:
     """"Phòng học: 12 phòng / 15 lớp THCS = 0,80 phòng/lớp, cần ≥ 1; thiếu 3 phòng", or
     with several levels "…: 20 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp THCS =
-    14,5 phòng; …"."""
+    14,5 phòng; …". A norm that is a ceiling (``ceiling``, the staffing norms) says so
+    after the need and after the shortfall: "cần ≥ 1,5 (định mức tối đa); thiếu 2 giáo
+    viên so với định mức tối đa" (D10)."""
     need = sum((value * n for value, n, _ in terms), Fraction(0))
     title = {"rooms": "Phòng học", "teachers": "Giáo viên"}[name]
     if len(terms) == 1:
@@ -230,10 +242,13 @@ def _check(name: str, have: int, unit: str, per_unit: str,
                            for value, n, basis in terms)
         text = (f"{title}: {numbers.integer(have)} {unit}, cần ≥ {parts}"
                 f" = {numbers.decimal(need, trim=True)} {unit}")
+    if ceiling:
+        text += f" ({CEILING})"
     found = Check(name, have >= need, have, need, text)
     if not found.met:
+        against = f" so với {CEILING}" if ceiling else ""
         return Check(name, False, have, need,
-                     f"{text}; thiếu {numbers.integer(found.short)} {unit}")
+                     f"{text}; thiếu {numbers.integer(found.short)} {unit}{against}")
     return found
 
 
@@ -252,7 +267,7 @@ def checks(counts: SchoolCounts) -> list[Check]:
         found.append(_check("rooms", counts.classrooms, "phòng", "phòng/lớp", rooms))
     if teachers:
         found.append(_check("teachers", sum(counts.teachers.values()), "giáo viên",
-                            "giáo viên/lớp", teachers))
+                            "giáo viên/lớp", teachers, ceiling=True))
     return found
 
 

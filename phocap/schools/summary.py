@@ -76,7 +76,8 @@ class Figures:
 
     @property
     def shortage_list(self) -> list[tuple[str, int]]:
-        names = {**norms.SUBJECTS, norms.NURSE: "nhân viên y tế", "total": "tổng số giáo viên"}
+        names = {**norms.SUBJECTS, norms.NURSE: "nhân viên y tế",
+                 "total": "tổng số giáo viên (so với định mức tối đa)"}
         return [(names.get(k, k), n) for k, n in sorted(self.shortages.items())]
 
 

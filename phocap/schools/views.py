@@ -150,7 +150,7 @@ def _marks() -> list[dict[str, str]]:
              % {"level": LEVEL_NAMES[level], "basis": norms.ROOM_BASIS[level]},
              "value": numbers.decimal(n.value, trim=True), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
-    rows += [{"what": _("Giáo viên/lớp, %(level)s (tính trên số %(basis)s)")
+    rows += [{"what": _("Giáo viên/lớp, %(level)s (định mức tối đa, tính trên số %(basis)s)")
               % {"level": LEVEL_NAMES[level], "basis": norms.CLASS_BASIS[level]},
               "value": numbers.decimal(n.value, trim=True), "source": n.source,
               "mark": n.mark}
@@ -226,7 +226,8 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
         "staff": [{"member": s, "subject": subjects.get(s.subject, s.subject)} for s in staff],
         "staff_summary": _staff_summary(staff, subjects),
         "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
-                                        "total": _("tổng số giáo viên")}.get(k, k)), n)
+                                        "total": _("tổng số giáo viên (so với định mức tối đa)")}
+                                       .get(k, k)), n)
                       for k, n in sorted(figures.shortages.items())],
         "keeps": may_keep_school_details(request.user, found),
     })

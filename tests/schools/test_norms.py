@@ -100,9 +100,10 @@ def test_a_school_short_of_rooms_is_told_the_norm_the_arithmetic_and_the_shortfa
     assert (rooms.name, rooms.met, rooms.short) == ("rooms", False, 1)
     assert rooms.sentence == ("Phòng học: 3 phòng / 4 lớp mẫu giáo 5 tuổi = 0,75 phòng/lớp,"
                               " cần ≥ 1; thiếu 1 phòng")
-    # 40 teachers for 18 groups: 2,2 × 18 = 39,6 ≤ 40, met.
+    # 40 teachers for 18 groups: 2,2 × 18 = 39,6 ≤ 40, met; the norm is a ceiling (D10).
     assert teachers.met and teachers.sentence == (
-        "Giáo viên: 40 giáo viên / 18 nhóm, lớp mầm non = 2,22 giáo viên/lớp, cần ≥ 2,2")
+        "Giáo viên: 40 giáo viên / 18 nhóm, lớp mầm non = 2,22 giáo viên/lớp, cần ≥ 2,2"
+        " (định mức tối đa)")
 
 
 def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
@@ -113,7 +114,8 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
     assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
                               " THCS = 14,5 phòng; thiếu 5 phòng")
     assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học + 1,9 × 8"
-                                 " lớp THCS = 37,7 giáo viên; thiếu 8 giáo viên")
+                                 " lớp THCS = 37,7 giáo viên (định mức tối đa); thiếu 8 giáo"
+                                 " viên so với định mức tối đa")
 
 
 @pytest.mark.parametrize("rooms", range(0, 13))
@@ -144,3 +146,15 @@ def test_upper_secondary_two_and_a_quarter_teachers_per_class(teachers: int, mee
     school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": teachers}, 1)
     assert norms.teachers_needed(school) == Fraction(135, 2)
     assert norms.meets_teacher_norm(school) is meets
+
+
+def test_a_teacher_shortfall_is_measured_against_the_ceiling() -> None:
+    """D10: the staffing norms are ceilings ("bố trí tối đa"); reading one as the need is
+    ours, marked [interpretation], and the shortfall says what it is measured against.
+    Rooms are a minimum (TT07 "tối thiểu") and say nothing of a ceiling.
+    2 primary classes × 1,5 = 3 teachers; 2 teachers: ⌈3⌉ − 2 = 1 short; 1 room < 1,4."""
+    assert norms.CEILING_READ_AS_NEED == norms.INTERPRETATION
+    rooms, teachers = norms.checks(primary(2, 1, 2, specialists={}))
+    assert teachers.sentence.endswith(
+        "cần ≥ 1,5 (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa")
+    assert "tối đa" not in rooms.sentence
