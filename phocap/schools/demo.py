@@ -163,7 +163,7 @@ def _school(code: str, rows: list[Mapping[str, Any]], communes: dict[int, Admini
         groups[(grade, (site or main).pk)].append(row)
     letters: Counter[str] = Counter()
     classes: list[SchoolClass] = []
-    levels: Counter[str] = Counter()
+    grades: Counter[tuple[str, bool]] = Counter()
     for (grade, site_id), members in sorted(groups.items(), key=lambda g: (_order(g[0][0]),
                                                                            g[0][1])):
         level = norms.level_of_grade(grade) or ""
@@ -176,7 +176,7 @@ def _school(code: str, rows: list[Mapping[str, Any]], communes: dict[int, Admini
                                                name=f"{grade}{letter}", grade=grade)
             entries.append(_entry(klass, home))
             classes.append(klass)
-            levels[level] += 1
+            grades[(grade, klass.two_sessions)] += 1
             chosen = members[part::parts]
             pupils = Enrolment.objects.bulk_create([
                 Enrolment(klass=klass, person_id=r["person_id"], pupil_no=i,
@@ -193,8 +193,8 @@ def _school(code: str, rows: list[Mapping[str, Any]], communes: dict[int, Admini
             entries += [_entry(p, home) for p in pupils]
             created["classes"] += 1
             created["pupils"] += len(pupils)
-    _facts(school, year, classes, levels, rng, created, entries, home)
-    _staff(school, levels, rng, created, entries, home)
+    _facts(school, year, classes, grades, rng, created, entries, home)
+    _staff(school, grades, rng, created, entries, home)
     _homerooms(school, classes, entries, home)
 
 
@@ -266,7 +266,19 @@ def _sites(school: School, rows: list[Mapping[str, Any]], rng: random.Random,
     return found
 
 
-def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counter[str],
+def _need(grades: Mapping[tuple[str, bool], int], level: str) -> int:
+    """The teachers the staffing norms ask for the school's classes of ``level``."""
+    return math.ceil(norms.teachers_needed(norms.SchoolCounts(
+        {g: n for g, n in grades.items() if norms.level_of_grade(g[0]) == level}, 0, {}, 0)))
+
+
+def _levels(grades: Mapping[tuple[str, bool], int]) -> Counter[str]:
+    return Counter({level: n for level, n in norms.SchoolCounts(grades, 0, {}, 0)
+                    .classes.items()})
+
+
+def _facts(school: School, year: int, classes: list[SchoolClass],
+           grades: Mapping[tuple[str, bool], int],
            rng: random.Random, created: Counter[str], entries: list[audit.Entry],
            home: int) -> None:
     """A room for each class, or what the norm asks if that is more; about one school in
@@ -274,29 +286,32 @@ def _facts(school: School, year: int, classes: list[SchoolClass], levels: Counte
 
     The norm counts only some classes (a preschool's 5-year-olds' classes, none of
     upper secondary: docs/rules.md §3); rooms drawn from it alone gave a
-    preschool 0,28 rooms per class and an upper secondary school 0,03.
+    preschool 0,28 rooms per class and an upper secondary school 0,03. A preschool
+    says how many of its teachers teach the 5-year-olds' classes: what the norm asks
+    of them (its staff are hired to the norm, ``_staff``).
     """
     if SchoolYearFacts.objects.filter(school=school, school_year=year).exists():
         return
-    counts = norms.SchoolCounts(dict(levels), sum(1 for c in classes if c.grade == "MG5"),
-                                0, {}, 0)
+    counts = norms.SchoolCounts(grades, 0, {}, 0)
     need = math.ceil(norms.classrooms_needed(counts))
     rooms = (max(0, need - rng.randint(1, 2)) if rng.random() < SHORT_OF_ROOMS
              else max(need, len(classes)) + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
+    fives = (math.ceil(norms.five_year_old_teachers_needed(counts))
+             if counts.five_year_old_classes else None)
     facts = SchoolYearFacts.objects.create(school=school, school_year=year, classrooms=rooms,
-                                           semi_boarding_pupils=semi)
+                                           semi_boarding_pupils=semi,
+                                           five_year_old_teachers=fives)
     entries.append(_entry(facts, home))
     created["facts"] += 1
 
 
-def _hire(school: School, levels: Counter[str], rng: random.Random, created: Counter[str],
-          entries: list[audit.Entry], home: int) -> None:
+def _hire(school: School, grades: Mapping[tuple[str, bool], int], rng: random.Random,
+          created: Counter[str], entries: list[audit.Entry], home: int) -> None:
     """Teachers up to the norm for this year's classes (a school with more classes than
     last year hires; one with fewer keeps its staff)."""
-    need = sum(math.ceil(norms.TEACHERS_PER_CLASS[level].value * classes)
-               if level in norms.TEACHERS_PER_CLASS else classes
-               for level, classes in levels.items())
+    levels = _levels(grades)
+    need = sum(_need(grades, level) for level in levels)
     have = school.staff.filter(role=Staff.Role.TEACHER, active=True).count()
     if have >= need:
         return
@@ -311,21 +326,21 @@ def _hire(school: School, levels: Counter[str], rng: random.Random, created: Cou
     created["staff"] += len(staff)
 
 
-def _staff(school: School, levels: Counter[str], rng: random.Random, created: Counter[str],
-           entries: list[audit.Entry], home: int) -> None:
+def _staff(school: School, grades: Mapping[tuple[str, bool], int], rng: random.Random,
+           created: Counter[str], entries: list[audit.Entry], home: int) -> None:
     """A principal, a vice-principal, a nurse (missing in some schools) and teachers: the
     norm's number (less one or two in about one school in forty), with a specialist
     missing in some schools, its hours taught by teachers of other subjects. In a
     later school year the staff stay and the school hires what its new classes need."""
     if school.staff.exists():
-        _hire(school, levels, rng, created, entries, home)
+        _hire(school, grades, rng, created, entries, home)
         return
+    levels = _levels(grades)
     members = [("principal", ""), ("vice_principal", "")]
     if rng.random() >= NO_NURSE:
         members.append(("nurse", ""))
     for level, classes in levels.items():
-        need = math.ceil(norms.TEACHERS_PER_CLASS[level].value * classes) \
-            if level in norms.TEACHERS_PER_CLASS else classes
+        need = _need(grades, level)
         short = rng.choice((1, 2)) if need > 4 and rng.random() < SHORT_OF_NORM else 0
         specialists = list(norms.SPECIALISTS.get(level, ()))
         if specialists and rng.random() < MISSING_SPECIALIST:

@@ -58,6 +58,11 @@ class FactsForm(CheckedForm):
                                               max_value=9999)
     boarding_pupils = forms.IntegerField(label=_("học sinh nội trú"), min_value=0,
                                          max_value=9999)
+    five_year_old_teachers = forms.IntegerField(
+        label=_("giáo viên dạy lớp mẫu giáo 5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Điều kiện phổ cập GDMN cho trẻ 5 tuổi (Điều 3 Thông tư 07/2016/TT-BGDĐT);"
+                    " để trống thì điều kiện ghi “chưa nhập”."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -88,6 +93,7 @@ class SiteForm(CheckedForm):
 class ClassForm(CheckedForm):
     name = forms.CharField(label=_("tên lớp"), max_length=20)
     grade = forms.ChoiceField(label=_("khối"), choices=GRADES)
+    two_sessions = forms.BooleanField(label=_("học 2 buổi/ngày"), required=False, initial=True)
     site = forms.ChoiceField(label=_("điểm trường"), required=False)
     homeroom = forms.ChoiceField(label=_("giáo viên chủ nhiệm"), required=False)
 

@@ -89,6 +89,12 @@ class SchoolYearFacts(VersionedModel):
     # ({"teachers": {subject: n}, "nurses": n}): staff are not kept per year, so
     # recognition/freeze.py pins them here (schools/conditions.pin_staff).
     pinned_staff = models.JSONField(null=True, blank=True)
+    # The recognition conditions' own counts (docs/rules.md §3), entered by the school;
+    # None: not entered, and the condition reads "chưa nhập" (never a silent pass).
+    # TT07 Art 3 asks for enough teachers of the 5-year-olds' classes (D7 of the
+    # legal review); staff are not assigned to classes here, so the school says how many.
+    five_year_old_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên dạy lớp mẫu giáo 5 tuổi"), null=True, blank=True)
 
     objects = ScopedManager("school__commune")
 
@@ -141,6 +147,11 @@ class SchoolClass(models.Model):
     name = models.CharField(_("tên lớp"), max_length=20)
     # The survey's class code without marks: NT, MG3–MG5, 1–12, BT6–BT12.
     grade = models.CharField(_("khối"), max_length=4)
+    # Two sessions a day (học 2 buổi/ngày): the staffing norms differ by it (Circular
+    # 19/2023 for kindergarten classes; norms.TEACHERS_PER_CLASS). A class not marked
+    # otherwise is taken to study two sessions, the higher of the two norms, so a
+    # forgotten mark asks more of the school, never less.
+    two_sessions = models.BooleanField(_("học 2 buổi/ngày"), default=True)
     homeroom = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="homeroom_classes")
 

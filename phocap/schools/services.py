@@ -37,7 +37,8 @@ from phocap.schools.models import (
 LIST_FIELDS = ("code", "name", "level", "public")
 DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
                  "national_standard_date", "accreditation_level")
-FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils")
+FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils",
+               "five_year_old_teachers")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
@@ -84,8 +85,9 @@ def save_school(user: User, commune: AdministrativeUnit, school_id: int | None,
 
 
 def save_facts(user: User, school: School, year: int, version: int | None,
-               values: dict[str, int]) -> SchoolYearFacts:
-    """A school's rooms and boarding pupils of a school year (created at the first save)."""
+               values: Mapping[str, int | None]) -> SchoolYearFacts:
+    """A school's facts of a school year (created at the first save): rooms, boarding
+    pupils and the counts the recognition conditions need (None: not entered)."""
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
@@ -153,8 +155,10 @@ def add_site(user: User, school: School, name: str, main: bool,
 
 
 def add_class(user: User, school: School, year: int, name: str, grade: str,
-              site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
-    """A class of a school year; its number counts towards the room and teacher norms."""
+              site: SchoolSite | None = None, homeroom: Staff | None = None,
+              two_sessions: bool = True) -> SchoolClass:
+    """A class of a school year; its number, and its sessions a day, count towards the room
+    and teacher norms."""
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
@@ -163,7 +167,8 @@ def add_class(user: User, school: School, year: int, name: str, grade: str,
             with transaction.atomic():
                 klass = SchoolClass.objects.create(school=school, school_year=year,
                                                    name=name.strip(), grade=grade, site=site,
-                                                   homeroom=homeroom)
+                                                   homeroom=homeroom,
+                                                   two_sessions=two_sessions)
         except IntegrityError:
             raise ValueError(f"Năm học {year}–{year + 1} đã có lớp “{name}”.") from None
         audit.record(user, "create", klass, None)

@@ -91,8 +91,13 @@ class SchoolFigures:
 
     @property
     def checks(self) -> list[norms.Check]:
-        """The room and teacher norms that decide recognition, with their arithmetic."""
+        """The conditions that decide recognition, with their arithmetic and citation."""
         return norms.checks(self.year.counts)
+
+    @property
+    def verdict(self) -> bool | None:
+        """Every condition met, one failing, or (None) one not entered (``norms.verdict``)."""
+        return norms.verdict(self.checks)
 
 
 def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:

@@ -150,11 +150,11 @@ def _marks() -> list[dict[str, str]]:
              % {"level": LEVEL_NAMES[level], "basis": norms.ROOM_BASIS[level]},
              "value": numbers.decimal(n.value, trim=True), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
-    rows += [{"what": _("Giáo viên/lớp, %(level)s (định mức tối đa, tính trên số %(basis)s)")
-              % {"level": LEVEL_NAMES[level], "basis": norms.CLASS_BASIS[level]},
+    rows += [{"what": _("Giáo viên/lớp (định mức tối đa), tính trên số %(basis)s")
+              % {"basis": norms.CLASS_BASIS[kind]},
               "value": numbers.decimal(n.value, trim=True), "source": n.source,
               "mark": n.mark}
-             for level, n in norms.TEACHERS_PER_CLASS.items()]
+             for kind, n in norms.TEACHERS_PER_CLASS.items()]
     return rows
 
 
@@ -255,9 +255,8 @@ def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
     _keeps(request, found)
     year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
-    initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
-                "boarding_pupils": facts.boarding_pupils, "version": facts.version}
-               if facts else {"version": 0})
+    initial = ({**{name: getattr(facts, name) for name in services.FACT_FIELDS},
+                "version": facts.version} if facts else {"version": 0})
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.FACT_FIELDS}
@@ -269,7 +268,7 @@ def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu số liệu năm học."))
             return redirect(f"{reverse('school', args=[pk])}?year={year}")
-    return _form_page(request, form, _("Phòng học và học sinh bán trú năm học %(y)s–%(z)s")
+    return _form_page(request, form, _("Số liệu năm học %(y)s–%(z)s")
                       % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune,
                       frozen=freezing.frozen(found.commune, year))
 
@@ -341,7 +340,8 @@ def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
                     if form.cleaned_data["homeroom"] else None)
         try:
             services.add_class(request.user, found, year, form.cleaned_data["name"],
-                               form.cleaned_data["grade"], site, homeroom)
+                               form.cleaned_data["grade"], site, homeroom,
+                               two_sessions=form.cleaned_data["two_sessions"])
         except (ValueError, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:

@@ -12,11 +12,26 @@ from phocap.schools.norms import SchoolCounts
 PRIMARY_SPECIALISTS = {s: 1 for s in norms.SPECIALISTS[norms.PRIMARY]}
 
 
+def school(grades: dict[str, int], classrooms: int, teachers: dict[str, int], nurses: int = 1,
+           one_session: dict[str, int] | None = None, **entered: int | None) -> SchoolCounts:
+    """A school's counts: ``grades`` classes studying two sessions a day, ``one_session``
+    classes studying one."""
+    found = {(grade, True): n for grade, n in grades.items()}
+    found.update({(grade, False): n for grade, n in (one_session or {}).items()})
+    return SchoolCounts(found, classrooms, teachers, nurses, **entered)
+
+
 def primary(classes: int, classrooms: int, class_teachers: int, nurses: int = 1,
             specialists: dict[str, int] | None = None) -> SchoolCounts:
+    """A primary school of ``classes`` grade-1 classes."""
     teachers = {"class": class_teachers, **(PRIMARY_SPECIALISTS if specialists is None
                                              else specialists)}
-    return SchoolCounts({norms.PRIMARY: classes}, 0, classrooms, teachers, nurses)
+    return school({"1": classes}, classrooms, teachers, nurses)
+
+
+def met(counts: SchoolCounts, name: str) -> bool | None:
+    [found] = [c for c in norms.checks(counts) if c.name == name]
+    return found.met
 
 
 @pytest.mark.parametrize(("grade", "level"), [
@@ -31,23 +46,23 @@ def test_level_of_grade(grade: str, level: str | None) -> None:
 def test_primary_rooms_at_below_above(rooms: int, meets: bool) -> None:
     """10 primary classes × 0,7 = 7 rooms needed."""
     assert norms.classrooms_needed(primary(10, rooms, 10)) == 7
-    assert norms.meets_classroom_norm(primary(10, rooms, 10)) is meets
+    assert met(primary(10, rooms, 10), "rooms") is meets
 
 
 @pytest.mark.parametrize(("rooms", "meets"), [(2, False), (3, True)])
 def test_thcs_half_a_room_per_class(rooms: int, meets: bool) -> None:
     """5 THCS classes × 0,5 = 2,5 rooms: 3 rooms meet it, 2 do not."""
-    counts = SchoolCounts({norms.LOWER_SECONDARY: 5}, 0, rooms, {}, 1)
+    counts = school({"6": 5}, rooms, {}, 1)
     assert norms.classrooms_needed(counts) == Fraction(5, 2)
-    assert norms.meets_classroom_norm(counts) is meets
+    assert met(counts, "rooms") is meets
 
 
 def test_preschool_rooms_count_the_five_year_olds_classes() -> None:
     """6 groups of which 2 are MG5: 2 rooms needed (1 per MG5 class)."""
-    counts = SchoolCounts({norms.PRESCHOOL: 6}, 2, 2, {"preschool": 14}, 1)
+    counts = school({"NT": 2, "MG4": 2, "MG5": 2}, 2, {"preschool": 14}, 1)
     assert norms.classrooms_needed(counts) == 2
-    assert norms.meets_classroom_norm(counts)
-    assert not norms.meets_classroom_norm(SchoolCounts({norms.PRESCHOOL: 6}, 2, 1, {}, 1))
+    assert met(counts, "rooms") is True
+    assert met(school({"NT": 2, "MG4": 2, "MG5": 2}, 1, {}, 1), "rooms") is False
 
 
 @pytest.mark.parametrize(("class_teachers", "meets"), [(9, False), (10, True), (11, True)])
@@ -55,15 +70,15 @@ def test_primary_teachers_at_below_above(class_teachers: int, meets: bool) -> No
     """10 classes × 1,5 = 15 teachers: 10 class teachers + 5 specialists = 15 meets it."""
     counts = primary(10, 7, class_teachers)
     assert norms.teachers_needed(counts) == 15
-    assert norms.meets_teacher_norm(counts) is meets
+    assert met(counts, "teachers") is meets
 
 
 def test_combined_school_needs_both_levels() -> None:
     """4 primary + 2 THCS classes: 4×1,5 + 2×1,9 = 9,8 teachers; 4×0,7 + 2×0,5 = 3,8 rooms."""
-    counts = SchoolCounts({norms.PRIMARY: 4, norms.LOWER_SECONDARY: 2}, 0, 4, {"class": 10}, 1)
+    counts = school({"1": 4, "6": 2}, 4, {"class": 10}, 1)
     assert norms.teachers_needed(counts) == Fraction(98, 10)
     assert norms.classrooms_needed(counts) == Fraction(38, 10)
-    assert norms.meets_classroom_norm(counts) and norms.meets_teacher_norm(counts)
+    assert norms.meets(counts) is True
 
 
 def test_shortages_by_subject() -> None:
@@ -95,22 +110,23 @@ def test_a_school_short_of_rooms_is_told_the_norm_the_arithmetic_and_the_shortfa
     """Before, a commune failing on facilities read "Chưa đạt" and nothing else."""
     # 3 rooms for 4 five-year-olds' classes: 3/4 = 0,75 room per class < 1; 4 − 3 = 1 short.
     # The preschool's 14 other groups do not count for the room norm (docs/rules.md §3).
-    school = SchoolCounts({norms.PRESCHOOL: 18}, 4, 3, {"preschool": 40}, 1)
-    rooms, teachers = norms.checks(school)
+    counts = school({"NT": 4, "MG3": 5, "MG4": 5, "MG5": 4}, 3, {"preschool": 40}, 1,
+                    five_year_old_teachers=9)
+    rooms, teachers = norms.checks(counts)
     assert (rooms.name, rooms.met, rooms.short) == ("rooms", False, 1)
     assert rooms.sentence == ("Phòng học: 3 phòng / 4 lớp mẫu giáo 5 tuổi = 0,75 phòng/lớp,"
                               " cần ≥ 1; thiếu 1 phòng")
-    # 40 teachers for 18 groups: 2,2 × 18 = 39,6 ≤ 40, met; the norm is a ceiling (D10).
+    # 9 teachers for the 4 MG5 classes: 2,2 × 4 = 8,8 ≤ 9, met; the norm is a ceiling (D10).
     assert teachers.met and teachers.sentence == (
-        "Giáo viên: 40 giáo viên / 18 nhóm, lớp mầm non = 2,22 giáo viên/lớp, cần ≥ 2,2"
-        " (định mức tối đa)")
+        "Giáo viên dạy lớp mẫu giáo 5 tuổi: 9 giáo viên / 4 lớp mẫu giáo 5 tuổi học 2 buổi/ngày"
+        " = 2,25 giáo viên/lớp, cần ≥ 2,2 (định mức tối đa)")
 
 
 def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
     # 0,7 × 15 + 0,5 × 8 = 10,5 + 4 = 14,5 rooms; 10 rooms: ⌈14,5⌉ − 10 = 5 short.
     # 1,5 × 15 + 1,9 × 8 = 22,5 + 15,2 = 37,7 teachers; 30: ⌈37,7⌉ − 30 = 8 short.
-    school = SchoolCounts({norms.PRIMARY: 15, norms.LOWER_SECONDARY: 8}, 0, 10, {"class": 30}, 1)
-    rooms, teachers = norms.checks(school)
+    counts = school({"1": 15, "6": 8}, 10, {"class": 30}, 1)
+    rooms, teachers = norms.checks(counts)
     assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
                               " THCS = 14,5 phòng; thiếu 5 phòng")
     assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học + 1,9 × 8"
@@ -121,31 +137,35 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
 @pytest.mark.parametrize("rooms", range(0, 13))
 @pytest.mark.parametrize("teachers", range(14, 22))
 def test_the_checks_shown_are_the_checks_that_decide(rooms: int, teachers: int) -> None:
-    """What the page says is what decides: every check met exactly when the school meets
-    the norms (10 primary classes: 7 rooms and 15 teachers; 4 MG5 of 6 groups: 4 rooms and
-    13,2 teachers; together 11 rooms and 28,2 teachers, so 0–12 rooms and 14–21 teachers of
-    each kind cover both sides)."""
-    for school in (primary(10, rooms, teachers, specialists={}),
-                   SchoolCounts({norms.PRESCHOOL: 6, norms.PRIMARY: 10}, 4, rooms,
-                                {"class": teachers, "preschool": teachers - 7}, 1)):
-        found = {c.name: c.met for c in norms.checks(school)}
-        assert found["rooms"] is norms.meets_classroom_norm(school)
-        assert found["teachers"] is norms.meets_teacher_norm(school)
+    """What the page says is what decides: a school meets a standard exactly when every
+    check of that standard shown is met (10 primary classes: 7 rooms and 15 teachers; 4 MG5
+    of 6 groups beside them: 4 + 7 = 11 rooms, 2 NT × 2,5 + 4 MG × 2,2 + 15 = 28,8 teachers
+    and 2,2 × 4 = 8,8 MG5 teachers, so 0–12 rooms and 14–21 teachers cover both sides)."""
+    for counts in (primary(10, rooms, teachers, specialists={}),
+                   school({"NT": 2, "MG5": 4, "1": 10}, rooms,
+                          {"class": teachers, "preschool": teachers - 7}, 1,
+                          five_year_old_teachers=teachers - 12)):
+        for standard, names in norms.STANDARD_CONDITIONS.items():
+            if not norms.classes_judged(counts, standard):
+                continue
+            shown = norms.checks(counts, names)
+            assert norms.meets(counts, standard) is all(c.met for c in shown)
+            assert {c.name for c in shown} == set(names)
 
 
 def test_upper_secondary_has_no_room_norm_to_be_judged_on() -> None:
     """Rooms of an upper secondary school decide no recognition: no room check for it."""
-    school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": 66}, 1)
-    assert [c.name for c in norms.checks(school)] == ["teachers"]
+    counts = school({"10": 30}, 30, {"mathematics": 66}, 1)
+    assert [c.name for c in norms.checks(counts)] == ["teachers"]
 
 
 @pytest.mark.parametrize(("teachers", "meets"), [(67, False), (68, True), (69, True)])
 def test_upper_secondary_two_and_a_quarter_teachers_per_class(teachers: int, meets: bool) -> None:
     """D8: 2,25 per THPT class. 30 classes × 2,25 = 67,5: 68 teachers meet it, 67 do not
     (with the old 2,2, 30 × 2,2 = 66 and 67 met it)."""
-    school = SchoolCounts({norms.UPPER_SECONDARY: 30}, 0, 30, {"mathematics": teachers}, 1)
-    assert norms.teachers_needed(school) == Fraction(135, 2)
-    assert norms.meets_teacher_norm(school) is meets
+    counts = school({"10": 30}, 30, {"mathematics": teachers}, 1)
+    assert norms.teachers_needed(counts) == Fraction(135, 2)
+    assert met(counts, "teachers") is meets
 
 
 def test_a_teacher_shortfall_is_measured_against_the_ceiling() -> None:
@@ -158,3 +178,75 @@ def test_a_teacher_shortfall_is_measured_against_the_ceiling() -> None:
     assert teachers.sentence.endswith(
         "cần ≥ 1,5 (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa")
     assert "tối đa" not in rooms.sentence
+
+
+# --- D7: preschool staffing by group kind and sessions; TT07 Art 3 on the MG5 classes -----
+
+
+@pytest.mark.parametrize(("teachers", "short"), [(13, 1), (14, 0), (15, 0)])
+def test_preschool_staffing_by_nursery_group_and_sessions(teachers: int, short: int) -> None:
+    """Circular 19/2023: 2,5 a nursery group, 2,2 a kindergarten class of two sessions a day,
+    1,2 of one. 2 NT + 3 MG4 (two sessions) + 2 MG3 (one session):
+    2 × 2,5 + 3 × 2,2 + 2 × 1,2 = 5 + 6,6 + 2,4 = 14 teachers (before D7: 7 × 2,2 = 15,4)."""
+    counts = school({"NT": 2, "MG4": 3}, 7, {"preschool": teachers}, 1, one_session={"MG3": 2})
+    assert norms.teachers_needed(counts) == 14
+    assert norms.shortages(counts).get("total", 0) == short
+
+
+@pytest.mark.parametrize(("teachers", "meets"), [(7, False), (8, True), (9, True)])
+def test_the_five_year_olds_teachers_against_their_classes(teachers: int, meets: bool) -> None:
+    """TT07 Art 3 asks for the teachers of the MG5 classes: 3 MG5 of two sessions and 1 of
+    one: 3 × 2,2 + 1 × 1,2 = 6,6 + 1,2 = 7,8; 8 meet it, 7 do not (⌈7,8⌉ − 7 = 1 short).
+    The school's 10 nursery groups, and all its 40 teachers, do not enter it."""
+    counts = school({"NT": 10, "MG5": 3}, 4, {"preschool": 40}, 1, one_session={"MG5": 1},
+                    five_year_old_teachers=teachers)
+    assert norms.five_year_old_teachers_needed(counts) == Fraction(78, 10)
+    [check] = norms.checks(counts, ["teachers_5"])
+    assert check.met is meets
+    assert norms.meets(counts, "preschool_5") is meets
+    if not meets:
+        assert check.sentence == (
+            "Giáo viên dạy lớp mẫu giáo 5 tuổi: 7 giáo viên, cần ≥ 2,2 × 3 lớp mẫu giáo 5 tuổi"
+            " học 2 buổi/ngày + 1,2 × 1 lớp mẫu giáo 5 tuổi học 1 buổi/ngày = 7,8 giáo viên"
+            " (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa")
+
+
+def test_the_five_year_olds_teachers_not_entered_is_never_a_pass() -> None:
+    """Rooms met (2 ≥ 2 MG5 classes), MG5 teachers not entered: not assessed (None), and
+    the check reads "chưa nhập"; a failing room check still fails the standard."""
+    counts = school({"MG5": 2}, 2, {"preschool": 9}, 1)
+    [check] = norms.checks(counts, ["teachers_5"])
+    assert (check.met, check.short) == (None, 0)
+    assert check.sentence == "Giáo viên dạy lớp mẫu giáo 5 tuổi: chưa nhập"
+    assert norms.meets(counts, "preschool_5") is None
+    assert norms.meets(school({"MG5": 2}, 1, {"preschool": 9}, 1), "preschool_5") is False
+
+
+def test_a_preschool_without_five_year_olds_answers_for_no_standard_of_ND20() -> None:
+    """3 NT and 2 MG3: no MG5 class, so TT07 Art 3 asks nothing of it."""
+    counts = school({"NT": 3, "MG3": 2}, 5, {"preschool": 12}, 1)
+    assert norms.classes_judged(counts, "preschool_5") == 0
+    assert norms.checks(counts, norms.STANDARD_CONDITIONS["preschool_5"]) == []
+
+
+# --- Every condition cites its article -------------------------------------------------------
+
+
+def test_every_condition_and_every_check_cites_its_article() -> None:
+    """A condition without a citation cannot be made, and every check an officer reads
+    carries its condition's citation."""
+    for name, condition in norms.CONDITIONS.items():
+        assert condition.name == name
+        assert "Thông tư" in condition.source or "Nghị định" in condition.source
+    for names in norms.STANDARD_CONDITIONS.values():
+        assert set(names) <= set(norms.CONDITIONS)
+    counts = school({"NT": 1, "MG5": 1, "1": 2, "6": 2, "10": 1}, 5, {"class": 9}, 1)
+    found = norms.checks(counts)
+    assert {c.name for c in found} == set(norms.CONDITIONS)
+    assert all(c.source == norms.CONDITIONS[c.name].source for c in found)
+
+
+@pytest.mark.parametrize("source", ["", "   ", "the issue"])
+def test_a_condition_without_a_citation_is_refused(source: str) -> None:
+    with pytest.raises(ValueError, match="cites no legal text"):
+        norms.Condition("rooms", "Phòng học", source, norms.UNVERIFIED)

@@ -160,3 +160,48 @@ def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert "<li>Trường Tiểu học Một: Phòng học: 1 phòng / 2 lớp tiểu học" in page
     assert f"/schools/{school.pk}/" not in page
+
+
+@pytest.fixture
+def preschool(surveyed: dict[str, Any], officer: Any) -> School:
+    """A preschool of 03319: 2 nursery groups, MG5A of two sessions a day, MG5B of one."""
+    commune = surveyed["communes"]["03319"]
+    school = services.save_school(officer, commune, None, None, {
+        "code": "11100MN01", "name": "Trường Mầm non Một", "level": "preschool"})
+    for name, grade, two in (("NT1", "NT", True), ("NT2", "NT", True), ("MG5A", "MG5", True),
+                             ("MG5B", "MG5", False)):
+        services.add_class(officer, school, YEAR, name, grade, two_sessions=two)
+    for n in range(9):
+        services.save_staff(officer, school, None, None,
+                            {"full_name": f"Cô {n}", "role": "teacher", "subject": "preschool"})
+    return school
+
+
+@pytest.mark.parametrize(("teachers", "expected"), [
+    (None, None),   # not entered: not assessed, never met
+    (3, False),     # 2,2 + 1,2 = 3,4 > 3
+    (4, True),      # 4 ≥ 3,4
+    (5, True),
+])
+def test_the_five_year_olds_teachers_decide_preschool_5(
+        surveyed: dict[str, Any], preschool: School, officer: Any, teachers: int | None,
+        expected: bool | None) -> None:
+    """D7: TT07 Art 3 asks for enough teachers of the 5-year-olds' classes. MG5A (two
+    sessions) 2,2 + MG5B (one session) 1,2 = 3,4; the nursery groups and the school's 9
+    teachers do not enter it. 2 rooms for 2 MG5 classes meet the room norm."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, preschool, YEAR, None,
+                        {"classrooms": 2, "five_year_old_teachers": teachers})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
+    reasons = conditions.unmet(commune, YEAR).get("preschool_5")
+    if teachers is None:
+        assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một",
+                                 ("Giáo viên dạy lớp mẫu giáo 5 tuổi: chưa nhập",))]
+    elif expected is False:
+        assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một", (
+            "Giáo viên dạy lớp mẫu giáo 5 tuổi: 3 giáo viên, cần ≥ 2,2 × 1 lớp mẫu giáo 5 tuổi"
+            " học 2 buổi/ngày + 1,2 × 1 lớp mẫu giáo 5 tuổi học 1 buổi/ngày = 3,4 giáo viên"
+            " (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa",))]
+    else:
+        assert reasons is None
