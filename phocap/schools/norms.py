@@ -76,15 +76,20 @@ ROOM_BASIS: dict[str, str] = {PRESCHOOL: "lớp mẫu giáo 5 tuổi", PRIMARY: 
 NURSERY = "nursery"
 KINDERGARTEN_TWO_SESSIONS = "kindergarten_two_sessions"
 KINDERGARTEN_ONE_SESSION = "kindergarten_one_session"
+PRIMARY_TWO_SESSIONS = "primary_two_sessions"
+PRIMARY_ONE_SESSION = "primary_one_session"
 KINDERGARTEN_GRADES = ("MG3", "MG4", "MG5")
 FIVE_YEAR_OLDS = "MG5"
 
 
 def staffing_kind(grade: str, two_sessions: bool = True) -> str | None:
     """The kind of a class for the staffing norms: a nursery group (NT), a kindergarten
-    class (MG3–MG5) of two sessions a day or of one, or the class's level."""
+    class (MG3–MG5) or a primary class of two sessions a day or of one, or the class's
+    level."""
     code = grade.strip().upper()
     level = level_of_grade(code)
+    if level == PRIMARY:
+        return PRIMARY_TWO_SESSIONS if two_sessions else PRIMARY_ONE_SESSION
     if level != PRESCHOOL:
         return level
     if code == "NT":
@@ -97,7 +102,9 @@ CLASS_BASIS: dict[str, str] = {
     NURSERY: "nhóm trẻ",
     KINDERGARTEN_TWO_SESSIONS: "lớp mẫu giáo học 2 buổi/ngày",
     KINDERGARTEN_ONE_SESSION: "lớp mẫu giáo học 1 buổi/ngày",
-    PRIMARY: "lớp tiểu học", LOWER_SECONDARY: "lớp THCS", UPPER_SECONDARY: "lớp THPT"}
+    PRIMARY_TWO_SESSIONS: "lớp tiểu học 2 buổi/ngày",
+    PRIMARY_ONE_SESSION: "lớp tiểu học 1 buổi/ngày",
+    LOWER_SECONDARY: "lớp THCS", UPPER_SECONDARY: "lớp THPT"}
 
 # Teachers per class (or per nursery group), by kind of class. The circulars' own text
 # could not be read here, so the numbers are restated from secondary sources
@@ -117,8 +124,19 @@ TEACHERS_PER_CLASS: dict[str, Norm] = {
     KINDERGARTEN_ONE_SESSION: Norm(Fraction(12, 10),
                                    "Thông tư 19/2023/TT-BGDĐT (lớp mẫu giáo học 1 buổi/ngày)",
                                    UNVERIFIED),
-    PRIMARY: Norm(Fraction(15, 10),
-                  "Thông tư 20/2023/TT-BGDĐT (kể cả giáo viên các môn chuyên biệt)", UNVERIFIED),
+    PRIMARY_TWO_SESSIONS: Norm(
+        Fraction(15, 10),
+        "Thông tư 20/2023/TT-BGDĐT (lớp học 2 buổi/ngày, kể cả giáo viên các môn chuyên biệt)",
+        UNVERIFIED),
+    # D9: the earlier norms (Joint Circular 35/2006, Circular 16/2017) gave a class taught
+    # one session a day 1,2 teachers; whether Circular 20/2023, which replaced them, kept
+    # that case could not be read, so 1,2 is [unverified]. It is kept rather than 1,5
+    # because the norm is a ceiling read as a need (D10): 1,5 would ask a one-session
+    # class for more teachers than the last norm read ever allowed it.
+    PRIMARY_ONE_SESSION: Norm(
+        Fraction(12, 10),
+        "Thông tư 16/2017/TT-BGDĐT (lớp học 1 buổi/ngày); chưa đọc được Thông tư"
+        " 20/2023/TT-BGDĐT có giữ mức này không", UNVERIFIED),
     LOWER_SECONDARY: Norm(Fraction(19, 10), "Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
     # D8 of the legal review: 2,25 is the norm in force (a secondary source restating
     # Circular 20/2023) and the figure of the earlier norms too; the issue's 2,2 was a

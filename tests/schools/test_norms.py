@@ -129,8 +129,8 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
     rooms, teachers = norms.checks(counts)
     assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
                               " THCS = 14,5 phòng; thiếu 5 phòng")
-    assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học + 1,9 × 8"
-                                 " lớp THCS = 37,7 giáo viên (định mức tối đa); thiếu 8 giáo"
+    assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học 2 buổi/ngày"
+                                 " + 1,9 × 8 lớp THCS = 37,7 giáo viên (định mức tối đa); thiếu 8 giáo"
                                  " viên so với định mức tối đa")
 
 
@@ -250,3 +250,28 @@ def test_every_condition_and_every_check_cites_its_article() -> None:
 def test_a_condition_without_a_citation_is_refused(source: str) -> None:
     with pytest.raises(ValueError, match="cites no legal text"):
         norms.Condition("rooms", "Phòng học", source, norms.UNVERIFIED)
+
+
+# --- D9: a primary class taught one session a day ------------------------------------------
+
+
+@pytest.mark.parametrize(("class_teachers", "meets"), [(11, False), (12, True), (13, True)])
+def test_one_session_primary_classes_at_one_point_two(class_teachers: int, meets: bool) -> None:
+    """4 classes of two sessions a day and 6 of one: 4 × 1,5 + 6 × 1,2 = 6 + 7,2 = 13,2
+    teachers (before D9: 10 × 1,5 = 15). With 2 specialists, 12 class teachers make 14 ≥
+    13,2 and meet it; 11 make 13 < 13,2 and are ⌈13,2⌉ − 13 = 1 short."""
+    counts = school({"1": 4}, 7, {"class": class_teachers, "english": 1, "music": 1}, 1,
+                    one_session={"2": 6})
+    assert norms.teachers_needed(counts) == Fraction(132, 10)
+    [check] = norms.checks(counts, ["teachers"])
+    assert check.met is meets
+    assert check.sentence.startswith(
+        f"Giáo viên: {class_teachers + 2} giáo viên, cần ≥ 1,5 × 4 lớp tiểu học 2 buổi/ngày"
+        " + 1,2 × 6 lớp tiểu học 1 buổi/ngày = 13,2 giáo viên (định mức tối đa)")
+
+
+def test_the_one_session_primary_norm_is_marked_unverified() -> None:
+    """D9: Circular 20/2023 was not read on one-session classes; 1,2 is the earlier norms'."""
+    norm = norms.TEACHERS_PER_CLASS[norms.PRIMARY_ONE_SESSION]
+    assert (norm.value, norm.mark) == (Fraction(6, 5), norms.UNVERIFIED)
+    assert "16/2017" in norm.source and "20/2023" in norm.source

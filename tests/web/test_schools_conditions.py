@@ -133,7 +133,7 @@ def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
     assert link in schools_page
     school_page = client.get(f"/schools/{school.pk}/?year={YEAR}").content.decode()
     assert f'<li data-check="rooms">{sentence}: <span class="failed">' in school_page
-    assert ("Giáo viên: 7 giáo viên / 2 lớp tiểu học = 3,50 giáo viên/lớp, cần ≥ 1,5"
+    assert ("Giáo viên: 7 giáo viên / 2 lớp tiểu học 2 buổi/ngày = 3,50 giáo viên/lớp, cần ≥ 1,5"
             " (định mức tối đa)") in school_page
 
 
