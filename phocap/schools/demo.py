@@ -288,7 +288,8 @@ def _facts(school: School, year: int, classes: list[SchoolClass],
     upper secondary: docs/rules.md §3); rooms drawn from it alone gave a
     preschool 0,28 rooms per class and an upper secondary school 0,03. A preschool
     says how many of its teachers teach the 5-year-olds' classes: what the norm asks
-    of them (its staff are hired to the norm, ``_staff``).
+    of them (its staff are hired to the norm, ``_staff``), and a room for each of its
+    5-year-olds' classes as far as its rooms go.
     """
     if SchoolYearFacts.objects.filter(school=school, school_year=year).exists():
         return
@@ -297,11 +298,12 @@ def _facts(school: School, year: int, classes: list[SchoolClass],
     rooms = (max(0, need - rng.randint(1, 2)) if rng.random() < SHORT_OF_ROOMS
              else max(need, len(classes)) + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
-    fives = (math.ceil(norms.five_year_old_teachers_needed(counts))
-             if counts.five_year_old_classes else None)
-    facts = SchoolYearFacts.objects.create(school=school, school_year=year, classrooms=rooms,
-                                           semi_boarding_pupils=semi,
-                                           five_year_old_teachers=fives)
+    fives = counts.five_year_old_classes
+    facts = SchoolYearFacts.objects.create(
+        school=school, school_year=year, classrooms=rooms, semi_boarding_pupils=semi,
+        five_year_old_teachers=math.ceil(norms.five_year_old_teachers_needed(counts))
+        if fives else None,
+        five_year_old_rooms=min(rooms, fives) if fives else None)
     entries.append(_entry(facts, home))
     created["facts"] += 1
 

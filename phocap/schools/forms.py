@@ -63,6 +63,18 @@ class FactsForm(CheckedForm):
         max_value=999, required=False,
         help_text=_("Điều kiện phổ cập GDMN cho trẻ 5 tuổi (Điều 3 Thông tư 07/2016/TT-BGDĐT);"
                     " để trống thì điều kiện ghi “chưa nhập”."))
+    five_year_old_rooms = forms.IntegerField(
+        label=_("phòng học của các lớp mẫu giáo 5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Chỉ đếm phòng các lớp mẫu giáo 5 tuổi dùng; phòng của nhóm trẻ và lớp"
+                    " 3–4 tuổi không tính."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("five_year_old_rooms") or 0) > (data.get("classrooms") or 0):
+            self.add_error("five_year_old_rooms",
+                           _("Số phòng của các lớp 5 tuổi không thể nhiều hơn số phòng học."))
+        return data
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

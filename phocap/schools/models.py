@@ -95,6 +95,10 @@ class SchoolYearFacts(VersionedModel):
     # legal review); staff are not assigned to classes here, so the school says how many.
     five_year_old_teachers = models.PositiveSmallIntegerField(
         _("giáo viên dạy lớp mẫu giáo 5 tuổi"), null=True, blank=True)
+    # The rooms the 5-year-olds' classes use (D13): the preschool room condition counts
+    # them against the MG5 classes, not every room of the school against them.
+    five_year_old_rooms = models.PositiveSmallIntegerField(
+        _("phòng học của các lớp mẫu giáo 5 tuổi"), null=True, blank=True)
 
     objects = ScopedManager("school__commune")
 

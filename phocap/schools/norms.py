@@ -59,8 +59,9 @@ class Norm:
 
 
 # Classrooms per class that recognition requires (docs/rules.md §3, TT07 Arts 3–6).
-# For preschool the class counted is the 5-year-olds' class (MG5). Upper secondary
-# has no room norm: no standard of universal education is judged on it.
+# For preschool the class counted is the 5-year-olds' class (MG5), against the rooms
+# those classes use (D13); Art 3's ratio was not read. Upper secondary has no room
+# norm: no standard of universal education is judged on it.
 CLASSROOMS_PER_CLASS: dict[str, Norm] = {
     PRESCHOOL: Norm(Fraction(1), "Điều 3 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
     PRIMARY: Norm(Fraction(7, 10), "Điều 4 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
@@ -204,6 +205,7 @@ class SchoolCounts:
     teachers: Mapping[str, int]  # subject key → active teachers
     nurses: int
     five_year_old_teachers: int | None = None  # teachers of the MG5 classes (TT07 Art 3)
+    five_year_old_rooms: int | None = None  # rooms the MG5 classes use (TT07 Art 3, D13)
 
     @property
     def classes(self) -> dict[str, int]:
@@ -315,9 +317,14 @@ class Condition:
             raise ValueError(f"condition {self.name!r} has no mark: {self.mark!r}")
 
 
-ROOMS, TEACHERS, TEACHERS_5 = "rooms", "teachers", "teachers_5"
+ROOMS, TEACHERS = "rooms", "teachers"
+ROOMS_5, TEACHERS_5 = "rooms_5", "teachers_5"
 CONDITIONS: dict[str, Condition] = {c.name: c for c in (
-    Condition(ROOMS, "Phòng học", "Điều 3, 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    Condition(ROOMS, "Phòng học", "Điều 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    # D13: the rooms the 5-year-olds' classes use, against those classes; the ratio of
+    # Art 3 was not read (1 a class is [unverified], CLASSROOMS_PER_CLASS).
+    Condition(ROOMS_5, "Phòng học của các lớp mẫu giáo 5 tuổi",
+              "Điều 3 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
     Condition(TEACHERS, "Giáo viên",
               "Điều 4, 5 Thông tư 07/2016/TT-BGDĐT; Thông tư 20/2023/TT-BGDĐT", UNVERIFIED),
     # D7: TT07 Art 3 asks for "đủ giáo viên dạy lớp mẫu giáo 5 tuổi theo quy định",
@@ -328,7 +335,7 @@ CONDITIONS: dict[str, Condition] = {c.name: c for c in (
 
 # The conditions that decide each standard of universal education, school by school.
 STANDARD_CONDITIONS: dict[str, tuple[str, ...]] = {
-    "preschool_5": (ROOMS, TEACHERS_5),
+    "preschool_5": (ROOMS_5, TEACHERS_5),
     "primary": (ROOMS, TEACHERS),
     "lower_secondary": (ROOMS, TEACHERS),
 }
@@ -412,11 +419,23 @@ def _teacher_terms(kinds: Mapping[str, int]) -> list[tuple[Fraction, int, str]]:
 
 
 def _rooms(counts: SchoolCounts) -> Check | None:
-    terms = [(CLASSROOMS_PER_CLASS[level].value,
-              counts.five_year_old_classes if level == PRESCHOOL else n, ROOM_BASIS[level])
-             for level, n in counts.classes.items() if level in CLASSROOMS_PER_CLASS]
-    terms = [term for term in terms if term[1] > 0]
+    """The school's rooms against its primary and THCS classes (TT07 Arts 4, 5)."""
+    terms = [(CLASSROOMS_PER_CLASS[level].value, n, ROOM_BASIS[level])
+             for level, n in counts.classes.items()
+             if level in CLASSROOMS_PER_CLASS and level != PRESCHOOL and n > 0]
     return _check(ROOMS, counts.classrooms, "phòng", "phòng/lớp", terms) if terms else None
+
+
+def _rooms_5(counts: SchoolCounts) -> Check | None:
+    """The rooms the 5-year-olds' classes use against those classes (TT07 Art 3, D13): the
+    rooms of the nursery groups and of the 3–4-year-olds do not seat them."""
+    n = counts.five_year_old_classes
+    if not n:
+        return None
+    if counts.five_year_old_rooms is None:
+        return _not_entered(ROOMS_5)
+    return _check(ROOMS_5, counts.five_year_old_rooms, "phòng", "phòng/lớp",
+                  [(CLASSROOMS_PER_CLASS[PRESCHOOL].value, n, ROOM_BASIS[PRESCHOOL])])
 
 
 def _teachers(counts: SchoolCounts) -> Check | None:
@@ -439,7 +458,7 @@ def _teachers_5(counts: SchoolCounts) -> Check | None:
                    for value, n, basis in terms], ceiling=True)
 
 
-CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, TEACHERS_5: _teachers_5}
+CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, ROOMS_5: _rooms_5, TEACHERS_5: _teachers_5}
 
 
 def checks(counts: SchoolCounts, names: Iterable[str] | None = None) -> list[Check]:

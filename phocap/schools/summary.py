@@ -137,7 +137,8 @@ def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
             classes=sum(year_of.counts.classes.values()),
             classrooms=year_of.counts.classrooms,
             rooms_needed=math.ceil(norms.classrooms_needed(year_of.counts)),
-            judged=int(any(c.name == "rooms" for c in norms.checks(year_of.counts))),
+            judged=int(any(c.name in (norms.ROOMS, norms.ROOMS_5)
+                           for c in norms.checks(year_of.counts))),
             semi_boarding=boarding.get(school.pk, 0),
             meets=int(year_of.entered and bool(year_of.counts.classes) and year_of.meets),
             entered=int(year_of.entered),

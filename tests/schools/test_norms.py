@@ -57,12 +57,27 @@ def test_thcs_half_a_room_per_class(rooms: int, meets: bool) -> None:
     assert met(counts, "rooms") is meets
 
 
-def test_preschool_rooms_count_the_five_year_olds_classes() -> None:
-    """6 groups of which 2 are MG5: 2 rooms needed (1 per MG5 class)."""
-    counts = school({"NT": 2, "MG4": 2, "MG5": 2}, 2, {"preschool": 14}, 1)
+@pytest.mark.parametrize(("rooms", "meets"), [(1, False), (2, True), (3, True)])
+def test_preschool_rooms_count_the_five_year_olds_rooms_and_classes(rooms: int,
+                                                                    meets: bool) -> None:
+    """D13: 6 groups of which 2 are MG5: 2 rooms needed (1 per MG5 class), counted among
+    the rooms the MG5 classes use. The school's 6 rooms do not make up for it: before
+    D13 they did (6 ≥ 2), so a school with 10 groups, 2 MG5 classes and 2 rooms both
+    used by younger groups passed."""
+    counts = school({"NT": 2, "MG4": 2, "MG5": 2}, 6, {"preschool": 14}, 1,
+                    five_year_old_rooms=rooms)
     assert norms.classrooms_needed(counts) == 2
-    assert met(counts, "rooms") is True
-    assert met(school({"NT": 2, "MG4": 2, "MG5": 2}, 1, {}, 1), "rooms") is False
+    assert met(counts, "rooms_5") is meets
+    assert "rooms" not in {c.name for c in norms.checks(counts)}
+
+
+def test_the_five_year_olds_rooms_not_entered_is_never_a_pass() -> None:
+    """Rooms of the MG5 classes not entered: "chưa nhập", the standard not assessed."""
+    counts = school({"MG5": 2}, 9, {"preschool": 9}, 1, five_year_old_teachers=5)
+    [check] = norms.checks(counts, ["rooms_5"])
+    assert (check.met, check.sentence) == (
+        None, "Phòng học của các lớp mẫu giáo 5 tuổi: chưa nhập")
+    assert norms.meets(counts, "preschool_5") is None
 
 
 @pytest.mark.parametrize(("class_teachers", "meets"), [(9, False), (10, True), (11, True)])
@@ -110,12 +125,12 @@ def test_a_school_short_of_rooms_is_told_the_norm_the_arithmetic_and_the_shortfa
     """Before, a commune failing on facilities read "Chưa đạt" and nothing else."""
     # 3 rooms for 4 five-year-olds' classes: 3/4 = 0,75 room per class < 1; 4 − 3 = 1 short.
     # The preschool's 14 other groups do not count for the room norm (docs/rules.md §3).
-    counts = school({"NT": 4, "MG3": 5, "MG4": 5, "MG5": 4}, 3, {"preschool": 40}, 1,
-                    five_year_old_teachers=9)
+    counts = school({"NT": 4, "MG3": 5, "MG4": 5, "MG5": 4}, 18, {"preschool": 40}, 1,
+                    five_year_old_teachers=9, five_year_old_rooms=3)
     rooms, teachers = norms.checks(counts)
-    assert (rooms.name, rooms.met, rooms.short) == ("rooms", False, 1)
-    assert rooms.sentence == ("Phòng học: 3 phòng / 4 lớp mẫu giáo 5 tuổi = 0,75 phòng/lớp,"
-                              " cần ≥ 1; thiếu 1 phòng")
+    assert (rooms.name, rooms.met, rooms.short) == ("rooms_5", False, 1)
+    assert rooms.sentence == ("Phòng học của các lớp mẫu giáo 5 tuổi: 3 phòng / 4 lớp mẫu"
+                              " giáo 5 tuổi = 0,75 phòng/lớp, cần ≥ 1; thiếu 1 phòng")
     # 9 teachers for the 4 MG5 classes: 2,2 × 4 = 8,8 ≤ 9, met; the norm is a ceiling (D10).
     assert teachers.met and teachers.sentence == (
         "Giáo viên dạy lớp mẫu giáo 5 tuổi: 9 giáo viên / 4 lớp mẫu giáo 5 tuổi học 2 buổi/ngày"
@@ -129,9 +144,9 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
     rooms, teachers = norms.checks(counts)
     assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
                               " THCS = 14,5 phòng; thiếu 5 phòng")
-    assert teachers.sentence == ("Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học 2 buổi/ngày"
-                                 " + 1,9 × 8 lớp THCS = 37,7 giáo viên (định mức tối đa); thiếu 8 giáo"
-                                 " viên so với định mức tối đa")
+    assert teachers.sentence == (
+        "Giáo viên: 30 giáo viên, cần ≥ 1,5 × 15 lớp tiểu học 2 buổi/ngày + 1,9 × 8 lớp THCS"
+        " = 37,7 giáo viên (định mức tối đa); thiếu 8 giáo viên so với định mức tối đa")
 
 
 @pytest.mark.parametrize("rooms", range(0, 13))
@@ -139,12 +154,14 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
 def test_the_checks_shown_are_the_checks_that_decide(rooms: int, teachers: int) -> None:
     """What the page says is what decides: a school meets a standard exactly when every
     check of that standard shown is met (10 primary classes: 7 rooms and 15 teachers; 4 MG5
-    of 6 groups beside them: 4 + 7 = 11 rooms, 2 NT × 2,5 + 4 MG × 2,2 + 15 = 28,8 teachers
-    and 2,2 × 4 = 8,8 MG5 teachers, so 0–12 rooms and 14–21 teachers cover both sides)."""
+    of 6 groups beside them: 4 rooms of their own (rooms − 7 of them here), 2 NT × 2,5 +
+    4 MG × 2,2 + 15 = 28,8 teachers and 2,2 × 4 = 8,8 MG5 teachers (teachers − 12), so
+    0–12 rooms and 14–21 teachers cover both sides)."""
     for counts in (primary(10, rooms, teachers, specialists={}),
                    school({"NT": 2, "MG5": 4, "1": 10}, rooms,
                           {"class": teachers, "preschool": teachers - 7}, 1,
-                          five_year_old_teachers=teachers - 12)):
+                          five_year_old_teachers=teachers - 12,
+                          five_year_old_rooms=max(0, rooms - 7))):
         for standard, names in norms.STANDARD_CONDITIONS.items():
             if not norms.classes_judged(counts, standard):
                 continue
@@ -199,7 +216,7 @@ def test_the_five_year_olds_teachers_against_their_classes(teachers: int, meets:
     one: 3 × 2,2 + 1 × 1,2 = 6,6 + 1,2 = 7,8; 8 meet it, 7 do not (⌈7,8⌉ − 7 = 1 short).
     The school's 10 nursery groups, and all its 40 teachers, do not enter it."""
     counts = school({"NT": 10, "MG5": 3}, 4, {"preschool": 40}, 1, one_session={"MG5": 1},
-                    five_year_old_teachers=teachers)
+                    five_year_old_teachers=teachers, five_year_old_rooms=4)
     assert norms.five_year_old_teachers_needed(counts) == Fraction(78, 10)
     [check] = norms.checks(counts, ["teachers_5"])
     assert check.met is meets
@@ -214,12 +231,13 @@ def test_the_five_year_olds_teachers_against_their_classes(teachers: int, meets:
 def test_the_five_year_olds_teachers_not_entered_is_never_a_pass() -> None:
     """Rooms met (2 ≥ 2 MG5 classes), MG5 teachers not entered: not assessed (None), and
     the check reads "chưa nhập"; a failing room check still fails the standard."""
-    counts = school({"MG5": 2}, 2, {"preschool": 9}, 1)
+    counts = school({"MG5": 2}, 2, {"preschool": 9}, 1, five_year_old_rooms=2)
     [check] = norms.checks(counts, ["teachers_5"])
     assert (check.met, check.short) == (None, 0)
     assert check.sentence == "Giáo viên dạy lớp mẫu giáo 5 tuổi: chưa nhập"
     assert norms.meets(counts, "preschool_5") is None
-    assert norms.meets(school({"MG5": 2}, 1, {"preschool": 9}, 1), "preschool_5") is False
+    assert norms.meets(school({"MG5": 2}, 1, {"preschool": 9}, 1, five_year_old_rooms=1),
+                       "preschool_5") is False
 
 
 def test_a_preschool_without_five_year_olds_answers_for_no_standard_of_ND20() -> None:
@@ -240,7 +258,8 @@ def test_every_condition_and_every_check_cites_its_article() -> None:
         assert "Thông tư" in condition.source or "Nghị định" in condition.source
     for names in norms.STANDARD_CONDITIONS.values():
         assert set(names) <= set(norms.CONDITIONS)
-    counts = school({"NT": 1, "MG5": 1, "1": 2, "6": 2, "10": 1}, 5, {"class": 9}, 1)
+    counts = school({"NT": 1, "MG5": 1, "1": 2, "6": 2, "10": 1}, 5, {"class": 9}, 1,
+                    five_year_old_rooms=1)
     found = norms.checks(counts)
     assert {c.name for c in found} == set(norms.CONDITIONS)
     assert all(c.source == norms.CONDITIONS[c.name].source for c in found)

@@ -188,10 +188,11 @@ def test_the_five_year_olds_teachers_decide_preschool_5(
         expected: bool | None) -> None:
     """D7: TT07 Art 3 asks for enough teachers of the 5-year-olds' classes. MG5A (two
     sessions) 2,2 + MG5B (one session) 1,2 = 3,4; the nursery groups and the school's 9
-    teachers do not enter it. 2 rooms for 2 MG5 classes meet the room norm."""
+    teachers do not enter it. The 2 rooms of the 2 MG5 classes meet the room norm."""
     commune = surveyed["communes"]["03319"]
     services.save_facts(officer, preschool, YEAR, None,
-                        {"classrooms": 2, "five_year_old_teachers": teachers})
+                        {"classrooms": 4, "five_year_old_teachers": teachers,
+                         "five_year_old_rooms": 2})
     services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
     reasons = conditions.unmet(commune, YEAR).get("preschool_5")
@@ -205,3 +206,25 @@ def test_the_five_year_olds_teachers_decide_preschool_5(
             " (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa",))]
     else:
         assert reasons is None
+
+
+@pytest.mark.parametrize(("rooms", "expected"), [(None, None), (1, False), (2, True), (3, True)])
+def test_the_five_year_olds_rooms_decide_preschool_5(
+        surveyed: dict[str, Any], preschool: School, officer: Any, rooms: int | None,
+        expected: bool | None) -> None:
+    """D13: the rooms the MG5 classes use against those 2 classes (1 each); the school's 4
+    rooms, two of them the nursery groups', do not count. 4 MG5 teachers ≥ 3,4 meet theirs."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, preschool, YEAR, None,
+                        {"classrooms": 4, "five_year_old_teachers": 4,
+                         "five_year_old_rooms": rooms})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
+    reasons = conditions.unmet(commune, YEAR).get("preschool_5")
+    if rooms is None:
+        assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một",
+                                 ("Phòng học của các lớp mẫu giáo 5 tuổi: chưa nhập",))]
+    elif rooms == 1:
+        assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một", (
+            "Phòng học của các lớp mẫu giáo 5 tuổi: 1 phòng / 2 lớp mẫu giáo 5 tuổi"
+            " = 0,50 phòng/lớp, cần ≥ 1; thiếu 1 phòng",))]
