@@ -32,7 +32,8 @@ from phocap.schools import norms
 from phocap.schools.models import MonitoringOfficer, School, SchoolClass, SchoolYearFacts, Staff
 
 # What a school enters with its yearly facts that the conditions count (norms.SchoolCounts).
-ENTERED = ("classrooms", "five_year_old_teachers", "five_year_old_rooms")
+ENTERED = ("classrooms", "five_year_old_teachers", "five_year_old_rooms",
+           "qualified_teachers")
 
 # The engine's standards (rules/data/*.toml) and the school level each depends on.
 STANDARD_LEVELS: dict[str, str | None] = {

@@ -68,6 +68,12 @@ class FactsForm(CheckedForm):
         max_value=999, required=False,
         help_text=_("Chỉ đếm phòng các lớp mẫu giáo 5 tuổi dùng; phòng của nhóm trẻ và lớp"
                     " 3–4 tuổi không tính."))
+    qualified_teachers = forms.IntegerField(
+        label=_("giáo viên đạt chuẩn trình độ đào tạo trở lên (để trống nếu chưa biết)"),
+        min_value=0, max_value=999, required=False,
+        help_text=_("Điều kiện phổ cập: 100% giáo viên đạt chuẩn (Điều 3–5 Thông tư"
+                    " 07/2016/TT-BGDĐT), so với tất cả giáo viên đang công tác của trường;"
+                    " với trường mầm non, kể cả giáo viên nhóm trẻ và lớp 3–4 tuổi."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

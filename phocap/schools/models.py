@@ -99,6 +99,11 @@ class SchoolYearFacts(VersionedModel):
     # them against the MG5 classes, not every room of the school against them.
     five_year_old_rooms = models.PositiveSmallIntegerField(
         _("phòng học của các lớp mẫu giáo 5 tuổi"), null=True, blank=True)
+    # TT07 Arts 3–5 ask for 100% of teachers at the qualification standard (D11). The
+    # staff list's per-person qualification defaults to "đạt chuẩn", so it cannot tell
+    # a teacher at standard from one nobody checked: the school states the count.
+    qualified_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên đạt chuẩn trình độ đào tạo trở lên"), null=True, blank=True)
 
     objects = ScopedManager("school__commune")
 

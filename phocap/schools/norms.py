@@ -206,6 +206,7 @@ class SchoolCounts:
     nurses: int
     five_year_old_teachers: int | None = None  # teachers of the MG5 classes (TT07 Art 3)
     five_year_old_rooms: int | None = None  # rooms the MG5 classes use (TT07 Art 3, D13)
+    qualified_teachers: int | None = None  # teachers at the qualification standard (D11)
 
     @property
     def classes(self) -> dict[str, int]:
@@ -319,6 +320,7 @@ class Condition:
 
 ROOMS, TEACHERS = "rooms", "teachers"
 ROOMS_5, TEACHERS_5 = "rooms_5", "teachers_5"
+QUALIFICATION = "qualification"
 CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     Condition(ROOMS, "Phòng học", "Điều 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
     # D13: the rooms the 5-year-olds' classes use, against those classes; the ratio of
@@ -331,14 +333,21 @@ CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     # the 5-year-olds' classes, not every group of the school.
     Condition(TEACHERS_5, "Giáo viên dạy lớp mẫu giáo 5 tuổi",
               "Điều 3 Thông tư 07/2016/TT-BGDĐT; Thông tư 19/2023/TT-BGDĐT", UNVERIFIED),
+    # D11: "100% giáo viên đạt chuẩn" (Arts 3–5, summary read). Counted over all the
+    # school's teachers [interpretation]: Art 3 asks it of the 5-year-olds' teachers,
+    # so a preschool with a nursery teacher below the standard fails here where Art 3
+    # alone would not (QUALIFICATION_OVER_ALL_TEACHERS).
+    Condition(QUALIFICATION, "Giáo viên đạt chuẩn trình độ đào tạo",
+              "Điều 3, 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
 )}
 
 # The conditions that decide each standard of universal education, school by school.
 STANDARD_CONDITIONS: dict[str, tuple[str, ...]] = {
-    "preschool_5": (ROOMS_5, TEACHERS_5),
-    "primary": (ROOMS, TEACHERS),
-    "lower_secondary": (ROOMS, TEACHERS),
+    "preschool_5": (ROOMS_5, TEACHERS_5, QUALIFICATION),
+    "primary": (ROOMS, TEACHERS, QUALIFICATION),
+    "lower_secondary": (ROOMS, TEACHERS, QUALIFICATION),
 }
+QUALIFICATION_OVER_ALL_TEACHERS = INTERPRETATION
 
 
 def classes_judged(counts: SchoolCounts, standard: str) -> int:
@@ -458,7 +467,32 @@ def _teachers_5(counts: SchoolCounts) -> Check | None:
                    for value, n, basis in terms], ceiling=True)
 
 
-CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, ROOMS_5: _rooms_5, TEACHERS_5: _teachers_5}
+def _qualification(counts: SchoolCounts) -> Check | None:
+    """Every teacher of the school at the qualification standard (TT07 Arts 3–5, D11):
+    "Giáo viên đạt chuẩn trình độ đào tạo: 12/14 giáo viên (85,71%), cần 100%; thiếu 2 giáo
+    viên".
+    Judged where the school answers for a standard of ND20 (MG5, primary or THCS classes)."""
+    if not (counts.five_year_old_classes or counts.classes.get(PRIMARY)
+            or counts.classes.get(LOWER_SECONDARY)):
+        return None
+    if counts.qualified_teachers is None:
+        return _not_entered(QUALIFICATION)
+    condition = CONDITIONS[QUALIFICATION]
+    teachers = sum(counts.teachers.values())
+    have = counts.qualified_teachers
+    text = (f"{condition.title}: {numbers.integer(have)}/{numbers.integer(teachers)} giáo viên"
+            f" ({numbers.rate(have, teachers)}), cần 100%" if teachers
+            else f"{condition.title}: {numbers.integer(have)} giáo viên")
+    found = Check(QUALIFICATION, have >= teachers, have, Fraction(teachers), text,
+                  condition.source)
+    if found.met:
+        return found
+    return Check(QUALIFICATION, False, have, Fraction(teachers),
+                 f"{text}; thiếu {numbers.integer(found.short)} giáo viên", condition.source)
+
+
+CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, ROOMS_5: _rooms_5, TEACHERS_5: _teachers_5,
+            QUALIFICATION: _qualification}
 
 
 def checks(counts: SchoolCounts, names: Iterable[str] | None = None) -> list[Check]:

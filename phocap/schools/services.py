@@ -38,7 +38,7 @@ LIST_FIELDS = ("code", "name", "level", "public")
 DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
                  "national_standard_date", "accreditation_level")
 FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils",
-               "five_year_old_teachers", "five_year_old_rooms")
+               "five_year_old_teachers", "five_year_old_rooms", "qualified_teachers")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."

@@ -245,8 +245,9 @@ def _schools(communes: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str,
                       if (grade, letter) == (5, "A") else [])
             classes[f"{grade}{letter}"] = _class(th, f"{grade}{letter}", str(grade), pupils,
                                                  village_pk)
-    SchoolYearFacts.objects.create(school=thcs, school_year=YEAR, classrooms=3)
-    SchoolYearFacts.objects.create(school=th, school_year=YEAR, classrooms=4)
+    SchoolYearFacts.objects.create(school=thcs, school_year=YEAR, classrooms=3,
+                                   qualified_teachers=len(THCS_SUBJECTS))
+    SchoolYearFacts.objects.create(school=th, school_year=YEAR, classrooms=4, qualified_teachers=15)
     Staff.objects.create(school=thcs, full_name="Điêu Văn Hiệu", role=Staff.Role.PRINCIPAL,
                          user=users["school"])
     for n, subject in enumerate(THCS_SUBJECTS):

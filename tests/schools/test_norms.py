@@ -15,7 +15,8 @@ PRIMARY_SPECIALISTS = {s: 1 for s in norms.SPECIALISTS[norms.PRIMARY]}
 def school(grades: dict[str, int], classrooms: int, teachers: dict[str, int], nurses: int = 1,
            one_session: dict[str, int] | None = None, **entered: int | None) -> SchoolCounts:
     """A school's counts: ``grades`` classes studying two sessions a day, ``one_session``
-    classes studying one."""
+    classes studying one; every teacher at the qualification standard unless said."""
+    entered.setdefault("qualified_teachers", sum(teachers.values()))
     found = {(grade, True): n for grade, n in grades.items()}
     found.update({(grade, False): n for grade, n in (one_session or {}).items()})
     return SchoolCounts(found, classrooms, teachers, nurses, **entered)
@@ -127,7 +128,7 @@ def test_a_school_short_of_rooms_is_told_the_norm_the_arithmetic_and_the_shortfa
     # The preschool's 14 other groups do not count for the room norm (docs/rules.md §3).
     counts = school({"NT": 4, "MG3": 5, "MG4": 5, "MG5": 4}, 18, {"preschool": 40}, 1,
                     five_year_old_teachers=9, five_year_old_rooms=3)
-    rooms, teachers = norms.checks(counts)
+    rooms, teachers = norms.checks(counts, ["rooms_5", "teachers_5"])
     assert (rooms.name, rooms.met, rooms.short) == ("rooms_5", False, 1)
     assert rooms.sentence == ("Phòng học của các lớp mẫu giáo 5 tuổi: 3 phòng / 4 lớp mẫu"
                               " giáo 5 tuổi = 0,75 phòng/lớp, cần ≥ 1; thiếu 1 phòng")
@@ -141,7 +142,7 @@ def test_a_school_of_two_levels_shows_the_sum_it_is_judged_on() -> None:
     # 0,7 × 15 + 0,5 × 8 = 10,5 + 4 = 14,5 rooms; 10 rooms: ⌈14,5⌉ − 10 = 5 short.
     # 1,5 × 15 + 1,9 × 8 = 22,5 + 15,2 = 37,7 teachers; 30: ⌈37,7⌉ − 30 = 8 short.
     counts = school({"1": 15, "6": 8}, 10, {"class": 30}, 1)
-    rooms, teachers = norms.checks(counts)
+    rooms, teachers = norms.checks(counts, ["rooms", "teachers"])
     assert rooms.sentence == ("Phòng học: 10 phòng, cần ≥ 0,7 × 15 lớp tiểu học + 0,5 × 8 lớp"
                               " THCS = 14,5 phòng; thiếu 5 phòng")
     assert teachers.sentence == (
@@ -191,7 +192,7 @@ def test_a_teacher_shortfall_is_measured_against_the_ceiling() -> None:
     Rooms are a minimum (TT07 "tối thiểu") and say nothing of a ceiling.
     2 primary classes × 1,5 = 3 teachers; 2 teachers: ⌈3⌉ − 2 = 1 short; 1 room < 1,4."""
     assert norms.CEILING_READ_AS_NEED == norms.INTERPRETATION
-    rooms, teachers = norms.checks(primary(2, 1, 2, specialists={}))
+    rooms, teachers = norms.checks(primary(2, 1, 2, specialists={}), ["rooms", "teachers"])
     assert teachers.sentence.endswith(
         "cần ≥ 1,5 (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa")
     assert "tối đa" not in rooms.sentence
@@ -294,3 +295,41 @@ def test_the_one_session_primary_norm_is_marked_unverified() -> None:
     norm = norms.TEACHERS_PER_CLASS[norms.PRIMARY_ONE_SESSION]
     assert (norm.value, norm.mark) == (Fraction(6, 5), norms.UNVERIFIED)
     assert "16/2017" in norm.source and "20/2023" in norm.source
+
+
+# --- D11: every teacher at the qualification standard (TT07 Arts 3–5) -----------------------
+
+
+@pytest.mark.parametrize(("qualified", "meets"), [(13, False), (14, True), (15, True)])
+def test_every_teacher_at_the_qualification_standard(qualified: int, meets: bool) -> None:
+    """14 teachers (9 class teachers and the 5 specialists), 100% asked: 14 qualified meet
+    it, 13 do not (13/14 = 92,86%; ⌈14⌉ − 13 = 1 short). Rooms and staffing are met (6
+    classes: 4,2 rooms, 9 teachers), so the qualification alone decides."""
+    counts = school({"1": 6}, 5, {"class": 9, **PRIMARY_SPECIALISTS}, 1,
+                    qualified_teachers=qualified)
+    [check] = norms.checks(counts, ["qualification"])
+    assert check.met is meets
+    assert norms.meets(counts, "primary") is meets
+    if not meets:
+        assert check.sentence == ("Giáo viên đạt chuẩn trình độ đào tạo: 13/14 giáo viên"
+                                  " (92,86%), cần 100%; thiếu 1 giáo viên")
+
+
+def test_the_qualification_not_entered_is_never_a_pass() -> None:
+    """Nothing entered: "chưa nhập", and primary is not assessed though the rest is met."""
+    counts = school({"1": 6}, 5, {"class": 9, **PRIMARY_SPECIALISTS}, 1,
+                    qualified_teachers=None)
+    [check] = norms.checks(counts, ["qualification"])
+    assert (check.met, check.sentence) == (None, "Giáo viên đạt chuẩn trình độ đào tạo: chưa nhập")
+    assert norms.meets(counts, "primary") is None
+
+
+def test_a_preschool_is_judged_on_all_its_teachers_qualification() -> None:
+    """[interpretation] Art 3 asks it of the 5-year-olds' teachers; the school enters one
+    count over all its 12 teachers, so 11 qualified fail preschool_5 even if the one below
+    standard teaches a nursery group (the risk docs/rules.md §3 states)."""
+    assert norms.QUALIFICATION_OVER_ALL_TEACHERS == norms.INTERPRETATION
+    counts = school({"NT": 2, "MG5": 2}, 4, {"preschool": 12}, 1, five_year_old_teachers=5,
+                    five_year_old_rooms=2, qualified_teachers=11)
+    assert norms.meets(counts, "preschool_5") is False
+    assert norms.meets(school({"NT": 2}, 2, {"preschool": 5}, 1, qualified_teachers=0)) is True

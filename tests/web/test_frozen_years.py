@@ -129,7 +129,7 @@ def school_year(officer: Any, school: School, year: int) -> None:
     """Two classes in two rooms, with an officer appointed: 1,4 rooms and 3 teachers needed."""
     for name, grade in (("1A", "1"), ("2A", "2")):
         services.add_class(officer, school, year, name, grade)
-    services.save_facts(officer, school, year, None, {"classrooms": 2})
+    services.save_facts(officer, school, year, None, {"classrooms": 2, "qualified_teachers": 7})
     services.save_officer(officer, school.commune, year, None, "Lò Văn Theo", "")
 
 

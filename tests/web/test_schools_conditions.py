@@ -61,7 +61,7 @@ def test_nothing_entered_is_not_assessed(surveyed: dict[str, Any], school: Schoo
 def test_rooms_and_officer(surveyed: dict[str, Any], school: School, officer: Any,
                            rooms: int, appointed: str, expected: bool) -> None:
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": rooms})
+    services.save_facts(officer, school, YEAR, None, {"classrooms": rooms, "qualified_teachers": 7})
     services.save_officer(officer, commune, YEAR, None, appointed, "")
     found = conditions.for_communes([commune], YEAR)["03319"]
     assert found["primary"] is expected
@@ -74,7 +74,7 @@ def test_a_teacher_short_fails_the_norm(surveyed: dict[str, Any], school: School
                                         officer: Any) -> None:
     """7 teachers for 2 classes (3 needed) meet it; the norm counts active teachers only."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
     services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     assert conditions.for_communes([commune], YEAR)["03319"]["primary"] is True
     Staff.objects.filter(school=school, role="teacher").exclude(pk__in=Staff.objects.filter(
@@ -88,14 +88,14 @@ def test_editing_classrooms_changes_the_results_page(
     """The edit is audited under the commune, raising its revision: the cached answer goes."""
     commune = surveyed["communes"]["03319"]
     with django_capture_on_commit_callbacks(execute=True):
-        facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+        facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
         services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     assert primary_conditions(commune) == "met"
     client.force_login(officer)
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert 'data-conditions="met"' in page and 'data-conditions="not_met"' not in page
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1, "qualified_teachers": 7})
     assert primary_conditions(commune) == "not_met"
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert 'data-conditions="not_met"' in page
@@ -105,10 +105,10 @@ def test_editing_classrooms_changes_the_results_page(
 
 def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
                                  officer: Any) -> None:
-    facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
-    services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3})
+    facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
+    services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3, "qualified_teachers": 7})
     with pytest.raises(StaleEdit):
-        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1, "qualified_teachers": 7})
 
 
 def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
@@ -120,7 +120,7 @@ def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
     7 teachers for 2 classes (1,5 × 2 = 3) meet their norm and are not listed."""
     commune = surveyed["communes"]["03319"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_facts(officer, school, YEAR, None, {"classrooms": 1})
+        services.save_facts(officer, school, YEAR, None, {"classrooms": 1, "qualified_teachers": 7})
         services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     sentence = "Phòng học: 1 phòng / 2 lớp tiểu học = 0,50 phòng/lớp, cần ≥ 0,7; thiếu 1 phòng"
     assert conditions.unmet(commune, YEAR) == {
@@ -140,7 +140,7 @@ def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
 def test_no_monitoring_officer_is_said_as_the_reason(
         surveyed: dict[str, Any], school: School, officer: Any) -> None:
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
     services.save_officer(officer, commune, YEAR, None, "", "")
     found = conditions.unmet(commune, YEAR)
     assert found["literacy"] == [
@@ -154,7 +154,7 @@ def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
     """The ministry viewer reads results but no school's pages (403): the school is named,
     not linked."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 1})
+    services.save_facts(officer, school, YEAR, None, {"classrooms": 1, "qualified_teachers": 7})
     services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     client.force_login(make_user("ministry_viewer", None))
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
@@ -192,7 +192,7 @@ def test_the_five_year_olds_teachers_decide_preschool_5(
     commune = surveyed["communes"]["03319"]
     services.save_facts(officer, preschool, YEAR, None,
                         {"classrooms": 4, "five_year_old_teachers": teachers,
-                         "five_year_old_rooms": 2})
+                         "five_year_old_rooms": 2, "qualified_teachers": 9})
     services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
     reasons = conditions.unmet(commune, YEAR).get("preschool_5")
@@ -217,7 +217,7 @@ def test_the_five_year_olds_rooms_decide_preschool_5(
     commune = surveyed["communes"]["03319"]
     services.save_facts(officer, preschool, YEAR, None,
                         {"classrooms": 4, "five_year_old_teachers": 4,
-                         "five_year_old_rooms": rooms})
+                         "five_year_old_rooms": rooms, "qualified_teachers": 9})
     services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
     assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
     reasons = conditions.unmet(commune, YEAR).get("preschool_5")
@@ -228,3 +228,29 @@ def test_the_five_year_olds_rooms_decide_preschool_5(
         assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một", (
             "Phòng học của các lớp mẫu giáo 5 tuổi: 1 phòng / 2 lớp mẫu giáo 5 tuổi"
             " = 0,50 phòng/lớp, cần ≥ 1; thiếu 1 phòng",))]
+
+
+@pytest.mark.parametrize(("qualified", "expected"), [(None, None), (6, False), (7, True)])
+def test_every_teacher_at_standard_decides_primary(
+        surveyed: dict[str, Any], school: School, officer: Any, client: Any,
+        qualified: int | None, expected: bool | None) -> None:
+    """D11: TT07 Art 4 asks for 100% of teachers at the qualification standard. The school's
+    7 teachers: 7 qualified meet it, 6 do not (6/7 = 85,71%, 1 short); not entered reads
+    "chưa nhập" and primary stays not assessed, on the school page too."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None,
+                        {"classrooms": 2, "qualified_teachers": qualified})
+    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    assert conditions.for_communes([commune], YEAR)["03319"].get("primary") is expected
+    sentence = {None: "Giáo viên đạt chuẩn trình độ đào tạo: chưa nhập",
+                6: "Giáo viên đạt chuẩn trình độ đào tạo: 6/7 giáo viên (85,71%), cần 100%;"
+                   " thiếu 1 giáo viên",
+                7: "Giáo viên đạt chuẩn trình độ đào tạo: 7/7 giáo viên (100,00%), cần 100%"
+                }[qualified]
+    reasons = conditions.unmet(commune, YEAR).get("primary")
+    assert reasons == (None if expected else [Unmet(school.pk, "Trường Tiểu học Một",
+                                                    (sentence,))])
+    client.force_login(officer)
+    page = client.get(f"/schools/{school.pk}/?year={YEAR}").content.decode()
+    assert f'<li data-check="qualification">{sentence}: ' in page
+    assert "(Điều 3, 4, 5 Thông tư 07/2016/TT-BGDĐT)" in page
