@@ -1,20 +1,21 @@
 """The recognition conditions of each commune and year, from what the schools entered.
 
-docs/rules.md §3 (TT07 Arts 3–6): besides the rates, recognition needs preschool ≥ 1
-classroom per 5-year-olds' class, primary ≥ 0,7 and THCS ≥ 0,5 classrooms per
-class, teachers meeting the staffing norm and a monitoring officer appointed.
-The answer has the shape engine.evaluate_counts takes, ``{commune code:
-{standard: met}}``; a standard is left out (so the engine reports "conditions
-not assessed") unless everything it depends on was entered: the commune's
-monitoring officer for the year, and the yearly facts of every school teaching
-classes of the standard's level that year.
+docs/rules.md §3 (TT07 Arts 3–6): besides the rates, recognition needs conditions of
+each school answering for a standard (``norms.STANDARD_CONDITIONS``, each with its
+article): rooms (primary ≥ 0,7 and THCS ≥ 0,5 per class; the 5-year-olds' classes'
+own rooms ≥ 1 per class), teachers by the staffing norms (the 5-year-olds' classes'
+teachers for preschool), every teacher at the qualification standard, and the
+school's monitoring person. The answer has the shape engine.evaluate_counts takes,
+``{commune code: {standard: met}}``; a standard is left out (so the engine reports
+"conditions not assessed") when no school answers for it, or when one has not
+entered its year's facts or a count a condition needs and none fails.
 
-[interpretation] The room and teacher norms are applied school by school: a
-commune meets them for a level when each school teaching that level does (a
-spare room in one school seats no pupil of another). A school teaching two
-levels (tiểu học và THCS) is judged on the sum of both levels' needs.
-[interpretation] Literacy (XMC) depends on the monitoring officer only: its
-classes are not school classes.
+[interpretation] The conditions are applied school by school: a commune meets them
+for a standard when each school answering for it does (a spare room in one school
+seats no pupil of another). A school teaching two levels (tiểu học và THCS) is judged
+on the sum of both levels' needs. [interpretation] Literacy (XMC) depends on the
+monitoring persons of the schools teaching primary: its classes are not school
+classes, and the establishments taking part in it are not recorded.
 
 Survey year Y is school year Y–(Y+1) (docs/rules.md §1), so both use the same number.
 """
@@ -24,23 +25,23 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from phocap.register.hooks import Unmet
 from phocap.register.models import AdministrativeUnit
 from phocap.schools import norms
-from phocap.schools.models import MonitoringOfficer, School, SchoolClass, SchoolYearFacts, Staff
+from phocap.schools.models import School, SchoolClass, SchoolYearFacts, Staff
 
 # What a school enters with its yearly facts that the conditions count (norms.SchoolCounts).
 ENTERED = ("classrooms", "five_year_old_teachers", "five_year_old_rooms",
-           "qualified_teachers")
+           "qualified_teachers", "monitoring_person")
 
-# The engine's standards (rules/data/*.toml) and the school level each depends on.
-STANDARD_LEVELS: dict[str, str | None] = {
+# The engine's standards (rules/data/*.toml) and the school level each depends on
+# (literacy: the schools teaching primary answer for it [interpretation]).
+STANDARD_LEVELS: dict[str, str] = {
     "preschool_5": norms.PRESCHOOL,
     "primary": norms.PRIMARY,
     "lower_secondary": norms.LOWER_SECONDARY,
-    "literacy": None,
+    "literacy": norms.PRIMARY,
 }
 
 
@@ -89,18 +90,18 @@ def school_years(schools: Iterable[School], year: int) -> dict[int, SchoolYear]:
             school_id__in=found, school_year=year).values_list("school_id", "grade",
                                                                "two_sessions"):
         grades[school_id][(grade.strip().upper(), two_sessions)] += 1
-    facts: dict[int, dict[str, Any]] = {}
     teachers, nurses = _staff(found)
-    for row in SchoolYearFacts.objects.filter(school_id__in=found, school_year=year).values(
-            "school_id", "pinned_staff", *ENTERED):
-        facts[row["school_id"]] = {name: row[name] for name in ENTERED}
+    facts = {row["school_id"]: row for row in SchoolYearFacts.objects.filter(
+        school_id__in=found, school_year=year).values("school_id", "pinned_staff", *ENTERED)}
+    for row in facts.values():
         if row["pinned_staff"] is not None:
             teachers[row["school_id"]] = Counter(row["pinned_staff"]["teachers"])
             nurses[row["school_id"]] = row["pinned_staff"]["nurses"]
     return {
         pk: SchoolYear(school, norms.SchoolCounts(
             grades=dict(grades[pk]), teachers=dict(teachers[pk]), nurses=nurses[pk],
-            **facts.get(pk, {"classrooms": 0})), entered=pk in facts)
+            **({name: facts[pk][name] for name in ENTERED} if pk in facts
+               else {"classrooms": 0})), entered=pk in facts)
         for pk, school in found.items()
     }
 
@@ -131,7 +132,6 @@ class Assessed:
     """A commune's conditions for one standard: met, not met, or not assessed (None), and why."""
 
     met: bool | None
-    officer: bool  # a monitoring officer is appointed for the year
     failing: tuple[SchoolYear, ...]  # schools answering for the standard below a condition
     missing: tuple[SchoolYear, ...]  # schools that have not entered what a condition needs
 
@@ -147,39 +147,33 @@ def assess(communes: Iterable[AdministrativeUnit],
     standard; otherwise a school that has not entered what a condition needs leaves it
     not assessed (``met`` None): nothing unentered is ever a pass."""
     by_pk = {c.pk: c for c in communes}
-    officers = {commune_id: bool(name.strip()) for commune_id, name in
-                MonitoringOfficer.objects.filter(commune_id__in=by_pk, school_year=year)
-                .values_list("commune_id", "full_name")}
     schools = list(School.objects.filter(commune_id__in=by_pk))
     years = school_years(schools, year)
     result: dict[str, dict[str, Assessed]] = {}
     for pk, commune in by_pk.items():
-        if pk not in officers:
-            continue
         own = [s for s in years.values() if s.school.commune_id == pk]
         found: dict[str, Assessed] = {}
-        for standard, level in STANDARD_LEVELS.items():
-            if level is None:
-                found[standard] = Assessed(officers[pk], officers[pk], (), ())
-                continue
+        for standard in STANDARD_LEVELS:
             judged = [s for s in own if norms.classes_judged(s.counts, standard) > 0]
             if not judged:
                 continue
             verdicts = [(s, s.verdict(standard)) for s in judged]
             failing = _by_name(s for s, met in verdicts if met is False)
             missing = _by_name(s for s, met in verdicts if met is None)
-            met = (False if failing or not officers[pk] else None if missing else True)
-            found[standard] = Assessed(met, officers[pk], failing, missing)
-        result[commune.code] = found
+            found[standard] = Assessed(False if failing else None if missing else True,
+                                       failing, missing)
+        if found:
+            result[commune.code] = found
     return result
 
 
 def for_communes(communes: Iterable[AdministrativeUnit], year: int) -> dict[str, dict[str, bool]]:
     """``{commune code: {standard: met}}`` for the standards assessed: one left out is
     "conditions not assessed" to the engine."""
-    return {code: {standard: assessed.met for standard, assessed in found.items()
-                   if assessed.met is not None}
-            for code, found in assess(communes, year).items()}
+    found = {code: {standard: assessed.met for standard, assessed in standards.items()
+                    if assessed.met is not None}
+             for code, standards in assess(communes, year).items()}
+    return {code: standards for code, standards in found.items() if standards}
 
 
 def _reasons(school_year: SchoolYear, standard: str, states: tuple[bool | None, ...]) -> Unmet:
@@ -194,18 +188,17 @@ def _reasons(school_year: SchoolYear, standard: str, states: tuple[bool | None, 
 
 
 def unmet(commune: AdministrativeUnit, year: int) -> dict[str, list[Unmet]]:
-    """Why each standard's conditions fail or are not assessed in a commune: no monitoring
-    officer; each school below a condition with the norm, its arithmetic and the
-    shortfall (``norms.checks``): "Phòng học: 12 phòng / 15 lớp THCS = 0,80 phòng/lớp,
-    cần ≥ 1; thiếu 3 phòng"; each school that has not entered what a condition needs
-    ("Giáo viên dạy lớp mẫu giáo 5 tuổi: chưa nhập"). Standards met are left out."""
+    """Why each standard's conditions fail or are not assessed in a commune: each school
+    below a condition with the norm, its arithmetic and the shortfall (``norms.checks``):
+    "Phòng học: 12 phòng / 15 lớp THCS = 0,80 phòng/lớp, cần ≥ 1; thiếu 3 phòng", or
+    "Người theo dõi công tác phổ cập của trường: chưa phân công"; each school that has
+    not entered what a condition needs ("Giáo viên dạy lớp mẫu giáo 5 tuổi: chưa nhập").
+    Standards met are left out."""
     found: dict[str, list[Unmet]] = {}
     for standard, assessed in assess([commune], year).get(commune.code, {}).items():
         if assessed.met:
             continue
-        reasons = [] if assessed.officer else [
-            Unmet(None, "", ("Chưa phân công cán bộ theo dõi công tác phổ cập của xã",))]
-        reasons += [_reasons(s, standard, (False,)) for s in assessed.failing]
+        reasons = [_reasons(s, standard, (False,)) for s in assessed.failing]
         reasons += [_reasons(s, standard, (None,)) for s in assessed.missing]
         found[standard] = reasons
     return found

@@ -8,7 +8,7 @@ construction and the reconciliation shows exactly the children the survey
 counts as not in school. The rest is drawn, deterministically from ``seed``:
 satellite sites in the villages far from the main site, rooms, staff (with
 some shortages, as in a mountainous district), national-standard and
-accreditation status, and each commune's monitoring officer.
+accreditation status, and each school's monitoring person.
 
 A school serving several communes (upper secondary, continuing education) is
 placed in the commune where most of its pupils live. Synthetic: nothing here
@@ -36,7 +36,6 @@ from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.schools import norms
 from phocap.schools.models import (
     Enrolment,
-    MonitoringOfficer,
     School,
     SchoolClass,
     SchoolSite,
@@ -59,13 +58,13 @@ MIN_SATELLITE_PUPILS = 12
 # commune's recognition conditions (docs/rules.md §3), and the district the demo
 # reproduces was recognised at its levels, so such shortages are rare; a missing
 # specialist (informatics, English), which does not block recognition, is common
-# in a mountainous district. Every commune has appointed its monitoring officer.
+# in a mountainous district. Every school has appointed its monitoring person.
 # synthetic.
 SHORT_OF_NORM = 1 / 40
 SHORT_OF_ROOMS = 1 / 40
 MISSING_SPECIALIST = 0.4
 NO_NURSE = 0.25
-NO_OFFICER = 0.0
+NO_MONITORING_PERSON = 0.0
 # Qualification weights (below, standard, above the training standard) of the teachers:
 # none below, since TT07 Arts 3–5 ask for 100% at standard and the district reproduced
 # was recognised (other staff keep a few below). synthetic.
@@ -111,15 +110,6 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
     with transaction.atomic():
         for code in sorted(by_school):
             _school(code, by_school[code], by_pk, school_year, rng, created, entries)
-        for commune in sorted(communes, key=lambda c: c.code):
-            if not MonitoringOfficer.objects.filter(commune=commune,
-                                                    school_year=school_year).exists():
-                officer = MonitoringOfficer.objects.create(
-                    commune=commune, school_year=school_year,
-                    full_name="" if rng.random() < NO_OFFICER else _name(rng),
-                    decision=f"{rng.randint(10, 199)}/QĐ-UBND")
-                entries.append(_entry(officer, commune.pk))
-                created["monitoring_officers"] += 1
         created["homeroom"] = _account(account, by_pk, school_year, entries)
         audit.record_many(None, entries)
     return dict(created)
@@ -304,7 +294,11 @@ def _facts(school: School, year: int, classes: list[SchoolClass],
              else max(need, len(classes)) + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
     fives = counts.five_year_old_classes
+    # Its own generator, so that the person drawn leaves the rest of the demo as it was.
+    own = random.Random(f"monitoring-{school.code}-{year}")
     facts = SchoolYearFacts.objects.create(
+        monitoring_person="" if own.random() < NO_MONITORING_PERSON else _name(own),
+        monitoring_decision=f"{own.randint(10, 199)}/QĐ-HT",
         school=school, school_year=year, classrooms=rooms, semi_boarding_pupils=semi,
         five_year_old_teachers=math.ceil(norms.five_year_old_teachers_needed(counts))
         if fives else None,

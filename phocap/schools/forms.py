@@ -74,20 +74,28 @@ class FactsForm(CheckedForm):
         help_text=_("Điều kiện phổ cập: 100% giáo viên đạt chuẩn (Điều 3–5 Thông tư"
                     " 07/2016/TT-BGDĐT), so với tất cả giáo viên đang công tác của trường;"
                     " với trường mầm non, kể cả giáo viên nhóm trẻ và lớp 3–4 tuổi."))
+    monitoring_person = forms.CharField(
+        label=_("người theo dõi công tác phổ cập của trường (để trống nếu chưa nhập)"),
+        max_length=120, required=False,
+        help_text=_("Điều kiện phổ cập của mỗi trường (Điều 3–6 Thông tư 07/2016/TT-BGDĐT)."))
+    monitoring_decision = forms.CharField(label=_("số quyết định phân công"), max_length=60,
+                                          required=False)
+    nobody_monitoring = forms.BooleanField(
+        label=_("trường chưa phân công ai theo dõi công tác phổ cập"), required=False)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
+        """"Nobody appointed" is an answer (the condition fails); a blank name without it is
+        no answer yet (the condition reads "chưa nhập")."""
         data = super().clean() or {}
         if (data.get("five_year_old_rooms") or 0) > (data.get("classrooms") or 0):
             self.add_error("five_year_old_rooms",
                            _("Số phòng của các lớp 5 tuổi không thể nhiều hơn số phòng học."))
+        name = (data.get("monitoring_person") or "").strip()
+        if data.get("nobody_monitoring") and name:
+            self.add_error("monitoring_person",
+                           _("Đã đánh dấu chưa phân công ai: bỏ dấu hoặc xóa tên."))
+        data["monitoring_person"] = "" if data.get("nobody_monitoring") else (name or None)
         return data
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class OfficerForm(CheckedForm):
-    full_name = forms.CharField(label=_("cán bộ theo dõi phổ cập (để trống nếu chưa phân công)"),
-                                max_length=120, required=False)
-    decision = forms.CharField(label=_("số quyết định phân công"), max_length=60, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

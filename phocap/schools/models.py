@@ -104,6 +104,14 @@ class SchoolYearFacts(VersionedModel):
     # a teacher at standard from one nobody checked: the school states the count.
     qualified_teachers = models.PositiveSmallIntegerField(
         _("giáo viên đạt chuẩn trình độ đào tạo trở lên"), null=True, blank=True)
+    # The school's person following universalisation and literacy work in the area it is
+    # assigned (TT07 Arts 3–6: "có người theo dõi công tác phổ cập giáo dục, xóa mù chữ
+    # tại địa bàn được phân công", a condition of each establishment, D12). None: not
+    # entered; "": nobody appointed (the condition fails); else their name.
+    monitoring_person = models.CharField(_("người theo dõi công tác phổ cập"), max_length=120,
+                                         null=True, blank=True)
+    monitoring_decision = models.CharField(_("số quyết định phân công"), max_length=60,
+                                           blank=True)
 
     objects = ScopedManager("school__commune")
 
@@ -206,30 +214,6 @@ class Enrolment(VersionedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["klass", "pupil_no"],
                                                name="pupil_no_per_class")]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-
-class MonitoringOfficer(VersionedModel):
-    """Whether a commune has appointed an officer to follow universalisation (PCGD–XMC)
-    in a school year: one of the recognition conditions (docs/rules.md §3, TT07 Arts 3–6).
-
-    A row means the commune has answered for the year; a blank ``full_name`` says
-    nobody is appointed (the condition is not met). No row: not assessed.
-    """
-
-    commune = models.ForeignKey("register.AdministrativeUnit", on_delete=models.CASCADE,
-                                related_name="monitoring_officers")
-    school_year = models.PositiveSmallIntegerField(_("năm học (bắt đầu)"))
-    full_name = models.CharField(_("cán bộ theo dõi phổ cập"), max_length=120, blank=True)
-    decision = models.CharField(_("số quyết định phân công"), max_length=60, blank=True)
-
-    objects = ScopedManager("commune")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["commune", "school_year"],
-                                               name="monitoring_officer_per_year")]
 
     def __str__(self) -> str:
         return self.full_name

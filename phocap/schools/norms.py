@@ -207,6 +207,7 @@ class SchoolCounts:
     five_year_old_teachers: int | None = None  # teachers of the MG5 classes (TT07 Art 3)
     five_year_old_rooms: int | None = None  # rooms the MG5 classes use (TT07 Art 3, D13)
     qualified_teachers: int | None = None  # teachers at the qualification standard (D11)
+    monitoring_person: str | None = None  # the school's monitoring person; "" nobody (D12)
 
     @property
     def classes(self) -> dict[str, int]:
@@ -320,7 +321,7 @@ class Condition:
 
 ROOMS, TEACHERS = "rooms", "teachers"
 ROOMS_5, TEACHERS_5 = "rooms_5", "teachers_5"
-QUALIFICATION = "qualification"
+QUALIFICATION, MONITORING = "qualification", "monitoring"
 CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     Condition(ROOMS, "Phòng học", "Điều 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
     # D13: the rooms the 5-year-olds' classes use, against those classes; the ratio of
@@ -339,14 +340,24 @@ CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     # alone would not (QUALIFICATION_OVER_ALL_TEACHERS).
     Condition(QUALIFICATION, "Giáo viên đạt chuẩn trình độ đào tạo",
               "Điều 3, 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    # D12: each educational establishment "có người theo dõi công tác phổ cập giáo dục,
+    # xóa mù chữ tại địa bàn được phân công" (Arts 3–5; Art 6 for literacy), not the
+    # commune.
+    Condition(MONITORING, "Người theo dõi công tác phổ cập của trường",
+              "Điều 3, 4, 5, 6 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
 )}
 
 # The conditions that decide each standard of universal education, school by school.
 STANDARD_CONDITIONS: dict[str, tuple[str, ...]] = {
-    "preschool_5": (ROOMS_5, TEACHERS_5, QUALIFICATION),
-    "primary": (ROOMS, TEACHERS, QUALIFICATION),
-    "lower_secondary": (ROOMS, TEACHERS, QUALIFICATION),
+    "preschool_5": (ROOMS_5, TEACHERS_5, QUALIFICATION, MONITORING),
+    "primary": (ROOMS, TEACHERS, QUALIFICATION, MONITORING),
+    "lower_secondary": (ROOMS, TEACHERS, QUALIFICATION, MONITORING),
+    # [interpretation] The establishments taking part in literacy (Art 6) are not
+    # recorded; literacy classes follow the primary programme, so the schools teaching
+    # primary answer for it (LITERACY_BY_PRIMARY_SCHOOLS).
+    "literacy": (MONITORING,),
 }
+LITERACY_BY_PRIMARY_SCHOOLS = INTERPRETATION
 QUALIFICATION_OVER_ALL_TEACHERS = INTERPRETATION
 
 
@@ -356,7 +367,8 @@ def classes_judged(counts: SchoolCounts, standard: str) -> int:
     level otherwise."""
     if standard == "preschool_5":
         return counts.five_year_old_classes
-    level = {"primary": PRIMARY, "lower_secondary": LOWER_SECONDARY}.get(standard)
+    level = {"primary": PRIMARY, "lower_secondary": LOWER_SECONDARY,
+             "literacy": PRIMARY}.get(standard)
     return counts.classes.get(level, 0) if level else 0
 
 
@@ -491,8 +503,22 @@ def _qualification(counts: SchoolCounts) -> Check | None:
                  f"{text}; thiếu {numbers.integer(found.short)} giáo viên", condition.source)
 
 
+def _monitoring(counts: SchoolCounts) -> Check | None:
+    """The school's monitoring person (TT07 Arts 3–6, D12): "Người theo dõi công tác phổ
+    cập của trường: Lò Văn Theo", or "…: chưa phân công" (not met), or "chưa nhập"."""
+    if not (counts.five_year_old_classes or counts.classes.get(PRIMARY)
+            or counts.classes.get(LOWER_SECONDARY)):
+        return None
+    if counts.monitoring_person is None:
+        return _not_entered(MONITORING)
+    condition = CONDITIONS[MONITORING]
+    name = counts.monitoring_person.strip()
+    return Check(MONITORING, bool(name), int(bool(name)), Fraction(1),
+                 f"{condition.title}: {name or 'chưa phân công'}", condition.source)
+
+
 CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, ROOMS_5: _rooms_5, TEACHERS_5: _teachers_5,
-            QUALIFICATION: _qualification}
+            QUALIFICATION: _qualification, MONITORING: _monitoring}
 
 
 def checks(counts: SchoolCounts, names: Iterable[str] | None = None) -> list[Check]:

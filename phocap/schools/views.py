@@ -8,9 +8,9 @@ change goes through schools/services.py or schools/classlists.py, which check
 who keeps the record and write the audit.
 
 The year (kit/years.py): a school's pages and the reconciliations show the years of
-the survey and of the class lists; a school year's facts, classes, class lists and
-monitoring officer are recorded ahead of the survey, so those forms take every
-accepted year.
+the survey and of the class lists; a school year's facts (its monitoring person
+among them), classes and class lists are recorded ahead of the survey, so those
+forms take every accepted year.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ from phocap.schools.forms import (
     ClassForm,
     FactsForm,
     ImportForm,
-    OfficerForm,
     PupilForm,
     SchoolForm,
     SiteForm,
@@ -69,7 +68,6 @@ from phocap.schools.forms import (
 )
 from phocap.schools.models import (
     Enrolment,
-    MonitoringOfficer,
     School,
     SchoolClass,
     SchoolSite,
@@ -126,15 +124,13 @@ def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
                 r for r in rows if r.school.commune_id in members)})
     found = conditions.for_communes(communes, year) if unit.type == "commune" else {}
     unmet = conditions.unmet(unit, year) if unit.type == "commune" else {}
-    officer = MonitoringOfficer.objects.filter(commune=unit, school_year=year).first() \
-        if unit.type == "commune" else None
     return render(request, "schools/unit.html", {
         "unit": unit, "year": year, "years": survey_years(communes) or [year],
         "breadcrumbs": breadcrumbs(unit, request.user), "levels": summary.by_level(rows),
         "rows": rows if unit.type == "commune" else [], "children": children,
         "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s), unmet.get(s, []))
                        for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
-        "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
+        "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
         "opens": {r.school.pk for r in rows if opens_school(request.user, r.school)},
     })
@@ -250,12 +246,14 @@ def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[st
 
 @login_required
 def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Rooms and boarding pupils of a school year."""
+    """A school year's facts: rooms, boarding pupils, the counts the conditions need and
+    the monitoring person."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
     year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
     initial = ({**{name: getattr(facts, name) for name in services.FACT_FIELDS},
+                "nobody_monitoring": facts.monitoring_person == "",
                 "version": facts.version} if facts else {"version": 0})
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -423,33 +421,6 @@ def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
         "frozen": freezing.frozen(found.commune, year),
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if form.is_bound and (form.errors or problems) else 200)
-
-
-@login_required
-def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The commune's monitoring officer of a school year (a recognition condition)."""
-    commune = unit_in_scope(request, pk)
-    if commune.type != AdministrativeUnit.Type.COMMUNE:
-        raise Http404
-    if not may_keep_school_list(request.user, commune):
-        raise PermissionDenied
-    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([commune]))
-    officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
-    form = OfficerForm(request.POST or None, initial={
-        "full_name": officer.full_name, "decision": officer.decision,
-        "version": officer.version} if officer else {"version": 0})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_officer(request.user, commune, year, form.cleaned_data.get("version"),
-                                  form.cleaned_data["full_name"], form.cleaned_data["decision"])
-        except (StaleEdit, PermissionDenied) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã lưu cán bộ theo dõi phổ cập."))
-            return redirect(f"{reverse('unit-schools', args=[pk])}?year={year}")
-    return _form_page(request, form, _("Cán bộ theo dõi phổ cập năm học %(y)s–%(z)s")
-                      % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune,
-                      frozen=freezing.frozen(commune, year))
 
 
 def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,

@@ -13,10 +13,13 @@ PRIMARY_SPECIALISTS = {s: 1 for s in norms.SPECIALISTS[norms.PRIMARY]}
 
 
 def school(grades: dict[str, int], classrooms: int, teachers: dict[str, int], nurses: int = 1,
-           one_session: dict[str, int] | None = None, **entered: int | None) -> SchoolCounts:
+           one_session: dict[str, int] | None = None,
+           **entered: int | str | None) -> SchoolCounts:
     """A school's counts: ``grades`` classes studying two sessions a day, ``one_session``
-    classes studying one; every teacher at the qualification standard unless said."""
+    classes studying one; every teacher at the qualification standard and a monitoring
+    person appointed unless said."""
     entered.setdefault("qualified_teachers", sum(teachers.values()))
+    entered.setdefault("monitoring_person", "Lò Văn Theo")
     found = {(grade, True): n for grade, n in grades.items()}
     found.update({(grade, False): n for grade, n in (one_session or {}).items()})
     return SchoolCounts(found, classrooms, teachers, nurses, **entered)
@@ -333,3 +336,26 @@ def test_a_preschool_is_judged_on_all_its_teachers_qualification() -> None:
                     five_year_old_rooms=2, qualified_teachers=11)
     assert norms.meets(counts, "preschool_5") is False
     assert norms.meets(school({"NT": 2}, 2, {"preschool": 5}, 1, qualified_teachers=0)) is True
+
+
+# --- D12: the school's monitoring person --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("person", "meets", "sentence"), [
+    (None, None, "Người theo dõi công tác phổ cập của trường: chưa nhập"),
+    ("", False, "Người theo dõi công tác phổ cập của trường: chưa phân công"),
+    ("  ", False, "Người theo dõi công tác phổ cập của trường: chưa phân công"),
+    ("Lò Văn Theo", True, "Người theo dõi công tác phổ cập của trường: Lò Văn Theo"),
+])
+def test_the_schools_monitoring_person(person: str | None, meets: bool | None,
+                                       sentence: str) -> None:
+    """TT07 Arts 3–6 ask it of each establishment: every other condition of the 6 primary
+    classes met (4,2 rooms ≤ 5; 9 teachers; all qualified), the person decides primary and,
+    through the primary school, literacy [interpretation]."""
+    counts = school({"1": 6}, 5, {"class": 9}, 1, monitoring_person=person)
+    [check] = norms.checks(counts, ["monitoring"])
+    assert (check.met, check.sentence) == (meets, sentence)
+    assert norms.meets(counts, "primary") is meets
+    assert norms.meets(counts, "literacy") is meets
+    assert norms.classes_judged(counts, "literacy") == 6
+    assert norms.LITERACY_BY_PRIMARY_SCHOOLS == norms.INTERPRETATION

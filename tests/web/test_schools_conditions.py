@@ -58,13 +58,14 @@ def test_nothing_entered_is_not_assessed(surveyed: dict[str, Any], school: Schoo
     (2, "Lò Văn Theo", True),    # 2 rooms ≥ 1,4
     (2, "", False),              # nobody appointed
 ])
-def test_rooms_and_officer(surveyed: dict[str, Any], school: School, officer: Any,
+def test_rooms_and_monitoring_person(surveyed: dict[str, Any], school: School, officer: Any,
                            rooms: int, appointed: str, expected: bool) -> None:
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": rooms, "qualified_teachers": 7})
-    services.save_officer(officer, commune, YEAR, None, appointed, "")
+    services.save_facts(officer, school, YEAR, None, {
+        "classrooms": rooms, "qualified_teachers": 7, "monitoring_person": appointed})
     found = conditions.for_communes([commune], YEAR)["03319"]
     assert found["primary"] is expected
+    # Literacy: the persons of the schools teaching primary (D12, [interpretation]).
     assert found["literacy"] is bool(appointed)
     # No preschool or THCS classes in the commune: those stay not assessed.
     assert "preschool_5" not in found and "lower_secondary" not in found
@@ -74,8 +75,8 @@ def test_a_teacher_short_fails_the_norm(surveyed: dict[str, Any], school: School
                                         officer: Any) -> None:
     """7 teachers for 2 classes (3 needed) meet it; the norm counts active teachers only."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
-    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    services.save_facts(officer, school, YEAR, None, {
+        "classrooms": 2, "qualified_teachers": 7, "monitoring_person": "Lò Văn Theo"})
     assert conditions.for_communes([commune], YEAR)["03319"]["primary"] is True
     Staff.objects.filter(school=school, role="teacher").exclude(pk__in=Staff.objects.filter(
         school=school, role="teacher").order_by("pk")[:2]).update(active=False)
@@ -88,14 +89,14 @@ def test_editing_classrooms_changes_the_results_page(
     """The edit is audited under the commune, raising its revision: the cached answer goes."""
     commune = surveyed["communes"]["03319"]
     with django_capture_on_commit_callbacks(execute=True):
-        facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
-        services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+        facts = services.save_facts(officer, school, YEAR, None, {
+            "classrooms": 2, "qualified_teachers": 7, "monitoring_person": "Lò Văn Theo"})
     assert primary_conditions(commune) == "met"
     client.force_login(officer)
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert 'data-conditions="met"' in page and 'data-conditions="not_met"' not in page
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1, "qualified_teachers": 7})
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
     assert primary_conditions(commune) == "not_met"
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert 'data-conditions="not_met"' in page
@@ -105,10 +106,10 @@ def test_editing_classrooms_changes_the_results_page(
 
 def test_a_stale_form_is_refused(surveyed: dict[str, Any], school: School,
                                  officer: Any) -> None:
-    facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
-    services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3, "qualified_teachers": 7})
+    facts = services.save_facts(officer, school, YEAR, None, {"classrooms": 2})
+    services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 3})
     with pytest.raises(StaleEdit):
-        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1, "qualified_teachers": 7})
+        services.save_facts(officer, school, YEAR, facts.version, {"classrooms": 1})
 
 
 def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
@@ -120,8 +121,8 @@ def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
     7 teachers for 2 classes (1,5 × 2 = 3) meet their norm and are not listed."""
     commune = surveyed["communes"]["03319"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_facts(officer, school, YEAR, None, {"classrooms": 1, "qualified_teachers": 7})
-        services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+        services.save_facts(officer, school, YEAR, None, {
+            "classrooms": 1, "qualified_teachers": 7, "monitoring_person": "Lò Văn Theo"})
     sentence = "Phòng học: 1 phòng / 2 lớp tiểu học = 0,50 phòng/lớp, cần ≥ 0,7; thiếu 1 phòng"
     assert conditions.unmet(commune, YEAR) == {
         "primary": [Unmet(school.pk, "Trường Tiểu học Một", (sentence,))]}
@@ -137,15 +138,31 @@ def test_a_failing_condition_names_the_school_the_norm_and_the_shortfall(
             " (định mức tối đa)") in school_page
 
 
-def test_no_monitoring_officer_is_said_as_the_reason(
-        surveyed: dict[str, Any], school: School, officer: Any) -> None:
+@pytest.mark.parametrize(("person", "expected", "sentence"), [
+    (None, None, "Người theo dõi công tác phổ cập của trường: chưa nhập"),
+    ("", False, "Người theo dõi công tác phổ cập của trường: chưa phân công"),
+    ("Lò Văn Theo", True, ""),
+])
+def test_the_schools_monitoring_person_is_a_condition_of_the_school(
+        surveyed: dict[str, Any], school: School, officer: Any, client: Any,
+        person: str | None, expected: bool | None, sentence: str) -> None:
+    """D12: TT07 puts the person following PCGD–XMC in each establishment. The school meets
+    its other conditions (2 rooms ≥ 1,4; 7 teachers ≥ 3, all qualified), so its person
+    alone decides primary and literacy, and the school is named with the reason."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 2, "qualified_teachers": 7})
-    services.save_officer(officer, commune, YEAR, None, "", "")
-    found = conditions.unmet(commune, YEAR)
-    assert found["literacy"] == [
-        Unmet(None, "", ("Chưa phân công cán bộ theo dõi công tác phổ cập của xã",))]
-    assert found["primary"] == found["literacy"]  # the school meets its norms
+    services.save_facts(officer, school, YEAR, None, {
+        "classrooms": 2, "qualified_teachers": 7, "monitoring_person": person})
+    found = conditions.for_communes([commune], YEAR).get("03319", {})
+    assert found.get("primary") is expected and found.get("literacy") is expected
+    reasons = conditions.unmet(commune, YEAR)
+    if expected:
+        assert reasons == {}
+    else:
+        assert reasons["literacy"] == [Unmet(school.pk, "Trường Tiểu học Một", (sentence,))]
+        assert reasons["primary"] == reasons["literacy"]
+        client.force_login(officer)
+        page = client.get(f"/schools/{school.pk}/?year={YEAR}").content.decode()
+        assert f'<li data-check="monitoring">{sentence}: ' in page
 
 
 def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
@@ -154,8 +171,8 @@ def test_the_ministry_reads_the_failing_school_without_a_link_it_may_not_open(
     """The ministry viewer reads results but no school's pages (403): the school is named,
     not linked."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None, {"classrooms": 1, "qualified_teachers": 7})
-    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
+    services.save_facts(officer, school, YEAR, None, {
+        "classrooms": 1, "qualified_teachers": 7, "monitoring_person": "Lò Văn Theo"})
     client.force_login(make_user("ministry_viewer", None))
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
     assert "<li>Trường Tiểu học Một: Phòng học: 1 phòng / 2 lớp tiểu học" in page
@@ -190,11 +207,10 @@ def test_the_five_year_olds_teachers_decide_preschool_5(
     sessions) 2,2 + MG5B (one session) 1,2 = 3,4; the nursery groups and the school's 9
     teachers do not enter it. The 2 rooms of the 2 MG5 classes meet the room norm."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, preschool, YEAR, None,
-                        {"classrooms": 4, "five_year_old_teachers": teachers,
-                         "five_year_old_rooms": 2, "qualified_teachers": 9})
-    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
-    assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
+    services.save_facts(officer, preschool, YEAR, None, {
+        "classrooms": 4, "five_year_old_teachers": teachers, "five_year_old_rooms": 2,
+        "qualified_teachers": 9, "monitoring_person": "Lò Văn Theo"})
+    assert conditions.for_communes([commune], YEAR).get("03319", {}).get("preschool_5") is expected
     reasons = conditions.unmet(commune, YEAR).get("preschool_5")
     if teachers is None:
         assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một",
@@ -215,11 +231,10 @@ def test_the_five_year_olds_rooms_decide_preschool_5(
     """D13: the rooms the MG5 classes use against those 2 classes (1 each); the school's 4
     rooms, two of them the nursery groups', do not count. 4 MG5 teachers ≥ 3,4 meet theirs."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, preschool, YEAR, None,
-                        {"classrooms": 4, "five_year_old_teachers": 4,
-                         "five_year_old_rooms": rooms, "qualified_teachers": 9})
-    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
-    assert conditions.for_communes([commune], YEAR)["03319"].get("preschool_5") is expected
+    services.save_facts(officer, preschool, YEAR, None, {
+        "classrooms": 4, "five_year_old_teachers": 4, "five_year_old_rooms": rooms,
+        "qualified_teachers": 9, "monitoring_person": "Lò Văn Theo"})
+    assert conditions.for_communes([commune], YEAR).get("03319", {}).get("preschool_5") is expected
     reasons = conditions.unmet(commune, YEAR).get("preschool_5")
     if rooms is None:
         assert reasons == [Unmet(preschool.pk, "Trường Mầm non Một",
@@ -238,10 +253,9 @@ def test_every_teacher_at_standard_decides_primary(
     7 teachers: 7 qualified meet it, 6 do not (6/7 = 85,71%, 1 short); not entered reads
     "chưa nhập" and primary stays not assessed, on the school page too."""
     commune = surveyed["communes"]["03319"]
-    services.save_facts(officer, school, YEAR, None,
-                        {"classrooms": 2, "qualified_teachers": qualified})
-    services.save_officer(officer, commune, YEAR, None, "Lò Văn Theo", "")
-    assert conditions.for_communes([commune], YEAR)["03319"].get("primary") is expected
+    services.save_facts(officer, school, YEAR, None, {
+        "classrooms": 2, "qualified_teachers": qualified, "monitoring_person": "Lò Văn Theo"})
+    assert conditions.for_communes([commune], YEAR).get("03319", {}).get("primary") is expected
     sentence = {None: "Giáo viên đạt chuẩn trình độ đào tạo: chưa nhập",
                 6: "Giáo viên đạt chuẩn trình độ đào tạo: 6/7 giáo viên (85,71%), cần 100%;"
                    " thiếu 1 giáo viên",
@@ -254,3 +268,36 @@ def test_every_teacher_at_standard_decides_primary(
     page = client.get(f"/schools/{school.pk}/?year={YEAR}").content.decode()
     assert f'<li data-check="qualification">{sentence}: ' in page
     assert "(Điều 3, 4, 5 Thông tư 07/2016/TT-BGDĐT)" in page
+
+
+@pytest.mark.parametrize(("name", "nobody", "stored"), [
+    ("", False, None),                      # left blank: not entered
+    ("", True, ""),                         # "nobody appointed": an answer that fails
+    ("  Lò Văn Theo ", False, "Lò Văn Theo"),
+])
+def test_the_facts_form_tells_nobody_appointed_from_not_entered(
+        school: School, officer: Any, client: Any, name: str, nobody: bool,
+        stored: str | None) -> None:
+    from phocap.schools.models import SchoolYearFacts
+
+    client.force_login(officer)
+    data = {"classrooms": "2", "semi_boarding_pupils": "0", "boarding_pupils": "0",
+            "monitoring_person": name, "version": "0"}
+    if nobody:
+        data["nobody_monitoring"] = "on"
+    response = client.post(f"/schools/{school.pk}/year/?year={YEAR}", data)
+    assert response.status_code == 302
+    assert SchoolYearFacts.objects.get(school=school, school_year=YEAR).monitoring_person == stored
+    if nobody:
+        form = client.get(f"/schools/{school.pk}/year/?year={YEAR}").content.decode()
+        assert 'name="nobody_monitoring" id="id_nobody_monitoring" checked' in form
+
+
+def test_a_name_and_nobody_appointed_together_are_refused(school: School, officer: Any,
+                                                          client: Any) -> None:
+    client.force_login(officer)
+    response = client.post(f"/schools/{school.pk}/year/?year={YEAR}", {
+        "classrooms": "2", "semi_boarding_pupils": "0", "boarding_pupils": "0",
+        "monitoring_person": "Lò Văn Theo", "nobody_monitoring": "on", "version": "0"})
+    assert response.status_code == 400
+    assert "Đã đánh dấu chưa phân công ai" in response.content.decode()
