@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from phocap import rules
 from phocap.register.hooks import Unmet
 from phocap.register.models import AdministrativeUnit
 from phocap.schools import norms
@@ -33,7 +34,8 @@ from phocap.schools.models import School, SchoolClass, SchoolYearFacts, Staff
 
 # What a school enters with its yearly facts that the conditions count (norms.SchoolCounts).
 ENTERED = ("classrooms", "five_year_old_teachers", "five_year_old_rooms",
-           "qualified_teachers", "monitoring_person")
+           "kindergarten_teachers", "kindergarten_rooms", "qualified_teachers",
+           "monitoring_person")
 
 # The engine's standards (rules/data/*.toml) and the school level each depends on
 # (literacy: the schools teaching primary answer for it [interpretation]).
@@ -42,7 +44,19 @@ STANDARD_LEVELS: dict[str, str] = {
     "primary": norms.PRIMARY,
     "lower_secondary": norms.LOWER_SECONDARY,
     "literacy": norms.PRIMARY,
+    # Decree 277/2025, from its draft: the kindergarten classes' teachers and rooms (D14).
+    "preschool_3_5": norms.PRESCHOOL,
 }
+
+
+def standards_of(year: int) -> list[str]:
+    """The standards of STANDARD_LEVELS the ruleset of ``year`` judges (preschool_3_5 from
+    2025 only); every one for a year no ruleset covers."""
+    try:
+        judged = rules.for_year(year).standards
+    except rules.RulesetError:
+        return list(STANDARD_LEVELS)
+    return [standard for standard in STANDARD_LEVELS if standard in judged]
 
 
 @dataclass(frozen=True)
@@ -153,7 +167,7 @@ def assess(communes: Iterable[AdministrativeUnit],
     for pk, commune in by_pk.items():
         own = [s for s in years.values() if s.school.commune_id == pk]
         found: dict[str, Assessed] = {}
-        for standard in STANDARD_LEVELS:
+        for standard in standards_of(year):
             judged = [s for s in own if norms.classes_judged(s.counts, standard) > 0]
             if not judged:
                 continue

@@ -293,7 +293,7 @@ def _facts(school: School, year: int, classes: list[SchoolClass],
     rooms = (max(0, need - rng.randint(1, 2)) if rng.random() < SHORT_OF_ROOMS
              else max(need, len(classes)) + rng.randint(0, 2))
     semi = Enrolment.objects.filter(klass__in=classes, semi_boarding=True).count()
-    fives = counts.five_year_old_classes
+    fives, kindergarten = counts.five_year_old_classes, counts.kindergarten_classes
     # Its own generator, so that the person drawn leaves the rest of the demo as it was.
     own = random.Random(f"monitoring-{school.code}-{year}")
     facts = SchoolYearFacts.objects.create(
@@ -302,7 +302,10 @@ def _facts(school: School, year: int, classes: list[SchoolClass],
         school=school, school_year=year, classrooms=rooms, semi_boarding_pupils=semi,
         five_year_old_teachers=math.ceil(norms.five_year_old_teachers_needed(counts))
         if fives else None,
-        five_year_old_rooms=min(rooms, fives) if fives else None)
+        five_year_old_rooms=min(rooms, fives) if fives else None,
+        kindergarten_teachers=math.ceil(norms.kindergarten_teachers_needed(counts))
+        if kindergarten else None,
+        kindergarten_rooms=min(rooms, kindergarten) if kindergarten else None)
     entries.append(_entry(facts, home))
     created["facts"] += 1
 

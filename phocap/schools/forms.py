@@ -68,6 +68,15 @@ class FactsForm(CheckedForm):
         max_value=999, required=False,
         help_text=_("Chỉ đếm phòng các lớp mẫu giáo 5 tuổi dùng; phòng của nhóm trẻ và lớp"
                     " 3–4 tuổi không tính."))
+    kindergarten_teachers = forms.IntegerField(
+        label=_("giáo viên dạy các lớp mẫu giáo 3–5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Phổ cập GDMN cho trẻ 3–5 tuổi (theo dự thảo Nghị định 277/2025/NĐ-CP);"
+                    " kể cả giáo viên các lớp 5 tuổi."))
+    kindergarten_rooms = forms.IntegerField(
+        label=_("phòng học của các lớp mẫu giáo 3–5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Kể cả phòng của các lớp 5 tuổi; phòng của nhóm trẻ không tính."))
     qualified_teachers = forms.IntegerField(
         label=_("giáo viên đạt chuẩn trình độ đào tạo trở lên (để trống nếu chưa biết)"),
         min_value=0, max_value=999, required=False,
@@ -90,6 +99,16 @@ class FactsForm(CheckedForm):
         if (data.get("five_year_old_rooms") or 0) > (data.get("classrooms") or 0):
             self.add_error("five_year_old_rooms",
                            _("Số phòng của các lớp 5 tuổi không thể nhiều hơn số phòng học."))
+        if (data.get("kindergarten_rooms") or 0) > (data.get("classrooms") or 0):
+            self.add_error("kindergarten_rooms",
+                           _("Số phòng của các lớp mẫu giáo không thể nhiều hơn số phòng học."))
+        for part, whole, message in (
+                ("five_year_old_rooms", "kindergarten_rooms",
+                 _("Phòng của các lớp 5 tuổi nằm trong phòng của các lớp mẫu giáo 3–5 tuổi.")),
+                ("five_year_old_teachers", "kindergarten_teachers",
+                 _("Giáo viên các lớp 5 tuổi nằm trong giáo viên các lớp mẫu giáo 3–5 tuổi."))):
+            if data.get(whole) is not None and (data.get(part) or 0) > data[whole]:
+                self.add_error(part, message)
         name = (data.get("monitoring_person") or "").strip()
         if data.get("nobody_monitoring") and name:
             self.add_error("monitoring_person",

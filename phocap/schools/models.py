@@ -102,6 +102,12 @@ class SchoolYearFacts(VersionedModel):
     # TT07 Arts 3–5 ask for 100% of teachers at the qualification standard (D11). The
     # staff list's per-person qualification defaults to "đạt chuẩn", so it cannot tell
     # a teacher at standard from one nobody checked: the school states the count.
+    # Preschool for children aged 3–5 (D14; draft Decree 277/2025): the teachers and the
+    # rooms of the kindergarten classes (MG3–MG5), against those classes.
+    kindergarten_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên dạy các lớp mẫu giáo (3–5 tuổi)"), null=True, blank=True)
+    kindergarten_rooms = models.PositiveSmallIntegerField(
+        _("phòng học của các lớp mẫu giáo (3–5 tuổi)"), null=True, blank=True)
     qualified_teachers = models.PositiveSmallIntegerField(
         _("giáo viên đạt chuẩn trình độ đào tạo trở lên"), null=True, blank=True)
     # The school's person following universalisation and literacy work in the area it is

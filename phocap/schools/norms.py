@@ -70,6 +70,11 @@ CLASSROOMS_PER_CLASS: dict[str, Norm] = {
 # What each level's room norm counts per: the preschool one the 5-year-olds' classes only.
 ROOM_BASIS: dict[str, str] = {PRESCHOOL: "lớp mẫu giáo 5 tuổi", PRIMARY: "lớp tiểu học",
                               LOWER_SECONDARY: "lớp THCS"}
+# Preschool for children aged 3–5 (D14): the draft of Decree 277/2025 sets facility
+# conditions for the establishments doing it, with no ratio read; a room for each
+# kindergarten class (MG3–MG5), as TT07 Art 3 is read for the 5-year-olds, is ours.
+KINDERGARTEN_ROOMS_PER_CLASS = Norm(
+    Fraction(1), "Dự thảo Nghị định 277/2025/NĐ-CP (điều kiện cơ sở vật chất)", INTERPRETATION)
 
 # The kinds of class the staffing norms tell apart (D7 of the legal review): Circular
 # 19/2023 a nursery group from a kindergarten class, and a kindergarten class by its
@@ -208,6 +213,8 @@ class SchoolCounts:
     five_year_old_rooms: int | None = None  # rooms the MG5 classes use (TT07 Art 3, D13)
     qualified_teachers: int | None = None  # teachers at the qualification standard (D11)
     monitoring_person: str | None = None  # the school's monitoring person; "" nobody (D12)
+    kindergarten_teachers: int | None = None  # teachers of the MG3–MG5 classes (D14)
+    kindergarten_rooms: int | None = None  # rooms the MG3–MG5 classes use (D14)
 
     @property
     def classes(self) -> dict[str, int]:
@@ -239,6 +246,11 @@ class SchoolCounts:
         return found
 
     @property
+    def kindergarten_classes(self) -> int:
+        """The kindergarten classes, MG3–MG5 (preschool for children aged 3–5 counts these)."""
+        return sum(self.of_grades(KINDERGARTEN_GRADES).values())
+
+    @property
     def five_year_old_classes(self) -> int:
         """The MG5 classes (the preschool room and teacher conditions count these)."""
         return sum(self.of_grades((FIVE_YEAR_OLDS,)).values())
@@ -256,6 +268,13 @@ def five_year_old_teachers_needed(counts: SchoolCounts) -> Fraction:
     Art 3's "đủ giáo viên dạy lớp mẫu giáo 5 tuổi theo quy định" asks (D7)."""
     return sum((TEACHERS_PER_CLASS[kind].value * n
                 for kind, n in counts.of_grades((FIVE_YEAR_OLDS,)).items()), Fraction(0))
+
+
+def kindergarten_teachers_needed(counts: SchoolCounts) -> Fraction:
+    """Σ over the kindergarten classes (MG3–MG5) of their norm: what preschool for children
+    aged 3–5 is judged on (D14)."""
+    return sum((TEACHERS_PER_CLASS[kind].value * n
+                for kind, n in counts.of_grades(KINDERGARTEN_GRADES).items()), Fraction(0))
 
 
 def classrooms_needed(counts: SchoolCounts) -> Fraction:
@@ -322,6 +341,7 @@ class Condition:
 ROOMS, TEACHERS = "rooms", "teachers"
 ROOMS_5, TEACHERS_5 = "rooms_5", "teachers_5"
 QUALIFICATION, MONITORING = "qualification", "monitoring"
+ROOMS_3_5, TEACHERS_3_5 = "rooms_3_5", "teachers_3_5"
 CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     Condition(ROOMS, "Phòng học", "Điều 4, 5 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
     # D13: the rooms the 5-year-olds' classes use, against those classes; the ratio of
@@ -345,6 +365,13 @@ CONDITIONS: dict[str, Condition] = {c.name: c for c in (
     # commune.
     Condition(MONITORING, "Người theo dõi công tác phổ cập của trường",
               "Điều 3, 4, 5, 6 Thông tư 07/2016/TT-BGDĐT", UNVERIFIED),
+    # D14: preschool for children aged 3–5, from the draft of Decree 277/2025 (facilities
+    # and equipment for the establishments doing it; its final text was not read), on
+    # the same data as D7 and D13 for the kindergarten classes (MG3–MG5).
+    Condition(ROOMS_3_5, "Phòng học của các lớp mẫu giáo (3–5 tuổi)",
+              "Dự thảo Nghị định 277/2025/NĐ-CP", UNVERIFIED),
+    Condition(TEACHERS_3_5, "Giáo viên dạy các lớp mẫu giáo (3–5 tuổi)",
+              "Dự thảo Nghị định 277/2025/NĐ-CP; Thông tư 19/2023/TT-BGDĐT", UNVERIFIED),
 )}
 
 # The conditions that decide each standard of universal education, school by school.
@@ -356,6 +383,7 @@ STANDARD_CONDITIONS: dict[str, tuple[str, ...]] = {
     # recorded; literacy classes follow the primary programme, so the schools teaching
     # primary answer for it (LITERACY_BY_PRIMARY_SCHOOLS).
     "literacy": (MONITORING,),
+    "preschool_3_5": (ROOMS_3_5, TEACHERS_3_5),
 }
 LITERACY_BY_PRIMARY_SCHOOLS = INTERPRETATION
 QUALIFICATION_OVER_ALL_TEACHERS = INTERPRETATION
@@ -367,6 +395,8 @@ def classes_judged(counts: SchoolCounts, standard: str) -> int:
     level otherwise."""
     if standard == "preschool_5":
         return counts.five_year_old_classes
+    if standard == "preschool_3_5":
+        return counts.kindergarten_classes
     level = {"primary": PRIMARY, "lower_secondary": LOWER_SECONDARY,
              "literacy": PRIMARY}.get(standard)
     return counts.classes.get(level, 0) if level else 0
@@ -517,8 +547,31 @@ def _monitoring(counts: SchoolCounts) -> Check | None:
                  f"{condition.title}: {name or 'chưa phân công'}", condition.source)
 
 
+def _rooms_3_5(counts: SchoolCounts) -> Check | None:
+    """The kindergarten classes' rooms against those classes, 1 each [interpretation] (D14)."""
+    n = counts.kindergarten_classes
+    if not n:
+        return None
+    if counts.kindergarten_rooms is None:
+        return _not_entered(ROOMS_3_5)
+    return _check(ROOMS_3_5, counts.kindergarten_rooms, "phòng", "phòng/lớp",
+                  [(KINDERGARTEN_ROOMS_PER_CLASS.value, n, "lớp mẫu giáo")])
+
+
+def _teachers_3_5(counts: SchoolCounts) -> Check | None:
+    """The kindergarten classes' teachers against their norm, 2,2 or 1,2 by sessions (D14)."""
+    terms = _teacher_terms(counts.of_grades(KINDERGARTEN_GRADES))
+    if not terms:
+        return None
+    if counts.kindergarten_teachers is None:
+        return _not_entered(TEACHERS_3_5)
+    return _check(TEACHERS_3_5, counts.kindergarten_teachers, "giáo viên", "giáo viên/lớp",
+                  terms, ceiling=True)
+
+
 CHECKERS = {ROOMS: _rooms, TEACHERS: _teachers, ROOMS_5: _rooms_5, TEACHERS_5: _teachers_5,
-            QUALIFICATION: _qualification, MONITORING: _monitoring}
+            QUALIFICATION: _qualification, MONITORING: _monitoring, ROOMS_3_5: _rooms_3_5,
+            TEACHERS_3_5: _teachers_3_5}
 
 
 def checks(counts: SchoolCounts, names: Iterable[str] | None = None) -> list[Check]:

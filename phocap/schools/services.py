@@ -37,7 +37,8 @@ LIST_FIELDS = ("code", "name", "level", "public")
 DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
                  "national_standard_date", "accreditation_level")
 FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils",
-               "five_year_old_teachers", "five_year_old_rooms", "qualified_teachers",
+               "five_year_old_teachers", "five_year_old_rooms", "kindergarten_teachers",
+               "kindergarten_rooms", "qualified_teachers",
                "monitoring_person", "monitoring_decision")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 

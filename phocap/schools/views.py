@@ -78,7 +78,9 @@ from phocap.schools.scope import school_in_scope
 from phocap.survey.problems import Problem, ProblemsFound
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
-                  "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
+                  "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ",
+                  "preschool_3_5": "Phổ cập GDMN cho trẻ 3–5 tuổi (theo dự thảo Nghị định"
+                                   " 277/2025/NĐ-CP)"}
 
 
 def _class_years(classes: QuerySet[SchoolClass]) -> list[int]:
@@ -129,7 +131,7 @@ def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(unit, request.user), "levels": summary.by_level(rows),
         "rows": rows if unit.type == "commune" else [], "children": children,
         "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s), unmet.get(s, []))
-                       for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
+                       for s in conditions.standards_of(year)] if unit.type == "commune" else [],
         "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
         "opens": {r.school.pk for r in rows if opens_school(request.user, r.school)},

@@ -165,12 +165,14 @@ def test_the_checks_shown_are_the_checks_that_decide(rooms: int, teachers: int) 
                    school({"NT": 2, "MG5": 4, "1": 10}, rooms,
                           {"class": teachers, "preschool": teachers - 7}, 1,
                           five_year_old_teachers=teachers - 12,
-                          five_year_old_rooms=max(0, rooms - 7))):
+                          five_year_old_rooms=max(0, rooms - 7),
+                          kindergarten_teachers=teachers - 12,
+                          kindergarten_rooms=max(0, rooms - 7))):
         for standard, names in norms.STANDARD_CONDITIONS.items():
             if not norms.classes_judged(counts, standard):
                 continue
             shown = norms.checks(counts, names)
-            assert norms.meets(counts, standard) is all(c.met for c in shown)
+            assert norms.meets(counts, standard) is all(c.met is True for c in shown)
             assert {c.name for c in shown} == set(names)
 
 
@@ -359,3 +361,54 @@ def test_the_schools_monitoring_person(person: str | None, meets: bool | None,
     assert norms.meets(counts, "literacy") is meets
     assert norms.classes_judged(counts, "literacy") == 6
     assert norms.LITERACY_BY_PRIMARY_SCHOOLS == norms.INTERPRETATION
+
+
+# --- D14: preschool for children aged 3–5 (draft Decree 277/2025) ---------------------------
+
+
+def kindergarten(rooms: int | None = 6, teachers: int | None = 11) -> SchoolCounts:
+    """2 NT, 2 MG3 of one session, 2 MG4 and 2 MG5 of two: kindergarten classes 6;
+    their teachers' norm 2 × 1,2 + 4 × 2,2 = 2,4 + 8,8 = 11,2; their rooms 1 × 6 = 6."""
+    return school({"NT": 2, "MG4": 2, "MG5": 2}, 9, {"preschool": 16}, 1,
+                  one_session={"MG3": 2}, kindergarten_rooms=rooms,
+                  kindergarten_teachers=teachers, five_year_old_rooms=2,
+                  five_year_old_teachers=5)
+
+
+@pytest.mark.parametrize(("rooms", "meets"), [(5, False), (6, True), (7, True)])
+def test_the_kindergarten_classes_rooms(rooms: int, meets: bool) -> None:
+    """6 kindergarten classes need 6 rooms of their own (1 each, [interpretation] on the
+    draft); the nursery groups' rooms do not count; 5 rooms: 1 short."""
+    counts = kindergarten(rooms=rooms, teachers=12)
+    [check] = norms.checks(counts, ["rooms_3_5"])
+    assert (check.met, check.short) == (meets, 0 if meets else 1)
+    assert norms.meets(counts, "preschool_3_5") is meets
+    assert norms.KINDERGARTEN_ROOMS_PER_CLASS.mark == norms.INTERPRETATION
+
+
+@pytest.mark.parametrize(("teachers", "meets"), [(11, False), (12, True), (13, True)])
+def test_the_kindergarten_classes_teachers(teachers: int, meets: bool) -> None:
+    """11,2 teachers for the 6 kindergarten classes: 12 meet it, 11 are ⌈11,2⌉ − 11 = 1 short."""
+    counts = kindergarten(teachers=teachers)
+    assert norms.kindergarten_teachers_needed(counts) == Fraction(112, 10)
+    [check] = norms.checks(counts, ["teachers_3_5"])
+    assert check.met is meets
+    if not meets:
+        assert check.sentence == (
+            "Giáo viên dạy các lớp mẫu giáo (3–5 tuổi): 11 giáo viên, cần ≥ 2,2 × 4 lớp mẫu"
+            " giáo học 2 buổi/ngày + 1,2 × 2 lớp mẫu giáo học 1 buổi/ngày = 11,2 giáo viên"
+            " (định mức tối đa); thiếu 1 giáo viên so với định mức tối đa")
+
+
+def test_the_kindergarten_counts_not_entered_are_never_a_pass() -> None:
+    counts = kindergarten(rooms=None, teachers=None)
+    assert [(c.name, c.met, c.sentence) for c in norms.checks(
+        counts, norms.STANDARD_CONDITIONS["preschool_3_5"])] == [
+        ("rooms_3_5", None, "Phòng học của các lớp mẫu giáo (3–5 tuổi): chưa nhập"),
+        ("teachers_3_5", None, "Giáo viên dạy các lớp mẫu giáo (3–5 tuổi): chưa nhập")]
+    assert norms.meets(counts, "preschool_3_5") is None
+
+
+def test_the_three_to_five_conditions_cite_the_draft() -> None:
+    for name in norms.STANDARD_CONDITIONS["preschool_3_5"]:
+        assert "Dự thảo Nghị định 277/2025/NĐ-CP" in norms.CONDITIONS[name].source

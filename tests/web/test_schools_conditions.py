@@ -301,3 +301,30 @@ def test_a_name_and_nobody_appointed_together_are_refused(school: School, office
         "monitoring_person": "Lò Văn Theo", "nobody_monitoring": "on", "version": "0"})
     assert response.status_code == 400
     assert "Đã đánh dấu chưa phân công ai" in response.content.decode()
+
+
+@pytest.mark.parametrize(("rooms", "teachers", "expected"), [
+    (None, 5, None),   # rooms of the kindergarten classes not entered
+    (1, 5, False),     # 1 room < 2 kindergarten classes
+    (2, 3, False),     # 3 teachers < 2,2 + 1,2 = 3,4
+    (2, 4, True),
+])
+def test_preschool_3_5_is_judged_from_2025_on_the_kindergarten_classes(
+        surveyed: dict[str, Any], officer: Any, rooms: int | None, teachers: int,
+        expected: bool | None) -> None:
+    """D14: the draft of Decree 277/2025 (facilities) on the same data as D7 and D13, for the
+    MG3–MG5 classes: here MG5A (two sessions) and MG5B (one session), 2 rooms and 3,4
+    teachers needed. Before 2025 no ruleset judges preschool for 3–5-year-olds."""
+    commune = surveyed["communes"]["03319"]
+    school = services.save_school(officer, commune, None, None, {
+        "code": "11100MN09", "name": "Trường Mầm non Chín", "level": "preschool"})
+    for year in (YEAR, 2025):
+        for name, two in (("MG5A", True), ("MG5B", False)):
+            services.add_class(officer, school, year, name, "MG5", two_sessions=two)
+        services.save_facts(officer, school, year, None, {
+            "classrooms": 3, "five_year_old_teachers": 4, "five_year_old_rooms": 2,
+            "kindergarten_teachers": teachers, "kindergarten_rooms": rooms,
+            "qualified_teachers": 0, "monitoring_person": "Lò Văn Theo"})
+    assert "preschool_3_5" not in conditions.standards_of(YEAR)
+    assert "preschool_3_5" not in conditions.for_communes([commune], YEAR)["03319"]
+    assert conditions.for_communes([commune], 2025)["03319"].get("preschool_3_5") is expected
