@@ -153,6 +153,10 @@ def _marks() -> list[dict[str, str]]:
               "value": numbers.decimal(n.value, trim=True), "source": n.source,
               "mark": n.mark}
              for kind, n in norms.TEACHERS_PER_CLASS.items()]
+    rows.append({"what": _("Phòng học/lớp, các lớp mẫu giáo 3–5 tuổi"),
+                 "value": numbers.decimal(norms.KINDERGARTEN_ROOMS_PER_CLASS.value, trim=True),
+                 "source": norms.KINDERGARTEN_ROOMS_PER_CLASS.source,
+                 "mark": norms.KINDERGARTEN_ROOMS_PER_CLASS.mark})
     return rows
 
 
