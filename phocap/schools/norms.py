@@ -5,9 +5,12 @@ Circular 19/2023 for preschools, Circular 16/2017 to Circular 20/2023 for
 general education), and a province must be able to see and check the numbers
 an answer was judged by. Each norm carries its source and a mark, as docs/rules.md
 does: **[law]** read in the legal text, **[interpretation]** our reading where
-the text is silent, **[unverified]** restated from a secondary source (here the
-project's issue) because the circular's own text could not be read. The page
-shows the mark next to every figure.
+the text is silent, **[unverified]** restated from a secondary source (a summary,
+a draft, the project's issue) because the circular's own text could not be read.
+The page shows the mark next to every figure. The recognition conditions a school is
+checked on (``CONDITIONS``) each cite their article, and ``checks`` gives an officer
+the arithmetic of each, or says "chưa nhập" where the school has not entered what it
+needs (docs/rules.md §3; D7–D14 of the legal review).
 
 Everything is exact (``Fraction``); rounding happens only for display.
 Nothing here imports Django: the conditions module feeds it counts.
@@ -391,8 +394,9 @@ QUALIFICATION_OVER_ALL_TEACHERS = INTERPRETATION
 
 def classes_judged(counts: SchoolCounts, standard: str) -> int:
     """The classes that make a school answer for a standard's conditions: its MG5 classes
-    for preschool for 5-year-olds (TT07 Art 3 speaks of them only), its classes of the
-    level otherwise."""
+    for preschool for 5-year-olds (TT07 Art 3 speaks of them only), its kindergarten
+    classes (MG3–MG5) for 3–5-year-olds, its primary classes for literacy
+    [interpretation], its classes of the level otherwise."""
     if standard == "preschool_5":
         return counts.five_year_old_classes
     if standard == "preschool_3_5":

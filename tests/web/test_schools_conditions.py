@@ -328,3 +328,20 @@ def test_preschool_3_5_is_judged_from_2025_on_the_kindergarten_classes(
     assert "preschool_3_5" not in conditions.standards_of(YEAR)
     assert "preschool_3_5" not in conditions.for_communes([commune], YEAR)["03319"]
     assert conditions.for_communes([commune], 2025)["03319"].get("preschool_3_5") is expected
+
+
+def test_a_standard_not_assessed_says_what_is_missing_on_both_pages(
+        surveyed: dict[str, Any], school: School, officer: Any, client: Any) -> None:
+    """Officers never read "chưa đánh giá" without what to enter: the school's rooms meet
+    their norm (2 ≥ 1,4) but its qualification count is not entered."""
+    commune = surveyed["communes"]["03319"]
+    services.save_facts(officer, school, YEAR, None,
+                        {"classrooms": 2, "monitoring_person": "Lò Văn Theo"})
+    client.force_login(officer)
+    link = (f'<a href="/schools/{school.pk}/?year={YEAR}">Trường Tiểu học Một</a>:'
+            " Giáo viên đạt chuẩn trình độ đào tạo: chưa nhập")
+    for url in (f"/units/{commune.pk}/results/?year={YEAR}",
+                f"/units/{commune.pk}/schools/?year={YEAR}"):
+        page = client.get(url).content.decode()
+        assert link in page, url
+    assert primary_conditions(commune) == "not_assessed"
