@@ -181,9 +181,9 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                 display_name, row["sheet"], row["row"], "person_no", row["pupil_no_header"],
                 str(row["pupil_no_as_written"])))
         seen.setdefault(pupil, row["row"])
-    sessions: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        first = sessions.setdefault(row["class_name"], row)
+    first_row: dict[str, int] = {}
+    for at, row in enumerate(rows):
+        first = rows[first_row.setdefault(row["class_name"], at)]
         if row["two_sessions"] is not None and row["two_sessions"] != first["two_sessions"]:
             said = {True: "2 buổi/ngày", False: "1 buổi/ngày"}
             problems.append(Problem(

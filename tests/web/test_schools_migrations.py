@@ -8,6 +8,8 @@ stay not entered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -16,9 +18,18 @@ BEFORE = [("schools", "0006_qualified_teachers")]
 AFTER = [("schools", "0007_monitoring_person_per_school")]
 
 
+@pytest.fixture
+def executor() -> Iterator[MigrationExecutor]:
+    """A migration executor; the database is migrated to the latest state again afterwards,
+    whatever the test did, so that the tests after it find every column."""
+    yield MigrationExecutor(connection)
+    latest = MigrationExecutor(connection)
+    latest.migrate(latest.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_communes_officer_is_carried_to_its_schools_of_the_year() -> None:
-    executor = MigrationExecutor(connection)
+def test_the_communes_officer_is_carried_to_its_schools_of_the_year(
+        executor: MigrationExecutor) -> None:
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     unit = old.get_model("register", "AdministrativeUnit")
