@@ -16,9 +16,11 @@ schools' persons not entered, as it left its conditions not assessed. So, as far
 the monitoring person goes, every commune's conditions of every year, frozen years
 included, read as before, except literacy, which is now judged on the persons of the
 schools teaching primary (a commune whose officer was entered and none of whose
-primary schools entered facts goes from assessed to not assessed). The copies are the commune's appointment; a
-school that appointed its own person changes it on its facts form (audited; refused
-in a frozen year).
+primary schools entered facts goes from assessed to not assessed). The copies are the
+commune's appointment; a school that appointed its own person changes it on its facts
+form (audited; refused in a frozen year). The counts added beside it (0004–0006, 0008)
+are carried from nothing: a school enters them, and until then its conditions read
+"chưa nhập", never a pass.
 
 Going back keeps one officer per commune and year: the person of the commune's first
 school (by code) with one entered.
