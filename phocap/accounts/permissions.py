@@ -177,6 +177,17 @@ def may_edit(user: User, commune: Unit) -> bool:
     return has_role(user, Role.COMMUNE_STAFF) and user.unit_id == commune.pk
 
 
+def may_place_villages(user: User, successors: Iterable[Unit]) -> bool:
+    """Where the villages of an old commune split on 1 July 2025 go (register/crossing.py):
+    the staff of any new commune it went into, who know their villages, or the staff of
+    the province above them, who arbitrate between those communes."""
+    province = UNIT_STAFF["province"]
+    return signed_in(user) and user.unit_id is not None and any(
+        may_edit(user, new) or (user.role in province and any(
+            u.pk == user.unit_id for u in new.ancestors() if u.type == "province"))
+        for new in successors)
+
+
 def may_upload(user: User) -> bool:
     """Commune staff bring their commune's file; nobody else writes people."""
     return has_role(user, Role.COMMUNE_STAFF) and user.unit_id is not None

@@ -207,6 +207,8 @@ def merge(user: User, commune: AdministrativeUnit, keep_id: int, keep_version: i
         scoped = Person.objects.for_user(user).filter(household__commune=commune)
         kept = scoped.select_related("household__commune").get(pk=keep_id)
         removed = scoped.select_related("household__commune").get(pk=remove_id)
+        freezing.refuse_if_carried_on(kept)
+        freezing.refuse_if_carried_on(removed)
         # Every year of the removed person moves or is deleted (and a clash deletes
         # one of the kept person's); the kept person's other years stay as they are,
         # a frozen one reading the identity pinned when it froze.

@@ -83,6 +83,7 @@ def update_person(user: User, person_id: int, version: int, changes: dict[str, o
         if not may_edit(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
         freezing.refuse_if_held(person.household.commune)
+        freezing.refuse_if_carried_on(person)
         checked = checking.person_edit(person, changes)
         if checked.problems:
             raise Invalid(checked.problems)
@@ -109,6 +110,7 @@ def _editable_person(user: User, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
     if not may_edit(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
+    freezing.refuse_if_carried_on(person)
     return person
 
 
@@ -167,6 +169,7 @@ def add_person(user: User, household: Household, year: int, record: dict[str, An
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freezing.refuse_if_frozen(household.commune, year)
+        freezing.refuse_if_carried_on(household)
         _refuse_clash(user, record["national_id"], None)
         _refuse_same_member(household, record["full_name"], record["birth_year"], record["sex"])
         try:
@@ -290,6 +293,7 @@ def save_household(user: User, commune: AdministrativeUnit, household_id: int | 
             audit.record(user, "create", household, None)
             return household
         household = Household.objects.for_user(user).get(pk=household_id, commune=commune)
+        freezing.refuse_if_carried_on(household)
         before = audit.snapshot(household)
         village = changes.get("village", household.village)
         number = changes.get("household_no", household.household_no)

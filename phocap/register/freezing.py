@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from phocap.register import hooks, import_runs
-from phocap.register.models import AdministrativeUnit
+from phocap.register.models import AdministrativeUnit, Household, Person, Village
 
 
 class Frozen(PermissionDenied, ValueError):
@@ -76,6 +76,40 @@ def refuse_if_held(commune: AdministrativeUnit) -> None:
     _hold_for_edit(commune)
     if reason := held(commune):
         raise Frozen(reason)
+
+
+CARRIED_ON = ("{what} đã được chuyển sang {commune} từ năm 2025 (sắp xếp đơn vị hành chính ngày"
+              " 01/7/2025): các năm đến 2024 được giữ nguyên như đã điều tra. Hãy sửa ở hồ sơ"
+              " của xã mới.")
+
+
+def refuse_if_carried_on(row: Household | Person) -> None:
+    """A household or person carried on under a new commune (register/crossing.py) keeps
+    its years up to 2024 as they were: carried on, its old row no longer changes, or the
+    two rows would part (a member added, a name corrected, on one side only)."""
+    if isinstance(row, Person):
+        person = row.continued_by.select_related("household__commune").first()
+        commune = None if person is None else person.household.commune
+        what = f"Người {row.full_name}"
+    else:
+        household = row.continued_by.select_related("commune").first()
+        commune = None if household is None else household.commune
+        what = f"Hộ số {row.household_no}"
+    if commune is None:
+        return
+    raise Frozen(CARRIED_ON.format(what=what, commune=commune.name))
+
+
+def carried_on(commune: AdministrativeUnit) -> str | None:
+    """Why an old commune's register takes no more files, or None: a new commune has opened
+    2025 from it (register/crossing.py), and what it carried must stay as it was."""
+    successor = (Village.objects.filter(continues__commune=commune)
+                 .select_related("commune").first())
+    if successor is None:
+        return None
+    return (f"{successor.commune.name} đã mở năm 2025 từ sổ của {commune.name} (sắp xếp đơn vị"
+            " hành chính ngày 01/7/2025): sổ của xã cũ được giữ nguyên như đã điều tra đến năm"
+            " 2024.")
 
 
 def refuse_if_any_frozen(communes: Iterable[AdministrativeUnit], year: int) -> None:

@@ -46,7 +46,7 @@ from django.db import IntegrityError, models, transaction
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit, bulk, import_runs, uniqueness
-from phocap.register.freezing import frozen
+from phocap.register.freezing import carried_on, frozen
 from phocap.register.models import (
     AdministrativeUnit,
     Household,
@@ -316,7 +316,7 @@ def _refuse_frozen(communes: dict[str, AdministrativeUnit], year: int) -> None:
     the open years change, a frozen year keeps the identity it pinned.
     """
     for commune in communes.values():
-        if reason := frozen(commune, year):
+        if reason := frozen(commune, year) or carried_on(commune):
             raise ImportRefused(f"Không nhập được tệp năm {year}: {reason}")
 
 

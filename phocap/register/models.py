@@ -91,6 +91,10 @@ class Village(models.Model):
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT,
                                 related_name="villages")
     name = models.CharField(_("thôn/xóm"), max_length=120)
+    # The village of an old commune this one carries on across 1 July 2025
+    # (register/crossing.py); the old village keeps its years up to 2024.
+    continues = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="continued_by")
 
     objects = ScopedManager("commune")
 
@@ -101,6 +105,25 @@ class Village(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VillageHome(models.Model):
+    """The new commune a village of a split old commune goes to on 1 July 2025.
+
+    The conversion table says only that the old commune went into several new
+    ones; which village went where is the officers' decision (register/crossing.py
+    refuses to open 2025 while a village of a split commune has none).
+    """
+
+    village = models.OneToOneField(Village, on_delete=models.CASCADE, related_name="home")
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT,
+                                related_name="village_homes",
+                                verbose_name=_("xã mới"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager("village__commune")
 
 
 class Household(VersionedModel):
@@ -117,6 +140,8 @@ class Household(VersionedModel):
     residence = models.CharField(_("diện cư trú"), max_length=12, choices=Residence.choices,
                                  blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    continues = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="continued_by")
 
     objects = ScopedManager("commune")
 
@@ -149,7 +174,13 @@ def number_taken(village: str, household_no: str) -> str:
 
 
 class Person(VersionedModel):
-    """A stable identity; the yearly survey facts are in PersonYear."""
+    """A stable identity; the yearly survey facts are in PersonYear.
+
+    Across 1 July 2025 a person is two rows (register/crossing.py): the old one,
+    under the old commune, keeps the years up to 2024 and is ``superseded``; the
+    new one, under the new commune, ``continues`` it from 2025. Both keep the
+    national ID, which is unique among current rows only.
+    """
 
     class Sex(models.TextChoices):
         MALE = "nam", _("nam")
@@ -157,20 +188,27 @@ class Person(VersionedModel):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     person_no = models.PositiveSmallIntegerField(_("STT"))
-    national_id = models.CharField(_("số định danh"), max_length=12, null=True, blank=True,
-                                   unique=True)
+    national_id = models.CharField(_("số định danh"), max_length=12, null=True, blank=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=30, blank=True)
+    continues = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="continued_by")
+    # Carried on under a new commune: its years end in 2024 and it no longer holds
+    # its national ID for the register's uniqueness (register/uniqueness.py).
+    superseded = models.BooleanField(default=False)
 
     objects = ScopedManager("household__commune")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["household", "person_no"],
-                                    name="person_no_per_household")
+                                    name="person_no_per_household"),
+            models.UniqueConstraint(fields=["national_id"],
+                                    condition=models.Q(superseded=False),
+                                    name="national_id_among_current"),
         ]
 
     def __str__(self) -> str:
@@ -285,7 +323,8 @@ SUBJECTS = {
     "user": _("tài khoản"), "unityear": _("thông tin xã theo năm"), "village": _("thôn/xóm"),
     "household": _("hộ"), "person": _("người"), "personyear": _("phiếu năm"),
     "ministryfigures": _("số liệu của Bộ"), "survey_record": _("dữ liệu cá nhân"),
-    "administrativeunit": _("đơn vị hành chính"), "dossier": _("hồ sơ công nhận"),
+    "administrativeunit": _("đơn vị hành chính"), "villagehome": _("xã mới của thôn"),
+    "dossier": _("hồ sơ công nhận"),
     "plantarget": _("chỉ tiêu kế hoạch"), "school": _("trường"),
     "schoolsite": _("điểm trường"), "schoolyearfacts": _("số liệu năm học của trường"),
     "staff": _("cán bộ, giáo viên"), "schoolclass": _("lớp học"),

@@ -76,6 +76,67 @@ def _next_class(record: PersonYear, age_next: int) -> tuple[str, int | None] | N
     return (level, following)
 
 
+@dataclass(frozen=True)
+class NextYear:
+    """A person's record of the following year as the roll-over builds it from this one."""
+
+    values: dict[str, object]
+    promoted: bool
+    repeating: bool
+    awaiting_diploma: bool
+
+
+GONE = ("chuyển đi", "chết")
+"""The statuses of a year whose people are not carried into the next one."""
+
+
+def next_year(record: PersonYear, birth_year: int, repeating: bool = False) -> NextYear:
+    """The values of the record of ``record.survey_year + 1`` built from ``record``: the one
+    place a class moves up, the same whether the year opens in the same commune
+    (``open_year``) or under the commune that continues it after 1 July 2025
+    (register/crossing.py)."""
+    following = record.survey_year + 1
+    values: dict[str, object] = {name: getattr(record, name) for name in CARRIED}
+    values |= {"status": "", "warnings": []}
+    level, grade = record.class_level, record.class_grade
+    promoted = awaiting = False
+    if level:
+        if repeating:
+            step: tuple[str, int | None] | None = (level, grade)
+        else:
+            step = _next_class(record, following - birth_year)
+            promoted = step is not None
+        if level == classes.KINDERGARTEN and grade == 5 and step and step[0] != level:
+            values["preschool_completed"] = values["preschool_completed"] or following
+        if level == classes.PRIMARY and grade == 5 and step and step[0] != level:
+            values["primary_completed"] = values["primary_completed"] or following
+        if level in (classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY,
+                     classes.CONTINUING_LOWER_SECONDARY,
+                     classes.CONTINUING_UPPER_SECONDARY) and step != (level, grade):
+            values["highest_grade"] = grade
+        if step is None:
+            awaiting = True
+            values["warnings"] = [f"{AWAITING_DIPLOMA} lớp {grade} năm {following}"]
+            values["highest_grade"] = grade
+            values |= {"current_class": "", "class_level": "", "class_grade": None,
+                       "class_repeater": False}
+        else:
+            values |= {
+                "current_class": _code(step[0], step[1], record.class_two_sessions, repeating),
+                "class_level": step[0], "class_grade": step[1], "class_repeater": repeating,
+                "class_two_sessions": record.class_two_sessions,
+            }
+    return NextYear(values, promoted, repeating and bool(level), awaiting)
+
+
+def tally(opened: Opened, built: NextYear) -> None:
+    """Count one person carried into the next year."""
+    opened.people += 1
+    opened.promoted += built.promoted
+    opened.repeating += built.repeating
+    opened.awaiting_diploma += built.awaiting_diploma
+
+
 @transaction.atomic
 def open_year(user: User, commune: AdministrativeUnit, year: int,
               repeating: Collection[int] = ()) -> Opened:
@@ -91,43 +152,12 @@ def open_year(user: User, commune: AdministrativeUnit, year: int,
                                  survey_year=year + 1).exists():
         raise RolloverRefused(f"Năm {year + 1} đã được mở.")
     opened = Opened(0, 0, 0, 0)
-    following = year + 1
-    for record in current.select_related("person").exclude(status__in=["chuyển đi", "chết"]):
-        values = {name: getattr(record, name) for name in CARRIED}
-        values["warnings"] = []
-        level, grade = record.class_level, record.class_grade
-        if level:
-            if record.person_id in repeating:
-                step: tuple[str, int | None] | None = (level, grade)
-                opened.repeating += 1
-            else:
-                step = _next_class(record, following - record.person.birth_year)
-                opened.promoted += step is not None
-            if level == classes.KINDERGARTEN and grade == 5 and step and step[0] != level:
-                values["preschool_completed"] = values["preschool_completed"] or following
-            if level == classes.PRIMARY and grade == 5 and step and step[0] != level:
-                values["primary_completed"] = values["primary_completed"] or following
-            if level in (classes.PRIMARY, classes.LOWER_SECONDARY, classes.UPPER_SECONDARY,
-                         classes.CONTINUING_LOWER_SECONDARY,
-                         classes.CONTINUING_UPPER_SECONDARY) and step != (level, grade):
-                values["highest_grade"] = grade
-            if step is None:
-                opened.awaiting_diploma += 1
-                values["warnings"] = [f"{AWAITING_DIPLOMA} lớp {grade} năm {following}"]
-                values["highest_grade"] = grade
-                values |= {"current_class": "", "class_level": "", "class_grade": None,
-                           "class_repeater": False}
-            else:
-                repeat = record.person_id in repeating
-                values |= {
-                    "current_class": _code(step[0], step[1], record.class_two_sessions, repeat),
-                    "class_level": step[0], "class_grade": step[1], "class_repeater": repeat,
-                    "class_two_sessions": record.class_two_sessions,
-                }
-        created = PersonYear.objects.create(person=record.person, survey_year=following,
-                                            status="", **values)
+    for record in current.select_related("person").exclude(status__in=GONE):
+        built = next_year(record, record.person.birth_year, record.person_id in repeating)
+        created = PersonYear.objects.create(person=record.person, survey_year=year + 1,
+                                            **built.values)
         audit.record(user, "create", created, None)
-        opened.people += 1
+        tally(opened, built)
     return opened
 
 

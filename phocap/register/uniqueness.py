@@ -1,6 +1,8 @@
 """National IDs are unique in the whole register: a clash is found before anything is written.
 
-Person.national_id is unique across every commune, so the database refuses a
+Person.national_id is unique across every commune among current people (a
+person carried on under a new commune on 1 July 2025 keeps the ID on both rows,
+the old one ``superseded``: register/crossing.py), so the database refuses a
 second holder at commit; left to that, an import failed with a generic
 message after its preview had been confirmed, and an API edit with an English
 500. The file validation already refuses one ID on two rows of the same file;
@@ -42,7 +44,8 @@ def holders(national_ids: Iterable[str]) -> dict[str, Holder]:
     wanted = sorted({i for i in national_ids if i})
     found: dict[str, Holder] = {}
     for start in range(0, len(wanted), CHUNK):
-        rows = Person.objects.filter(national_id__in=wanted[start:start + CHUNK]).values_list(
+        rows = Person.objects.filter(national_id__in=wanted[start:start + CHUNK],
+                                     superseded=False).values_list(
             "national_id", "pk", "household__commune__code", "household__village__name",
             "household__household_no", "person_no", "household__commune_id",
             "household__commune__name", "full_name")

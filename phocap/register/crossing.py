@@ -1,0 +1,280 @@
+"""Opening survey year 2025 of a new commune from its predecessors' 2024 registers.
+
+Since 1 July 2025 a survey year is kept by a commune of the new list (Decrees
+142/2025 and 143/2025), while the years up to 2024 stay under the old communes
+that surveyed them (lineage.py). Crossing the line is the roll-over
+(rollover.next_year, the same class promotion as ``open_year``) done across it:
+every village the new commune receives, every household of those villages with
+someone still living there, and every such person get a new row under the new
+commune, holding the same identity, which ``continues`` the old row; the old
+rows keep their years up to 2024, untouched, and the old person is marked
+``superseded`` so that the national ID they share is held once among current
+people (register/uniqueness.py). Nothing else in the product changes how it
+scopes: a year's rows are under the commune that kept it.
+
+An old commune that went wholly into the new one brings all its villages. One
+that was split among several new communes (lineage.is_split) brings only the
+villages its officers assigned to this one (VillageHome, the village-homes
+page); nothing crosses while a village of a split predecessor has no home, so
+no village is left behind or brought twice. People who moved away or died in
+2024 are not carried, as in ``open_year``. Everything created, and every old
+person superseded, is audited; ``user`` None is the system (the demo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from phocap.accounts.models import User
+from phocap.accounts.permissions import may_edit
+from phocap.register import audit, bulk, freezing, lineage
+from phocap.register.lineage import Link
+from phocap.register.locking import STALE, StaleEdit
+from phocap.register.models import (
+    AdministrativeUnit,
+    Household,
+    Person,
+    PersonYear,
+    Village,
+    VillageHome,
+)
+from phocap.register.rollover import GONE, Opened, RolloverRefused, next_year, tally
+from phocap.units.villages import names_after
+
+LAST_YEAR_BEFORE = lineage.FIRST_YEAR_AFTER - 1
+"""The last survey year kept under the communes of the list before 1 July 2025."""
+CHUNK = 5000
+"""Rows written per statement (SQLite limits the parameters of one statement)."""
+
+HOUSEHOLD_IDENTITY = ("household_no", "head_name", "address", "residence", "phone")
+PERSON_IDENTITY = ("person_no", "national_id", "full_name", "birth_date", "birth_year", "sex",
+                   "ethnicity")
+
+
+class CrossingRefused(RolloverRefused):
+    """The new commune's 2025 cannot be opened now; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one old commune brings to the new one."""
+
+    link: Link
+    split: bool
+    villages: list[Village]
+    households: int
+    people: int
+    left: int
+    """Its people of 2024 in those villages who moved away or died: not carried."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What crossing would bring into the new commune, per predecessor."""
+
+    commune: AdministrativeUnit
+    year: int
+    shares: list[Share]
+    homeless: list[Village]
+    """Villages of split predecessors that have no new commune yet: nothing crosses."""
+    names: dict[int, str]
+    """Each village brought (by the old village's id) → its name under the new commune."""
+
+    @property
+    def villages(self) -> int:
+        return sum(len(s.villages) for s in self.shares)
+
+    @property
+    def households(self) -> int:
+        return sum(s.households for s in self.shares)
+
+    @property
+    def people(self) -> int:
+        return sum(s.people for s in self.shares)
+
+
+@dataclass
+class Crossed:
+    """What ``cross`` created."""
+
+    commune: AdministrativeUnit
+    villages: int = 0
+    households: int = 0
+    opened: Opened = field(default_factory=lambda: Opened(0, 0, 0, 0))
+
+    @property
+    def people(self) -> int:
+        return self.opened.people
+
+
+def _carried(villages: list[Village], year: int) -> list[PersonYear]:
+    """The records of ``year`` in these villages whose people live on there."""
+    return list(PersonYear.objects.filter(person__household__village__in=villages,
+                                          survey_year=year)
+                .exclude(status__in=GONE)
+                .select_related("person__household")
+                .order_by("person__household__village_id", "person__household__household_no",
+                          "person__person_no"))
+
+
+def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
+    """What would cross into ``new_commune`` from its predecessors' records of ``year``."""
+    shares, homeless = [], []
+    for link in lineage.predecessors(new_commune):
+        split = lineage.is_split(link.old)
+        villages = Village.objects.filter(commune=link.old).order_by("name")
+        if split:
+            homeless += list(villages.filter(home__isnull=True))
+            villages = villages.filter(home__commune=new_commune)
+        found = list(villages)
+        records = PersonYear.objects.filter(person__household__village__in=found,
+                                            survey_year=year)
+        living = records.exclude(status__in=GONE)
+        shares.append(Share(
+            link, split, found,
+            households=living.values("person__household").distinct().count(),
+            people=living.count(), left=records.filter(status__in=GONE).count()))
+    named = names_after((s.link.old.name, v.name) for s in shares for v in s.villages)
+    names = {v.pk: named[(s.link.old.name, v.name)] for s in shares for v in s.villages}
+    return Plan(new_commune, year, shares, homeless, names)
+
+
+def _refusal(new_commune: AdministrativeUnit, year: int) -> str | None:
+    """Why the new commune's year after ``year`` may not be opened from ``year`` (before
+    looking at its villages), or None."""
+    following = year + 1
+    if (lineage.vintage_of_year(year) != lineage.OLD
+            or lineage.vintage_of_year(following) != lineage.NEW):
+        return (f"Chỉ mở được năm {lineage.FIRST_YEAR_AFTER} của xã mới từ dữ liệu năm"
+                f" {LAST_YEAR_BEFORE} của các xã cũ; các năm khác mở bằng “Lên lớp” trong"
+                " cùng một xã.")
+    if not lineage.predecessors(new_commune):
+        return (f"{new_commune.name} không có xã cũ nào trong sổ theo bảng chuyển đổi ngày"
+                " 01/7/2025: không có gì để chuyển sang.")
+    if reason := freezing.frozen(new_commune, following):
+        return reason
+    if (PersonYear.objects.filter(person__household__commune=new_commune,
+                                  survey_year=following).exists()
+            or Household.objects.filter(commune=new_commune).exists()):
+        return (f"Năm {following} của {new_commune.name} đã được mở (xã đã có hộ trong sổ):"
+                " không chuyển lần thứ hai.")
+    for link in lineage.predecessors(new_commune):
+        if reason := freezing.held(link.old):
+            return reason
+    return None
+
+
+def _homeless_refusal(found: Plan) -> str:
+    by_commune: dict[str, int] = {}
+    for village in found.homeless:
+        by_commune[village.commune.name] = by_commune.get(village.commune.name, 0) + 1
+    listed = ", ".join(f"{name} ({count} thôn)" for name, count in sorted(by_commune.items()))
+    return (f"Chưa mở được năm {found.year + 1}: còn thôn của xã được chia cho nhiều xã mới"
+            f" chưa được chọn xã mới ({listed}). Hãy chọn xã mới cho từng thôn ở trang"
+            " “Thôn về xã mới” của xã cũ, rồi mở lại.")
+
+
+@transaction.atomic
+def cross(user: User | None, new_commune: AdministrativeUnit,
+          year: int = LAST_YEAR_BEFORE) -> Crossed:
+    """Open survey year ``year + 1`` (2025) of ``new_commune`` from its predecessors'
+    records of ``year``, all in one transaction; ``user`` None is the system."""
+    if user is not None and not may_edit(user, new_commune):
+        raise PermissionDenied("Chỉ cán bộ của xã mới được mở năm điều tra của xã mình.")
+    if reason := _refusal(new_commune, year):
+        raise CrossingRefused(reason)
+    found = plan(new_commune, year)
+    if found.homeless:
+        raise CrossingRefused(_homeless_refusal(found))
+    if found.people == 0:
+        raise CrossingRefused(
+            f"Các xã cũ của {new_commune.name} chưa có dữ liệu năm {year}: chưa có gì để"
+            f" chuyển sang năm {year + 1}.")
+    crossed = Crossed(new_commune)
+    entries: list[audit.Entry] = []
+
+    def created(instance: models.Model) -> None:
+        entries.append(audit.Entry("create", instance._meta.model_name or "", instance.pk,
+                                   new_commune.pk, None, audit.snapshot(instance)))
+
+    villages: dict[int, Village] = {}
+    for share in found.shares:
+        for old in share.villages:
+            villages[old.pk] = Village.objects.create(
+                commune=new_commune, name=found.names[old.pk], continues=old)
+            created(villages[old.pk])
+    crossed.villages = len(villages)
+
+    records = _carried([v for s in found.shares for v in s.villages], year)
+    old_households = list({r.person.household_id: r.person.household for r in records}.values())
+    households = {old.pk: Household(
+        pk=pk, commune=new_commune, village=villages[old.village_id], continues=old,
+        **{name: getattr(old, name) for name in HOUSEHOLD_IDENTITY})
+        for old, pk in zip(old_households, bulk.allocate_ids(Household, len(old_households)),
+                           strict=True)}
+    Household.objects.bulk_create(households.values(), batch_size=CHUNK)
+    crossed.households = len(households)
+
+    people = [Person(pk=pk, household=households[r.person.household_id], continues=r.person,
+                     **{name: getattr(r.person, name) for name in PERSON_IDENTITY})
+              for r, pk in zip(records, bulk.allocate_ids(Person, len(records)), strict=True)]
+    superseded = [(r.person, audit.snapshot(r.person)) for r in records]
+    # The old rows give up the national ID first: it is unique among current people. Each
+    # still has the version read above, or someone changed it meanwhile: nothing is kept.
+    rows = [(r.person_id, r.person.version, True) for r in records]
+    if bulk.update_rows(Person, ["superseded"], rows, versioned=True) != len(rows):
+        raise StaleEdit(STALE)
+    Person.objects.bulk_create(people, batch_size=CHUNK)
+
+    years = []
+    for record, person, pk in zip(records, people, bulk.allocate_ids(PersonYear, len(records)),
+                                  strict=True):
+        built = next_year(record, person.birth_year)
+        years.append(PersonYear(pk=pk, person=person, survey_year=year + 1, **built.values))
+        tally(crossed.opened, built)
+    PersonYear.objects.bulk_create(years, batch_size=CHUNK)
+
+    for row in (*households.values(), *people, *years):
+        created(row)
+    for carried, before in superseded:
+        after = before | {"superseded": True, "version": carried.version + 1}
+        entries.append(audit.Entry("update", "person", carried.pk, carried.household.commune_id,
+                                   before, after))
+    audit.record_many(user, entries)
+    return crossed
+
+
+def homes_for(village: Village) -> list[AdministrativeUnit]:
+    """The new communes a village of a split old commune may go to: its commune's successors."""
+    return [k.new for k in lineage.successors(village.commune)]
+
+
+@transaction.atomic
+def place(user: User | None, village: Village, new_commune: AdministrativeUnit) -> VillageHome:
+    """Record that ``village`` of a split old commune goes to ``new_commune`` (audited).
+
+    The caller has asked permissions.may_place_villages; refused once a successor
+    has crossed (the villages' homes are then what was carried) or for a commune the
+    conversion table does not give the village's commune.
+    """
+    old = village.commune
+    if reason := freezing.carried_on(old):
+        raise CrossingRefused(f"{reason} Nơi về của các thôn đã được dùng, không đổi được nữa.")
+    if new_commune.pk not in {c.pk for c in homes_for(village)}:
+        raise CrossingRefused(
+            f"Theo bảng chuyển đổi ngày 01/7/2025, {old.name} không chuyển vào"
+            f" {new_commune.name}.")
+    home = VillageHome.objects.filter(village=village).first()
+    before = None if home is None else audit.snapshot(home)
+    if home is None:
+        home = VillageHome(village=village)
+    elif home.commune_id == new_commune.pk:
+        return home
+    home.commune = new_commune
+    home.decided_by = user if getattr(user, "is_authenticated", False) else None
+    home.save()
+    audit.record(user, "create" if before is None else "update", home, before)
+    return home
