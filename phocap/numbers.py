@@ -13,6 +13,8 @@ discrepancy someone has to explain in a sealed report. The rule (docs/numbers.md
   needless zeros ("95%", "92,5%"): it is a given, not a computed rate;
 - whole numbers take "." between thousands ("14.804"); a year never does ("2008"),
   a school year is "2023–2024", a date "31/05/2023";
+- a figure that is not exact (a sum over predecessors of which one was split or has no
+  data) is marked "≈ 95,24%" (``approximate``), on every output the same way;
 - levels are decided on exact fractions (docs/rules.md §1), so a rate a hair under its
   threshold can print as the threshold: ``rounds_across`` finds those, and the pages
   say so.
@@ -31,6 +33,10 @@ from fractions import Fraction
 
 DASH = "—"
 """What a rate without a denominator shows: not applicable, not zero."""
+
+APPROXIMATE = "≈"
+"""What marks a figure that is not exact: a new commune's year before 1 July 2025 summed
+from predecessors of which one was split or had no data (register/series.py)."""
 
 Exact = int | Fraction | Decimal
 
@@ -116,6 +122,11 @@ def percent(ratio: Fraction | None, places: int = 2) -> str:
 def rate(numerator: int, denominator: int) -> str:
     """numerator/denominator as a rate: (20, 21) → "95,24%"; (0, 0) → "—"."""
     return percent(Fraction(numerator, denominator) if denominator else None)
+
+
+def approximate(text: str) -> str:
+    """A figure shown as approximate: "95,24%" → "≈ 95,24%"; "—" (nothing to mark) stays."""
+    return text if text == DASH or text.startswith(APPROXIMATE) else f"{APPROXIMATE} {text}"
 
 
 def points(value: Exact | None) -> str:

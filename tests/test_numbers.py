@@ -84,6 +84,15 @@ def test_integers_years_school_years_and_dates() -> None:
     assert numbers.date(dt.date(2021, 3, 5)) == "05/03/2021"
 
 
+def test_an_approximate_figure_is_marked_one_way() -> None:
+    """A sum over predecessors of which one was split (register/series.py): "≈ 60,00%";
+    nothing to mark on "—", and a figure is never marked twice."""
+    assert numbers.approximate(numbers.rate(6, 10)) == "≈ 60,00%"
+    assert numbers.approximate(numbers.year(2023)) == "≈ 2023"
+    assert numbers.approximate(numbers.rate(0, 0)) == "—"
+    assert numbers.approximate(numbers.approximate("60,00%")) == "≈ 60,00%"
+
+
 def test_norms_thresholds_targets_and_differences() -> None:
     # 0.275 rooms per class is a tie: 0.28; 1 room per class reads "1" without zeros.
     assert numbers.decimal(Fraction(275, 1000)) == "0,28"
@@ -109,8 +118,9 @@ FORMATTERS = {
         r"|\.replace\(\"[.,]\", \"[.,]\"\)"               # swapping the marks by hand
         r"|%\.\d+f"                                       # "%.2f" % x
         r"|% 100:02d"                                     # hundredths split by hand
-        r"|strftime\(\"%d/%m/%Y\"\)"),                       # a date by hand
-    "html": re.compile(r"floatformat|intcomma|date:[\"']d/m/Y[\"']"),
+        r"|strftime\(\"%d/%m/%Y\"\)"                         # a date by hand
+        r"|≈"),                                            # approximate, marked by hand
+    "html": re.compile(r"floatformat|intcomma|date:[\"']d/m/Y[\"']|≈"),
 }
 # Not a figure an officer compares: elapsed seconds of the demo loader, SVG coordinates,
 # and reading a typed target ("50,5" → 50.5), which is parsing, not showing.
@@ -144,9 +154,11 @@ def test_no_number_is_formatted_outside_the_one_formatter() -> None:
 def test_the_guard_sees_a_formatter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Guard against the guard passing because it looks in the wrong place or matches nothing.
     samples = ['x = f"{value:,}"', 'x = f"{rate * 100:.2f}%"', 'x = s.replace(".", ",")',
-               "def vi_percent(value):", 'x = "%.1f" % y', 'day.strftime("%d/%m/%Y")']
+               "def vi_percent(value):", 'x = "%.1f" % y', 'day.strftime("%d/%m/%Y")',
+               'x = "≈ " + rate']
     assert all(FORMATTERS["python"].search(s) for s in samples)
     assert FORMATTERS["html"].search("{{ c.rate_pct|floatformat:2 }}")
+    assert FORMATTERS["html"].search("≈ {{ r.rate }}")
     assert not FORMATTERS["python"].search('x = f"{day.day:02d}/{year}"')
     assert (PACKAGE / "reports" / "dossier.py").exists()
 

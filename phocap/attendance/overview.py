@@ -29,15 +29,13 @@ from phocap.accounts.requests import AuthedRequest
 from phocap.attendance import rates
 from phocap.attendance.at_risk import PupilWarning, as_of_day, warnings_for
 from phocap.attendance.frames import frames
-from phocap.attendance.views import REASON_NAMES, _tet, _years
+from phocap.attendance.summaries import REASON_NAMES, TET_DAYS, attendance_years, tet_return
 from phocap.kit.years import year_shown
 from phocap.register import audit
 from phocap.register.models import AdministrativeUnit
 from phocap.register.results import cached
 from phocap.register.views.common import breadcrumbs, communes_below, unit_in_scope
 from phocap.schools.models import SchoolClass
-
-TET_DAYS = 5  # the return is read on the fifth school day after the break, as views._tet
 
 
 @dataclass
@@ -62,7 +60,7 @@ class Row:
 
     @property
     def tet_rate(self) -> str:
-        """Over the pupils whose class recorded attendance (views._tet): a class that
+        """Over the pupils whose class recorded attendance (summaries.tet_return): a class that
         recorded nothing after the break is not a class that did not come back."""
         return numbers.rate(self.tet_returned, self.tet_recorded)
 
@@ -151,7 +149,7 @@ def figures(unit: AdministrativeUnit, year: int) -> Figures:
         if (child := child_of.get(by_class[w.enrolment.klass_id])) is not None:
             rows[child.pk].at_risk += 1
             rows[child.pk].reasons.update(r.key for r in w.warning.reasons)
-    for found_tet in _tet(classes, data, year, "commune"):
+    for found_tet in tet_return(classes, data, year, "commune"):
         if (child := child_of.get(found_tet["key"])) is not None:
             rows[child.pk].tet_expected += found_tet["expected"]
             rows[child.pk].tet_recorded += found_tet["recorded"]
@@ -165,7 +163,7 @@ def figures(unit: AdministrativeUnit, year: int) -> Figures:
 
 
 def _years_of(unit: AdministrativeUnit) -> list[int]:
-    return _years(SchoolClass.objects.filter(school__commune__in=communes_below(unit)))
+    return attendance_years(SchoolClass.objects.filter(school__commune__in=communes_below(unit)))
 
 
 @login_required

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
 import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from phocap import numbers
@@ -33,7 +30,6 @@ from phocap.attendance import importing, rates
 from phocap.attendance.at_risk import as_of_day, coverage, warnings_for
 from phocap.attendance.calendar import (
     default_calendar,
-    lunar_new_years,
     lunar_source,
     tet_day,
 )
@@ -49,6 +45,13 @@ from phocap.attendance.recording import (
     save_day,
 )
 from phocap.attendance.score import load_rules
+from phocap.attendance.summaries import (
+    REASON_NAMES,
+    Frames,
+    attendance_years,
+    calendar_years,
+    tet_return,
+)
 from phocap.kit.once import once
 from phocap.kit.years import school_year_of, year_shown
 from phocap.register import uploads
@@ -64,18 +67,6 @@ STATUS_LABELS = {PRESENT: "C", "excused": "P", "unexcused": "K"}
 
 def _rate(present: int, days: int) -> str:
     return numbers.rate(present, days)
-
-
-def _calendar_years() -> set[int]:
-    """The school years whose Lunar New Year is known: a school year's calendar is built
-    around its Tết break, so attendance can be kept for no other."""
-    return {year - 1 for year in lunar_new_years()}
-
-
-def _years(classes: QuerySet[SchoolClass]) -> list[int]:
-    """The school years the classes have that a calendar can be built for; the page shows
-    one of them (kit/years.py)."""
-    return sorted(set(classes.values_list("school_year", flat=True)) & _calendar_years())
 
 
 def _day_of(klass: SchoolClass, today: dt.date | None = None) -> dt.date:
@@ -102,7 +93,7 @@ def landing(user: User) -> str | None:
     if staff is None:
         return None
     own = classes_for(user).filter(homeroom=staff)
-    years = _nearest_year(_years(own))
+    years = _nearest_year(attendance_years(own))
     if not years:
         return None
     classes = list(own.filter(school_year=years[0]).order_by("name"))
@@ -111,7 +102,6 @@ def landing(user: User) -> str | None:
     return f"{reverse('attendance-mine')}?year={years[0]}"
 
 
-Frames = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 
 
 def _period(request: AuthedRequest) -> rates.Period:
@@ -133,54 +123,11 @@ def _table(data: Frames, level: rates.Level,
                      for key, by in table.items()}
 
 
-def _tet(classes: QuerySet[SchoolClass], data: Frames, school_year: int,
-         level: rates.Level) -> list[dict[str, Any]]:
-    """The return after Tết per unit of ``level``, by school day 1–5 after the break.
-
-    Each day's rate is over the pupils whose class recorded attendance by then
-    (rates.tet_return): a day nobody recorded is not an absence. ``recorded`` of
-    ``expected`` says how many pupils the figures rest on.
-    """
-    school_ids = set(classes.values_list("school_id", flat=True))
-    pupils, days, absences = data
-    counted: list[dict[str, Any]] = []
-    for school_id in sorted(school_ids):
-        calendar = calendar_for(school_id, school_year)
-        own = pupils.filter(school=school_id)
-        table = rates.tet_return(own, days, absences, calendar.tet.first, calendar.tet.last,
-                                 level, TET_DAYS, calendar.school_days())
-        if not table["recorded_" + str(TET_DAYS)].sum():
-            continue  # no class has recorded any of the first school days after the break
-        counted += [{"key": row[level], "expected": row["expected"],
-                     "recorded": [row[f"recorded_{k}"] for k in range(1, TET_DAYS + 1)],
-                     "returned": [row[f"returned_{k}"] for k in range(1, TET_DAYS + 1)]}
-                    for row in table.iter_rows(named=True)]
-    merged: dict[object, dict[str, Any]] = {}
-    for row in counted:  # a village's pupils may go to several schools
-        into = merged.setdefault(row["key"], {"key": row["key"], "expected": 0,
-                                              "recorded": [0] * TET_DAYS,
-                                              "returned": [0] * TET_DAYS})
-        into["expected"] += row["expected"]
-        for name in ("recorded", "returned"):
-            into[name] = [a + b for a, b in zip(into[name], row[name], strict=True)]
-    found = [{"key": m["key"] if m["key"] is not None or level != "village"
-              else _("(chưa ghi thôn)"),
-              "expected": m["expected"], "recorded": m["recorded"][-1],
-              "returned": [(n, _rate(n, d)) for n, d in zip(m["returned"], m["recorded"],
-                                                             strict=True)]}
-             for m in merged.values()]
-    return sorted(found, key=lambda r: str(r["key"]))
-
-
-TET_DAYS = 5
-"""The return after Tết is followed over the first five school days after the break."""
-
-
 @login_required
 def school(request: AuthedRequest, pk: int) -> HttpResponse:
     """A school's classes with their monthly rates, the return after Tết and the at-risk list."""
     found = school_in_scope(request, pk)
-    year = year_shown(request, _years(found.classes.all()), school=True)
+    year = year_shown(request, attendance_years(found.classes.all()), school=True)
     classes = classes_for(request.user).filter(school=found, school_year=year).order_by("name")
     period = _period(request)
     data = frames(classes)
@@ -197,7 +144,7 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
         "classes": [{"klass": c, "day": _day_of(c), "rates": by_class.get(c.pk, [])}
                     for c in classes],
         "totals": totals, "at_risk": at_risk, "class_names": True,
-        "tet": _tet(classes, data, year, "village"),
+        "tet": tet_return(classes, data, year, "village"),
         "can_keep": may_keep_school(request.user, found),
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     })
@@ -263,7 +210,8 @@ def mine(request: AuthedRequest) -> HttpResponse:
     if staff is None:
         raise Http404
     own = classes_for(request.user).filter(homeroom=staff)
-    year = year_shown(request, _years(own), school=True, opens_on=_nearest_year(_years(own)))
+    years = attendance_years(own)
+    year = year_shown(request, years, school=True, opens_on=_nearest_year(years))
     classes = own.filter(school_year=year).order_by("name")
     rows = []
     for klass in classes:
@@ -349,7 +297,7 @@ def at_risk_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """The school's at-risk list as CSV (UTF-8 with BOM, which spreadsheets open as such),
     for the steering committee's meeting: personal data, so the download is logged."""
     found = school_in_scope(request, pk)
-    year = year_shown(request, _years(found.classes.all()), school=True)
+    year = year_shown(request, attendance_years(found.classes.all()), school=True)
     classes = classes_for(request.user).filter(school=found, school_year=year)
     at_risk = [w for w in warnings_for(classes, as_of_day(classes)) if w.warning.flagged]
     rows = [[w.enrolment.klass.name, w.enrolment.pupil_no, w.enrolment.full_name,
@@ -370,8 +318,8 @@ def school_calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     Lunar New Year it is built around; the school's staff change it."""
     found = school_in_scope(request, pk)
     # A calendar is set ahead of the year's classes: any year it can be built for.
-    year = year_shown(request, _calendar_years(), school=True,
-                      opens_on=_years(found.classes.all()))
+    year = year_shown(request, calendar_years(), school=True,
+                      opens_on=attendance_years(found.classes.all()))
     can_keep = may_keep_school(request.user, found)
     own = SchoolCalendar.objects.filter(school=found, school_year=year).first()
     try:
@@ -411,7 +359,7 @@ def commune(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = commune_with_people(request, pk, whole=False)
     schools = schools_for(request.user).filter(commune=unit)
     all_classes = SchoolClass.objects.filter(school__in=schools)
-    year = year_shown(request, _years(all_classes), school=True)
+    year = year_shown(request, attendance_years(all_classes), school=True)
     classes = all_classes.filter(school_year=year)
     period = _period(request)
     data = frames(classes)
@@ -439,17 +387,9 @@ def commune(request: AuthedRequest, pk: int) -> HttpResponse:
         "outcomes": [(outcomes[k], n) for k, n in
                      Counter(follow_ups.values_list("outcome", flat=True)).most_common()],
         "tet_schools": [dict(r, key=school_names.get(r["key"], r["key"]))
-                        for r in _tet(classes, data, year, "school")],
-        "tet_villages": _tet(classes, data, year, "village"),
+                        for r in tet_return(classes, data, year, "school")],
+        "tet_villages": tet_return(classes, data, year, "village"),
         "breadcrumbs": breadcrumbs(unit, request.user),
     })
 
 
-REASON_NAMES = {
-    "low_attendance": _lazy("Chuyên cần thấp"),
-    "very_low_attendance": _lazy("Chuyên cần rất thấp"),
-    "repeating": _lazy("Lưu ban"), "over_age": _lazy("Quá tuổi từ 2 năm"),
-    "earlier_dropout": _lazy("Đã từng bỏ học"), "satellite_site": _lazy("Điểm trường lẻ"),
-    "long_distance": _lazy("Nhà xa trường"), "semi_boarding": _lazy("Bán trú"),
-    "holiday_drop": _lazy("Chuyên cần giảm sau Tết"),
-}

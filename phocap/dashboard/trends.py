@@ -10,6 +10,11 @@ different thresholds (grade 1 at age 6: 90%, 95%, 98% for levels 1–3); they ar
 one line with one dashed threshold per level. A district's or province's
 criteria are shares of the units below at each level; they are one line per
 level against the roll-up share.
+
+A new commune's or province's years before 2025 are its predecessors' counts
+added up (register/series.py); the charts draw the line of 1 July 2025 between
+the years on either side (``DIVIDE``), and the figures of an approximate year
+and its label on the charts' axis are marked approximate (numbers.approximate).
 """
 
 from __future__ import annotations
@@ -24,12 +29,61 @@ from django.utils.translation import gettext_lazy
 from phocap import numbers
 from phocap.dashboard.models import MOBILISATION
 from phocap.engine.result import CriterionResult, IndicatorResult, UnitResult
-from phocap.reports.charts import Reference, Series, level_chart, line_chart, percent_label
+from phocap.register.series import FIRST_YEAR_AFTER, MISSING, PART, Figures
+from phocap.reports.charts import (
+    Divide,
+    Reference,
+    Series,
+    level_chart,
+    line_chart,
+    percent_label,
+)
 from phocap.rules import FACTS, STANDARD_NAMES_VI
 from phocap.rules.words import SHORT_VI
 
 YearResults = dict[int, UnitResult | None]
 """Survey year → the unit's result (None: nothing computed)."""
+
+Approximate = frozenset[int]
+"""The survey years whose figures are approximate (register/series.py)."""
+
+REORGANISED = gettext_lazy("01/7/2025: sắp xếp đơn vị hành chính")
+
+
+def divide() -> Divide:
+    """The line of 1 July 2025, between survey years 2024 and 2025 (Decrees 142/2025 and
+    143/2025: the communes of 2025 on, no districts)."""
+    return Divide(2024.5, str(REORGANISED))
+
+
+def notes(found: Figures) -> list[str]:
+    """Why a year's figures are approximate, one phrase per predecessor, each marked
+    approximate (the page says which year)."""
+    said = []
+    for note in found.notes:
+        if note.kind == PART:
+            said.append(numbers.approximate(
+                _("gồm cả phần của %(name)s đã chuyển sang xã, phường khác")
+                % {"name": note.unit.name}))
+        elif note.kind == MISSING:
+            said.append(numbers.approximate(
+                _("không gồm %(name)s (chưa có số liệu)") % {"name": note.unit.name}))
+    return said
+
+
+def mark_divide(charts: list[Chart], years: list[int]) -> None:
+    """Mark the table cells of the first year from 2025 when a year before it is shown, so
+    the tables draw the line of 1 July 2025 where the charts do."""
+    after = [i for i, year in enumerate(years) if year >= FIRST_YEAR_AFTER]
+    if not after or after[0] == 0:
+        return
+    for chart in charts:
+        for row in chart.rows:
+            row.cells[after[0]].divide = True
+
+
+def _shown(text: str, year: int, approximate: Approximate) -> str:
+    return numbers.approximate(text) if year in approximate else text
 
 
 @dataclass
@@ -37,6 +91,7 @@ class Cell:
     text: str
     detail: str = ""  # numerator/denominator
     passed: bool | None = None
+    divide: bool = False  # the first year after 1 July 2025, beside one before it
 
 
 @dataclass
@@ -113,7 +168,8 @@ class _Group(TypedDict):
     thresholds: dict[int, Fraction]
 
 
-def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
+def criteria_charts(years: list[int], per_year: YearResults,
+                    approximate: Approximate = frozenset()) -> list[Chart]:
     """Per standard and measured rate, a chart over the years and its rows (one per criterion)."""
     groups: dict[str, _Group] = {}
     for year in years:
@@ -130,7 +186,7 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
     charts = []
     for index, (key, group) in enumerate(groups.items()):
         criteria = group["criteria"]
-        rows = [_criterion_row(k, v, years) for k, v in criteria.items()]
+        rows = [_criterion_row(k, v, years, approximate) for k, v in criteria.items()]
         if group["per_level"]:
             series = [Series(_level_label([v["level"]]), _points(v["years"], years))
                       for v in criteria.values()]
@@ -141,7 +197,8 @@ def criteria_charts(years: list[int], per_year: YearResults) -> list[Chart]:
             latest = next((v for _, v in reversed(points) if v is not None), None)
             series = [Series(percent_label(latest) if latest is not None else "—", points)]
         svg = line_chart(f"criteria-{index}", group["title"], series,
-                         _references(group["thresholds"]), empty_text=_("Chưa có số liệu"))
+                         _references(group["thresholds"]), empty_text=_("Chưa có số liệu"),
+                         divide=divide(), approximate=approximate)
         charts.append(Chart(key, group["title"], svg, rows))
     return charts
 
@@ -152,7 +209,8 @@ def _points(by_year: dict[int, CriterionResult] | dict[int, IndicatorResult],
                  for y in years if y in by_year)
 
 
-def _criterion_row(key: str, criterion: _CriterionYears, years: list[int]) -> Row:
+def _criterion_row(key: str, criterion: _CriterionYears, years: list[int],
+                   approximate: Approximate) -> Row:
     by_year = criterion["years"]
     thresholds = sorted({c.threshold for c in by_year.values()})
     cells = []
@@ -161,14 +219,15 @@ def _criterion_row(key: str, criterion: _CriterionYears, years: list[int]) -> Ro
         if c is None:
             cells.append(Cell("—"))
             continue
-        cells.append(Cell(numbers.rate(c.numerator, c.denominator),
+        cells.append(Cell(_shown(numbers.rate(c.numerator, c.denominator), year, approximate),
                           f"{numbers.integer(c.numerator)}/"
                           f"{numbers.integer(c.denominator)}", c.passed))
     return Row(key, _level_label([criterion["level"]]),
                " / ".join(numbers.threshold(t) for t in thresholds), cells)
 
 
-def levels_chart(years: list[int], per_year: YearResults) -> Chart:
+def levels_chart(years: list[int], per_year: YearResults,
+                 approximate: Approximate = frozenset()) -> Chart:
     """Each standard's level per year, as steps, and the same as rows."""
     standards: dict[str, dict[int, int]] = {}
     for year in years:
@@ -181,10 +240,10 @@ def levels_chart(years: list[int], per_year: YearResults) -> Chart:
               for s, by_year in standards.items()]
     title = _("Mức đạt chuẩn theo năm điều tra")
     rows = [Row(s, STANDARD_NAMES_VI.get(s, s), "", [
-        Cell(names[by_year[y]] if y in by_year else "—") for y in years])
+        Cell(_shown(names[by_year[y]], y, approximate) if y in by_year else "—") for y in years])
         for s, by_year in standards.items()]
     svg = level_chart("levels", title, series, level_names=names,
-                      empty_text=_("Chưa có số liệu"))
+                      empty_text=_("Chưa có số liệu"), divide=divide(), approximate=approximate)
     return Chart("levels", title, svg, rows)
 
 
@@ -198,7 +257,8 @@ MOBILISATION_SHORT = {
 }
 
 
-def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
+def mobilisation_chart(years: list[int], per_year: YearResults,
+                       approximate: Approximate = frozenset()) -> Chart:
     """The mobilisation rates (docs/rules.md §7) over the years, one line each."""
     series, rows = [], []
     for indicator in MOBILISATION:
@@ -207,11 +267,11 @@ def mobilisation_chart(years: list[int], per_year: YearResults) -> Chart:
         series.append(Series(str(MOBILISATION_SHORT[indicator.key]), tuple(
             (y, _rate(i.numerator, i.denominator)) for y, i in found.items())))
         rows.append(Row(indicator.key, indicator.label_vi, "", [
-            Cell(numbers.rate(found[y].numerator, found[y].denominator),
+            Cell(_shown(numbers.rate(found[y].numerator, found[y].denominator), y, approximate),
                  f"{numbers.integer(found[y].numerator)}/"
                  f"{numbers.integer(found[y].denominator)}")
             if y in found else Cell("—") for y in years]))
     title = _("Tỷ lệ huy động theo năm điều tra")
     svg = line_chart("mobilisation", title, [s for s in series if s.points],
-                     empty_text=_("Chưa có số liệu"))
+                     empty_text=_("Chưa có số liệu"), divide=divide(), approximate=approximate)
     return Chart("mobilisation", title, svg, rows)

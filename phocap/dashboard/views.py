@@ -4,6 +4,11 @@ Scope as on the results pages: a unit is shown to whoever covers it
 (permissions.covers; the ministry viewer sees every unit's aggregates). Figures are
 aggregates from the engine, never a person. Only the unit's own planning staff
 may change its targets (permissions.may_set_targets).
+
+Both the trends and the mobilisation page read a unit's year through
+register/series.py: a new commune's or province's years before 2025 are its
+predecessors' counts added up, marked approximate where one was split or has no
+data; an old unit's series stops at 2024 and names the units that continue it.
 """
 
 from __future__ import annotations
@@ -21,22 +26,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from phocap import numbers
-from phocap.accounts.permissions import may_set_targets
+from phocap.accounts.permissions import covers, may_set_targets
 from phocap.accounts.requests import AuthedRequest
 from phocap.dashboard import trends as trend
 from phocap.dashboard.compare import Comparison
 from phocap.dashboard.forms import TargetsForm
 from phocap.dashboard.models import MOBILISATION, PlanTargetChange
 from phocap.dashboard.targets import Resolved, resolve, set_targets
-from phocap.engine.result import UnitResult
 from phocap.kit import empty
 from phocap.kit.targets import Wording, against_target
 from phocap.kit.years import ruled_years, year_shown
+from phocap.register import series
 from phocap.register.models import AdministrativeUnit
-from phocap.register.results import cached_results, survey_years
 from phocap.register.views.common import (
     breadcrumbs,
-    communes_below,
     unit_in_scope,
 )
 
@@ -67,10 +70,12 @@ class FigureRow(TypedDict):
     field: NotRequired[BoundField]  # the target's input, for a user who may set it
 
 
-def _figures(unit: AdministrativeUnit, result: UnitResult | None,
+def _figures(unit: AdministrativeUnit, figures: series.Figures,
              targets: dict[tuple[int, str], Resolved]) -> list[FigureRow]:
-    """Per indicator: counts, rate, the target that applies, where it comes from, the words."""
-    indicators = result.indicators if result else {}
+    """Per indicator: counts, rate, the target that applies, where it comes from, the words;
+    the rate marked approximate when the year's figures are (register/series.py)."""
+    indicators = figures.result.indicators if figures.result else {}
+    approximate = numbers.approximate if figures.approximate else str
     rows: list[FigureRow] = []
     for indicator in MOBILISATION:
         counts = indicators.get(indicator.key)
@@ -82,7 +87,7 @@ def _figures(unit: AdministrativeUnit, result: UnitResult | None,
         rows.append({
             "key": indicator.key, "label": indicator.label_vi,
             "numerator": comparison.numerator, "denominator": comparison.denominator,
-            "rate": numbers.rate(comparison.numerator, comparison.denominator),
+            "rate": approximate(numbers.rate(comparison.numerator, comparison.denominator)),
             "rate_sort": "" if comparison.rate_pct is None else repr(float(comparison.rate_pct)),
             "target": numbers.target(resolved.rate if resolved else None),
             "inherited_from": resolved.set_by_unit if resolved and resolved.inherited_by(unit)
@@ -113,11 +118,10 @@ def mobilisation(request: AuthedRequest, pk: int) -> HttpResponse:
     """The mobilisation rates of a unit and its units below against the year's plan;
     the unit's planning staff enter the targets here (POST)."""
     found = unit_in_scope(request, pk)
-    communes = communes_below(found)
+    surveyed = sorted(series.years(found), reverse=True)
     # A plan's targets are set ahead of the survey they measure: every year the rules
     # cover, opening on the newest surveyed.
-    year = year_shown(request, ruled_years(),
-                      opens_on=survey_years(communes))
+    year = year_shown(request, ruled_years(), opens_on=surveyed)
     allowed = may_set_targets(request.user, found)
     form = None
     if request.method == "POST":
@@ -131,27 +135,43 @@ def mobilisation(request: AuthedRequest, pk: int) -> HttpResponse:
                 "Đã lưu kế hoạch năm %(year)s: %(count)s chỉ tiêu thay đổi.",
                 len(changes)) % {"year": year, "count": len(changes)})
             return redirect(f"{reverse('dashboard-mobilisation', args=[found.pk])}?year={year}")
-    evaluation = cached_results(found, year)
-    by_code = {u.code: u for u in evaluation.units}
+    own = series.figures(found, year)
     children = list(AdministrativeUnit.objects.filter(parent=found)
                     .select_related("parent__parent").order_by("code"))
+    below = series.below(found, year, children)
     targets = resolve([found, *children], year)
     if allowed and form is None:
         form = TargetsForm(initial=_initial(found, targets))
-    rows = _figures(found, by_code.get(found.code), targets)
+    rows = _figures(found, own, targets)
     if form is not None:
         for row in rows:
             row["field"] = form[row["key"]]
     inherited = {r["inherited_from"] for r in rows if r["inherited_from"] is not None}
     return render(request, "dashboard/mobilisation.html", {
-        "unit": found, "year": year, "years": survey_years(communes),
+        "unit": found, "year": year, "years": surveyed,
         "breadcrumbs": breadcrumbs(found, request.user),
-        "has_data": found.code in by_code and any(r["denominator"] for r in rows),
+        "has_data": own.result is not None and any(r["denominator"] for r in rows),
         "rows": rows, "form": form, "inherited_from": sorted(inherited, key=lambda u: u.code),
-        "children": [{"unit": child, "figures": _figures(child, by_code.get(child.code), targets)}
-                     for child in children],
+        "children": [{"unit": child, "figures": _figures(child, below[child.pk], targets),
+                      "notes": trend.notes(below[child.pk])} for child in children],
         "short_names": [trend.MOBILISATION_SHORT[i.key] for i in MOBILISATION],
+        **_crossing(request, found, [own]),
     }, status=400 if form is not None and form.is_bound else 200)
+
+
+def _crossing(request: AuthedRequest, unit: AdministrativeUnit,
+              found: list[series.Figures]) -> dict[str, object]:
+    """What a page says about the line of 1 July 2025: the predecessors a new unit's years
+    before it are summed from, each approximate year's reasons, and, for an old unit, the
+    new units that continue it (linked where the user covers them)."""
+    summed = {u.pk: u for f in found for u in f.summed_from}
+    return {
+        "reorganised": trend.REORGANISED, "approximate_mark": numbers.APPROXIMATE,
+        "summed_from": sorted(summed.values(), key=lambda u: u.code),
+        "summed_years": [f.year for f in found if f.summed_from],
+        "approximate_notes": [(f.year, trend.notes(f)) for f in found if f.approximate],
+        "continued_by": [(u, covers(request.user, u)) for u in series.continued_by(unit)],
+    }
 
 
 @login_required
@@ -172,22 +192,32 @@ def target_history(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def trends(request: AuthedRequest, pk: int) -> HttpResponse:
     """Levels, criteria rates with their thresholds, and mobilisation over every survey year
-    the unit has data, as charts and as tables."""
+    the unit has data, as charts and as tables; a new unit's years before 2025 summed from
+    its predecessors (register/series.py)."""
     found = unit_in_scope(request, pk)
-    years = sorted(survey_years(communes_below(found)))
-    per_year: trend.YearResults = {}
-    for year in years:
-        evaluation = cached_results(found, year)
-        per_year[year] = next((u for u in evaluation.units if u.code == found.code), None)
+    years = series.years(found)
+    figures = [series.figures(found, year) for year in years]
+    per_year: trend.YearResults = {f.year: f.result for f in figures}
+    approximate = frozenset(f.year for f in figures if f.approximate)
     child = AdministrativeUnit.objects.filter(parent=found).first()
-    partial = [(year, empty.coverage(*own.coverage, child.type if child else "commune"))
-               for year, own in per_year.items()
-               if own is not None and own.partial and own.coverage is not None]
+    below = child.type if child else "commune"
+    partial = [(f.year, empty.coverage(*f.result.coverage, "district" if f.summed_from
+                                       and found.type == "province" else below))
+               for f in figures
+               if f.result is not None and f.result.partial and f.result.coverage is not None]
+    levels = trend.levels_chart(years, per_year, approximate)
+    criteria = trend.criteria_charts(years, per_year, approximate)
+    mobilisation_chart = trend.mobilisation_chart(years, per_year, approximate)
+    trend.mark_divide([levels, *criteria, mobilisation_chart], years)
+    before = [y for y in years if y < series.FIRST_YEAR_AFTER]
     return render(request, "dashboard/trends.html", {
         "unit": found, "years": years, "year": years[-1] if years else None,
+        "year_heads": [numbers.approximate(numbers.year(y)) if y in approximate
+                       else numbers.year(y) for y in years],
+        "before_after": (len(before), len(years) - len(before))
+        if before and len(before) < len(years) else None,
         "partial": partial,
         "breadcrumbs": breadcrumbs(found, request.user),
-        "levels": trend.levels_chart(years, per_year),
-        "criteria": trend.criteria_charts(years, per_year),
-        "mobilisation": trend.mobilisation_chart(years, per_year),
+        "levels": levels, "criteria": criteria, "mobilisation": mobilisation_chart,
+        **_crossing(request, found, figures),
     })

@@ -59,7 +59,8 @@ _INDICATOR_COLUMNS = [(i, i.numerator.column, i.denominator.column) for i in IND
 
 def _indicators(row: Mapping[str, Any]) -> dict[str, IndicatorResult]:
     return {
-        i.key: IndicatorResult(i.key, i.label_vi, row.get(num, 0), row.get(den, 0), i.source)
+        i.key: IndicatorResult(i.key, i.label_vi, row.get(num, 0), row.get(den, 0), i.source,
+                               i.mark)
         for i, num, den in _INDICATOR_COLUMNS
     }
 

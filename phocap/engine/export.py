@@ -13,7 +13,7 @@ from phocap import numbers
 from phocap.engine.outlook import GAIN, LOSE, Change
 from phocap.engine.result import CriterionResult, Evaluation, UnitResult
 from phocap.rules import STANDARD_NAMES_VI, ruleset_title
-from phocap.rules.words import SHORT_VI, citation, counted, label
+from phocap.rules.words import SHORT_VI, citation, counted, explained, label
 from phocap.survey.cells import Workbook
 
 PASSED_VI = {None: "không áp dụng", True: "đạt", False: "chưa đạt"}
@@ -111,9 +111,13 @@ def explanation(evaluation: Evaluation) -> Group:
         if reasons:
             parts.append(Text(f"{unit.name} ({unit.code})", style="bold"))
             parts.extend(Text("  • " + r) for r in reasons)
-    if evaluation.unverified:
-        parts.append(Text("Chưa kiểm chứng với văn bản gốc: "
-                          + "; ".join(label(k) for k in evaluation.unverified), style="dim"))
+    # Each [unverified] or [interpretation] entry the results used, once, with what its
+    # mark means for them (rules/words.py).
+    marked = {c.key: explained(c.key, c.mark) for unit in evaluation.units
+              for result in unit.standards.values() for c in result.criteria
+              if explained(c.key, c.mark)}
+    parts.extend(Text(f"{label(key)}: {meaning}", style="dim")
+                 for key, meaning in sorted(marked.items()))
     parts.append(Text("Điều kiện (Điều 3–6 Thông tư 07/2016/TT-BGDĐT) chưa được đánh giá nếu"
                       " chưa nhập.", style="dim"))
     return Group(*parts)
@@ -170,7 +174,7 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                     criteria.write_number(row, 8, numbers.cell_rate(c.rate), percent)
                 criteria.write_number(row, 9, float(c.threshold), percent)
                 criteria.write_row(row, 10, [passed, c.gap, citation(c.source),
-                                             c.mark if c.mark != "law" else ""])
+                                             explained(c.key, c.mark)])
                 row += 1
     criteria.freeze_panes(1, 2)
     criteria.autofilter(0, 0, max(row - 1, 1), 13)
@@ -185,7 +189,8 @@ def write_xlsx(evaluation: Evaluation, path: Path) -> None:
                                           indicator.numerator, indicator.denominator])
             if indicator.rate is not None:
                 indicators.write_number(row, 5, numbers.cell_rate(indicator.rate), percent)
-            indicators.write(row, 6, indicator.source)
+            indicators.write(row, 6, " ".join(filter(None, [
+                citation(indicator.source), explained(indicator.key, indicator.mark)])))
             row += 1
     indicators.set_column(2, 2, 40)
     workbook.close()

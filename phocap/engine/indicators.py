@@ -21,6 +21,7 @@ class Indicator:
     numerator: Count
     denominator: Count
     source: str
+    mark: str = "law"  # docs/rules.md "Marks used"; said through rules/words.explained
 
 
 def _resident(lo: int, hi: int, fact: str = "everyone") -> Count:
@@ -84,13 +85,14 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("repetition.lower_secondary", "Tỷ lệ lưu ban THCS",
               _enrolled_any_age("repeating_lower_secondary"),
               _enrolled_any_age("in_lower_secondary"), "docs/rules.md §7"),
-    # Inclusion (TT07 Art 2): people with disabilities who can study and have access
-    # to education; school ages 3–18 [interpretation].
+    # Inclusion: people with disabilities who can study and have access to education;
+    # school ages 3–18 [interpretation]. Cited as TT07 Art 2, with "at least 60%", but
+    # neither was found in the text (D15 of the legal review) [unverified]: reported,
+    # never judged.
     Indicator("inclusion.disabled_in_education", "Người khuyết tật có khả năng học được đi học",
               Count("resident", "disabled_can_study_enrolled", 3, 18),
-              Count("resident", "disabled_can_study", 3, 18), "TT07 Art 2"),
+              Count("resident", "disabled_can_study", 3, 18), "TT07 Art 2", "unverified"),
 )
-INCLUSION_THRESHOLD_KEY = "inclusion.disabled_in_education"
 
 
 def indicator_counts() -> list[Count]:

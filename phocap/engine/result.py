@@ -113,6 +113,7 @@ class IndicatorResult:
     numerator: int
     denominator: int
     source: str
+    mark: str = "law"
 
     @property
     def rate(self) -> Fraction | None:
@@ -125,6 +126,7 @@ class IndicatorResult:
             "denominator": self.denominator,
             "rate": None if rate is None else round(float(rate), 4),
             "source": self.source,
+            "mark": self.mark,
         }
 
 

@@ -38,18 +38,31 @@ from phocap.register.downloads import PDF, PersonData, download
 from phocap.register.results import survey_years
 from phocap.register.views.common import breadcrumbs, communes_below, whole_unit
 from phocap.reports import pdf
+from phocap.reports.dossier import Criterion
 from phocap.reports.typeface import MissingGlyphs
 from phocap.rules import STANDARD_NAMES_VI
-from phocap.rules.words import SHORT_VI, label
+from phocap.rules.words import SHORT_VI, deciding, explained, label, verdict_note
 
 STANDARDS = list(STANDARD_NAMES_VI)
 
 
 def _criteria(result: dict[str, Any] | None) -> list[dict[str, object]]:
-    """The stored criteria, each labelled with the age group it counted."""
+    """The stored criteria, each labelled with the age group it counted and what its mark
+    means for the result (rules/words.py)."""
     return [c | {"label": label(c["key"], (int(c["ages"][0]), int(c["ages"][1]))
-                                if c.get("ages") else None)}
+                                if c.get("ages") else None),
+                 "caveat": explained(c["key"], c.get("mark", "law"))}
             for c in (result or {}).get("criteria", [])]
+
+
+def _verdict_note(snapshot: workflow.Snapshot | None) -> str:
+    """Beside a stored level: the marked criteria it rests on, and that it may change."""
+    if snapshot is None:
+        return ""
+    stored = snapshot["result"].get("criteria")
+    found = deciding(snapshot["level"], [Criterion.from_json(c) for c in stored]
+                     if isinstance(stored, list) else [])
+    return verdict_note(found, [c.label for c in found])
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:
@@ -116,9 +129,11 @@ def dossier(request: AuthedRequest, pk: int) -> HttpResponse:
         "standard_name": STANDARD_NAMES_VI.get(found.standard, found.standard),
         "events": found.events.select_related("user"),
         "submitted": _criteria(found.snapshot["result"]),
+        "submitted_note": _verdict_note(found.snapshot),
+        "current_note": _verdict_note(current),
         "current": current, "current_criteria": _criteria(current and current["result"]),
         "differs": differs,
-        "reviewer": workflow.reviewer_of(found.unit, found.standard, found.level_claimed),
+        "authority": printing.authority_of(found.unit, found.standard, found.level_claimed),
         "can_review": reviews and found.status == Dossier.Status.SUBMITTED,
         "can_resubmit": submits and found.status in (Dossier.Status.RETURNED,
                                                      Dossier.Status.REFUSED),

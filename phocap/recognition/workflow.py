@@ -5,9 +5,13 @@ Who recognises whom (docs/rules.md §4):
 - before 1 July 2025 (units of the vintage with districts, ND20 Art 31): the
   district recognises its communes, the province its districts, the Ministry
   the provinces;
-- from 1 July 2025 (no districts): the province recognises its communes, and
-  itself up to level 2 (literacy level 1); the Ministry the higher levels
-  [unverified: Decree 143/2025].
+- from 1 July 2025 (no districts): the province recognises its communes
+  (ND142 moved the district's tasks up; which provincial body signs was not
+  found [interpretation]); the Chairman of the provincial People's Committee
+  recognises the province at levels 1–2 and literacy level 1, the Minister at
+  level 3 and literacy level 2 (ND143, amending ND20 Art 25). A one-level
+  standard (preschool) counts as level 1 [interpretation]. How the dossier
+  names each is printing.authority_of's.
 
 Who submits: a unit's own staff. For a commune that is its commune staff. A
 district or province has no staff role of its own in phocap; its education

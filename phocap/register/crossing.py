@@ -23,14 +23,14 @@ person superseded, is audited; ``user`` None is the system (the demo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import may_edit
+from phocap.accounts.permissions import may_edit, may_place_villages
 from phocap.register import audit, bulk, freezing, lineage
 from phocap.register.lineage import Link
 from phocap.register.locking import STALE, StaleEdit
@@ -138,7 +138,7 @@ def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
         split = lineage.is_split(link.old)
         villages = Village.objects.filter(commune=link.old).order_by("name")
         if split:
-            homeless += list(villages.filter(home__isnull=True))
+            homeless += list(villages.filter(home__isnull=True).select_related("commune"))
             villages = villages.filter(home__commune=new_commune)
         found = list(villages)
         records = PersonYear.objects.filter(person__household__village__in=found,
@@ -154,8 +154,8 @@ def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
 
 
 def _refusal(new_commune: AdministrativeUnit, year: int) -> str | None:
-    """Why the new commune's year after ``year`` may not be opened from ``year`` (before
-    looking at its villages), or None."""
+    """Why the new commune's year after ``year`` may not be opened, before looking at what
+    its predecessors would bring, or None."""
     following = year + 1
     if (lineage.vintage_of_year(year) != lineage.OLD
             or lineage.vintage_of_year(following) != lineage.NEW):
@@ -178,14 +178,22 @@ def _refusal(new_commune: AdministrativeUnit, year: int) -> str | None:
     return None
 
 
-def _homeless_refusal(found: Plan) -> str:
-    by_commune: dict[str, int] = {}
-    for village in found.homeless:
-        by_commune[village.commune.name] = by_commune.get(village.commune.name, 0) + 1
-    listed = ", ".join(f"{name} ({count} thôn)" for name, count in sorted(by_commune.items()))
-    return (f"Chưa mở được năm {found.year + 1}: còn thôn của xã được chia cho nhiều xã mới"
-            f" chưa được chọn xã mới ({listed}). Hãy chọn xã mới cho từng thôn ở trang"
-            " “Thôn về xã mới” của xã cũ, rồi mở lại.")
+def refusal(found: Plan) -> str | None:
+    """Why ``cross`` would refuse to open what ``found`` plans, now, or None."""
+    if reason := _refusal(found.commune, found.year):
+        return reason
+    if found.homeless:
+        by_commune: dict[str, int] = {}
+        for village in found.homeless:
+            by_commune[village.commune.name] = by_commune.get(village.commune.name, 0) + 1
+        listed = ", ".join(f"{name} ({count} thôn)" for name, count in sorted(by_commune.items()))
+        return (f"Chưa mở được năm {found.year + 1}: còn thôn của xã được chia cho nhiều xã"
+                f" mới chưa được chọn xã mới ({listed}). Hãy chọn xã mới cho từng thôn ở trang"
+                " “Thôn về xã mới” của xã cũ, rồi mở lại.")
+    if found.people == 0:
+        return (f"Các xã cũ của {found.commune.name} chưa có dữ liệu năm {found.year}: chưa"
+                f" có gì để chuyển sang năm {found.year + 1}.")
+    return None
 
 
 @transaction.atomic
@@ -195,15 +203,9 @@ def cross(user: User | None, new_commune: AdministrativeUnit,
     records of ``year``, all in one transaction; ``user`` None is the system."""
     if user is not None and not may_edit(user, new_commune):
         raise PermissionDenied("Chỉ cán bộ của xã mới được mở năm điều tra của xã mình.")
-    if reason := _refusal(new_commune, year):
-        raise CrossingRefused(reason)
     found = plan(new_commune, year)
-    if found.homeless:
-        raise CrossingRefused(_homeless_refusal(found))
-    if found.people == 0:
-        raise CrossingRefused(
-            f"Các xã cũ của {new_commune.name} chưa có dữ liệu năm {year}: chưa có gì để"
-            f" chuyển sang năm {year + 1}.")
+    if reason := refusal(found):
+        raise CrossingRefused(reason)
     crossed = Crossed(new_commune)
     entries: list[audit.Entry] = []
 
@@ -258,34 +260,87 @@ def cross(user: User | None, new_commune: AdministrativeUnit,
     return crossed
 
 
-def homes_for(village: Village) -> list[AdministrativeUnit]:
-    """The new communes a village of a split old commune may go to: its commune's successors."""
-    return [k.new for k in lineage.successors(village.commune)]
+@dataclass(frozen=True)
+class Carried:
+    """What a new commune carries on of one predecessor, as the register holds it."""
+
+    old: AdministrativeUnit
+    villages: int
+    households: int
+    people: int
+
+
+def carried(new_commune: AdministrativeUnit) -> list[Carried]:
+    """Per predecessor, what ``cross`` brought into ``new_commune`` (empty before it ran)."""
+    found = []
+    for link in lineage.predecessors(new_commune):
+        villages = Village.objects.filter(commune=new_commune, continues__commune=link.old)
+        if not villages.exists():
+            continue
+        found.append(Carried(
+            link.old, villages.count(),
+            Household.objects.filter(commune=new_commune,
+                                     continues__commune=link.old).count(),
+            Person.objects.filter(household__commune=new_commune,
+                                  continues__household__commune=link.old).count()))
+    return found
+
+
+def before_the_line(person: Person) -> list[tuple[Person, list[PersonYear]]]:
+    """The rows ``person`` carries on, newest first, each with its survey years: their
+    history under the old commune, read on the person's page."""
+    found = []
+    pk = person.continues_id
+    while pk is not None:
+        earlier = Person.objects.select_related("household__commune", "household__village").get(
+            pk=pk)
+        found.append((earlier, list(PersonYear.objects.filter(person=earlier)
+                                    .order_by("-survey_year"))))
+        pk = earlier.continues_id
+    return found
+
+
+def homes_for(old_commune: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The new communes a village of the old commune may go to: the commune's successors."""
+    return [k.new for k in lineage.successors(old_commune)]
 
 
 @transaction.atomic
-def place(user: User | None, village: Village, new_commune: AdministrativeUnit) -> VillageHome:
-    """Record that ``village`` of a split old commune goes to ``new_commune`` (audited).
+def place(user: User | None, old_commune: AdministrativeUnit,
+          homes: Mapping[int, AdministrativeUnit]) -> int:
+    """Record where villages of a split old commune go (village id → new commune), audited;
+    returns how many changed. ``user`` None is the system.
 
-    The caller has asked permissions.may_place_villages; refused once a successor
-    has crossed (the villages' homes are then what was carried) or for a commune the
-    conversion table does not give the village's commune.
+    Refused once a successor has crossed (the homes are then what was carried), for a
+    village of another commune, and for a commune the conversion table does not give
+    the old commune.
     """
-    old = village.commune
-    if reason := freezing.carried_on(old):
+    successors = homes_for(old_commune)
+    if user is not None and not may_place_villages(user, successors):
+        raise PermissionDenied("Chỉ cán bộ của các xã mới nhận xã này, hoặc của tỉnh, được"
+                               " chọn xã mới cho các thôn.")
+    if reason := freezing.carried_on(old_commune):
         raise CrossingRefused(f"{reason} Nơi về của các thôn đã được dùng, không đổi được nữa.")
-    if new_commune.pk not in {c.pk for c in homes_for(village)}:
-        raise CrossingRefused(
-            f"Theo bảng chuyển đổi ngày 01/7/2025, {old.name} không chuyển vào"
-            f" {new_commune.name}.")
-    home = VillageHome.objects.filter(village=village).first()
-    before = None if home is None else audit.snapshot(home)
-    if home is None:
-        home = VillageHome(village=village)
-    elif home.commune_id == new_commune.pk:
-        return home
-    home.commune = new_commune
-    home.decided_by = user if getattr(user, "is_authenticated", False) else None
-    home.save()
-    audit.record(user, "create" if before is None else "update", home, before)
-    return home
+    allowed = {c.pk for c in successors}
+    villages = Village.objects.filter(commune=old_commune, pk__in=list(homes)).select_related(
+        "home").in_bulk()
+    changed = 0
+    for village_id, new_commune in homes.items():
+        if village_id not in villages:
+            raise CrossingRefused(f"Thôn này không thuộc {old_commune.name}.")
+        if new_commune.pk not in allowed:
+            raise CrossingRefused(
+                f"Theo bảng chuyển đổi ngày 01/7/2025, {old_commune.name} không chuyển vào"
+                f" {new_commune.name}.")
+        village = villages[village_id]
+        home = getattr(village, "home", None)
+        if home is not None and home.commune_id == new_commune.pk:
+            continue
+        before = None if home is None else audit.snapshot(home)
+        home = home or VillageHome(village=village)
+        home.commune = new_commune
+        home.decided_by = user if getattr(user, "is_authenticated", False) else None
+        home.save()
+        audit.record(user, "create" if before is None else "update", home, before)
+        changed += 1
+    return changed

@@ -83,9 +83,9 @@ CARRIED_ON = ("{what} đã được chuyển sang {commune} từ năm 2025 (sắ
               " của xã mới.")
 
 
-def refuse_if_carried_on(row: Household | Person) -> None:
-    """A household or person carried on under a new commune (register/crossing.py) keeps
-    its years up to 2024 as they were: carried on, its old row no longer changes, or the
+def moved_on(row: Household | Person) -> str | None:
+    """Why a household or person carried on under a new commune (register/crossing.py) no
+    longer changes, or None: its old row keeps its years up to 2024 as they were, or the
     two rows would part (a member added, a name corrected, on one side only)."""
     if isinstance(row, Person):
         person = row.continued_by.select_related("household__commune").first()
@@ -95,9 +95,13 @@ def refuse_if_carried_on(row: Household | Person) -> None:
         household = row.continued_by.select_related("commune").first()
         commune = None if household is None else household.commune
         what = f"Hộ số {row.household_no}"
-    if commune is None:
-        return
-    raise Frozen(CARRIED_ON.format(what=what, commune=commune.name))
+    return None if commune is None else CARRIED_ON.format(what=what, commune=commune.name)
+
+
+def refuse_if_carried_on(row: Household | Person) -> None:
+    """``moved_on`` as a refusal, for the services (raises Frozen with the reason)."""
+    if reason := moved_on(row):
+        raise Frozen(reason)
 
 
 def carried_on(commune: AdministrativeUnit) -> str | None:

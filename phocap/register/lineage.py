@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from phocap.register.models import AdministrativeUnit
-from phocap.units import Vintage, new_to_old, old_to_new, vintage_for_year
+from phocap.units import Vintage, conversion_links, new_to_old, old_to_new, vintage_for_year
 
 FIRST_YEAR_AFTER = 2025
 """The first survey year recorded under the communes of 1 July 2025."""
@@ -51,14 +51,22 @@ def predecessors(unit: AdministrativeUnit) -> list[Link]:
     a ward created between the two lists) are left out: nothing of theirs can be
     in the register.
     """
-    if unit.vintage != NEW or unit.type != AdministrativeUnit.Type.COMMUNE:
-        return []
-    links = new_to_old(unit.code)
+    return predecessors_of([unit])[unit.pk]
+
+
+def predecessors_of(units: list[AdministrativeUnit]) -> dict[int, list[Link]]:
+    """``predecessors`` of each unit, by pk, in one query (a province's communes at once)."""
+    new = [u for u in units if u.vintage == NEW and u.type == AdministrativeUnit.Type.COMMUNE]
+    links = {u.pk: new_to_old(u.code) for u in new}
     found = {u.code: u for u in AdministrativeUnit.objects.filter(
         vintage=OLD, type=AdministrativeUnit.Type.COMMUNE,
-        code__in=[k.old_commune_code for k in links if k.old_commune_code])}
-    return [Link(found[k.old_commune_code], unit, k.note != "part")
-            for k in links if k.old_commune_code in found]
+        code__in={k.old_commune_code for found in links.values() for k in found
+                  if k.old_commune_code})}
+    answer: dict[int, list[Link]] = {u.pk: [] for u in units}
+    for unit in new:
+        answer[unit.pk] = [Link(found[k.old_commune_code], unit, k.note != "part")
+                           for k in links[unit.pk] if k.old_commune_code in found]
+    return answer
 
 
 def successors(unit: AdministrativeUnit) -> list[Link]:
@@ -76,3 +84,36 @@ def successors(unit: AdministrativeUnit) -> list[Link]:
 def is_split(unit: AdministrativeUnit) -> bool:
     """Whether the old commune ``unit`` went into more than one new commune."""
     return len({k.new.pk for k in successors(unit)}) > 1
+
+
+def province_predecessors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The old provinces in the register that went into the new province ``unit``.
+
+    A province went whole into one new province (the conversion table sends
+    every commune of an old province to the same new province; the tests check
+    it), so a new province's figures before 2025 are its old provinces' figures,
+    exact but for a predecessor that has none.
+    """
+    if unit.vintage != NEW or unit.type != AdministrativeUnit.Type.PROVINCE:
+        return []
+    codes = {k.old_province_code for k in conversion_links() if k.new_province_code == unit.code}
+    return list(AdministrativeUnit.objects.filter(
+        vintage=OLD, type=AdministrativeUnit.Type.PROVINCE, code__in=codes).order_by("code"))
+
+
+def continued_by(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The new units in the register that carry an old unit's figures after 2024.
+
+    An old commune: the new communes that received it (several when it was
+    split); an old district or province: the new province of its communes.
+    A new unit continues nothing.
+    """
+    if not is_old(unit):
+        return []
+    if unit.type == AdministrativeUnit.Type.COMMUNE:
+        return sorted({k.new.pk: k.new for k in successors(unit)}.values(), key=lambda u: u.code)
+    column = ("old_district_code" if unit.type == AdministrativeUnit.Type.DISTRICT
+              else "old_province_code")
+    codes = {k.new_province_code for k in conversion_links() if getattr(k, column) == unit.code}
+    return list(AdministrativeUnit.objects.filter(
+        vintage=NEW, type=AdministrativeUnit.Type.PROVINCE, code__in=codes).order_by("code"))

@@ -7,6 +7,10 @@ grade 1; grade 5 completes primary and enters grade 6. Grade 9 (and 12) pupils
 are not made graduates automatically: the diploma is a decision, so they wait
 for ``confirm_graduates``. People who moved away or died in Y are not carried
 over. Nothing of year Y is altered; afterwards only the changes are edited.
+
+A year is opened under the commune's own list of units: 2025 of a commune of the
+list of 1 July 2025 is opened from its predecessors' 2024 by register/crossing.py,
+with the same ``next_year``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from phocap.register import audit
 from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.survey import classes
+from phocap.units import vintage_for_year
 
 CARRIED = (
     "residence", "disability", "current_school", "preschool_completed", "primary_completed",
@@ -149,6 +154,16 @@ def open_year(user: User, commune: AdministrativeUnit, year: int,
     """Create the records of ``year + 1`` from those of ``year``; ``repeating`` are person ids."""
     if not may_edit(user, commune):
         raise PermissionDenied("Chỉ cán bộ xã được mở năm điều tra mới của xã mình.")
+    if vintage_for_year(year + 1).value != commune.vintage:
+        # A year is kept under the list of units in force on its reference date: the year
+        # after 2024 by the communes of 1 July 2025, which open it with crossing.cross.
+        if vintage_for_year(year).value == commune.vintage:
+            raise RolloverRefused(
+                f"Từ năm {year + 1} sổ do xã mới (sau sắp xếp ngày 01/7/2025) giữ: năm"
+                f" {year + 1} được mở ở trang “Mở năm 2025 từ sổ của các xã cũ” của xã mới,"
+                " không mở ở xã cũ.")
+        raise RolloverRefused(f"Năm {year + 1} được ghi ở các xã trước ngày 01/7/2025, không"
+                              f" ở {commune.name}.")
     if reason := frozen(commune, year + 1):
         raise RolloverRefused(reason)
     current = PersonYear.objects.filter(person__household__commune=commune, survey_year=year)

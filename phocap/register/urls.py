@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from phocap.register.views import audit, forms, households, national, persons, reconcile, units
+from phocap.register.views import (
+    audit,
+    crossing,
+    forms,
+    households,
+    national,
+    persons,
+    reconcile,
+    units,
+)
 
 urlpatterns: list[URLPattern] = [
     path("", units.home, name="home"),
@@ -21,6 +30,8 @@ urlpatterns: list[URLPattern] = [
     path("units/<int:pk>/audit/", audit.log, name="unit-audit"),
     path("units/<int:pk>/export.xlsx", audit.export, name="unit-export"),
     path("units/<int:pk>/rollover/", households.year_rollover, name="unit-rollover"),
+    path("units/<int:pk>/crossing/", crossing.open_first_year, name="unit-crossing"),
+    path("units/<int:pk>/village-homes/", crossing.village_homes, name="unit-village-homes"),
     path("households/<int:pk>/", households.detail, name="household"),
     path("households/<int:pk>/edit/", households.edit, name="household-edit"),
     path("households/<int:pk>/members/new/", persons.create, name="person-new"),

@@ -20,6 +20,12 @@ chart; a value of ``None`` is a year where the rate does not apply (an empty
 cohort), drawn as a gap, never as zero. A rate is best given as its exact Fraction:
 it is placed as a float but labelled by phocap.numbers, so the chart reads the
 same digits as the table beside it and every other output.
+
+A series that crosses a change of the units (the reorganisation of 1 July 2025)
+shows it: a ``Divide`` is a vertical line between the survey years on either
+side, labelled in full under the axis, and each year whose figures are
+approximate (summed over predecessors, register/series.py) has its axis label
+marked approximate, as the table's figures are (numbers.approximate).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ MARGIN_RIGHT = 100  # room for the labels at the end of each line
 FONT_SIZE = 12
 LABEL_GAP = 14  # between two labels' baselines: a line of 12 px text and some air
 YEAR_LABEL_WIDTH = 36  # "2021" and the space around it
+DIVIDE_ROOM = 16  # below the years, for a divide's label
 LEVEL_NAMES = ("Chưa đạt", "Mức 1", "Mức 2", "Mức 3")
 EMPTY_TEXT = "Chưa có số liệu"
 
@@ -84,6 +91,15 @@ class Reference:
 
     label: str
     value: float
+
+
+@dataclass(frozen=True)
+class Divide:
+    """A change between survey years that a series crosses: a vertical line at ``at`` (a
+    year position, 2024.5 between 2024 and 2025) and its label under the axis."""
+
+    at: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ class Frame:
     height: int = HEIGHT
     left: int = MARGIN_LEFT
     right: int = MARGIN_RIGHT
+    bottom: int = MARGIN_BOTTOM
 
     @property
     def x0(self) -> float:
@@ -153,9 +170,9 @@ class Frame:
 
     @property
     def y1(self) -> float:
-        return float(self.height - MARGIN_BOTTOM)
+        return float(self.height - self.bottom)
 
-    def x(self, year: int) -> float:
+    def x(self, year: float) -> float:
         """Years in proportion (a skipped year leaves its gap); one year sits in the middle."""
         first, last = self.years[0], self.years[-1]
         if first == last:
@@ -239,7 +256,8 @@ def _empty(chart_id: str, title: str, empty_text: str) -> str:
     ])
 
 
-def _grid(frame: Frame, tick_label: dict[float, str]) -> list[str]:
+def _grid(frame: Frame, tick_label: dict[float, str],
+          approximate: frozenset[int] = frozenset()) -> list[str]:
     parts = ['<g class="grid" stroke="#d5dae1" stroke-width="1">']
     for value in frame.scale.ticks():
         y = frame.y(value)
@@ -254,9 +272,35 @@ def _grid(frame: Frame, tick_label: dict[float, str]) -> list[str]:
     for value in frame.scale.ticks():
         parts.append(_text(frame.x0 - 6, frame.y(value) + 4, tick_label[value], "tick", "end"))
     for year in labelled_years(frame):
-        parts.append(_text(frame.x(year), frame.y1 + 18, str(year), "tick year", "middle"))
+        label, css = ((numbers.approximate(numbers.year(year)), "tick year approximate")
+                      if year in approximate else (numbers.year(year), "tick year"))
+        parts.append(_text(frame.x(year), frame.y1 + 18, label, css, "middle"))
     parts.append("</g>")
     return parts
+
+
+def crossing(frame: Frame, divide: Divide | None) -> Divide | None:
+    """The divide, if the chart has survey years on both sides of it; else None."""
+    if divide is None or not frame.years[0] < divide.at < frame.years[-1]:
+        return None
+    return divide
+
+
+def _divide(frame: Frame, divide: Divide) -> list[str]:
+    """The vertical line through the plot down to its label, which is centred under it and
+    kept inside the drawing (its width estimated at 0.55 em a character)."""
+    x, y = frame.x(divide.at), frame.y1 + 18 + DIVIDE_ROOM
+    half = len(divide.label) * FONT_SIZE * 0.55 / 2
+    if x - half < 2:
+        at, anchor = 2.0, "start"
+    elif x + half > frame.width - 2:
+        at, anchor = frame.width - 2.0, "end"
+    else:
+        at, anchor = x, "middle"
+    return [f'<g class="divide" data-at="{_n(divide.at)}">'
+            f'<line x1="{_n(x)}" y1="{_n(frame.y0)}" x2="{_n(x)}" y2="{_n(y - FONT_SIZE)}" '
+            f'stroke="#1d2430" stroke-width="1.5" stroke-dasharray="2 2"/>',
+            _text(at, y, divide.label, "divide-label", anchor), "</g>"]
 
 
 def labelled_years(frame: Frame) -> list[int]:
@@ -329,7 +373,8 @@ def _years(series: Sequence[Series]) -> tuple[int, ...]:
 
 
 def _describe(series: Sequence[Series], show: dict[int, str] | None,
-              references: Sequence[Reference] = ()) -> str:
+              references: Sequence[Reference] = (), divide: Divide | None = None,
+              approximate: frozenset[int] = frozenset()) -> str:
     def value(v: Fraction | float | None) -> str:
         if v is None:
             return "không áp dụng"
@@ -340,26 +385,48 @@ def _describe(series: Sequence[Series], show: dict[int, str] | None,
     parts = [f"{s.label}: " + ", ".join(f"{year} {value(v)}" for year, v in s.points)
              for s in series]
     parts += [f"{r.label}: {level_label(r.value)}" for r in references]
+    if approximate:
+        parts.append(f"{numbers.APPROXIMATE} gần đúng: "
+                     + ", ".join(numbers.year(y) for y in sorted(approximate)))
+    if divide is not None:
+        parts.append(divide.label)
     return "; ".join(parts) + "."
+
+
+def _framed(years: tuple[int, ...], scale: Scale, divide: Divide | None,
+            **sides: int) -> tuple[Frame, Divide | None]:
+    """The frame, with room under the axis for the divide when the years cross it."""
+    frame = Frame(years, scale, **sides)
+    crossed = crossing(frame, divide)
+    if crossed is not None:
+        frame = Frame(years, scale, height=HEIGHT + DIVIDE_ROOM,
+                      bottom=MARGIN_BOTTOM + DIVIDE_ROOM, **sides)
+    return frame, crossed
 
 
 def line_chart(chart_id: str, title: str, series: Sequence[Series],
                references: Sequence[Reference] = (), scale: Scale | None = None,
-               empty_text: str = EMPTY_TEXT) -> str:
+               empty_text: str = EMPTY_TEXT, divide: Divide | None = None,
+               approximate: frozenset[int] = frozenset()) -> str:
     """Rates (percent) over survey years, one line per series, with dashed reference lines.
 
     Each series has its own dash pattern and marker shape and its label at the
     end of the line (no legend to match by colour); a reference (threshold or
-    plan) is a grey dashed line labelled inside the plot.
+    plan) is a grey dashed line labelled inside the plot. A ``divide`` the years cross
+    is drawn, and the ``approximate`` years are marked on the axis.
     """
     years = _years(series)
     if not years:
         return _empty(chart_id, title, empty_text)
     values = [float(v) for s in series for _, v in s.points if v is not None]
     scale = scale or rate_scale(values + [r.value for r in references])
-    frame = Frame(years, scale, right=label_room(series))
-    parts = _open(chart_id, title, _describe(series, None, references), frame)
-    parts += _grid(frame, {t: level_label(t) for t in scale.ticks()})
+    frame, crossed = _framed(years, scale, divide, right=label_room(series))
+    approximate = frozenset(approximate) & frozenset(years)
+    parts = _open(chart_id, title,
+                  _describe(series, None, references, crossed, approximate), frame)
+    parts += _grid(frame, {t: level_label(t) for t in scale.ticks()}, approximate)
+    if crossed is not None:
+        parts += _divide(frame, crossed)
     parts.append('<g class="references" stroke="#5b6575" stroke-width="1.5" '
                  'stroke-dasharray="5 4">')
     for reference in references:
@@ -384,22 +451,27 @@ def line_chart(chart_id: str, title: str, series: Sequence[Series],
 
 def level_chart(chart_id: str, title: str, series: Sequence[Series],
                 level_names: Sequence[str] = LEVEL_NAMES,
-                empty_text: str = EMPTY_TEXT) -> str:
+                empty_text: str = EMPTY_TEXT, divide: Divide | None = None,
+                approximate: frozenset[int] = frozenset()) -> str:
     """Levels 0–3 of each standard over survey years, as steps.
 
     Several standards often share a level, and their lines would lie on top of
     one another; each series is therefore drawn a few pixels above or below the
     level (symmetrically around it), which the markers and the table beside
-    make clear.
+    make clear. A ``divide`` and ``approximate`` years as in ``line_chart``.
     """
     years = _years(series)
     if not years:
         return _empty(chart_id, title, empty_text)
     top = len(level_names) - 1
-    frame = Frame(years, Scale(0, top, 1), left=64, right=label_room(series))
+    frame, crossed = _framed(years, Scale(0, top, 1), divide, left=64,
+                             right=label_room(series))
+    approximate = frozenset(approximate) & frozenset(years)
     show = dict(enumerate(level_names))
-    parts = _open(chart_id, title, _describe(series, show), frame)
-    parts += _grid(frame, {float(i): name for i, name in enumerate(level_names)})
+    parts = _open(chart_id, title, _describe(series, show, (), crossed, approximate), frame)
+    parts += _grid(frame, {float(i): name for i, name in enumerate(level_names)}, approximate)
+    if crossed is not None:
+        parts += _divide(frame, crossed)
     ends = []
     for index, one in enumerate(series):
         offset = (index - (len(series) - 1) / 2) * 4

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from phocap import numbers
 from phocap.reports.model import Form
 from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
-from phocap.rules.words import PEOPLE, counted, label
+from phocap.rules.words import PEOPLE, counted, deciding, explained, label, verdict_note
 
 MinutesKind = Literal["self_check", "inspection"]
 MINUTES_TITLES: dict[MinutesKind, str] = {
@@ -58,6 +58,13 @@ class Criterion:
     source: str
     passed: bool | None
     counts: str = PEOPLE  # what is counted: people, or communes or districts (a roll-up)
+    mark: str = "law"  # docs/rules.md "Marks used"; a snapshot from before marks were kept: law
+
+    @property
+    def caveat(self) -> str:
+        """What an [unverified] or [interpretation] mark means for the result, in words
+        (rules/words.py); "" for law and practice."""
+        return explained(self.key, self.mark)
 
     @property
     def rate(self) -> Fraction | None:
@@ -77,7 +84,8 @@ class Criterion:
         return cls(key=key, label=label(key, cohort), level=int(data["level"]),
                    numerator=int(data["numerator"]), denominator=int(data["denominator"]),
                    threshold=Fraction(str(data["threshold"])), source=str(data["source"]),
-                   passed=data["passed"], counts=counted(key))
+                   passed=data["passed"], counts=counted(key),
+                   mark=str(data.get("mark", "law")))
 
     def sentence(self) -> str:
         """"… : 20/21 người, tỷ lệ 95,24% (yêu cầu từ 90%, Điều 9 Nghị định 20/2014/NĐ-CP):
@@ -150,7 +158,7 @@ class DossierContent:
     level_computed: int
     level_claimed: int
     criteria: tuple[Criterion, ...]
-    reviewer: str  # the recognising level's name (workflow.reviewer_of)
+    reviewer: str  # who decides: "Chủ tịch Ủy ban nhân dân tỉnh …" (printing.authority_of)
     level_granted: int | None = None
     unmet_prerequisites: tuple[str, ...] = ()
     conditions: str = "not_assessed"
@@ -161,6 +169,7 @@ class DossierContent:
     minutes: tuple[Minutes, ...] = ()
     place: str = ""  # the place of the date line: the commune's or the district's name
     issued: dt.date | None = None
+    reviewer_caveat: str = ""  # where the texts read leave who decides open (rules/words.py)
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any], **fields: Any) -> DossierContent:
@@ -197,6 +206,12 @@ class DossierContent:
             text += "; chưa đạt điều kiện tiên quyết: " + ", ".join(
                 _prerequisite(p) for p in self.unmet_prerequisites)
         return text + "."
+
+    def verdict_note(self) -> str:
+        """Beside the finding: the marked criteria the computed level rests on, and that it
+        may change (rules/words.py); "" when it rests on none."""
+        found = deciding(self.level_computed, self.criteria)
+        return verdict_note(found, [c.label for c in found])
 
     def conditions_sentence(self) -> str:
         """The engine does not assess staffing and facilities (TT07 Arts 3–6): say so."""

@@ -164,6 +164,21 @@ class _Writer:
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
         return table
 
+    def criteria_sentences(self) -> list[Flowable]:
+        """Each criterion in a sentence, an [unverified] or [interpretation] one followed by
+        what its mark means for the result (rules/words.py)."""
+        out: list[Flowable] = []
+        for criterion in self.content.criteria:
+            out.append(self.p(f"- {criterion.sentence()}"))
+            if criterion.caveat:
+                out.append(self.p(f"  ({criterion.caveat})", "small_italic"))
+        return out
+
+    def verdict_note(self) -> list[Flowable]:
+        """Beside the finding, when the computed level rests on a marked criterion."""
+        note = self.content.verdict_note()
+        return [self.p(note, "small_italic")] if note else []
+
     def criteria_table(self) -> Table:
         """Each criterion with its count, cohort, rate, threshold, source and verdict."""
         head = ["Tiêu chí", "Mức", "Đạt", "Phải phổ cập", "Tỷ lệ", "Yêu cầu", "Căn cứ",
@@ -204,18 +219,19 @@ class _Writer:
                    f" điều tra năm {c.year} (thời điểm 30 tháng 9), như sau:"),
             self.p("1. Kết quả theo từng tiêu chí", "heading"),
         ]
-        out += [self.p(f"- {criterion.sentence()}") for criterion in c.criteria]
+        out += self.criteria_sentences()
         if not c.criteria:
             out.append(self.p("Bộ quy tắc không có tiêu chí nào cho tiêu chuẩn này."))
         out += [Spacer(1, 2 * mm), self.criteria_table(),
                 self.p("2. Tự đánh giá", "heading"), self.p(c.conclusion()),
-                self.p(c.conditions_sentence())]
+                *self.verdict_note(), self.p(c.conditions_sentence())]
         recipients = [self.p("Nơi nhận:", "small_italic"),
                       self.p(f"- {c.reviewer};\n- Lưu: VT.", "small_italic")]
         out.append(KeepTogether([
             self.p("3. Đề nghị", "heading"),
             self.p(f"{c.unit_name} đề nghị {c.reviewer} kiểm tra, công nhận {kind}"
                    f" {c.level_words(c.level_claimed)} năm {c.year}."),
+            *([self.p(c.reviewer_caveat, "small_italic")] if c.reviewer_caveat else []),
             Spacer(1, 6 * mm),
             self.signatures([Signature("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", seal=True)],
                             left=recipients)]))
@@ -316,8 +332,9 @@ class _Writer:
                    " Nghị định số 20/2014/NĐ-CP)."),
             self.p("III. Kết quả", "heading"),
         ]
-        out += [self.p(f"- {criterion.sentence()}") for criterion in c.criteria]
-        out += [self.p(c.conditions_sentence()), self.p("IV. Kết luận", "heading")]
+        out += self.criteria_sentences()
+        out += [*self.verdict_note(), self.p(c.conditions_sentence()),
+                self.p("IV. Kết luận", "heading")]
         if inspection and decision is not None:
             granted = decision.level_granted or 0
             out.append(self.p(

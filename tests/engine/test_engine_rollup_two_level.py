@@ -1,24 +1,24 @@
 """Roll-up from 1 July 2025 (docs/rules.md §4): no districts, a province judged on its communes.
 
 Survey year 2025 (district_code blank; communes' parent is the province), ruleset
-nd20-2014+2025-two-level chosen explicitly. Shares of the province's communes (the
-product of the two ND20 shares): preschool 5 90%, primary 90/90/90%, THCS 90/95/100%,
-literacy 81/90%. Commune levels come from engine_builder.add_commune_at: "full" =
+nd20-2014+2025-two-level chosen explicitly. Shares of the province's communes (ND20's
+district share carried up, D1 of the legal review): preschool 5 90%, primary 90/90/90%,
+THCS 90/95/100%, literacy 90/90%. Commune levels come from engine_builder.add_commune_at: "full" =
 preschool 1, primary 3, THCS 3, literacy 2; "zero" = 0 everywhere.
 
 Provinces 80–83: twenty communes each, g full and 20 − g zero:
   g = 17 (85%): preschool 85% < 90 → 0; primary 85% < 90 → 0; THCS 85% < 90 → 0;
-                literacy 1: 85% ≥ 81 ✓ (above), 2: 85% < 90 → literacy 1
+                literacy 1: 85% < 90 ✗ (below; the product reading's 81% would pass)
+                → literacy 0
   g = 18 (90%): preschool ✓ (at) → 1; primary 90% at every level → 3;
                 THCS 1: 90% ✓ (at), 2: 90% < 95 ✗ (below) → 1; literacy 2: 90% (at) → 2
   g = 19 (95%): preschool, primary above → 1, 3; THCS 2: 95% (at), 3: 95% < 100 (below)
                 → 2; literacy 2 above → 2
   g = 20 (100%): THCS 3: 100% (at) → 3; everything at its top level.
-Provinces 84–86: one hundred communes each with one 20-year-old, literate (completed
-primary) in g communes and illiterate in the others (81% needs 100 communes to be
-exactly representable):
-  g = 80: 80% < 81% → literacy 0 (below);  g = 81: 81% = 81% → 1 (at; level 2 81% < 90%);
-  g = 82: 82% > 81% → 1 (above).
+Provinces 84–86: one hundred communes each with one 20-year-old, literate at level 2
+(completed primary) in g communes and illiterate in the others:
+  g = 89: 89% < 90% → literacy 0 (below: 89% ≥ 81% would have passed level 1 before D1);
+  g = 90: 90% = 90% → 2 (at, levels 1 and 2 alike); g = 91: 91% > 90% → 2 (above).
   Nobody else lives there: preschool, primary and THCS are empty → 0.
 """
 
@@ -37,15 +37,15 @@ RULESET = "nd20-2014+2025-two-level"
 FULL = (1, 3, 3, 2)
 ZERO = (0, 0, 0, 0)
 TWENTY = {"80": 17, "81": 18, "82": 19, "83": 20}
-HUNDRED = {"84": 80, "85": 81, "86": 82}
+HUNDRED = {"84": 89, "85": 90, "86": 91}
 EXPECTED = {
-    "80": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 1},
+    "80": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 0},
     "81": {"preschool_5": 1, "primary": 3, "lower_secondary": 1, "literacy": 2},
     "82": {"preschool_5": 1, "primary": 3, "lower_secondary": 2, "literacy": 2},
     "83": {"preschool_5": 1, "primary": 3, "lower_secondary": 3, "literacy": 2},
     "84": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 0},
-    "85": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 1},
-    "86": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 1},
+    "85": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 2},
+    "86": {"preschool_5": 0, "primary": 0, "lower_secondary": 0, "literacy": 2},
 }
 
 
@@ -107,14 +107,14 @@ def test_no_districts(evaluation: Evaluation) -> None:
         ("83", "lower_secondary", 2, (20, 20, "19/20", True)),
         ("82", "lower_secondary", 3, (19, 20, "1", False)),
         ("83", "lower_secondary", 3, (20, 20, "1", True)),
-        ("80", "literacy", 1, (17, 20, "81/100", True)),
+        ("80", "literacy", 1, (17, 20, "9/10", False)),
         ("80", "literacy", 2, (17, 20, "9/10", False)),
         ("81", "literacy", 2, (18, 20, "9/10", True)),
         ("82", "literacy", 2, (19, 20, "9/10", True)),
-        ("84", "literacy", 1, (80, 100, "81/100", False)),
-        ("85", "literacy", 1, (81, 100, "81/100", True)),
-        ("85", "literacy", 2, (81, 100, "9/10", False)),
-        ("86", "literacy", 1, (82, 100, "81/100", True)),
+        ("84", "literacy", 1, (89, 100, "9/10", False)),
+        ("85", "literacy", 1, (90, 100, "9/10", True)),
+        ("85", "literacy", 2, (90, 100, "9/10", True)),
+        ("86", "literacy", 1, (91, 100, "9/10", True)),
     ],
 )
 def test_shares_of_communes(

@@ -60,7 +60,7 @@ SHARES = {
     ("lower_secondary", 1): ("0.90", "1", "0.90"),
     ("lower_secondary", 2): ("0.95", "1", "0.95"),
     ("lower_secondary", 3): ("1", "1", "1"),
-    ("literacy", 1): ("0.90", "0.90", "0.81"),
+    ("literacy", 1): ("0.90", "0.90", "0.90"),
     ("literacy", 2): ("0.90", "1", "0.90"),
 }
 # docs/rules.md §5 and nd277-2025.toml: key → (fact, ages, threshold, ĐBKK threshold)
@@ -151,7 +151,7 @@ def test_nd277_matches_rules_md() -> None:
     assert (share.province, share.province_especially_difficult) == (
         Fraction("0.90"), Fraction("0.85")
     )
-    assert ruleset.share("literacy", 1).province == Fraction("0.81")
+    assert ruleset.share("literacy", 1).province == Fraction("0.90")  # D1: not 0.81
 
 
 def test_marks_follow_rules_md() -> None:
@@ -167,16 +167,25 @@ def test_marks_follow_rules_md() -> None:
     literacy_2 = next(lv for lv in nd20.levels if lv.standard == "literacy" and lv.level == 2)
     assert literacy_2.requires_mark == "interpretation"
     assert nd20.share("lower_secondary", 2).mark == "unverified"
-    assert set(load("nd20-2014+2025-two-level").unverified) == {"rollup"}
+    assert load("nd20-2014+2025-two-level").unverified == ()
     assert "preschool_3_5" in load("nd277-2025").unverified
     assert all(c.mark == "unverified" for c in load("nd277-2025").criteria
                if c.standard == "preschool_3_5")
+
+
+def test_the_two_level_shares_are_our_reading_of_nd20_not_nd143() -> None:
+    """D2: no text states a province's share of communes, and Decree 143/2025 settles who
+    recognises, not the share; each row cites the ND20 article it is derived from and is
+    marked [interpretation], in the ruleset and in the ND277 ruleset built on it."""
     for name in ("nd20-2014+2025-two-level", "nd277-2025"):
-        assert {s.mark for s in load(name).shares} == {"unverified"}
-
-
-def test_nd277_still_flags_the_inherited_two_level_rollup_as_unverified() -> None:
-    assert "rollup" in load("nd277-2025").unverified
+        for share in load(name).shares:
+            if share.standard == "preschool_3_5" or (share.standard, share.level) == (
+                    "lower_secondary", 2):
+                # ND277's own share, from its draft; ND20 Art 15's 95%, never read
+                assert share.mark == "unverified"
+                continue
+            assert share.mark == "interpretation", (name, share)
+            assert "ND143" not in share.source and share.source.startswith("ND20 Art "), share
 
 
 # --- the loader rejects inconsistent rulesets -------------------------------------------------

@@ -9,9 +9,11 @@ are computed from those numbers.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 
 from phocap.reports.charts import (
     STYLES,
+    Divide,
     Reference,
     Scale,
     Series,
@@ -181,3 +183,19 @@ def test_long_end_labels_get_room() -> None:
                                                                       (2022, 60.0)))]))
     (group,) = series_groups(root)
     assert [marker_centre(e)[0] for e in group if e.tag == f"{SVG}circle"] == [44, 280]
+
+
+def test_the_chart_draws_the_line_only_when_its_years_cross_it() -> None:
+    """Years 2023 and 2025 on the 256 px plot from x 44: 2024.5 is at 44 + 1,5/2 × 256 = 236;
+    the label sits under the years, the drawing 16 px taller for it (264 + 16 = 280); an
+    approximate year reads "≈ 2023" on the axis (numbers.approximate)."""
+    divide = Divide(2024.5, "01/7/2025: sắp xếp đơn vị hành chính")
+    crossing = line_chart("c", "T", [Series("A", ((2023, Fraction(65)), (2025, 100)))],
+                          divide=divide, approximate=frozenset({2023}))
+    assert '<g class="divide" data-at="2024.5"><line x1="236"' in crossing
+    assert 'viewBox="0 0 400 280"' in crossing
+    assert ">01/7/2025: sắp xếp đơn vị hành chính</text>" in crossing
+    assert ">≈ 2023</text>" in crossing and ">2025</text>" in crossing
+    assert "≈ gần đúng: 2023" in crossing
+    before = line_chart("c", "T", [Series("A", ((2022, 75), (2023, 65)))], divide=divide)
+    assert 'class="divide"' not in before and "sắp xếp" not in before

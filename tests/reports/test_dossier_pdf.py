@@ -7,6 +7,7 @@ test-artifacts/dossier/ to be looked at.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -233,8 +234,6 @@ def test_before_a_decision_only_the_self_check_minutes_are_printed(tmp_path: Pat
 
 @needs_poppler
 def test_an_empty_name_list_says_so(tmp_path: Path) -> None:
-    import dataclasses
-
     path = tmp_path / "trong.pdf"
     empty = dataclasses.replace(name_list(), rows=())
     path.write_bytes(pdf.render(content(forms=(), name_lists=(empty,))))
@@ -281,3 +280,42 @@ def test_a_districts_criterion_reads_in_words_and_counts_communes() -> None:
     assert share.sentence() == (
         "Tỷ lệ xã đạt chuẩn PCGDTH mức độ 3: 14/15 xã, tỷ lệ 93,33% (yêu cầu từ 90%, Điều 11"
         " Nghị định 20/2014/NĐ-CP): đạt.")
+
+
+# Primary level 3 claimed in 2021: level 2 reached, level 3's 11-year-olds at 85,00%
+# (17/20) below its [unverified] 90% (ND20 Art 11, from a news report): had the threshold
+# been lower the level could be 3, so the verdict rests on it.
+MARKED: dict[str, Any] = {"ruleset": "nd20-2014", "year": 2021, "level": 2, "result": {
+    "level": 2, "conditions": "not_assessed", "unmet_prerequisites": [], "criteria": [
+        {"key": "primary.2.completed_at_11", "level": 2, "numerator": 17, "denominator": 20,
+         "rate": 0.85, "threshold": 0.8, "passed": True, "source": "ND20 Art 10",
+         "mark": "law", "gap": 0, "ages": [11, 11]},
+        {"key": "primary.3.completed_at_11", "level": 3, "numerator": 17, "denominator": 20,
+         "rate": 0.85, "threshold": 0.9, "passed": False, "source": "ND20 Art 11",
+         "mark": "unverified", "gap": 1, "ages": [11, 11]},
+    ]}}
+
+
+@needs_poppler
+def test_a_verdict_resting_on_an_unverified_criterion_says_so_and_what_it_means(
+        tmp_path: Path) -> None:
+    from phocap.rules import words
+
+    marked = DossierContent.from_snapshot(MARKED, **{
+        f.name: getattr(content(), f.name) for f in dataclasses.fields(DossierContent)
+        if f.name not in ("year", "ruleset", "level_computed", "criteria",
+                          "unmet_prerequisites", "conditions")} | {"level_claimed": 3})
+    assert [c.mark for c in marked.criteria] == ["law", "unverified"]
+    assert marked.verdict_note() == (
+        "Mức này dựa vào: Tiểu học mức 3: trẻ 11 tuổi đã hoàn thành chương trình tiểu học"
+        " (chưa kiểm chứng). Nếu văn bản chính thức hoặc cơ quan công nhận khác, mức này có"
+        " thể thay đổi.")
+    path = tmp_path / "dau.pdf"
+    path.write_bytes(pdf.render(marked))
+    text = " ".join(poppler("pdftotext", str(path), "-").split())
+    assert marked.verdict_note() in text
+    assert words.explained("primary.3.completed_at_11", "unverified") in text
+    # A snapshot stored before marks were kept reads as law: nothing to explain.
+    old = dict(MARKED["result"]["criteria"][1])
+    del old["mark"]
+    assert Criterion.from_json(old).caveat == ""

@@ -65,6 +65,31 @@ def test_mn_02_of_the_district(built: Built) -> None:
     assert cell(form, "total", "completed_rate") == Fraction(3, 4)
 
 
+def test_a_level_resting_on_an_interpretation_is_said_under_the_levels(built: Built) -> None:
+    """Issue 15: the preschool completion rate is counted on the 6-year-olds of 2021
+    [interpretation]. Xã Một: 2 of 3 (66,67% < 85%) fails level 1 on it → level 0 rests on
+    it; Xã Hai: 1 of 1 passes and K attends (1/1) → level 1 rests on it too. The district's
+    own share (2 communes, law) rests on no mark. One note names both communes, then what
+    the mark means, once."""
+    from phocap.rules import words
+
+    what = "MN 5 tuổi mức 1: trẻ 6 tuổi đã hoàn thành chương trình giáo dục mầm non"
+    form = built.forms[("901", "MN-02")]
+    assert [cell(form, c, "level") for c in ("90101", "90102")] == ["Chưa đạt", "Đạt chuẩn"]
+    marked = form.notes[-2:]
+    assert marked == (
+        f"Xã Một, Xã Hai: Mức này dựa vào: {what} (cách hiểu của phocap). Nếu văn bản chính"
+        " thức hoặc cơ quan công nhận khác, mức này có thể thay đổi.",
+        f"{what}: {words.explained('preschool_5.completed', 'interpretation')}")
+    # Primary: Xã Hai reaches level 3 on J in grade 1 (1/1 ≥ 98%), an [unverified] level-3
+    # criterion, so its level rests on it; Xã Một is at level 0 (C not at school: 2/3 < 90%
+    # at level 1), and level 3's criteria, three levels up, decide nothing there.
+    primary = [n for n in built.forms[("901", "TH-02")].notes if "Mức này dựa vào" in n]
+    assert primary == ["Xã Hai: Mức này dựa vào: Tiểu học mức 3: trẻ 6 tuổi đang học lớp 1"
+                       " trở lên (chưa kiểm chứng). Nếu văn bản chính thức hoặc cơ quan công"
+                       " nhận khác, mức này có thể thay đổi."]
+
+
 def test_th_m1_of_commune_90101(built: Built) -> None:
     """Grade 1 at 6: A, B of 3 in PPC; completed at 11: D of D, E; D or E in primary: 2;
     completed at 14: F; band 11–14 completed: D + F = 2; E is in grade 5."""

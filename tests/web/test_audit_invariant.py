@@ -28,7 +28,13 @@ from django.utils import timezone
 from phocap.accounts import totp
 from phocap.accounts.models import User
 from phocap.register import revisions
-from phocap.register.models import AuditEntry, ImportJob, PersonYear
+from phocap.register.models import (
+    AdministrativeUnit,
+    AuditEntry,
+    ImportJob,
+    PersonYear,
+    Village,
+)
 from phocap.schools.models import Enrolment, School, SchoolClass, SchoolSite, Staff
 from tests.web.import_helpers import commune_csv
 from tests.web.test_api import bearer, commune_file
@@ -180,6 +186,38 @@ def import_commit(w: dict[str, Any]) -> Write:
     return Write(w["officer"], reverse("import-commit", args=[job.pk]), {}, w["commune"])
 
 
+def new_unit(code: str, name: str, type_: str, parent: Any = None) -> Any:
+    """A unit of the list of 1 July 2025."""
+    return AdministrativeUnit.objects.create(vintage="2025-07-01", code=code, name=name,
+                                             type=type_, kind=name.split()[0], parent=parent)
+
+
+def unit_crossing(w: dict[str, Any]) -> Write:
+    """Xã Mường Pồn 03319 went wholly into the new Xã Mường Pồn 03202 (the conversion
+    table): its person, given a record of 2024, crosses when 03202's staff confirm."""
+    PersonYear.objects.create(person=w["people"]["03319"], survey_year=2024)
+    new = new_unit("03202", "Xã Mường Pồn", "commune", new_unit("11", "Tỉnh Điện Biên",
+                                                                   "province"))
+    return Write(w["make_user"]("commune_staff", new), f"/units/{new.pk}/crossing/",
+                 {"confirmed": "on"}, new)
+
+
+def unit_village_homes(w: dict[str, Any]) -> Write:
+    """Phường Ngọc Hà 00016 (in the tree's district 001) went in part into Phường Ba Đình
+    00004 and in part into the new Phường Ngọc Hà 00008: Ba Đình's staff give its
+    village a home."""
+    old = AdministrativeUnit.objects.create(vintage="2025-01-04", code="00016",
+                                            name="Phường Ngọc Hà", type="commune",
+                                            kind="Phường",
+                                            parent=w["communes"]["00001"].parent)
+    village = Village.objects.create(commune=old, name="Tổ 1")
+    hanoi = new_unit("01", "Thành phố Hà Nội", "province")
+    ba_dinh = new_unit("00004", "Phường Ba Đình", "commune", hanoi)
+    new_unit("00008", "Phường Ngọc Hà", "commune", hanoi)
+    return Write(w["make_user"]("commune_staff", ba_dinh), f"/units/{old.pk}/village-homes/",
+                 {f"home-{village.pk}": str(ba_dinh.pk)}, old)
+
+
 def duplicates_merge(w: dict[str, Any]) -> Write:
     household = w["people"]["03319"].household
     twins = [household.members.create(person_no=n, full_name="Cà Thị Lan", birth_year=2015,
@@ -257,6 +295,8 @@ WRITES: dict[str, Callable[[dict[str, Any]], Write]] = {
     "attendance-import": attendance_import,
     "import-commit": import_commit,
     "unit-form-reconcile": ministry_figures,
+    "unit-crossing": unit_crossing,
+    "unit-village-homes": unit_village_homes,
     "duplicates-merge": duplicates_merge,
     "admin-difficult": admin_difficult,
     "admin-user-new": admin_user_new,
@@ -315,7 +355,7 @@ def test_a_write_is_audited_and_raises_its_communes_revision(world: dict[str, An
     else:
         client.force_login(write.user)
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    commune_ids = [world["commune"].pk]
+    commune_ids = sorted({world["commune"].pk} | ({write.commune.pk} if write.commune else set()))
     before = revisions.of(commune_ids)
     with world["capture"](execute=True):
         if write.method == "patch":

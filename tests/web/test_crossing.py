@@ -15,6 +15,7 @@ the fingers: the check that matters is person by person (``assert_person_by_pers
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from phocap.recognition.models import Dossier
-from phocap.register import crossing, editing, freezing, uniqueness
+from phocap.register import crossing, editing, freezing, importing, uniqueness
 from phocap.register.crossing import CrossingRefused, cross, plan
 from phocap.register.models import (
     AdministrativeUnit,
@@ -33,10 +34,13 @@ from phocap.register.models import (
     Village,
     VillageHome,
 )
+from phocap.register.rollover import RolloverRefused, open_year
 from phocap.survey import classes
+from phocap.survey.validate import validate
 from phocap.units.villages import names_after, short_commune_name
 
 OLD, NEW = "2025-01-04", "2025-07-01"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 GONE = ("chuyển đi", "chết")
 
 
@@ -221,7 +225,8 @@ def test_a_split_carries_each_village_to_its_own_new_commune(split: dict[str, An
     with pytest.raises(CrossingRefused, match=r"Phường Ngọc Hà \(1 thôn\)"):
         cross(None, ba_dinh)
     assert not Village.objects.filter(commune=ba_dinh).exists()
-    crossing.place(None, Village.objects.get(commune=old, name="Tổ 3"), ngoc_ha)
+    assert crossing.place(None, old, {Village.objects.get(commune=old, name="Tổ 3").pk: ngoc_ha}
+                          ) == 1
     before, before_view = year_rows(2024), records_2024()
     # Ba Đình: Tổ 1 (Khánh, Lan); Ngọc Hà: Tổ 2 (Minh; Nam died) and Tổ 3 (Oanh).
     assert (plan(ba_dinh).villages, plan(ba_dinh).people) == (1, 2)
@@ -230,7 +235,7 @@ def test_a_split_carries_each_village_to_its_own_new_commune(split: dict[str, An
     assert (first.villages, first.households, first.people) == (1, 1, 2)
     # Ba Đình has crossed: the homes are what was carried and no longer change.
     with pytest.raises(CrossingRefused, match="không đổi được nữa"):
-        crossing.place(None, Village.objects.get(commune=old, name="Tổ 3"), ba_dinh)
+        crossing.place(None, old, {Village.objects.get(commune=old, name="Tổ 3").pk: ba_dinh})
     second = cross(None, ngoc_ha)
     assert (second.villages, second.households, second.people) == (2, 2, 2)
     assert year_rows(2024) == before and records_2024() == before_view
@@ -305,6 +310,15 @@ def test_only_the_new_commune_s_staff_open_it(renamed: dict[str, Any], make_user
     assert not Household.objects.filter(commune=renamed["new_buon_don"]).exists()
 
 
+def test_an_old_commune_does_not_open_2025_itself(renamed: dict[str, Any],
+                                                  make_user: Any) -> None:
+    """"Lên lớp" inside the old commune would put 2025 under a commune of the old list."""
+    staff = make_user("commune_staff", renamed["krong_na"])
+    with pytest.raises(RolloverRefused, match="Mở năm 2025 từ sổ của các xã cũ"):
+        open_year(staff, renamed["krong_na"], 2024)
+    assert not PersonYear.objects.filter(survey_year=2025).exists()
+
+
 def test_nothing_to_cross_without_2024(units: dict[str, Any]) -> None:
     with pytest.raises(CrossingRefused, match="chưa có dữ liệu năm 2024"):
         cross(None, units["new_buon_don"])
@@ -323,17 +337,62 @@ def test_carried_rows_of_the_old_commune_no_longer_change(renamed: dict[str, Any
     assert freezing.carried_on(krong_na) is not None
 
 
-def test_village_homes_only_among_the_successors(split: dict[str, Any]) -> None:
-    village = Village.objects.get(commune=split["old_ngoc_ha"], name="Tổ 3")
-    assert {c.code for c in crossing.homes_for(village)} == {"00004", "00008"}
+def test_an_old_commune_crossed_from_takes_no_more_files(renamed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """A file of 2024 for Krông Na after Buôn Đôn crossed would change the old rows (a
+    corrected name on the old person only): refused, saying why."""
+    header = FIXTURE.read_text(encoding="utf-8-sig").splitlines()[0]
+    row = ["2024", "66", "647", "24235", "Buôn Drang Phôk", "1", "1", "", "Y Khoa Niê Kdăm",
+           "1980", "nam", "Ê Đê", "thường trú"]
+    path = tmp_path / "krong-na-2024.csv"
+    path.write_text("\n".join([header, ",".join(row + [""] * (header.count(",") + 1 - len(row)))])
+                    + "\n", encoding="utf-8")
+    checked = validate(path, keep_records=True)
+    assert checked.records is not None, checked.report.problems
+    assert len(importing.preview(checked.records).changed) == 1  # before: Y Khoa Niê renamed
+    cross(None, renamed["new_buon_don"])
+    with pytest.raises(importing.ImportRefused, match="Xã Buôn Đôn đã mở năm 2025"):
+        importing.preview(checked.records)
+
+
+def test_a_carried_household_takes_no_new_member(renamed: dict[str, Any],
+                                                 make_user: Any) -> None:
+    old_staff = make_user("commune_staff", renamed["krong_na"])
+    cross(None, renamed["new_buon_don"])
+    old = Household.objects.get(commune=renamed["krong_na"])
+    record = {"person_no": 3, "full_name": "Y Mới Niê", "birth_year": 2024, "sex": "nam",
+              "national_id": None}
+    with pytest.raises(freezing.Frozen, match="Hộ số 1 đã được chuyển sang Xã Buôn Đôn"):
+        editing.add_person(old_staff, old, 2024, record)
+
+
+def test_village_homes_only_among_the_successors(split: dict[str, Any],
+                                                 make_user: Any) -> None:
+    old = split["old_ngoc_ha"]
+    village = Village.objects.get(commune=old, name="Tổ 3")
+    assert {c.code for c in crossing.homes_for(old)} == {"00004", "00008"}
     with pytest.raises(CrossingRefused, match="không chuyển vào"):
-        crossing.place(None, village, split["new_buon_don"])
-    home = crossing.place(None, village, split["ba_dinh"])
-    moved = crossing.place(None, village, split["ngoc_ha"])
-    assert home.pk == moved.pk and moved.commune == split["ngoc_ha"]
+        crossing.place(None, old, {village.pk: split["new_buon_don"]})
+    # Tổ 1 already goes to Ba Đình: saving it again changes nothing and writes nothing.
+    tu_1 = Village.objects.get(commune=old, name="Tổ 1")
+    assert crossing.place(None, old, {village.pk: split["ba_dinh"], tu_1.pk: split["ba_dinh"]}
+                          ) == 1
+    assert crossing.place(None, old, {village.pk: split["ngoc_ha"]}) == 1
+    assert VillageHome.objects.get(village=village).commune == split["ngoc_ha"]
     assert list(AuditEntry.objects.filter(model="villagehome").order_by("pk")
                 .values_list("action", "commune__code")) == [("create", "00016"),
                                                             ("update", "00016")]
+    # Who may: the staff of a successor, the new province's staff; not another commune's.
+    for role, unit_of, may in (("commune_staff", "ba_dinh", True),
+                               ("province_reviewer", "new_hanoi", True),
+                               ("commune_staff", "new_buon_don", False),
+                               ("commune_staff", "old_ngoc_ha", False)):
+        who = make_user(role, split[unit_of])
+        if may:
+            crossing.place(who, old, {village.pk: split["ba_dinh"]})
+        else:
+            with pytest.raises(PermissionDenied):
+                crossing.place(who, old, {village.pk: split["ba_dinh"]})
 
 
 def test_village_names_after_the_line() -> None:

@@ -118,8 +118,8 @@ def test_the_trends_page(tree: dict[str, Any], make_user: Any,
     """One survey year per fraction: the table's cells and the chart's description."""
     commune = tree["communes"]["03319"]
     by_year = dict(zip(range(2000, 2000 + len(SHOWN)), criteria(), strict=True))
-    monkeypatch.setattr("phocap.dashboard.views.survey_years", lambda communes: list(by_year))
-    monkeypatch.setattr("phocap.dashboard.views.cached_results",
+    monkeypatch.setattr("phocap.register.series.survey_years", lambda communes: list(by_year))
+    monkeypatch.setattr("phocap.register.series.cached_results",
                         lambda unit, year: evaluation(unit.code, [by_year[year]]))
     page = signed_in(make_user("commune_staff", commune)).get(
         f"/units/{commune.pk}/trends/").content.decode()

@@ -326,6 +326,8 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "streaming-destinations": "test_streaming.py", "streaming-guidance": "test_streaming.py",
         "streaming-guidance-new": "test_streaming.py", "streaming-labour": "test_streaming.py",
         "streaming-labour-new": "test_streaming.py",
+        # Across 1 July 2025: units of both lists, the new ones continuing the old.
+        "unit-crossing": "test_crossing_pages.py", "unit-village-homes": "test_crossing_pages.py",
         # One's own second factor: province and ministry accounts only, each its own secret.
         "two-factor": "test_two_factor.py", "login-code": "test_two_factor.py",
         # Signing in and out and the language switch show no one's data.

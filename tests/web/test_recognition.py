@@ -142,6 +142,59 @@ def test_the_province_and_the_ministry_share_a_province_by_level() -> None:
     assert workflow.reviewer_of(new, "literacy", 2).type == "ministry"
 
 
+OLD = "2025-01-04"
+ND20_30, ND20_25 = "Điều 30 Nghị định 20/2014/NĐ-CP", "Điều 25 Nghị định 20/2014/NĐ-CP"
+ND142, ND143 = "Nghị định 142/2025/NĐ-CP", "Nghị định 143/2025/NĐ-CP"
+CHAIRMAN, MINISTER = "Chủ tịch Ủy ban nhân dân tỉnh Điện Biên", "Bộ trưởng Bộ Giáo dục và Đào tạo"
+
+
+def era_units(vintage: str) -> dict[str, AdministrativeUnit]:
+    """A province, (before 1 July 2025) a district in it, and a commune below, unsaved."""
+    province = AdministrativeUnit(vintage=vintage, code="11", name="Tỉnh Điện Biên",
+                                  type="province", kind="tỉnh")
+    units = {"province": province}
+    parent = province
+    if vintage == OLD:
+        parent = units["district"] = AdministrativeUnit(
+            vintage=vintage, code="100", name="Huyện Điện Biên", type="district", kind="huyện",
+            parent=province)
+    units["commune"] = AdministrativeUnit(vintage=vintage, code="03158", name="Xã Mường Pồn",
+                                          type="commune", kind="xã", parent=parent)
+    return units
+
+
+# D3 (legal review): who recognises, by era, unit and level (docs/rules.md §4).
+@pytest.mark.parametrize(("vintage", "unit", "standard", "level", "who", "source", "caveat"), [
+    # Before 1 July 2025 (ND20): district → communes, province → districts, Ministry.
+    (OLD, "commune", "primary", 3, "Ủy ban nhân dân huyện Điện Biên", ND20_30, None),
+    (OLD, "district", "literacy", 2, "Ủy ban nhân dân tỉnh Điện Biên", ND20_30, None),
+    (OLD, "province", "primary", 1, "Bộ Giáo dục và Đào tạo", ND20_25, None),
+    # From then on: the province recognises its communes (ND142, which body: not found).
+    (NEW, "commune", "lower_secondary", 3, "Ủy ban nhân dân tỉnh Điện Biên", ND142,
+     "commune_from_2025"),
+    # The Chairman: PCGD levels 1–2, literacy level 1; the Minister: level 3, literacy 2
+    # (ND143, amending ND20 Art 25) — at and just above each limit.
+    (NEW, "province", "primary", 1, CHAIRMAN, ND143, None),
+    (NEW, "province", "lower_secondary", 2, CHAIRMAN, ND143, None),
+    (NEW, "province", "lower_secondary", 3, MINISTER, ND143, None),
+    (NEW, "province", "primary", 3, MINISTER, ND143, None),
+    (NEW, "province", "literacy", 1, CHAIRMAN, ND143, None),
+    (NEW, "province", "literacy", 2, MINISTER, ND143, None),
+    # Preschool has one level, read as level 1 [interpretation].
+    (NEW, "province", "preschool_5", 1, CHAIRMAN, ND143, "one_level_from_2025"),
+    (NEW, "province", "preschool_3_5", 1, CHAIRMAN, ND143, "one_level_from_2025"),
+])
+def test_who_decides_by_era_unit_and_level(vintage: str, unit: str, standard: str,
+                                           level: int, who: str, source: str,
+                                           caveat: str | None) -> None:
+    from phocap.recognition.printing import authority_of
+    from phocap.rules.words import AUTHORITY_CAVEATS
+
+    found = authority_of(era_units(vintage)[unit], standard, level)
+    assert (found.who, found.source) == (who, source)
+    assert found.caveat == (AUTHORITY_CAVEATS[caveat] if caveat else "")
+
+
 @pytest.fixture
 def two_level(db: Any) -> dict[str, Any]:
     """From 1 July 2025: a province and a commune directly below it, surveyed in 2025."""
@@ -533,6 +586,16 @@ def test_a_2025_commune_dossier_is_addressed_to_its_province(two_level: dict[str
     dossier = submit(make_user("commune_staff", commune), commune, 2025)
     printed = printing.content_of(dossier, with_people=True)
     assert printed.reviewer == "Ủy ban nhân dân tỉnh Điện Biên"
+    assert "chưa đọc được cơ quan nào của tỉnh ký quyết định" in printed.reviewer_caveat
+    # The dossier's page names who decides, the text that says so, and what is open (D3).
+    client = Client()
+    assert client.login(username=make_user("province_reviewer", province).username,
+                        password=PASSWORD)
+    page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    assert ("cấp xét, công nhận: Ủy ban nhân dân tỉnh Điện Biên (Nghị định 142/2025/NĐ-CP)"
+            in page)
+    assert f'<p class="caveat" id="authority-caveat">{printed.reviewer_caveat}</p>' in page
+    assert 'placeholder="Ủy ban nhân dân tỉnh Điện Biên"' in page
     assert (printed.place, printed.parents) == ("Mường Pồn", ("Tỉnh Điện Biên",))
     assert [m.kind for m in printed.minutes] == ["self_check"]
     assert [s.action for s in printed.history] == ["submit"]

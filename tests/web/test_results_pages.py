@@ -188,3 +188,36 @@ def test_a_communes_criteria_carry_their_age_group(district: dict[str, Any],
     assert "THCS mức 3: người 15–18 tuổi đã tốt nghiệp THCS" in text
     # 0/1 eleven-year-olds completed primary against 80%: ⌈0,8 × 1⌉ − 0 = 1 person short.
     assert "1 người" in text and "ND20" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beside_a_level_resting_on_an_unverified_criterion_the_page_says_so(
+        district: dict[str, Any], make_user: Any) -> None:
+    """Issue 15: officers read "Chưa kiểm chứng với văn bản gốc: …" under the results with
+    no word of what it meant for them.
+
+    03322's one 11-year-old completed primary: level 2's 1/1 ≥ 80% and 100% hold, and level
+    3's [unverified] 11-year-old criteria (1/1 ≥ 90%, 1/1 ≥ 100%; ND20 Art 11 read in a news
+    report) hold too: primary level 3 rests on them, and the verdict says so. In 03319
+    (0/1, level 1) level 3 is two levels away: they decide nothing, and no note is shown
+    beside its verdict, though each row still explains its mark."""
+    from phocap.rules import words
+
+    note = ("Mức này dựa vào: Tiểu học mức 3: trẻ 11 tuổi đã hoàn thành chương trình tiểu"
+            " học (chưa kiểm chứng); Tiểu học mức 3: trẻ 11 tuổi đã hoàn thành hoặc đang học"
+            " tiểu học (chưa kiểm chứng). Nếu văn bản chính thức hoặc cơ quan công nhận khác,"
+            " mức này có thể thay đổi.")
+    explained = words.explained("primary.3.completed_at_11", "unverified")
+    pages = {}
+    for code in ("03322", "03319"):
+        commune = district["communes"][code]
+        client = client_for(make_user, "commune_staff", commune)
+        pages[code] = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
+    said = re.search(r'<p class="caveat" data-caveat="primary">(.*?)</p>', pages["03322"], re.S)
+    assert said is not None and visible(said.group(1)).startswith(note)
+    assert 'data-caveat="primary"' not in pages["03319"]
+    for html in pages.values():
+        row = re.search(r'<tr data-criterion="primary\.3\.completed_at_11">(.*?)</tr>', html,
+                        re.S)
+        assert row is not None and explained in visible(row.group(1))
+        assert "Chưa kiểm chứng với văn bản gốc" not in html

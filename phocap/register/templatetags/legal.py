@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import template
 
 from phocap import rules
+from phocap.rules import words
 
 register = template.Library()
 
@@ -23,3 +24,10 @@ def ruleset_title(name: str) -> str:
 @register.filter
 def citation(source: str) -> str:
     return rules.citation(str(source))
+
+
+@register.filter
+def mark_explained(mark: str) -> str:
+    """``{{ m.mark|mark_explained }}`` → what an [unverified] or [interpretation] mark means
+    for the result, in plain Vietnamese (rules/words.py); "" for law and practice."""
+    return words.mark_explained(str(mark))

@@ -74,7 +74,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "not_surveyed": [p for p in members if not p.this_year],
         "can_edit": may_edit(request.user, household.commune),
         "head_missing": _head_missing(household, members),
-        "frozen": freezing.frozen(household.commune, year)
+        "frozen": (freezing.moved_on(household) or freezing.frozen(household.commune, year))
         if may_edit(request.user, household.commune) else None,
         "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
@@ -108,7 +108,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(url)
     return render(request, "register/household_form.html",
                   {"form": form, "household": household, "unit": commune,
-                   "frozen": freezing.held(commune),
+                   "frozen": freezing.moved_on(household) or freezing.held(commune),
                    "breadcrumbs": breadcrumbs(commune, request.user)})
 
 

@@ -16,7 +16,7 @@ from phocap.accounts.permissions import may_edit, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.once import once
 from phocap.kit.years import year_shown
-from phocap.register import audit, checking, editing, freezing, records
+from phocap.register import audit, checking, crossing, editing, freezing, records
 from phocap.register.forms import EVENT_TITLES, EventForm, RecordForm
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AuditEntry, Person, PersonYear
@@ -76,12 +76,26 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entries = [(e, audit.changes(e)) for e in AuditEntry.objects.for_user(request.user).filter(
         Q(model="person", object_id=person.pk) | Q(model="personyear", object_id__in=year_ids)
     ).select_related("user")[:100]]
+    # Across 1 July 2025 (register/crossing.py): the years this person had under the old
+    # commune, shown with theirs, and where an old row's person lives on. Their own
+    # history, read with the page it belongs to; a link only where the reader's scope
+    # reaches the other row.
+    earlier = crossing.before_the_line(person)
+    successor = (Person.objects.filter(continues=person)
+                 .select_related("household__commune").first())
+    others = [old.pk for old, _ in earlier] + ([successor.pk] if successor else [])
+    visible = set(Person.objects.for_user(request.user).filter(pk__in=others)
+                  .values_list("pk", flat=True))
     return render(request, "register/person.html", {
         "person": person, "household": household, "unit": commune, "year": year,
         "breadcrumbs": breadcrumbs(commune, request.user),
         "surveyed": surveyed, "years": years, "form": form, "can_edit": can_edit,
         "entries": entries,
-        "frozen": freezing.frozen(commune, year) if can_edit else None,
+        "earlier": [(old, old_years, old.pk in visible) for old, old_years in earlier],
+        "successor": successor, "successor_visible": successor is not None
+        and successor.pk in visible,
+        "frozen": (freezing.moved_on(person) or freezing.frozen(commune, year))
+        if can_edit else None,
     })
 
 
@@ -146,7 +160,8 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "register/person_new.html", {
         "household": household, "unit": commune, "year": year, "form": form,
         "happened": happened, "event": event, "title": EVENT_TITLES[event],
-        "confirming": confirming, "frozen": freezing.frozen(commune, year),
+        "confirming": confirming,
+        "frozen": freezing.moved_on(household) or freezing.frozen(commune, year),
         "breadcrumbs": breadcrumbs(commune, request.user),
     })
 

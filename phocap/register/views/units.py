@@ -32,7 +32,7 @@ from phocap.engine.result import CriterionResult, UnitResult
 from phocap.engine.rollup import short_of
 from phocap.kit import empty
 from phocap.kit.years import year_shown
-from phocap.register import audit, hooks
+from phocap.register import audit, hooks, lineage
 from phocap.register.downloads import XLSX, PersonData, download
 from phocap.register.models import (
     AdministrativeUnit,
@@ -60,7 +60,7 @@ from phocap.register.views.common import (
     whole_unit,
 )
 from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
-from phocap.rules.words import SHORT_VI, counted, label
+from phocap.rules.words import SHORT_VI, counted, deciding, explained, label, verdict_note
 from phocap.survey.cells import Workbook
 
 
@@ -160,6 +160,10 @@ def _commune_context(request: AuthedRequest, commune: AdministrativeUnit,
     context: dict[str, object] = {
         "especially_difficult": bool(flag and flag.especially_difficult),
         "can_edit": may_edit(request.user, commune),
+        # Across 1 July 2025: a new commune opens its first year from its predecessors,
+        # a split old commune's villages are given their new commune (register/crossing.py).
+        "crosses": bool(lineage.predecessors(commune)),
+        "split": lineage.is_split(commune),
     }
     if not sees_people(request.user):
         return context
@@ -214,19 +218,26 @@ def households(request: AuthedRequest, pk: int) -> HttpResponse:
 def _criterion_row(c: CriterionResult, standard: str, children: list[UnitResult],
                    links: dict[str, int]) -> dict[str, object]:
     """A criterion as the results table shows it: in words with its age group, its legal
-    source as officers cite it, what its shortfall counts (people, communes, districts)
-    and, for a district's or province's share, the units below it is short of."""
+    source as officers cite it, what its shortfall counts (people, communes, districts),
+    what its mark means for the result (rules/words.py) and, for a district's or province's
+    share, the units below it is short of."""
     below = short_of(c, standard, children) if c.ages is None else []
     return {"result": c, "label": label(c.key, c.ages), "source": citation(c.source),
-            "counts": counted(c.key),
+            "counts": counted(c.key), "caveat": explained(c.key, c.mark),
             "below": [{"name": u.name, "pk": links.get(u.code)} for u in below]}
+
+
+def _verdict_note(level: int, criteria: list[CriterionResult]) -> str:
+    found = deciding(level, criteria)
+    return verdict_note(found, [label(c.key, c.ages) for c in found])
 
 
 @login_required
 def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people (or the communes) behind it, why the conditions fail,
-    and next year's outlook."""
+    and next year's outlook; beside a level resting on an [unverified] or [interpretation]
+    criterion, which and what it means (rules/words.py)."""
     found = whole_unit(request, pk)
     communes = communes_below(found)
     year = year_shown(request, survey_years(communes))
@@ -242,6 +253,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         standards.append({"key": key, "name": STANDARD_NAMES_VI.get(key, key),
                           "level": result.level, "conditions": result.conditions,
                           "unmet": unmet.get(key, []),
+                          "caveat": _verdict_note(result.level, result.criteria),
                           "criteria": [_criterion_row(c, key, children, links)
                                        for c in result.criteria],
                           "next": ahead.get((found.code, key))})
@@ -255,7 +267,6 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": ruleset_title(evaluation.ruleset),
-        "unverified": [label(k) for k in evaluation.unverified],
         "indicators": own.indicators if own else {},
         "lists_people": is_commune and sees_people(request.user),
         # A school's pages open to those who read people (permissions.opens_school).

@@ -15,6 +15,7 @@ from fractions import Fraction
 from phocap.engine.result import Evaluation, UnitResult
 from phocap.reports.figures import Figures, UnitFigures
 from phocap.reports.model import Column, Form, Row, Signature, Value
+from phocap.rules import words
 from phocap.survey.schema import FIRST_TWO_LEVEL_YEAR
 
 UNIT_WORD = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
@@ -189,6 +190,25 @@ def summary_rows(
     return tuple(rows)
 
 
+def marked_notes(context: Context, standard: str) -> tuple[str, ...]:
+    """Under the "Mức đạt chuẩn" column: the units whose level rests on an [unverified] or
+    [interpretation] criterion, grouped by what it rests on, and what each such criterion's
+    mark means (rules/words.py), once."""
+    units = {u.code: u for u in (*context.children(), context.unit)}
+    grouped: dict[str, list[str]] = {}
+    meant: dict[str, str] = {}
+    for unit in units.values():
+        result = unit.standards.get(standard)
+        if result is None or not unit.has_data:
+            continue
+        found = words.deciding(result.level, result.criteria)
+        if found:
+            grouped.setdefault(words.verdict_note(found), []).append(unit.name)
+            meant |= {words.label(c.key): words.explained(c.key, c.mark) for c in found}
+    return (*(f"{', '.join(names)}: {note}" for note, names in grouped.items()),
+            *(f"{what}: {meaning}" for what, meaning in meant.items()))
+
+
 Rates = dict[str, tuple[str, str]]  # rate column → (numerator column, denominator column)
 
 
@@ -231,7 +251,7 @@ def summary_form(
         headings=context.headings(),
         columns=summary_columns(headers, rates),
         rows=summary_rows(context, lambda f: with_rates(cells(f), rates), standard, sums, rates),
-        notes=notes,
+        notes=(*notes, *marked_notes(context, standard)),
         signatures=context.signatures(),
         place_date=context.place_date(),
     )

@@ -8,6 +8,7 @@ from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
 from phocap.rules import citation
+from phocap.rules.words import UNVERIFIED, explained
 
 AGES = range(11, 19)
 BANDS = ((11, 14), (15, 18))
@@ -124,5 +125,6 @@ def thcs_tk(context: Context) -> Form:
     return summary_form(
         context, "THCS-TK", "THỐNG KÊ KẾT QUẢ PHỔ CẬP GIÁO DỤC TRUNG HỌC CƠ SỞ",
         THCS_TK_HEADERS, THCS_TK_RATES, _thcs_tk_cells, "lower_secondary",
-        notes=("Người khuyết tật được tiếp cận giáo dục: TT07 Điều 2.",),
+        notes=(f"Người khuyết tật được tiếp cận giáo dục ({citation('TT07 Art 2')}): "
+               + explained("inclusion.disabled_in_education", UNVERIFIED),),
     )

@@ -11,6 +11,7 @@ from phocap.reports.figures import UnitFigures
 from phocap.reports.forms.common import Context, age_form, population_rows, summary_form
 from phocap.reports.model import Form, Value
 from phocap.rules import citation
+from phocap.rules.words import UNVERIFIED, explained
 
 AGES = range(0, 7)
 BANDS = ((0, 5), (3, 5))
@@ -41,7 +42,8 @@ def mn_01(context: Context) -> Form:
         f"giáo dục mầm non tính trên trẻ 6 tuổi ({citation('ND20 Art 6')}).",
     ]
     if three_to_five:
-        notes.append("Trẻ 3–5 tuổi: ND277/2025 (ngưỡng chưa kiểm chứng với văn bản).")
+        notes.append(f"Trẻ 3–5 tuổi ({citation('ND277')}): "
+                     + explained("preschool_3_5", UNVERIFIED))
     return age_form(context, "MN-01", title, AGES, BANDS, ROWS, notes=tuple(notes))
 
 
