@@ -195,3 +195,16 @@ def test_the_inclusion_rate_is_unverified_reported_and_never_judged() -> None:
     said = words.explained(inclusion.key, inclusion.mark)
     assert "60%" in said and "không dùng để xét công nhận" in said
     assert all("disabled" not in c.fact for name in names() for c in load(name).criteria)
+
+
+def test_every_doubt_is_of_an_entry_that_is_marked() -> None:
+    """A written doubt (rules/words.DOUBTS) names a marked criterion, share, prerequisite
+    or indicator of a shipped ruleset, and a standard's doubt a standard one marks, so
+    that a misspelt or stale key cannot hide an explanation."""
+    entries = marked_entries()
+    keys = {key for _, key, _ in entries}
+    for key in words.DOUBTS:
+        assert key in keys, key
+    standards = {key.split(".", 1)[0] for key in keys}
+    for standard in words.DOUBTS_BY_STANDARD:
+        assert standard in standards, standard

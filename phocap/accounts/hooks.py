@@ -1,8 +1,9 @@
 """What accounts asks of the apps above it (phocap/hooks.py says why hooks).
 
 Turning an account's second factor on or off is written to the audit trail,
-which the register keeps (register/audit.py); RegisterConfig fills this in
-``ready()``.
+which the register keeps (register/audit.py); which old units a new unit's staff
+read the history of is the register's lineage (register/lineage.py).
+RegisterConfig fills both in ``ready()``.
 """
 
 from __future__ import annotations
@@ -19,3 +20,8 @@ if TYPE_CHECKING:
 record_account: Hook[[User | None, str, User, dict[str, object] | None, dict[str, object]],
                      None] = Hook(
     "record_account", "phocap.register")
+
+# The old units (of the list before 1 July 2025) whose history the user reads besides
+# the units below their own: a new commune's predecessors, a new province's
+# predecessor provinces (register/lineage.py reads the official conversion table).
+history_units: Hook[[User], frozenset[int]] = Hook("history_units", "phocap.register")

@@ -43,6 +43,14 @@ class User(AbstractUser):
         "register.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("đơn vị"),
     )
+    # A district's account after 1 July 2025 (Decree 142/2025: no district level, its
+    # tasks moved to the province and the commune): it keeps reading its district's
+    # years and may no longer change, upload, submit or review anything
+    # (accounts/permissions.py, ``acts``). Set by `manage.py carryaccounts`.
+    history_only = models.BooleanField(
+        _("chỉ xem lịch sử"), default=False,
+        help_text=_("Tài khoản của đơn vị không còn từ 01/7/2025: chỉ xem số liệu các năm"
+                    " trước, không sửa, nhập, nộp hay xét hồ sơ."))
 
 
 class ApiToken(models.Model):

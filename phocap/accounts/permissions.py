@@ -21,6 +21,27 @@ function: a predicate reads what it judges from the object it is given (a unit's
 owner and communes; the level that reviews a dossier, worked out by
 recognition/workflow.py). Whether an import is ready to commit, or a dossier
 awaits review, is the owning app's state, not a permission.
+
+Across the line of 1 July 2025 (docs/after-the-line.md). The register keeps each
+survey year under the units of the list in force on its reference date: up to 2024 the
+old communes, districts and provinces, from 2025 the new ones (register/lineage.py).
+Two rules follow, both read-only:
+
+- A new unit's staff read its predecessors' history (``history_units``): a new
+  commune's staff the old communes that went into it, a new province's staff the old
+  provinces that went into it with their districts and communes. They cover those
+  units (``covers``) but never change them: every predicate that acts compares the
+  user's own unit, which is a new one.
+- A district's account is history-only after the line (``acts``): Decree 142/2025/NĐ-CP
+  (in force 1 July 2025) ends the district level and moves its tasks to the province
+  and the commune (the legal review of 2 December 2026, §1.2, after the press summaries:
+  23 of 25 district tasks to the commune, 2 to the province, commune recognition among
+  them [inferred]). The account keeps reading its district's years and may no longer
+  edit, upload, keep a school, set targets, submit or review. The rule is an account
+  flag (``User.history_only``), set when the accounts are carried across the line
+  (register/carry.py), not the dossier's era: until an office carries its accounts, a
+  district still closes the 2024 survey it owns, and a flagged account is refused
+  whatever year it asks for.
 """
 
 from __future__ import annotations
@@ -31,6 +52,7 @@ from typing import Protocol
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from phocap.accounts import hooks
 from phocap.accounts.models import Role, User
 
 
@@ -101,9 +123,30 @@ def signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def acts(user: User) -> bool:
+    """Whether the signed-in user may change anything at all: every account but a
+    history-only one (a district's after 1 July 2025, ND142/2025; see the module's
+    docstring). Every predicate that changes, submits or decides asks it."""
+    return signed_in(user) and not user.history_only
+
+
 def has_role(user: User, *roles: Role) -> bool:
     """Whether the signed-in user holds one of ``roles`` (Role members)."""
     return signed_in(user) and user.role in roles
+
+
+def history_units(user: User) -> frozenset[int]:
+    """The old units (before 1 July 2025) whose history the user reads besides the units
+    below their own: a new commune's predecessors, a new province's predecessor provinces
+    (register/lineage.py, through hooks.history_units). Asked once per user object and
+    unit, since ``covers`` asks it for every unit a page names."""
+    if not signed_in(user) or user.unit_id is None or user.role == Role.MINISTRY_VIEWER:
+        return frozenset()
+    known = user.__dict__.get("_history_units")
+    if known is None or known[0] != user.unit_id:
+        known = user.__dict__["_history_units"] = (user.unit_id, hooks.history_units(user))
+    found: frozenset[int] = known[1]
+    return found
 
 
 def own_school_id(user: User) -> int | None:
@@ -129,7 +172,19 @@ def covers(user: User, unit: Unit) -> bool:
         return True
     if user.unit_id is None:
         return False
-    return any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
+    line = (unit, *unit.ancestors())
+    return (any(u.pk == user.unit_id for u in line)
+            or any(u.pk in history_units(user) for u in line))
+
+
+def reads_history(user: User, unit: Unit) -> bool:
+    """Whether the user reads the unit as history only, so its pages say so: an old unit
+    they cover through their new unit's predecessors, or any unit under a history-only
+    account. A ministry viewer reads everything as it is (aggregates, never changed)."""
+    if not covers(user, unit) or user.role == Role.MINISTRY_VIEWER:
+        return False
+    own = any(u.pk == user.unit_id for u in (unit, *unit.ancestors()))
+    return user.history_only or not own
 
 
 def sees_people(user: User) -> bool:
@@ -173,8 +228,11 @@ def opens_school(user: User, school: School) -> bool:
 
 
 def may_edit(user: User, commune: Unit) -> bool:
-    """Only commune staff change people, and only in their own commune."""
-    return has_role(user, Role.COMMUNE_STAFF) and user.unit_id == commune.pk
+    """Only commune staff change people, and only in their own commune: never a
+    predecessor's history they read (its unit is not theirs), never under a
+    history-only account."""
+    return (has_role(user, Role.COMMUNE_STAFF) and acts(user)
+            and user.unit_id == commune.pk)
 
 
 def may_place_villages(user: User, successors: Iterable[Unit]) -> bool:
@@ -190,7 +248,7 @@ def may_place_villages(user: User, successors: Iterable[Unit]) -> bool:
 
 def may_upload(user: User) -> bool:
     """Commune staff bring their commune's file; nobody else writes people."""
-    return has_role(user, Role.COMMUNE_STAFF) and user.unit_id is not None
+    return has_role(user, Role.COMMUNE_STAFF) and acts(user) and user.unit_id is not None
 
 
 def may_commit(user: User, job: ImportJob) -> bool:
@@ -202,7 +260,7 @@ def may_commit(user: User, job: ImportJob) -> bool:
 
 def may_keep_school(user: User, school: School) -> bool:
     """The school's own staff keep its classes, pupils, staff list and yearly facts."""
-    return is_school_staff(user) and own_school_id(user) == school.pk
+    return is_school_staff(user) and acts(user) and own_school_id(user) == school.pk
 
 
 def may_keep_school_list(user: User, commune: Unit) -> bool:
@@ -222,13 +280,14 @@ def may_set_targets(user: User, unit: Unit) -> bool:
     The plan is adopted by a district or a province; a commune receives its targets
     from the plan above it, and a district's plan is not the province's to write.
     """
-    return has_role(user, *PLANNERS) and user.unit_id == unit.pk and unit.type != "commune"
+    return (has_role(user, *PLANNERS) and acts(user) and user.unit_id == unit.pk
+            and unit.type != "commune")
 
 
 def may_submit(user: User, unit: Unit) -> bool:
     """A unit's recognition dossier: the unit's own staff (a commune's officers, a
     district's or province's reviewers; recognition/workflow.py says why)."""
-    if not signed_in(user) or user.unit_id != unit.pk:
+    if not acts(user) or user.unit_id != unit.pk:
         return False
     return user.role in UNIT_STAFF[unit.type]
 
@@ -236,7 +295,13 @@ def may_submit(user: User, unit: Unit) -> bool:
 def may_review(user: User, reviewer: Reviewer) -> bool:
     """A dossier whose recognising level (rules.md §4) is ``reviewer`` (its ``type`` and
     ``unit``, recognition/workflow.reviewing): that unit's staff, or the ministry for
-    what only the ministry recognises."""
+    what only the ministry recognises; never a history-only account."""
+    return acts(user) and recognises_at(user, reviewer)
+
+
+def recognises_at(user: User, reviewer: Reviewer) -> bool:
+    """Whether ``reviewer`` is the user's level, acting or not: what a district decided
+    before the line stays in its account's list of decisions (recognition/tasks.py)."""
     if not signed_in(user):
         return False
     if reviewer.type == "ministry":
@@ -258,4 +323,4 @@ def opens_others_imports(user: User) -> bool:
 
 def administers_accounts(user: User) -> bool:
     """The province administrator manages the accounts of their province."""
-    return has_role(user, Role.PROVINCE_ADMIN)
+    return has_role(user, Role.PROVINCE_ADMIN) and acts(user)

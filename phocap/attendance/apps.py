@@ -9,7 +9,8 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         # The register's home asks where a school's staff member starts the day through
         # its hook (register/hooks.py): it sits below attendance and does not import it.
-        from phocap.attendance import views
+        from phocap.attendance import programme, views
         from phocap.register import hooks
 
         hooks.landing.provide(views.landing)
+        hooks.class_lists.provide(programme.class_lists)

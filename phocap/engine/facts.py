@@ -74,6 +74,19 @@ def enrolled(t: ir.Table) -> ir.BooleanValue:
     return t.class_level.notnull()
 
 
+def disabled_can_study(t: ir.Table) -> ir.BooleanValue:
+    """A resident with a disability who can study (the survey's "học được", the ministry's
+    column AS): MN-01-TE row 7, MN-01-TC,ĐK column 16, and the other forms' "có khả năng
+    học tập"."""
+    return resident(t) & _true(t.disability == "học được")
+
+
+def disabled_with_access(t: ir.Table) -> ir.BooleanValue:
+    """Of them, those in a class (nursery group, kindergarten class or school): "được tiếp
+    cận giáo dục", MN-01-TE row 8 and MN-01-TC,ĐK column 17."""
+    return disabled_can_study(t) & enrolled(t)
+
+
 def level_in(t: ir.Table, levels: tuple[str, ...]) -> ir.BooleanValue:
     return _true(t.class_level.isin(levels))
 
@@ -98,6 +111,35 @@ def in_mg5_or_higher(t: ir.Table) -> ir.BooleanValue:
 
 def completed_preschool(t: ir.Table) -> ir.BooleanValue:
     return _by(t.preschool_completed, t)
+
+
+def attends_early_education(t: ir.Table) -> ir.BooleanValue:
+    """At a preschool in a nursery group or a kindergarten class, or already in primary or
+    higher: MN-01-TE row 10, "Số trẻ đến trường (nhóm, lớp)", whose rate (row 13) ND277's
+    attending criterion reads for ages 3–5 [practice: the 2025/2026 form]."""
+    return level_in(t, (classes.NURSERY, classes.KINDERGARTEN, *PRIMARY_OR_ABOVE))
+
+
+def two_sessions(t: ir.Table) -> ir.BooleanValue:
+    """In a class taught two sessions a day (class code with "*"): MN-01-TE row 18, and
+    the first condition of "completing the programme" in the form's footnote (ND277)."""
+    return enrolled(t) & _true(t.class_two_sessions)
+
+
+def completed_programme_for_age(t: ir.Table) -> ir.BooleanValue:
+    """ND277's one completion rate over the programmes for ages 3, 4 and 5 (legal review
+    D4), read on the survey record: a child aged a + 1 in Y finished the year for age a in
+    the school year that ended. Aged 4 in MG4 or above (finished the programme for 3), aged
+    5 in MG5 or above (for 4), aged 6 having completed preschool (for 5), as ND20 Art 6 is
+    read for 5-year-olds [interpretation]. The forms' footnote (two sessions a day, at
+    most 45 days absent) needs the attendance the engine does not read; MN-01-TE prints it
+    (reports/figures.py, SCHOOL_SIDE)."""
+    years = age(t)
+    return (
+        ((years == 4) & in_mg4_or_higher(t))
+        | ((years == 5) & in_mg5_or_higher(t))
+        | ((years == 6) & completed_preschool(t))
+    )
 
 
 def in_grade_1_or_higher(t: ir.Table) -> ir.BooleanValue:
@@ -164,7 +206,10 @@ def literate_2(t: ir.Table) -> ir.BooleanValue:
 
 FACTS: dict[str, Fact] = {
     "attends_preschool": attends_preschool,
+    "attends_early_education": attends_early_education,
+    "two_sessions": two_sessions,
     "completed_preschool": completed_preschool,
+    "completed_programme_for_age": completed_programme_for_age,
     "in_mg4_or_higher": in_mg4_or_higher,
     "in_mg5_or_higher": in_mg5_or_higher,
     "in_grade_1_or_higher": in_grade_1_or_higher,
@@ -192,9 +237,8 @@ POPULATIONS: dict[str, Fact] = {
     "repeating_lower_secondary": lambda t: level_in(t, LOWER_SECONDARY_ANY)
     & _true(t.class_repeater),
     "upper_secondary_graduate": lambda t: _by(t.thpt_graduated, t),
-    "disabled_can_study": lambda t: resident(t) & _true(t.disability == "học được"),
-    "disabled_can_study_enrolled": lambda t: resident(t) & _true(t.disability == "học được")
-    & enrolled(t),
+    "disabled_can_study": lambda t: disabled_can_study(t),
+    "disabled_can_study_enrolled": lambda t: disabled_with_access(t),
     "moved_in": lambda t: _true(t.status == "chuyển đến"),
     "moved_away": lambda t: _true(t.status == "chuyển đi"),
     "deceased": lambda t: _true(t.status == "chết"),

@@ -7,7 +7,10 @@ never failing (no 500) and never showing an empty page for a year nobody surveye
   system accepts, survey/schema.py's range): the page's default, its newest year
   with data unless it says otherwise;
 - a year the page has no data for: the nearest year it has (a tie goes to the newer);
-- with no data at all: last year's survey, or the school year under way.
+- with no data at all: the newest year with data in the user's scope when the page
+  passes it (``scope``: a new commune of 1 July 2025 before its first survey opens on
+  its predecessors' latest year, docs/after-the-line.md), else last year's survey, or
+  the school year under way.
 
 The caller passes the years it can show: those with data, or, for a page that
 records something ahead of the survey (a province's ĐBKK designations, a plan's
@@ -49,18 +52,24 @@ def school_year_of(day: dt.date) -> int:
 
 
 def year_shown(request: HttpRequest, available: Iterable[int], *, school: bool = False,
-               opens_on: Iterable[int] | None = None, today: dt.date | None = None) -> int:
+               opens_on: Iterable[int] | None = None, scope: Iterable[int] = (),
+               today: dt.date | None = None) -> int:
     """The year of ``available`` asked for by ?year=, else the one nearest to it (a tie
     goes to the newer). A value that is not a year opens on the newest of ``opens_on``
-    (by default ``available``); with none, last year's survey or (``school``) the
-    school year under way."""
+    (by default ``available``). With no year available, ``scope`` (the years with data
+    anywhere the user reads) stands in for it: the year asked or the nearest, else its
+    newest; with none either, last year's survey or (``school``) the school year under
+    way."""
     years = sorted(set(available), reverse=True)
+    widest = years or sorted(set(scope), reverse=True)
     asked = year_asked(request)
-    if asked is not None and years:
-        return min(years, key=lambda year: (abs(year - asked), -year))
+    if asked is not None and widest:
+        return min(widest, key=lambda year: (abs(year - asked), -year))
     opening = years if opens_on is None else sorted(set(opens_on), reverse=True)
     if opening:
         return opening[0]
+    if widest:
+        return widest[0]
     today = today or dt.date.today()
     return school_year_of(today) if school else today.year - 1
 

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from phocap import numbers
 from phocap.accounts.models import User
-from phocap.accounts.permissions import covers, may_review, may_submit, reviews_dossiers
+from phocap.accounts.permissions import (
+    covers,
+    may_review,
+    may_submit,
+    recognises_at,
+    reviews_dossiers,
+)
 from phocap.recognition import workflow
 from phocap.recognition.models import Dossier
 from phocap.register.hooks import Task
@@ -27,9 +33,11 @@ from phocap.rules import STANDARD_NAMES_VI
 DECIDED = (Dossier.Status.RECOGNISED, Dossier.Status.REFUSED)
 
 
-def _reviewed_by(user: User, rows: Iterable[Dossier]) -> list[Dossier]:
-    """The dossiers of ``rows`` whose recognising level is this user's."""
-    return [d for d in rows if covers(user, d.unit) and may_review(user, workflow.reviewing(d))]
+def _reviewed_by(user: User, rows: Iterable[Dossier], acting: bool = True) -> list[Dossier]:
+    """The dossiers of ``rows`` whose recognising level is this user's; ``acting``: only
+    if the user may decide now (a history-only account keeps its past decisions)."""
+    level = may_review if acting else recognises_at
+    return [d for d in rows if covers(user, d.unit) and level(user, workflow.reviewing(d))]
 
 
 def awaiting_review(user: User, rows: QuerySet[Dossier] | None = None) -> list[Dossier]:
@@ -48,7 +56,7 @@ def decided_by(user: User, rows: QuerySet[Dossier] | None = None) -> list[Dossie
     rows = Dossier.objects.all() if rows is None else rows
     return _reviewed_by(user, rows.filter(status__in=DECIDED)
                         .select_related("unit__parent__parent")
-                        .prefetch_related("events").order_by("-updated", "-pk"))
+                        .prefetch_related("events").order_by("-updated", "-pk"), acting=False)
 
 
 def _below(unit: AdministrativeUnit) -> Q:

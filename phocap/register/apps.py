@@ -9,9 +9,11 @@ class RegisterConfig(AppConfig):
         # accounts, below the register, writes its entries to the register's audit
         # trail through its hook (accounts/hooks.py).
         from phocap.accounts import hooks
-        from phocap.register import audit
+        from phocap.register import audit, lineage
 
         hooks.record_account.provide(audit.record_account)
+        # What a new unit's staff read of the old units before 1 July 2025.
+        hooks.history_units.provide(lineage.history_units)
         # The import kinds of background work register themselves (background.KINDS):
         # every process, web or worker, knows them once Django is set up.
         # SQLite learns the search's folding function on each connection (register/search.py).

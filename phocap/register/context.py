@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_is_school_staff": permissions.is_school_staff(user),
         "nav_reviews_dossiers": permissions.reviews_dossiers(user),
         "nav_reads_nation": permissions.reads_nation(user),
+        "nav_history_only": user.history_only,
         "nav_second_factor": twofactor.eligible(user),
     }

@@ -19,6 +19,7 @@ from phocap.accounts.models import User
 from phocap.hooks import Hook
 
 if TYPE_CHECKING:
+    import polars as pl
     from django.db.models import Model, Q
 
     from phocap.register.models import AdministrativeUnit
@@ -55,6 +56,17 @@ class Unmet:
 # Why each standard's conditions fail in a commune and year ({standard: [Unmet]}).
 unmet_conditions: Hook[[AdministrativeUnit, int], dict[str, list[Unmet]]] = Hook(
     "unmet_conditions", "phocap.schools")
+
+# The preschool class lists of a school year with each pupil's days absent, for the
+# school side of the 2025/2026 preschool forms (reports/figures.PUPILS_SCHEMA): pupils of
+# the communes' schools and pupils whose household is in them. Attendance keeps them.
+class_lists: Hook[[Iterable[AdministrativeUnit], int], pl.DataFrame] = Hook(
+    "class_lists", "phocap.attendance")
+
+# Each commune's preschool schools, sites and kindergarten classes of a school year, for
+# MN-01-TC,ĐK (reports/figures.ESTABLISHMENTS). The schools keep them.
+preschool_establishments: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str, int]]] = (
+    Hook("preschool_establishments", "phocap.schools"))
 
 # What of a scoped model (reached from it through the lookup path to its commune)
 # a school's staff member reads: their own school and its pupils.

@@ -10,14 +10,25 @@ conversion table (units.registry) once and answers in the register's own rows.
 A link is ``whole`` when the old commune went entirely into the new one and
 ``part`` when it was split among several: figures summed over predecessors are
 exact only when every link is whole.
+
+Provinces are linked through the same table: each row names the old commune's
+province and the new commune's (``ConversionLink.old_province_code``,
+``new_province_code``); in the table every old province goes into exactly one new
+province (tests/web/test_after_the_line.py checks it), so the province links are the
+distinct pairs.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from phocap.register.models import AdministrativeUnit
 from phocap.units import Vintage, conversion_links, new_to_old, old_to_new, vintage_for_year
+
+if TYPE_CHECKING:
+    from phocap.accounts.models import User
 
 FIRST_YEAR_AFTER = 2025
 """The first survey year recorded under the communes of 1 July 2025."""
@@ -86,6 +97,13 @@ def is_split(unit: AdministrativeUnit) -> bool:
     return len({k.new.pk for k in successors(unit)}) > 1
 
 
+@functools.cache
+def _province_pairs() -> frozenset[tuple[str, str]]:
+    """(old province code, new province code) of every row of the conversion table."""
+    return frozenset((k.old_province_code, k.new_province_code) for k in conversion_links()
+                     if k.old_province_code)
+
+
 def province_predecessors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     """The old provinces in the register that went into the new province ``unit``.
 
@@ -96,7 +114,7 @@ def province_predecessors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     """
     if unit.vintage != NEW or unit.type != AdministrativeUnit.Type.PROVINCE:
         return []
-    codes = {k.old_province_code for k in conversion_links() if k.new_province_code == unit.code}
+    codes = {old for old, new in _province_pairs() if new == unit.code}
     return list(AdministrativeUnit.objects.filter(
         vintage=OLD, type=AdministrativeUnit.Type.PROVINCE, code__in=codes).order_by("code"))
 
@@ -117,3 +135,26 @@ def continued_by(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     codes = {k.new_province_code for k in conversion_links() if getattr(k, column) == unit.code}
     return list(AdministrativeUnit.objects.filter(
         vintage=NEW, type=AdministrativeUnit.Type.PROVINCE, code__in=codes).order_by("code"))
+
+
+def province_successor(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The new province in the register that the old province ``unit`` went into."""
+    if unit.vintage != OLD or unit.type != AdministrativeUnit.Type.PROVINCE:
+        return None
+    codes = {new for old, new in _province_pairs() if old == unit.code}
+    found = list(AdministrativeUnit.objects.filter(
+        vintage=NEW, type=AdministrativeUnit.Type.PROVINCE, code__in=codes))
+    return found[0] if len(found) == 1 else None
+
+
+def history_units(user: User) -> frozenset[int]:
+    """The old units whose history a new unit's staff read (accounts/hooks.history_units):
+    a new commune's predecessor communes, a new province's predecessor provinces (with
+    everything below them). An old unit's staff, a district's and the ministry's read
+    no more than their own scope (the ministry covers everything already)."""
+    unit = user.unit
+    if unit is None or unit.vintage != NEW:
+        return frozenset()
+    if unit.type == AdministrativeUnit.Type.COMMUNE:
+        return frozenset(link.old.pk for link in predecessors(unit))
+    return frozenset(p.pk for p in province_predecessors(unit))

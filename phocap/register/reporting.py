@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+import ibis.expr.types as ir
 import polars as pl
 
+from phocap import rules
 from phocap.engine.evaluate import evaluate
 from phocap.engine.result import Evaluation
 from phocap.engine.units import UNITS_SCHEMA
+from phocap.register import hooks
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, UnitYear
 from phocap.register.results import cached, subtree
@@ -38,11 +41,29 @@ def units_frame(unit: AdministrativeUnit, year: int) -> pl.DataFrame:
 
 
 def sources(unit: AdministrativeUnit, year: int) -> tuple[object, Evaluation, Figures]:
-    """The unit's survey table of the year, the engine's evaluation and the forms' figures."""
+    """The unit's survey table of the year, the engine's evaluation and the forms' figures;
+    under Decree 277 with the school side of its forms (class lists and attendance)."""
     frame = units_frame(unit, year)
     communes = frame.filter(pl.col("type") == "commune")["code"].to_list()
     table = survey_record(year, communes)
-    return table, evaluate(table, year, units=frame), figures.compute(table, year)
+    evaluation = evaluate(table, year, units=frame)
+    counted = figures.compute(table, year)
+    if "preschool_3_5" in rules.load(evaluation.ruleset).standards:
+        below = [u for u in subtree(unit) if u.type == "commune"]
+        counted = (counted.with_school_side(_school_side(below, year, communes, table))
+                   .with_establishments(hooks.preschool_establishments(below, year)))
+    return table, evaluation, counted
+
+
+def _school_side(below: list[AdministrativeUnit], year: int, communes: list[str],
+                 table: ir.Table) -> figures.SchoolSide:
+    """The forms' school-side figures (reports/figures.SCHOOL_SIDE): the class lists of the
+    unit's schools and of its children, read against the survey records of every pupil's
+    household, those of pupils living in another commune included."""
+    pupils = hooks.class_lists(below, year)
+    elsewhere = sorted(set(pupils["commune_code"].to_list()) - set(communes))
+    households = survey_record(year, [*communes, *elsewhere]) if elsewhere else table
+    return figures.school_side(households, year, pupils)
 
 
 class CheckedForms(TypedDict):

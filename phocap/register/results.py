@@ -25,6 +25,8 @@ from typing import TypeVar
 import polars as pl
 from django.core.cache import cache
 
+from phocap.accounts.models import Role, User
+from phocap.accounts.permissions import has_role
 from phocap.engine.evaluate import evaluate_counts
 from phocap.engine.outlook import compare
 from phocap.engine.people import people_behind
@@ -33,7 +35,8 @@ from phocap.engine.units import UNITS_SCHEMA
 from phocap.register import commune_counts, hooks, revisions
 from phocap.register.commune_counts import NEXT, NOW, cached_counts
 from phocap.register.engine_table import survey_record
-from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear, Village
+from phocap.register.models import AdministrativeUnit, Household, PersonYear, UnitYear, Village
+from phocap.register.scope import visible_communes
 from phocap.rules import STANDARD_NAMES_VI, Ruleset, RulesetError, for_year
 from phocap.rules.words import counted, label
 from phocap.units import vintage_for_year
@@ -292,6 +295,21 @@ def survey_years(communes: list[AdministrativeUnit]) -> list[int]:
         cache.set_many(stored, 7 * 24 * 3600)
         found |= stored
     return sorted({year for key in keys.values() for year in found[key]}, reverse=True)
+
+
+def scope_years(user: User) -> list[int]:
+    """The survey years with data anywhere the user reads, newest first: where a page
+    with no data of its own opens (kit/years.year_shown's ``scope``). The communes are
+    the user's scope (scope.visible_communes, a new unit's predecessors included); the
+    ministry, which reads no person but every unit's aggregates, reads every commune
+    with a household."""
+    if has_role(user, Role.MINISTRY_VIEWER):
+        communes = AdministrativeUnit.objects.filter(
+            type=AdministrativeUnit.Type.COMMUNE,
+            pk__in=Household.objects.values("commune_id").distinct())
+    else:
+        communes = visible_communes(user)
+    return survey_years(list(communes))
 
 
 def count_now(communes: list[AdministrativeUnit], year: int) -> None:

@@ -13,6 +13,13 @@ model they read is the schools' answer, asked through hooks.school_rows), so no 
 API call can forget it, and pages about a whole commune refuse them
 (permissions.reads_whole_units).
 
+Across the line of 1 July 2025, a new unit's staff also read its predecessors' history
+(permissions.history_units, from register/lineage.py): a new commune's the old communes
+that went into it, a new province's every commune of the old provinces that went into
+it. Those rows are history by construction (an old commune holds the survey years up to
+2024 only, lineage.py); reading them changes nothing of who may change them
+(permissions.may_edit compares the user's own commune).
+
 Uploads ask the same module before anything of the file is validated or
 previewed (``refuse_foreign_upload``): a file naming a commune the uploader may
 not edit (permissions.may_edit) is refused outright, naming the communes.
@@ -30,7 +37,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import is_school_staff, may_edit
+from phocap.accounts.permissions import history_units, is_school_staff, may_edit
 from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
@@ -51,9 +58,11 @@ def visible_communes(user: User) -> models.QuerySet[AdministrativeUnit]:
         return communes.none()
     unit = user.unit
     assert unit is not None  # unit_id is set
+    history = history_units(user)
     if unit.type == AdministrativeUnit.Type.COMMUNE:
-        return communes.filter(pk=unit.pk)
-    return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
+        return communes.filter(models.Q(pk=unit.pk) | models.Q(pk__in=history))
+    return communes.filter(models.Q(parent=unit) | models.Q(parent__parent=unit)
+                           | models.Q(parent__in=history) | models.Q(parent__parent__in=history))
 
 
 M = TypeVar("M", bound=models.Model)

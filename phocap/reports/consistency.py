@@ -28,7 +28,17 @@ from phocap.reports.forms.common import count, level_text, rate
 from phocap.reports.forms.literacy import CMC_1_RATES, XMC_4_CRITERIA, XMC_4_RATES
 from phocap.reports.forms.lower_secondary import THCS_CRITERIA, THCS_M2_RATES, THCS_TK_RATES
 from phocap.reports.forms.names import NAME_LISTS
-from phocap.reports.forms.preschool import MN_02_CRITERIA, MN_02_RATES
+from phocap.reports.forms.preschool import (
+    MN_02_CRITERIA,
+    MN_02_RATES,
+    PROGRAMME_AGES,
+    TCDK_AGE_GROUPS,
+    TCDK_COUNTS,
+    TCDK_RATES,
+    TE_PROGRAMME_ROWS,
+    TE_RATES,
+    recognised_text,
+)
 from phocap.reports.forms.primary import TH_02_CRITERIA, TH_02_RATES
 from phocap.reports.model import Form, Row, Value, shown
 
@@ -85,6 +95,14 @@ def _links() -> list[tuple[Cell, Cell]]:
 
 
 LINKS = _links()
+TE, TCDK = "MN-01-TE", "MN-01-TCDK"
+ATTENDING_3_5 = "preschool_3_5.attending"
+# MN-01-TE row → MN-01-TC,ĐK column holding the same figure for an age group.
+TE_TCDK = (
+    ("in_scope", "need"), ("attends_early_education", "attending"),
+    ("completed_programme", "completed"), ("disabled", "disabled"),
+    ("disabled_can_study", "dis_can"), ("disabled_can_study_enrolled", "dis_access"),
+)
 BAND = re.compile(r"a(\d+)_(\d+)")  # a band column of a form by age: "a6_10"
 # The figure each name list must match on its commune's forms.
 LIST_FIGURES: dict[str, Cell] = {
@@ -159,13 +177,133 @@ class Checker:
         for form in self.forms:
             if form.code.startswith("DS-"):
                 self.name_list(form)
+            elif form.code == TCDK:
+                self.tcdk(form)
             elif any(c.key == "level" for c in form.columns):
                 self.summary(form)
             else:
                 self.by_age(form)
+                if form.code == TE:
+                    self.te(form)
         for unit_code, forms in self.by_unit.items():
             self.links(unit_code, forms)
+            if TE in forms and TCDK in forms:
+                self.te_against_tcdk(forms[TE], forms[TCDK])
         return self.problems
+
+    def te(self, form: Form) -> None:
+        """MN-01-TE: each rate row is the quotient of its two rows (13 = 10/9, 19 = 18/10,
+        24 = 23/10), column by column; the criteria block repeats the rows' figures."""
+        for code, (numerator, denominator) in TE_RATES.items():
+            row, top, bottom = _row(form, code), _row(form, numerator), _row(form, denominator)
+            if row is None or top is None or bottom is None:
+                continue
+            for column in form.columns:
+                shown_top, shown_bottom = top.values.get(column.key), bottom.values.get(column.key)
+                band = BAND.fullmatch(column.key)
+                if code in TE_PROGRAMME_ROWS and band is not None:  # the total: ages 3–5
+                    lo, hi = max(int(band[1]), PROGRAMME_AGES[0]), min(int(band[2]),
+                                                                       PROGRAMME_AGES[1])
+                    shown_top, shown_bottom = (figure(form, numerator, lo, hi),
+                                               figure(form, denominator, lo, hi))
+                if not isinstance(shown_top, int) or not isinstance(shown_bottom, int):
+                    continue
+                self.differ(_where(form, row, column.key), row.values.get(column.key),
+                            rate(shown_top, shown_bottom), "tỷ lệ tính từ các dòng")
+        criteria = {r.code: r for r in form.appendix if r.code}
+        for code, block in criteria.items():
+            metric, ages = code.split(":")
+            lo, hi = (int(a) for a in ages.split("_"))
+            value = figure(form, metric, lo, hi)
+            where = f"{form.code} ({form.unit_code}), tiêu chí “{block.label}”"
+            if value is not None:
+                self.differ(where, block.values.get("count"), value,
+                            f"dòng “{_label(form, metric)}” của biểu")
+            unit = self.evaluation.unit(form.unit_code)
+            if unit.type != "commune":
+                continue
+            for criterion in self.criteria(unit.code):
+                if (criterion.fact, criterion.ages) == (metric, (lo, hi)):
+                    self.differ(where, block.values.get("count"), criterion.numerator,
+                                f"tử số của tiêu chí {criterion.key}")
+                    self.differ(where, block.values.get("rate"), criterion.rate,
+                                f"tỷ lệ của tiêu chí {criterion.key}")
+
+    def tcdk(self, form: Form) -> None:
+        """MN-01-TC,ĐK: rates from their columns (12 = 11/10, 14 = 13/11, 18 = 17/16); the
+        province's age rows the sums of its communes'; each commune's figures the engine's
+        counts of ND277's attending criterion and column 22 its result; a commune's block
+        the same on the province's form as on its own."""
+        for row in form.rows:
+            for key, (numerator, denominator) in TCDK_RATES.items():
+                top, bottom = row.values.get(numerator), row.values.get(denominator)
+                if isinstance(top, int) and isinstance(bottom, int):
+                    self.differ(_where(form, row, key), row.values.get(key), rate(top, bottom),
+                                "tỷ lệ tính từ các cột")
+        heads = [r for r in form.rows if ":" not in r.code]
+        for head in heads:
+            unit = self.evaluation.unit(form.unit_code if head.code == "total" else head.code)
+            self.differ(_where(form, head, "recognised"), head.values.get("recognised"),
+                        recognised_text(unit), "kết quả tính theo Nghị định 277")
+            if unit.type == "commune":
+                self._tcdk_criteria(form, unit.code)
+        communes = [r.code for r in heads if r.code != "total"]
+        whole = _row(form, "total")
+        for key in ("schools", "sites"):
+            parts = [_cell(form, code, key) for code in communes]
+            if whole is not None and all(isinstance(p, int) for p in parts):
+                self.differ(_where(form, whole, key), whole.values.get(key),
+                            sum(count(p) for p in parts), "tổng các xã")
+        for suffix, _, _, _ in TCDK_AGE_GROUPS:
+            total = _row(form, f"total:{suffix}")
+            if total is None:
+                continue
+            for key in (*TCDK_COUNTS, "classes"):
+                parts = [_cell(form, f"{code}:{suffix}", key) for code in communes]
+                if all(isinstance(p, int) for p in parts):
+                    self.differ(_where(form, total, key), total.values.get(key),
+                                sum(count(p) for p in parts), "tổng các xã")
+        for code in communes:
+            own = self.by_unit.get(code, {}).get(TCDK)
+            if own is None or own is form:
+                continue
+            for row in form.rows:
+                if row.code.split(":")[0] != code:
+                    continue
+                for key in TCDK_COUNTS:
+                    self.differ(_where(form, row, key), row.values.get(key),
+                                _cell(own, row.code, key),
+                                f"biểu {TCDK} của chính xã {code}")
+
+    def _tcdk_criteria(self, form: Form, commune: str) -> None:
+        for criterion in self.criteria(commune):
+            if criterion.key != ATTENDING_3_5 or criterion.ages is None:
+                continue
+            for key, expected, what in (("attending", criterion.numerator, "tử số"),
+                                        ("need", criterion.denominator, "mẫu số")):
+                cells = [_cell(form, f"{commune}:{suffix}", key)
+                         for suffix, _, _, _ in TCDK_AGE_GROUPS]
+                if all(isinstance(c, int) for c in cells):
+                    self.differ(f"{form.code} ({form.unit_code}), xã {commune}, cột "
+                                f"“{' – '.join(form.column(key).header)}” 3–5 tuổi",
+                                sum(count(c) for c in cells), expected,
+                                f"{what} của tiêu chí {criterion.key}")
+
+    def te_against_tcdk(self, te: Form, tcdk: Form) -> None:
+        """The same figure on both forms of a unit: TE's rows 6–10 and 23 for ages 3–4 and 5
+        against TC,ĐK's columns 10, 11, 13, 15–17 of the unit's own block (e.g. row 23
+        against column 13)."""
+        block = "total" if _row(tcdk, "total") is not None else te.unit_code
+        for suffix, _, lo, hi in TCDK_AGE_GROUPS:
+            row = _row(tcdk, f"{block}:{suffix}")
+            if row is None:
+                continue
+            for metric, key in TE_TCDK:
+                value = figure(te, metric, lo, hi)
+                if value is None:
+                    continue
+                self.differ(_where(tcdk, row, key), row.values.get(key), value,
+                            f"dòng “{_label(te, metric)}” {lo}–{hi} tuổi trên biểu {TE}")
 
     def criteria(self, unit_code: str) -> Iterable[CriterionResult]:
         for standard in self.evaluation.unit(unit_code).standards.values():

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from phocap import numbers
-from phocap.reports.model import Form
+from phocap.reports.model import Form, Row
 from phocap.reports.reconcile import Theirs, column_label, counted_columns
 from phocap.survey.limits import Limits, check_zip
 from phocap.survey.official.layout import letter_of
@@ -79,9 +79,13 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
         return {}, [Problem(ERROR, "no_header",
                             f"Không thấy dòng tiêu đề của biểu {form.code}: cần một dòng bắt đầu"
                             f" bằng “{first}” như phocap ghi.", name, sheet)]
-    depth = max(len(c.header) for c in form.columns)
+    depth = max(len(c.header) for c in form.columns) + (1 if form.column_numbers else 0)
     at = next(i for i, c in enumerate(form.columns) if c.key == "label")
-    by_label = {r.label: r for r in form.rows}
+    # A label may repeat (MN-01-TC,ĐK's "- Độ tuổi 5 tuổi" under each commune): rows are
+    # matched in the order phocap wrote them.
+    by_label: dict[str, list[Row]] = {}
+    for written in form.rows:
+        by_label.setdefault(written.label, []).append(written)
     counted = counted_columns(form)
     found: Theirs = {}
     problems: list[Problem] = []
@@ -90,14 +94,19 @@ def read_sheet(name: str, sheet: str, rows: list[tuple[Any, ...]], form: Form
         label = _text(cells[at]) if len(cells) > at else ""
         if not label:
             break  # the notes and signatures follow a blank line
-        row = by_label.get(label)
+        waiting = by_label.get(label)
+        row = waiting.pop(0) if waiting else None
         if row is None:
             problems.append(Problem(
                 ERROR, "unknown_row",
                 f"Cần tên một dòng của biểu {form.code} như phocap ghi; biểu không có dòng này.",
                 name, sheet, number + 1, letter_of(at), column_label(form.columns[at]), label))
             continue
+        if row.rate:
+            continue  # a row of rates (MN-01-TE rows 13, 19, 24) follows from the counts
         for column in counted:
+            if isinstance(row.values.get(column.key), str):
+                continue  # a mark, not a count ("x": MN-01-TC,ĐK's columns 3–6 per age)
             index = form.columns.index(column)
             raw = cells[index] if len(cells) > index else None
             try:

@@ -84,6 +84,7 @@ class Row:
     values: dict[str, Value]
     total: bool = False  # a totals row (bold, computed from the rows above)
     code: str = ""  # the unit code or person key the row stands for, for the checks
+    rate: bool = False  # a row of rates (MN-01-TE rows 13, 19, 24): shown as percentages
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,13 @@ class Form:
     notes: tuple[str, ...] = ()
     signatures: tuple[Signature, ...] = field(default_factory=tuple)
     place_date: str = ""  # "…, ngày … tháng … năm 2021" above the signatures
+    # The official template's own code, printed at the top right as on the paper form
+    # ("Mẫu: MN-01-TE"); empty for the forms laid out by us ("Mẫu TH-M1 – năm 2021").
+    mark: str = ""
+    column_numbers: tuple[str, ...] = ()  # a row under the header: "1", "7=8+9", …
+    # A block of criteria under the notes (MN-01-TE's "Tiêu chí / Số lượng / Tỉ lệ").
+    appendix_columns: tuple[Column, ...] = ()
+    appendix: tuple[Row, ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -279,11 +280,15 @@ class _Writer:
                                PageBreak()]
         out += [self.p(heading, "plain") for heading in form.headings]
         out += [Spacer(1, 3 * mm), self.p(form.title, "title"),
-                self.p(f"Biểu {form.code}", "hint"), Spacer(1, 3 * mm),
+                self.p(form.mark or f"Biểu {form.code}", "hint"), Spacer(1, 3 * mm),
                 form_table(form, width, size, cell)]
         if not form.rows:  # an empty list still goes in the dossier, saying so
             out.append(self.p("Không có ai trong danh sách này.", "centre"))
         out += [self.p(note, "small_italic") for note in form.notes]
+        if form.appendix:  # MN-01-TE's criteria block, as a table of its own
+            block = replace(form, columns=form.appendix_columns, rows=form.appendix,
+                            column_numbers=())
+            out += [Spacer(1, 3 * mm), form_table(block, width / 2, size, cell)]
         if form.signatures:
             tail: list[Flowable] = [Spacer(1, 4 * mm)]
             if form.place_date:

@@ -57,6 +57,9 @@ def form_table(form: Form, width: float, size: float, cell: Cell) -> Table:
     header: list[list[Paragraph | str]] = [["" for _ in form.columns] for _ in range(depth)]
     for head in cells:
         header[head.first_row][head.first_column] = cell(head.text, "head")
+    if form.column_numbers:  # the template's row of column numbers ("7=8+9"), repeated too
+        header.append([cell(number, "head") for number in form.column_numbers])
+        depth += 1
     body: list[list[Paragraph | str]] = []
     for row in form.rows:
         weight = "bold" if row.total else ""

@@ -43,8 +43,10 @@ from phocap.rules import citation
 Theirs = dict[str, dict[str, int]]
 """The ministry's figures of one form: row code → column key → count."""
 
-# Columns that hold no count of people: row numbers, labels, birth years, levels.
-NOT_COUNTS = frozenset({"stt", "label", "birth_year", "level"})
+# Columns that hold no count of people: row numbers, labels, birth years, levels, and
+# MN-01-TC,ĐK's ĐBKK mark and result.
+NOT_COUNTS = frozenset({"stt", "no", "label", "birth_year", "level", "difficult",
+                        "recognised"})
 # Rows counting everyone of an age, or a population the forms list apart from PPC.
 POPULATION_ROWS = frozenset({
     "total", "total__female", "total__minority", "total__female_minority", "disabled",

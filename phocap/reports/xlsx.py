@@ -47,6 +47,8 @@ def sheet_name(code: str, taken: set[str]) -> str:
 def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
     width = len(form.columns)
     row = 0
+    if form.mark:  # the official template's code, top right as on the paper form
+        sheet.write(0, width - 1, form.mark, styles["mark"])
     for line in form.headings:
         sheet.write(row, 0, line, styles["heading"])
         row += 1
@@ -54,8 +56,9 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
     sheet.merge_range(row, 0, row, width - 1, form.title, styles["title"])
     sheet.set_row(row, 24)
     row += 1
-    sheet.merge_range(row, 0, row, width - 1, f"Mẫu {form.code} – năm {form.year}",
-                      styles["subtitle"])
+    if not form.mark:
+        sheet.merge_range(row, 0, row, width - 1, f"Mẫu {form.code} – năm {form.year}",
+                          styles["subtitle"])
     row += 2
 
     depth = _header_depth(form)
@@ -67,6 +70,9 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
             sheet.merge_range(top + cell.first_row, cell.first_column, top + cell.last_row,
                               cell.last_column, cell.text, styles["header"])
     row = top + depth
+    for col, number in enumerate(form.column_numbers):
+        sheet.write(row, col, number, styles["header"])
+    row += 1 if form.column_numbers else 0
     sheet.freeze_panes(row, 2 if width > 2 else 0)
     sheet.repeat_rows(top, row - 1)
 
@@ -74,7 +80,7 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
         bold = "total_" if body.total else ""
         for col, column in enumerate(form.columns):
             value = body.values.get(column.key)
-            if column.rate:
+            if column.rate or (body.rate and isinstance(value, Fraction | type(None))):
                 style = styles[f"{bold}rate"]
             elif isinstance(value, numbers.Year):
                 style = styles[f"{bold}year"]
@@ -89,6 +95,7 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
     for note in form.notes:
         sheet.write(row, 0, note, styles["note"])
         row += 1
+    row = _write_appendix(sheet, form, row + 1, styles) if form.appendix else row
     _write_signatures(sheet, form, row + 1, width, styles)
 
     sheet.set_column(0, 0, 8 if form.columns[0].key == "stt" else 30)
@@ -100,6 +107,27 @@ def _write_form(sheet: Any, form: Form, styles: dict[str, Any]) -> None:
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _write_appendix(sheet: Any, form: Form, row: int, styles: dict[str, Any]) -> int:
+    """The criteria block under the notes (MN-01-TE): its header, then its rows; the first
+    column spans the table's label and number columns as on the template. Returns the row
+    after it."""
+    spans = [(0, 1)] + [(2 + i, 2 + i) for i in range(len(form.appendix_columns) - 1)]
+    for (left, right), column in zip(spans, form.appendix_columns, strict=True):
+        _merged(sheet, row, left, right, " – ".join(column.header), styles["header"])
+    row += 1
+    for body in form.appendix:
+        for (left, right), column in zip(spans, form.appendix_columns, strict=True):
+            value = body.values.get(column.key)
+            style = styles["rate" if column.rate else
+                           "number" if isinstance(value, int) else "text"]
+            if left == right:
+                sheet.write(row, left, _value(value), style)
+            else:
+                sheet.merge_range(row, left, row, right, _value(value), style)
+        row += 1
+    return row
 
 
 def _write_signatures(sheet: Any, form: Form, row: int, width: int,
@@ -135,6 +163,7 @@ def _styles(book: Workbook) -> dict[str, Any]:
     cell = {**base, "border": 1, "valign": "vcenter"}
     styles = {
         "heading": book.add_format({**base, "bold": True}),
+        "mark": book.add_format({**base, "bold": True, "align": "right"}),
         "title": book.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
         "subtitle": book.add_format({**base, "italic": True, "align": "center"}),
         "header": book.add_format({**cell, "bold": True, "align": "center",

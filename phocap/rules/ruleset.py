@@ -23,7 +23,12 @@ from typing import Any, Literal
 # The individual standards of docs/rules.md §2 (and §5) the engine knows how to count.
 FACTS: dict[str, str] = {
     "attends_preschool": "đang học mẫu giáo (hoặc đã vào tiểu học)",
+    "attends_early_education": "đang học nhóm trẻ, lớp mẫu giáo (hoặc đã vào tiểu học)",
+    "two_sessions": "học 2 buổi/ngày",
     "completed_preschool": "đã hoàn thành chương trình giáo dục mầm non",
+    "completed_programme_for_age": (
+        "đã hoàn thành chương trình giáo dục mầm non theo độ tuổi trong năm học trước"
+    ),
     "in_mg4_or_higher": "đang học lớp mẫu giáo 4 tuổi trở lên",
     "in_mg5_or_higher": "đang học lớp mẫu giáo 5 tuổi trở lên",
     "in_grade_1_or_higher": "đang học lớp 1 trở lên",

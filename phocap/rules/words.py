@@ -202,13 +202,30 @@ DOUBTS: dict[str, str] = {
         " 07/2016/TT-BGDĐT nhưng chưa tìm thấy trong văn bản; phocap chỉ báo cáo tỷ lệ, không"
         " áp ngưỡng nào và không dùng để xét công nhận, nên không mức đạt chuẩn nào phụ thuộc"
         " vào nó;"),
+    "preschool_3_5.completed": (
+        "Tỷ lệ hoàn thành chương trình được tính chung cho ba độ tuổi (một tỷ lệ, như dự thảo"
+        " Nghị định 277 và biểu MN-01-TE), không xét riêng từng tuổi; trẻ hoàn thành chương"
+        " trình tuổi a là trẻ a + 1 tuổi đã lên lớp trên (hoặc 6 tuổi đã hoàn thành chương"
+        " trình giáo dục mầm non). Biểu MN-01-TE tính theo chú thích của biểu (học 2 buổi/ngày,"
+        " nghỉ không quá 45 ngày) từ sổ điểm danh, nên số trên biểu có thể khác số ở đây;"),
+    "preschool_3_5.1.share_of_normal_communes": (
+        "Dự thảo Nghị định 277 yêu cầu 90% số xã “vùng thuận lợi”; phocap tính mọi xã không"
+        " thuộc danh sách đặc biệt khó khăn vào nhóm này. Nếu văn bản có thêm nhóm “vùng khó"
+        " khăn” với ngưỡng khác, các xã của nhóm đó đang bị xét chặt hơn (90%);"),
     "literacy.2.requires": (
         "Điều 21 Nghị định 20/2014/NĐ-CP không nói xã phải đạt xóa mù chữ mức độ 1 mới đạt"
         " mức độ 2; phocap đòi điều đó để không xã nào đạt mức độ 2 mà chưa đạt mức độ 1;"),
 }
 DOUBTS_BY_STANDARD: dict[str, str] = {
+    # D4–D6 of the legal review (docs/rules.md §5): the draft's thresholds, and the year
+    # the decree is first applied.
     "preschool_3_5": ("Ngưỡng này lấy từ bản dự thảo và tin báo về Nghị định 277/2025/NĐ-CP,"
-                      " chưa đọc được văn bản chính thức;"),
+                      " chưa đọc được văn bản chính thức; năm điều tra 2025 được xét theo Nghị"
+                      " định này dù Nghị định ký ngày 20/10/2025, sau thời điểm điều tra"
+                      " 30/9/2025, vì việc kiểm tra, công nhận năm 2025 diễn ra sau ngày đó và"
+                      " biểu mẫu năm học 2025–2026 đã theo Nghị định này (nếu cấp trên hướng dẫn"
+                      " chỉ xét từ năm 2026, kết quả trẻ 3–5 tuổi của năm 2025 chỉ để tham"
+                      " khảo);"),
 }
 # Who decides a recognition from 1 July 2025, where the texts read leave it open
 # (docs/rules.md §4; recognition/printing.authority_of): said beside the addressee.

@@ -5,7 +5,8 @@ may be written as the survey form writes them, with or without accents) has a
 row per pupil: "Lớp" (class name, e.g. 6A), "STT", "Họ và tên", "Ngày sinh"
 (a date or a year), "Giới tính", and optionally "Khối" (the grade, otherwise
 the leading NT, MG3–MG5 or number of the class name), "Dân tộc", "Thôn" and
-"Bán trú" (x for a semi-boarding pupil).
+"Bán trú" (x for a semi-boarding pupil) and "Tăng cường tiếng Việt" (x for a pupil
+given Vietnamese-language preparation this school year, MN-01-TE row 16).
 
 The import is all or nothing: every row is checked first, and any problem (a
 survey/problems.py Problem naming file, sheet, row, column and value, in
@@ -48,7 +49,7 @@ _SEX = next(c for c in COLUMNS if c.key == "sex")
 NAME_CHARS = Enrolment._meta.get_field("full_name").max_length
 CLASS_CHARS = SchoolClass._meta.get_field("name").max_length
 PUPIL_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "village_id",
-                "semi_boarding")
+                "semi_boarding", "vietnamese_preparation")
 
 
 @dataclass
@@ -93,6 +94,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
             continue
         grade_col = _column(sheet, "khoi", "khoi lop")
         boarding_col = _column(sheet, "ban tru", "hoc sinh ban tru")
+        preparation_col = _column(sheet, "tang cuong tieng viet", "tctv")
         data = sheet.data
         birth_date, birth_year = parse.birth(pl.col("birth_date"))
         typed = data.with_columns(
@@ -103,6 +105,8 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                         else pl.lit(None, pl.String)),
             _boarding=(parse.flag(pl.col(boarding_col)) if boarding_col
                        else pl.lit(False)),
+            _preparation=(parse.flag(pl.col(preparation_col)) if preparation_col
+                          else pl.lit(False)),
         )
         for row in typed.iter_rows(named=True):
             number = int(row[readers.ROW])
@@ -149,11 +153,16 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
             if boarding_col and row[boarding_col] and row["_boarding"] is None:
                 bad(boarding_col, "bad_boarding",
                     "Ghi “x” nếu học sinh bán trú, để trống nếu không.")
+            if preparation_col and row[preparation_col] and row["_preparation"] is None:
+                bad(preparation_col, "bad_preparation",
+                    "Ghi “x” nếu trẻ được tăng cường tiếng Việt trong năm học, để trống nếu "
+                    "không.")
             rows.append({
                 "class_name": class_name, "grade": grade, "pupil_no": row["_no"],
                 "full_name": name, "birth_date": row["_date"], "birth_year": row["_year"],
                 "sex": row["_sex"], "ethnicity": row["_ethnicity"] or "",
                 "village_id": village_id, "semi_boarding": bool(row["_boarding"]),
+                "vietnamese_preparation": bool(row["_preparation"]),
                 "sheet": sheet.name, "row": number,
                 "pupil_no_as_written": row["person_no"],
                 "pupil_no_header": sheet.headers.get("person_no", "STT"),

@@ -108,6 +108,8 @@ class PupilForm(CheckedForm):
     sex = forms.ChoiceField(label=_("giới tính"), choices=[("nam", "nam"), ("nữ", "nữ")])
     village = forms.ChoiceField(label=_("thôn"), required=False)
     semi_boarding = forms.BooleanField(label=_("bán trú"), required=False)
+    vietnamese_preparation = forms.BooleanField(label=_("tăng cường tiếng Việt"),
+                                                required=False)
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -178,6 +178,11 @@ class Enrolment(VersionedModel):
     distance_km = models.DecimalField(_("nhà cách trường (km)"), max_digits=5,
                                       decimal_places=1, null=True, blank=True)
     repeating = models.BooleanField(_("lưu ban"), default=False)
+    # Vietnamese-language preparation (tăng cường tiếng Việt) given this school year: a
+    # school's act for a pupil, not a household's answer, so it lives on the class list
+    # rather than the survey record (the ministry's template has no column for it).
+    # Counted on MN-01-TE row 16 (reports/figures.SCHOOL_SIDE).
+    vietnamese_preparation = models.BooleanField(_("tăng cường tiếng Việt"), default=False)
     left_on = models.DateField(_("ngày thôi học"), null=True, blank=True)
     left_reason = models.CharField(_("lý do thôi học"), max_length=120, blank=True)
 

@@ -370,7 +370,8 @@ def school_class(request: AuthedRequest, pk: int) -> HttpResponse:
             pupil = classlists.add_pupil(request.user, klass, {
                 "full_name": data["full_name"], "birth_year": data["birth_year"],
                 "birth_date": data["birth_date"], "sex": data["sex"], "village": village,
-                "semi_boarding": data["semi_boarding"]})
+                "semi_boarding": data["semi_boarding"],
+                "vietnamese_preparation": data["vietnamese_preparation"]})
             messages.success(request, _("Đã thêm học sinh; đã liên kết với sổ phổ cập.")
                              if pupil.person_id else
                              _("Đã thêm học sinh; chưa tìm thấy người tương ứng trong sổ phổ cập."))

@@ -2,18 +2,17 @@
 
 The ruleset is chosen from the data (2025 → nd277-2025). Commune criteria as encoded in
 nd277-2025.toml (normal / ĐBKK thresholds):
-  preschool_3_5.attending        ages 3–5 in a kindergarten class or primary  90% / 85%
-  preschool_3_5.completed_age_3  4-year-olds in MG4 or higher                 85% / 80%
-  preschool_3_5.completed_age_4  5-year-olds in MG5 or higher                 85% / 80%
-  preschool_3_5.completed_age_5  6-year-olds who completed preschool          85% / 80%
+  preschool_3_5.attending   ages 3–5 in a nursery group, kindergarten class or primary  90% / 85%
+  preschool_3_5.completed   ages 4–6, ONE rate (legal review D4): aged 4 in MG4 or higher,
+                            aged 5 in MG5 or higher, aged 6 who completed preschool     85% / 80%
 One level; a commune holds it when every applicable criterion passes.
 
-A. Attending: twenty 3-year-olds only ("yes" in MG3; of the rest one is in a nursery (NT)
-   class, which is not kindergarten, and the others are at home). The completion cohorts
-   (ages 4, 5, 6) are empty → not applicable.
+A. Attending: twenty 3-year-olds only ("yes" at a preschool: one of them in a nursery
+   group (NT), which the form's row 10 counts, the rest in MG3; the others at home). The
+   completion cohort (ages 4–6) is empty → not applicable.
      normal: 17/20 = 85% < 90% → 0;  18/20 = 90% → 1;  19/20 = 95% → 1
      ĐBKK:   16/20 = 80% < 85% → 0;  17/20 = 85% → 1;  18/20 = 90% → 1
-B. Each completion criterion: twenty children of the cohort's age; "yes" meet it, the rest
+B. Completion, one age at a time: twenty children of one age; "yes" meet it, the rest
    are one class behind (4-year-olds in MG3, 5-year-olds in MG4) or, at 6, in grade 1
    without a preschool completion year. Attending (ages 3–5) is 20/20 for ages 4 and 5
    and not applicable for age 6.
@@ -21,8 +20,11 @@ B. Each completion criterion: twenty children of the cohort's age; "yes" meet it
      ĐBKK:   15/20 = 75% < 80% → 0;  16/20 = 80% → 1;  17/20 = 85% → 1
 C. Ages (commune 79900): two 2-year-olds in NT; 6 aged 3 in MG3, 7 aged 4 in MG4, 6 aged 5
    in MG5 and 1 aged 5 already in grade 1; 3 aged 6 in grade 1 who completed preschool.
-   attending = 20/20 (ages 2 and 6 are outside 3–5); completed age 3: 7/7; age 4: 7/7
-   (grade 1 counts as MG5 or higher); age 5: 3/3 → 1.
+   attending = 20/20 (ages 2 and 6 are outside 3–5); completed = 7 (aged 4 in MG4) + 7
+   (aged 5: 6 in MG5, 1 in grade 1, which counts as MG5 or higher) + 3 (aged 6) = 17/17 → 1.
+F. One rate, not three (D4): ten aged 4 all in MG4, ten aged 5 of whom k are in MG5 and the
+   rest in MG4. k = 7: 17/20 = 85% → 1 (per age, 7/10 = 70% would have failed);
+   k = 6: 16/20 = 80% < 85% → 0.
 D. Province rule: ≥ 90% of the province's normal communes AND ≥ 85% of its ĐBKK communes.
    Each commune has one 3-year-old, in MG3 (recognised) or at home (not).
      70: normal 9/10 = 90% ✓ (at), ĐBKK 17/20 = 85% ✓ (at)          → 1
@@ -46,10 +48,8 @@ from phocap.engine.result import Evaluation
 
 Y = 2025
 ATTENDING = "preschool_3_5.attending"
-AGE_3 = "preschool_3_5.completed_age_3"
-AGE_4 = "preschool_3_5.completed_age_4"
-AGE_5 = "preschool_3_5.completed_age_5"
-KEYS = (ATTENDING, AGE_3, AGE_4, AGE_5)
+COMPLETED = "preschool_3_5.completed"
+KEYS = (ATTENDING, COMPLETED)
 
 # (commune, ĐBKK, criterion, yes of 20, level)
 CASES = [
@@ -60,7 +60,7 @@ CASES = [
     ("79005", True, ATTENDING, 17, 1),
     ("79006", True, ATTENDING, 18, 1),
 ]
-for offset, key in ((10, AGE_3), (20, AGE_4), (30, AGE_5)):
+for offset, key in ((10, 4), (20, 5), (30, 6)):
     CASES += [
         (f"790{offset + 1:02d}", False, key, 16, 0),
         (f"790{offset + 2:02d}", False, key, 17, 1),
@@ -70,6 +70,8 @@ for offset, key in ((10, AGE_3), (20, AGE_4), (30, AGE_5)):
         (f"790{offset + 6:02d}", True, key, 17, 1),
     ]
 AGES = "79900"
+# (commune, 5-year-olds of ten in MG5, level): case F
+ONE_RATE = [("79951", 7, 1), ("79952", 6, 0)]
 # province → (normal communes, recognised of them, ĐBKK communes, recognised of them, level)
 PROVINCES = {
     "70": (10, 9, 20, 17, 1),
@@ -88,13 +90,13 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
     for code, difficult, key, yes, _ in CASES:
         units.commune(code, "79", difficult)
         if key == ATTENDING:
-            survey.add(code, yes, age=3, current_class="MG3")
+            survey.add(code, yes - 1, age=3, current_class="MG3")
             survey.add(code, 1, age=3, current_class="NT")
-            survey.add(code, 19 - yes, age=3)
-        elif key == AGE_3:
+            survey.add(code, 20 - yes, age=3)
+        elif key == 4:
             survey.add(code, yes, age=4, current_class="MG4")
             survey.add(code, 20 - yes, age=4, current_class="MG3")
-        elif key == AGE_4:
+        elif key == 5:
             survey.add(code, yes, age=5, current_class="MG5")
             survey.add(code, 20 - yes, age=5, current_class="MG4")
         else:
@@ -107,6 +109,11 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
     survey.add(AGES, 6, age=5, current_class="MG5")
     survey.add(AGES, 1, age=5, current_class="1")
     survey.add(AGES, 3, age=6, current_class="1", preschool_completed=Y)
+    for code, in_mg5, _ in ONE_RATE:
+        units.commune(code, "79")
+        survey.add(code, 10, age=4, current_class="MG4")
+        survey.add(code, in_mg5, age=5, current_class="MG5")
+        survey.add(code, 10 - in_mg5, age=5, current_class="MG4")
     for province, (normal, normal_yes, difficult, difficult_yes, _) in PROVINCES.items():
         units.province(province)
         for i in range(1, normal + difficult + 1):
@@ -126,20 +133,23 @@ def test_ruleset_chosen_from_the_year(evaluation: Evaluation) -> None:
 @pytest.mark.parametrize(
     ("code", "difficult", "key", "yes", "level"),
     CASES,
-    ids=[f"{c[2].split('.')[1]}-{'dbkk' if c[1] else 'normal'}-{c[3]}of20" for c in CASES],
+    ids=[f"{'attending' if c[2] == ATTENDING else f'completed-age{c[2]}'}-"
+         f"{'dbkk' if c[1] else 'normal'}-{c[3]}of20" for c in CASES],
 )
 def test_commune_threshold(
-    evaluation: Evaluation, code: str, difficult: bool, key: str, yes: int, level: int
+    evaluation: Evaluation, code: str, difficult: bool, key: str | int, yes: int, level: int
 ) -> None:
+    age = None if key == ATTENDING else key
+    key = ATTENDING if age is None else COMPLETED
     result = criterion(evaluation, code, key)
     assert (result.numerator, result.denominator) == (yes, 20)
     thresholds = {ATTENDING: ("0.90", "0.85")}.get(key, ("0.85", "0.80"))
     assert result.threshold == Fraction(thresholds[difficult])
     assert result.passed is (level == 1)
     attending = criterion(evaluation, code, ATTENDING)
-    if key in (AGE_3, AGE_4):
+    if age in (4, 5):
         assert (attending.numerator, attending.denominator) == (20, 20)
-    elif key == AGE_5:
+    elif age == 6:  # outside 3–5
         assert attending.passed is None
     assert evaluation.unit(code).standards["preschool_3_5"].level == level
 
@@ -147,8 +157,19 @@ def test_commune_threshold(
 def test_ages(evaluation: Evaluation) -> None:
     got = {k: (criterion(evaluation, AGES, k).numerator, criterion(evaluation, AGES, k).denominator)
            for k in KEYS}
-    assert got == {ATTENDING: (20, 20), AGE_3: (7, 7), AGE_4: (7, 7), AGE_5: (3, 3)}
+    assert got == {ATTENDING: (20, 20), COMPLETED: (17, 17)}
     assert evaluation.unit(AGES).standards["preschool_3_5"].level == 1
+
+
+@pytest.mark.parametrize(("code", "in_mg5", "level"), ONE_RATE)
+def test_one_rate_over_the_three_programmes(
+    evaluation: Evaluation, code: str, in_mg5: int, level: int
+) -> None:
+    result = criterion(evaluation, code, COMPLETED)
+    assert (result.numerator, result.denominator) == (10 + in_mg5, 20)
+    assert not any(c.key.startswith("preschool_3_5.completed_age")
+                   for c in evaluation.unit(code).standards["preschool_3_5"].criteria)
+    assert evaluation.unit(code).standards["preschool_3_5"].level == level
 
 
 @pytest.mark.parametrize("province", list(PROVINCES))

@@ -65,10 +65,9 @@ SHARES = {
 }
 # docs/rules.md §5 and nd277-2025.toml: key → (fact, ages, threshold, ĐBKK threshold)
 ND277_CRITERIA = {
-    "preschool_3_5.attending": ("attends_preschool", (3, 5), "0.90", "0.85"),
-    "preschool_3_5.completed_age_3": ("in_mg4_or_higher", (4, 4), "0.85", "0.80"),
-    "preschool_3_5.completed_age_4": ("in_mg5_or_higher", (5, 5), "0.85", "0.80"),
-    "preschool_3_5.completed_age_5": ("completed_preschool", (6, 6), "0.85", "0.80"),
+    "preschool_3_5.attending": ("attends_early_education", (3, 5), "0.90", "0.85"),
+    # One rate over the programmes for ages 3–5, read a year later (legal review D4).
+    "preschool_3_5.completed": ("completed_programme_for_age", (4, 6), "0.85", "0.80"),
 }
 
 

@@ -8,7 +8,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from phocap.cli import app
-from phocap.reports.forms import CODES
+from phocap.reports.forms import CODES_BEFORE_ND277
 
 SURVEY = Path(__file__).parent.parent / "fixtures" / "survey" / "en.csv"
 runner = CliRunner()
@@ -21,7 +21,7 @@ def test_forms_of_a_district_and_its_name_lists(tmp_path: Path) -> None:
                                  "--names", str(names)])
     assert result.exit_code == 0, result.output
     assert "Các biểu khớp với kết quả tính và khớp nhau" in result.output
-    assert openpyxl.load_workbook(out).sheetnames == list(CODES)
+    assert openpyxl.load_workbook(out).sheetnames == list(CODES_BEFORE_ND277)
     assert len(openpyxl.load_workbook(names).sheetnames) == 8
 
 

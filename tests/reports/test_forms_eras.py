@@ -20,23 +20,32 @@ PROVINCE_2025 = Path(__file__).parents[1] / "fixtures" / "engine" / "province_pr
 
 def test_a_province_from_2025_lists_its_communes() -> None:
     """Province 80 (fixture README): 30 communes, each one child aged 3; 26 of them in MG3.
-    MN-01's band 3–5: 30 in PPC, 26 attending; the province is recognised for ages 3–5."""
+    From 2025 the preschool forms are MN-01-TE and MN-01-TC,ĐK (MN-01 and MN-02 are the
+    earlier years'): TE's 3-year-olds: 30 in PPC (row 9), 26 attending (row 10); TC,ĐK lists
+    the 30 communes under "TOÀN TỈNH", three rows each (the commune, ages 3–4, age 5); the
+    province is recognised for ages 3–5 ("Đạt" in column 22)."""
     result = validate(PROVINCE_2025 / "survey.csv", keep_records=True, check_units=False)
     assert result.report.ok and result.records is not None
     table = load(connect("duckdb"), result.records)
     evaluation = evaluate(table, units=read_units_file(PROVINCE_2025 / "units.csv"))
     figures = compute(table, 2025)
     forms = {f.code: f for f in forms_for(evaluation, figures, "80")}
-    mn = forms["MN-01"]
-    assert mn.title.endswith("TỪ 3 ĐẾN 5 TUỔI")
-    assert (mn.row("in_scope").values["a3_5"], mn.row("attends_preschool").values["a3_5"]) == (
-        30, 26)
-    assert mn.headings[0] == "Tỉnh: Tỉnh Thử Nghiệm Hai Cấp"
-    assert not any(h.startswith("Huyện") for h in mn.headings)
-    assert mn.signatures[1].title == "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert "MN-01" not in forms and "MN-02" not in forms
+    te, tcdk = forms["MN-01-TE"], forms["MN-01-TCDK"]
+    assert (te.row("in_scope").values["a3"], te.row("attends_early_education").values["a3"]) \
+        == (30, 26)
+    assert te.headings[0] == "Tỉnh: Tỉnh Thử Nghiệm Hai Cấp"
+    assert not any(h.startswith("Huyện") for h in te.headings)
+    assert len(tcdk.rows) == 3 + 30 * 3
+    assert tcdk.row("total").values["recognised"] == "Đạt"
+    assert tcdk.row("total:3_4").values["attending"] == 26
+    th = forms["TH-02"]
+    assert th.signatures[1].title == "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     assert len(forms["TH-02"].rows) == 30 + 1  # the communes, then the total
     commune_forms = [f for c in ("80001", "80010") for f in forms_for(evaluation, figures, c)]
-    assert commune_forms[0].headings[:2] == ("Tỉnh: Tỉnh Thử Nghiệm Hai Cấp", "Xã: Xã 01")
+    # The official templates head with "Xã:" then "Tỉnh:"; the others province first.
+    assert commune_forms[0].headings[:2] == ("Xã: Xã 01", "Tỉnh: Tỉnh Thử Nghiệm Hai Cấp")
+    assert commune_forms[2].headings[:2] == ("Tỉnh: Tỉnh Thử Nghiệm Hai Cấp", "Xã: Xã 01")
     assert check([*forms.values(), *commune_forms], evaluation) == []
 
 

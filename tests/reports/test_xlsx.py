@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from forms_fixture import YEAR, table_and_units
 
-from phocap.reports.forms import CODES, build_forms, name_lists
+from phocap.reports.forms import CODES_BEFORE_ND277, build_forms, name_lists
 from phocap.reports.xlsx import sheet_name, write_forms
 
 
@@ -28,7 +28,7 @@ def find(sheet: openpyxl.worksheet.worksheet.Worksheet, text: str) -> tuple[int,
 
 def test_one_sheet_per_form_named_by_code(workbook: openpyxl.Workbook) -> None:
     """Eleven forms, then four lists for each of the two communes (the second set numbered)."""
-    assert workbook.sheetnames[:11] == list(CODES)
+    assert workbook.sheetnames[:11] == list(CODES_BEFORE_ND277)
     assert workbook.sheetnames[11:15] == ["DS-MN", "DS-TH", "DS-THCS", "DS-XMC"]
     assert workbook.sheetnames[15] == "DS-MN (2)"
 

@@ -40,6 +40,37 @@ def tree(db: Any) -> dict[str, Any]:
             "people": people, "other_province": other_province}
 
 
+NEW = "2025-07-01"
+
+
+@pytest.fixture
+def after_line(tree: dict[str, Any]) -> dict[str, Any]:
+    """The units of 1 July 2025 over the tree, linked as the official conversion table
+    links their codes (register/lineage.py reads it by code):
+
+    new province 11 ← old province 11, with new communes 03202 ← old 03319 (whole; the
+    table's other predecessor, old 03202, is not in the tree), 03328 ← old 03322
+    (whole) and 03370 ← old 03370 (whole, the same code);
+    new province 01 ← old province 01, with 00097 ← old 00001 (whole), and the old
+    commune 00016 (added to district 001, without people) split between the new 00004
+    and 00008 (part of it into each).
+    """
+    from phocap.register.models import AdministrativeUnit
+
+    def unit(code: str, type_: str, parent: Any = None, vintage: str = NEW) -> Any:
+        return AdministrativeUnit.objects.create(
+            vintage=vintage, code=code, name=f"{type_} mới {code}", type=type_, kind=type_,
+            parent=parent)
+
+    province, other_province = unit("11", "province"), unit("01", "province")
+    communes = {code: unit(code, "commune", province) for code in ("03202", "03328", "03370")}
+    communes |= {code: unit(code, "commune", other_province)
+                 for code in ("00097", "00004", "00008")}
+    split = unit("00016", "commune", tree["communes"]["00001"].parent, vintage=OLD)
+    return tree | {"new": {"province": province, "other_province": other_province,
+                           "communes": communes}, "split": split}
+
+
 @pytest.fixture
 def file_villages(tree: dict[str, Any]) -> None:
     """The tree's household 0001 of 03319 and 03322 put in the village the survey fixtures

@@ -154,6 +154,61 @@ def test_writes_only_by_commune_staff_in_their_commune(
     assert Person.objects.get(pk=person.pk).full_name == person.full_name
 
 
+# Across the line of 1 July 2025 (permissions.history_units, docs/after-the-line.md): the
+# staff of a new unit (after_line fixture) read their predecessors' history and never
+# change it. (role, their new unit, the old commune tried, whether they read it)
+ACROSS: list[tuple[str, Any, str, bool]] = [
+    # New commune 03202 continues old 03319: its history, read-only.
+    ("commune_staff", lambda t: t["new"]["communes"]["03202"], "03319", True),
+    # Old 03322 went into new 03328, not 03202: it does not exist for 03202's staff.
+    ("commune_staff", lambda t: t["new"]["communes"]["03202"], "03322", False),
+    # New province 11 continues old province 11: old district 101's commune 03370.
+    ("province_reviewer", lambda t: t["new"]["province"], "03370", True),
+]
+
+
+@pytest.mark.parametrize(("role", "unit_of", "code", "reads"), ACROSS,
+                         ids=["predecessor", "not-a-predecessor", "new-province-old-district"])
+@pytest.mark.parametrize(("page", "method", "url", "data"), PAGES, ids=[p[0] for p in PAGES])
+def test_a_new_unit_reads_its_predecessors_history_and_changes_nothing(
+        after_line: Any, make_user: Any, role: str, unit_of: Any, code: str, reads: bool,
+        page: str, method: str, url: Any, data: Any) -> None:
+    from phocap.accounts.permissions import covers, may_edit
+
+    PersonYear.objects.create(person=after_line["people"][code], survey_year=YEAR,
+                              current_class="5", class_level="primary", class_grade=5)
+    user = make_user(role, unit_of(after_line))
+    commune = after_line["communes"][code]
+    assert (covers(user, commune), may_edit(user, commune)) == (reads, False)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    target = targets(after_line, code)
+    person = Person.objects.get(pk=target["person"].pk)
+    before = AuditEntry.objects.filter(action__in=["create", "update", "delete"]).count()
+    if method == "GET":
+        response = client.get(url(target))
+        expected = ({403} if page in EDITOR_PAGES else {200}) if reads else {404}
+    else:
+        response = client.post(url(target), data(target) if callable(data) else data)
+        expected = {403} if reads else {404}
+    assert response.status_code in expected, response.status_code
+    assert AuditEntry.objects.filter(action__in=["create", "update", "delete"]).count() == before
+    assert Person.objects.get(pk=person.pk).full_name == person.full_name
+    if not reads:
+        assert person.full_name.encode() not in response.content
+
+
+def test_a_new_province_opens_an_old_district_of_its_predecessor(after_line: Any,
+                                                                   make_user: Any) -> None:
+    client = signed_in(make_user, "province_reviewer", after_line["new"]["province"])
+    for district in after_line["districts"]:
+        assert client.get(f"/units/{district.pk}/").status_code == 200
+    assert client.get(f"/units/{after_line['province'].pk}/").status_code == 200
+    far = after_line["communes"]["00001"]
+    assert client.get(f"/units/{far.parent_id}/").status_code == 404
+    assert client.get(f"/units/{far.pk}/").status_code == 404
+
+
 def school_reads(tree: dict[str, Any], login: str, page: str,
                  target: dict[str, Any]) -> tuple[int, bytes]:
     client = Client()

@@ -307,7 +307,7 @@ def demo_world(tmp_path: Path) -> dict[str, Any]:
     from phocap.recognition import workflow
     from phocap.register.models import ImportJob, PersonYear
     from phocap.register.results import cached_results
-    from phocap.reports.forms import CODES
+    from phocap.reports.forms import CODES_BEFORE_ND277
     from phocap.schools.models import Enrolment, Staff
 
     call_command("loaddemo", people=3000, output=tmp_path / "demo", stdout=io.StringIO())
@@ -346,7 +346,7 @@ def demo_world(tmp_path: Path) -> dict[str, Any]:
             "household": repeater.person.household, "person": repeater.person,
             "school": school, "class": day.klass, "day": day, "enrolment": enrolment,
             "staff": teacher, "dossier": dossier, "import": job,
-            "user": User.objects.get(username="truong"), "forms": CODES,
+            "user": User.objects.get(username="truong"), "forms": CODES_BEFORE_ND277,
             "criteria": criteria}
 
 

@@ -174,3 +174,23 @@ def test_the_reconciliation_page_says_why(surveyed: dict[str, Any], officer: Any
     assert page.count("không có ai cùng họ tên, năm sinh, giới tính trong sổ") == 2
     assert page.count('class="ambiguous"') == 1
     assert "người này đã ứng với học sinh khác" in page
+
+
+def test_vietnamese_preparation_is_read_from_its_column(
+        surveyed: dict[str, Any], officer: Any, school: School, tmp_path: Path) -> None:
+    """"Tăng cường tiếng Việt": x marks the pupil (MN-01-TE row 16); blank does not; any
+    other value is refused with its row, like "Bán trú"."""
+    good = tmp_path / "mg.csv"
+    good.write_text("Lớp,STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Tăng cường tiếng Việt\n"
+                    "MG5A,1,Giàng Thị Mai,2020,nữ,Mông,x\n"
+                    "MG5A,2,Giàng A Páo,2020,nam,Mông,\n", encoding="utf-8")
+    classlists.import_file(officer, school, YEAR, good, "mg.csv")
+    assert sorted(Enrolment.objects.filter(klass__name="MG5A")
+                  .values_list("pupil_no", "vietnamese_preparation")) == [(1, True), (2, False)]
+    bad = tmp_path / "mg-bad.csv"
+    bad.write_text("Lớp,STT,Họ và tên,Ngày sinh,Giới tính,Tăng cường tiếng Việt\n"
+                   "MG5B,1,Giàng Thị Mai,2020,nữ,có lẽ\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        classlists.import_file(officer, school, YEAR, bad, "mg-bad.csv")
+    assert [(p.code, p.row, p.value) for p in raised.value.problems] == [
+        ("bad_preparation", 2, "có lẽ")]

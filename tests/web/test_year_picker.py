@@ -114,3 +114,25 @@ def test_a_school_year_is_recorded_ahead_of_its_survey(
     assert client.get(f"/schools/{school.pk}/", {"year": "2023"}).context["year"] == 2023
     calendar = client.get(f"/attendance/schools/{school.pk}/calendar/", {"year": "2023"})
     assert calendar.context["year"] == 2023
+
+
+# A page with no data of its own passes the years with data in the user's scope (a new
+# commune of 1 July 2025 before its first survey: its predecessors' years). Expected:
+# nothing available, scope {2022, 2023}: no year asked → 2023 (the newest); "2022" → 2022;
+# "2025" → 2023 (nearest); the page's own years win whenever it has any ({2021} → 2021,
+# "2023" → 2021); nothing anywhere → last year's survey (2025 on 5 January 2026).
+SCOPED = [((), "", 2023), ((), "2022", 2022), ((), "2025", 2023), ((2021,), "", 2021),
+          ((2021,), "2023", 2021)]
+
+
+@pytest.mark.parametrize(("available", "asked", "shown"), SCOPED)
+def test_a_page_without_data_opens_on_the_newest_year_of_the_users_scope(
+        available: tuple[int, ...], asked: str, shown: int) -> None:
+    request = RequestFactory().get("/", {"year": asked} if asked else {})
+    assert year_shown(request, available, scope=[2022, 2023]) == shown
+
+
+@pytest.mark.parametrize("asked", ["", "2022"])
+def test_with_no_data_anywhere_a_page_opens_on_last_years_survey(asked: str) -> None:
+    request = RequestFactory().get("/", {"year": asked} if asked else {})
+    assert year_shown(request, (), scope=(), today=dt.date(2026, 1, 5)) == 2025

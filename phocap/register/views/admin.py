@@ -33,7 +33,7 @@ from phocap.accounts.models import Role, User
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.once import once
 from phocap.kit.years import EVERY_YEAR, year_shown
-from phocap.register import audit, freezing
+from phocap.register import audit, freezing, lineage
 from phocap.register.admin_forms import (
     ASSIGNABLE_ROLES,
     DifficultYearForm,
@@ -66,6 +66,18 @@ def province_units(province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]
     """The province and every unit below it (districts, if the vintage has them, and communes)."""
     return AdministrativeUnit.objects.filter(
         Q(pk=province.pk) | Q(parent=province) | Q(parent__parent=province))
+
+
+def managed_units(province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """The units whose accounts the province's administrator manages: its own and, for a
+    province of 1 July 2025, those of the old provinces that went into it, where the
+    accounts `carryaccounts` could not move wait (a split commune's officers: which new
+    commune each now serves is the administrator's choice, register/carry.py). They are
+    moved to a unit of the province itself: the edit form offers no other."""
+    found = province_units(province)
+    for old in lineage.province_predecessors(province):
+        found = found | province_units(old)
+    return found
 
 
 def _level(path: str = "") -> Case:
@@ -102,7 +114,7 @@ def _breadcrumbs(province: AdministrativeUnit) -> list[AdministrativeUnit]:
 @province_admin
 def users(request: AuthedRequest, province: AdministrativeUnit) -> HttpResponse:
     """Every account of the province and the units below it, filtered by unit or role."""
-    units = province_units(province)
+    units = managed_units(province)
     found = (User.objects.filter(unit__in=units).select_related("unit")
              .order_by(_level("unit__"), "unit__code", "username"))
     unit_filter = request.GET.get("unit", "")
@@ -154,7 +166,8 @@ def user_edit(request: AuthedRequest, province: AdministrativeUnit, pk: int) -> 
     (403): administrators are the operator's to manage, see register/admin_forms.py.
     """
     units = province_units(province)
-    user = get_object_or_404(User.objects.select_related("unit"), pk=pk, unit__in=units)
+    user = get_object_or_404(User.objects.select_related("unit"), pk=pk,
+                             unit__in=managed_units(province))
     if user.role not in ASSIGNABLE_ROLES:
         raise PermissionDenied
     initial = {"full_name": user.get_full_name(), "role": user.role, "unit": user.unit,

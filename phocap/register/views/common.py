@@ -1,6 +1,9 @@
-"""What the register's views share: finding a unit in scope, its communes, the breadcrumbs.
+"""What the register's views share: finding a unit in scope, its communes, the breadcrumbs,
+what a unit's pages say about the line of 1 July 2025.
 
-The survey year a page shows is read by the kit's one year picker (kit/years.py)."""
+The survey year a page shows is read by the kit's one year picker (kit/years.py); a
+register page with no data of its own opens on the newest year of the user's scope
+(``year_of``)."""
 
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import covers, reads_whole_units, sees_people
+from phocap.accounts.permissions import covers, reads_history, reads_whole_units, sees_people
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.years import year_shown
+from phocap.register import lineage
 from phocap.register.models import AdministrativeUnit
+from phocap.register.results import scope_years
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
@@ -70,3 +76,33 @@ def breadcrumbs(unit: AdministrativeUnit, user: User) -> list[AdministrativeUnit
 
 def page_of(request: AuthedRequest, items: _SupportsPagination[T], per_page: int = 50) -> Page[T]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def year_of(request: AuthedRequest, years: list[int]) -> int:
+    """The year a register page about a unit shows (kit/years.year_shown): ?year=, else
+    the unit's newest year with data; a unit with none (a new commune or province before
+    its first survey under the list of 1 July 2025) opens on the newest year with data
+    in the user's scope, where its predecessors' pages are linked (``lineage_of``)."""
+    return year_shown(request, years, scope=() if years else scope_years(request.user))
+
+
+def lineage_of(user: User, unit: AdministrativeUnit) -> dict[str, object]:
+    """What a unit's pages say about the line of 1 July 2025 (docs/after-the-line.md):
+
+    - ``reads_history``: the user reads this unit as history only (an old unit they
+      cover through their new unit, or a history-only account), so the page says so;
+    - ``split``: an old commune split among several new communes, marked "một phần đã
+      chuyển sang xã khác";
+    - ``predecessors``: for a new commune or province, the old units before it that the
+      user covers, each marked when only part of it came here.
+    """
+    found: dict[str, object] = {"reads_history": reads_history(user, unit),
+                                "split": lineage.is_split(unit),
+                                "first_year_after": lineage.FIRST_YEAR_AFTER}
+    if unit.type == AdministrativeUnit.Type.COMMUNE:
+        before = [(link.old, not link.whole) for link in lineage.predecessors(unit)]
+    else:
+        before = [(old, False) for old in lineage.province_predecessors(unit)]
+    found["predecessors"] = [{"unit": old, "part": part} for old, part in before
+                             if covers(user, old)]
+    return found

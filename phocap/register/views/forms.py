@@ -25,7 +25,9 @@ from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
+    lineage_of,
     whole_unit,
+    year_of,
 )
 from phocap.reports.model import Form, header_cells, shown
 from phocap.reports.xlsx import write_forms
@@ -43,11 +45,11 @@ def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
     years = survey_years(communes)
-    year = year_shown(request, years)
+    year = year_of(request, years)
     # A year nobody surveyed has no forms to fill: the page says so (kit/empty.py)
     # instead of printing zeros, or failing on rules that do not know the unit.
     built = cached_forms(unit, year) if year in years else {"forms": [], "problems": []}
-    return render(request, "register/forms.html", {
+    return render(request, "register/forms.html", lineage_of(request.user, unit) | {
         "unit": unit, "year": year, "years": years, "has_data": year in years,
         "breadcrumbs": breadcrumbs(unit, request.user),
         "forms": built["forms"], "disagreements": built["problems"],
@@ -81,9 +83,12 @@ def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
                         "number": not isinstance(row.values.get(c.key), str)}
                        for c in found.columns]}
             for row in found.rows]
+    appendix = [[{"text": shown(row.values.get(c.key)),
+                  "number": not isinstance(row.values.get(c.key), str)}
+                 for c in found.appendix_columns] for row in found.appendix]
     return render(request, "register/form.html", {
         "unit": unit, "year": year, "breadcrumbs": breadcrumbs(unit, request.user),
-        "form": found, "header": _header_rows(found), "body": body,
+        "form": found, "header": _header_rows(found), "body": body, "appendix": appendix,
     })
 
 

@@ -106,10 +106,14 @@ def _grid(form: Form, comparisons: dict[tuple[str, str], Comparison],
     figure (as kept, or as just sent when it was refused), phocap's figure as its hint."""
     grid = []
     for row in form.rows:
-        cells = []
+        cells: list[dict[str, object]] = []
         for column in counted_columns(form):
             name = f"c:{row.code}:{column.key}"
-            cell = comparisons[(row.code, column.key)]
+            cell = comparisons.get((row.code, column.key))
+            if cell is None:  # no count here: a rate row, or a cell the form leaves empty
+                cells.append({"name": "", "title": column_label(column), "ours": None,
+                              "value": ""})
+                continue
             value = posted.get(name, "") if posted else (
                 "" if cell.theirs is None else str(cell.theirs))
             cells.append({"name": name, "title": column_label(column), "ours": cell.ours,

@@ -55,9 +55,11 @@ from phocap.register.views.common import (
     breadcrumbs,
     commune_with_people,
     communes_below,
+    lineage_of,
     page_of,
     unit_in_scope,
     whole_unit,
+    year_of,
 )
 from phocap.rules import STANDARD_NAMES_VI, citation, ruleset_title
 from phocap.rules.words import SHORT_VI, counted, deciding, explained, label, verdict_note
@@ -113,11 +115,11 @@ def _coverage(own: UnitResult | None, child_type: str) -> dict[str, object]:
 def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
-    year = year_shown(request, survey_years(communes))
+    year = year_of(request, survey_years(communes))
     evaluation = cached_results(found, year)
     by_code = {u.code: u for u in evaluation.units}
     own = by_code.get(found.code)
-    context: dict[str, Any] = {
+    context: dict[str, Any] = lineage_of(request.user, found) | {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user)[:-1],
         "standards": standards_of(own) if own else [],
@@ -240,7 +242,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
     criterion, which and what it means (rules/words.py)."""
     found = whole_unit(request, pk)
     communes = communes_below(found)
-    year = year_shown(request, survey_years(communes))
+    year = year_of(request, survey_years(communes))
     evaluation = cached_results(found, year)
     own = next((u for u in evaluation.units if u.code == found.code), None)
     children = [u for u in evaluation.units if u.parent_code == found.code]
@@ -263,7 +265,8 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         standards = []  # nothing to judge: the page says so (kit/empty.py)
     child = AdministrativeUnit.objects.filter(parent=found).first()
     return render(request, "register/results.html", _coverage(own, child.type if child else
-                                                             "commune") | {
+                                                             "commune")
+                  | lineage_of(request.user, found) | {
         "unit": found, "year": year, "years": survey_years(communes),
         "breadcrumbs": breadcrumbs(found, request.user),
         "standards": standards, "ruleset": ruleset_title(evaluation.ruleset),
