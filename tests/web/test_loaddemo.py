@@ -69,6 +69,9 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     assert not flags[2025]["03334"]  # a ward, from 03334 Xã Thanh Xương (not ĐBKK) alone
     entries = AuditEntry.objects.count()
     assert entries > 2 * people and not AuditEntry.objects.exclude(user=None).exists()
+    # The accounts carried across the line, one entry each: xa, truong, tinh, quantri
+    # moved, huyen history only.
+    assert AuditEntry.objects.filter(model="user", action="update").count() == 5
 
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {"xa": Role.COMMUNE_STAFF, "truong": Role.SCHOOL_STAFF,
@@ -80,8 +83,9 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     staff = User.objects.get(username="xa")
     assert staff.unit is not None and (staff.unit.code, staff.unit.vintage) == ("03202", NEW)
     assert User.objects.get(username="truong").unit == staff.unit
-    district = User.objects.get(username="huyen").unit
-    assert district is not None and (district.code, district.vintage) == ("100", OLD)
+    huyen = User.objects.get(username="huyen")
+    assert huyen.unit is not None and (huyen.unit.code, huyen.unit.vintage) == ("100", OLD)
+    assert huyen.history_only  # no districts after 1 July 2025 (register/carry.py)
     for username in ("tinh", "quantri"):
         assert User.objects.get(username=username).unit == staff.unit.parent
     assert staff.unit.parent is not None and staff.unit.parent.code == "11"
@@ -128,7 +132,9 @@ def test_up_to_2024_the_accounts_stay_on_the_old_units(tmp_path: Path) -> None:
     call_command("loaddemo", people=600, until=2022, output=tmp_path, stdout=io.StringIO())
     staff = User.objects.get(username="xa")
     assert staff.unit is not None and (staff.unit.code, staff.unit.vintage) == ("03319", OLD)
-    assert User.objects.get(username="tinh").unit == User.objects.get(username="huyen").unit.parent
+    huyen = User.objects.get(username="huyen")
+    assert huyen.unit is not None and not huyen.history_only
+    assert User.objects.get(username="tinh").unit == huyen.unit.parent
     assert not PersonYear.objects.filter(survey_year__gt=2022).exists()
 
 

@@ -52,6 +52,7 @@ from phocap.attendance import demo as attendance_demo
 from phocap.numbers import integer, school_year
 from phocap.register import crossing as register_crossing
 from phocap.register import importing, lineage
+from phocap.register.carry import carry_accounts
 from phocap.register.freezing import carried_on
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear
 from phocap.schools import demo as schools_demo
@@ -131,13 +132,13 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
 
-        first = years[0]
+        first, last = years[0], years[-1]
         demo = first.communes[min(p.commune.code for p in run.plans if p.people > 0)]
-        last = years[-1]
-        commune = demo if last.year < lineage.FIRST_YEAR_AFTER else next(
-            link.new for link in lineage.successors(demo))
+        crossed = last.year >= lineage.FIRST_YEAR_AFTER
+        self._accounts(demo, crossed)
+        commune = User.objects.get(username="xa").unit
+        assert commune is not None  # the demo commune, or the new commune it went into
         self._commune_files(last.records, commune, out)
-        self._accounts(commune, demo)
         self._schools(years[-2:], options["seed"])
         took = numbers.decimal(numbers.exact(time.perf_counter() - started), 1)
         self.stdout.write(f"Xong trong {took} giây.")
@@ -267,23 +268,29 @@ class Command(BaseCommand):
         write_xlsx(bad, wrong.to_batches())
         self.stdout.write(f"Tệp của xã mẫu {commune.name}: {good}; bản có một lỗi: {bad}")
 
-    def _accounts(self, commune: AdministrativeUnit, demo: AdministrativeUnit) -> None:
-        """The demo accounts: the commune's and the school's at ``commune`` (the demo commune
-        ``demo``, or the new commune that received it), the district reviewer at
-        ``demo``'s district, the province's at ``commune``'s province, the ministry's at
-        none."""
+    def _accounts(self, demo: AdministrativeUnit, crossed: bool) -> None:
+        """The demo accounts, made on the units of the demo's first year (the demo commune,
+        its district and province; the ministry's on none) and, once the demo has crossed
+        1 July 2025, carried across as an office carries them (register/carry.py: the
+        commune's and school's to the new commune that received the demo commune, the
+        province's to the new province, the district's kept as history only). An account
+        made before keeps its unit, so a second run changes nothing."""
         district = demo.parent
-        province = commune.parent if commune.parent is not None and not lineage.is_old(
-            commune) else district.parent if district is not None else None
-        units = {"commune": commune, "district": district, "province": province, None: None}
-        rows = []
+        province = district.parent if district is not None else None
+        units = {"commune": demo, "district": district, "province": province, None: None}
         for username, role, level in ACCOUNTS:
-            user, _ = User.objects.update_or_create(
+            user, _ = User.objects.get_or_create(
                 username=username, defaults={"role": role, "unit": units[level]})
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
-            unit = units[level]
-            rows.append((username, str(role.label), unit.name if unit is not None else "—"))
+        if crossed:
+            carry_accounts()
+        rows = []
+        for username, role, _level in ACCOUNTS:
+            user = User.objects.select_related("unit").get(username=username)
+            unit = user.unit
+            rows.append((username, str(role.label), "—" if unit is None else unit.name
+                         + (" (chỉ xem lịch sử)" if user.history_only else "")))
         widths = [max(len(r[i]) for r in [("Tên đăng nhập", "Vai trò", "Đơn vị"), *rows])
                   for i in range(3)]
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {PASSWORD}):")
