@@ -30,7 +30,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -101,15 +101,16 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
                 "person__sex", "person__ethnicity", "person__household__village_id",
                 "person__household__commune_id")
         .order_by("current_school", "person__full_name", "person_id"))
-    by_school: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    by_school: dict[str, list[Mapping[str, object]]] = defaultdict(list)
     for row in pupils:
         found = _CODE.match(row["current_school"])
         if found and norms.level_of_grade(_grade(row["current_class"])) is not None:
             by_school[row["current_school"]].append(row)
     created: Counter[str] = Counter()
     entries: list[audit.Entry] = []
-    homes: dict[str, int] = {
-        code: Counter(r["person__household__commune_id"] for r in rows).most_common(1)[0][0]
+    homes = {  # each school's commune: where most of its pupils live
+        code: cast(int, Counter(r["person__household__commune_id"] for r in rows)
+                   .most_common(1)[0][0])
         for code, rows in by_school.items()}
     kinds = Counter((homes[code], _CODE.match(code).group(1))  # type: ignore[union-attr]
                     for code in by_school)
