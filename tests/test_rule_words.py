@@ -136,8 +136,12 @@ def test_the_explanation_reads_as_the_issue_asks() -> None:
     """What is uncertain, what phocap does meanwhile, what it means for the result."""
     assert words.explained("preschool_3_5.attending", "unverified") == (
         "Chưa kiểm chứng: Ngưỡng này lấy từ bản dự thảo và tin báo về Nghị định"
-        " 277/2025/NĐ-CP, chưa đọc được văn bản chính thức; phocap dùng tạm để tính. Nếu"
-        " văn bản chính thức khác, kết quả có thể thay đổi.")
+        " 277/2025/NĐ-CP, chưa đọc được văn bản chính thức; năm điều tra 2025 được xét theo"
+        " Nghị định này dù Nghị định ký ngày 20/10/2025, sau thời điểm điều tra 30/9/2025, vì"
+        " việc kiểm tra, công nhận năm 2025 diễn ra sau ngày đó và biểu mẫu năm học 2025–2026"
+        " đã theo Nghị định này (nếu cấp trên hướng dẫn chỉ xét từ năm 2026, kết quả trẻ 3–5"
+        " tuổi của năm 2025 chỉ để tham khảo); phocap dùng tạm để tính. Nếu văn bản chính"
+        " thức khác, kết quả có thể thay đổi.")
     # D1: the province's literacy-1 share names the other reading and its 81%.
     assert "81% số xã" in words.explained("literacy.1.share_of_communes", "interpretation")
     # An entry nothing particular is known of (a norm) still says what the mark means.

@@ -20,7 +20,8 @@ per year either, are pinned the same way for the recognition conditions
 (schools/conditions.py). Everything else a frozen year's result is computed
 from is kept per year and refused for that year: its records and moves, new
 members, a file of the year, a merge moving its records, the roll-over into
-it, the ĐBKK flag, and the schools' yearly facts, classes and monitoring officer.
+it, the ĐBKK flag, and the schools' yearly facts (their monitoring persons among them)
+and classes.
 
 The check itself, and the hold an import in progress keeps on its communes,
 are the register's (register/freezing.py): every write path asks there, and

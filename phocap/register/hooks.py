@@ -44,9 +44,9 @@ school_conditions: Hook[[Iterable[AdministrativeUnit], int], dict[str, dict[str,
 
 @dataclass(frozen=True)
 class Unmet:
-    """Why a commune's conditions for a standard fail: a school (its pk, for the link, and
-    name) and the norms it misses with their arithmetic, or, with no school, the
-    commune's own want (no monitoring officer)."""
+    """Why a commune's conditions for a standard fail or are not assessed: a school (its pk,
+    for the link, and name) and the conditions it misses with their arithmetic, or has
+    not entered; ``school`` None for a want of the commune's own."""
 
     school: int | None
     name: str

@@ -4,9 +4,13 @@ A class list file (CSV, XLSX or XLS, read by survey/readers.py, so the headers
 may be written as the survey form writes them, with or without accents) has a
 row per pupil: "Lớp" (class name, e.g. 6A), "STT", "Họ và tên", "Ngày sinh"
 (a date or a year), "Giới tính", and optionally "Khối" (the grade, otherwise
-the leading NT, MG3–MG5 or number of the class name), "Dân tộc", "Thôn" and
-"Bán trú" (x for a semi-boarding pupil) and "Tăng cường tiếng Việt" (x for a pupil
-given Vietnamese-language preparation this school year, MN-01-TE row 16).
+the leading NT, MG3–MG5 or number of the class name), "Dân tộc", "Thôn",
+"Bán trú" (x for a semi-boarding pupil), "Tăng cường tiếng Việt" (x for a pupil
+given Vietnamese-language preparation this school year, MN-01-TE row 16) and
+"2 buổi/ngày" (x when the pupil's class studies two sessions a day, blank for one:
+the staffing norms differ by it, and every row of a class must say the same; without
+the column a new class is taken to study two sessions and an existing one keeps what
+it had).
 
 The import is all or nothing: every row is checked first, and any problem (a
 survey/problems.py Problem naming file, sheet, row, column and value, in
@@ -95,6 +99,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
         grade_col = _column(sheet, "khoi", "khoi lop")
         boarding_col = _column(sheet, "ban tru", "hoc sinh ban tru")
         preparation_col = _column(sheet, "tang cuong tieng viet", "tctv")
+        sessions_col = _column(sheet, "2 buoi ngay", "hoc 2 buoi ngay", "2 buoi")
         data = sheet.data
         birth_date, birth_year = parse.birth(pl.col("birth_date"))
         typed = data.with_columns(
@@ -107,6 +112,7 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                        else pl.lit(False)),
             _preparation=(parse.flag(pl.col(preparation_col)) if preparation_col
                           else pl.lit(False)),
+            _two=(parse.flag(pl.col(sessions_col)) if sessions_col else pl.lit(None, pl.Boolean)),
         )
         for row in typed.iter_rows(named=True):
             number = int(row[readers.ROW])
@@ -157,12 +163,19 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                 bad(preparation_col, "bad_preparation",
                     "Ghi “x” nếu trẻ được tăng cường tiếng Việt trong năm học, để trống nếu "
                     "không.")
+            if sessions_col and row[sessions_col] and row["_two"] is None:
+                bad(sessions_col, "bad_sessions",
+                    "Ghi “x” nếu lớp học 2 buổi/ngày, để trống nếu học 1 buổi/ngày.")
             rows.append({
                 "class_name": class_name, "grade": grade, "pupil_no": row["_no"],
                 "full_name": name, "birth_date": row["_date"], "birth_year": row["_year"],
                 "sex": row["_sex"], "ethnicity": row["_ethnicity"] or "",
                 "village_id": village_id, "semi_boarding": bool(row["_boarding"]),
                 "vietnamese_preparation": bool(row["_preparation"]),
+                "two_sessions": (bool(row["_two"]) if sessions_col else None),
+                "sessions_column": sessions_col,
+                "sessions_header": sheet.headers.get(sessions_col, "") if sessions_col else "",
+                "sessions_as_written": row[sessions_col] if sessions_col else None,
                 "sheet": sheet.name, "row": number,
                 "pupil_no_as_written": row["person_no"],
                 "pupil_no_header": sheet.headers.get("person_no", "STT"),
@@ -178,6 +191,19 @@ def read(path: Path, display_name: str, villages: dict[str, int]) -> list[dict[s
                 display_name, row["sheet"], row["row"], "person_no", row["pupil_no_header"],
                 str(row["pupil_no_as_written"])))
         seen.setdefault(pupil, row["row"])
+    first_row: dict[str, int] = {}
+    for at, row in enumerate(rows):
+        first = rows[first_row.setdefault(row["class_name"], at)]
+        if row["two_sessions"] is not None and row["two_sessions"] != first["two_sessions"]:
+            said = {True: "2 buổi/ngày", False: "1 buổi/ngày"}
+            problems.append(Problem(
+                ERROR, "sessions_differ",
+                f"Cần mọi học sinh của một lớp cùng số buổi học: lớp {row['class_name']} ghi "
+                f"{said[first['two_sessions']]} ở dòng {first['row']}, "
+                f"{said[row['two_sessions']]} ở dòng này.",
+                display_name, row["sheet"], row["row"], row["sessions_column"],
+                row["sessions_header"],
+                "" if row["sessions_as_written"] is None else str(row["sessions_as_written"])))
     if problems:
         raise ProblemsFound(problems)
     if not rows:
@@ -202,11 +228,18 @@ def import_file(user: User, school: School, year: int, path: Path,
         touched: list[Enrolment] = []
         for row in rows:
             klass = classes.get(row["class_name"])
+            two = row["two_sessions"]
             if klass is None:
                 klass = SchoolClass.objects.create(school=school, school_year=year,
-                                                   name=row["class_name"], grade=row["grade"])
+                                                   name=row["class_name"], grade=row["grade"],
+                                                   two_sessions=True if two is None else two)
                 audit.record(user, "create", klass, None)
                 classes[klass.name] = klass
+            elif two is not None and klass.two_sessions != two:
+                before = audit.snapshot(klass)
+                klass.two_sessions = two
+                klass.save(update_fields=["two_sessions"])
+                audit.record(user, "update", klass, before)
             values = {k: row[k] for k in PUPIL_FIELDS}
             pupil = Enrolment.objects.filter(klass=klass, pupil_no=row["pupil_no"]).first()
             if pupil is None:

@@ -58,13 +58,63 @@ class FactsForm(CheckedForm):
                                               max_value=9999)
     boarding_pupils = forms.IntegerField(label=_("học sinh nội trú"), min_value=0,
                                          max_value=9999)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    five_year_old_teachers = forms.IntegerField(
+        label=_("giáo viên dạy lớp mẫu giáo 5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Điều kiện phổ cập GDMN cho trẻ 5 tuổi (Điều 3 Thông tư 07/2016/TT-BGDĐT);"
+                    " để trống thì điều kiện ghi “chưa nhập”."))
+    five_year_old_rooms = forms.IntegerField(
+        label=_("phòng học của các lớp mẫu giáo 5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Chỉ đếm phòng các lớp mẫu giáo 5 tuổi dùng; phòng của nhóm trẻ và lớp"
+                    " 3–4 tuổi không tính."))
+    kindergarten_teachers = forms.IntegerField(
+        label=_("giáo viên dạy các lớp mẫu giáo 3–5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Phổ cập GDMN cho trẻ 3–5 tuổi (theo dự thảo Nghị định 277/2025/NĐ-CP);"
+                    " kể cả giáo viên các lớp 5 tuổi."))
+    kindergarten_rooms = forms.IntegerField(
+        label=_("phòng học của các lớp mẫu giáo 3–5 tuổi (để trống nếu chưa biết)"), min_value=0,
+        max_value=999, required=False,
+        help_text=_("Kể cả phòng của các lớp 5 tuổi; phòng của nhóm trẻ không tính."))
+    qualified_teachers = forms.IntegerField(
+        label=_("giáo viên đạt chuẩn trình độ đào tạo trở lên (để trống nếu chưa biết)"),
+        min_value=0, max_value=999, required=False,
+        help_text=_("Điều kiện phổ cập: 100% giáo viên đạt chuẩn (Điều 3–5 Thông tư"
+                    " 07/2016/TT-BGDĐT), so với tất cả giáo viên đang công tác của trường;"
+                    " với trường mầm non, kể cả giáo viên nhóm trẻ và lớp 3–4 tuổi."))
+    monitoring_person = forms.CharField(
+        label=_("người theo dõi công tác phổ cập của trường (để trống nếu chưa nhập)"),
+        max_length=120, required=False,
+        help_text=_("Điều kiện phổ cập của mỗi trường (Điều 3–6 Thông tư 07/2016/TT-BGDĐT)."))
+    monitoring_decision = forms.CharField(label=_("số quyết định phân công"), max_length=60,
+                                          required=False)
+    nobody_monitoring = forms.BooleanField(
+        label=_("trường chưa phân công ai theo dõi công tác phổ cập"), required=False)
 
-
-class OfficerForm(CheckedForm):
-    full_name = forms.CharField(label=_("cán bộ theo dõi phổ cập (để trống nếu chưa phân công)"),
-                                max_length=120, required=False)
-    decision = forms.CharField(label=_("số quyết định phân công"), max_length=60, required=False)
+    def clean(self) -> dict[str, object]:
+        """"Nobody appointed" is an answer (the condition fails); a blank name without it is
+        no answer yet (the condition reads "chưa nhập")."""
+        data = super().clean() or {}
+        if (data.get("five_year_old_rooms") or 0) > (data.get("classrooms") or 0):
+            self.add_error("five_year_old_rooms",
+                           _("Số phòng của các lớp 5 tuổi không thể nhiều hơn số phòng học."))
+        if (data.get("kindergarten_rooms") or 0) > (data.get("classrooms") or 0):
+            self.add_error("kindergarten_rooms",
+                           _("Số phòng của các lớp mẫu giáo không thể nhiều hơn số phòng học."))
+        for part, whole, message in (
+                ("five_year_old_rooms", "kindergarten_rooms",
+                 _("Phòng của các lớp 5 tuổi nằm trong phòng của các lớp mẫu giáo 3–5 tuổi.")),
+                ("five_year_old_teachers", "kindergarten_teachers",
+                 _("Giáo viên các lớp 5 tuổi nằm trong giáo viên các lớp mẫu giáo 3–5 tuổi."))):
+            if data.get(whole) is not None and (data.get(part) or 0) > data[whole]:
+                self.add_error(part, message)
+        name = (data.get("monitoring_person") or "").strip()
+        if data.get("nobody_monitoring") and name:
+            self.add_error("monitoring_person",
+                           _("Đã đánh dấu chưa phân công ai: bỏ dấu hoặc xóa tên."))
+        data["monitoring_person"] = "" if data.get("nobody_monitoring") else (name or None)
+        return data
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -88,6 +138,7 @@ class SiteForm(CheckedForm):
 class ClassForm(CheckedForm):
     name = forms.CharField(label=_("tên lớp"), max_length=20)
     grade = forms.ChoiceField(label=_("khối"), choices=GRADES)
+    two_sessions = forms.BooleanField(label=_("học 2 buổi/ngày"), required=False, initial=True)
     site = forms.ChoiceField(label=_("điểm trường"), required=False)
     homeroom = forms.ChoiceField(label=_("giáo viên chủ nhiệm"), required=False)
 

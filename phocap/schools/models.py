@@ -89,6 +89,35 @@ class SchoolYearFacts(VersionedModel):
     # ({"teachers": {subject: n}, "nurses": n}): staff are not kept per year, so
     # recognition/freeze.py pins them here (schools/conditions.pin_staff).
     pinned_staff = models.JSONField(null=True, blank=True)
+    # The recognition conditions' own counts (docs/rules.md §3), entered by the school;
+    # None: not entered, and the condition reads "chưa nhập" (never a silent pass).
+    # TT07 Art 3 asks for enough teachers of the 5-year-olds' classes (D7 of the
+    # legal review); staff are not assigned to classes here, so the school says how many.
+    five_year_old_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên dạy lớp mẫu giáo 5 tuổi"), null=True, blank=True)
+    # The rooms the 5-year-olds' classes use (D13): the preschool room condition counts
+    # them against the MG5 classes, not every room of the school against them.
+    five_year_old_rooms = models.PositiveSmallIntegerField(
+        _("phòng học của các lớp mẫu giáo 5 tuổi"), null=True, blank=True)
+    # TT07 Arts 3–5 ask for 100% of teachers at the qualification standard (D11). The
+    # staff list's per-person qualification defaults to "đạt chuẩn", so it cannot tell
+    # a teacher at standard from one nobody checked: the school states the count.
+    # Preschool for children aged 3–5 (D14; draft Decree 277/2025): the teachers and the
+    # rooms of the kindergarten classes (MG3–MG5), against those classes.
+    kindergarten_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên dạy các lớp mẫu giáo (3–5 tuổi)"), null=True, blank=True)
+    kindergarten_rooms = models.PositiveSmallIntegerField(
+        _("phòng học của các lớp mẫu giáo (3–5 tuổi)"), null=True, blank=True)
+    qualified_teachers = models.PositiveSmallIntegerField(
+        _("giáo viên đạt chuẩn trình độ đào tạo trở lên"), null=True, blank=True)
+    # The school's person following universalisation and literacy work in the area it is
+    # assigned (TT07 Arts 3–6: "có người theo dõi công tác phổ cập giáo dục, xóa mù chữ
+    # tại địa bàn được phân công", a condition of each establishment, D12). None: not
+    # entered; "": nobody appointed (the condition fails); else their name.
+    monitoring_person = models.CharField(_("người theo dõi công tác phổ cập"), max_length=120,
+                                         null=True, blank=True)
+    monitoring_decision = models.CharField(_("số quyết định phân công"), max_length=60,
+                                           blank=True)
 
     objects = ScopedManager("school__commune")
 
@@ -141,6 +170,11 @@ class SchoolClass(models.Model):
     name = models.CharField(_("tên lớp"), max_length=20)
     # The survey's class code without marks: NT, MG3–MG5, 1–12, BT6–BT12.
     grade = models.CharField(_("khối"), max_length=4)
+    # Two sessions a day (học 2 buổi/ngày): the staffing norms differ by it (Circular
+    # 19/2023 for kindergarten classes; norms.TEACHERS_PER_CLASS). A class not marked
+    # otherwise is taken to study two sessions, the higher of the two norms, so a
+    # forgotten mark asks more of the school, never less.
+    two_sessions = models.BooleanField(_("học 2 buổi/ngày"), default=True)
     homeroom = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="homeroom_classes")
 
@@ -191,30 +225,6 @@ class Enrolment(VersionedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["klass", "pupil_no"],
                                                name="pupil_no_per_class")]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-
-class MonitoringOfficer(VersionedModel):
-    """Whether a commune has appointed an officer to follow universalisation (PCGD–XMC)
-    in a school year: one of the recognition conditions (docs/rules.md §3, TT07 Arts 3–6).
-
-    A row means the commune has answered for the year; a blank ``full_name`` says
-    nobody is appointed (the condition is not met). No row: not assessed.
-    """
-
-    commune = models.ForeignKey("register.AdministrativeUnit", on_delete=models.CASCADE,
-                                related_name="monitoring_officers")
-    school_year = models.PositiveSmallIntegerField(_("năm học (bắt đầu)"))
-    full_name = models.CharField(_("cán bộ theo dõi phổ cập"), max_length=120, blank=True)
-    decision = models.CharField(_("số quyết định phân công"), max_length=60, blank=True)
-
-    objects = ScopedManager("commune")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["commune", "school_year"],
-                                               name="monitoring_officer_per_year")]
 
     def __str__(self) -> str:
         return self.full_name

@@ -5,9 +5,9 @@ updates only a row that still has it; every change is written to the audit
 (register/audit.record, which files it under the school's commune and so
 raises the commune's revision, invalidating its cached results: classrooms and
 staff are recognition conditions). Who keeps what (schools/scope.py): the
-commune's staff keep the commune's list of schools and its monitoring officer;
-a school's own staff, or the commune's staff for a school without accounts,
-keep the school's details, yearly facts, staff and classes.
+commune's staff keep the commune's list of schools; a school's own staff, or the
+commune's staff for a school without accounts, keep the school's details, yearly
+facts (its monitoring person among them), staff and classes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from phocap.register import audit, freezing
 from phocap.register.locking import STALE, StaleEdit, VersionedModel
 from phocap.register.models import AdministrativeUnit
 from phocap.schools.models import (
-    MonitoringOfficer,
     School,
     SchoolClass,
     SchoolSite,
@@ -37,11 +36,14 @@ from phocap.schools.models import (
 LIST_FIELDS = ("code", "name", "level", "public")
 DETAIL_FIELDS = ("national_standard_level", "national_standard_decision",
                  "national_standard_date", "accreditation_level")
-FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils")
+FACT_FIELDS = ("classrooms", "semi_boarding_pupils", "boarding_pupils",
+               "five_year_old_teachers", "five_year_old_rooms", "kindergarten_teachers",
+               "kindergarten_rooms", "qualified_teachers",
+               "monitoring_person", "monitoring_decision")
 STAFF_FIELDS = ("full_name", "role", "subject", "qualification", "active")
 
 NOT_YOURS = "Chỉ cán bộ của trường hoặc cán bộ xã được sửa dữ liệu của trường."
-NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường và cán bộ theo dõi phổ cập của xã mình."
+NOT_COMMUNE = "Chỉ cán bộ xã được sửa danh sách trường của xã mình."
 
 
 V = TypeVar("V", bound=VersionedModel)
@@ -84,8 +86,10 @@ def save_school(user: User, commune: AdministrativeUnit, school_id: int | None,
 
 
 def save_facts(user: User, school: School, year: int, version: int | None,
-               values: dict[str, int]) -> SchoolYearFacts:
-    """A school's rooms and boarding pupils of a school year (created at the first save)."""
+               values: Mapping[str, int | str | None]) -> SchoolYearFacts:
+    """A school's facts of a school year (created at the first save): rooms, boarding
+    pupils, the counts the recognition conditions need and its monitoring person (None:
+    not entered)."""
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
@@ -98,25 +102,6 @@ def save_facts(user: User, school: School, year: int, version: int | None,
             audit.record(user, "create", facts, None)
             return facts
         return _update(SchoolYearFacts, facts, version, values, user)
-
-
-def save_officer(user: User, commune: AdministrativeUnit, year: int, version: int | None,
-                 full_name: str, decision: str) -> MonitoringOfficer:
-    """The commune's monitoring officer of a school year; a blank name says none is appointed."""
-    if not may_keep_school_list(user, commune):
-        raise PermissionDenied(NOT_COMMUNE)
-    values = {"full_name": full_name.strip(), "decision": decision.strip()}
-    with transaction.atomic():
-        freezing.refuse_if_frozen(commune, year)
-        officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
-        if officer is None:
-            if version not in (None, 0):
-                raise StaleEdit(STALE)
-            officer = MonitoringOfficer.objects.create(commune=commune, school_year=year,
-                                                       **values)
-            audit.record(user, "create", officer, None)
-            return officer
-        return _update(MonitoringOfficer, officer, version, values, user)
 
 
 def save_staff(user: User, school: School, staff_id: int | None, version: int | None,
@@ -153,8 +138,10 @@ def add_site(user: User, school: School, name: str, main: bool,
 
 
 def add_class(user: User, school: School, year: int, name: str, grade: str,
-              site: SchoolSite | None = None, homeroom: Staff | None = None) -> SchoolClass:
-    """A class of a school year; its number counts towards the room and teacher norms."""
+              site: SchoolSite | None = None, homeroom: Staff | None = None,
+              two_sessions: bool = True) -> SchoolClass:
+    """A class of a school year; its number, and its sessions a day, count towards the room
+    and teacher norms."""
     if not may_keep_school_details(user, school):
         raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
@@ -163,7 +150,8 @@ def add_class(user: User, school: School, year: int, name: str, grade: str,
             with transaction.atomic():
                 klass = SchoolClass.objects.create(school=school, school_year=year,
                                                    name=name.strip(), grade=grade, site=site,
-                                                   homeroom=homeroom)
+                                                   homeroom=homeroom,
+                                                   two_sessions=two_sessions)
         except IntegrityError:
             raise ValueError(f"Năm học {year}–{year + 1} đã có lớp “{name}”.") from None
         audit.record(user, "create", klass, None)

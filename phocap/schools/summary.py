@@ -76,7 +76,8 @@ class Figures:
 
     @property
     def shortage_list(self) -> list[tuple[str, int]]:
-        names = {**norms.SUBJECTS, norms.NURSE: "nhân viên y tế", "total": "tổng số giáo viên"}
+        names = {**norms.SUBJECTS, norms.NURSE: "nhân viên y tế",
+                 "total": "tổng số giáo viên (so với định mức tối đa)"}
         return [(names.get(k, k), n) for k, n in sorted(self.shortages.items())]
 
 
@@ -90,8 +91,13 @@ class SchoolFigures:
 
     @property
     def checks(self) -> list[norms.Check]:
-        """The room and teacher norms that decide recognition, with their arithmetic."""
+        """The conditions that decide recognition, with their arithmetic and citation."""
         return norms.checks(self.year.counts)
+
+    @property
+    def verdict(self) -> bool | None:
+        """Every condition met, one failing, or (None) one not entered (``norms.verdict``)."""
+        return norms.verdict(self.checks)
 
 
 def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
@@ -131,7 +137,8 @@ def per_school(schools: Iterable[School], year: int) -> list[SchoolFigures]:
             classes=sum(year_of.counts.classes.values()),
             classrooms=year_of.counts.classrooms,
             rooms_needed=math.ceil(norms.classrooms_needed(year_of.counts)),
-            judged=int(any(c.name == "rooms" for c in norms.checks(year_of.counts))),
+            judged=int(any(c.name in (norms.ROOMS, norms.ROOMS_5)
+                           for c in norms.checks(year_of.counts))),
             semi_boarding=boarding.get(school.pk, 0),
             meets=int(year_of.entered and bool(year_of.counts.classes) and year_of.meets),
             entered=int(year_of.entered),

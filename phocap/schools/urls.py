@@ -7,8 +7,6 @@ from phocap.schools import views
 urlpatterns: list[URLPattern] = [
     path("units/<int:pk>/schools/", views.unit_schools, name="unit-schools"),
     path("units/<int:pk>/schools/new/", views.school_new, name="school-new"),
-    path("units/<int:pk>/monitoring-officer/", views.monitoring_officer,
-         name="unit-monitoring-officer"),
     path("units/<int:pk>/reconcile/", views.unit_reconcile, name="unit-reconcile"),
     path("schools/<int:pk>/", views.school, name="school"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),

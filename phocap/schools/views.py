@@ -8,9 +8,9 @@ change goes through schools/services.py or schools/classlists.py, which check
 who keeps the record and write the audit.
 
 The year (kit/years.py): a school's pages and the reconciliations show the years of
-the survey and of the class lists; a school year's facts, classes, class lists and
-monitoring officer are recorded ahead of the survey, so those forms take every
-accepted year.
+the survey and of the class lists; a school year's facts (its monitoring person
+among them), classes and class lists are recorded ahead of the survey, so those
+forms take every accepted year.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ from phocap.schools.forms import (
     ClassForm,
     FactsForm,
     ImportForm,
-    OfficerForm,
     PupilForm,
     SchoolForm,
     SiteForm,
@@ -69,7 +68,6 @@ from phocap.schools.forms import (
 )
 from phocap.schools.models import (
     Enrolment,
-    MonitoringOfficer,
     School,
     SchoolClass,
     SchoolSite,
@@ -80,7 +78,9 @@ from phocap.schools.scope import school_in_scope
 from phocap.survey.problems import Problem, ProblemsFound
 
 STANDARD_NAMES = {"preschool_5": "Phổ cập GDMN cho trẻ 5 tuổi", "primary": "Phổ cập GD tiểu học",
-                  "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ"}
+                  "lower_secondary": "Phổ cập GD THCS", "literacy": "Xóa mù chữ",
+                  "preschool_3_5": "Phổ cập GDMN cho trẻ 3–5 tuổi (theo dự thảo Nghị định"
+                                   " 277/2025/NĐ-CP)"}
 
 
 def _class_years(classes: QuerySet[SchoolClass]) -> list[int]:
@@ -126,15 +126,13 @@ def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
                 r for r in rows if r.school.commune_id in members)})
     found = conditions.for_communes(communes, year) if unit.type == "commune" else {}
     unmet = conditions.unmet(unit, year) if unit.type == "commune" else {}
-    officer = MonitoringOfficer.objects.filter(commune=unit, school_year=year).first() \
-        if unit.type == "commune" else None
     return render(request, "schools/unit.html", {
         "unit": unit, "year": year, "years": survey_years(communes) or [year],
         "breadcrumbs": breadcrumbs(unit, request.user), "levels": summary.by_level(rows),
         "rows": rows if unit.type == "commune" else [], "children": children,
         "conditions": [(STANDARD_NAMES[s], found.get(unit.code, {}).get(s), unmet.get(s, []))
-                       for s in conditions.STANDARD_LEVELS] if unit.type == "commune" else [],
-        "officer": officer, "keeps_list": may_keep_school_list(request.user, unit),
+                       for s in conditions.standards_of(year)] if unit.type == "commune" else [],
+        "keeps_list": may_keep_school_list(request.user, unit),
         "sees_people": sees_people(request.user), "marks": _marks(),
         "opens": {r.school.pk for r in rows if opens_school(request.user, r.school)},
     })
@@ -150,11 +148,15 @@ def _marks() -> list[dict[str, str]]:
              % {"level": LEVEL_NAMES[level], "basis": norms.ROOM_BASIS[level]},
              "value": numbers.decimal(n.value, trim=True), "source": n.source, "mark": n.mark}
             for level, n in norms.CLASSROOMS_PER_CLASS.items()]
-    rows += [{"what": _("Giáo viên/lớp, %(level)s (tính trên số %(basis)s)")
-              % {"level": LEVEL_NAMES[level], "basis": norms.CLASS_BASIS[level]},
+    rows += [{"what": _("Giáo viên/lớp (định mức tối đa), tính trên số %(basis)s")
+              % {"basis": norms.CLASS_BASIS[kind]},
               "value": numbers.decimal(n.value, trim=True), "source": n.source,
               "mark": n.mark}
-             for level, n in norms.TEACHERS_PER_CLASS.items()]
+             for kind, n in norms.TEACHERS_PER_CLASS.items()]
+    rows.append({"what": _("Phòng học/lớp, các lớp mẫu giáo 3–5 tuổi"),
+                 "value": numbers.decimal(norms.KINDERGARTEN_ROOMS_PER_CLASS.value, trim=True),
+                 "source": norms.KINDERGARTEN_ROOMS_PER_CLASS.source,
+                 "mark": norms.KINDERGARTEN_ROOMS_PER_CLASS.mark})
     return rows
 
 
@@ -226,7 +228,8 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
         "staff": [{"member": s, "subject": subjects.get(s.subject, s.subject)} for s in staff],
         "staff_summary": _staff_summary(staff, subjects),
         "shortages": [(subjects.get(k, {"nurse": _("nhân viên y tế"),
-                                        "total": _("tổng số giáo viên")}.get(k, k)), n)
+                                        "total": _("tổng số giáo viên (so với định mức tối đa)")}
+                                       .get(k, k)), n)
                       for k, n in sorted(figures.shortages.items())],
         "keeps": may_keep_school_details(request.user, found),
     })
@@ -249,14 +252,15 @@ def _staff_summary(staff: list[Staff], subjects: dict[str, str]) -> list[dict[st
 
 @login_required
 def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Rooms and boarding pupils of a school year."""
+    """A school year's facts: rooms, boarding pupils, the counts the conditions need and
+    the monitoring person."""
     found = school_in_scope(request, pk)
     _keeps(request, found)
     year = year_shown(request, EVERY_YEAR, opens_on=survey_years([found.commune]))
     facts = SchoolYearFacts.objects.filter(school=found, school_year=year).first()
-    initial = ({"classrooms": facts.classrooms, "semi_boarding_pupils": facts.semi_boarding_pupils,
-                "boarding_pupils": facts.boarding_pupils, "version": facts.version}
-               if facts else {"version": 0})
+    initial = ({**{name: getattr(facts, name) for name in services.FACT_FIELDS},
+                "nobody_monitoring": facts.monitoring_person == "",
+                "version": facts.version} if facts else {"version": 0})
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.FACT_FIELDS}
@@ -268,7 +272,7 @@ def school_year(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu số liệu năm học."))
             return redirect(f"{reverse('school', args=[pk])}?year={year}")
-    return _form_page(request, form, _("Phòng học và học sinh bán trú năm học %(y)s–%(z)s")
+    return _form_page(request, form, _("Số liệu năm học %(y)s–%(z)s")
                       % {"y": year, "z": year + 1}, reverse("school", args=[pk]), found.commune,
                       frozen=freezing.frozen(found.commune, year))
 
@@ -340,7 +344,8 @@ def class_new(request: AuthedRequest, pk: int) -> HttpResponse:
                     if form.cleaned_data["homeroom"] else None)
         try:
             services.add_class(request.user, found, year, form.cleaned_data["name"],
-                               form.cleaned_data["grade"], site, homeroom)
+                               form.cleaned_data["grade"], site, homeroom,
+                               two_sessions=form.cleaned_data["two_sessions"])
         except (ValueError, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
@@ -423,33 +428,6 @@ def class_list_import(request: AuthedRequest, pk: int) -> HttpResponse:
         "frozen": freezing.frozen(found.commune, year),
         "breadcrumbs": breadcrumbs(found.commune, request.user),
     }, status=400 if form.is_bound and (form.errors or problems) else 200)
-
-
-@login_required
-def monitoring_officer(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The commune's monitoring officer of a school year (a recognition condition)."""
-    commune = unit_in_scope(request, pk)
-    if commune.type != AdministrativeUnit.Type.COMMUNE:
-        raise Http404
-    if not may_keep_school_list(request.user, commune):
-        raise PermissionDenied
-    year = year_shown(request, EVERY_YEAR, opens_on=survey_years([commune]))
-    officer = MonitoringOfficer.objects.filter(commune=commune, school_year=year).first()
-    form = OfficerForm(request.POST or None, initial={
-        "full_name": officer.full_name, "decision": officer.decision,
-        "version": officer.version} if officer else {"version": 0})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_officer(request.user, commune, year, form.cleaned_data.get("version"),
-                                  form.cleaned_data["full_name"], form.cleaned_data["decision"])
-        except (StaleEdit, PermissionDenied) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã lưu cán bộ theo dõi phổ cập."))
-            return redirect(f"{reverse('unit-schools', args=[pk])}?year={year}")
-    return _form_page(request, form, _("Cán bộ theo dõi phổ cập năm học %(y)s–%(z)s")
-                      % {"y": year, "z": year + 1}, reverse("unit-schools", args=[pk]), commune,
-                      frozen=freezing.frozen(commune, year))
 
 
 def _download(request: AuthedRequest, commune: AdministrativeUnit, name: str, what: str,

@@ -215,7 +215,6 @@ def _class(school: Any, name: str, grade: str, pupils: list[tuple[str, int, bool
 def _schools(communes: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any],
                                                                         dict[str, Any]]:
     from phocap.schools.models import (
-        MonitoringOfficer,
         School,
         SchoolSite,
         SchoolYearFacts,
@@ -245,8 +244,11 @@ def _schools(communes: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str,
                       if (grade, letter) == (5, "A") else [])
             classes[f"{grade}{letter}"] = _class(th, f"{grade}{letter}", str(grade), pupils,
                                                  village_pk)
-    SchoolYearFacts.objects.create(school=thcs, school_year=YEAR, classrooms=3)
-    SchoolYearFacts.objects.create(school=th, school_year=YEAR, classrooms=4)
+    for school, rooms, qualified in ((thcs, 3, len(THCS_SUBJECTS)), (th, 4, 15)):
+        SchoolYearFacts.objects.create(
+            school=school, school_year=YEAR, classrooms=rooms, qualified_teachers=qualified,
+            monitoring_person=f"Cán bộ phổ cập {school.commune.name}",
+            monitoring_decision="12/QĐ-UBND")
     Staff.objects.create(school=thcs, full_name="Điêu Văn Hiệu", role=Staff.Role.PRINCIPAL,
                          user=users["school"])
     for n, subject in enumerate(THCS_SUBJECTS):
@@ -265,10 +267,6 @@ def _schools(communes: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str,
         Staff.objects.create(school=th, full_name=f"Cà {GIVEN[n]} (GV)",
                              role=Staff.Role.TEACHER, subject=subject)
     Staff.objects.create(school=th, full_name="Cà Thị Y Tá", role=Staff.Role.NURSE)
-    for commune in (nn, pk):
-        MonitoringOfficer.objects.create(commune=commune, school_year=YEAR,
-                                         full_name=f"Cán bộ phổ cập {commune.name}",
-                                         decision="12/QĐ-UBND")
     return {"thcs": thcs, "th": th}, classes
 
 

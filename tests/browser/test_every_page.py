@@ -90,8 +90,6 @@ def _pages() -> list[Page]:
         ("dossier", "dossier", "xa", of("dossier", "/dossiers/{pk}/")),
         ("unit-schools-commune", "unit-schools", "xa", commune(f"schools/{y}")),
         ("school-new", "school-new", "xa", commune("schools/new/")),
-        ("unit-monitoring-officer", "unit-monitoring-officer", "xa",
-         commune(f"monitoring-officer/{y}")),
         ("unit-reconcile", "unit-reconcile", "xa", commune(f"reconcile/{y}")),
         ("school", "school", "xa", of("school", "/schools/{pk}/?year={year}")),
         ("school-edit", "school-edit", "xa", of("school", "/schools/{pk}/edit/")),

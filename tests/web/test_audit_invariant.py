@@ -283,7 +283,7 @@ WRITES: dict[str, Callable[[dict[str, Any]], Write]] = {
         "household-new", "household-edit", "person", "person-move", "person-new",
         "unit-rollover")},
     **{name: school_write(name) for name in (
-        "school-new", "unit-monitoring-officer", "school-edit", "school-year",
+        "school-new", "school-edit", "school-year",
         "school-staff-new", "staff-edit", "school-site-new", "school-class-new",
         "school-class", "school-class-list-import")},
     **{name: streaming_write(name) for name in (

@@ -146,7 +146,7 @@ def test_the_form_page_and_the_workbook(world: dict[str, Any]) -> None:
 
 def test_the_results_say_what_the_readings_mean(world: dict[str, Any]) -> None:
     """Decree 277's unverified thresholds, its first year and the one completion rate, in
-    plain words beside the results (rules/words.MEANINGS)."""
+    plain words beside each criterion they decide (rules/words.explained)."""
     from django.test import Client
 
     from phocap.accounts.models import User
@@ -157,9 +157,10 @@ def test_the_results_say_what_the_readings_mean(world: dict[str, Any]) -> None:
     client = Client()
     assert client.login(username="xa-95001", password=PASSWORD)
     page = client.get(f"/units/{commune.pk}/results/?year={YEAR}").content.decode()
-    assert "lấy từ dự thảo và báo chí" in page  # the thresholds
+    assert "lấy từ bản dự thảo và tin báo về Nghị định 277/2025/NĐ-CP" in page  # thresholds
     assert "sau thời điểm điều tra 30/9/2025" in page  # 2025 judged under ND277 (D5)
-    assert 'data-meaning="preschool_3_5.completed"' in page  # one rate (D4)
+    completed = page[page.index('data-criterion="preschool_3_5.completed"'):]
+    assert "tính chung cho ba độ tuổi" in completed[:completed.index("</tr>")]  # one rate (D4)
 
 
 def test_a_frozen_years_pupils_are_matched_as_certified(world: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ so in F the criterion "completed primary at 11" (primary.2.completed_at_11)
 reads 2/3 by hand. The identity edits below move An's birth to F − 12: if that
 leaked into F, An would be 12 there and the criterion would read 1/2 (as the
 issue's 655/657 became 654/656). A primary school with two classes, two
-rooms, seven teachers and a monitoring officer meets the conditions in both
+rooms, seven teachers and its monitoring person meets the conditions in both
 years; deactivating its teachers fails them, which a frozen year must not see.
 
 Each path is walked once; after each, what F's results are computed from
@@ -129,8 +129,8 @@ def school_year(officer: Any, school: School, year: int) -> None:
     """Two classes in two rooms, with an officer appointed: 1,4 rooms and 3 teachers needed."""
     for name, grade in (("1A", "1"), ("2A", "2")):
         services.add_class(officer, school, year, name, grade)
-    services.save_facts(officer, school, year, None, {"classrooms": 2})
-    services.save_officer(officer, school.commune, year, None, "Lò Văn Theo", "")
+    services.save_facts(officer, school, year, None, {
+        "classrooms": 2, "qualified_teachers": 7, "monitoring_person": "Lò Văn Theo"})
 
 
 @pytest.mark.parametrize("status", ["submitted", "recognised"])
@@ -278,15 +278,14 @@ def test_every_write_path_leaves_a_frozen_year_as_certified(
     assert UnitYear.objects.get(unit=commune, survey_year=open_year).especially_difficult
     unchanged("the ĐBKK flags")
 
-    # The school: the frozen year's facts, classes and officer are refused; the staff
+    # The school: the frozen year's facts (its monitoring person among them) and classes
+    # are refused; the staff
     # (not kept per year) may change, and fail the open year's conditions only.
     facts = SchoolYearFacts.objects.get(school=school, school_year=frozen_year)
     with pytest.raises(freezing.Frozen):
         services.save_facts(staff, school, frozen_year, facts.version, {"classrooms": 0})
     with pytest.raises(freezing.Frozen):
         services.add_class(staff, school, frozen_year, "3A", "3")
-    with pytest.raises(freezing.Frozen):
-        services.save_officer(staff, commune, frozen_year, 1, "", "")
     for teacher in Staff.objects.filter(school=school, role="teacher"):
         services.save_staff(staff, school, teacher.pk, teacher.version, {"active": False})
     assert school_conditions([commune], open_year)["03319"]["primary"] is False

@@ -327,7 +327,8 @@ def frozen_2021(surveyed: dict[str, Any], make_user: Any) -> Any:
 def test_a_frozen_years_edit_pages_are_read_only_before_anyone_types(
         frozen_2021: Any, surveyed: dict[str, Any]) -> None:
     """The person's record, a new member, the household's moves, the school's facts, a new
-    class, a class list, the monitoring officer and the ministry's figures of 2021: no
+    class, a class list and the ministry's figures of 2021 (the monitoring person is on the
+    school's facts): no
     form to type into, the reason shown; 2022 of the same pages stays editable."""
     commune = surveyed["communes"]["03319"]
     person = surveyed["people"]["03319"]
@@ -341,7 +342,6 @@ def test_a_frozen_years_edit_pages_are_read_only_before_anyone_types(
         "school-year": f"/schools/{school.pk}/year/?year={YEAR}",
         "school-class-new": f"/schools/{school.pk}/classes/new/?year={YEAR}",
         "school-class-list-import": f"/schools/{school.pk}/class-lists/import/?year={YEAR}",
-        "unit-monitoring-officer": f"/units/{commune.pk}/monitoring-officer/?year={YEAR}",
         "unit-form-reconcile": f"/units/{commune.pk}/forms/TH-M1/reconcile/?year={YEAR}",
     }
     for name, url in pages.items():

@@ -373,7 +373,7 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "attendance-unit": "test_landings.py",
         "national": "test_landings.py", "decided": "test_landings.py",
         **{name: "test_schools_pages.py" for name in (
-            "unit-schools", "school-new", "unit-monitoring-officer", "unit-reconcile", "school",
+            "unit-schools", "school-new", "unit-reconcile", "school",
             "school-edit", "school-year", "school-staff-new", "school-site-new",
             "school-class-new", "school-class-list-import", "school-reconcile", "staff-edit",
             "school-class")},

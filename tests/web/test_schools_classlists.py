@@ -194,3 +194,39 @@ def test_vietnamese_preparation_is_read_from_its_column(
         classlists.import_file(officer, school, YEAR, bad, "mg-bad.csv")
     assert [(p.code, p.row, p.value) for p in raised.value.problems] == [
         ("bad_preparation", 2, "có lẽ")]
+
+
+def test_a_class_list_says_which_classes_study_two_sessions_a_day(
+        surveyed: dict[str, Any], officer: Any, school: School, tmp_path: Path) -> None:
+    """D7, D9: the staffing norms differ by sessions a day (primary 1,5 or 1,2 a class). The
+    column "2 buổi/ngày" (x, or blank for one session) sets each class's sessions; a later
+    file without the column leaves them; a class whose rows disagree is refused."""
+    header = "Lớp,STT,Họ và tên,Ngày sinh,Giới tính,2 buổi/ngày\n"
+    first = tmp_path / "lop.csv"
+    first.write_text(header + "5A,1,Lò Văn Một,2010,nam,x\n5A,2,Lò Thị Hai,2010,nữ,x\n"
+                     "6A,1,Lò Văn Ba,2009,nam,\n", encoding="utf-8")
+    classlists.import_file(officer, school, YEAR, first, "lop.csv")
+    assert dict(SchoolClass.objects.values_list("name", "two_sessions")) == {
+        "5A": True, "6A": False}
+    changed = tmp_path / "doi.csv"
+    changed.write_text(header + "5A,1,Lò Văn Một,2010,nam,\n5A,2,Lò Thị Hai,2010,nữ,\n",
+                       encoding="utf-8")
+    audited = AuditEntry.objects.count()
+    classlists.import_file(officer, school, YEAR, changed, "doi.csv")
+    assert SchoolClass.objects.get(name="5A").two_sessions is False
+    assert AuditEntry.objects.count() == audited + 1  # the class's change, audited
+    classlists.import_file(officer, school, YEAR, FIXTURES / "class-list.csv",
+                           "class-list.csv")  # no column: sessions kept
+    assert dict(SchoolClass.objects.values_list("name", "two_sessions")) == {
+        "5A": False, "6A": False}
+    mixed = tmp_path / "lan.csv"
+    mixed.write_text(header + "7A,1,Lò Văn Bốn,2008,nam,x\n7A,2,Lò Thị Năm,2008,nữ,\n",
+                     encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        classlists.import_file(officer, school, YEAR, mixed, "lan.csv")
+    [problem] = raised.value.problems
+    assert (problem.code, problem.row, problem.header, problem.value) == (
+        "sessions_differ", 3, "2 buổi/ngày", "")
+    assert problem.message == ("Cần mọi học sinh của một lớp cùng số buổi học: lớp 7A ghi"
+                               " 2 buổi/ngày ở dòng 2, 1 buổi/ngày ở dòng này.")
+    assert not SchoolClass.objects.filter(name="7A").exists()

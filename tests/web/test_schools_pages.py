@@ -19,7 +19,6 @@ from django.test import Client
 from phocap.register.models import AuditEntry
 from phocap.schools.models import (
     Enrolment,
-    MonitoringOfficer,
     School,
     SchoolClass,
     SchoolSite,
@@ -79,8 +78,6 @@ PAGES: list[tuple[str, str, Any, Any, str]] = [
      lambda t: f"/units/{t['commune'].pk}/reconcile/?year={YEAR}&format=csv-pupils", {},
      "commune-people"),
     ("school-new", "GET", lambda t: f"/units/{t['commune'].pk}/schools/new/", {}, "list"),
-    ("unit-monitoring-officer", "GET",
-     lambda t: f"/units/{t['commune'].pk}/monitoring-officer/?year={YEAR}", {}, "list"),
     ("school-edit", "GET", lambda t: f"/schools/{t['school'].pk}/edit/", {}, "details"),
     ("school-year", "GET", lambda t: f"/schools/{t['school'].pk}/year/?year={YEAR}", {},
      "details"),
@@ -96,9 +93,6 @@ PAGES: list[tuple[str, str, Any, Any, str]] = [
     ("school-new:post", "POST", lambda t: f"/units/{t['commune'].pk}/schools/new/",
      lambda t: {"code": "NEW01", "name": "Trường Mới", "level": "preschool", "public": "on",
                 "national_standard_level": "0", "accreditation_level": "0"}, "list"),
-    ("unit-monitoring-officer:post", "POST",
-     lambda t: f"/units/{t['commune'].pk}/monitoring-officer/?year={YEAR}",
-     lambda t: {"full_name": "Lò Văn Theo", "decision": "12/QĐ-UBND", "version": "0"}, "list"),
     ("school-edit:post", "POST", lambda t: f"/schools/{t['school'].pk}/edit/",
      lambda t: {"code": t["school"].code, "name": t["school"].name, "level": "primary",
                 "public": "on", "national_standard_level": "1",
@@ -106,6 +100,7 @@ PAGES: list[tuple[str, str, Any, Any, str]] = [
                 "accreditation_level": "2", "version": "1"}, "details"),
     ("school-year:post", "POST", lambda t: f"/schools/{t['school'].pk}/year/?year={YEAR}",
      lambda t: {"classrooms": "3", "semi_boarding_pupils": "10", "boarding_pupils": "0",
+                "monitoring_person": "Lò Văn Theo", "monitoring_decision": "12/QĐ-HT",
                 "version": "0"}, "details"),
     ("school-staff-new:post", "POST", lambda t: f"/schools/{t['school'].pk}/staff/new/",
      lambda t: {"full_name": "Giáo Viên Mới", "role": "teacher", "subject": "english",
@@ -177,7 +172,7 @@ def _tree(schools: dict[str, Any]) -> dict[str, Any]:
 def counts() -> tuple[int, ...]:
     return (School.objects.count(), SchoolSite.objects.count(), Staff.objects.count(),
             SchoolClass.objects.count(), Enrolment.objects.count(),
-            SchoolYearFacts.objects.count(), MonitoringOfficer.objects.count(),
+            SchoolYearFacts.objects.count(),
             AuditEntry.objects.count())
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0003_pin_staff_of_frozen_years'),
+        ('schools', '0008_kindergarten_teachers_and_rooms'),
     ]
 
     operations = [
