@@ -150,22 +150,29 @@ def load_demo(school_year: int, seed: int, today: dt.date | None = None) -> dict
 def _follow_ups(classes: list[SchoolClass], school_year: int, today: dt.date) -> int:
     """A home visit for the two highest-scoring pupils of each given class, two weeks after
     the return from Tết (if that day has come): returned if they are still enrolled at the
-    year's end, dropped out otherwise."""
-    made = 0
+    year's end, dropped out otherwise. The classes visited on one day are scored together
+    (a pupil's score is their own, so each class's two are those it would give alone)."""
+    visits: dict[dt.date, list[SchoolClass]] = defaultdict(list)
     for klass in classes:
-        calendar = calendar_for(klass.school_id, klass.school_year)
-        visit = calendar.tet.last + dt.timedelta(weeks=2)
-        if visit > today:
-            continue
-        single = SchoolClass.objects.filter(pk=klass.pk)
+        visit = calendar_for(klass.school_id, klass.school_year).tet.last + dt.timedelta(weeks=2)
+        if visit <= today:
+            visits[visit].append(klass)
+    made = 0
+    for visit, visited in sorted(visits.items()):
+        chosen: dict[int, list[Enrolment]] = defaultdict(list)
+        for warning in warnings_for(SchoolClass.objects.filter(pk__in=[k.pk for k in visited]),
+                                    visit):
+            own = chosen[warning.enrolment.klass_id]
+            if len(own) < 2:
+                own.append(warning.enrolment)
         with transaction.atomic():
-            for warning in warnings_for(single, visit)[:2]:
-                pupil = warning.enrolment
-                outcome = (FollowUp.Outcome.DROPPED if pupil.left_on is not None
-                           else FollowUp.Outcome.RETURNED)
-                follow_up = FollowUp.objects.create(
-                    enrolment=pupil, date=visit, kind=FollowUp.Kind.HOME_VISIT,
-                    outcome=outcome, note="Thăm gia đình (dữ liệu mẫu)", by=None)
-                audit.record(None, "create", follow_up, None)
-                made += 1
+            for klass in visited:
+                for pupil in chosen[klass.pk]:
+                    outcome = (FollowUp.Outcome.DROPPED if pupil.left_on is not None
+                               else FollowUp.Outcome.RETURNED)
+                    follow_up = FollowUp.objects.create(
+                        enrolment=pupil, date=visit, kind=FollowUp.Kind.HOME_VISIT,
+                        outcome=outcome, note="Thăm gia đình (dữ liệu mẫu)", by=None)
+                    audit.record(None, "create", follow_up, None)
+                    made += 1
     return made
