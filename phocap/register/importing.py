@@ -90,12 +90,17 @@ class Preview:
 
 
 def _differences(old: Values, new: Values) -> dict[str, tuple[object, object]]:
-    def same(a: object, b: object) -> bool:
-        if isinstance(a, dt.date) or isinstance(b, dt.date):
-            return str(a) == str(b)
-        return bool(a == b)
-
-    return {k: (old[k], new[k]) for k in new if not same(old[k], new[k])}
+    """The fields whose value differs; a date equals its ISO text. Equal values are the
+    common case (a year mostly unchanged) and are passed over first."""
+    found: dict[str, tuple[object, object]] = {}
+    for key, b in new.items():
+        a = old[key]
+        if a == b:
+            continue
+        if (isinstance(a, dt.date) or isinstance(b, dt.date)) and str(a) == str(b):
+            continue
+        found[key] = (a, b)
+    return found
 
 
 def _communes(records: pl.DataFrame, year: int) -> dict[str, AdministrativeUnit]:

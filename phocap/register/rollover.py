@@ -34,6 +34,12 @@ CARRIED = (
     "thcs_graduated", "thpt_graduated", "vocational_level", "vocational_completed",
     "highest_grade", "dropout_grade", "dropout_year", "literacy_stage", "literacy_year",
     "relapsed",
+    # What the household answered about the person that a school year does not change:
+    # who they are to the head, their parent, phone, religion, priority group, residence
+    # status, and the kind of disability beside the disability itself. Left behind, every
+    # person of the new year read as changed when the commune's file came in.
+    "relationship", "parent_name", "phone", "religion", "priority", "residence_status",
+    "disability_types", "disability_certified",
 )
 AWAITING_DIPLOMA = "Chờ xác nhận tốt nghiệp"
 

@@ -11,8 +11,12 @@ some shortages, as in a mountainous district), national-standard and
 accreditation status, and each school's monitoring person.
 
 A school serving several communes (upper secondary, continuing education) is
-placed in the commune where most of its pupils live. Synthetic: nothing here
-describes a real school.
+placed in the commune where most of its pupils live; a commune's schools of one
+kind are numbered ("số 2"). From survey year 2025 the survey names the schools
+by their codes of the new list (synth/reform.py), so the schools of 2025 are
+new rows under the new communes and those of the years before stay with the
+old communes, whose history they are. Synthetic: nothing here describes a real
+school.
 
 Idempotent: a school, its year's classes, its staff and its facts are built
 only when missing, so a second call changes nothing.
@@ -26,7 +30,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -107,9 +111,20 @@ def load_demo(communes: Sequence[AdministrativeUnit], school_year: int, seed: in
             by_school[row["current_school"]].append(row)
     created: Counter[str] = Counter()
     entries: list[audit.Entry] = []
+    homes = {  # each school's commune: where most of its pupils live
+        code: cast(int, Counter(r["person__household__commune_id"] for r in rows)
+                   .most_common(1)[0][0])
+        for code, rows in by_school.items()}
+    kinds = Counter((homes[code], _CODE.match(code).group(1))  # type: ignore[union-attr]
+                    for code in by_school)
+    ranks: Counter[tuple[int, str]] = Counter()
     with transaction.atomic():
         for code in sorted(by_school):
-            _school(code, by_school[code], by_pk, school_year, rng, created, entries)
+            kind = (homes[code], _CODE.match(code).group(1))  # type: ignore[union-attr]
+            ranks[kind] += 1
+            number = ranks[kind] if kinds[kind] > 1 else None
+            _school(code, by_school[code], by_pk[homes[code]], number, school_year, rng,
+                    created, entries)
         created["homeroom"] = _account(account, by_pk, school_year, entries)
         audit.record_many(None, entries)
     return dict(created)
@@ -124,18 +139,19 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
 
 
-def _school(code: str, rows: list[Mapping[str, Any]], communes: dict[int, AdministrativeUnit],
-            year: int, rng: random.Random, created: Counter[str],
+def _school(code: str, rows: list[Mapping[str, Any]], commune: AdministrativeUnit,
+            number: int | None, year: int, rng: random.Random, created: Counter[str],
             entries: list[audit.Entry]) -> None:
-    kind, number = _CODE.match(code).groups()  # type: ignore[union-attr]
-    home = Counter(r["person__household__commune_id"] for r in rows).most_common(1)[0][0]
-    commune = communes[home]
+    """One school and its year; ``number`` tells it from the commune's other schools of its
+    kind (None when it is the only one)."""
+    kind = _CODE.match(code).group(1)  # type: ignore[union-attr]
+    home = commune.pk
     school = School.objects.filter(code=code).first()
     if school is None:
         standard = rng.choices((0, 1, 2), (35, 55, 10))[0]
         school = School.objects.create(
             code=code, name=f"{NAMES[kind]} {commune.name}"
-            + (f" số {int(number)}" if kind == "MN" and int(number) > 1 else "")
+            + (f" số {number}" if number is not None else "")
             + (f" ({code})" if kind in ("PT", "GX") else ""),
             level=LEVELS[kind], commune=commune,
             national_standard_level=standard,
@@ -385,7 +401,9 @@ def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
     """Link the school staff account to a teacher of a school in its commune, homeroom of
     that school's first class; in a later school year, homeroom of its school's first
     class of that year, so that the teacher opens this year's class, not last year's
-    (issue 14). 1 when done now, 0 when already done or impossible."""
+    (issue 14); an account moved to the commune that continues its own (1 July 2025)
+    becomes a teacher of a school there. 1 when done now, 0 when already done or
+    impossible."""
     user = User.objects.filter(username=username, role=Role.SCHOOL_STAFF,
                                unit_id__in=communes).first()
     if user is None:
@@ -393,6 +411,15 @@ def _account(username: str, communes: dict[int, AdministrativeUnit], year: int,
     existing = Staff.objects.filter(user=user).first()
     classes = SchoolClass.objects.filter(school_year=year).order_by("school__code", "grade",
                                                                      "name")
+    if existing is not None and existing.school.commune_id != user.unit_id:
+        # The account moved to the commune that continues its own (1 July 2025): the
+        # teacher's login goes with it, the old school keeps its member of staff.
+        before = audit.snapshot(existing)
+        existing.user = None
+        existing.save(update_fields=["user"])
+        entries.append(audit.Entry("update", "staff", existing.pk, existing.school.commune_id,
+                                   before, audit.snapshot(existing)))
+        existing = None
     if existing is not None:
         own = classes.filter(school=existing.school).first()
         if own is None or own.homeroom_id == existing.pk:

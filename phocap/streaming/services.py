@@ -19,7 +19,7 @@ from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, may_keep_school, may_set_targets
 from phocap.register import audit
 from phocap.register.locking import StaleEdit
-from phocap.register.models import AdministrativeUnit, PersonYear
+from phocap.register.models import AdministrativeUnit, Person, PersonYear
 from phocap.schools.models import Enrolment, School
 from phocap.streaming.figures import GRADE_NINE
 from phocap.streaming.models import (
@@ -35,17 +35,24 @@ def suggestions(enrolments: list[Enrolment]) -> dict[int, Suggestion]:
     """The register's suggestion for each pupil (by enrolment id), one query for all.
 
     A pupil of school year Y is looked up in the survey of Y+1; a pupil not
-    linked to a person of the register gets no suggestion.
+    linked to a person of the register gets no suggestion. A pupil of 2024 whose
+    commune was carried into a new one on 1 July 2025 is read in the record of
+    the person who continues them there (register/crossing.py): the old row
+    keeps its years up to 2024 only.
     """
     wanted = {(e.person_id, e.klass.school_year + 1) for e in enrolments if e.person_id}
     found: dict[tuple[int, int], NextYear] = {}
     if wanted:
+        people = {p for p, _ in wanted}
+        continued = dict(Person.objects.filter(continues_id__in=people)
+                         .values_list("pk", "continues_id"))
         years = {y for _, y in wanted}
-        rows = PersonYear.objects.filter(person_id__in={p for p, _ in wanted},
+        rows = PersonYear.objects.filter(person_id__in=people | set(continued),
                                          survey_year__in=years)
         for row in rows.values("person_id", "survey_year", "current_class", "status",
                                "thcs_graduated"):
-            found[(row["person_id"], row["survey_year"])] = NextYear(
+            person = continued.get(row["person_id"], row["person_id"])
+            found[(person, row["survey_year"])] = NextYear(
                 row["current_class"], row["status"], row["thcs_graduated"])
     return {e.pk: suggest(e.klass.school_year,
                           found.get((e.person_id, e.klass.school_year + 1))

@@ -54,6 +54,7 @@ from phocap.synth.population import (
 )
 from phocap.synth.profiles import MAX_AGE, Profile, risk_class
 from phocap.synth.records import ARROW_SCHEMA
+from phocap.synth.reform import Crossing, across
 from phocap.synth.school_year import (
     BT6,
     GRADE1,
@@ -137,11 +138,17 @@ def _level_of(klass: pl.Expr) -> pl.Expr:
     return klass.replace_strict(levels, default=-1, return_dtype=pl.Int64)
 
 
-def check_span(first: int, last: int) -> None:
-    """Refuse to evolve across 1 July 2025, when communes were merged and renumbered."""
+def check_span(first: int, last: int, crossing: Crossing | None = None) -> None:
+    """Refuse to evolve across 1 July 2025, when communes were merged and renumbered, unless
+    a crossing says where the old communes went (reform.py); even then not beyond the
+    first year after the line, whose communes have no plans of their own."""
     if last < first:
         raise ValueError(f"Năm cuối {last} trước năm đầu {first}.")
-    if first < FIRST_TWO_LEVEL_YEAR <= last:
+    if crossing is not None and first < FIRST_TWO_LEVEL_YEAR < last:
+        raise ValueError(
+            f"Chỉ chuyển được đến năm {FIRST_TWO_LEVEL_YEAR} qua mốc 01/7/2025: các xã mới"
+            " chưa có kế hoạch dân số riêng.")
+    if crossing is None and first < FIRST_TWO_LEVEL_YEAR <= last:
         raise ValueError(
             "Không chuyển được sang năm từ 2025: danh mục xã đổi từ 01/7/2025 (sáp nhập),"
             " cần ánh xạ xã cũ sang xã mới."
@@ -249,20 +256,23 @@ def evolve(
     profile: Profile,
     seed: int,
     lineage: Lineage | None = None,
+    crossing: Crossing | None = None,
 ) -> tuple[pa.Table, Lineage]:
     """The records of survey year Y + 1 from those of year Y (one year, whole communes).
 
     ``plans`` describe the communes (setting, ĐBKK flag, schools: the run's
     plans, :attr:`phocap.synth.Run.plans`); ``seed`` is the run's seed, which
     numbers the new national IDs apart from the generated ones. Pass the
-    returned lineage to the next call to evolve several years.
+    returned lineage to the next call to evolve several years. From 2024 to
+    2025 the year is lived under the old communes and written under the new
+    ones by ``crossing`` (reform.py), which is required then.
     """
     frame = _frame(records)
     years = frame["survey_year"].unique().to_list()
     if len(years) != 1:
         raise ValueError("Mỗi lần chỉ chuyển một năm điều tra.")
     year = int(years[0]) + 1
-    check_span(year - 1, year)
+    check_span(year - 1, year, crossing)
     index = {p.commune.code: i for i, p in enumerate(plans)}
     absent = set(frame["commune_code"].unique().to_list()) - set(index)
     if absent:
@@ -345,8 +355,10 @@ def evolve(
     out = everyone.sort(
         "commune_code", pl.col("household_no").str.len_chars(), "household_no", "village",
         "person_no"
-    )
-    return out.to_arrow().cast(ARROW_SCHEMA), lineage
+    ).to_arrow().cast(ARROW_SCHEMA)
+    if year >= FIRST_TWO_LEVEL_YEAR and crossing is not None:
+        out = across(out, crossing)
+    return out, lineage
 
 
 def _newborns(
@@ -475,12 +487,17 @@ def evolve_years(
     profile: Profile,
     seed: int,
     years: int,
+    crossing: Crossing | None = None,
 ) -> Iterator[pa.Table]:
-    """The records of the ``years`` survey years after the records' own, one table each."""
+    """The records of the ``years`` survey years after the records' own, one table each;
+    with ``crossing``, up to 2025 under the new communes (evolve)."""
+    surveyed = _frame(records)["survey_year"].unique().to_list()
+    if surveyed:
+        check_span(int(min(surveyed)), int(min(surveyed)) + years, crossing)
     lineage: Lineage | None = None
     current: pa.Table | pa.RecordBatch | pl.DataFrame = records
     for _ in range(years):
-        following, lineage = evolve(current, plans, profile, seed, lineage)
+        following, lineage = evolve(current, plans, profile, seed, lineage, crossing)
         yield following
         current = following
 

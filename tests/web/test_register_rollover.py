@@ -78,3 +78,17 @@ def test_opening_twice_or_outside_scope_is_refused(tree: dict[str, Any], importe
         open_year(imported, commune, 2021)
     with pytest.raises(RolloverRefused, match="Chưa có dữ liệu năm 2019"):
         open_year(imported, commune, 2019)
+
+
+def test_what_the_household_said_of_a_person_goes_on_and_the_years_events_do_not(
+        tree: dict[str, Any], imported: Any) -> None:
+    hoa = year_of("Lò Văn Hòa", 2021)  # the head of household 0001 ("Chủ hộ" in the file)
+    PersonYear.objects.filter(pk=hoa.pk).update(
+        parent_name="Lò Văn Pọm", phone="0912345678", disability_types="vận động",
+        status_detail="Chuyển đến từ xã Thanh Nưa ngày 01/03/2021", note="ghi chú năm 2021")
+    open_year(imported, tree["communes"]["03319"], 2021)
+    carried = year_of("Lò Văn Hòa", 2022)
+    assert (carried.relationship, carried.parent_name, carried.phone,
+            carried.disability_types) == ("Chủ hộ", "Lò Văn Pọm", "0912345678", "vận động")
+    # What happened in 2021 is 2021's: the event's detail and the year's note stay there.
+    assert (carried.status, carried.status_detail, carried.note) == ("", "", "")

@@ -422,3 +422,43 @@ def test_only_a_grade_nine_pupil_has_a_destination(schools: Any) -> None:
     with pytest.raises(ValueError, match="not a grade-9 class"):
         set_destination(user, pupil, Destination.WORKING, True, None)
     assert not PupilDestination.objects.exists()
+
+
+def test_a_pupil_of_2024_is_read_in_2025_where_the_crossing_carried_them(
+        tree: dict[str, Any]) -> None:
+    """Lò Văn Chín, in grade 9 in 2024 in Xã Mường Pồn (03319, old list), continues in 2025
+    as a person of the merged Xã Mường Pồn (03202), whose record says class 10: the
+    register suggests upper secondary, a graduate (class 10 needs the THCS diploma)."""
+    from phocap.register import lineage
+    from phocap.register.models import AdministrativeUnit, Household, Person, Village
+    from phocap.streaming.services import suggestions
+
+    old = tree["communes"]["03319"]
+    new = AdministrativeUnit.objects.create(vintage=lineage.NEW, code="03202",
+                                            name="Xã Mường Pồn", type="commune", kind="Xã")
+
+    def person(commune: Any, continues: Any = None) -> Any:
+        village = Village.objects.create(commune=commune, name="Bản Pồn",
+                                         continues=continues and continues.household.village)
+        household = Household.objects.create(commune=commune, village=village,
+                                             household_no="0009",
+                                             continues=continues and continues.household)
+        return Person.objects.create(household=household, person_no=1,
+                                     full_name="Lò Văn Chín", birth_year=2009, sex="nam",
+                                     continues=continues, superseded=False)
+
+    before = person(old)
+    PersonYear.objects.create(person=before, survey_year=2024, current_class="9",
+                              class_level="lower_secondary", class_grade=9)
+    Person.objects.filter(pk=before.pk).update(superseded=True)
+    after = person(new, before)
+    PersonYear.objects.create(person=after, survey_year=2025, current_class="10",
+                              class_level="upper_secondary", class_grade=10)
+    school = School.objects.create(code="11100CS09", name="Trường THCS Mường Pồn",
+                                   level=School.Level.LOWER_SECONDARY, commune=old)
+    klass = SchoolClass.objects.create(school=school, school_year=2024, name="9A", grade="9")
+    pupil = Enrolment.objects.create(klass=klass, person=before, pupil_no=1,
+                                     full_name="Lò Văn Chín", birth_year=2009, sex="nam")
+    found = suggestions([pupil])[pupil.pk]
+    assert (found.destination, found.graduated, found.reason) == (
+        "upper_secondary", True, "class")

@@ -1,23 +1,41 @@
 """loaddemo: the Điện Biên demo district in the register, and a demo account per role.
 
-    manage.py loaddemo [--seed 2021] [--year 2021] [--until 2023] [--people N]
+    manage.py loaddemo [--seed 2021] [--year 2021] [--until 2025] [--people N]
 
 The records are synthetic (phocap.synth, profile dien-bien-2021: about 126,000
 people in 21 communes). Survey year 2021 is generated (calibrated on the
-district's 2021–2022 report); 2022 and 2023 are the same population evolved
+district's 2021–2022 report); 2022 to 2024 are the same population evolved
 one school year at a time (phocap.synth.evolve), so the results pages show
 trends. Each year is validated like any file, then imported through the same
 bulk path as an officer's upload, one year per import, as a system action
 (audit entries without a user). Each commune's especially-difficult flag comes
-from the generated units file, for every year. One commune's file of the first
-year is also written on its own (and a copy with one deliberate error) for
-trying the import pages. Running it again changes nothing: the same seed gives
-the same records, which the import finds unchanged.
+from the generated units file, for every year.
+
+Survey year 2025 is kept by the communes of 1 July 2025 (Decrees 142/2025 and
+143/2025): the 21 communes went whole into eight new communes of Tỉnh Điện
+Biên. As an office would, the demo first opens 2025 of each new commune from
+its predecessors' 2024 registers (register/crossing.py: the people continue
+under the new commune, promoted a class), then imports the evolved 2025 file,
+written under the new communes (phocap.synth.reform), on top: the import finds
+the carried people and records only what the year changed. The new communes'
+ĐBKK flags follow the majority of their people (synth/reform.py says why).
+
+The school side covers the last two school years (the 2025 schools belong to
+the new communes), attendance the latest. The demo accounts: after the line
+"xa" and "truong" belong to the new commune that received the demo commune,
+"tinh" and "quantri" to the province of the new list; "huyen" keeps the
+district, whose years end in 2024. One file of the demo account's commune for
+the latest year is also written on its own (and a copy with one deliberate
+error) for trying the import pages. Running it again changes nothing: the same
+seed gives the same records, which the import finds unchanged (the years an
+old commune carried on take no file any more, and are left as they are).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +50,29 @@ from phocap import numbers
 from phocap.accounts.models import Role, User
 from phocap.attendance import demo as attendance_demo
 from phocap.numbers import integer, school_year
-from phocap.register import importing
-from phocap.register.models import AdministrativeUnit, UnitYear
+from phocap.register import crossing as register_crossing
+from phocap.register import importing, lineage
+from phocap.register.carry import carry_accounts
+from phocap.register.freezing import carried_on
+from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear
 from phocap.schools import demo as schools_demo
 from phocap.streaming import demo as streaming_demo
 from phocap.survey.report import summary
 from phocap.survey.validate import validate
-from phocap.synth import get_profile, prepare
-from phocap.synth.evolve import evolve_years
+from phocap.synth import Run, get_profile, prepare
+from phocap.synth.evolve import Lineage, evolve
+from phocap.synth.reform import Crossing, crossing, units_after
 from phocap.synth.writer import UnitRow, units_path, write_parquet, write_units, write_xlsx
 from phocap.units import vintage_for_year
 
 PROFILE = "dien-bien-2021"
-UNTIL = 2023
-"""The last survey year loaded: the generated year, then the population evolved to this one."""
+UNTIL = lineage.FIRST_YEAR_AFTER
+"""The last survey year loaded: the generated year, then the population evolved to this one
+(the first year under the communes of 1 July 2025, the latest the demo can reach)."""
 PASSWORD = "phocap-demo-2021"
 """One password for every demo account (long enough for the validators, not a common one)."""
-# Username, role, and the unit it covers: the demo commune, its district or its province.
+# Username, role, and the unit it covers: the demo commune (from 2025 the new commune that
+# received it), the old district, or the province of the latest year's list.
 ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
     ("xa", Role.COMMUNE_STAFF, "commune"),
     ("truong", Role.SCHOOL_STAFF, "commune"),
@@ -57,6 +81,19 @@ ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
     ("quantri", Role.PROVINCE_ADMIN, "province"),
     ("bo", Role.MINISTRY_VIEWER, None),
 )
+
+
+@dataclass(frozen=True)
+class Year:
+    """One survey year of the demo: its records, units file and communes in the register."""
+
+    records: pa.Table
+    units: list[UnitRow]
+    communes: dict[str, AdministrativeUnit]
+
+    @property
+    def year(self) -> int:
+        return int(self.records["survey_year"][0].as_py())
 
 
 class Command(BaseCommand):
@@ -76,41 +113,96 @@ class Command(BaseCommand):
         started = time.perf_counter()
         profile = get_profile(PROFILE)
         year = options["year"] or profile.default_year
+        until = options["until"]
+        if until > UNTIL:
+            raise CommandError(f"Dữ liệu mẫu đến năm {UNTIL} là hết (--until tối đa {UNTIL}).")
         out = options["output"] or Path(settings.VAR_DIR) / "demo"
         out.mkdir(parents=True, exist_ok=True)
-        vintage = vintage_for_year(year).value
-        if not AdministrativeUnit.objects.filter(vintage=vintage).exists():
+        if not AdministrativeUnit.objects.filter(vintage=lineage.NEW).exists():
             call_command("loadunits", stdout=self.stdout)
 
         if profile.default_unit is None:
             raise CommandError(f"Hồ sơ {PROFILE} không có đơn vị mặc định.")
         run = prepare(profile.default_unit, year, profile, options["seed"], options["people"])
-        table = pa.Table.from_batches(list(run.batches()))
+        years: list[Year] = []
         try:
-            years = [table, *evolve_years(table, run.plans, profile, run.seed,
-                                           max(options["until"] - year, 0))]
+            for loaded in self._years(run, until):
+                self._load(loaded, out)
+                years.append(loaded)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        communes = {u.code: u for u in AdministrativeUnit.objects.filter(
-            vintage=vintage, code__in=[r.code for r in run.units])}
-        for records in years:
-            self._load(records, run.units, communes, out)
 
-        commune = communes[min(p.commune.code for p in run.plans if p.people > 0)]
-        self._commune_files(table, commune, out)
-        self._accounts(commune)
-        surveyed = [int(records["survey_year"][0].as_py()) for records in years]
-        self._schools(list(communes.values()), surveyed, options["seed"])
+        first, last = years[0], years[-1]
+        demo = first.communes[min(p.commune.code for p in run.plans if p.people > 0)]
+        crossed = last.year >= lineage.FIRST_YEAR_AFTER
+        self._accounts(demo, crossed)
+        commune = User.objects.get(username="xa").unit
+        assert commune is not None  # the demo commune, or the new commune it went into
+        self._commune_files(last.records, commune, out)
+        self._schools(years[-2:], options["seed"])
         took = numbers.decimal(numbers.exact(time.perf_counter() - started), 1)
         self.stdout.write(f"Xong trong {took} giây.")
 
-    def _load(self, table: pa.Table, units: list[UnitRow],
-              communes: dict[str, AdministrativeUnit], out: Path) -> None:
-        """Write, validate and import one survey year; its ĐBKK flags from the units file."""
+    def _years(self, run: Run, until: int) -> Iterator[Year]:
+        """Each survey year from the run's to ``until``, evolved from the one before (and
+        loaded by the caller before the next is asked for); the first year after the line
+        opened in the register from the year before, then written under the new communes."""
+        before = self._communes(run.year, [r.code for r in run.units if r.type == "commune"])
+        current = Year(pa.Table.from_batches(list(run.batches())), run.units, before)
+        yield current
+        lived: Lineage | None = None
+        crossed: Crossing | None = None
+        for following in range(run.year + 1, until + 1):
+            units = current.units
+            if following == lineage.FIRST_YEAR_AFTER:
+                crossed = crossing(run.plans)
+                difficult = {p.commune.code: p.especially_difficult for p in run.plans}
+                units = units_after(current.records, difficult, crossed)
+                self._cross(current, crossed)
+            records, lived = evolve(current.records, run.plans, run.profile, run.seed, lived,
+                                    crossed)
+            current = Year(records, units, self._communes(
+                following, [r.code for r in units if r.type == "commune"]))
+            yield current
+
+    @staticmethod
+    def _communes(year: int, codes: Sequence[str]) -> dict[str, AdministrativeUnit]:
+        """The register's communes of ``codes`` in the list of ``year``."""
+        return {u.code: u for u in AdministrativeUnit.objects.filter(
+            vintage=vintage_for_year(year).value, code__in=codes)}
+
+    def _cross(self, last: Year, crossed: Crossing) -> None:
+        """Open the first year after the line of each new commune from the old communes'
+        records of ``last`` (register/crossing.py), as the system; a new commune opened
+        already (a second run) is left as it is."""
         started = time.perf_counter()
-        year = int(table["survey_year"][0].as_py())
+        codes = sorted({c.code for c in crossed.communes.values()})
+        made = villages = households = 0
+        for unit in self._communes(lineage.FIRST_YEAR_AFTER, codes).values():
+            if PersonYear.objects.filter(person__household__commune=unit,
+                                         survey_year=lineage.FIRST_YEAR_AFTER).exists():
+                continue
+            done = register_crossing.cross(None, unit, last.year)
+            made, villages = made + done.people, villages + done.villages
+            households += done.households
+        self.stdout.write(
+            f"Sắp xếp đơn vị hành chính 01/7/2025: {len(codes)} xã mới nhận {integer(villages)}"
+            f" thôn, {integer(households)} hộ, {integer(made)} người từ năm {last.year}"
+            f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
+
+    def _load(self, loaded: Year, out: Path) -> None:
+        """Write, validate and import one survey year; its ĐBKK flags from the units file.
+
+        A year of old communes a new commune has carried on takes no file any more
+        (freezing.carried_on): on a second run it is left as it was loaded."""
+        started = time.perf_counter()
+        year, units, communes = loaded.year, loaded.units, loaded.communes
+        if any(carried_on(c) for c in communes.values()):
+            self.stdout.write(f"Huyện mẫu {PROFILE}, năm {year}: đã chuyển sang các xã mới"
+                              " từ 01/7/2025, giữ nguyên.")
+            return
         district = out / f"huyen-{year}.parquet"
-        write_parquet(district, table.to_batches())
+        write_parquet(district, loaded.records.to_batches())
         write_units(units_path(district), units)
         result = validate(district, year=year, keep_records=True)
         if not result.report.ok or result.records is None:
@@ -139,30 +231,32 @@ class Command(BaseCommand):
             f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây)."
         )
 
-    def _schools(self, communes: list[AdministrativeUnit], years: list[int], seed: int) -> None:
+    def _schools(self, years: Sequence[Year], seed: int) -> None:
         """The school side of the demo, built from the register: schools, classes and class
-        lists for the last two school years, the destinations of their grade-9 pupils
-        (read from the next survey year where there is one), and the latest school
-        year's attendance. Each loader adds only what is missing, so a second run
-        changes nothing."""
-        for year in years[-2:]:
+        lists for the last two school years (each year's under the communes that kept it),
+        the destinations of their grade-9 pupils (read from the next survey year where
+        there is one), and the latest school year's attendance. Each loader adds only
+        what is missing, so a second run changes nothing."""
+        for loaded in years:
             started = time.perf_counter()
-            made = schools_demo.load_demo(communes, year, seed)
-            streamed = streaming_demo.load_demo(year, seed)
+            made = schools_demo.load_demo(list(loaded.communes.values()), loaded.year, seed)
+            streamed = streaming_demo.load_demo(loaded.year, seed)
             self.stdout.write(
-                f"Trường học năm học {school_year(year)}: {integer(made.get('schools', 0))}"
+                f"Trường học năm học {school_year(loaded.year)}: {integer(made.get('schools', 0))}"
                 f" trường mới, {integer(made.get('pupils', 0))} học sinh mới trong danh sách"
                 f" lớp, {integer(streamed['destinations'])} hướng đi sau lớp 9"
                 f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
         started = time.perf_counter()
-        attended = attendance_demo.load_demo(years[-1], seed)
+        latest = years[-1].year
+        attended = attendance_demo.load_demo(latest, seed)
         self.stdout.write(
-            f"Chuyên cần năm học {school_year(years[-1])}: {integer(attended['classes'])}"
+            f"Chuyên cần năm học {school_year(latest)}: {integer(attended['classes'])}"
             f" lớp, {integer(attended['class_days'])} ngày điểm danh"
             f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
 
     def _commune_files(self, table: pa.Table, commune: AdministrativeUnit, out: Path) -> None:
-        """The demo commune's file, and a copy whose first person's sex is not nam or nữ."""
+        """The demo account's commune's file of the latest year, and a copy whose first
+        person's sex is not nam or nữ."""
         own = table.filter(pc.equal(table["commune_code"], commune.code))
         good = out / f"{commune.code}.xlsx"
         write_xlsx(good, own.to_batches())
@@ -174,18 +268,29 @@ class Command(BaseCommand):
         write_xlsx(bad, wrong.to_batches())
         self.stdout.write(f"Tệp của xã mẫu {commune.name}: {good}; bản có một lỗi: {bad}")
 
-    def _accounts(self, commune: AdministrativeUnit) -> None:
-        district = commune.parent
+    def _accounts(self, demo: AdministrativeUnit, crossed: bool) -> None:
+        """The demo accounts, made on the units of the demo's first year (the demo commune,
+        its district and province; the ministry's on none) and, once the demo has crossed
+        1 July 2025, carried across as an office carries them (register/carry.py: the
+        commune's and school's to the new commune that received the demo commune, the
+        province's to the new province, the district's kept as history only). An account
+        made before keeps its unit, so a second run changes nothing."""
+        district = demo.parent
         province = district.parent if district is not None else None
-        units = {"commune": commune, "district": district, "province": province, None: None}
-        rows = []
+        units = {"commune": demo, "district": district, "province": province, None: None}
         for username, role, level in ACCOUNTS:
-            user, _ = User.objects.update_or_create(
+            user, _ = User.objects.get_or_create(
                 username=username, defaults={"role": role, "unit": units[level]})
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
-            unit = units[level]
-            rows.append((username, str(role.label), unit.name if unit is not None else "—"))
+        if crossed:
+            carry_accounts()
+        rows = []
+        for username, role, _level in ACCOUNTS:
+            user = User.objects.select_related("unit").get(username=username)
+            unit = user.unit
+            rows.append((username, str(role.label), "—" if unit is None else unit.name
+                         + (" (chỉ xem lịch sử)" if user.history_only else "")))
         widths = [max(len(r[i]) for r in [("Tên đăng nhập", "Vai trò", "Đơn vị"), *rows])
                   for i in range(3)]
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {PASSWORD}):")
