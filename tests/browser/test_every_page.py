@@ -170,8 +170,8 @@ ERRORS = [("error-404", "xa", "/units/999999/", 404), ("error-403", "xa", "/reco
 ELSEWHERE = {"login-code": "test_two_factor_pages.py",
              # A split old commune and the new communes it went into, which the tour's
              # commune is not: their own tour builds them.
-             "unit-village-homes": "test_crossing_pages.py",
-             "unit-crossing": "test_crossing_pages.py"}
+             "unit-village-homes": "test_crossing_browser.py",
+             "unit-crossing": "test_crossing_browser.py"}
 # Routes that are no page of their own, and why.
 NOT_A_PAGE = {
     "home": "sends each role to the page of its work (a redirect; tests/web/test_landings.py"
