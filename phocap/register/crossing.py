@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -137,9 +138,9 @@ def _insert(model: type[models.Model], rows: list[Values]) -> None:
     ORM's bulk_create sends a few dozen rows a statement on SQLite (its parameter limit
     over a PersonYear's fifty columns), which made a district's crossing take minutes."""
     columns = _columns(model)
+    values = itemgetter(*columns)  # a row's values in column order, as one tuple
     for start in range(0, len(rows), CHUNK):
-        bulk.insert_rows(model, columns,
-                         [tuple(row[c] for c in columns) for row in rows[start:start + CHUNK]])
+        bulk.insert_rows(model, columns, [values(row) for row in rows[start:start + CHUNK]])
 
 
 def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
