@@ -25,6 +25,8 @@ import polars as pl
 from django.db import connection, models
 
 Adapter = Callable[[Any], Any]
+Values = dict[str, Any]
+"""A row as plain values, by attname (what ``read_values`` gives)."""
 
 
 def _adapters(model: type[models.Model], columns: Sequence[str]) -> list[Adapter | None]:
@@ -186,7 +188,7 @@ def _polars_type(field: models.Field[object, object]) -> pl.DataType:
 
 
 def read_values(queryset: models.QuerySet[models.Model],
-                columns: Sequence[str]) -> list[dict[str, Any]]:
+                columns: Sequence[str]) -> list[Values]:
     """The queryset's rows as dicts of ``columns`` (attnames), like ``.values(*columns)``.
 
     On PostgreSQL the rows come through ``COPY (SELECT …) TO STDOUT`` and are

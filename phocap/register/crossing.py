@@ -23,8 +23,9 @@ person superseded, is audited; ``user`` None is the system (the demo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -32,6 +33,7 @@ from django.db import models, transaction
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit, may_place_villages
 from phocap.register import audit, bulk, freezing, lineage
+from phocap.register.bulk import Values
 from phocap.register.lineage import Link
 from phocap.register.locking import STALE, StaleEdit
 from phocap.register.models import (
@@ -111,24 +113,34 @@ class Crossed:
         return self.opened.people
 
 
-def _carried(villages: list[Village], year: int) -> list[PersonYear]:
-    """The records of ``year`` in these villages whose people live on there."""
-    return list(PersonYear.objects.filter(person__household__village__in=villages,
-                                          survey_year=year)
-                .exclude(status__in=GONE)
-                .select_related("person__household")
-                .order_by("person__household__village_id", "person__household__household_no",
-                          "person__person_no"))
+def _carried(villages: list[Village], year: int) -> list[Values]:
+    """The records of ``year`` in these villages whose people live on there, as plain values
+    (bulk.read_values: a district's crossing builds no model instance per row)."""
+    return bulk.read_values(
+        PersonYear.objects.filter(person__household__village__in=villages, survey_year=year)
+        .exclude(status__in=GONE)
+        .order_by("person__household__village_id", "person__household__household_no",
+                  "person__person_no"),
+        _columns(PersonYear))
 
 
-def _insert(model: type[models.Model], rows: Iterable[models.Model]) -> None:
-    """Insert built rows (ids allocated) through bulk.insert_rows, CHUNK at a time: the
+def _columns(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _defaults(model: type[models.Model]) -> Values:
+    """Every field's default: what a new row gets for the fields crossing does not set."""
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields}
+
+
+def _insert(model: type[models.Model], rows: list[Values]) -> None:
+    """Insert plain rows (ids allocated) through bulk.insert_rows, CHUNK at a time: the
     ORM's bulk_create sends a few dozen rows a statement on SQLite (its parameter limit
     over a PersonYear's fifty columns), which made a district's crossing take minutes."""
-    columns = [f.attname for f in model._meta.concrete_fields]
-    values = [tuple(getattr(row, c) for c in columns) for row in rows]
-    for start in range(0, len(values), CHUNK):
-        bulk.insert_rows(model, columns, values[start:start + CHUNK])
+    columns = _columns(model)
+    values = itemgetter(*columns)  # a row's values in column order, as one tuple
+    for start in range(0, len(rows), CHUNK):
+        bulk.insert_rows(model, columns, [values(row) for row in rows[start:start + CHUNK]])
 
 
 def plan(new_commune: AdministrativeUnit, year: int = LAST_YEAR_BEFORE) -> Plan:
@@ -221,40 +233,61 @@ def cross(user: User | None, new_commune: AdministrativeUnit,
             created(villages[old.pk])
     crossed.villages = len(villages)
 
-    records = _carried([v for s in found.shares for v in s.villages], year)
-    old_households = list({r.person.household_id: r.person.household for r in records}.values())
-    households = {old.pk: Household(
-        pk=pk, commune=new_commune, village=villages[old.village_id], continues=old,
-        **{name: getattr(old, name) for name in HOUSEHOLD_IDENTITY})
-        for old, pk in zip(old_households, bulk.allocate_ids(Household, len(old_households)),
-                           strict=True)}
-    _insert(Household, households.values())
+    brought = [v for s in found.shares for v in s.villages]
+    records = _carried(brought, year)
+    old_people = {p["id"]: p for p in bulk.read_values(
+        Person.objects.filter(household__village__in=brought), _columns(Person))}
+    old_households = {h["id"]: h for h in bulk.read_values(
+        Household.objects.filter(village__in=brought), _columns(Household))}
+    # In the order of the records, as each household is first met.
+    carried_households = [old_households[pk] for pk in
+                          dict.fromkeys(old_people[r["person_id"]]["household_id"]
+                                        for r in records)]
+    households: dict[int, Values] = {}
+    for home, pk in zip(carried_households,
+                        bulk.allocate_ids(Household, len(carried_households)), strict=True):
+        households[home["id"]] = {
+            **_defaults(Household), "id": pk, "commune_id": new_commune.pk,
+            "village_id": villages[home["village_id"]].pk, "continues_id": home["id"],
+            **{name: home[name] for name in HOUSEHOLD_IDENTITY}}
+    _insert(Household, list(households.values()))
     crossed.households = len(households)
 
-    people = [Person(pk=pk, household=households[r.person.household_id], continues=r.person,
-                     **{name: getattr(r.person, name) for name in PERSON_IDENTITY})
-              for r, pk in zip(records, bulk.allocate_ids(Person, len(records)), strict=True)]
-    superseded = [(r.person, audit.snapshot(r.person)) for r in records]
+    person_defaults = _defaults(Person)
+    people: list[Values] = []
+    for r, pk in zip(records, bulk.allocate_ids(Person, len(records)), strict=True):
+        before = old_people[r["person_id"]]
+        people.append({**person_defaults, "id": pk,
+                       "household_id": households[before["household_id"]]["id"],
+                       "continues_id": before["id"],
+                       **{name: before[name] for name in PERSON_IDENTITY}})
+    superseded = [old_people[r["person_id"]] for r in records]
     # The old rows give up the national ID first: it is unique among current people. Each
     # still has the version read above, or someone changed it meanwhile: nothing is kept.
-    rows = [(r.person_id, r.person.version, True) for r in records]
+    rows = [(p["id"], p["version"], True) for p in superseded]
     if bulk.update_rows(Person, ["superseded"], rows, versioned=True) != len(rows):
         raise StaleEdit(STALE)
     _insert(Person, people)
 
-    years = []
+    year_defaults = _defaults(PersonYear)
+    years: list[Values] = []
     for record, person, pk in zip(records, people, bulk.allocate_ids(PersonYear, len(records)),
                                   strict=True):
-        built = next_year(record, person.birth_year)
-        years.append(PersonYear(pk=pk, person=person, survey_year=year + 1, **built.values))
+        built = next_year(record, person["birth_year"])
+        years.append({**year_defaults, **built.values, "id": pk, "person_id": person["id"],
+                      "survey_year": year + 1})
         tally(crossed.opened, built)
     _insert(PersonYear, years)
 
-    for row in (*households.values(), *people, *years):
-        created(row)
-    for carried, before in superseded:
-        after = before | {"superseded": True, "version": carried.version + 1}
-        entries.append(audit.Entry("update", "person", carried.pk, carried.household.commune_id,
+    for model, name, made in ((Household, "household", households.values()),
+                              (Person, "person", people), (PersonYear, "personyear", years)):
+        entries += [audit.Entry("create", name, row["id"], new_commune.pk, None,
+                                audit.snapshot_values(model, row)) for row in made]
+    for carried_on in superseded:
+        before = audit.snapshot_values(Person, carried_on)
+        after = before | {"superseded": True, "version": carried_on["version"] + 1}
+        entries.append(audit.Entry("update", "person", carried_on["id"],
+                                   old_households[carried_on["household_id"]]["commune_id"],
                                    before, after))
     audit.record_many(user, entries)
     return crossed

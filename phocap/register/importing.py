@@ -37,6 +37,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -462,7 +463,8 @@ def _defaults(model: type[models.Model]) -> Values:
 
 def _insert(model: type[models.Model], rows: list[Values]) -> None:
     columns = _columns(model)
-    bulk.insert_rows(model, columns, [tuple(row[c] for c in columns) for row in rows])
+    values = itemgetter(*columns)  # a row's values in column order, as one tuple
+    bulk.insert_rows(model, columns, [values(row) for row in rows])
 
 
 Written = tuple[dict[str, list[int]], dict[str, list[Values]]]

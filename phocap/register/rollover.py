@@ -24,6 +24,7 @@ from django.db import transaction
 from phocap.accounts.models import User
 from phocap.accounts.permissions import may_edit
 from phocap.register import audit
+from phocap.register.bulk import Values
 from phocap.register.freezing import frozen
 from phocap.register.models import AdministrativeUnit, PersonYear
 from phocap.survey import classes
@@ -67,9 +68,8 @@ def _code(level: str, grade: int | None, two_sessions: bool, repeater: bool) -> 
     return base + ("*" if two_sessions else "") + ("!" if repeater else "")
 
 
-def _next_class(record: PersonYear, age_next: int) -> tuple[str, int | None] | None:
+def _next_class(level: str, grade: int | None, age_next: int) -> tuple[str, int | None] | None:
     """The class a pupil moves up to, or None when they leave with a pending diploma."""
-    level, grade = record.class_level, record.class_grade
     if level == classes.NURSERY:
         return (classes.KINDERGARTEN, 3) if age_next >= 3 else (level, None)
     if level == classes.KINDERGARTEN and grade is not None:
@@ -101,21 +101,21 @@ GONE = ("chuyển đi", "chết")
 """The statuses of a year whose people are not carried into the next one."""
 
 
-def next_year(record: PersonYear, birth_year: int, repeating: bool = False) -> NextYear:
-    """The values of the record of ``record.survey_year + 1`` built from ``record``: the one
-    place a class moves up, the same whether the year opens in the same commune
-    (``open_year``) or under the commune that continues it after 1 July 2025
-    (register/crossing.py)."""
-    following = record.survey_year + 1
-    values: dict[str, object] = {name: getattr(record, name) for name in CARRIED}
+def next_year(record: Values, birth_year: int, repeating: bool = False) -> NextYear:
+    """The values of the record of ``survey_year + 1`` built from ``record`` (a PersonYear's
+    field values by attname): the one place a class moves up, the same whether the year
+    opens in the same commune (``open_year``) or under the commune that continues it after
+    1 July 2025 (register/crossing.py, which reads plain values, not model instances)."""
+    following = record["survey_year"] + 1
+    values: dict[str, object] = {name: record[name] for name in CARRIED}
     values |= {"status": "", "warnings": []}
-    level, grade = record.class_level, record.class_grade
+    level, grade = record["class_level"], record["class_grade"]
     promoted = awaiting = False
     if level:
         if repeating:
             step: tuple[str, int | None] | None = (level, grade)
         else:
-            step = _next_class(record, following - birth_year)
+            step = _next_class(level, grade, following - birth_year)
             promoted = step is not None
         if level == classes.KINDERGARTEN and grade == 5 and step and step[0] != level:
             values["preschool_completed"] = values["preschool_completed"] or following
@@ -133,9 +133,9 @@ def next_year(record: PersonYear, birth_year: int, repeating: bool = False) -> N
                        "class_repeater": False}
         else:
             values |= {
-                "current_class": _code(step[0], step[1], record.class_two_sessions, repeating),
+                "current_class": _code(step[0], step[1], record["class_two_sessions"], repeating),
                 "class_level": step[0], "class_grade": step[1], "class_repeater": repeating,
-                "class_two_sessions": record.class_two_sessions,
+                "class_two_sessions": record["class_two_sessions"],
             }
     return NextYear(values, promoted, repeating and bool(level), awaiting)
 
@@ -174,7 +174,8 @@ def open_year(user: User, commune: AdministrativeUnit, year: int,
         raise RolloverRefused(f"Năm {year + 1} đã được mở.")
     opened = Opened(0, 0, 0, 0)
     for record in current.select_related("person").exclude(status__in=GONE):
-        built = next_year(record, record.person.birth_year, record.person_id in repeating)
+        values = {f.attname: getattr(record, f.attname) for f in PersonYear._meta.concrete_fields}
+        built = next_year(values, record.person.birth_year, record.person_id in repeating)
         created = PersonYear.objects.create(person=record.person, survey_year=year + 1,
                                             **built.values)
         audit.record(user, "create", created, None)

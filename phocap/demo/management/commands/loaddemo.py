@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear
 from phocap.schools import demo as schools_demo
 from phocap.streaming import demo as streaming_demo
 from phocap.survey.report import summary
-from phocap.survey.validate import validate
+from phocap.survey.validate import Result, validate
 from phocap.synth import Run, get_profile, prepare
 from phocap.synth.evolve import Lineage, evolve
 from phocap.synth.reform import Crossing, crossing, units_after
@@ -90,6 +91,9 @@ class Year:
     records: pa.Table
     units: list[UnitRow]
     communes: dict[str, AdministrativeUnit]
+    checked: Result | None
+    """Its file written and validated, or None for a year of old communes a new commune has
+    carried on: it takes no file any more (freezing.carried_on)."""
 
     @property
     def year(self) -> int:
@@ -126,9 +130,10 @@ class Command(BaseCommand):
         run = prepare(profile.default_unit, year, profile, options["seed"], options["people"])
         years: list[Year] = []
         try:
-            for loaded in self._years(run, until):
-                self._load(loaded, out)
-                years.append(loaded)
+            with ThreadPoolExecutor(max_workers=1) as worker:
+                for loaded in self._years(run, until, out, worker):
+                    self._load(loaded)
+                    years.append(loaded)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
 
@@ -143,13 +148,20 @@ class Command(BaseCommand):
         took = numbers.decimal(numbers.exact(time.perf_counter() - started), 1)
         self.stdout.write(f"Xong trong {took} giây.")
 
-    def _years(self, run: Run, until: int) -> Iterator[Year]:
-        """Each survey year from the run's to ``until``, evolved from the one before (and
-        loaded by the caller before the next is asked for); the first year after the line
-        opened in the register from the year before, then written under the new communes."""
-        before = self._communes(run.year, [r.code for r in run.units if r.type == "commune"])
-        current = Year(pa.Table.from_batches(list(run.batches())), run.units, before)
-        yield current
+    def _years(self, run: Run, until: int, out: Path,
+               worker: ThreadPoolExecutor) -> Iterator[Year]:
+        """Each survey year from the run's to ``until``, evolved from the one before, its file
+        written and validated; the first year after the line opened in the register from the
+        year before (once the caller has loaded that), then written under the new communes.
+
+        While the caller imports a year (Python writing to the database), ``worker`` evolves
+        and validates the next one: that is Polars, which releases the GIL, so the two run
+        side by side. The worker never touches the database: what it needs of the register
+        (the communes, whether a year was carried on) is read here first."""
+        communes = self._communes(run.year, _codes(run.units))
+        records = pa.Table.from_batches(list(run.batches()))
+        current = Year(records, run.units, communes,
+                       _checked(records, run.units, out, self._carried(communes)))
         lived: Lineage | None = None
         crossed: Crossing | None = None
         for following in range(run.year + 1, until + 1):
@@ -158,12 +170,22 @@ class Command(BaseCommand):
                 crossed = crossing(run.plans)
                 difficult = {p.commune.code: p.especially_difficult for p in run.plans}
                 units = units_after(current.records, difficult, crossed)
-                self._cross(current, crossed)
-            records, lived = evolve(current.records, run.plans, run.profile, run.seed, lived,
-                                    crossed)
-            current = Year(records, units, self._communes(
-                following, [r.code for r in units if r.type == "commune"]))
+            communes = self._communes(following, _codes(units))
+            ahead = worker.submit(_evolved, current.records, run, lived, crossed, units, out,
+                                  self._carried(communes))
             yield current
+            if following == lineage.FIRST_YEAR_AFTER:
+                assert crossed is not None  # made above for this year
+                self._cross(current, crossed)
+            records, lived, checked = ahead.result()
+            current = Year(records, units, communes, checked)
+        yield current
+
+    @staticmethod
+    def _carried(communes: dict[str, AdministrativeUnit]) -> bool:
+        """Whether a new commune has carried on any of these old communes (their year then
+        takes no file: freezing.carried_on)."""
+        return any(carried_on(c) for c in communes.values())
 
     @staticmethod
     def _communes(year: int, codes: Sequence[str]) -> dict[str, AdministrativeUnit]:
@@ -190,21 +212,17 @@ class Command(BaseCommand):
             f" thôn, {integer(households)} hộ, {integer(made)} người từ năm {last.year}"
             f" ({numbers.decimal(numbers.exact(time.perf_counter() - started), 1)} giây).")
 
-    def _load(self, loaded: Year, out: Path) -> None:
-        """Write, validate and import one survey year; its ĐBKK flags from the units file.
+    def _load(self, loaded: Year) -> None:
+        """Import one survey year, validated by ``_years``; its ĐBKK flags from the units file.
 
         A year of old communes a new commune has carried on takes no file any more
         (freezing.carried_on): on a second run it is left as it was loaded."""
         started = time.perf_counter()
-        year, units, communes = loaded.year, loaded.units, loaded.communes
-        if any(carried_on(c) for c in communes.values()):
+        year, units, communes, result = loaded.year, loaded.units, loaded.communes, loaded.checked
+        if result is None:
             self.stdout.write(f"Huyện mẫu {PROFILE}, năm {year}: đã chuyển sang các xã mới"
                               " từ 01/7/2025, giữ nguyên.")
             return
-        district = out / f"huyen-{year}.parquet"
-        write_parquet(district, loaded.records.to_batches())
-        write_units(units_path(district), units)
-        result = validate(district, year=year, keep_records=True)
         if not result.report.ok or result.records is None:
             raise CommandError(summary(result.report))
 
@@ -297,3 +315,28 @@ class Command(BaseCommand):
         for row in [("Tên đăng nhập", "Vai trò", "Đơn vị"), *rows]:
             self.stdout.write("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths,
                                                                          strict=True)))
+
+
+def _codes(units: Sequence[UnitRow]) -> list[str]:
+    return [r.code for r in units if r.type == "commune"]
+
+
+def _checked(records: pa.Table, units: list[UnitRow], out: Path, carried: bool) -> Result | None:
+    """Write the year's file and its units file, and validate them like any file; None for
+    a year carried on (see Year.checked). Touches no database: runs on the worker thread."""
+    if carried:
+        return None
+    year = int(records["survey_year"][0].as_py())
+    district = out / f"huyen-{year}.parquet"
+    write_parquet(district, records.to_batches())
+    write_units(units_path(district), units)
+    return validate(district, year=year, keep_records=True)
+
+
+def _evolved(records: pa.Table, run: Run, lived: Lineage | None, crossed: Crossing | None,
+             units: list[UnitRow], out: Path,
+             carried: bool) -> tuple[pa.Table, Lineage, Result | None]:
+    """The population of the year after ``records`` (phocap.synth.evolve), with its file
+    checked (``_checked``). Touches no database: runs on the worker thread."""
+    following, lived = evolve(records, run.plans, run.profile, run.seed, lived, crossed)
+    return following, lived, _checked(following, units, out, carried)
