@@ -65,8 +65,8 @@ def dossier_reason(commune: AdministrativeUnit, year: int) -> str | None:
         return None
     if dossier.status == Dossier.Status.RECOGNISED:
         return (f"Dữ liệu năm {year} của {commune.name} đã được dùng để công nhận"
-                f" {dossier.unit.name} đạt chuẩn ({dossier.standard}); không sửa được nữa.")
-    return (f"Hồ sơ {dossier.standard} năm {year} của {dossier.unit.name} đang chờ cấp trên"
+                f" {dossier.unit.name} đạt chuẩn ({dossier.standard_name}); không sửa được nữa.")
+    return (f"Hồ sơ {dossier.standard_name} năm {year} của {dossier.unit.name} đang chờ cấp trên"
             f" xét: dữ liệu năm {year} của {commune.name} bị khóa cho đến khi hồ sơ được"
             " trả lại.")
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phocap.rules import STANDARD_NAMES_VI
+
 
 class Dossier(models.Model):
     """One unit, one standard, one survey year: at most one dossier, whatever its history."""
@@ -47,6 +49,12 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.standard} {self.survey_year}"
+
+    @property
+    def standard_name(self) -> str:
+        """The standard as officers name it ("Phổ cập giáo dục tiểu học"), never its key:
+        every sentence about a dossier reads it here."""
+        return STANDARD_NAMES_VI.get(self.standard, self.standard)
 
 
 class DossierEvent(models.Model):

@@ -28,7 +28,6 @@ from phocap.recognition import workflow
 from phocap.recognition.models import Dossier
 from phocap.register.hooks import Task
 from phocap.register.models import AdministrativeUnit
-from phocap.rules import STANDARD_NAMES_VI
 
 DECIDED = (Dossier.Status.RECOGNISED, Dossier.Status.REFUSED)
 
@@ -63,10 +62,6 @@ def _below(unit: AdministrativeUnit) -> Q:
     return Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit)
 
 
-def _name(dossier: Dossier) -> str:
-    return STANDARD_NAMES_VI.get(dossier.standard, dossier.standard)
-
-
 def unit_tasks(user: User, unit: AdministrativeUnit) -> list[Task]:
     """What waits for the user on ``unit``'s page: the unit's returned dossiers (for its
     staff, who resubmit), dossiers of the unit and those below waiting for the user's
@@ -76,17 +71,17 @@ def unit_tasks(user: User, unit: AdministrativeUnit) -> list[Task]:
     if may_submit(user, unit):
         for d in own.filter(status=Dossier.Status.RETURNED):
             found.append(Task(_("Hồ sơ %(standard)s năm %(year)s bị trả lại: xem ý kiến và"
-                                " nộp lại") % {"standard": _name(d),
+                                " nộp lại") % {"standard": d.standard_name,
                                                "year": numbers.year(d.survey_year)},
                               reverse("dossier", args=[d.pk])))
     for d in awaiting_review(user, Dossier.objects.filter(_below(unit))):
         found.append(Task(_("Chờ bạn xét: hồ sơ %(standard)s năm %(year)s của %(unit)s")
-                          % {"standard": _name(d), "year": numbers.year(d.survey_year),
+                          % {"standard": d.standard_name, "year": numbers.year(d.survey_year),
                              "unit": d.unit.name}, reverse("dossier", args=[d.pk])))
     if may_submit(user, unit):
         for d in own.filter(status=Dossier.Status.SUBMITTED):
             found.append(Task(_("Hồ sơ %(standard)s năm %(year)s đã nộp, chờ %(reviewer)s xét")
-                              % {"standard": _name(d), "year": numbers.year(d.survey_year),
+                              % {"standard": d.standard_name, "year": numbers.year(d.survey_year),
                                  "reviewer": workflow.reviewing(d).name},
                               reverse("dossier", args=[d.pk])))
     return found

@@ -96,7 +96,7 @@ def dossiers(request: AuthedRequest, pk: int) -> HttpResponse:
     years = survey_years(communes_below(unit))
     return render(request, "recognition/dossiers.html", {
         "unit": unit, "breadcrumbs": breadcrumbs(unit, request.user),
-        "dossiers": [(d, STANDARD_NAMES_VI.get(d.standard, d.standard)) for d in rows],
+        "dossiers": [(d, d.standard_name) for d in rows],
         "can_submit": can_submit,
         "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
         # The latest year with data (kit/years.py); a year without is refused (workflow).
@@ -209,7 +209,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     rows, standard, year = _filtered(request)
     return render(request, "recognition/queue.html", {
-        "awaiting": [(d, STANDARD_NAMES_VI.get(d.standard, d.standard))
+        "awaiting": [(d, d.standard_name)
                      for d in tasks.awaiting_review(user, rows)],
         "standard": standard, "year": year, "years": _dossier_years(),
         "standards": [(key, STANDARD_NAMES_VI.get(key, key)) for key in STANDARDS],
@@ -230,7 +230,7 @@ def decided(request: AuthedRequest) -> HttpResponse:
         decision = next((e for e in sorted(d.events.all(), key=lambda e: (e.at, e.pk),
                                            reverse=True)
                          if e.action == DossierEvent.Action.DECIDE), None)
-        found.append({"dossier": d, "name": STANDARD_NAMES_VI.get(d.standard, d.standard),
+        found.append({"dossier": d, "name": d.standard_name,
                       "decision": decision})
     return render(request, "recognition/decided.html", {
         "decided": found, "standard": standard, "year": year, "years": _dossier_years(),

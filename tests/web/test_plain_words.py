@@ -253,9 +253,6 @@ NOT_WALKED = {
     "duplicates-merge": "a POST",
     "import-report": "the XLSX the check of a real upload writes (survey/report.py), "
                      "opened in tests/web/test_import_pages.py",
-    "unit-crossing": "a commune of the list of 1 July 2025 continuing old ones, which the "
-                     "demo district does not have: tests/web/test_crossing_pages.py reads "
-                     "the page with this module's patterns",
     "unit-village-homes": "an old commune split among new ones, which the demo district "
                           "does not have: tests/web/test_crossing_pages.py reads the page "
                           "with this module's patterns",
@@ -296,26 +293,33 @@ def routes() -> list[tuple[str, str, list[str]]]:
 
 
 def demo_world(tmp_path: Path) -> dict[str, Any]:
-    """The demo district (3,000 people), a dossier submitted by its commune, and the
-    objects each route is opened on: the demo commune's first household and a pupil who
-    repeats a class, the teacher's school, class, a recorded day and a pupil with the
-    most absences, and every form and criterion of the commune."""
+    """The demo district (3,000 people) carried into the merged communes of 2025, a dossier
+    submitted by the demo's merged commune, and the objects each route is opened on: the
+    units of both eras (the merged commune and its new province; an old commune it was
+    made of, its district and old province), a household and a pupil of 2025, the
+    teacher's school, class, a recorded day and a pupil with the most absences, and every
+    form of 2025 and criterion of the commune."""
     from django.db.models import Count
 
     from phocap.accounts.models import User
     from phocap.attendance.models import ClassDay
     from phocap.recognition import workflow
+    from phocap.register import lineage
     from phocap.register.models import ImportJob, PersonYear
     from phocap.register.results import cached_results
-    from phocap.reports.forms import CODES_BEFORE_ND277
+    from phocap.reports.forms import CODES_ND277
     from phocap.schools.models import Enrolment, Staff
 
     call_command("loaddemo", people=3000, output=tmp_path / "demo", stdout=io.StringIO())
     staff = User.objects.get(username="xa")
     commune = staff.unit
     assert commune is not None and commune.parent is not None
-    district = commune.parent
-    province = district.parent
+    province = commune.parent
+    old = min((link.old for link in lineage.predecessors(commune)
+               if PersonYear.objects.filter(person__household__commune=link.old).exists()),
+              key=lambda unit: unit.code)
+    district = old.parent
+    assert district is not None and district.parent is not None
     latest = PersonYear.objects.filter(person__household__commune=commune).order_by(
         "-survey_year").values_list("survey_year", flat=True).first()
     repeater = (PersonYear.objects.filter(person__household__commune=commune,
@@ -331,22 +335,24 @@ def demo_world(tmp_path: Path) -> dict[str, Any]:
     evaluation = cached_results(commune, latest)
     criteria = sorted({c.key for unit in evaluation.units for s in unit.standards.values()
                        for c in s.criteria})
+    dossier = None
     for standard in ("primary", "lower_secondary", "literacy"):
         try:
-            dossier = workflow.submit(staff, commune, standard, latest - 1)
+            dossier = workflow.submit(staff, commune, standard, latest)
             break
         except workflow.Refused:
             continue
+    assert dossier is not None, "no standard of the merged commune could be submitted"
     job = ImportJob.objects.create(user=staff, unit=commune, path=str(tmp_path),
                                    file_name="xa.csv", survey_year=latest,
                                    status=ImportJob.Status.PREVIEWED,
                                    preview={"new": 1204, "changed": 0, "unchanged": 1,
                                             "missing": 0, "sample": []})
-    return {"commune": commune, "units": [commune, district, province],
+    return {"commune": commune, "units": [commune, province, old, district, district.parent],
             "household": repeater.person.household, "person": repeater.person,
             "school": school, "class": day.klass, "day": day, "enrolment": enrolment,
             "staff": teacher, "dossier": dossier, "import": job,
-            "user": User.objects.get(username="truong"), "forms": CODES_BEFORE_ND277,
+            "user": User.objects.get(username="truong"), "forms": CODES_ND277,
             "criteria": criteria}
 
 
