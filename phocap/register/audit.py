@@ -217,4 +217,6 @@ def _shown(value: object, field: models.Field[object, object] | None) -> object:
         return shown if len(value) == ISO_DAY else f"{shown} {day:%H:%M}"
     if field is not None and field.name == "current_class" and isinstance(value, str):
         return classes.reading(value)
+    if field is not None and field.name == "class_level" and isinstance(value, str):
+        return classes.LEVEL_WORDS.get(value, value)
     return value

@@ -57,8 +57,13 @@ class Opened:
     awaiting_diploma: int
 
 
-def _code(level: str, grade: int | None, two_sessions: bool, repeater: bool) -> str:
-    """The canonical class code (classes.parse): base, then "*", then "!"."""
+def _code(level: str, grade: int | None, two_sessions: bool, repeater: bool,
+          recorded: str) -> str:
+    """The canonical class code (classes.parse): base, then "*", then "!". A course without
+    grades (vocational, university) goes on under the code the survey ``recorded`` for it
+    ("TC", "DH"): there is no grade to write."""
+    if grade is None and level != classes.NURSERY:
+        return recorded
     base = {
         classes.NURSERY: "NT",
         classes.KINDERGARTEN: f"MG{grade}",
@@ -133,7 +138,8 @@ def next_year(record: Values, birth_year: int, repeating: bool = False) -> NextY
                        "class_repeater": False}
         else:
             values |= {
-                "current_class": _code(step[0], step[1], record["class_two_sessions"], repeating),
+                "current_class": _code(step[0], step[1], record["class_two_sessions"], repeating,
+                                       record["current_class"]),
                 "class_level": step[0], "class_grade": step[1], "class_repeater": repeating,
                 "class_two_sessions": record["class_two_sessions"],
             }

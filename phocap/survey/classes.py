@@ -58,6 +58,20 @@ _BASE_WORDS = {
     "CD": "cao đẳng",
     "DH": "đại học",
 }
+# A class_level in words, where a page shows the level itself (an audit entry's change).
+LEVEL_WORDS = {
+    NURSERY: "nhà trẻ",
+    KINDERGARTEN: "mẫu giáo",
+    PRIMARY: "tiểu học",
+    LOWER_SECONDARY: "trung học cơ sở",
+    UPPER_SECONDARY: "trung học phổ thông",
+    CONTINUING_LOWER_SECONDARY: "bổ túc trung học cơ sở (GDTX)",
+    CONTINUING_UPPER_SECONDARY: "bổ túc trung học phổ thông (GDTX)",
+    VOCATIONAL_ELEMENTARY: "sơ cấp nghề",
+    VOCATIONAL_INTERMEDIATE: "trung cấp",
+    VOCATIONAL_COLLEGE: "cao đẳng",
+    UNIVERSITY: "đại học",
+}
 REPEATER_WORDS = "lưu ban"
 TWO_SESSIONS_WORDS = "học 2 buổi/ngày"
 

@@ -92,3 +92,32 @@ def test_what_the_household_said_of_a_person_goes_on_and_the_years_events_do_not
             carried.disability_types) == ("Chủ hộ", "Lò Văn Pọm", "0912345678", "vận động")
     # What happened in 2021 is 2021's: the event's detail and the year's note stay there.
     assert (carried.status, carried.status_detail, carried.note) == ("", "", "")
+
+
+def test_a_course_without_grades_goes_on_under_its_own_code() -> None:
+    """A vocational or university course has no grade to move up: the next year keeps the
+    code the survey recorded ("TC", "DH"), not the text of a missing grade ("None"), which
+    the 2025 demo's import then showed as a change of every such student."""
+    from phocap.register import rollover
+    from phocap.survey import classes
+
+    for level, code in ((classes.VOCATIONAL_INTERMEDIATE, "TC"), (classes.UNIVERSITY, "DH")):
+        record = dict.fromkeys(rollover.CARRIED) | {
+            "survey_year": 2024, "class_level": level, "class_grade": None,
+            "current_class": code, "class_two_sessions": False}
+        built = rollover.next_year(record, birth_year=2004)
+        assert (built.values["current_class"], built.values["class_level"]) == (code, level)
+
+
+def test_an_audit_entry_shows_a_class_and_its_level_in_words() -> None:
+    """A change of a survey year's class reads as the pages write it: the code in words
+    ("TC" → "trung cấp") and the level too ("vocational_intermediate" → "trung cấp"),
+    never the model's internal value."""
+    from phocap.register import audit
+    from phocap.register.models import AuditEntry
+
+    entry = AuditEntry(model="personyear", action="update",
+                       before={"current_class": "TC", "class_level": "vocational_intermediate"},
+                       after={"current_class": "9!", "class_level": "lower_secondary"})
+    assert [(old, new) for _, old, new in audit.changes(entry)] == [
+        ("trung cấp", "trung học cơ sở"), ("trung cấp", "lớp 9 (lưu ban)")]
