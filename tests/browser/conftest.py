@@ -21,10 +21,11 @@ keep the tests fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -160,6 +161,43 @@ def new_driver() -> Any:
     driver.implicitly_wait(0)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
     return driver
+
+
+W = TypeVar("W")
+
+
+@contextmanager
+def served(django_db_blocker: Any, build: Callable[[], W]) -> Iterator[tuple[str, W, Any]]:
+    """One world built and committed, one live server and one Chromium for a module of
+    journeys: (the server's address, the world, the browser). The database is emptied
+    afterwards (as transactional_db does after each test), the cache too; passwords hash
+    fast, since every journey logs in."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock():
+        fast.enable()
+        cache.clear()
+        server = None
+        driver = None
+        try:
+            world = build()
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            driver = new_driver()
+            yield server.url, world, driver
+        finally:
+            if driver is not None:
+                driver.quit()
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
+            fast.disable()
 
 
 @pytest.fixture

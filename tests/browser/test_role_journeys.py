@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
-from tests.browser.conftest import DESKTOP, MISSING, PHONE, SKIP_REASON, Camera, new_driver
+from tests.browser.conftest import DESKTOP, MISSING, PHONE, SKIP_REASON, Camera, served
 from tests.browser.journey_world import World, build
 from tests.browser.test_journey import log_in, wait_for
 
@@ -111,32 +111,8 @@ def _django_db_helper(django_db_setup: None, django_db_blocker: Any) -> Iterator
 def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     """One world, one live server and one Chromium for the module; the database emptied
     after it (as transactional_db does after each test), the cache too."""
-    from django.core.cache import cache
-    from django.core.management import call_command
-    from django.test import override_settings
-    from pytest_django.live_server_helper import LiveServer
-
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock():
-        fast.enable()
-        cache.clear()
-        server = None
-        driver = None
-        try:
-            world = build()
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            driver = new_driver()
-            yield Site(server.url, world, driver, Camera(driver, "roles"))
-        finally:
-            if driver is not None:
-                driver.quit()
-            if server is not None:
-                server._live_server_modified_settings.disable()
-                server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
-            fast.disable()
+    with served(django_db_blocker, build) as (base, world, driver):
+        yield Site(base, world, driver, Camera(driver, "roles"))
 
 
 class Journey:
