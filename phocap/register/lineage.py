@@ -130,11 +130,11 @@ def continued_by(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
         return []
     if unit.type == AdministrativeUnit.Type.COMMUNE:
         return sorted({k.new.pk: k.new for k in successors(unit)}.values(), key=lambda u: u.code)
-    column = ("old_district_code" if unit.type == AdministrativeUnit.Type.DISTRICT
-              else "old_province_code")
-    codes = {k.new_province_code for k in conversion_links() if getattr(k, column) == unit.code}
-    return list(AdministrativeUnit.objects.filter(
-        vintage=NEW, type=AdministrativeUnit.Type.PROVINCE, code__in=codes).order_by("code"))
+    # A district lies in one old province, and an old province went whole into one new
+    # province (the module docstring): both are continued by that province.
+    province = unit if unit.type == AdministrativeUnit.Type.PROVINCE else unit.parent
+    found = province_successor(province) if province is not None else None
+    return [found] if found is not None else []
 
 
 def province_successor(unit: AdministrativeUnit) -> AdministrativeUnit | None:
