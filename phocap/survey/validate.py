@@ -284,10 +284,17 @@ def _by_value(raw: pl.DataFrame, column: Column) -> list[pl.Series]:
     """
     source = _raw(column.key)
     exprs = _parsers(column)
-    sample = raw.get_column(source).head(SAMPLE_ROWS)
-    if sample.len() >= SAMPLE_ROWS and sample.n_unique() * 20 > sample.len() * 19:
-        return raw.select(**exprs).get_columns()
-    table = _parsed(raw.select(pl.col(source).unique()), column, exprs)
+    cells = raw.get_column(source)
+    if cells.null_count() == cells.len():  # a column the file leaves blank (or lacks)
+        table = pl.DataFrame({source: [None]}, schema={source: pl.String})
+    else:
+        sample = cells.head(SAMPLE_ROWS)
+        if sample.len() >= SAMPLE_ROWS and sample.n_unique() * 20 > sample.len() * 19:
+            return raw.select(**exprs).get_columns()
+        table = raw.select(pl.col(source).unique())
+    table = _parsed(table, column, exprs)
+    if table.height == 1:  # one text throughout (a survey year, a blank column): no join
+        return [table.get_column(name).new_from_index(0, raw.height) for name in exprs]
     joined = raw.select(source).join(table, on=source, how="left", maintain_order="left",
                                      nulls_equal=True)
     return joined.drop(source).get_columns()

@@ -40,3 +40,15 @@ def test_a_column_of_distinct_texts_is_parsed_cell_by_cell_to_the_same_values() 
     (parsed,) = validate._by_value(raw, column)
     assert parsed[0] == "000000000000" and parsed[-2] == "012345678901"  # padded: 11 digits
     assert parsed[-1] is None
+
+
+def test_a_blank_or_constant_column_takes_its_one_value_on_every_row() -> None:
+    raw = pl.DataFrame({validate._raw("relapsed"): [None, None, None],
+                        validate._raw("survey_year"): ["2024", "2024", "2024"]},
+                       schema={validate._raw("relapsed"): pl.String,
+                               validate._raw("survey_year"): pl.String})
+    by_key = {c.key: c for c in COLUMNS}
+    (relapsed,) = validate._by_value(raw, by_key["relapsed"])
+    (year,) = validate._by_value(raw, by_key["survey_year"])
+    assert relapsed.to_list() == [False, False, False]  # a blank flag is "no"
+    assert year.to_list() == [2024, 2024, 2024] and year.dtype == pl.Int16
