@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
+from phocap.survey.ahead import ahead
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
@@ -997,9 +998,9 @@ def validate(
     sink = _ParquetSink(records_to) if records_to is not None else None
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     try:
-        for sheet in (s for p in paths
-                      for s in read(p, limits=limits, context=context, warnings=warnings,
-                                    **options)):
+        for sheet in ahead(s for p in paths
+                           for s in read(p, limits=limits, context=context, warnings=warnings,
+                                         **options)):
             index = len(sheets)
             sheets.append(Sheet(sheet.file, sheet.name, pl.DataFrame(), sheet.headers))
             data, structural = _typed(sheet, year)
