@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -32,6 +31,7 @@ from phocap.survey.limits import (
     megabytes,
     too_many_rows,
 )
+from phocap.survey.official.workbook import Loaded, load
 from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
@@ -123,8 +123,9 @@ def read(
         from phocap.survey.official import reading as official  # it builds on this module
 
         _check_excel(path, limits)
-        found = official.read(path, context)
-        sheets = iter(found) if found is not None else _read_excel(path, limits)
+        loaded = _load_excel(path, limits)
+        found = official.read(path, context, loaded)
+        sheets = iter(found) if found is not None else _read_excel(path, limits, loaded)
     elif suffix == ".parquet":
         sheets = _read_parquet(path, batch_rows, limits)
     else:
@@ -465,13 +466,12 @@ def _check_excel(path: Path, limits: Limits) -> None:
         check_zip(path, path.name, limits)
 
 
-def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
-    """A workbook in phocap's own layout; read() has checked it (_check_excel)."""
+def _load_excel(path: Path, limits: Limits) -> list[Loaded]:
+    """Every sheet of a workbook parsed once (workbook.load), the rows limited; a workbook
+    that cannot be read is one error in the officer's words."""
     is_xlsx = path.suffix.lower() != ".xls"
     try:
-        reader = fastexcel.read_excel(str(path))
-        formulas = _formulas_without_values(path) if is_xlsx else {}
-        parts = _sheet_parts(path) if is_xlsx and formulas else {}
+        return load(path, rows=_rows_to_read(limits))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError) as exc:
         kind = "XLSX" if is_xlsx else "XLS"
         raise SurveyFileError(
@@ -492,22 +492,29 @@ def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
                 path.name,
             )
         ) from exc
+
+
+def _read_excel(path: Path, limits: Limits, loaded: list[Loaded]) -> Iterator[Sheet]:
+    """A workbook in phocap's own layout; read() has checked it (_check_excel) and
+    parsed its sheets (_load_excel)."""
+    is_xlsx = path.suffix.lower() != ".xls"
+    try:
+        formulas = _formulas_without_values(path) if is_xlsx else {}
+        parts = _sheet_parts(path) if is_xlsx and formulas else {}
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SurveyFileError(
+            Problem(
+                ERROR,
+                "excel_broken",
+                "Không mở được tệp XLSX: tệp bị hỏng, không đầy đủ hoặc không phải tệp XLSX"
+                f" ({type(exc).__name__}). Hãy mở bằng Excel và lưu lại.",
+                path.name,
+            )
+        ) from exc
     found = 0
     skipped: list[str] = []
-    for sheet_name in reader.sheet_names:
-        try:
-            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string",
-                                    n_rows=_rows_to_read(limits)).to_polars()
-        except Exception as exc:
-            raise SurveyFileError(
-                Problem(
-                    ERROR,
-                    "excel_broken",
-                    f"Không đọc được trang “{sheet_name}”: {exc}",
-                    path.name,
-                    sheet_name,
-                )
-            ) from exc
+    for book_sheet in loaded:
+        sheet_name, raw = book_sheet.name, book_sheet.frame
         if raw.height == 0 or raw.width == 0:
             skipped.append(sheet_name)
             continue
