@@ -34,6 +34,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from phocap.survey import classes, ethnicity
 from phocap.survey.parse import _FLAG_FALSE, _FLAG_TRUE, CHOICE_ALIASES, MAX_YEAR, MIN_YEAR
 from phocap.survey.schema import (
@@ -241,16 +244,23 @@ def _implied_literacy_stage() -> str:
 
 def raw_source(path: Path, keys: list[str]) -> str:
     """The file's columns as the reader gives them (text, stripped, blank → null), and the
-    first stage's helpers of those columns."""
-    cells = ", ".join(
-        f"nullif(regexp_replace(CAST(\"{k}\" AS VARCHAR), '^{_WHITE_RE}+|{_WHITE_RE}+$', '',"
-        f" 'g'), '') AS {raw(k)}" for k in keys
-    )
+    first stage's helpers of those columns. A column the file stores as numbers is only
+    turned into text: it has no spaces to strip."""
+    text = {f.name for f in pq.read_schema(path) if pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type)}
+
+    def cell(key: str) -> str:
+        if key not in text:
+            return f"CAST(\"{key}\" AS VARCHAR) AS {raw(key)}"
+        return (f"nullif(regexp_replace(\"{key}\", '^{_WHITE_RE}+|{_WHITE_RE}+$', '', 'g'),"
+                f" '') AS {raw(key)}")
+
     wanted = set(keys)
     first = [f"{e} AS \"{n}\"" for c in COLUMNS if c.key in wanted
              for n, e in helpers(c).items()]
     return (f"(SELECT *{''.join(', ' + f for f in first)}"
-            f" FROM (SELECT {cells} FROM read_parquet({lit(str(path))})))")
+            f" FROM (SELECT {', '.join(cell(k) for k in keys)}"
+            f" FROM read_parquet({lit(str(path))})))")
 
 
 def _typed_exprs() -> tuple[dict[str, str], dict[str, list[str]]]:

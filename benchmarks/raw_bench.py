@@ -5,7 +5,7 @@
 The raw file is what `phocap synth --profile national --nation` writes: the
 survey columns as an officer's file holds them, mostly text. Every measurement
 is a whole process (start-up, reading, output), run one after the other in the
-same run, median of --repeat, with each process's own peak memory (wait4):
+same run, median of --repeat, with each process's own peak memory (GNU time):
 
 A. validate, on a corrupted copy of the file (written once under --work,
    deterministic from --seed: --rate of the rows get one bad or unusual value
@@ -249,14 +249,20 @@ class Run:
 
 
 def run(command: list[str], log: Path) -> Run:
-    """A whole process, its wall time and its own peak memory (max RSS by wait4)."""
+    """A whole process, its wall time and its own peak memory.
+
+    The peak is GNU time's maximum resident set of the command: Linux carries a
+    process's peak across exec, so the peak of a child forked straight from this
+    process (wait4) would start at this process's size.
+    """
+    peak = log.with_suffix(".peak")
     with log.open("wb") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run(["/usr/bin/time", "-o", str(peak), "-f", "%M", *command],
+                              stdout=out, stderr=subprocess.STDOUT, check=False)
         seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
+    kib = int(peak.read_text().split()[-1])
+    return Run(seconds, kib / 1024, done.returncode)
 
 
 @dataclass
