@@ -72,8 +72,11 @@ TYPED_FOR_COUNTS = [
     "highest_grade", "literacy_stage", "relapsed",
 ]
 
-# The child processes. DuckDB's runs one statement: COPY (the query) TO a Parquet file.
-DUCKDB_CHILD = "import sys, duckdb; duckdb.connect().execute(open(sys.argv[1]).read())"
+# The child processes. DuckDB's runs one statement, COPY (the query) TO a Parquet file, without
+# the progress bar it otherwise draws into the log.
+DUCKDB_CHILD = ("import sys, duckdb; db = duckdb.connect();"
+                " db.execute('SET enable_progress_bar = false');"
+                " db.execute(open(sys.argv[1]).read())")
 PHOCAP_COUNTS_CHILD = """
 import json, sys
 from pathlib import Path
