@@ -9,7 +9,7 @@ same run, median of --repeat, with each process's own peak memory (GNU time):
 
 A. validate, on a corrupted copy of the file (written once under --work,
    deterministic from --seed: --rate of the rows get one bad or unusual value
-   each, of the ~65 kinds in KINDS, so that every family of checks has rows to
+   each, of the 68 kinds in KINDS, so that every family of checks has rows to
    count). phocap: `phocap validate COPY`. Baseline: one DuckDB SQL query
    (duck_survey.py) reading the same file, typing every column from its text
    by parse.py's rules and counting the failing rows of every check code of
@@ -35,7 +35,7 @@ reader problems, found while reading rather than by validate.py's checks
 structure codes); year_mismatch and year_from_option (only with --year).
 Differences in how SQL reads text are listed in duck_survey.py; none occurs
 in these files. The duplicate checks count a row whose key came earlier; the
-baseline counts the rows with a key less the distinct keys, the same number.
+baseline counts n − 1 for a key seen n times, the same number.
 """
 
 from __future__ import annotations
