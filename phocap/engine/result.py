@@ -66,13 +66,13 @@ class CriterionResult:
         return gap(self.numerator, self.denominator, self.threshold)
 
     def to_json(self) -> dict[str, Any]:
-        rate = self.rate
+        # n / d of two ints is correctly rounded, as float(Fraction(n, d)) is.
         out: dict[str, Any] = {
             "key": self.key,
             "level": self.level,
             "numerator": self.numerator,
             "denominator": self.denominator,
-            "rate": None if rate is None else round(float(rate), 4),
+            "rate": round(self.numerator / self.denominator, 4) if self.denominator else None,
             "threshold": float(self.threshold),
             "passed": self.passed,
             "source": self.source,
