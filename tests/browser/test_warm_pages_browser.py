@@ -33,18 +33,10 @@ FIRST_OPEN_SECONDS = 1.0  # the issue's bound for a warm page, here
 
 @pytest.fixture
 def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The answers computed (not read from the cache), by kind, in this process."""
-    from phocap.register import reporting, results
+    """The answers computed in this process, the live server's included."""
+    from tests.web.test_warm_pages import recording_computes
 
-    calls: list[str] = []
-    for module, name in ((results, "results"), (results, "next_year"), (results, "villages"),
-                         (reporting, "_forms")):
-        def recording(unit: Any, year: int, compute: Any = getattr(module, name),
-                      name: str = name) -> Any:
-            calls.append(name)
-            return compute(unit, year)
-        monkeypatch.setattr(module, name, recording)
-    return calls
+    return recording_computes(monkeypatch)
 
 
 def opened(driver: Any, url: str, heading: str) -> float:

@@ -39,18 +39,26 @@ def province(tree: dict[str, Any], tmp_path: Path, warmed_later: None) -> dict[s
     return tree
 
 
-@pytest.fixture
-def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The answers computed (not read from the cache), by kind, in order."""
+def recording_computes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The answers computed (not read from the cache) in this process from now on, by the
+    name of the function computing them, in order."""
     calls: list[str] = []
-    for module, name in ((results, "results"), (results, "next_year"), (results, "villages"),
-                         (reporting, "_forms")):
-        def recording(unit: Any, year: int, compute: Any = getattr(module, name),
-                      name: str = name) -> Any:
+
+    def recorder(compute: Any, name: str) -> Any:
+        def recording(unit: Any, year: int) -> Any:
             calls.append(name)
             return compute(unit, year)
-        monkeypatch.setattr(module, name, recording)
+        return recording
+
+    for module, name in ((results, "results"), (results, "next_year"), (results, "villages"),
+                         (reporting, "_forms")):
+        monkeypatch.setattr(module, name, recorder(getattr(module, name), name))
     return calls
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    return recording_computes(monkeypatch)
 
 
 def warm_tasks(status: str = BackgroundTask.Status.QUEUED) -> list[int]:
