@@ -384,42 +384,53 @@ def _last_key(kind: str, unit: AdministrativeUnit, year: int) -> str:
     return f"{kind}:{ANSWER_FORMAT}:last:{unit.pk}:{year}"
 
 
-def _updating(unit: AdministrativeUnit) -> bool:
-    """Whether the worker is to recompute the answers about ``unit`` (a warm task on one of
-    its communes is queued or running: register/warming.py)."""
-    from phocap.register import warming  # warming computes through this module
-
-    return warming.pending(_communes(subtree(unit)))
-
-
 def cached(kind: str, unit: AdministrativeUnit, year: int,
            compute: Callable[[AdministrativeUnit, int], T]) -> T:
-    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``).
+    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``),
+    as ``remembered`` keeps it."""
+    return remembered(f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}",
+                      _last_key(kind, unit, year), lambda: _communes(subtree(unit)),
+                      lambda: compute(unit, year))
+
+
+def remembered(key: str, last: str, beneath: Callable[[], list[AdministrativeUnit]],
+               compute: Callable[[], T]) -> T:
+    """The answer cached under ``key`` (a state of the data it is computed from), or
+    ``compute()`` cached under it; every computed answer of the register goes through here.
 
     A missing answer is computed by one thread of the process while the others
     asking for it wait: after an edit, everyone viewing the province asks at
     once, and each recomputing the same answer would only slow the others down.
     The worker computes it first, as a rule (register/warming.py): meanwhile a
-    page that accepts it (``stale_allowed``) is answered with the last answer
-    computed for the unit and year, and says it is being updated; with no such
-    answer, or no recomputation under way, the answer is computed here.
+    page that accepts it (``stale_allowed``) is answered with the answer last
+    computed under ``last`` (the same question whatever the data: kind, unit and
+    year), and says it is being updated, while a warm task on one of the communes
+    ``beneath()`` is to come; with no such answer, or no warming to come, the
+    answer is computed here.
     """
-    key = f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}"
     found: T | None = cache.get(key)
     if found is not None:
         return found
     serving = _SERVING.get()
     if serving is not None:
-        last: T | None = cache.get(_last_key(kind, unit, year))
-        if last is not None and _updating(unit):
+        previous: T | None = cache.get(last)
+        if previous is not None and _updating(beneath()):
             serving.stale = True
-            return last
+            return previous
     with _lock(key):
         found = cache.get(key)
         if found is None:
-            found = compute(unit, year)
-            cache.set_many({key: found, _last_key(kind, unit, year): found}, _KEEP_SECONDS)
+            found = compute()
+            cache.set_many({key: found, last: found}, _KEEP_SECONDS)
     return found
+
+
+def _updating(communes: list[AdministrativeUnit]) -> bool:
+    """Whether the worker is to recompute the answers about these communes (a warm task on
+    one of them is queued or running: register/warming.py)."""
+    from phocap.register import warming  # warming computes through this module
+
+    return warming.pending(communes)
 
 
 _KEEP_SECONDS = 7 * 24 * 3600

@@ -10,7 +10,8 @@ computes, newest survey year first, for the commune and each unit above it,
 through the same functions the pages call, so under the same keys: the
 communes' counts, the results and next year's outlook, the villages of the
 commune, the report forms (which the dossier prints too), then each unit's
-trends. A unit warmed already by the task of a sibling commune costs a cache read.
+trends, and those of the new units that carry the commune's years on after 2025.
+A unit warmed already by the task of a sibling commune costs a cache read.
 
 While it runs, a page that accepts it shows the last figures with a notice
 that they are being updated (results.cached, ``pending``) and reloads itself.
@@ -22,7 +23,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from phocap.register import background, series
+from phocap.register import background, lineage, series
 from phocap.register.models import AdministrativeUnit, BackgroundTask
 from phocap.register.reporting import cached_forms
 from phocap.register.results import (
@@ -64,14 +65,17 @@ def warm(commune_id: int, progress: Callable[[int, int], None]) -> None:
     chain = [commune, *commune.ancestors()]
     steps = [(unit, year) for year in survey_years([commune]) for unit in chain
              if existed(unit, year)]
-    total = len(steps) + len(chain)
+    # A new unit's years before 2025 are its predecessors' (series.py): its trends change too.
+    followers = [new for old in chain for new in lineage.continued_by(old)]
+    trends = list({u.pk: u for u in [*chain, *followers]}.values())
+    total = len(steps) + len(trends)
     for done, (unit, year) in enumerate(steps):
         progress(done, total)
         try:
             _answers(unit, year)
         except RulesetError:
             continue  # a year no ruleset judges has no results to show
-    for done, unit in enumerate(chain, start=len(steps)):
+    for done, unit in enumerate(trends, start=len(steps)):
         progress(done, total)
         for year in series.years(unit):
             try:
