@@ -167,8 +167,9 @@ def _cached(kind: str, units: list[AdministrativeUnit], year: int,
     state = (kind, [u.pk for u in units], sorted(revisions.of(c.pk for c in olds).items()),
              sorted(_difficult(olds, year)))
     digest = hashlib.sha1(repr(state).encode()).hexdigest()
+    asked = hashlib.sha1(repr((kind, [u.pk for u in units])).encode()).hexdigest()
     prefix = f"series:{ANSWER_FORMAT}.{RESULT_FORMAT}:{year}"
-    return remembered(f"{prefix}:{digest}", f"{prefix}:last:{kind}:{[u.pk for u in units]}",
+    return remembered(f"{prefix}:{digest}", f"{prefix}:last:{asked}",
                       lambda: olds, lambda: compute(units, year))
 
 
