@@ -19,9 +19,11 @@ that they are being updated (results.cached, ``pending``) and reloads itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from phocap.register import background, lineage, series
 from phocap.register.models import AdministrativeUnit, BackgroundTask
@@ -35,11 +37,22 @@ from phocap.register.results import (
 )
 from phocap.rules import RulesetError
 
+log = logging.getLogger(__name__)
+
 
 def changed(commune_ids: list[int]) -> None:
-    """Queue the warming of these communes' pages (called once their revisions are raised)."""
-    if settings.WARM_PAGES and commune_ids:
+    """Queue the warming of these communes' pages (called once their revisions are raised).
+
+    The change has committed: a queue that cannot be written to (SQLite busy past its
+    timeout) must not turn it into an error page; its pages are then computed by their
+    first visitor, as they would be with no worker.
+    """
+    if not settings.WARM_PAGES or not commune_ids:
+        return
+    try:
         background.enqueue_missing(WARM, commune_ids)
+    except DatabaseError:
+        log.warning("pages of communes %s not queued for warming", commune_ids, exc_info=True)
 
 
 def pending(communes: list[AdministrativeUnit]) -> bool:

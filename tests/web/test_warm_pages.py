@@ -214,3 +214,19 @@ def test_a_worker_takes_an_import_before_the_warming(province: dict[str, Any]) -
     check = background.enqueue(jobs.CHECK, 1)  # queued after every warm task
     taken = background.claim("a worker")
     assert taken is not None and taken.pk == check.pk
+
+
+def test_an_edit_stands_when_its_warming_cannot_be_queued(
+        province: dict[str, Any], make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import DatabaseError
+
+    from phocap.register.models import CommuneRevision
+
+    def busy(*_: Any) -> None:
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(background, "enqueue_missing", busy)
+    edited = province["communes"]["03322"]
+    before = CommuneRevision.objects.get(commune=edited).revision
+    move_away(make_user("commune_staff", edited), edited, (2003, 2006))  # raises nothing
+    assert CommuneRevision.objects.get(commune=edited).revision > before
