@@ -106,22 +106,29 @@ def too_many_rows(name: str, rows: int, limits: Limits, sheet: str | None = None
         )
 
 
-def check_zip(source: Path | IO[bytes], name: str, limits: Limits) -> None:
+def check_zip(source: Path | IO[bytes], name: str, limits: Limits) -> set[str]:
     """Refuse an XLSX whose members inflate beyond the bounds (see the module's docstring).
 
     ``source`` is the file or an open binary file object; ``name`` names it in
     the message. A file that is not a ZIP archive is left for the reader to
-    refuse in its own words.
+    refuse in its own words. Returns the sheets (their parts) that may hold a
+    formula, noticed on the way: the survey reader looks for formulas without
+    a value in those alone, instead of inflating every sheet a second time.
     """
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
-        return
+        return set()
+    formulas: set[str] = set()
     with archive:
         total = 0
         for info in archive.infolist():
             if not info.is_dir():
-                total += _Member(archive, info, name, limits).inflate(limits.max_expanded - total)
+                member = _Member(archive, info, name, limits)
+                total += member.inflate(limits.max_expanded - total)
+                if member.formula:
+                    formulas.add(info.filename)
+    return formulas
 
 
 ARCHIVE_JUNK: Final = re.compile(r"(^|/)(__MACOSX/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)", re.I)
@@ -198,6 +205,7 @@ class _Member:
     name: str
     limits: Limits
     kind: str = "XLSX"
+    formula: bool = False  # a sheet's XML holds "<f" (a formula, or a validation's <formula1>)
 
     def refused(self, why: str, code: str = "zip_bomb") -> SurveyFileError:
         advice = ("Hãy mở tệp bằng Excel, chép dữ liệu sang một tệp mới rồi tải lại."
@@ -235,6 +243,7 @@ class _Member:
         extent = _Extent(self) if _SHEET.fullmatch(self.info.filename) else None
         strings = self.info.filename == _SHARED_STRINGS
         size = 0
+        last = b""
         for piece, read in pieces:
             if strings and size == 0:
                 self._string_counts(piece)
@@ -247,6 +256,9 @@ class _Member:
                     f" hơn {megabytes(size)})")
             if extent is not None:
                 extent.scan(piece)
+                self.formula = self.formula or b"<f" in piece or (
+                    last == b"<" and piece[:1] == b"f")
+                last = piece[-1:]
         if extent is not None:
             extent.scan(b"", last=True)
         return size

@@ -122,10 +122,11 @@ def read(
     elif suffix in (".xlsx", ".xlsm", ".xls"):
         from phocap.survey.official import reading as official  # it builds on this module
 
-        _check_excel(path, limits)
+        with_formulas = _check_excel(path, limits)
         loaded = _load_excel(path, limits)
         found = official.read(path, context, loaded)
-        sheets = iter(found) if found is not None else _read_excel(path, limits, loaded)
+        sheets = (iter(found) if found is not None
+                  else _read_excel(path, limits, loaded, with_formulas))
     elif suffix == ".parquet":
         sheets = _read_parquet(path, batch_rows, limits)
     else:
@@ -419,17 +420,20 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _formulas_without_values(path: Path) -> dict[str, list[tuple[int, int, str]]]:
-    """Formula cells whose result was never calculated, per sheet XML part.
+def _formulas_without_values(path: Path, parts: set[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Formula cells whose result was never calculated, per sheet XML part (of ``parts``,
+    those that hold any formula).
 
     Files written by programs (not saved by Excel) can carry formulas with no
     cached result; a reader would then see an empty or zero cell. We refuse to
     guess and name the cell instead.
     """
     found: dict[str, list[tuple[int, int, str]]] = {}
+    if not parts:
+        return found
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if not re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            if name not in parts or not re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
                 continue
             xml = archive.read(name)
             if b"<f" not in xml:
@@ -458,12 +462,13 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _check_excel(path: Path, limits: Limits) -> None:
-    """What a workbook would inflate to, measured before any library opens it."""
+def _check_excel(path: Path, limits: Limits) -> set[str]:
+    """What a workbook would inflate to, measured before any library opens it; the sheet
+    parts of an XLSX that may hold formulas (limits.check_zip)."""
     if path.suffix.lower() == ".xls":
         check_xls(path, path.name, limits)
-    else:
-        check_zip(path, path.name, limits)
+        return set()
+    return check_zip(path, path.name, limits)
 
 
 def _load_excel(path: Path, limits: Limits) -> list[Loaded]:
@@ -494,12 +499,13 @@ def _load_excel(path: Path, limits: Limits) -> list[Loaded]:
         ) from exc
 
 
-def _read_excel(path: Path, limits: Limits, loaded: list[Loaded]) -> Iterator[Sheet]:
-    """A workbook in phocap's own layout; read() has checked it (_check_excel) and
-    parsed its sheets (_load_excel)."""
+def _read_excel(path: Path, limits: Limits, loaded: list[Loaded],
+                with_formulas: set[str]) -> Iterator[Sheet]:
+    """A workbook in phocap's own layout; read() has checked it (_check_excel: its sheets
+    ``with_formulas``) and parsed its sheets (_load_excel)."""
     is_xlsx = path.suffix.lower() != ".xls"
     try:
-        formulas = _formulas_without_values(path) if is_xlsx else {}
+        formulas = _formulas_without_values(path, with_formulas) if is_xlsx else {}
         parts = _sheet_parts(path) if is_xlsx and formulas else {}
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SurveyFileError(

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from phocap.cli import app
 from phocap.survey import readers
 from phocap.survey.limits import DEFAULT, MIB, Limits
+from phocap.survey.official import workbook
 from phocap.survey.problems import ERROR
 from phocap.survey.validate import validate
 from tests.survey.zip_bombs import far_cell, rewritten, zip_bomb
@@ -55,7 +56,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(
     def never(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the spreadsheet library opened a zip bomb")
 
-    monkeypatch.setattr(readers.fastexcel, "read_excel", never)
+    monkeypatch.setattr(workbook.fastexcel, "read_excel", never)
     tracemalloc.start()
     try:
         problem = only_error(path)
@@ -150,7 +151,7 @@ def test_cells_far_apart_are_refused_before_the_sheet_is_opened(
     def never(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the spreadsheet library opened the file")
 
-    monkeypatch.setattr(readers.fastexcel, "read_excel", never)
+    monkeypatch.setattr(workbook.fastexcel, "read_excel", never)
     for path, words in ((far, "dòng 1.048.576, cột 16.384"),
                         (far_row, "vượt quá giới hạn của Excel"),
                         (counted, "khai báo 4.000.000.000 chuỗi")):
@@ -187,7 +188,7 @@ def test_an_xls_claiming_billions_of_rows_is_refused_before_it_is_opened(
     Two billion rows in the 10 KB fixture made the library ask for 22 TB and abort."""
     huge = patched_xls(fixtures, tmp_path / "dai.xls", b"\x00\x02\x0e\x00",
                        struct.pack("<IIHH", 0, 2_147_483_647, 0, 29))
-    monkeypatch.setattr(readers.fastexcel, "read_excel", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(workbook.fastexcel, "read_excel", lambda *a, **k: 1 / 0)
     problem = only_error(huge)
     assert problem["code"] == "sheet_too_large"
     assert "Tệp “dai.xls”" in problem["message"] and "2.147.483.647 dòng" in problem["message"]
@@ -197,3 +198,17 @@ def test_an_xls_within_the_format_passes_the_check(fixtures: Path) -> None:
     assert validate(fixtures / "en.xls", year=2021, limits=Limits(max_cells=11 * 32)).report.ok
     assert only_error(fixtures / "en.xls", Limits(max_cells=11 * 29 - 1))["code"] == (
         "sheet_too_large")
+
+
+def test_the_check_names_the_sheets_that_may_hold_formulas(tmp_path: Path) -> None:
+    """The reader looks for formulas without a value only in the sheets the check saw one in."""
+    import xlsxwriter
+
+    from phocap.survey.limits import check_zip
+
+    path = tmp_path / "two.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Plain").write("A1", "Lò Văn An")
+    book.add_worksheet("Sums").write_formula("A1", "=1+1")
+    book.close()
+    assert check_zip(path, path.name, DEFAULT) == {"xl/worksheets/sheet2.xml"}
