@@ -27,8 +27,10 @@ Each part runs in its own process, so its figures are its own: the time is the
 process's wall time, start included; the peak is the larger of the kernel's
 maximum resident set (wait4) and the sum over the process and its children,
 sampled every 0.2 s (the JVM that PySpark starts is a child, not the Python
-process). The table goes to stdout and everything to ``<out>/cost-curve.json``;
-generated files stay in ``--out`` and are reused by the next run.
+process). The table goes to stdout and everything to
+``<out>/cost-curve-<UTC date and time>.json`` (a run of one step does not
+overwrite the last full run); generated files stay in ``--out`` and are reused
+by the next run.
 """
 
 from __future__ import annotations
@@ -381,17 +383,21 @@ def table(parts: list[Part]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("/work/big-curve"),
-                        help="where generated files and cost-curve.json go (not the repository)")
-    parser.add_argument("--steps", default=",".join(s.name for s in STEPS))
+                        help="where generated files and the JSON record go (not the repository)")
+    parser.add_argument("--steps", default=",".join(s.name for s in STEPS),
+                        help="which of the steps, comma-separated (default: all of them)")
     parser.add_argument("--max-people", type=int, default=10_000_000,
                         help="skip the steps above this size (100000000 for the nation)")
     parser.add_argument("--regenerate", action="store_true",
                         help="generate (and time) the files even when they exist")
-    parser.add_argument("--backends", default="duckdb,pyspark")
+    parser.add_argument("--backends", default="duckdb,pyspark",
+                        help="the engine's backends to evaluate on, comma-separated")
     parser.add_argument("--raw-up-to", type=int, default=10_000_000,
                         help="evaluate the raw file (validating it again) up to this size")
-    parser.add_argument("--web-up-to", type=int, default=1_000_000)
-    parser.add_argument("--sqlite-up-to", type=int, default=200_000)
+    parser.add_argument("--web-up-to", type=int, default=1_000_000,
+                        help="import into PostgreSQL and open the page up to this size")
+    parser.add_argument("--sqlite-up-to", type=int, default=200_000,
+                        help="the same on SQLite up to this size")
     parser.add_argument("--database", default="phocap_curve",
                         help="prefix of the PostgreSQL databases (one per step, recreated)")
     parser.add_argument("--part", choices=["baseline", "store"], help=argparse.SUPPRESS)
@@ -407,12 +413,13 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     wanted = args.steps.split(",")
     curve = Curve(args)
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    now = time.gmtime()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", now)
     for step in STEPS:
         if step.name in wanted and (step.people or 0) <= args.max_people:
             curve.step(step)
     print(table(curve.parts))
-    record = args.out / "cost-curve.json"
+    record = args.out / time.strftime("cost-curve-%Y%m%d-%H%M.json", now)
     record.write_text(json.dumps({"started": started, "cpus": os.cpu_count(),
                                   "parts": [asdict(p) for p in curve.parts]}, indent=1))
     print(f"written: {record}")
