@@ -159,14 +159,15 @@ def last_json(output: str) -> dict[str, Any]:
 
 
 def baseline_part(store: Path) -> None:
-    """engine_bench.py's hand-written DuckDB query over the typed store."""
+    """The hand-written DuckDB query of engine_bench.py (duck_counts.py) over the typed store."""
     import duckdb
-    from engine_bench import baseline_sql
+    from duck_counts import baseline_sql
 
     from phocap.engine.evaluate import needed_counts
     from phocap.rules import for_year
 
-    rows = duckdb.connect().sql(baseline_sql(store, needed_counts(for_year(YEAR)))).fetchall()
+    sql = baseline_sql(f"read_parquet('{store}')", needed_counts(for_year(YEAR)))
+    rows = duckdb.connect().sql(sql).fetchall()
     print(json.dumps({"communes": len(rows)}))
 
 

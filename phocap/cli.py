@@ -136,9 +136,13 @@ def _survey_table(
     files: Path | list[Path], year: int | None, backend: Backend, console: Console,
     workdir: Path, context: Context | None = None,
 ) -> Any:
-    """Validate survey files; on errors print the report and stop with exit code 2."""
+    """Validate survey files; on errors print the report and stop with exit code 2.
+
+    Only the errors are looked for: they decide whether the file is computed at
+    all, and these commands show no warning (``phocap validate`` does).
+    """
     store = workdir / "records.parquet"
-    result = validate_file(files, year=year, records_to=store, context=context)
+    result = validate_file(files, year=year, records_to=store, context=context, warnings=False)
     if not result.report.ok:
         print_report(result.report, console, limit=50)
         raise typer.Exit(EXIT_ERRORS)

@@ -236,6 +236,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "phocap.register.context.navigation",
+                "phocap.register.context.updating",
             ],
         },
     },
@@ -319,3 +320,9 @@ UPLOAD_MAX_RUNNING_JOBS = int(os.environ.get("PHOCAP_UPLOAD_MAX_RUNNING_JOBS", "
 JOBS_HEARTBEAT_SECONDS = number("PHOCAP_JOBS_HEARTBEAT_SECONDS", 5)
 JOBS_STALE_SECONDS = number("PHOCAP_JOBS_STALE_SECONDS", 30)
 JOBS_INLINE = False
+# After every change the worker recomputes the pages above the changed communes
+# (register/warming.py). Meanwhile a page shows its last figures, "being updated",
+# for as long as the recomputation is running, or queued for less than
+# WARM_PATIENCE_SECONDS (beyond, no worker may be there: the page computes them).
+WARM_PAGES = True
+WARM_PATIENCE_SECONDS = number("PHOCAP_WARM_PATIENCE_SECONDS", 120)

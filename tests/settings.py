@@ -18,6 +18,9 @@ from phocap.settings import *  # noqa: F403
 # queued it commits (so in the request, or at the end of a test's on-commit capture);
 # tests of the worker itself turn this off and start `manage.py runjobs`.
 JOBS_INLINE = True
+# Inline, warming the pages after every change would make each edit of the suite compute
+# every page above it; the tests of warming (tests/web/test_warm_pages.py) turn it on.
+WARM_PAGES = False
 
 # Each test starts with an empty cache (tests/web/conftest.py), and a file cache's clear()
 # empties its whole folder: the SQLite and PostgreSQL suites, run side by side, would empty

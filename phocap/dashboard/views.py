@@ -41,6 +41,7 @@ from phocap.register.models import AdministrativeUnit
 from phocap.register.views.common import (
     breadcrumbs,
     unit_in_scope,
+    updating_page,
 )
 
 # The dashboard's sentence (kit/targets.py), e.g. "cao hơn kế hoạch 1,1 điểm".
@@ -190,6 +191,7 @@ def target_history(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@updating_page
 def trends(request: AuthedRequest, pk: int) -> HttpResponse:
     """Levels, criteria rates with their thresholds, and mobilisation over every survey year
     the unit has data, as charts and as tables; a new unit's years before 2025 summed from

@@ -14,12 +14,12 @@ class RegisterConfig(AppConfig):
         hooks.record_account.provide(audit.record_account)
         # What a new unit's staff read of the old units before 1 July 2025.
         hooks.history_units.provide(lineage.history_units)
-        # The import kinds of background work register themselves (background.KINDS):
-        # every process, web or worker, knows them once Django is set up.
+        # The kinds of background work (imports, warming the pages) register themselves
+        # (background.KINDS): every process, web or worker, knows them once Django is set up.
         # SQLite learns the search's folding function on each connection (register/search.py).
         from django.db.backends.signals import connection_created
 
-        from phocap.register import jobs  # noqa: F401
+        from phocap.register import jobs, warming  # noqa: F401
         from phocap.register.search import register_sqlite
 
         connection_created.connect(register_sqlite, dispatch_uid="phocap_fold")

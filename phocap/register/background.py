@@ -58,13 +58,16 @@ class Kind:
     and raises Interrupted when it must stop. ``abandoned(subject, task)`` records on
     the subject that the work died for good (its last attempt's worker is gone).
     ``attempts``: how many workers may try it; more than one only if a run that died
-    left nothing half-written, so that the next simply starts again.
+    left nothing half-written, so that the next simply starts again. ``idle``: work
+    nobody waits for (warming pages), taken only when no other task is queued, so that
+    an officer's import never queues behind it.
     """
 
     name: str
     run: Callable[[int, Callable[[int, int], None]], None]
     abandoned: Callable[[int, BackgroundTask], None]
     attempts: int = 1
+    idle: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -92,6 +95,37 @@ def enqueue(kind: Kind, subject: int) -> BackgroundTask:
     return task
 
 
+def enqueue_missing(kind: Kind, subjects: list[int]) -> int:
+    """Queue the work on each subject that has none of this kind waiting yet; how many were
+    queued. For work that reads the subject's state when it runs (warming the pages,
+    register/warming.py): a second task queued behind the first would only do it again,
+    so a burst of changes to one subject leaves one task. Two processes racing may both
+    queue one; the second run then finds everything done and costs a few cache reads."""
+    waiting = set(BackgroundTask.objects.filter(kind=kind.name, status=Status.QUEUED,
+                                                subject__in=subjects)
+                  .values_list("subject", flat=True))
+    missing = [s for s in dict.fromkeys(subjects) if s not in waiting]
+    for subject in missing:
+        enqueue(kind, subject)
+    return len(missing)
+
+
+def pending(kind: str, subjects: list[int], patience: int) -> bool:
+    """Whether work of ``kind`` on one of the subjects is still to come: queued for less than
+    ``patience`` seconds (longer, and no worker may be there to take it), or running for a
+    worker that is alive (reclaim)."""
+    now = timezone.now()
+    for task in BackgroundTask.objects.filter(kind=kind, subject__in=subjects,
+                                              status__in=(Status.QUEUED, Status.RUNNING)):
+        if task.status == Status.RUNNING:
+            task = reclaim(task)
+        if task.status == Status.RUNNING or (
+                task.status == Status.QUEUED
+                and now - task.created < dt.timedelta(seconds=patience)):
+            return True
+    return False
+
+
 def latest(kinds: tuple[Kind, ...], subject: int) -> BackgroundTask | None:
     """The newest task of these kinds on ``subject``."""
     return (BackgroundTask.objects.filter(kind__in=[k.name for k in kinds], subject=subject)
@@ -99,7 +133,8 @@ def latest(kinds: tuple[Kind, ...], subject: int) -> BackgroundTask | None:
 
 
 def claim(who: str, pk: int | None = None) -> BackgroundTask | None:
-    """Take the oldest queued task (or task ``pk``) for worker ``who``; None if none is left.
+    """Take the oldest queued task (or task ``pk``) for worker ``who``, an idle kind's only
+    when no other is queued; None if none is left.
 
     The UPDATE names the status it expects: when two workers pick the same row, the
     second finds it running already, updates nothing and tries the next.
@@ -107,7 +142,10 @@ def claim(who: str, pk: int | None = None) -> BackgroundTask | None:
     queued = BackgroundTask.objects.filter(status=Status.QUEUED)
     if pk is not None:
         queued = queued.filter(pk=pk)
-    for candidate in queued.order_by("pk").values_list("pk", flat=True)[:20]:
+    idle = [k.name for k in KINDS.values() if k.idle]
+    candidates = [*queued.exclude(kind__in=idle).order_by("pk").values_list("pk", flat=True)[:20],
+                  *queued.filter(kind__in=idle).order_by("pk").values_list("pk", flat=True)[:20]]
+    for candidate in candidates:
         now = timezone.now()
         taken = BackgroundTask.objects.filter(pk=candidate, status=Status.QUEUED).update(
             status=Status.RUNNING, claimed_by=who, heartbeat_at=now,

@@ -1,4 +1,5 @@
-"""What every page's layout needs to know about the signed-in user."""
+"""What every page's layout needs to know: about the signed-in user, and whether the page
+shows figures being updated."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from phocap.accounts.models import User
+from phocap.register.results import serving_stale
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -24,3 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_history_only": user.history_only,
         "nav_second_factor": twofactor.eligible(user),
     }
+
+
+def updating(request: HttpRequest) -> dict[str, object]:
+    """``updating`` when the page shows the last figures while the worker computes new ones
+    (results.stale_allowed): base.html says so and reloads the page until they are there."""
+    return {"updating": serving_stale()}

@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -116,7 +118,7 @@ def _conditions(units: list[AdministrativeUnit], year: int) -> dict[str, dict[st
     return hooks.school_conditions(_communes(units), year)
 
 
-def _existed(unit: AdministrativeUnit, year: int) -> bool:
+def existed(unit: AdministrativeUnit, year: int) -> bool:
     """Whether the unit belongs to the list of units in force in ``year``: a district (or a
     commune before its merger) has no survey from 2025 on, and is judged on nothing then,
     not under rules that know no districts (Decrees 142/2025, 143/2025)."""
@@ -129,7 +131,7 @@ def results(unit: AdministrativeUnit, year: int) -> Evaluation:
     The same answer as engine.evaluate over the unit's communes (tested), from
     the communes' counts, cached or counted now.
     """
-    if not _existed(unit, year):
+    if not existed(unit, year):
         return Evaluation(year, for_year(year).name, [])
     units = subtree(unit)
     q, counts = cached_counts(NOW, _communes(units), year)
@@ -201,7 +203,7 @@ def next_year(unit: AdministrativeUnit, year: int) -> list[Outlook]:
     rolled forward (both cached per commune): next year is judged with this
     year's ruleset and units.
     """
-    if not _existed(unit, year):
+    if not existed(unit, year):
         return []
     units = subtree(unit)
     communes, frame = _communes(units), _units_frame(unit, units, year)
@@ -347,23 +349,92 @@ def _lock(key: str) -> threading.Lock:
         return found
 
 
+@dataclass
+class Serving:
+    """What a page that accepts the last figures while new ones are computed was served
+    (``stale_allowed``): ``stale`` once any answer it read was such a last figure."""
+
+    stale: bool = False
+
+
+_SERVING: ContextVar[Serving | None] = ContextVar("phocap_serving", default=None)
+
+
+@contextmanager
+def stale_allowed() -> Iterator[Serving]:
+    """Within this, ``cached`` may answer with the last figures computed for a unit and year
+    while the worker recomputes them (register/warming.py), instead of computing them
+    here. Only pages that say so, and show it, enter it (views.common.updating_page):
+    a dossier's snapshot or a download never reads a figure being replaced."""
+    serving = Serving()
+    token = _SERVING.set(serving)
+    try:
+        yield serving
+    finally:
+        _SERVING.reset(token)
+
+
+def serving_stale() -> bool:
+    """Whether the page being served (``stale_allowed``) was answered with a last figure."""
+    serving = _SERVING.get()
+    return serving is not None and serving.stale
+
+
+def _last_key(kind: str, unit: AdministrativeUnit, year: int) -> str:
+    return f"{kind}:{ANSWER_FORMAT}:last:{unit.pk}:{year}"
+
+
 def cached(kind: str, unit: AdministrativeUnit, year: int,
            compute: Callable[[AdministrativeUnit, int], T]) -> T:
-    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``).
+    """``compute(unit, year)``, reused until the data beneath the unit change (``_revision``),
+    as ``remembered`` keeps it."""
+    return remembered(f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}",
+                      _last_key(kind, unit, year), lambda: _communes(subtree(unit)),
+                      lambda: compute(unit, year))
+
+
+def remembered(key: str, last: str, beneath: Callable[[], list[AdministrativeUnit]],
+               compute: Callable[[], T]) -> T:
+    """The answer cached under ``key`` (a state of the data it is computed from), or
+    ``compute()`` cached under it; every computed answer of the register goes through here.
 
     A missing answer is computed by one thread of the process while the others
     asking for it wait: after an edit, everyone viewing the province asks at
     once, and each recomputing the same answer would only slow the others down.
+    The worker computes it first, as a rule (register/warming.py): meanwhile a
+    page that accepts it (``stale_allowed``) is answered with the answer last
+    computed under ``last`` (the same question whatever the data: kind, unit and
+    year), and says it is being updated, while a warm task on one of the communes
+    ``beneath()`` is to come; with no such answer, or no warming to come, the
+    answer is computed here.
     """
-    key = f"{kind}:{ANSWER_FORMAT}:{_revision(unit, year)}"
     found: T | None = cache.get(key)
-    if found is None:
-        with _lock(key):
-            found = cache.get(key)
-            if found is None:
-                found = compute(unit, year)
-                cache.set(key, found, 24 * 3600)
+    if found is not None:
+        return found
+    serving = _SERVING.get()
+    if serving is not None:
+        previous: T | None = cache.get(last)
+        if previous is not None and _updating(beneath()):
+            serving.stale = True
+            return previous
+    with _lock(key):
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set_many({key: found, last: found}, _KEEP_SECONDS)
     return found
+
+
+def _updating(communes: list[AdministrativeUnit]) -> bool:
+    """Whether the worker is to recompute the answers about these communes (a warm task on
+    one of them is queued or running: register/warming.py)."""
+    from phocap.register import warming  # warming computes through this module
+
+    return warming.pending(communes)
+
+
+_KEEP_SECONDS = 7 * 24 * 3600
+"""How long an answer is kept: it stays right until the data beneath change; this bounds disk."""
 
 
 def cached_results(unit: AdministrativeUnit, year: int) -> Evaluation:

@@ -47,9 +47,14 @@ def bump(commune_ids: Iterable[int | None]) -> None:
 
 
 def _raise(commune_ids: list[int]) -> None:
+    """Raise the revisions, then have the worker recompute the pages above these communes
+    (register/warming.py), so that the next visitor does not wait for them."""
+    from phocap.register import warming  # warming reads the results, which read the revisions
+
     with transaction.atomic(), connection.cursor() as cursor:
         for pk in commune_ids:
             cursor.execute(_RAISE, [pk])
+    warming.changed(commune_ids)
 
 
 def of(commune_ids: Iterable[int]) -> dict[int, int]:

@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import polars as pl
-from django.core.cache import cache
 
 from phocap.engine.evaluate import evaluate_counts
 from phocap.engine.result import UnitResult
@@ -51,7 +50,7 @@ from phocap.register import commune_counts, hooks, lineage, revisions
 from phocap.register.commune_counts import NOW, cached_counts
 from phocap.register.models import AdministrativeUnit, UnitYear
 from phocap.register.results import ANSWER_FORMAT as RESULT_FORMAT
-from phocap.register.results import cached_results, subtree, survey_years
+from phocap.register.results import cached_results, remembered, subtree, survey_years
 from phocap.rules import RulesetError
 
 FIRST_YEAR_AFTER = lineage.FIRST_YEAR_AFTER
@@ -162,16 +161,16 @@ def _cached(kind: str, units: list[AdministrativeUnit], year: int,
     The key holds the predecessors' revisions (raised by every audited change,
     register/revisions.py) and ĐBKK flags, as results._revision does for a
     unit's own communes; the counts under it are cached per commune already.
+    Kept by results.remembered, as every computed answer: warmed by the worker,
+    and the last answer shown while it recomputes (register/warming.py).
     """
     state = (kind, [u.pk for u in units], sorted(revisions.of(c.pk for c in olds).items()),
              sorted(_difficult(olds, year)))
     digest = hashlib.sha1(repr(state).encode()).hexdigest()
-    key = f"series:{ANSWER_FORMAT}.{RESULT_FORMAT}:{year}:{digest}"
-    found: T | None = cache.get(key)
-    if found is None:
-        found = compute(units, year)
-        cache.set(key, found, 24 * 3600)
-    return found
+    asked = hashlib.sha1(repr((kind, [u.pk for u in units])).encode()).hexdigest()
+    prefix = f"series:{ANSWER_FORMAT}.{RESULT_FORMAT}:{year}"
+    return remembered(f"{prefix}:{digest}", f"{prefix}:last:{asked}",
+                      lambda: olds, lambda: compute(units, year))
 
 
 def _difficult(communes: list[AdministrativeUnit], year: int) -> set[int]:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-import fastexcel
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -32,6 +31,7 @@ from phocap.survey.limits import (
     megabytes,
     too_many_rows,
 )
+from phocap.survey.official.workbook import Loaded, load
 from phocap.survey.parse import code
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
 from phocap.survey.schema import COLUMNS
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 ROW = "source_row"
 HEADER_SCAN_ROWS = 20  # how far down a sheet the header row may sit
 MIN_HEADER_MATCHES = 3  # a row naming fewer known columns is not a header
-PARQUET_BATCH_ROWS = 1_000_000
+PARQUET_BATCH_ROWS = 250_000
 LEGACY_CELLS_LISTED = 200  # legacy-font cells warned one by one, per sheet
 
 # Other spellings officers use for the same columns. Folded (see text.fold).
@@ -100,9 +100,12 @@ class Sheet:
 
 def read(
     path: Path, batch_rows: int = PARQUET_BATCH_ROWS, limits: Limits = DEFAULT,
-    context: Context | None = None,
+    context: Context | None = None, warnings: bool = True,
 ) -> Iterator[Sheet]:
     """Yield the sheets of a survey file; large Parquet files come in batches.
+
+    ``warnings=False`` skips the search for text in legacy fonts, which only ever
+    warns: for a caller that reads the errors alone (validate's ``warnings``).
 
     A workbook of the ministry's own template is recognised by its header and
     read by phocap.survey.official, with ``context`` supplying what it lacks.
@@ -120,8 +123,9 @@ def read(
         from phocap.survey.official import reading as official  # it builds on this module
 
         _check_excel(path, limits)
-        found = official.read(path, context)
-        sheets = iter(found) if found is not None else _read_excel(path, limits)
+        loaded = _load_excel(path, limits)
+        found = official.read(path, context, loaded)
+        sheets = iter(found) if found is not None else _read_excel(path, limits, loaded)
     elif suffix == ".parquet":
         sheets = _read_parquet(path, batch_rows, limits)
     else:
@@ -137,7 +141,8 @@ def read(
     for sheet in sheets:
         rows += sheet.data.height
         too_many_rows(path.name, rows, limits, sheet.name)
-        sheet.problems.extend(_legacy_fonts(sheet))
+        if warnings:
+            sheet.problems.extend(_legacy_fonts(sheet))
         yield sheet
 
 
@@ -461,13 +466,12 @@ def _check_excel(path: Path, limits: Limits) -> None:
         check_zip(path, path.name, limits)
 
 
-def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
-    """A workbook in phocap's own layout; read() has checked it (_check_excel)."""
+def _load_excel(path: Path, limits: Limits) -> list[Loaded]:
+    """Every sheet of a workbook parsed once (workbook.load), the rows limited; a workbook
+    that cannot be read is one error in the officer's words."""
     is_xlsx = path.suffix.lower() != ".xls"
     try:
-        reader = fastexcel.read_excel(str(path))
-        formulas = _formulas_without_values(path) if is_xlsx else {}
-        parts = _sheet_parts(path) if is_xlsx and formulas else {}
+        return load(path, rows=_rows_to_read(limits))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError) as exc:
         kind = "XLSX" if is_xlsx else "XLS"
         raise SurveyFileError(
@@ -488,22 +492,29 @@ def _read_excel(path: Path, limits: Limits) -> Iterator[Sheet]:
                 path.name,
             )
         ) from exc
+
+
+def _read_excel(path: Path, limits: Limits, loaded: list[Loaded]) -> Iterator[Sheet]:
+    """A workbook in phocap's own layout; read() has checked it (_check_excel) and
+    parsed its sheets (_load_excel)."""
+    is_xlsx = path.suffix.lower() != ".xls"
+    try:
+        formulas = _formulas_without_values(path) if is_xlsx else {}
+        parts = _sheet_parts(path) if is_xlsx and formulas else {}
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SurveyFileError(
+            Problem(
+                ERROR,
+                "excel_broken",
+                "Không mở được tệp XLSX: tệp bị hỏng, không đầy đủ hoặc không phải tệp XLSX"
+                f" ({type(exc).__name__}). Hãy mở bằng Excel và lưu lại.",
+                path.name,
+            )
+        ) from exc
     found = 0
     skipped: list[str] = []
-    for sheet_name in reader.sheet_names:
-        try:
-            raw = reader.load_sheet(sheet_name, header_row=None, dtypes="string",
-                                    n_rows=_rows_to_read(limits)).to_polars()
-        except Exception as exc:
-            raise SurveyFileError(
-                Problem(
-                    ERROR,
-                    "excel_broken",
-                    f"Không đọc được trang “{sheet_name}”: {exc}",
-                    path.name,
-                    sheet_name,
-                )
-            ) from exc
+    for book_sheet in loaded:
+        sheet_name, raw = book_sheet.name, book_sheet.frame
         if raw.height == 0 or raw.width == 0:
             skipped.append(sheet_name)
             continue
@@ -592,11 +603,14 @@ def _read_parquet(path: Path, batch_rows: int, limits: Limits) -> Iterator[Sheet
         )
     offset = 0
     try:
-        for batch in parquet.iter_batches(batch_size=batch_rows):
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
+        # Polars' own reader, a slice at a time: it decodes only the row groups a slice
+        # touches, on every core, several times faster than pyarrow's batches, and the
+        # slices bound what is in memory (its batch iterator reads ahead without bound).
+        scan = pl.scan_parquet(path)
+        for start in range(0, metadata.num_rows, batch_rows):
+            frame = scan.slice(start, batch_rows).collect()
             frame = frame.select(
-                pl.col(c).cast(pl.String).str.strip_chars() if frame[c].dtype != pl.String
+                pl.col(c).cast(pl.String) if frame[c].dtype != pl.String
                 else pl.col(c).str.strip_chars()
                 for c in frame.columns
             )
@@ -608,7 +622,7 @@ def _read_parquet(path: Path, batch_rows: int, limits: Limits) -> Iterator[Sheet
             )
             offset += frame.height
             yield _map_columns(path.name, None, [*names, ""], 1, frame)
-    except OSError as exc:
+    except (OSError, pl.exceptions.PolarsError) as exc:
         raise SurveyFileError(
             Problem(
                 ERROR,

@@ -111,6 +111,20 @@ def normalize_expr(column: pl.Expr) -> pl.Expr:
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
+ASCII = r"^[\x00-\x7F]*$"
+
+
+def normalize_ascii_expr(column: pl.Expr) -> pl.Expr:
+    """``normalize_expr`` of texts that are all ASCII (a phone number, a form number).
+
+    Unicode forms and tone placement change nothing in ASCII, so only the spaces
+    are left to tidy; about ten times faster, which matters for columns with a
+    distinct text on nearly every row.
+    """
+    cleaned = column.str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
 def fold_expr(column: pl.Expr) -> pl.Expr:
     """Column-wise ``fold``."""
     return (

@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from phocap.survey import classes, parse, problems
+from phocap.survey.ahead import ahead
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
 from phocap.survey.problems import ERROR, WARNING, Problem, SurveyFileError
@@ -39,9 +40,11 @@ from phocap.survey.schema import (
     Kind,
 )
 from phocap.survey.text import (
+    ASCII,
     FORBIDDEN,
     fold_expr,
     forbidden_message,
+    normalize_ascii_expr,
     too_long_message,
     village_named_expr,
 )
@@ -239,17 +242,63 @@ def _typed(sheet: Sheet, year: int | None) -> tuple[pl.DataFrame, list[Problem]]
         + [pl.col(ROW)]
         + [pl.col(u) for u in sheet.unknown]
     )
-    typed: list[pl.Expr] = []
-    for column in COLUMNS:
-        source = pl.col(_raw(column.key))
-        if column.kind is Kind.DATE:
-            date, birth_year = parse.birth(source)
-            typed += [date.alias("birth_date"), birth_year.alias("birth_year")]
-        elif column.kind is Kind.CLASS:
-            typed += [e.alias(k) for k, e in classes.parse_expr(source).items()]
-        else:
-            typed.append(parse.parser(column)(source).alias(column.key))
+    typed = [series for column in COLUMNS for series in _by_value(raw, column)]
     return raw.with_columns(typed).with_columns(_implied()), found
+
+
+def _parsers(column: Column) -> dict[str, pl.Expr]:
+    """The typed columns one raw column gives (a date gives two, a class code five)."""
+    source = pl.col(_raw(column.key))
+    if column.kind is Kind.DATE:
+        date, birth_year = parse.birth(source)
+        return {"birth_date": date, "birth_year": birth_year}
+    if column.kind is Kind.CLASS:
+        return classes.parse_expr(source)
+    return {column.key: parse.parser(column)(source)}
+
+
+SAMPLE_ROWS = 10_000  # rows looked at to tell a column of repeated values from a unique one
+
+
+def _parsed(texts: pl.DataFrame, column: Column, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Distinct texts with their typed values; free text that is all ASCII takes the
+    short way to the same value (text.normalize_ascii_expr)."""
+    if column.kind is not Kind.TEXT:
+        return texts.with_columns(**exprs)
+    source = pl.col(_raw(column.key))
+    ascii_only = source.str.contains(ASCII).fill_null(False)
+    return pl.concat([
+        texts.filter(ascii_only).with_columns(normalize_ascii_expr(source).alias(column.key)),
+        texts.filter(~ascii_only).with_columns(**exprs),
+    ], how="vertical")
+
+
+def _by_value(raw: pl.DataFrame, column: Column) -> list[pl.Series]:
+    """The typed columns of one raw column, each distinct text parsed once.
+
+    A survey column repeats few texts however long the file (a commune's code,
+    a class code, a year, a village, even names): parsing the distinct texts
+    with the regular expressions and joining them back on the text is about
+    ten times faster than parsing every cell, and gives the same values since a
+    parser reads nothing but its cell. A column whose cells are nearly all
+    different (a national ID) is parsed cell by cell, which saves the join.
+    """
+    source = _raw(column.key)
+    exprs = _parsers(column)
+    cells = raw.get_column(source)
+    if cells.null_count() == cells.len():  # a column the file leaves blank (or lacks)
+        table = pl.DataFrame({source: [None]}, schema={source: pl.String})
+    else:
+        sample = cells.head(SAMPLE_ROWS)
+        if sample.len() >= SAMPLE_ROWS and sample.n_unique() * 20 > sample.len() * 19:
+            return raw.select(**exprs).get_columns()
+        table = raw.select(pl.col(source).unique())
+    table = _parsed(table, column, exprs)
+    if table.height == 1:  # one text throughout (a survey year, a blank column): no join
+        return [table.get_column(name).new_from_index(0, raw.height) for name in exprs]
+    joined = raw.select(source).join(table, on=source, how="left", maintain_order="left",
+                                     nulls_equal=True)
+    return joined.drop(source).get_columns()
 
 
 def _implied() -> list[pl.Expr]:
@@ -735,18 +784,30 @@ _CROSS = {
 }
 
 
-def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int) -> None:
-    data = data.with_columns(fold_expr(pl.col("full_name")).alias(NAME_KEY))
-    for check, (columns, labels, _, _, _) in _CROSS.items():
+def _gather_keys(keys: _Keys, data: pl.DataFrame, sheet_index: int, warnings: bool) -> None:
+    """Each cross-row check's key hashes, from the few columns it names.
+
+    The folded name is computed once per distinct name and joined back, and the
+    rows without a full key are dropped after the key columns are picked, not
+    before: filtering the whole typed sheet copied every column of it.
+    """
+    cross = {check: spec for check, spec in _CROSS.items() if warnings or spec[2] == ERROR}
+    names = data.select(pl.col("full_name").unique())
+    folded = names.with_columns(fold_expr(pl.col("full_name")).alias(NAME_KEY))
+    wanted = {c for columns, labels, *_ in cross.values() for c in (*columns, *labels)}
+    narrow = data.select(ROW, "full_name", *(wanted - {NAME_KEY, "full_name"})).join(
+        folded, on="full_name", how="left", maintain_order="left", nulls_equal=True)
+    for check, (columns, labels, _, _, _) in cross.items():
         # birth_date is null when only a year was given; the year still keys the person.
         present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns if c != "birth_date"])
-        frame = data.filter(present).select(
+        frame = narrow.select(
+            present.alias("present"),
             pl.struct(columns).hash(11).alias("h1"),
             (pl.struct(columns).hash(29) & 0xFFFFFFFF).cast(pl.UInt32).alias("h2"),
             pl.col(ROW).alias("row"),
             *labels,
         )
-        keys.add(check, frame, sheet_index)
+        keys.add(check, frame.filter("present").drop("present"), sheet_index)
 
 
 def _cross_problems(keys: _Keys, sheets: list[Sheet]) -> pl.DataFrame:
@@ -899,6 +960,7 @@ def validate(
     records_to: Path | None = None,
     limits: Limits = DEFAULT,
     context: Context | None = None,
+    warnings: bool = True,
 ) -> Result:
     """Read and check a survey file; typed records too when ``keep_records``.
 
@@ -916,8 +978,15 @@ def validate(
     rows are compared across all of them. ``context`` gives what the
     ministry's own workbooks do not say (commune, village; the year defaults
     to ``year``).
+
+    ``warnings=False`` looks for errors only: what a caller needs that uses the
+    records when the file has none and shows no warning (``phocap evaluate``).
+    The report then holds the same errors; the checks that only warn (likely
+    duplicate people, legacy fonts, implausible ages) are not run, so neither it
+    nor the records' ``warnings`` column has their warnings.
     """
     units = units or official_units
+    checks = CHECKS if warnings else [c for c in CHECKS if c.severity == ERROR]
     context = context or Context()
     if context.year is None:
         context.year = year
@@ -929,21 +998,22 @@ def validate(
     sink = _ParquetSink(records_to) if records_to is not None else None
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     try:
-        for sheet in (s for p in paths
-                      for s in read(p, limits=limits, context=context, **options)):
+        for sheet in ahead(s for p in paths
+                           for s in read(p, limits=limits, context=context, warnings=warnings,
+                                         **options)):
             index = len(sheets)
             sheets.append(Sheet(sheet.file, sheet.name, pl.DataFrame(), sheet.headers))
             data, structural = _typed(sheet, year)
             report.add(problems.frame(sheet.problems + structural))
             report.rows += data.height
-            found = [_problems_of(CHECKS, data, sheet)]
+            found = [_problems_of(checks, data, sheet)]
             if year is not None:
                 found.append(_year_problems(data, sheet, year))
             if check_units:
                 found.append(_unit_problems(data, sheet, units))
             sheet_problems = _without_reader_cells(pl.concat(found, how="vertical"), sheet)
             report.add(sheet_problems)
-            _gather_keys(keys, data, index)
+            _gather_keys(keys, data, index, warnings)
             if keep_records or sink is not None:
                 typed = _record(data, sheet, sheet_problems)
                 if keep_records:

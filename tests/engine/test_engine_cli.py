@@ -40,6 +40,21 @@ def test_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert by_code["11"]["type"] == "province" and by_code["100"]["parent_code"] == "11"
 
 
+def test_json_is_a_unit_a_line_and_the_same_on_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    assert runner.invoke(app, ["evaluate", str(FIXTURES / "en.csv"), "--format", "json",
+                               "--output", str(out)]).exit_code == 0
+    printed = runner.invoke(app, ["evaluate", str(FIXTURES / "en.csv"), "--format", "json"])
+    text = out.read_text(encoding="utf-8")
+    assert json.loads(printed.output) == json.loads(text)
+    lines = text.splitlines()
+    # The head line, the four units (province 11, district 100, communes 03319 and 03322),
+    # the closing line.
+    assert len(lines) == 6 and lines[-1] == "]}"
+    assert [json.loads(line.rstrip(","))["code"] for line in lines[1:5]] == [
+        u["code"] for u in json.loads(text)["units"]]
+
+
 def test_text_explains_in_vietnamese() -> None:
     result = runner.invoke(app, ["evaluate", str(FIXTURES / "en.csv")], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output

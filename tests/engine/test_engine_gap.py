@@ -24,6 +24,8 @@ from fractions import Fraction
 
 import pytest
 from engine_builder import Survey, Units, add_commune_at, criterion, run
+from hypothesis import given
+from hypothesis import strategies as st
 
 from phocap.engine.result import Evaluation, gap
 from phocap.numbers import percent
@@ -110,3 +112,9 @@ def test_rates_are_rounded_only_for_display() -> None:
     assert percent(Fraction(20, 21)) == "95,24%"
     assert percent(Fraction(19, 20)) == "95,00%"
     assert percent(None) == "—"
+
+
+@given(st.integers(0, 10**7), st.integers(1, 10**7))
+def test_a_rate_in_json_is_the_exact_fraction_rounded(numerator: int, denominator: int) -> None:
+    """JSON writes n / d of the two ints, which must be float(Fraction(n, d)) itself."""
+    assert numerator / denominator == float(Fraction(numerator, denominator))

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from phocap.survey.official.reading import Context
-from phocap.survey.official.workbook import grids
+from phocap.survey.official.workbook import grids, load
 from phocap.survey.official.writing import carried
 from phocap.survey.schema import SCHEMA
 from phocap.survey.validate import validate
@@ -116,7 +116,7 @@ def test_cells_are_read_by_absolute_letter_though_column_a_is_empty(
     tmp_path: Path, suffix: str
 ) -> None:
     path = build(tmp_path / f"Bản Pồn{suffix}", VILLAGES["Bản Pồn"][1])
-    found = grids(path)
+    found = grids(load(path))
     assert found is not None
     sheet = found[0]
     assert sheet.frame["A"].null_count() == sheet.frame.height  # calamine's range starts at B

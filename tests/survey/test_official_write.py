@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from phocap.survey import ethnicity
 from phocap.survey.official import writing
 from phocap.survey.official.reading import Context
-from phocap.survey.official.workbook import grids
+from phocap.survey.official.workbook import grids, load
 from phocap.survey.schema import COLUMNS, KEYS, SCHEMA, Column, Kind
 from phocap.survey.validate import MIN_AGE_AT, ORDER, validate
 from tests.survey import official_template as template
@@ -102,7 +102,7 @@ def test_the_xls_has_the_same_cells(tmp_path: Path) -> None:
     records = our_records(FIXTURES / "en.csv").filter(pl.col("village") == "Bản Pồn")
     writing.write_village(records, tmp_path / "Bản Pồn.xls")
     writing.write_village(records, tmp_path / "Bản Pồn.xlsx")
-    old, new = grids(tmp_path / "Bản Pồn.xls"), grids(tmp_path / "Bản Pồn.xlsx")
+    old, new = grids(load(tmp_path / "Bản Pồn.xls")), grids(load(tmp_path / "Bản Pồn.xlsx"))
     assert old and new and old[0].sheet == "MauNhapLieu"
     assert old[0].frame.equals(new[0].frame)
     assert old[0].row(1)["O"] == "Số phiếu" and old[0].row(2)["AD"] == "Năm"

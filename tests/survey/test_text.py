@@ -10,6 +10,7 @@ from phocap.survey.text import (
     fold,
     fold_expr,
     normalize,
+    normalize_ascii_expr,
     normalize_expr,
     village_named,
     village_named_expr,
@@ -67,6 +68,13 @@ def test_column_functions_agree_with_scalar_ones(texts: list[str]) -> None:
     )
     assert frame["n"].to_list() == [normalize(t) or None for t in texts]
     assert frame["f"].to_list() == [fold(t) for t in texts]
+
+
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x7F)), min_size=1, max_size=8))
+def test_the_ascii_short_way_normalizes_as_the_long_one(texts: list[str]) -> None:
+    column = pl.DataFrame({"t": texts}).select(
+        normalize_expr(pl.col("t")).alias("long"), normalize_ascii_expr(pl.col("t")).alias("short"))
+    assert column["short"].to_list() == column["long"].to_list()
 
 
 def test_a_village_is_named_once_as_a_village() -> None:

@@ -251,7 +251,7 @@ def two_factor(w: dict[str, Any]) -> Write:
     client = Client()
     client.force_login(user)
     page = client.get(reverse("two-factor")).content.decode()
-    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page)
+    found = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page)
     assert found is not None
     secret = totp.decode(found.group(1).replace(" ", ""))
     return Write(user, reverse("two-factor"),

@@ -79,16 +79,24 @@ class Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.verbatim: list[str] = []  # open elements marked translate="no"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        # A key to copy letter for letter (the second factor's secret) is marked
+        # translate="no": its digits are no count, and it must not be reworded.
+        if tag in ("script", "style") or self.verbatim:
+            self.hidden += 1
+        elif ("translate", "no") in attrs:
+            self.verbatim.append(tag)
             self.hidden += 1
         self.parts.append("\n")
         self.parts += [value + "\n" for name, value in attrs if name in self.SHOWN and value]
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style") or self.verbatim:
             self.hidden -= 1
+            if self.verbatim and self.hidden == 0 and tag == self.verbatim[-1]:
+                self.verbatim.pop()
         self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -206,6 +214,10 @@ def test_the_patterns_catch_the_issue_and_pass_plain_vietnamese() -> None:
                              "<tr><td>Chuyên cần 82,50% (dưới 90%)</td></tr></table>")
     assert visible('<p title="Village">a<script>x="2023-01-01"</script><b data-x="#1">b'
                    '</b></p>').split() == ["Village", "a", "b"]
+    # The second factor's secret (random letters and digits: "GEZD4567…" read as a count
+    # of 4567 without its thousands point) is to be copied, not read.
+    assert visible('<li>gõ khóa <p class="secret" translate="no">GEZD4567<b>89</b></p>'
+                   ' rồi 12345</li>').split() == ["gõ", "khóa", "rồi", "12345"]
     # The bare marks the pages showed before issue 15, caught; their words, not.
     assert bare_marks("Chưa kiểm chứng với văn bản gốc: Tiểu học mức 3")
     assert bare_marks("Giáo viên/lớp: 2,2 [chưa kiểm chứng]\nPhòng học/lớp: 1")

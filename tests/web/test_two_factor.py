@@ -44,7 +44,7 @@ def clock() -> Iterator[Clock]:
 
 
 def secret_on(page: Any) -> str:
-    found = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page.content.decode())
+    found = re.search(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<', page.content.decode())
     assert found is not None
     return found.group(1).replace(" ", "")
 

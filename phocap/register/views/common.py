@@ -7,12 +7,14 @@ register page with no data of its own opens on the newest year of the user's sco
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from phocap.accounts.models import User
@@ -21,12 +23,25 @@ from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import lineage
 from phocap.register.models import AdministrativeUnit
-from phocap.register.results import scope_years
+from phocap.register.results import scope_years, stale_allowed
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def updating_page(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A page of figures that may show the last ones while the worker computes new ones
+    (results.stale_allowed, register/warming.py), rather than make its visitor wait for
+    them: the layout then says they are being updated and reloads the page (base.html).
+    Never a download, nor anything that records what it read."""
+    @functools.wraps(view)
+    def page(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        with stale_allowed():
+            return view(*args, **kwargs)
+    return page
 
 
 def unit_in_scope(request: AuthedRequest, pk: int) -> AdministrativeUnit:

@@ -26,6 +26,7 @@ from phocap.register.views.common import (
     commune_with_people,
     communes_below,
     lineage_of,
+    updating_page,
     whole_unit,
     year_of,
 )
@@ -41,6 +42,7 @@ def _workbook(forms: list[Form], name: str,
 
 
 @login_required
+@updating_page
 def forms(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)
@@ -68,6 +70,7 @@ def _header_rows(form: Form) -> list[list[dict[str, object]]]:
 
 
 @login_required
+@updating_page
 def form(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     unit = whole_unit(request, pk)
     communes = communes_below(unit)

@@ -58,6 +58,7 @@ from phocap.register.views.common import (
     lineage_of,
     page_of,
     unit_in_scope,
+    updating_page,
     whole_unit,
     year_of,
 )
@@ -112,6 +113,7 @@ def _coverage(own: UnitResult | None, child_type: str) -> dict[str, object]:
 
 
 @login_required
+@updating_page
 def unit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = unit_in_scope(request, pk)
     communes = communes_below(found)
@@ -235,6 +237,7 @@ def _verdict_note(level: int, criteria: list[CriterionResult]) -> str:
 
 
 @login_required
+@updating_page
 def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every standard's level with its criteria: numerator, denominator, rate, threshold,
     source, the gap, the people (or the communes) behind it, why the conditions fail,

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from phocap.survey.official import cells, layout, values
-from phocap.survey.official.workbook import Grid, grids
+from phocap.survey.official.workbook import Grid, Loaded, grids
 from phocap.survey.problems import ERROR, WARNING, Problem
 from phocap.survey.readers import ROW, Sheet
 from phocap.survey.text import fold, normalize
@@ -76,14 +76,15 @@ def _recognise(grid: Grid) -> _Found | None:
     return None
 
 
-def read(path: Path, context: Context | None) -> list[Sheet] | None:
-    """The template sheets of a workbook as Sheets; None when it has none."""
-    heads = grids(path, rows=HEADER_SCAN_ROWS)
+def read(path: Path, context: Context | None, sheets: list[Loaded]) -> list[Sheet] | None:
+    """The template sheets of a workbook (its ``sheets``, loaded once by readers.read) as
+    Sheets; None when it has none."""
+    heads = grids(sheets, rows=HEADER_SCAN_ROWS)
     if not heads or not any(_recognise(g) for g in heads):
         return None
     context = context or Context()
     out: list[Sheet] = []
-    for grid in grids(path) or []:
+    for grid in grids(sheets):
         found = _recognise(grid)
         if found is not None:
             out.append(_SheetReader(path, found, context).sheet())

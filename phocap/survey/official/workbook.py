@@ -33,8 +33,29 @@ class Grid:
         return dict(zip(LETTERS, self.frame.row(position), strict=True))
 
 
-def _as_letters(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
-    raw = sheet.to_polars()
+@dataclass
+class Loaded:
+    """A sheet as calamine read it, and its cells as text: parsed once per workbook, then
+    given both to the template's recogniser and to whichever reader takes the sheet
+    (parsing a 200,000-row sheet is seconds, and it was done twice)."""
+
+    name: str
+    sheet: fastexcel.ExcelSheet
+    frame: pl.DataFrame
+
+
+def load(path: Path, rows: int | None = None) -> list[Loaded]:
+    """Every sheet of a workbook (its first ``rows`` rows). Raises what fastexcel raises."""
+    reader = fastexcel.read_excel(str(path))
+    found = []
+    for name in reader.sheet_names:
+        sheet = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=rows)
+        found.append(Loaded(name, sheet, sheet.to_polars()))
+    return found
+
+
+def _as_letters(loaded: Loaded) -> pl.DataFrame:
+    sheet, raw = loaded.sheet, loaded.frame
     names: dict[str, str] = {}
     for info in sheet.available_columns():
         if info.absolute_index < len(LETTERS):
@@ -49,20 +70,8 @@ def _as_letters(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
     )
 
 
-def grids(path: Path, rows: int | None = None) -> list[Grid] | None:
-    """Every sheet of a workbook (its first ``rows`` rows); None when it cannot be opened.
-
-    A workbook that cannot be opened is left to the general Excel reader, which
-    says why in the officer's words.
-    """
-    try:
-        reader = fastexcel.read_excel(str(path))
-        found = []
-        for name in reader.sheet_names:
-            sheet = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=rows)
-            if sheet.width == 0 or sheet.height == 0:
-                continue
-            found.append(Grid(name, _as_letters(sheet)))
-        return found
-    except Exception:  # fastexcel raises its own types; the general reader reports them
-        return None
+def grids(sheets: list[Loaded], rows: int | None = None) -> list[Grid]:
+    """Every non-empty sheet (its first ``rows`` rows) by column letter."""
+    return [Grid(s.name, _as_letters(Loaded(s.name, s.sheet, s.frame.head(rows)
+                                             if rows is not None else s.frame)))
+            for s in sheets if s.frame.width and s.frame.height]

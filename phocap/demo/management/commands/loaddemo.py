@@ -29,6 +29,11 @@ the latest year is also written on its own (and a copy with one deliberate
 error) for trying the import pages. Running it again changes nothing: the same
 seed gives the same records, which the import finds unchanged (the years an
 old commune carried on take no file any more, and are left as they are).
+
+Like every change, the imports queue the warming of each commune's pages and
+those above it (register/warming.py): the worker that `make demo` starts beside
+the server computes them, so that the district's pages open warm; loaddemo
+itself spends no time on it.
 """
 
 from __future__ import annotations
