@@ -16,8 +16,9 @@ is measured at each step, so the doc (docs/scale.md) can point at figures:
   validates the file again first; up to ``--raw-up-to`` people), and the
   evaluation of the typed store on DuckDB and on PySpark;
 - the baseline of each step: one hand-written DuckDB query computing the same
-  per-commune counts over the same typed store (engine_bench.py's), so every
-  time is also printed as a ratio to it, measured in the same run;
+  per-commune counts over the same typed store (engine_bench.py's, from
+  duck_counts.py), so every time is also printed as a ratio to it, measured
+  in the same run;
 - the web side, up to ``--web-up-to`` people: the register's bulk import into
   a fresh PostgreSQL database (and SQLite up to ``--sqlite-up-to``), then the
   unit's results page opened twice in one process (cold: nothing cached; warm),
