@@ -65,7 +65,7 @@ PAGE = landscape(A4)
 MARGIN = 10 * mm
 HEADER = 34 * mm  # the household's block at the top of every sheet
 FOOTER = 24 * mm  # the date of the visit and the signatures
-CELL_SIZE = 7.5
+CELL_SIZE = 7
 HEAD_SIZE = 6.5
 PRINTED = colors.Color(0.9, 0.9, 0.9)  # last year's answers, so corrections stand out
 BLANK_ROWS = 3
@@ -106,6 +106,16 @@ def _number_key(household_no: str) -> tuple[tuple[int, int | str], ...]:
     """A household number compared as officers read it: "2" before "10", "10a" after "10"."""
     parts = re.findall(r"\d+|\D+", household_no.strip())
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+KINDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn",
+         "đặc khu")
+"""The words an official unit's name starts with when it says its kind."""
+
+
+def _says_kind(name: str) -> bool:
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return any(folded.startswith(kind + " ") for kind in KINDS)
 
 
 def households(records: pl.DataFrame) -> list[HouseholdSheet]:
@@ -151,37 +161,37 @@ def _disabilities(cells: Cells) -> str:
 class Column:
     group: str
     header: str
-    width: float  # millimetres before the table is fitted to the page
+    width: float  # millimetres: together the page's width inside its margins
     value: Callable[[Cells], str] | None  # None: a tick box, printed empty
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Thông tin đối tượng", "TT", 6, lambda c: _text(c, "B")),
-    Column("Thông tin đối tượng", "Họ và tên", 30, lambda c: _text(c, "C", "D")),
-    Column("Thông tin đối tượng", "Ngày sinh", 16, _birth),
-    Column("Thông tin đối tượng", "Nữ", 6, lambda c: _text(c, "H")),
-    Column("Thông tin đối tượng", "Dân tộc", 12, lambda c: _text(c, "I")),
-    Column("Thông tin đối tượng", "Quan hệ với chủ hộ", 13, lambda c: _text(c, "AV")),
-    Column("Nơi ở", "Diện cư trú", 13, lambda c: _text(c, "P")),
-    Column("Học tập", "Khối học", 9, lambda c: _text(c, "R")),
-    Column("Học tập", "Lớp học", 9, lambda c: _text(c, "S")),
-    Column("Học tập", "Mã trường", 12, lambda c: _text(c, "V")),
-    Column("Học tập", "Bậc, năm tốt nghiệp", 18, lambda c: _text(c, "W", "Y")),
-    Column("Học tập", "Bậc, năm TN nghề", 13, lambda c: _text(c, "Z", "AB")),
-    Column("Học tập", "Học xong: lớp, năm", 14, lambda c: _text(c, "AC", "AD")),
-    Column("Học tập", "Bỏ học: lớp, năm", 14, lambda c: _text(c, "AE", "AF")),
-    Column("Xóa mù chữ", "Đang học lớp", 8, lambda c: _text(c, "AG")),
-    Column("Xóa mù chữ", "Hoàn thành lớp", 9, lambda c: _text(c, "AH")),
-    Column("Xóa mù chữ", "Tái mù mức", 8, lambda c: _text(c, "AI")),
-    Column("Khuyết tật", "Dạng khuyết tật", 15, _disabilities),
-    Column("Khuyết tật", "Có chứng nhận", 9, lambda c: _text(c, "AR")),
-    Column("Khuyết tật", "Khả năng học tập", 10, lambda c: _text(c, "AS")),
-    Column("Hoàn cảnh", "Hoàn cảnh đặc biệt", 15, lambda c: _text(c, "AT", "AU", joiner=": ")),
-    Column("Liên lạc", "Họ tên cha hoặc mẹ", 27, lambda c: _text(c, "AW")),
+    Column("Thông tin đối tượng", "TT", 5, lambda c: _text(c, "B")),
+    Column("Thông tin đối tượng", "Họ và tên", 25, lambda c: _text(c, "C", "D")),
+    Column("Thông tin đối tượng", "Ngày sinh", 13, _birth),
+    Column("Thông tin đối tượng", "Nữ", 5, lambda c: _text(c, "H")),
+    Column("Thông tin đối tượng", "Dân tộc", 10, lambda c: _text(c, "I")),
+    Column("Thông tin đối tượng", "Quan hệ với chủ hộ", 10, lambda c: _text(c, "AV")),
+    Column("Nơi ở", "Diện cư trú", 10, lambda c: _text(c, "P")),
+    Column("Học tập", "Khối học", 8, lambda c: _text(c, "R")),
+    Column("Học tập", "Lớp học", 7, lambda c: _text(c, "S")),
+    Column("Học tập", "Mã trường", 13, lambda c: _text(c, "V")),
+    Column("Học tập", "Bậc, năm tốt nghiệp", 14, lambda c: _text(c, "W", "Y", joiner="\n")),
+    Column("Học tập", "Bậc, năm TN nghề", 11, lambda c: _text(c, "Z", "AB", joiner="\n")),
+    Column("Học tập", "Học xong: lớp, năm", 14, lambda c: _text(c, "AC", "AD", joiner="\n")),
+    Column("Học tập", "Bỏ học: lớp, năm", 14, lambda c: _text(c, "AE", "AF", joiner="\n")),
+    Column("Xóa mù chữ", "Đang học lớp", 7, lambda c: _text(c, "AG")),
+    Column("Xóa mù chữ", "Hoàn thành lớp", 8, lambda c: _text(c, "AH")),
+    Column("Xóa mù chữ", "Tái mù mức", 7, lambda c: _text(c, "AI")),
+    Column("Khuyết tật", "Dạng khuyết tật", 12, _disabilities),
+    Column("Khuyết tật", "Có chứng nhận", 8, lambda c: _text(c, "AR")),
+    Column("Khuyết tật", "Khả năng học tập", 8, lambda c: _text(c, "AS")),
+    Column("Hoàn cảnh", "Hoàn cảnh đặc biệt", 11, lambda c: _text(c, "AT", "AU", joiner=": ")),
+    Column("Liên lạc", "Họ tên cha hoặc mẹ", 17, lambda c: _text(c, "AW")),
     Column("Liên lạc", "Điện thoại", 15, lambda c: _text(c, "AX")),
-    Column("Biến động (đánh dấu ×)", "Chuyển đi", 12, None),
-    Column("Biến động (đánh dấu ×)", "Chết", 9, None),
-    Column("Biến động (đánh dấu ×)", "Không gặp", 12, None),
+    Column("Biến động (đánh dấu ×)", "Chuyển đi", 9, None),
+    Column("Biến động (đánh dấu ×)", "Chết", 7, None),
+    Column("Biến động (đánh dấu ×)", "Không gặp", 9, None),
 )
 TICKS = [i for i, c in enumerate(COLUMNS) if c.value is None]
 
@@ -249,16 +259,18 @@ class _Writer:
 
     # Per page, drawn on the canvas once the page's rows are laid out.
 
-    def header_lines(self, household: HouseholdSheet) -> list[tuple[str, str]]:
-        """(label, value) pairs of the household's block, each followed by a place to
-        correct it."""
+    def header_lines(self, household: HouseholdSheet) -> list[tuple[str, str, bool]]:
+        """(label, value, correctable) of the household's block: the units as they are
+        named (a name that says its kind, "Xã Mường Phăng", is printed alone), then the
+        household's own fields, each with a line to correct it."""
         place = self.place
-        unit = [("Tỉnh", place.province)]
+        units = [("Tỉnh", place.province)]
         if place.district:
-            unit.append(("Huyện", place.district))
-        return [*unit, ("Xã", place.commune), ("Thôn/xóm", place.village),
-                ("Họ và tên chủ hộ", household.head), ("Địa chỉ", household.address),
-                ("Diện cư trú", household.residence), ("Điện thoại", household.phone)]
+            units.append(("Huyện", place.district))
+        units += [("Xã", place.commune), ("Thôn/xóm", place.village)]
+        return [*[("" if _says_kind(name) else label, name, False) for label, name in units],
+                ("Họ và tên chủ hộ", household.head, True), ("Địa chỉ", household.address, True),
+                ("Diện cư trú", household.residence, True), ("Điện thoại", household.phone, True)]
 
     def draw_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         household = self.state.household
@@ -278,23 +290,23 @@ class _Writer:
         sheet = "" if self.state.sheet == 1 else f" (tiếp theo, tờ {self.state.sheet})"
         canvas.drawRightString(PAGE[0] - MARGIN, top - 4 * mm,
                                self.text(f"Số phiếu: {household.household_no}{sheet}"))
-        lines = self.header_lines(household)
         columns = 4
         step = self.width / columns
-        for index, (label, value) in enumerate(lines):
+        for index, (label, value, correctable) in enumerate(self.header_lines(household)):
             x = MARGIN + (index % columns) * step
             y = top - 16 * mm - (index // columns) * 8 * mm
+            shown = self.text(f"{label}: ") if label else ""
             canvas.setFont(typeface.REGULAR, 9)
-            shown = self.text(f"{label}: ")
             canvas.drawString(x, y, shown)
             canvas.setFont(typeface.BOLD, 9)
             canvas.drawString(x + canvas.stringWidth(shown, typeface.REGULAR, 9), y,
                               self.text(value))
-            canvas.setFont(typeface.REGULAR, 7)
-            canvas.setFillColor(colors.grey)
-            canvas.drawString(x, y - 3.5 * mm, self.text("sửa:"))
-            canvas.line(x + 6 * mm, y - 3.7 * mm, x + step - 4 * mm, y - 3.7 * mm)
-            canvas.setFillColor(colors.black)
+            if correctable:
+                canvas.setFont(typeface.REGULAR, 7)
+                canvas.setFillColor(colors.grey)
+                canvas.drawString(x, y - 3.5 * mm, self.text("sửa:"))
+                canvas.line(x + 6 * mm, y - 3.7 * mm, x + step - 4 * mm, y - 3.7 * mm)
+                canvas.setFillColor(colors.black)
         self.draw_footer(canvas)
         canvas.restoreState()
 
@@ -381,7 +393,7 @@ def pdf(records: pl.DataFrame, place: Place, year: int, blank_rows: int = BLANK_
         f"{place.village}: sổ chưa có hộ nào trong năm {year}.", "section")]
     for household in sheets:  # the page's block is drawn later: check its text now
         writer.texts += [writer.text(f"{label}: {value}")
-                         for label, value in writer.header_lines(household)]
+                         for label, value, _correctable in writer.header_lines(household)]
     lacking = typeface.missing(writer.texts)
     if lacking:
         raise typeface.MissingGlyphs(

@@ -125,3 +125,13 @@ def test_a_character_the_typeface_lacks_is_refused_before_drawing() -> None:
     odd = village().with_columns(pl.lit("Lò Văn ☃").alias("full_name"))
     with pytest.raises(typeface.MissingGlyphs, match="☃"):
         field_forms.pdf(odd, PLACE, YEAR)
+
+
+@needs_poppler
+def test_units_named_with_their_kind_print_as_named_and_no_district_after_the_line(
+        tmp_path: Path) -> None:
+    """From 1 July 2025 a commune sits under its province: no district line."""
+    place = Place("Tỉnh Điện Biên", None, "Xã Mường Phăng", VILLAGE)
+    first = pages_text(field_forms.pdf(village(), place, YEAR), tmp_path)[0]
+    assert "Tỉnh Điện Biên" in first and "Xã Mường Phăng" in first
+    assert "Tỉnh: " not in first and "Xã: " not in first and "Huyện" not in first
