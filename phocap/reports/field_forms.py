@@ -19,7 +19,10 @@ template's column groups and values (docs/official-files.md §1), one row per
 person, on an A4 landscape sheet: Thông tin đối tượng, nơi ở, học tập, xóa mù
 chữ, khuyết tật, hoàn cảnh, liên lạc. What is printed in each cell is exactly
 what the template's writer puts in that column (``writing.row_cells``), so the
-paper, the workbook and an import read the same values.
+paper, the workbook and an import read the same values. Not printed, for want of
+room on a legible row (the workbook has them): J Tôn giáo, K Diện ưu tiên,
+Q Tình trạng cư trú, T and U (the school's district and name), AA Số bằng and
+AY Ghi chú; L, M, N and O are the sheet's header (head, address, Số phiếu).
 
 Order: the register records no walking order of a village's households, so the
 sheets follow the household numbers, compared as numbers ("2" before "10").
@@ -173,7 +176,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Thông tin đối tượng", "Dân tộc", 10, lambda c: _text(c, "I")),
     Column("Thông tin đối tượng", "Quan hệ với chủ hộ", 10, lambda c: _text(c, "AV")),
     Column("Nơi ở", "Diện cư trú", 10, lambda c: _text(c, "P")),
-    Column("Học tập", "Khối học", 8, lambda c: _text(c, "R")),
+    Column("Học tập", "Khối học", 8, lambda c: _text(c, "R") + ("\nbổ túc" if "X" in c else "")),
     Column("Học tập", "Lớp học", 7, lambda c: _text(c, "S")),
     Column("Học tập", "Mã trường", 13, lambda c: _text(c, "V")),
     Column("Học tập", "Bậc, năm tốt nghiệp", 14, lambda c: _text(c, "W", "Y", joiner="\n")),

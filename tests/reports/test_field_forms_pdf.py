@@ -135,3 +135,13 @@ def test_units_named_with_their_kind_print_as_named_and_no_district_after_the_li
     first = pages_text(field_forms.pdf(village(), place, YEAR), tmp_path)[0]
     assert "Tỉnh Điện Biên" in first and "Xã Mường Phăng" in first
     assert "Tỉnh: " not in first and "Xã: " not in first and "Huyện" not in first
+
+
+def test_a_continuing_education_class_reads_as_its_grade_and_bo_tuc() -> None:
+    """The template writes BT9 as grade 9 in R with X in Bổ túc: the sheet shows both."""
+    records = village().with_columns(
+        pl.when(pl.col("full_name") == "Giàng Thị Mỷ").then(pl.lit("BT9")).otherwise(None)
+        .alias("current_class"))
+    (member,) = field_forms.households(records)[2].members
+    khoi = next(c for c in field_forms.COLUMNS if c.header == "Khối học")
+    assert khoi.value is not None and khoi.value(member.cells) == "9\nbổ túc"
