@@ -40,9 +40,13 @@ def _place(commune: AdministrativeUnit, village: str) -> field_forms.Place:
                              above.get(AdministrativeUnit.Type.DISTRICT), commune.name, village)
 
 
-def _records(commune: AdministrativeUnit, year: int) -> pl.DataFrame:
-    """The commune's survey records of ``year``, typed as the survey record is."""
-    frame: pl.DataFrame = survey_record(year, [commune.code]).to_polars()
+def _records(commune: AdministrativeUnit, year: int, village: str | None = None) -> pl.DataFrame:
+    """The commune's survey records of ``year`` (of one village when named), typed as the
+    survey record is."""
+    table = survey_record(year, [commune.code])
+    if village is not None:
+        table = table.filter(table.village == village)
+    frame: pl.DataFrame = table.to_polars()
     return frame.select(list(SCHEMA)).cast(pl.Schema(SCHEMA))
 
 
@@ -56,7 +60,7 @@ def _village(request: AuthedRequest, pk: int) -> tuple[Village, AdministrativeUn
     village = get_object_or_404(Village, pk=pk)
     commune = commune_with_people(request, village.commune_id)
     year = year_shown(request, survey_years([commune]))
-    records = _records(commune, year).filter(pl.col("village") == village.name)
+    records = _records(commune, year, village.name)
     return village, commune, year, records
 
 
