@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
-from phocap.register.downloads import PDF, XLSX, PersonData, download
+from phocap.register.downloads import PDF, XLSX, ZIP, PersonData, download
 from phocap.register.engine_table import survey_record
 from phocap.register.models import AdministrativeUnit, Village
 from phocap.register.results import survey_years
@@ -30,8 +30,6 @@ from phocap.register.views.common import commune_with_people
 from phocap.reports import field_forms
 from phocap.survey.official import writing
 from phocap.survey.schema import SCHEMA
-
-ZIP = "application/zip"
 
 
 def _place(commune: AdministrativeUnit, village: str) -> field_forms.Place:
