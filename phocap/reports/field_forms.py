@@ -394,9 +394,9 @@ def pdf(records: pl.DataFrame, place: Place, year: int, blank_rows: int = BLANK_
     writer = _Writer(place, year, blank_rows)
     story = writer.story(sheets) if sheets else [writer.p(
         f"{place.village}: sổ chưa có hộ nào trong năm {year}.", "section")]
-    for household in sheets:  # the page's block is drawn later: check its text now
-        writer.texts += [writer.text(f"{label}: {value}")
-                         for label, value, _correctable in writer.header_lines(household)]
+    for household in sheets:  # the page's block is drawn later: its text is checked now
+        for label, value, _correctable in writer.header_lines(household):
+            writer.text(f"{label}: {value}")
     lacking = typeface.missing(writer.texts)
     if lacking:
         raise typeface.MissingGlyphs(

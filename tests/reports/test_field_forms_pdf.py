@@ -121,8 +121,9 @@ def test_the_workbook_reads_back_as_the_records(tmp_path: Path) -> None:
         assert actual[column].to_list() == expected[column].to_list(), column
 
 
-def test_a_character_the_typeface_lacks_is_refused_before_drawing() -> None:
-    odd = village().with_columns(pl.lit("Lò Văn ☃").alias("full_name"))
+@pytest.mark.parametrize("column", ["full_name", "address"])  # a row's text, the block's
+def test_a_character_the_typeface_lacks_is_refused_before_drawing(column: str) -> None:
+    odd = village().with_columns(pl.lit("Lò Văn ☃").alias(column))
     with pytest.raises(typeface.MissingGlyphs, match="☃"):
         field_forms.pdf(odd, PLACE, YEAR)
 
