@@ -221,8 +221,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": base,
         "head": ParagraphStyle("head", parent=base, fontName=typeface.BOLD, fontSize=HEAD_SIZE,
                                leading=HEAD_SIZE * 1.15, alignment=TA_CENTER),
-        "hint": ParagraphStyle("hint", parent=base, fontName=typeface.ITALIC,
-                               fontSize=HEAD_SIZE, leading=HEAD_SIZE * 1.15),
         "section": ParagraphStyle("section", parent=base, fontName=typeface.BOLD),
     }
 
@@ -337,10 +335,14 @@ class _Writer:
         style: list[tuple[object, ...]] = []
         for member in household.members:
             first = len(header) + len(rows)
-            rows.append([self.p(c.value(member.cells)) if c.value else "" for c in COLUMNS])
-            rows.append([self.p("sửa", "hint")] + ["" for _ in COLUMNS[1:]])
+            values = [c.value(member.cells) if c.value else "" for c in COLUMNS]
+            # An empty cell is no paragraph: a village of 150 households has some 40,000
+            # cells, most of them empty, and each paragraph costs its parse and layout.
+            rows.append([self.p(v) if v else "" for v in values])
+            rows.append([self.text("sửa")] + ["" for _ in COLUMNS[1:]])
             style += [("BACKGROUND", (0, first), (TICKS[0] - 1, first), PRINTED),
-                      ("NOSPLIT", (0, first), (-1, first + 1))]
+                      ("NOSPLIT", (0, first), (-1, first + 1)),
+                      ("FONT", (0, first + 1), (0, first + 1), typeface.ITALIC, HEAD_SIZE)]
             style += [("SPAN", (i, first), (i, first + 1)) for i in TICKS]
         section = len(header) + len(rows)
         rows.append([self.p("Người mới của hộ (mới sinh, chuyển đến): ghi mỗi người một dòng",
