@@ -1,4 +1,4 @@
-"""The one way a page hands over a file: CSV, XLSX or PDF, named, neutralised, audited.
+"""The one way a page hands over a file: CSV, XLSX, PDF or ZIP, named, neutralised, audited.
 
 - The name: Vietnamese file names ("danh-sách-Mường Phăng.csv") reach every browser
   as typed. Content-Disposition carries them per RFC 6266 with the RFC 5987
@@ -32,6 +32,7 @@ from phocap.survey.cells import CsvWriter
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+ZIP = "application/zip"
 BOM = "\ufeff"
 
 

@@ -56,6 +56,12 @@ PAGES: list[tuple[str, str, Any, Any]] = [
     ("unit-audit", "GET", lambda t: f"/units/{t['commune'].pk}/audit/", {}),
     ("unit-export", "GET", lambda t: f"/units/{t['commune'].pk}/export.xlsx?year={YEAR}", {}),
     ("unit-rollover", "GET", lambda t: f"/units/{t['commune'].pk}/rollover/?year={YEAR}", {}),
+    ("unit-field-forms", "GET",
+     lambda t: f"/units/{t['commune'].pk}/field-forms.zip?year={YEAR}", {}),
+    ("village-field-forms-pdf", "GET",
+     lambda t: f"/villages/{t['household'].village_id}/field-forms.pdf?year={YEAR}", {}),
+    ("village-field-forms-xlsx", "GET",
+     lambda t: f"/villages/{t['household'].village_id}/field-forms.xlsx?year={YEAR}", {}),
     ("household", "GET", lambda t: f"/households/{t['household'].pk}/?year={YEAR}", {}),
     ("household-edit", "GET", lambda t: f"/households/{t['household'].pk}/edit/", {}),
     ("person", "GET", lambda t: f"/persons/{t['person'].pk}/?year={YEAR}", {}),
@@ -96,7 +102,8 @@ EDITOR_PAGES = {"household-edit", "household-new", "person-new", "person-move"}
 # Pages about everyone of a unit: a school's staff, who read their own pupils only, are refused.
 WHOLE_UNIT_PAGES = {"unit-results", "unit-people", "unit-people:xlsx", "unit-forms", "unit-form",
                     "unit-forms-xlsx", "unit-form-reconcile", "unit-name-lists-xlsx", "unit-audit",
-                    "unit-export", "unit-rollover"}
+                    "unit-export", "unit-rollover", "unit-field-forms",
+                    "village-field-forms-pdf", "village-field-forms-xlsx"}
 # Pages of one household or person: for a school's staff, only their pupils' exist.
 PERSON_PAGES = {"household", "household-edit", "person", "person-new", "person-move"}
 

@@ -282,7 +282,7 @@ def arguments(world: dict[str, Any], name: str, route: str) -> list[dict[str, An
         return [{"pk": world["commune"].pk, "criterion": key} for key in world["criteria"]]
     prefixes = (("units/", "units"), ("attendance/communes/", "units"),
                 ("attendance/units/", "units"),
-                ("households/", "household"), ("persons/", "person"),
+                ("households/", "household"), ("persons/", "person"), ("villages/", "village"),
                 ("attendance/schools/", "school"), ("schools/", "school"),
                 ("attendance/classes/", "class"), ("classes/", "class"),
                 ("attendance/pupils/", "enrolment"), ("staff/", "staff"),
@@ -362,6 +362,7 @@ def demo_world(tmp_path: Path) -> dict[str, Any]:
                                             "missing": 0, "sample": []})
     return {"commune": commune, "units": [commune, province, old, district, district.parent],
             "household": repeater.person.household, "person": repeater.person,
+            "village": repeater.person.household.village,
             "school": school, "class": day.klass, "day": day, "enrolment": enrolment,
             "staff": teacher, "dossier": dossier, "import": job,
             "user": User.objects.get(username="truong"), "forms": CODES_ND277,

@@ -169,21 +169,28 @@ def _is_head(person: dict[str, object]) -> bool:
     return isinstance(relationship, str) and fold(relationship) == fold(layout.HEAD)
 
 
+def heads(people: list[dict[str, object]]) -> dict[object, dict[str, object]]:
+    """Each household's head, by its Số phiếu: the member whose relationship is "Chủ hộ",
+    else its first member, as the ministry's system takes only households with one."""
+    found: dict[object, dict[str, object]] = {}
+    for person in people:
+        household = person["household_no"]
+        if household not in found or (_is_head(person) and not _is_head(found[household])):
+            found[household] = person
+    return found
+
+
 def village_rows(records: pl.DataFrame) -> list[dict[str, Cell]]:
     """Cells of every person of one village, households together, the head first.
 
     A household no member of which is its head ("Chủ hộ") gets its first member
-    as head, as the ministry's system takes only households with one.
+    as head (``heads``).
     """
     out: list[dict[str, Cell]] = []
     people = _ordered(records).to_dicts()
-    heads: dict[object, dict[str, object]] = {}
-    for person in people:
-        household = person["household_no"]
-        if household not in heads or (_is_head(person) and not _is_head(heads[household])):
-            heads[household] = person
+    found = heads(people)
     for number, person in enumerate(people, start=1):
-        head = heads[person["household_no"]]
+        head = found[person["household_no"]]
         cells = row_cells(person, number, str(head["full_name"]))
         if person is head and not _is_head(person):
             cells["AV"] = layout.HEAD
