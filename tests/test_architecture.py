@@ -159,7 +159,7 @@ def test_one_download_helper() -> None:
 
 
 APPS = ("accounts", "register", "recognition", "schools", "attendance", "streaming",
-        "dashboard")
+        "dashboard", "rounds")
 
 
 def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
@@ -180,7 +180,7 @@ def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"accounts"}),
     frozenset({"register"}),
-    frozenset({"recognition", "schools"}),
+    frozenset({"recognition", "schools", "rounds"}),
     frozenset({"attendance", "streaming", "dashboard"}),
     frozenset({"demo"}),
 )

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from phocap.accounts.models import User
 from phocap.accounts.permissions import (
     is_school_staff,
+    is_surveyor,
     may_edit,
     reads_whole_units,
     reviews_dossiers,
@@ -76,6 +77,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     user: User = request.user
     if is_school_staff(user) and (landing := hooks.landing(user)) is not None:
         return redirect(landing)
+    if is_surveyor(user):  # its households, on the survey round's page (phocap/rounds)
+        return redirect("round-mine")
     if user.unit_id is not None:
         return redirect("unit", user.unit_id)
     return redirect("national")
