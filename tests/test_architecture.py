@@ -76,7 +76,7 @@ def test_every_permission_predicate_lives_in_the_permissions_home() -> None:
 
 
 ROLE_NAMES = {"commune_staff", "school_staff", "district_reviewer", "province_reviewer",
-              "province_admin", "ministry_viewer"}
+              "province_admin", "ministry_viewer", "surveyor"}
 
 
 def test_roles_are_never_spelled_as_strings() -> None:

@@ -56,8 +56,8 @@ class Assignment(models.Model):
     that the audit's snapshot of a row says all of it)."""
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="assignments")
-    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="assignments")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="assignments", verbose_name=_("điều tra viên"))
     village = models.ForeignKey("register.Village", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey("register.Household", null=True, blank=True,
@@ -82,8 +82,8 @@ class Visit(VersionedModel):
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="visits")
     household = models.ForeignKey("register.Household", on_delete=models.PROTECT,
                                   related_name="+")
-    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
     at = models.DateTimeField(_("thời điểm"))
     note = models.CharField(_("ghi chú"), max_length=200, blank=True)

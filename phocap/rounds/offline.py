@@ -20,6 +20,7 @@ from phocap.accounts.models import User
 from phocap.register import audit
 from phocap.register.models import Household, Person, PersonYear
 from phocap.rounds.models import SurveyRound, Visit
+from phocap.rounds.scope import assigned_households, open_assignments
 
 # A person's record of the year: field → short key.
 RECORD_KEYS = {
@@ -49,12 +50,17 @@ def _person(person: Person, record: PersonYear | None) -> dict[str, object]:
 
 
 def assignment(user: User) -> dict[str, object]:
-    """``r`` the open rounds (id, year ``y``, deadline ``d``), ``vl`` village names by id,
+    """What is assigned to the user (a surveyor; anyone else, nothing), read through
+    ``for_user``: ``r`` the open rounds (id, year ``y``, deadline ``d``), ``vl`` village names by id,
     ``hh`` the households (``no`` number, ``vl`` village, ``hd`` head, ``hv`` version,
     ``v`` and ``o`` the current visit's version and outcome, ``m`` the people)."""
-    rounds = list(SurveyRound.objects.for_user(user).select_related("commune"))
+    mine = open_assignments(user)
+    rounds = list(SurveyRound.objects.for_user(user).filter(pk__in=mine.values("round_id"))
+                  .select_related("commune"))
     years = {r.commune_id: r.survey_year for r in rounds}
-    households = list(Household.objects.for_user(user).select_related("village")
+    households = list(Household.objects.for_user(user)
+                      .filter(pk__in=assigned_households(user).values("pk"))
+                      .select_related("village")
                       .prefetch_related(Prefetch("members",
                                                  queryset=Person.objects.order_by("person_no")))
                       .order_by("village__name", "household_no"))

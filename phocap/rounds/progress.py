@@ -64,8 +64,8 @@ def of_round(survey_round: SurveyRound) -> Progress:
     surveyed = {pk for pk, _, _ in households}
     assigned: dict[User, set[int]] = defaultdict(set)
     for assignment in (Assignment.objects.filter(round=survey_round)
-                       .select_related("surveyor").order_by("surveyor__username")):
-        mine = assigned[assignment.surveyor]
+                       .select_related("assignee").order_by("assignee__username")):
+        mine = assigned[assignment.assignee]
         if assignment.village_id is not None:
             mine.update(by_village_id.get(assignment.village_id, []))
         elif assignment.household_id in surveyed:

@@ -18,7 +18,7 @@ from phocap.rounds.models import Assignment, Reminder, SurveyRound, SyncedChange
 
 def open_assignments(user: User) -> models.QuerySet[Assignment]:
     """The user's assignments in rounds still open."""
-    return Assignment.objects.filter(surveyor=user, round__closed_at__isnull=True)
+    return Assignment.objects.filter(assignee=user, round__closed_at__isnull=True)
 
 
 def assigned_households(user: User) -> models.QuerySet[Household]:

@@ -103,7 +103,7 @@ def assign(user: User, survey_round: SurveyRound, surveyor: User,
             or place.commune_id != survey_round.commune_id:
         raise RoundRefused(_("Hãy chọn một thôn hoặc một hộ của xã."))
     with transaction.atomic():
-        assignment = Assignment.objects.create(round=survey_round, surveyor=surveyor,
+        assignment = Assignment.objects.create(round=survey_round, assignee=surveyor,
                                                village=village, household=household)
         audit.record(user, "create", assignment, None)
     return assignment
@@ -191,7 +191,7 @@ def record_visit(user: User, household_id: int, outcome: str, based_on: int,
             raise VisitConflict(_current_state(household, current))
         if current is None and based_on != 0:
             raise VisitConflict(_current_state(household, None))
-        values = {"outcome": outcome, "note": note, "surveyor": user,
+        values = {"outcome": outcome, "note": note, "visited_by": user,
                   "at": at or timezone.now()}
         try:
             if current is None:

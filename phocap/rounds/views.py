@@ -27,6 +27,7 @@ from phocap.accounts.permissions import (
     refuse,
 )
 from phocap.accounts.requests import AuthedRequest
+from phocap.kit.once import once
 from phocap.kit.years import year_shown
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Village
@@ -75,7 +76,7 @@ def commune_round(request: AuthedRequest, pk: int) -> HttpResponse:
         context |= {
             "progress": progress.of_round(survey_round),
             "assignments": Assignment.objects.filter(round=survey_round).select_related(
-                "surveyor", "village", "household__village").order_by("surveyor__username"),
+                "assignee", "village", "household__village").order_by("assignee__username"),
             "villages": Village.objects.filter(commune=commune).order_by("name"),
             "reminders": Reminder.objects.filter(round=survey_round).select_related("sender")
             .order_by("-sent"),
@@ -105,7 +106,7 @@ def _act(request: AuthedRequest, commune: AdministrativeUnit, year: int,
     if survey_round is None:
         raise services.RoundRefused(_("Xã chưa mở đợt điều tra năm này."))
     if action == "assign":
-        surveyor = accounts.surveyors(commune).filter(pk=request.POST.get("surveyor") or 0
+        surveyor = accounts.surveyors(commune).filter(pk=request.POST.get("assignee") or 0
                                                           ).first()
         village = Village.objects.filter(commune=commune, pk=request.POST.get("village") or 0
                                          ).first()
@@ -145,7 +146,7 @@ def surveyors(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "deactivate":
             surveyor = get_object_or_404(accounts.surveyors(commune),
-                                         pk=request.POST.get("surveyor") or 0)
+                                         pk=request.POST.get("account") or 0)
             accounts.deactivate(request.user, surveyor)
             messages.success(request, _("Đã khóa tài khoản %(name)s.")
                              % {"name": surveyor.username})
@@ -198,6 +199,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def overview(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every commune's round below a district or province, the late first, and a reminder."""
     unit = unit_in_scope(request, pk)

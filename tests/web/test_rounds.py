@@ -50,7 +50,8 @@ def build_field(tree: dict[str, Any], make_user: Any, deadline: dt.date = FUTURE
     b = Village.objects.create(commune=commune, name="Thôn B")
     homes = {f"A{i}": household(commune, a, f"000{i}", f"Chủ Hộ A{i}") for i in (1, 2, 3)}
     homes |= {f"B{i}": household(commune, b, f"000{i}", f"Chủ Hộ B{i}") for i in (1, 2)}
-    officer = make_user("commune_staff", commune)
+    officer = (User.objects.filter(role="commune_staff", unit=commune).first()
+               or make_user("commune_staff", commune))
     surveyor = make_user("surveyor", commune)
     survey_round = services.open_round(officer, commune, YEAR, deadline)
     services.assign(officer, survey_round, surveyor, village=a)
@@ -114,7 +115,7 @@ def test_round_lifecycle(tree: dict[str, Any], make_user: Any) -> None:
     assert made.status_code == 302, made.content.decode()[:2000]
     surveyor = User.objects.get(username="dtv-a")
     assert (surveyor.role, surveyor.unit_id) == ("surveyor", commune.pk)
-    assert officer.post(url, {"action": "assign", "surveyor": surveyor.pk,
+    assert officer.post(url, {"action": "assign", "assignee": surveyor.pk,
                               "village": village.pk}).status_code == 302
     field_client = signed_in(surveyor)
     mine = field_client.get("/round/mine/")
@@ -313,7 +314,7 @@ def test_surveyor_accounts_are_the_communes_and_audited(field: dict[str, Any]) -
     surveyor = field["surveyor"]
     url = f"/units/{field['commune'].pk}/surveyors/"
     assert surveyor.username in officer.get(url).content.decode()
-    assert officer.post(url, {"action": "deactivate", "surveyor": surveyor.pk}).status_code == 302
+    assert officer.post(url, {"action": "deactivate", "account": surveyor.pk}).status_code == 302
     assert not User.objects.get(pk=surveyor.pk).is_active
     entry = AuditEntry.objects.filter(model="user", object_id=surveyor.pk).latest("pk")
     assert (entry.before["is_active"], entry.after["is_active"]) == (True, False)
@@ -389,3 +390,37 @@ def test_round_routes_never_cross_scope(field: dict[str, Any], make_user: Any, r
     if response.status_code != 200:
         assert "Chủ Hộ A1".encode() not in response.content
 
+
+
+API_ROLES = [*ROLES, ("surveyor", lambda t: t["communes"]["03319"])]
+
+
+@pytest.mark.parametrize(("role", "unit_of"), API_ROLES, ids=[r[0] for r in API_ROLES])
+@pytest.mark.parametrize("target", ["A1", "03319", "03322", "03370", "00001"])
+def test_round_api_never_crosses_scope(field: dict[str, Any], make_user: Any, role: str,
+                                       unit_of: Any, target: str) -> None:
+    """The round's operations (test_api.py's API_MATRIX sends them here), role × a
+    household: A1 (the surveyor's), or the tree's household of each commune (nobody's
+    assignment). The assignment is a list: the surveyor's households, nobody else's."""
+    unit = unit_of(field)
+    user = (User.objects.filter(role=role, unit=unit).first() or make_user(role, unit))
+    headers = bearer(user)
+    listed = Client().get("/api/v1/round/assignment", **headers)
+    assert listed.status_code == 200
+    names = {h.get("hd") for h in listed.json()["hh"]}
+    assert names == ({"Chủ Hộ A1", "Chủ Hộ A2", "Chủ Hộ A3", "Chủ Hộ B1"}
+                     if role == "surveyor" else set())
+    home = (field["homes"]["A1"] if target == "A1"
+            else Household.objects.get(pk=field["people"][target].household_id))
+    code = "03319" if target == "A1" else target
+    posted = Client().post("/api/v1/round/visits",
+                           {"cid": str(uuid.uuid4()), "h": home.pk, "o": "unchanged", "v": 0},
+                           content_type="application/json", **headers)
+    if role == "commune_staff" and code == "03319" or role == "surveyor" and target == "A1":
+        expected = 200  # the commune's staff record a visit too; the surveyor, its own
+    elif role in ("surveyor", "ministry_viewer", "school_staff") or code not in COVERS[role]:
+        expected = 404  # a household it does not read
+    else:
+        expected = 403  # reads it, may not record
+    assert posted.status_code == expected, posted.content
+    assert Visit.objects.count() == (1 if expected == 200 else 0)
