@@ -51,8 +51,8 @@ def _person(person: Person, record: PersonYear | None) -> dict[str, object]:
 
 def assignment(user: User) -> dict[str, object]:
     """What is assigned to the user (a surveyor; anyone else, nothing), read through
-    ``for_user``: ``r`` the open rounds (id, year ``y``, deadline ``d``), ``vl`` village names by id,
-    ``hh`` the households (``no`` number, ``vl`` village, ``hd`` head, ``hv`` version,
+    ``for_user``: ``r`` the open rounds (id, year ``y``, deadline ``d``), ``vl`` village
+    names by id, ``hh`` the households (``no`` number, ``vl`` village, ``hd`` head, ``hv`` version,
     ``v`` and ``o`` the current visit's version and outcome, ``m`` the people)."""
     mine = open_assignments(user)
     rounds = list(SurveyRound.objects.for_user(user).filter(pk__in=mine.values("round_id"))

@@ -24,12 +24,13 @@ The school side covers the last two school years (the 2025 schools belong to
 the new communes), attendance the latest. The demo accounts: after the line
 "xa" and "truong" belong to the new commune that received the demo commune,
 "tinh" and "quantri" to the province of the new list; "huyen" keeps the
-district, whose years end in 2024; "dieutra", a surveyor of the commune "xa" holds,
-has a village of the newest year's survey round (rounds/demo.py). One file of the demo account's commune for
-the latest year is also written on its own (and a copy with one deliberate
-error) for trying the import pages. Running it again changes nothing: the same
-seed gives the same records, which the import finds unchanged (the years an
-old commune carried on take no file any more, and are left as they are).
+district, whose years end in 2024; "dieutra", a surveyor of the commune "xa"
+holds, has a village of the newest year's survey round (rounds/demo.py). One file
+of the demo account's commune for the latest year is also written on its own (and a
+copy with one deliberate error) for trying the import pages. Running it again
+changes nothing: the same seed gives the same records, which the import finds
+unchanged (the years an old commune carried on take no file any more, and are left
+as they are).
 
 Like every change, the imports queue the warming of each commune's pages and
 those above it (register/warming.py): the worker that `make demo` starts beside
