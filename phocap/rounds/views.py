@@ -43,6 +43,11 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _pk(value: str | None) -> int:
+    """A row's id sent by a form; anything else names no row (0)."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _commune(request: AuthedRequest, pk: int) -> AdministrativeUnit:
     """The commune whose round it is: its own staff only (404 outside their units)."""
     unit = unit_in_scope(request, pk)
@@ -106,10 +111,10 @@ def _act(request: AuthedRequest, commune: AdministrativeUnit, year: int,
     if survey_round is None:
         raise services.RoundRefused(_("Xã chưa mở đợt điều tra năm này."))
     if action == "assign":
-        surveyor = accounts.surveyors(commune).filter(pk=request.POST.get("assignee") or 0
-                                                          ).first()
-        village = Village.objects.filter(commune=commune, pk=request.POST.get("village") or 0
-                                         ).first()
+        surveyor = accounts.surveyors(commune).filter(
+            pk=_pk(request.POST.get("assignee"))).first()
+        village = Village.objects.filter(commune=commune,
+                                         pk=_pk(request.POST.get("village"))).first()
         household = None
         if number := request.POST.get("household_no", "").strip():
             household = Household.objects.filter(commune=commune, village=village,
@@ -124,7 +129,7 @@ def _act(request: AuthedRequest, commune: AdministrativeUnit, year: int,
         messages.success(request, _("Đã giao cho %(name)s.") % {"name": surveyor.username})
     elif action == "unassign":
         assignment = get_object_or_404(Assignment, round=survey_round,
-                                       pk=request.POST.get("assignment") or 0)
+                                       pk=_pk(request.POST.get("assignment")))
         services.unassign(user, assignment)
     elif action == "close":
         closing = CloseForm(request.POST)
@@ -146,7 +151,7 @@ def surveyors(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "deactivate":
             surveyor = get_object_or_404(accounts.surveyors(commune),
-                                         pk=request.POST.get("account") or 0)
+                                         pk=_pk(request.POST.get("account")))
             accounts.deactivate(request.user, surveyor)
             messages.success(request, _("Đã khóa tài khoản %(name)s.")
                              % {"name": surveyor.username})
@@ -174,7 +179,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         form = VisitForm(request.POST)
         if form.is_valid():
             try:
-                services.record_visit(user, int(request.POST.get("household") or 0),
+                services.record_visit(user, _pk(request.POST.get("household")),
                                       form.cleaned_data["outcome"],
                                       form.cleaned_data["version"],
                                       note=form.cleaned_data["note"])

@@ -24,6 +24,8 @@ from phocap.rounds import services
 from phocap.rounds.models import Reminder, SurveyRound, Visit
 from tests.web.roles import COVERS, PASSWORD, ROLES, signed_in
 from tests.web.test_api import bearer
+from tests.web.test_pages import CODES as PAGE_CODES
+from tests.web.test_pages import PAGES, targets
 
 YEAR = 2021
 LATE = dt.date(2021, 11, 30)  # long past
@@ -424,3 +426,45 @@ def test_round_api_never_crosses_scope(field: dict[str, Any], make_user: Any, ro
         expected = 403  # reads it, may not record
     assert posted.status_code == expected, posted.content
     assert Visit.objects.count() == (1 if expected == 200 else 0)
+
+
+# The surveyor's column of the register's own matrix (tests/web/test_pages.py's PAGES):
+# every page and write on each commune's person of the tree, none of them assigned.
+
+
+@pytest.mark.parametrize("code", PAGE_CODES)
+@pytest.mark.parametrize(("page", "method", "url", "data"), PAGES, ids=[p[0] for p in PAGES])
+def test_the_surveyors_column_of_the_register_matrix(field: dict[str, Any], code: str,
+                                                     page: str, method: str, url: Any,
+                                                     data: Any) -> None:
+    for person in field["people"].values():
+        PersonYear.objects.create(person=person, survey_year=YEAR, current_class="5",
+                                  class_level="primary", class_grade=5)
+    client = signed_in(field["surveyor"])
+    target = targets(field, code)
+    before = (AuditEntry.objects.count(), Person.objects.get(pk=target["person"].pk).full_name)
+    if method == "GET":
+        response = client.get(url(target))
+    else:
+        response = client.post(url(target), data(target) if callable(data) else data)
+    assert response.status_code in (403, 404), response.status_code
+    assert target["person"].full_name.encode() not in response.content
+    assert (AuditEntry.objects.count(),
+            Person.objects.get(pk=target["person"].pk).full_name) == before
+
+
+def test_assigning_one_household_and_taking_it_back(field: dict[str, Any]) -> None:
+    """B2 assigned by its village and number, then unassigned; a junk id names nothing."""
+    officer, b = signed_in(field["officer"]), field["villages"][1]
+    url = f"/units/{field['commune'].pk}/round/?year={YEAR}"
+    officer.post(url, {"action": "assign", "assignee": field["surveyor"].pk, "village": b.pk,
+                       "household_no": "0002"})
+    surveyor = signed_in(field["surveyor"])
+    assert surveyor.get(f"/households/{field['homes']['B2'].pk}/").status_code == 200
+    assignment = field["round"].assignments.get(household=field["homes"]["B2"])
+    assert officer.post(url, {"action": "unassign", "assignment": "x1"}).status_code == 404
+    officer.post(url, {"action": "unassign", "assignment": assignment.pk})
+    assert surveyor.get(f"/households/{field['homes']['B2'].pk}/").status_code == 404
+    assert AuditEntry.objects.filter(model="assignment", action="delete").count() == 1
+    assert surveyor.post("/round/mine/", {"household": "x", "outcome": "unchanged",
+                                          "version": "0"}).status_code == 404
