@@ -266,14 +266,17 @@ def may_run_round(user: User, commune: Unit) -> bool:
 
 def follows_rounds(user: User, unit: Unit) -> bool:
     """The survey rounds of every commune below a district or province: its own staff
-    (a district's before 1 July 2025 only, since its communes' years end in 2024)."""
-    return (unit.type in ("district", "province") and user.unit_id == unit.pk
-            and has_role(user, *UNIT_STAFF[unit.type]))
+    (a district's before 1 July 2025 only, since its communes' years end in 2024), and a
+    new province's staff those of the old provinces it continues (their years to 2024)."""
+    if unit.type not in ("district", "province") or not has_role(user, *UNIT_STAFF[unit.type]):
+        return False
+    return user.unit_id == unit.pk or unit.pk in history_units(user)
 
 
 def may_remind(user: User, unit: Unit) -> bool:
-    """A reminder to a late commune below: the staff following its rounds, acting."""
-    return follows_rounds(user, unit) and acts(user)
+    """A reminder to a late commune below: the unit's own staff, acting (never through a
+    predecessor's history)."""
+    return follows_rounds(user, unit) and acts(user) and user.unit_id == unit.pk
 
 
 def may_place_villages(user: User, successors: Iterable[Unit]) -> bool:

@@ -468,3 +468,18 @@ def test_assigning_one_household_and_taking_it_back(field: dict[str, Any]) -> No
     assert AuditEntry.objects.filter(model="assignment", action="delete").count() == 1
     assert surveyor.post("/round/mine/", {"household": "x", "outcome": "unchanged",
                                           "version": "0"}).status_code == 404
+
+
+def test_a_new_province_follows_its_predecessors_rounds_without_reminding(
+        after_line: dict[str, Any], make_user: Any) -> None:
+    """New province 11 continues old province 11: its staff open the old province's rounds
+    of 2021 (03319 late) and may not send a reminder there."""
+    late = build_field(after_line, make_user, deadline=LATE)["round"]
+    old = after_line["province"]
+    client = signed_in(make_user("province_reviewer", after_line["new"]["province"]))
+    page = client.get(f"/units/{old.pk}/rounds/?year={YEAR}")
+    assert page.status_code == 200 and [r.pk for r in page.context["late"]] == [late.pk]
+    assert not page.context["can_remind"]
+    assert client.post(f"/units/{old.pk}/rounds/?year={YEAR}",
+                       {"round": late.pk, "text": "Nhắc."}).status_code == 403
+    assert not Reminder.objects.exists()
