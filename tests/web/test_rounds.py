@@ -483,3 +483,13 @@ def test_a_new_province_follows_its_predecessors_rounds_without_reminding(
     assert client.post(f"/units/{old.pk}/rounds/?year={YEAR}",
                        {"round": late.pk, "text": "Nhắc."}).status_code == 403
     assert not Reminder.objects.exists()
+
+
+def test_the_round_is_linked_from_the_commune_and_the_province(field: dict[str, Any],
+                                                               make_user: Any) -> None:
+    commune, province = field["commune"], field["province"]
+    page = signed_in(field["officer"]).get(f"/units/{commune.pk}/?year={YEAR}")
+    assert f"/units/{commune.pk}/round/?year=" in page.content.decode()
+    page = signed_in(make_user("province_reviewer", province)).get(
+        f"/units/{province.pk}/?year={YEAR}")
+    assert f"/units/{province.pk}/rounds/?year=" in page.content.decode()

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 
 from phocap.accounts.models import User
 from phocap.accounts.permissions import (
+    follows_rounds,
     is_school_staff,
     is_surveyor,
     may_edit,
@@ -132,6 +133,7 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
         "reads_whole": reads_whole_units(request.user),
         "tasks": hooks.unit_tasks(request.user, found),
         "reviews_dossiers": reviews_dossiers(request.user),
+        "follows_rounds": follows_rounds(request.user, found),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
         context |= _commune_context(request, found, year) | _coverage(own, "commune")
