@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from phocap.accounts.models import Role, User
 from phocap.accounts.permissions import (
     acts,
+    is_surveyor,
     may_edit_household,
     may_remind,
     may_run_round,
@@ -31,6 +32,7 @@ from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, PersonYear, Village
 from phocap.rounds import progress
 from phocap.rounds.models import Assignment, Reminder, SurveyRound, SyncedChange, Visit
+from phocap.rounds.scope import open_assignments
 
 
 class RoundRefused(ValueError):
@@ -181,9 +183,10 @@ def record_visit(user: User, household_id: int, outcome: str, based_on: int,
             pk=household_id)
         if not (acts(user) and may_edit_household(user, household.commune)):
             raise PermissionDenied(_("Chỉ cán bộ xã hoặc điều tra viên được giao hộ này."))
-        survey_round = (SurveyRound.objects.filter(commune=household.commune,
-                                                   closed_at__isnull=True)
-                        .order_by("-survey_year").first())
+        rounds = SurveyRound.objects.filter(commune=household.commune, closed_at__isnull=True)
+        if is_surveyor(user):  # the round it was assigned the household in
+            rounds = rounds.filter(pk__in=open_assignments(user).values("round_id"))
+        survey_round = rounds.order_by("-survey_year").first()
         if survey_round is None:
             raise RoundRefused(_("Xã không có đợt điều tra đang mở."))
         current = Visit.objects.filter(round=survey_round, household=household).first()
