@@ -67,7 +67,8 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(
-            condition=models.Q(village__isnull=True) ^ models.Q(household__isnull=True),
+            condition=models.Q(village__isnull=False, household__isnull=True)
+            | models.Q(village__isnull=True, household__isnull=False),
             name="a_village_or_a_household")]
 
 
