@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
@@ -35,6 +36,7 @@ from phocap.register.checking import Problem
 from phocap.register.locking import StaleEdit
 from phocap.register.models import AdministrativeUnit, Household, Person
 from phocap.register.results import results
+from phocap.rounds import offline, services
 from phocap.survey.official.reading import Context
 from phocap.survey.schema import FIRST_SURVEY_YEAR, LAST_SURVEY_YEAR
 from phocap.survey.text import text_problem
@@ -357,3 +359,48 @@ def import_file(request: AuthedRequest, file: File[list[UploadedFile]],
 def _not_importable(message: str) -> Status[object]:
     """A refusal in the shape of a validation report, with one problem and no cell."""
     return Status(422, {"errors": 1, "warnings": 0, "problems": [{"message": message}]})
+
+
+# The survey round, for the offline app to come (docs/survey-round.md): a surveyor's
+# assignment in compact JSON, and each visit posted with its own id and the version it
+# was based on, so a sync that drops and starts again records each visit once and a
+# visit recorded meanwhile comes back as a conflict.
+
+
+@api.get("/round/assignment", response=dict)
+def round_assignment(request: AuthedRequest) -> dict[str, object]:
+    """The caller's households in open rounds with their people and this year's records;
+    short keys, blank values left out (rounds/offline.py names them)."""
+    return offline.assignment(request.user)
+
+
+class VisitIn(Schema):
+    cid: uuid.UUID  # the client's id of this change: sent twice, recorded once
+    h: int  # the household
+    o: str  # unchanged, changed, not_found
+    v: int  # the version of the household's visit it was based on (0: none yet)
+    hv: int | None = None  # the household's version it read, if any
+    n: str = ""  # a note
+    at: dt.datetime | None = None  # when the visit was made (default: now)
+
+
+@api.post("/round/visits", response={200: dict, 403: dict, 404: dict, 409: dict, 422: dict})
+def record_visit(request: AuthedRequest, visit: VisitIn) -> object:
+    """A household's visit in its commune's open round: 200 with the visit as stored
+    (``replayed`` true when ``cid`` was already recorded), 409 with ``current`` when the
+    visit or household changed since the client read it."""
+    if problem := text_problem("n", visit.n, 200):
+        return Status(422, _refused([Problem("n", visit.n, problem)]))
+    try:
+        done = services.record_visit(request.user, visit.h, visit.o, visit.v,
+                                     household_version=visit.hv, note=visit.n,
+                                     at=visit.at, client_id=visit.cid)
+    except Household.DoesNotExist:
+        return Status(404, {"detail": "Không tìm thấy hộ này trong các hộ được giao."})
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    except services.VisitConflict as exc:
+        return Status(409, {"detail": str(exc), "current": exc.current})
+    except services.RoundRefused as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(200, done.answer | {"replayed": done.replayed})

@@ -201,6 +201,7 @@ INSTALLED_APPS = [
     "phocap.schools",
     "phocap.attendance",
     "phocap.streaming",
+    "phocap.rounds",
     "phocap.demo",
 ]
 AUTH_USER_MODEL = "accounts.User"

@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("phocap.attendance.urls")),
     path("", include("phocap.schools.urls")),
     path("", include("phocap.streaming.urls")),
+    path("", include("phocap.rounds.urls")),
 ]

@@ -76,7 +76,7 @@ def test_every_permission_predicate_lives_in_the_permissions_home() -> None:
 
 
 ROLE_NAMES = {"commune_staff", "school_staff", "district_reviewer", "province_reviewer",
-              "province_admin", "ministry_viewer"}
+              "province_admin", "ministry_viewer", "surveyor"}
 
 
 def test_roles_are_never_spelled_as_strings() -> None:
@@ -159,7 +159,7 @@ def test_one_download_helper() -> None:
 
 
 APPS = ("accounts", "register", "recognition", "schools", "attendance", "streaming",
-        "dashboard")
+        "dashboard", "rounds")
 
 
 def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
@@ -180,7 +180,7 @@ def test_the_kit_and_the_permissions_import_no_higher_app() -> None:
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"accounts"}),
     frozenset({"register"}),
-    frozenset({"recognition", "schools"}),
+    frozenset({"recognition", "schools", "rounds"}),
     frozenset({"attendance", "streaming", "dashboard"}),
     frozenset({"demo"}),
 )

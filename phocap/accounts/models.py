@@ -24,6 +24,8 @@ class Role(models.TextChoices):
         "quản trị tỉnh (tài khoản, xã ĐBKK; kế hoạch và công nhận như cán bộ tỉnh)")
     MINISTRY_VIEWER = "ministry_viewer", _(
         "Bộ (số liệu tổng hợp toàn quốc, không xem từng người; công nhận cấp tỉnh)")
+    SURVEYOR = "surveyor", _(
+        "điều tra viên (chỉ các hộ được xã giao trong đợt điều tra đang mở)")
 
 
 # The level of unit each role is attached to.
@@ -34,6 +36,7 @@ ROLE_UNIT_TYPE = {
     Role.PROVINCE_REVIEWER: "province",
     Role.PROVINCE_ADMIN: "province",
     Role.MINISTRY_VIEWER: None,
+    Role.SURVEYOR: "commune",
 }
 
 

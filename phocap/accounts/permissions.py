@@ -42,6 +42,13 @@ Two rules follow, both read-only:
   (register/carry.py), not the dossier's era: until an office carries its accounts, a
   district still closes the 2024 survey it owns, and a flagged account is refused
   whatever year it asks for.
+
+A surveyor (Role.SURVEYOR, issue 17) is attached to a commune and exists for one job:
+the households its commune assigned to it in an open survey round. It covers no unit
+(``covers``: every unit's page is not found for it), reads no whole unit, and changes
+only the households and people register/scope.py lets it read (``may_edit_household``,
+asked of a row already fetched through ``for_user``, which narrows a surveyor to its
+assignment through hooks.surveyor_rows).
 """
 
 from __future__ import annotations
@@ -140,7 +147,8 @@ def history_units(user: User) -> frozenset[int]:
     below their own: a new commune's predecessors, a new province's predecessor provinces
     (register/lineage.py, through hooks.history_units). Asked once per user object and
     unit, since ``covers`` asks it for every unit a page names."""
-    if not signed_in(user) or user.unit_id is None or user.role == Role.MINISTRY_VIEWER:
+    if (not signed_in(user) or user.unit_id is None
+            or user.role in (Role.MINISTRY_VIEWER, Role.SURVEYOR)):
         return frozenset()
     known = user.__dict__.get("_history_units")
     if known is None or known[0] != user.unit_id:
@@ -160,13 +168,19 @@ def is_school_staff(user: User) -> bool:
     return has_role(user, Role.SCHOOL_STAFF)
 
 
+def is_surveyor(user: User) -> bool:
+    """A surveyor's account: its commune's households assigned to it, nothing else."""
+    return has_role(user, Role.SURVEYOR)
+
+
 def covers(user: User, unit: Unit) -> bool:
     """Whether the user may open the unit's pages: their own unit or one below it.
 
     A ministry viewer covers every unit, for aggregates only (see ``sees_people``);
-    nobody covers a unit above or beside their own.
+    nobody covers a unit above or beside their own. A surveyor covers none: its
+    commune's pages are about everyone, and it reads only its assignment.
     """
-    if not signed_in(user):
+    if not signed_in(user) or is_surveyor(user):
         return False
     if user.role == Role.MINISTRY_VIEWER:
         return True
@@ -207,7 +221,7 @@ def reads_whole_units(user: User) -> bool:
     would show them everyone else, and a page filtered to their pupils would mislead
     (results and forms of a commune are about everyone), so they are refused.
     """
-    return signed_in(user) and not is_school_staff(user)
+    return signed_in(user) and not is_school_staff(user) and not is_surveyor(user)
 
 
 def _another_school(user: User, school: School) -> bool:
@@ -233,6 +247,36 @@ def may_edit(user: User, commune: Unit) -> bool:
     history-only account."""
     return (has_role(user, Role.COMMUNE_STAFF) and acts(user)
             and user.unit_id == commune.pk)
+
+
+def may_edit_household(user: User, commune: Unit) -> bool:
+    """A household or its people, fetched through ``for_user``: the commune's staff, or a
+    surveyor of the commune, whose ``for_user`` holds only its assigned households in an
+    open round (register/scope.py), so this never widens what it reaches. Adding a
+    household, or anything about the whole commune, stays ``may_edit``."""
+    return may_edit(user, commune) or (is_surveyor(user) and acts(user)
+                                        and user.unit_id == commune.pk)
+
+
+def may_run_round(user: User, commune: Unit) -> bool:
+    """A commune's survey round (open, assign, close) and its surveyors' accounts: the
+    commune's own staff."""
+    return may_edit(user, commune)
+
+
+def follows_rounds(user: User, unit: Unit) -> bool:
+    """The survey rounds of every commune below a district or province: its own staff
+    (a district's before 1 July 2025 only, since its communes' years end in 2024), and a
+    new province's staff those of the old provinces it continues (their years to 2024)."""
+    if unit.type not in ("district", "province") or not has_role(user, *UNIT_STAFF[unit.type]):
+        return False
+    return user.unit_id == unit.pk or unit.pk in history_units(user)
+
+
+def may_remind(user: User, unit: Unit) -> bool:
+    """A reminder to a late commune below: the unit's own staff, acting (never through a
+    predecessor's history)."""
+    return follows_rounds(user, unit) and acts(user) and user.unit_id == unit.pk
 
 
 def may_place_villages(user: User, successors: Iterable[Unit]) -> bool:
@@ -314,6 +358,12 @@ def recognises_at(user: User, reviewer: Reviewer) -> bool:
 def reviews_dossiers(user: User) -> bool:
     """Whether the user has a queue of dossiers to review at all."""
     return has_role(user, *DOSSIER_REVIEWERS)
+
+
+def reads_imports(user: User) -> bool:
+    """The list of imports: every account but a surveyor's, which imports nothing and
+    has no page but its assignment's."""
+    return signed_in(user) and not is_surveyor(user)
 
 
 def opens_others_imports(user: User) -> bool:

@@ -23,7 +23,9 @@ from phocap.register.models import AdministrativeUnit
 from phocap.textfields import CheckedForm
 
 ASSIGNABLE_ROLES: tuple[str, ...] = tuple(
-    value for value in Role.values if value not in (Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER))
+    value for value in Role.values
+    # A surveyor's account is made by its commune's staff (rounds/accounts.py).
+    if value not in (Role.PROVINCE_ADMIN, Role.MINISTRY_VIEWER, Role.SURVEYOR))
 
 
 def unit_label(unit: AdministrativeUnit) -> str:

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from phocap import numbers
 from phocap.accounts.models import User
-from phocap.accounts.permissions import may_edit
+from phocap.accounts.permissions import may_edit, may_edit_household
 from phocap.register import audit, checking, freezing, records, uniqueness
 from phocap.register.models import (
     AdministrativeUnit,
@@ -80,7 +80,7 @@ def update_person(user: User, person_id: int, version: int, changes: dict[str, o
         person = Person.objects.for_user(user).select_related("household__commune").get(
             pk=person_id
         )
-        if not may_edit(user, person.household.commune):
+        if not may_edit_household(user, person.household.commune):
             raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
         freezing.refuse_if_held(person.household.commune)
         freezing.refuse_if_carried_on(person)
@@ -108,7 +108,7 @@ def _claim(person_id: int, version: int) -> None:
 
 def _editable_person(user: User, person_id: int) -> Person:
     person = Person.objects.for_user(user).select_related("household__commune").get(pk=person_id)
-    if not may_edit(user, person.household.commune):
+    if not may_edit_household(user, person.household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     freezing.refuse_if_carried_on(person)
     return person
@@ -165,7 +165,7 @@ def _refuse_same_member(household: Household, full_name: str, birth_year: int,
 
 def add_person(user: User, household: Household, year: int, record: dict[str, Any]) -> Person:
     """A newborn or someone moving in: a new person with their record for the year."""
-    if not may_edit(user, household.commune):
+    if not may_edit_household(user, household.commune):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freezing.refuse_if_frozen(household.commune, year)
@@ -276,7 +276,10 @@ def save_household(user: User, commune: AdministrativeUnit, household_id: int | 
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    if not may_edit(user, commune):
+    # A new household or village is the commune's; a household already there, also its
+    # surveyor's (``may_edit_household``: found below through for_user, its assignment).
+    whole = household_id is None or "new_village" in changes
+    if not (may_edit(user, commune) if whole else may_edit_household(user, commune)):
         raise PermissionDenied("Chỉ cán bộ xã được sửa dữ liệu của xã mình.")
     with transaction.atomic():
         freezing.refuse_if_held(commune)

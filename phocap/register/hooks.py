@@ -72,6 +72,10 @@ preschool_establishments: Hook[[Iterable[AdministrativeUnit], int], dict[str, di
 # a school's staff member reads: their own school and its pupils.
 school_rows: Hook[[type[Model], str, User], Q] = Hook("school_rows", "phocap.schools")
 
+# What of a scoped model a surveyor reads: the households assigned to it in an open
+# survey round, their people and records, and its own assignments. The rounds keep them.
+surveyor_rows: Hook[[type[Model], str, User], Q] = Hook("surveyor_rows", "phocap.rounds")
+
 
 class Task(NamedTuple):
     """Something waiting for the user at a unit's home page, with where to do it."""

@@ -11,7 +11,9 @@ own school: its pupils (the people on its class lists), their households, and th
 school's own records; ``for_user`` narrows every scoped model to that (what of each
 model they read is the schools' answer, asked through hooks.school_rows), so no page or
 API call can forget it, and pages about a whole commune refuse them
-(permissions.reads_whole_units).
+(permissions.reads_whole_units). A surveyor (Role.SURVEYOR) is narrowed the same way to
+the households its commune assigned to it in an open survey round (hooks.surveyor_rows,
+answered by the rounds app).
 
 Across the line of 1 July 2025, a new unit's staff also read its predecessors' history
 (permissions.history_units, from register/lineage.py): a new commune's the old communes
@@ -37,7 +39,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import history_units, is_school_staff, may_edit
+from phocap.accounts.permissions import history_units, is_school_staff, is_surveyor, may_edit
 from phocap.register import hooks
 from phocap.survey.limits import DEFAULT, Limits
 from phocap.survey.official.reading import Context
@@ -92,6 +94,8 @@ class ScopedManager(models.Manager[M]):
         rows = self.get_queryset().filter(**{f"{self.path}__in": visible_communes(user)})
         if is_school_staff(user):
             rows = rows.filter(hooks.school_rows(self.model, self.path, user))
+        elif is_surveyor(user):
+            rows = rows.filter(hooks.surveyor_rows(self.model, self.path, user))
         return rows
 
 

@@ -108,6 +108,12 @@ def _pages() -> list[Page]:
         ("streaming-labour", "streaming-labour", "xa", commune(f"labour-demand/{y}")),
         ("streaming-labour-new", "streaming-labour-new", "xa", commune("labour-demand/new/")),
         ("attendance-commune", "attendance-commune", "xa", commune("")),
+        # The survey round: the commune runs it, its surveyor visits, the province follows.
+        ("round", "round", "xa", commune(f"round/{y}")),
+        ("round-surveyors", "round-surveyors", "xa", commune("surveyors/")),
+        ("round-mine", "round-mine", "dieutra", lambda w: "/round/mine/"),
+        ("round-overview", "round-overview", "tinh",
+         of("province", "/units/{pk}/rounds/?year={year}")),
         # The homeroom teacher: the class, its day, the school's attendance.
         ("attendance-mine", "attendance-mine", "truong", lambda w: "/attendance/mine/"),
         ("attendance-day", "attendance-day", "truong",
@@ -231,6 +237,7 @@ def world(units: dict[str, Any], accounts: dict[str, Any],
     from phocap.recognition import workflow
     from phocap.register import importing, jobs
     from phocap.register.models import Household, Person
+    from phocap.rounds import demo as rounds_demo
     from phocap.schools import demo as schools_demo
     from phocap.schools.models import Enrolment, School, SchoolClass, Staff
     from phocap.streaming import demo as streaming_demo
@@ -260,6 +267,7 @@ def world(units: dict[str, Any], accounts: dict[str, Any],
     dossier = workflow.submit(staff, commune, "primary", YEAR, level=max(level, 1),
                               comment="" if level else "Số liệu bổ sung sau điều tra.")
     set_targets(made["huyen"], district, YEAR, {"mobilisation.primary_6_10": Decimal("95")})
+    made["dieutra"] = rounds_demo.load(staff, PASSWORD)  # the year's round, three visits
 
     teacher = Staff.objects.get(user=made["truong"])
     klass = SchoolClass.objects.filter(homeroom=teacher).order_by("pk").first()

@@ -232,6 +232,10 @@ API_MATRIX = {
     "person": "GET /api/v1/persons/{person}",
     "update_person": "PATCH /api/v1/persons/{person}",
     "import_file": "POST /api/v1/imports",
+    # The survey round's operations, scoped to a surveyor's assignment: tests/web/test_rounds.py
+    # (test_surveyor_reads_and_edits_only_its_assignment, test_round_api_never_crosses_scope).
+    "round_assignment": None,
+    "record_visit": None,
 }
 OPERATIONS = [name for name, call in API_MATRIX.items() if call is not None]
 

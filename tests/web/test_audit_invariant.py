@@ -40,6 +40,7 @@ from tests.web.import_helpers import commune_csv
 from tests.web.test_api import bearer, commune_file
 from tests.web.test_pages import WRITES as REGISTER_WRITES
 from tests.web.test_pages import targets
+from tests.web.test_rounds import build_field
 from tests.web.test_schools_pages import WRITES as SCHOOL_WRITES
 from tests.web.test_streaming import WRITES as STREAMING_WRITES
 
@@ -278,6 +279,39 @@ def api_import_file(w: dict[str, Any]) -> Write:
 
 
 # Route name (or API operation) → the write to try.
+def round_open(w: dict[str, Any]) -> Write:
+    return Write(w["officer"], f"/units/{w['commune'].pk}/round/?year={YEAR}",
+                 {"action": "open", "deadline": "30/11/2021"}, w["commune"])
+
+
+def round_surveyors(w: dict[str, Any]) -> Write:
+    return Write(w["officer"], f"/units/{w['commune'].pk}/surveyors/",
+                 {"username": "dtv-moi", "full_name": "Lò Văn Điều", "password1": STRONG,
+                  "password2": STRONG})
+
+
+def round_mine(w: dict[str, Any]) -> Write:
+    found = build_field(w, w["make_user"])
+    return Write(found["surveyor"], "/round/mine/",
+                 {"household": found["homes"]["A1"].pk, "outcome": "unchanged",
+                  "version": "0"}, w["commune"])
+
+
+def round_overview(w: dict[str, Any]) -> Write:
+    found = build_field(w, w["make_user"])
+    return Write(w["make_user"]("province_reviewer", w["province"]),
+                 f"/units/{w['province'].pk}/rounds/?year={YEAR}",
+                 {"round": found["round"].pk, "text": "Đề nghị xã hoàn thành."}, w["commune"])
+
+
+def api_record_visit(w: dict[str, Any]) -> Write:
+    found = build_field(w, w["make_user"])
+    return Write(found["surveyor"], "/api/v1/round/visits",
+                 {"cid": "6f1c2a52-3f7e-4f53-9a59-0b7f0c3d9e11",
+                  "h": found["homes"]["A1"].pk, "o": "unchanged", "v": 0}, w["commune"],
+                 method="post-json", api=True)
+
+
 WRITES: dict[str, Callable[[dict[str, Any]], Write]] = {
     **{name: register_write(name) for name in (
         "household-new", "household-edit", "person", "person-move", "person-new",
@@ -304,6 +338,11 @@ WRITES: dict[str, Callable[[dict[str, Any]], Write]] = {
     "two-factor": two_factor,
     "api:update_person": api_update_person,
     "api:import_file": api_import_file,
+    "round": round_open,
+    "round-surveyors": round_surveyors,
+    "round-mine": round_mine,
+    "round-overview": round_overview,
+    "api:record_visit": api_record_visit,
 }
 # API operations that write nothing of anyone's data, and why.
 API_NOT_AUDITED = {"api:token": "exchanges a password for a token (the throttle's counters)"}
@@ -358,9 +397,9 @@ def test_a_write_is_audited_and_raises_its_communes_revision(world: dict[str, An
     commune_ids = sorted({world["commune"].pk} | ({write.commune.pk} if write.commune else set()))
     before = revisions.of(commune_ids)
     with world["capture"](execute=True):
-        if write.method == "patch":
-            response = client.patch(write.url, write.data, content_type="application/json",
-                                    **headers)
+        if write.method in ("patch", "post-json"):  # a JSON body
+            response = getattr(client, write.method.split("-")[0])(
+                write.url, write.data, content_type="application/json", **headers)
         else:
             response = client.post(write.url, write.data, **headers)
     assert response.status_code in (200, 302), response.content.decode()[:3000]

@@ -68,7 +68,13 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
                                 "03368"}
     assert not flags[2025]["03334"]  # a ward, from 03334 Xã Thanh Xương (not ĐBKK) alone
     entries = AuditEntry.objects.count()
-    assert entries > 2 * people and not AuditEntry.objects.exclude(user=None).exists()
+    # Every entry is the system's, but the demo's survey round: opened and assigned by "xa",
+    # three households visited by "dieutra" (rounds/demo.py).
+    assert entries > 2 * people
+    assert sorted(AuditEntry.objects.exclude(user=None).values_list(
+        "user__username", "model", "action")) == [
+        ("dieutra", "visit", "create")] * 3 + [("xa", "assignment", "create"),
+                                              ("xa", "surveyround", "create")]
     # The accounts carried across the line, one entry each: xa, truong, tinh, quantri
     # moved, huyen history only.
     assert AuditEntry.objects.filter(model="user", action="update").count() == 5
@@ -76,7 +82,8 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {"xa": Role.COMMUNE_STAFF, "truong": Role.SCHOOL_STAFF,
                      "huyen": Role.DISTRICT_REVIEWER, "tinh": Role.PROVINCE_REVIEWER,
-                     "quantri": Role.PROVINCE_ADMIN, "bo": Role.MINISTRY_VIEWER}
+                     "quantri": Role.PROVINCE_ADMIN, "bo": Role.MINISTRY_VIEWER,
+                     "dieutra": Role.SURVEYOR}
     # After the line: the commune's and school's accounts at 03202 Xã Mường Pồn (which
     # received the demo commune 03319), the province's at Tỉnh Điện Biên of the new list,
     # the district's where it was.
@@ -123,8 +130,16 @@ def test_loaddemo_loads_the_district_and_accounts_and_changes_nothing_the_second
     assert again.count("giữ nguyên") == 4  # 2021–2024, carried on under the new communes
     assert school_counts() == school_side
     assert (Person.objects.count(), AuditEntry.objects.count()) == (people, entries)
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
     assert authenticate(username="xa", password=PASSWORD) is not None
+    # The survey round of 2025 at 03202, open, three of its households visited.
+    from phocap.rounds.models import SurveyRound, Visit
+
+    survey_round = SurveyRound.objects.get()
+    assert (survey_round.commune, survey_round.survey_year) == (staff.unit, 2025)
+    assert sorted(Visit.objects.values_list("outcome", flat=True)) == [
+        "changed", "not_found", "unchanged"]
+    assert authenticate(username="dieutra", password=PASSWORD) is not None
 
 
 @pytest.mark.django_db

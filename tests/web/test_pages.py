@@ -390,6 +390,10 @@ def test_every_route_is_in_a_scope_matrix() -> None:
         "streaming-labour-new": "test_streaming.py",
         # Across 1 July 2025: units of both lists, the new ones continuing the old.
         "unit-crossing": "test_crossing_pages.py", "unit-village-homes": "test_crossing_pages.py",
+        # The survey round (issue 17): the commune's, the surveyor's, the district's or
+        # province's pages, with the surveyor's column.
+        "round": "test_rounds.py", "round-surveyors": "test_rounds.py",
+        "round-overview": "test_rounds.py", "round-mine": "test_rounds.py",
         # One's own second factor: province and ministry accounts only, each its own secret.
         "two-factor": "test_two_factor.py", "login-code": "test_two_factor.py",
         # Signing in and out and the language switch show no one's data.

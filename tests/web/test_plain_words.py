@@ -411,8 +411,8 @@ def test_every_page_and_download_of_every_role_reads_as_plain_vietnamese(
     settings.VAR_DIR = tmp_path
     world = demo_world(tmp_path)
     users = list(User.objects.filter(username__in=("xa", "truong", "huyen", "tinh",
-                                                   "quantri", "bo")))
-    assert len(users) == 6
+                                                   "quantri", "bo", "dieutra")))
+    assert len(users) == 7
     left = set(LEFT_FOR_THE_RESULTS_WORDING) | FILE_FORMAT
     met: set[tuple[str, str]] = set()
     found: list[str] = []

@@ -75,8 +75,9 @@ def send(client: Client, write: Write, headers: dict[str, str]) -> Any:
     for value in data.values():
         if hasattr(value, "seek"):
             value.seek(0)
-    if write.method == "patch":
-        return client.patch(write.url, data, content_type="application/json", **headers)
+    if write.method in ("patch", "post-json"):  # a JSON body
+        return getattr(client, write.method.split("-")[0])(
+            write.url, data, content_type="application/json", **headers)
     return client.post(write.url, data, **headers)
 
 

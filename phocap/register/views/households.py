@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from phocap.accounts.models import User
-from phocap.accounts.permissions import may_edit, sees_people
+from phocap.accounts.permissions import may_edit, may_edit_household, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.once import once
 from phocap.kit.years import year_shown
@@ -72,10 +72,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": breadcrumbs(household.commune, request.user),
         "surveyed": [(p, p.this_year[0]) for p in members if p.this_year],
         "not_surveyed": [p for p in members if not p.this_year],
-        "can_edit": may_edit(request.user, household.commune),
+        "can_edit": may_edit_household(request.user, household.commune),
         "head_missing": _head_missing(household, members),
         "frozen": (freezing.moved_on(household) or freezing.frozen(household.commune, year))
-        if may_edit(request.user, household.commune) else None,
+        if may_edit_household(request.user, household.commune) else None,
         "entries": entries,
         "form": HouseholdForm(instance=household, commune=household.commune,
                               initial={"version": household.version}),
@@ -88,7 +88,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The household's own fields, inline on its page (htmx) or as a page of its own."""
     household = household_in_scope(request, pk)
     commune = household.commune
-    if not may_edit(request.user, commune):
+    if not may_edit_household(request.user, commune):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, instance=household, commune=commune,
                          initial={"version": household.version})

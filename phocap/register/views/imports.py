@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phocap.accounts.permissions import may_upload
+from phocap.accounts.permissions import may_upload, reads_imports
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.years import year_shown
 from phocap.register import audit, jobs
@@ -112,6 +112,8 @@ def _job(request: AuthedRequest, pk: int) -> ImportJob:
 @login_required
 @require_GET
 def job_list(request: AuthedRequest) -> HttpResponse:
+    if not reads_imports(request.user):
+        raise Http404
     return render(request, "register/imports/list.html", {
         "jobs": jobs.visible_jobs(request.user).select_related("user")[:100],
         "may_upload": may_upload(request.user),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from phocap.accounts.permissions import may_edit, sees_people
+from phocap.accounts.permissions import may_edit_household, sees_people
 from phocap.accounts.requests import AuthedRequest
 from phocap.kit.once import once
 from phocap.kit.years import year_shown
@@ -50,7 +50,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = household.commune
     year = year_shown(request, survey_years([commune]))
     surveyed = PersonYear.objects.filter(person=person, survey_year=year).first()
-    can_edit = may_edit(request.user, commune)
+    can_edit = may_edit_household(request.user, commune)
     initial = records.raw(person, surveyed) | {"version": person.version}
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -120,7 +120,7 @@ def create(request: AuthedRequest, pk: int) -> HttpResponse:
     date and where from, status "chuyển đến"), recorded after the officer confirms it."""
     household = household_in_scope(request, pk)
     commune = household.commune
-    if not may_edit(request.user, commune):
+    if not may_edit_household(request.user, commune):
         raise PermissionDenied
     year = year_shown(request, survey_years([commune]))
     event = _event(request, ADDED)
@@ -174,7 +174,7 @@ def move(request: AuthedRequest, pk: int) -> HttpResponse:
     year: a form of its own, then what will be recorded, confirmed before it is."""
     person = person_in_scope(request, pk)
     household = person.household
-    if not may_edit(request.user, household.commune):
+    if not may_edit_household(request.user, household.commune):
         raise PermissionDenied
     year = year_shown(request, survey_years([household.commune]))
     event = _event(request, RECORDED)

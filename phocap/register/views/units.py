@@ -20,7 +20,9 @@ from django.shortcuts import redirect, render
 
 from phocap.accounts.models import User
 from phocap.accounts.permissions import (
+    follows_rounds,
     is_school_staff,
+    is_surveyor,
     may_edit,
     reads_whole_units,
     reviews_dossiers,
@@ -76,6 +78,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     user: User = request.user
     if is_school_staff(user) and (landing := hooks.landing(user)) is not None:
         return redirect(landing)
+    if is_surveyor(user):  # its households, on the survey round's page (phocap/rounds)
+        return redirect("round-mine")
     if user.unit_id is not None:
         return redirect("unit", user.unit_id)
     return redirect("national")
@@ -129,6 +133,7 @@ def unit(request: AuthedRequest, pk: int) -> HttpResponse:
         "reads_whole": reads_whole_units(request.user),
         "tasks": hooks.unit_tasks(request.user, found),
         "reviews_dossiers": reviews_dossiers(request.user),
+        "follows_rounds": follows_rounds(request.user, found),
     }
     if found.type == AdministrativeUnit.Type.COMMUNE:
         context |= _commune_context(request, found, year) | _coverage(own, "commune")

@@ -24,11 +24,13 @@ The school side covers the last two school years (the 2025 schools belong to
 the new communes), attendance the latest. The demo accounts: after the line
 "xa" and "truong" belong to the new commune that received the demo commune,
 "tinh" and "quantri" to the province of the new list; "huyen" keeps the
-district, whose years end in 2024. One file of the demo account's commune for
-the latest year is also written on its own (and a copy with one deliberate
-error) for trying the import pages. Running it again changes nothing: the same
-seed gives the same records, which the import finds unchanged (the years an
-old commune carried on take no file any more, and are left as they are).
+district, whose years end in 2024; "dieutra", a surveyor of the commune "xa"
+holds, has a village of the newest year's survey round (rounds/demo.py). One file
+of the demo account's commune for the latest year is also written on its own (and a
+copy with one deliberate error) for trying the import pages. Running it again
+changes nothing: the same seed gives the same records, which the import finds
+unchanged (the years an old commune carried on take no file any more, and are left
+as they are).
 
 Like every change, the imports queue the warming of each commune's pages and
 those above it (register/warming.py): the worker that `make demo` starts beside
@@ -61,6 +63,7 @@ from phocap.register import importing, lineage
 from phocap.register.carry import carry_accounts
 from phocap.register.freezing import carried_on
 from phocap.register.models import AdministrativeUnit, PersonYear, UnitYear
+from phocap.rounds import demo as rounds_demo
 from phocap.schools import demo as schools_demo
 from phocap.streaming import demo as streaming_demo
 from phocap.survey.report import summary
@@ -308,8 +311,12 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         if crossed:
             carry_accounts()
+        # The commune's surveyor, made by its staff on the commune they hold now, with the
+        # newest year's survey round (rounds/demo.py).
+        rounds_demo.load(User.objects.get(username="xa"), PASSWORD)
         rows = []
-        for username, role, _level in ACCOUNTS:
+        for username, role, _level in (*ACCOUNTS, (rounds_demo.USERNAME, Role.SURVEYOR,
+                                                   "commune")):
             user = User.objects.select_related("unit").get(username=username)
             unit = user.unit
             rows.append((username, str(role.label), "—" if unit is None else unit.name
