@@ -53,7 +53,7 @@ from phocap.synth.population import (
     NationalIds,
 )
 from phocap.synth.profiles import MAX_AGE, Profile, risk_class
-from phocap.synth.records import ARROW_SCHEMA
+from phocap.synth.records import ARROW_SCHEMA, POLARS_SCHEMA
 from phocap.synth.reform import Crossing, across
 from phocap.synth.school_year import (
     BT6,
@@ -78,7 +78,7 @@ _YEARS = (
     "vocational_completed", "highest_grade", "dropout_grade", "dropout_year",
     "literacy_stage", "literacy_year",
 )
-SCHEMA = pl.DataFrame(ARROW_SCHEMA.empty_table()).schema
+SCHEMA = POLARS_SCHEMA
 """The polars types of generated records."""
 _CLASS_INDEX = {code: i for i, code in enumerate(CLASS_CODES)}
 # School level of a class base index (as schooling._school_tables numbers them): preschool,

@@ -13,6 +13,7 @@ class codes, Vietnamese choices), so a million rows cost a few C++ passes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Final
 
 import numpy as np
@@ -44,8 +45,16 @@ def _arrow_type(key: str) -> pa.DataType:
 
 ARROW_SCHEMA: Final = pa.schema([pa.field(key, _arrow_type(key)) for key in KEYS])
 """The Arrow schema of generated records (and of the Parquet files written)."""
+POLARS_SCHEMA: Final = pl.Schema(
+    {key: pl.String() if key in _RAW_TEXT else SCHEMA[key] for key in KEYS})
+"""The same in Polars' types."""
 
-_HOUSEHOLD_LABELS: Final = pa.array([f"{i:04d}" for i in range(10_000)], pa.string())
+
+@cache
+def _household_labels() -> pa.Array:
+    """Built when first needed: any pa.array makes pyarrow import pandas, a fifth of a
+    second that every ``phocap`` command paid at start for importing the synth commands."""
+    return pa.array([f"{i:04d}" for i in range(10_000)], pa.string())
 
 
 def _take(vocabulary: pa.Array, index: Ints) -> pa.Array:
@@ -73,7 +82,7 @@ def _households(commune: Ints, household: Ints) -> pa.Array:
     most = np.zeros(int(commune.max()) + 1 if commune.size else 0, np.int64)
     np.maximum.at(most, commune, household)
     width = np.maximum(4, np.char.str_len(most.astype(str)))[commune] if commune.size else commune
-    labels = _take(_HOUSEHOLD_LABELS, np.where(household < 10_000, household, 0))
+    labels = _take(_household_labels(), np.where(household < 10_000, household, 0))
     for w in np.unique(width):
         if w > 4:
             labels = pc.if_else(pa.array(width == w), _padded(household, int(w)), labels)
@@ -120,7 +129,7 @@ def _heads(people: Population) -> Ints:
     return np.repeat(starts, np.diff(np.r_[starts, n]))
 
 
-_RELATIONSHIPS: Final = pa.array(["Chủ hộ", "Vợ", "Chồng", "Con", "Người thân"], pa.string())
+_RELATIONSHIPS: Final = ("Chủ hộ", "Vợ", "Chồng", "Con", "Người thân")
 
 
 def _relationships(people: Population, head: Ints) -> pa.Array:
@@ -135,7 +144,7 @@ def _relationships(people: Population, head: Ints) -> pa.Array:
          (people.mother >= 0) & ((people.mother == head) | (people.mother == head_wife))],
         [0, 1, 2, 3], default=4,
     )
-    return _take(_RELATIONSHIPS, code)
+    return _take(pa.array(_RELATIONSHIPS, pa.string()), code)
 
 
 def _phones(people: Population, head: Ints) -> pa.Array:

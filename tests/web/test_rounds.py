@@ -264,8 +264,8 @@ def test_a_village_of_150_households_downloads_in_under_200_kb(
     people = Person.objects.bulk_create(
         Person(household=h, person_no=n, full_name=f"Lò Thị Thành Viên {h.household_no} {n}",
                birth_date=dt.date(2000 + n, 5, 17), birth_year=2000 + n, sex="nữ",
-               ethnicity="Thái", national_id=f"011{h.pk:04d}{n:05d}")
-        for h in homes for n in range(1, 6))
+               ethnicity="Thái", national_id=f"011{i:04d}{n:05d}")
+        for i, h in enumerate(homes) for n in range(1, 6))
     PersonYear.objects.bulk_create(
         PersonYear(person=p, survey_year=YEAR, residence="thường trú", current_class="9",
                    class_level="lower_secondary", class_grade=9, primary_completed=2017,
