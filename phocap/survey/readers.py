@@ -471,23 +471,27 @@ def _check_excel(path: Path, limits: Limits) -> set[str]:
     return check_zip(path, path.name, limits)
 
 
+def _broken(path: Path, exc: Exception) -> SurveyFileError:
+    """A workbook that cannot be opened, in the officer's words."""
+    kind = "XLS" if path.suffix.lower() == ".xls" else "XLSX"
+    return SurveyFileError(
+        Problem(
+            ERROR,
+            "excel_broken",
+            f"Không mở được tệp {kind}: tệp bị hỏng, không đầy đủ hoặc không phải tệp {kind}"
+            f" ({type(exc).__name__}). Hãy mở bằng Excel và lưu lại.",
+            path.name,
+        )
+    )
+
+
 def _load_excel(path: Path, limits: Limits) -> list[Loaded]:
     """Every sheet of a workbook parsed once (workbook.load), the rows limited; a workbook
     that cannot be read is one error in the officer's words."""
-    is_xlsx = path.suffix.lower() != ".xls"
     try:
         return load(path, rows=_rows_to_read(limits))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError) as exc:
-        kind = "XLSX" if is_xlsx else "XLS"
-        raise SurveyFileError(
-            Problem(
-                ERROR,
-                "excel_broken",
-                f"Không mở được tệp {kind}: tệp bị hỏng, không đầy đủ hoặc không phải tệp {kind}"
-                f" ({type(exc).__name__}). Hãy mở bằng Excel và lưu lại.",
-                path.name,
-            )
-        ) from exc
+        raise _broken(path, exc) from exc
     except Exception as exc:  # fastexcel raises its own exception types
         raise SurveyFileError(
             Problem(
@@ -508,15 +512,7 @@ def _read_excel(path: Path, limits: Limits, loaded: list[Loaded],
         formulas = _formulas_without_values(path, with_formulas) if is_xlsx else {}
         parts = _sheet_parts(path) if is_xlsx and formulas else {}
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SurveyFileError(
-            Problem(
-                ERROR,
-                "excel_broken",
-                "Không mở được tệp XLSX: tệp bị hỏng, không đầy đủ hoặc không phải tệp XLSX"
-                f" ({type(exc).__name__}). Hãy mở bằng Excel và lưu lại.",
-                path.name,
-            )
-        ) from exc
+        raise _broken(path, exc) from exc
     found = 0
     skipped: list[str] = []
     for book_sheet in loaded:
